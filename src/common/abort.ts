@@ -1,0 +1,38 @@
+import { NLBError } from '../interfaces/errors.js';
+
+/** Throws an ABORTED NLBError if `signal` has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined, driver: string, operation: string): void {
+  if (signal?.aborted) throw abortedError(signal, driver, operation);
+}
+
+/** The error an aborted call rejects with; the signal's reason is kept as `cause`. */
+export function abortedError(signal: AbortSignal, driver: string, operation: string): NLBError {
+  return new NLBError({
+    code: 'ABORTED',
+    driver,
+    operation,
+    message: 'the call was aborted',
+    cause: signal.reason,
+  });
+}
+
+/** Waits `ms`, rejecting with an ABORTED NLBError as soon as `signal` fires. */
+export function sleep(
+  ms: number,
+  signal: AbortSignal | undefined,
+  driver: string,
+  operation: string,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortedError(signal, driver, operation));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortedError(signal as AbortSignal, driver, operation));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

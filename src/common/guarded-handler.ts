@@ -1,0 +1,323 @@
+/**
+ * Turns a driver's backend (the provider-specific steps) into an NLBHandler that keeps the rules every
+ * driver must keep, in one place: validate with zod, check the driver's capabilities, serialize the
+ * operations on one NLB, honour AbortSignal, throw only NLBError, and return copies.
+ */
+import type { DriverCapabilities } from '../interfaces/capabilities.js';
+import {
+  checkCreate,
+  checkHealthChecker,
+  checkListenerChange,
+  checkVMGroupChange,
+  defaultHashFields,
+  resolveHealthChecker,
+} from '../interfaces/capabilities.js';
+import { isNLBError, NLBError, violationsError } from '../interfaces/errors.js';
+import type { NLBHandler, NLBOperation } from '../interfaces/handler.js';
+import {
+  createRequestSchema,
+  healthCheckerSchema,
+  listenerSchema,
+  nlbIIDSchema,
+  parseInput,
+  type ValidListener,
+  type ValidVMMember,
+  vmChangeListSchema,
+  vmGroupSchema,
+} from '../interfaces/schemas.js';
+import type {
+  Algorithm,
+  CallOptions,
+  HashFields,
+  HealthInfo,
+  IID,
+  KeyValue,
+  NLBInfo,
+  NLBScope,
+  NLBType,
+  ResolvedHealthCheckerInfo,
+  VMGroupProtocol,
+} from '../interfaces/types.js';
+import { throwIfAborted } from './abort.js';
+import { KeyedSerializer } from './keyed-serializer.js';
+
+/** What a backend call knows about the call it serves. */
+export interface BackendContext {
+  operation: NLBOperation;
+  signal?: AbortSignal;
+}
+
+/** A VM group with every default filled in. */
+export interface ResolvedVMGroup {
+  protocol: VMGroupProtocol;
+  port: number;
+  vms: ValidVMMember[];
+  algorithm: Algorithm;
+  hashFields?: HashFields;
+  keyValueList?: KeyValue[];
+}
+
+/** A validated create request with every default filled in. */
+export interface ResolvedCreateRequest {
+  iid: { nameId: string };
+  vpcIID: IID;
+  type: NLBType;
+  scope: NLBScope;
+  listener: ValidListener;
+  vmGroup: ResolvedVMGroup;
+  healthChecker: ResolvedHealthCheckerInfo;
+  tagList: KeyValue[];
+  keyValueList: KeyValue[];
+}
+
+/**
+ * The provider-specific half of a driver. Inputs arrive validated and checked against capabilities;
+ * `current` is the NLB as `find` returned it moments before, under the NLB's lock. Backends make their
+ * multi-step operations all-or-nothing and map provider errors to NLBError themselves.
+ */
+export interface DriverBackend {
+  list(ctx: BackendContext): Promise<NLBInfo[]>;
+  /** The NLB with this name (and systemId, when given), or undefined. */
+  find(iid: IID, ctx: BackendContext): Promise<NLBInfo | undefined>;
+  /** Cheaper than `find` when only existence matters (optional). */
+  exists?(nameId: string, ctx: BackendContext): Promise<boolean>;
+  listIID?(ctx: BackendContext): Promise<IID[]>;
+  create(req: ResolvedCreateRequest, ctx: BackendContext): Promise<NLBInfo>;
+  delete(current: NLBInfo, ctx: BackendContext): Promise<void>;
+  changeListener(current: NLBInfo, next: ValidListener, ctx: BackendContext): Promise<NLBInfo>;
+  changeVMGroup(current: NLBInfo, next: ResolvedVMGroup, ctx: BackendContext): Promise<NLBInfo>;
+  addVMs(current: NLBInfo, vms: ValidVMMember[], ctx: BackendContext): Promise<NLBInfo>;
+  removeVMs(current: NLBInfo, vms: ValidVMMember[], ctx: BackendContext): Promise<void>;
+  health(current: NLBInfo, ctx: BackendContext): Promise<HealthInfo>;
+  changeHealthChecker(
+    current: NLBInfo,
+    next: ResolvedHealthCheckerInfo,
+    ctx: BackendContext,
+  ): Promise<NLBInfo>;
+}
+
+/** Options of {@link createGuardedHandler}. */
+export interface GuardedHandlerOptions {
+  capabilities: DriverCapabilities;
+  backend: DriverBackend;
+  /** Runs before every operation (after validation); the mock uses it for fault injection and latency. */
+  beforeOperation?: (operation: NLBOperation, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Builds an NLBHandler from a backend; see the module comment for what it guarantees. */
+export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler {
+  const { capabilities: caps, backend, beforeOperation } = options;
+  const driver = caps.driver;
+  const locks = new KeyedSerializer();
+  const copy = <T>(value: T): T => structuredClone(value);
+
+  /** Runs one operation: abort check, hook, body, error mapping. */
+  async function call<T>(
+    operation: NLBOperation,
+    opts: CallOptions | undefined,
+    body: (ctx: BackendContext) => Promise<T>,
+  ) {
+    const signal = opts?.signal;
+    const ctx: BackendContext = { operation, signal };
+    try {
+      throwIfAborted(signal, driver, operation);
+      await beforeOperation?.(operation, signal);
+      return copy(await body(ctx));
+    } catch (e) {
+      if (isNLBError(e)) throw e;
+      throw new NLBError({
+        code: 'PROVIDER_ERROR',
+        driver,
+        operation,
+        message: e instanceof Error ? e.message : 'unexpected error',
+        cause: e,
+      });
+    }
+  }
+
+  /** Validates `iid`, takes the NLB's lock, loads it (NOT_FOUND if absent) and runs `body`. */
+  async function onNLB<T>(
+    operation: NLBOperation,
+    rawIID: IID,
+    opts: CallOptions | undefined,
+    body: (current: NLBInfo, ctx: BackendContext) => Promise<T>,
+  ) {
+    const iid = parseInput(nlbIIDSchema, rawIID, { driver, operation, root: 'iid' });
+    return locks.run(iid.nameId, () =>
+      call(operation, opts, async (ctx) => {
+        const current = await backend.find(iid, ctx);
+        if (!current) throw notFound(operation, iid);
+        throwIfAborted(ctx.signal, driver, operation);
+        return body(current, ctx);
+      }),
+    );
+  }
+
+  const notFound = (operation: string, iid: IID) =>
+    new NLBError({ code: 'NOT_FOUND', driver, operation, message: `no NLB named '${iid.nameId}'` });
+
+  const reject = (operation: string, violations: ReturnType<typeof checkCreate>) => {
+    if (violations.length > 0) throw violationsError(driver, operation, violations);
+  };
+
+  return {
+    capabilities: caps,
+
+    listIID: (opts) =>
+      call('listIID', opts, async (ctx) =>
+        backend.listIID ? backend.listIID(ctx) : (await backend.list(ctx)).map((n) => n.iid),
+      ),
+
+    listNLB: (opts) => call('listNLB', opts, (ctx) => backend.list(ctx)),
+
+    getNLB: async (iid, opts) => onNLB('getNLB', iid, opts, async (current) => current),
+
+    createNLB: async (rawReq, opts) => {
+      const operation = 'createNLB';
+      const req = parseInput(createRequestSchema, rawReq, { driver, operation });
+      reject(operation, checkCreate(caps, req));
+      const algorithm = req.vmGroup.algorithm ?? 'ROUND_ROBIN';
+      const resolved: ResolvedCreateRequest = {
+        iid: { nameId: req.iid.nameId },
+        vpcIID: req.vpcIID ?? { nameId: 'default' },
+        type: req.type ?? 'PUBLIC',
+        scope: req.scope ?? 'REGION',
+        listener: { protocol: req.listener.protocol, port: req.listener.port, ip: req.listener.ip },
+        vmGroup: {
+          ...req.vmGroup,
+          cspId: undefined,
+          algorithm,
+          hashFields:
+            algorithm === 'ROUND_ROBIN'
+              ? undefined
+              : (req.vmGroup.hashFields ?? defaultHashFields(algorithm)),
+        } as ResolvedVMGroup,
+        healthChecker: resolveHealthChecker(caps, req.healthChecker),
+        tagList: req.tagList ?? [],
+        keyValueList: req.keyValueList ?? [],
+      };
+      return locks.run(req.iid.nameId, () =>
+        call(operation, opts, async (ctx) => {
+          const taken = backend.exists
+            ? await backend.exists(req.iid.nameId, ctx)
+            : (await backend.find({ nameId: req.iid.nameId }, ctx)) !== undefined;
+          if (taken)
+            throw new NLBError({
+              code: 'ALREADY_EXISTS',
+              driver,
+              operation,
+              message: `an NLB named '${req.iid.nameId}' already exists`,
+            });
+          throwIfAborted(ctx.signal, driver, operation);
+          return backend.create(resolved, ctx);
+        }),
+      );
+    },
+
+    deleteNLB: async (iid, opts) =>
+      onNLB('deleteNLB', iid, opts, async (current, ctx) => {
+        await backend.delete(current, ctx);
+        return true;
+      }),
+
+    changeListener: async (iid, rawListener, opts) => {
+      const operation = 'changeListener';
+      const next = parseInput(listenerSchema, rawListener, { driver, operation, root: 'listener' });
+      return onNLB(operation, iid, opts, (current, ctx) => {
+        reject(operation, checkListenerChange(caps, current.listener, next, current.vmGroup.protocol));
+        const listener = { protocol: next.protocol, port: next.port, ip: next.ip ?? current.listener.ip };
+        return backend.changeListener(current, listener, ctx);
+      });
+    },
+
+    changeVMGroupInfo: async (iid, rawGroup, opts) => {
+      const operation = 'changeVMGroupInfo';
+      const next = parseInput(vmGroupSchema, rawGroup, { driver, operation, root: 'vmGroup' });
+      return onNLB(operation, iid, opts, (current, ctx) => {
+        reject(operation, checkVMGroupChange(caps, current.vmGroup, next, current.listener.protocol));
+        // The health checker must still fit the new group (e.g. AWS: no UDP check for a UDP group).
+        reject(operation, checkHealthChecker(caps, current.healthChecker, next));
+        const algorithm = next.algorithm ?? current.vmGroup.algorithm;
+        const group: ResolvedVMGroup = {
+          protocol: next.protocol,
+          port: next.port,
+          vms: next.vms,
+          algorithm,
+          hashFields:
+            algorithm === 'ROUND_ROBIN'
+              ? undefined
+              : (next.hashFields ?? current.vmGroup.hashFields ?? defaultHashFields(algorithm)),
+          keyValueList: next.keyValueList,
+        };
+        return backend.changeVMGroup(current, group, ctx);
+      });
+    },
+
+    addVMs: async (iid, rawVMs, opts) => {
+      const operation = 'addVMs';
+      const vms = parseInput(vmChangeListSchema, rawVMs, { driver, operation, root: 'vms' });
+      return onNLB(operation, iid, opts, (current, ctx) => {
+        const present = new Set(current.vmGroup.vms.map((vm) => vm.nameId));
+        const dup = vms.find((vm) => present.has(vm.nameId));
+        if (dup)
+          throw new NLBError({
+            code: 'ALREADY_EXISTS',
+            driver,
+            operation,
+            message: `VM '${dup.nameId}' is already in the group of '${current.iid.nameId}'`,
+          });
+        const total = current.vmGroup.vms.length + vms.length;
+        if (total > caps.maxVMs)
+          reject(operation, [
+            { path: 'vms', message: `at most ${caps.maxVMs} VMs per NLB`, code: 'UNSUPPORTED' },
+          ]);
+        if (!caps.weights) {
+          const i = vms.findIndex((vm) => vm.weight !== undefined && vm.weight !== 1);
+          if (i >= 0)
+            reject(operation, [
+              {
+                path: `vms[${i}].weight`,
+                message: `weights are not supported on ${driver}`,
+                code: 'UNSUPPORTED',
+              },
+            ]);
+        }
+        return backend.addVMs(current, vms, ctx);
+      });
+    },
+
+    removeVMs: async (iid, rawVMs, opts) => {
+      const operation = 'removeVMs';
+      const vms = parseInput(vmChangeListSchema, rawVMs, { driver, operation, root: 'vms' });
+      return onNLB(operation, iid, opts, async (current, ctx) => {
+        const present = new Set(current.vmGroup.vms.map((vm) => vm.nameId));
+        const absent = vms.find((vm) => !present.has(vm.nameId));
+        if (absent)
+          throw new NLBError({
+            code: 'NOT_FOUND',
+            driver,
+            operation,
+            message: `VM '${absent.nameId}' is not in the group of '${current.iid.nameId}'`,
+          });
+        await backend.removeVMs(current, vms, ctx);
+        return true;
+      });
+    },
+
+    getVMGroupHealthInfo: async (iid, opts) =>
+      onNLB('getVMGroupHealthInfo', iid, opts, (current, ctx) => backend.health(current, ctx)),
+
+    changeHealthCheckerInfo: async (iid, rawHC, opts) => {
+      const operation = 'changeHealthCheckerInfo';
+      const next = parseInput(healthCheckerSchema, rawHC, { driver, operation, root: 'healthChecker' });
+      return onNLB(operation, iid, opts, (current, ctx) => {
+        if (!caps.changes.healthChecker)
+          reject(operation, [
+            { path: 'healthChecker', message: `cannot be changed on ${driver}`, code: 'UNSUPPORTED' },
+          ]);
+        reject(operation, checkHealthChecker(caps, next, current.vmGroup));
+        return backend.changeHealthChecker(current, resolveHealthChecker(caps, next), ctx);
+      });
+    },
+  };
+}

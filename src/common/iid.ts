@@ -1,0 +1,13 @@
+import type { IID } from '../interfaces/types.js';
+
+/** The key a VM or NLB is known by inside nlbkit: its nameId. */
+export const iidKey = (iid: IID): string => iid.nameId;
+
+/** True when `a` and `b` name the same resource (same nameId; systemIds must agree when both are set). */
+export function sameIID(a: IID, b: IID): boolean {
+  if (a.nameId !== b.nameId) return false;
+  return a.systemId === undefined || b.systemId === undefined || a.systemId === b.systemId;
+}
+
+/** Sorts IIDs by nameId, for stable output. */
+export const byNameId = (a: IID, b: IID): number => (a.nameId < b.nameId ? -1 : a.nameId > b.nameId ? 1 : 0);

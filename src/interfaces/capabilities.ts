@@ -1,0 +1,270 @@
+/**
+ * What a driver can do, as data. Every driver publishes one; `checkCreate` and the `check*Change`
+ * functions hold a request against it and return every violation before anything is touched, so a
+ * request a cloud cannot honour fails the same way on every driver (and on the mock emulating it).
+ */
+import type { Violation } from './errors.js';
+import type { ValidCreateRequest, ValidHealthChecker, ValidListener, ValidVMGroup } from './schemas.js';
+import type {
+  Algorithm,
+  HealthCheckProtocol,
+  ListenerProtocol,
+  NLBScope,
+  NLBType,
+  ResolvedHealthCheckerInfo,
+  VMGroupProtocol,
+} from './types.js';
+
+/** An inclusive range of whole numbers. */
+export interface IntRange {
+  min: number;
+  max: number;
+}
+
+/** Health-check limits of a driver. A `null` range means the setting is fixed by the provider. */
+export interface HealthCheckCapabilities {
+  protocols: HealthCheckProtocol[];
+  /** Health-check protocols allowed when the VM group is UDP (AWS: no UDP checks). Default: `protocols`. */
+  protocolsForUdpGroup?: HealthCheckProtocol[];
+  interval: IntRange | null;
+  timeout: IntRange | null;
+  healthyThreshold: IntRange | null;
+  unhealthyThreshold: IntRange | null;
+  /** Whether healthy and unhealthy thresholds may differ. */
+  separateThresholds: boolean;
+  /** Whether the timeout must be strictly less than the interval (Octavia) rather than at most equal. */
+  timeoutBelowInterval?: boolean;
+  /** Whether a check port other than the VM group's may be set. */
+  customPort: boolean;
+  /** Whether `httpPath` and `expectedCodes` are honoured. */
+  httpOptions: boolean;
+  /** Values used when a request leaves a setting out. */
+  defaults: { interval: number; timeout: number; healthyThreshold: number; unhealthyThreshold: number };
+}
+
+/** Which changes a driver can make to a live NLB. */
+export interface ChangeCapabilities {
+  listenerProtocol: boolean;
+  listenerPort: boolean;
+  listenerIP: boolean;
+  vmGroupProtocol: boolean;
+  vmGroupPort: boolean;
+  algorithm: boolean;
+  healthChecker: boolean;
+}
+
+/** A driver's capabilities. Defaults of each field are the driver's to document. */
+export interface DriverCapabilities {
+  /** The driver's name, e.g. `aws`. */
+  driver: string;
+  types: NLBType[];
+  scopes: NLBScope[];
+  listenerProtocols: ListenerProtocol[];
+  vmGroupProtocols: VMGroupProtocol[];
+  /** Whether the listener and VM group protocols must be equal (true on every layer-4 cloud NLB). */
+  sameProtocolRequired: boolean;
+  /** Whether a listener IP may be requested on create. */
+  listenerIP: boolean;
+  /** Whether a VPC must be named on create. */
+  vpcRequired: boolean;
+  algorithms: Algorithm[];
+  /** Whether per-VM weights are honoured. */
+  weights: boolean;
+  /** The most VMs one NLB may hold. */
+  maxVMs: number;
+  healthCheck: HealthCheckCapabilities;
+  changes: ChangeCapabilities;
+}
+
+const rangeText = (r: IntRange) => `${r.min}-${r.max}`;
+const unsupported = (path: string, message: string, allowed?: string): Violation => ({
+  path,
+  message,
+  allowed,
+  code: 'UNSUPPORTED',
+});
+const invalid = (path: string, message: string, allowed?: string): Violation => ({
+  path,
+  message,
+  allowed,
+  code: 'INVALID_ARGUMENT',
+});
+
+function checkRange(
+  out: Violation[],
+  path: string,
+  value: number | undefined,
+  range: IntRange | null,
+  driver: string,
+) {
+  if (value === undefined) return;
+  if (range === null) out.push(unsupported(path, `cannot be set on ${driver}`));
+  else if (value < range.min || value > range.max)
+    out.push(unsupported(path, `${value} is out of range on ${driver}`, rangeText(range)));
+}
+
+function oneOf<T extends string>(
+  out: Violation[],
+  path: string,
+  value: T | undefined,
+  allowed: T[],
+  what: string,
+) {
+  if (value !== undefined && !allowed.includes(value))
+    out.push(unsupported(path, `${what} '${value}' is not supported`, allowed.join('|')));
+}
+
+/** Checks a listener against the capabilities. */
+export function checkListener(caps: DriverCapabilities, l: ValidListener, creating: boolean): Violation[] {
+  const out: Violation[] = [];
+  oneOf(out, 'listener.protocol', l.protocol, caps.listenerProtocols, 'protocol');
+  if (creating && l.ip !== undefined && !caps.listenerIP)
+    out.push(unsupported('listener.ip', `a listener IP cannot be requested on ${caps.driver}`));
+  return out;
+}
+
+/** Checks a VM group against the capabilities. */
+export function checkVMGroup(caps: DriverCapabilities, g: ValidVMGroup): Violation[] {
+  const out: Violation[] = [];
+  oneOf(out, 'vmGroup.protocol', g.protocol, caps.vmGroupProtocols, 'protocol');
+  oneOf(out, 'vmGroup.algorithm', g.algorithm, caps.algorithms, 'algorithm');
+  if (g.vms.length > caps.maxVMs) out.push(unsupported('vmGroup.vms', `at most ${caps.maxVMs} VMs per NLB`));
+  if (!caps.weights) {
+    const i = g.vms.findIndex((vm) => vm.weight !== undefined && vm.weight !== 1);
+    if (i >= 0)
+      out.push(unsupported(`vmGroup.vms[${i}].weight`, `weights are not supported on ${caps.driver}`));
+  }
+  return out;
+}
+
+/** Checks a health checker against the capabilities, knowing the VM group it checks. */
+export function checkHealthChecker(
+  caps: DriverCapabilities,
+  hc: ValidHealthChecker,
+  group: { protocol: VMGroupProtocol; port: number },
+): Violation[] {
+  const out: Violation[] = [];
+  const hcc = caps.healthCheck;
+  const protocols = group.protocol === 'UDP' ? (hcc.protocolsForUdpGroup ?? hcc.protocols) : hcc.protocols;
+  oneOf(
+    out,
+    'healthChecker.protocol',
+    hc.protocol,
+    protocols,
+    `health-check protocol for a ${group.protocol} group,`,
+  );
+  checkRange(out, 'healthChecker.interval', hc.interval, hcc.interval, caps.driver);
+  checkRange(out, 'healthChecker.timeout', hc.timeout, hcc.timeout, caps.driver);
+  const rise = hc.healthyThreshold ?? hc.threshold;
+  const fall = hc.unhealthyThreshold ?? hc.threshold;
+  checkRange(out, 'healthChecker.healthyThreshold', rise, hcc.healthyThreshold, caps.driver);
+  checkRange(out, 'healthChecker.unhealthyThreshold', fall, hcc.unhealthyThreshold, caps.driver);
+  if (!hcc.separateThresholds && rise !== undefined && fall !== undefined && rise !== fall)
+    out.push(
+      unsupported('healthChecker.unhealthyThreshold', `must equal healthyThreshold on ${caps.driver}`),
+    );
+  if (hc.port !== undefined && hc.port !== group.port && !hcc.customPort)
+    out.push(
+      unsupported('healthChecker.port', `must be the VM group port on ${caps.driver}`, String(group.port)),
+    );
+  if (!hcc.httpOptions && (hc.httpPath !== undefined || hc.expectedCodes !== undefined))
+    out.push(unsupported('healthChecker.httpPath', `HTTP path and codes cannot be set on ${caps.driver}`));
+  const resolved = resolveHealthChecker(caps, hc);
+  if (
+    resolved.timeout > resolved.interval ||
+    (hcc.timeoutBelowInterval && resolved.timeout >= resolved.interval)
+  )
+    out.push(
+      invalid(
+        'healthChecker.timeout',
+        `${resolved.timeout}s must be ${hcc.timeoutBelowInterval ? 'less than' : 'at most'} the interval (${resolved.interval}s)`,
+      ),
+    );
+  return out;
+}
+
+/** Checks the whole create request: every violation, in field order. */
+export function checkCreate(caps: DriverCapabilities, req: ValidCreateRequest): Violation[] {
+  const out: Violation[] = [];
+  if (caps.vpcRequired && !req.vpcIID) out.push(invalid('vpcIID', `a VPC is required on ${caps.driver}`));
+  oneOf(out, 'type', req.type, caps.types, 'type');
+  oneOf(out, 'scope', req.scope, caps.scopes, 'scope');
+  out.push(...checkListener(caps, req.listener, true));
+  out.push(...checkVMGroup(caps, req.vmGroup));
+  out.push(...checkProtocolPair(caps, req.listener.protocol, req.vmGroup.protocol));
+  out.push(...checkHealthChecker(caps, req.healthChecker, req.vmGroup));
+  return out;
+}
+
+/** Listener and VM group protocols must match on drivers that say so. */
+export function checkProtocolPair(
+  caps: DriverCapabilities,
+  listener: ListenerProtocol,
+  group: VMGroupProtocol,
+): Violation[] {
+  if (caps.sameProtocolRequired && listener !== group)
+    return [
+      unsupported('vmGroup.protocol', `must equal the listener protocol (${listener}) on ${caps.driver}`),
+    ];
+  return [];
+}
+
+/** Checks a listener change against what is in force now. */
+export function checkListenerChange(
+  caps: DriverCapabilities,
+  current: { protocol: ListenerProtocol; port: number; ip?: string },
+  next: ValidListener,
+  groupProtocol: VMGroupProtocol,
+): Violation[] {
+  const out = checkListener(caps, next, false);
+  if (next.protocol !== current.protocol && !caps.changes.listenerProtocol)
+    out.push(unsupported('listener.protocol', `cannot be changed on ${caps.driver}`));
+  if (next.port !== current.port && !caps.changes.listenerPort)
+    out.push(unsupported('listener.port', `cannot be changed on ${caps.driver}`));
+  if (next.ip !== undefined && next.ip !== current.ip && !caps.changes.listenerIP)
+    out.push(unsupported('listener.ip', `cannot be changed on ${caps.driver}`));
+  out.push(...checkProtocolPair(caps, next.protocol, groupProtocol));
+  return out;
+}
+
+/** Checks a VM group change against what is in force now. */
+export function checkVMGroupChange(
+  caps: DriverCapabilities,
+  current: { protocol: VMGroupProtocol; port: number; algorithm: Algorithm },
+  next: ValidVMGroup,
+  listenerProtocol: ListenerProtocol,
+): Violation[] {
+  const out = checkVMGroup(caps, next);
+  if (next.protocol !== current.protocol && !caps.changes.vmGroupProtocol)
+    out.push(unsupported('vmGroup.protocol', `cannot be changed on ${caps.driver}`));
+  if (next.port !== current.port && !caps.changes.vmGroupPort)
+    out.push(unsupported('vmGroup.port', `cannot be changed on ${caps.driver}`));
+  if (next.algorithm !== undefined && next.algorithm !== current.algorithm && !caps.changes.algorithm)
+    out.push(unsupported('vmGroup.algorithm', `cannot be changed on ${caps.driver}`));
+  out.push(...checkProtocolPair(caps, listenerProtocol, next.protocol));
+  return out;
+}
+
+/** Fills every unset health-check setting from the driver's defaults. */
+export function resolveHealthChecker(
+  caps: DriverCapabilities,
+  hc: ValidHealthChecker,
+): ResolvedHealthCheckerInfo {
+  const d = caps.healthCheck.defaults;
+  const healthyThreshold = hc.healthyThreshold ?? hc.threshold ?? d.healthyThreshold;
+  const unhealthyThreshold = hc.unhealthyThreshold ?? hc.threshold ?? d.unhealthyThreshold;
+  const interval = hc.interval ?? d.interval;
+  return {
+    ...hc,
+    interval,
+    timeout: hc.timeout ?? Math.min(d.timeout, interval),
+    threshold: hc.threshold ?? healthyThreshold,
+    healthyThreshold,
+    unhealthyThreshold,
+  };
+}
+
+/** Every algorithm's default hash fields. */
+export function defaultHashFields(algorithm: Algorithm) {
+  return algorithm === 'MAGLEV' ? ('FIVE_TUPLE' as const) : ('SOURCE_IP' as const);
+}

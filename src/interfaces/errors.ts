@@ -1,0 +1,83 @@
+/** What went wrong, as a code callers can branch on. */
+export type NLBErrorCode =
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'INVALID_ARGUMENT'
+  | 'UNSUPPORTED'
+  | 'CONFLICT'
+  | 'THROTTLED'
+  | 'UNAVAILABLE'
+  | 'TIMEOUT'
+  | 'ABORTED'
+  | 'PROVIDER_ERROR';
+
+/** Codes that are worth retrying unless the caller says otherwise. */
+const RETRYABLE_BY_DEFAULT: ReadonlySet<NLBErrorCode> = new Set(['THROTTLED', 'UNAVAILABLE', 'TIMEOUT']);
+
+/** One thing wrong with an input: the field's path (e.g. `healthChecker.interval`) and why. */
+export interface Violation {
+  path: string;
+  message: string;
+  /** The values or range that would have been accepted, when there is such a list. */
+  allowed?: string;
+  /** INVALID_ARGUMENT: the value is wrong for everyone. UNSUPPORTED: this driver cannot do it. */
+  code: 'INVALID_ARGUMENT' | 'UNSUPPORTED';
+}
+
+/** Everything an NLBError is built from. */
+export interface NLBErrorInit {
+  code: NLBErrorCode;
+  message: string;
+  /** The driver's name, e.g. `aws`. */
+  driver: string;
+  /** The NLBHandler method, e.g. `createNLB`. */
+  operation: string;
+  /** Overrides the default (THROTTLED, UNAVAILABLE and TIMEOUT retry; the rest do not). */
+  retryable?: boolean;
+  /** Every input problem found, for INVALID_ARGUMENT and UNSUPPORTED. */
+  violations?: Violation[];
+  /** The provider's own error. */
+  cause?: unknown;
+}
+
+/**
+ * The one error type every nlbkit driver throws.
+ *
+ * @example
+ * try { await nlb.getNLB({ nameId: 'web' }); }
+ * catch (e) { if (isNLBError(e) && e.code === 'NOT_FOUND') { ... } }
+ */
+export class NLBError extends Error {
+  override readonly name = 'NLBError';
+  readonly code: NLBErrorCode;
+  readonly driver: string;
+  readonly operation: string;
+  readonly retryable: boolean;
+  readonly violations: readonly Violation[];
+
+  constructor(init: NLBErrorInit) {
+    super(`[nlbkit] [${init.driver}] ${init.operation}: ${init.message}`, { cause: init.cause });
+    this.code = init.code;
+    this.driver = init.driver;
+    this.operation = init.operation;
+    this.retryable = init.retryable ?? RETRYABLE_BY_DEFAULT.has(init.code);
+    this.violations = Object.freeze([...(init.violations ?? [])]);
+  }
+}
+
+/** True when `e` is an NLBError (works across copies of the package, by duck typing the brand). */
+export function isNLBError(e: unknown): e is NLBError {
+  return (
+    e instanceof NLBError ||
+    (e instanceof Error && e.name === 'NLBError' && typeof (e as { code?: unknown }).code === 'string')
+  );
+}
+
+/** Builds the INVALID_ARGUMENT / UNSUPPORTED error for a list of violations (UNSUPPORTED only when all are). */
+export function violationsError(driver: string, operation: string, violations: Violation[]): NLBError {
+  const code = violations.every((v) => v.code === 'UNSUPPORTED') ? 'UNSUPPORTED' : 'INVALID_ARGUMENT';
+  const text = violations
+    .map((v) => `${v.path || '(input)'}: ${v.message}${v.allowed ? ` (allowed: ${v.allowed})` : ''}`)
+    .join('; ');
+  return new NLBError({ code, driver, operation, message: text, violations });
+}

@@ -1,0 +1,6 @@
+/** The nlbkit contract: types, schemas, capabilities, errors and the NLBHandler interface. */
+export * from './capabilities.js';
+export * from './errors.js';
+export * from './handler.js';
+export * from './schemas.js';
+export * from './types.js';

@@ -1,0 +1,173 @@
+/**
+ * The data shapes of nlbkit, following CB-Spider's NLB driver spec (NLBInfo, ListenerInfo, VMGroupInfo,
+ * HealthCheckerInfo, HealthInfo) in TypeScript casing. Ports are numbers. Everything beyond the spec is an
+ * optional field, so a spec-shaped object is always a valid nlbkit object.
+ */
+
+/** Identifies a resource: `nameId` is the user's name, `systemId` the provider's own id. */
+export interface IID {
+  /** The name the user gave the resource. Unique per driver instance for NLBs. */
+  nameId: string;
+  /** The provider's id (ARN, UUID, resource id). Filled in by drivers on output. */
+  systemId?: string;
+}
+
+/** A free-form key/value pair (spec: KeyValue). */
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+/** PUBLIC: reachable from the internet (default). INTERNAL: reachable only inside the VPC. */
+export type NLBType = 'PUBLIC' | 'INTERNAL';
+/** REGION: served in one region (default). GLOBAL: served across regions. */
+export type NLBScope = 'REGION' | 'GLOBAL';
+/** Protocols a listener accepts. */
+export type ListenerProtocol = 'TCP' | 'UDP';
+/** Protocols the VM group serves on (spec: TCP|UDP|HTTP|HTTPS; layer-4 drivers accept TCP and UDP). */
+export type VMGroupProtocol = 'TCP' | 'UDP' | 'HTTP' | 'HTTPS';
+/** Health-check protocols (spec: TCP|HTTP|HTTPS; UDP is an extension, best effort where offered). */
+export type HealthCheckProtocol = 'TCP' | 'HTTP' | 'HTTPS' | 'UDP';
+
+/**
+ * How new flows are spread over the VM group (extension).
+ * - ROUND_ROBIN: in turn, honouring per-VM weights when given (weighted round robin).
+ * - SOURCE_HASH: a hash of the client's address (and optionally port) picks the VM, modulo N.
+ * - MAGLEV: consistent hashing; every LB node picks the same VM, and a VM change moves only its share.
+ */
+export type Algorithm = 'ROUND_ROBIN' | 'SOURCE_HASH' | 'MAGLEV';
+
+/** Which packet fields a hashing algorithm uses (extension). */
+export type HashFields = 'SOURCE_IP' | 'SOURCE_IP_PORT' | 'FIVE_TUPLE';
+
+/** A VM in a VM group: its IID plus an optional weight (extension, default 1). */
+export interface VMGroupMember extends IID {
+  /** Relative share of new flows, 1-100. Honoured by ROUND_ROBIN and MAGLEV where the driver supports it. */
+  weight?: number;
+}
+
+/** The frontend: where clients connect (spec: ListenerInfo). */
+export interface ListenerInfo {
+  protocol: ListenerProtocol;
+  /** The listener address. Chosen by the driver when omitted; a driver may honour a requested one. */
+  ip?: string;
+  /** 1-65535. */
+  port: number;
+  /** DNS name, when the provider gives one. Output only. */
+  dnsName?: string;
+  /** The provider's id of the listener. Output only. */
+  cspId?: string;
+  keyValueList?: KeyValue[];
+}
+
+/** The backend: the VMs that serve, and on which port (spec: VMGroupInfo). */
+export interface VMGroupInfo {
+  protocol: VMGroupProtocol;
+  /** 1-65535; may differ from the listener port. */
+  port: number;
+  vms: VMGroupMember[];
+  /** Extension: how flows are spread; default ROUND_ROBIN. */
+  algorithm?: Algorithm;
+  /** Extension: fields hashed by SOURCE_HASH and MAGLEV; default SOURCE_IP for SOURCE_HASH, FIVE_TUPLE for MAGLEV. */
+  hashFields?: HashFields;
+  /** The provider's id of the group (target group, backend pool). Output only. */
+  cspId?: string;
+  keyValueList?: KeyValue[];
+}
+
+/** How the VMs' health is checked (spec: HealthCheckerInfo). */
+export interface HealthCheckerInfo {
+  protocol: HealthCheckProtocol;
+  /** Port to check, 1-65535. Omitted: the VM group's port (AWS calls it "traffic-port"). */
+  port?: number;
+  /** Seconds between checks. Omitted: the driver's default. */
+  interval?: number;
+  /** Seconds to wait for an answer; never more than `interval`. Omitted: the driver's default. */
+  timeout?: number;
+  /** Consecutive results that change a VM's state (sets both thresholds below unless they are given). */
+  threshold?: number;
+  /** Extension: consecutive successes to become healthy (rise). */
+  healthyThreshold?: number;
+  /** Extension: consecutive failures to become unhealthy (fall). */
+  unhealthyThreshold?: number;
+  /** Extension: HTTP(S) path to GET, starting with '/'. Default '/'. */
+  httpPath?: string;
+  /** Extension: HTTP(S) status codes that mean healthy, e.g. "200-299" or "200,204". Driver default otherwise. */
+  expectedCodes?: string;
+  keyValueList?: KeyValue[];
+}
+
+/** A health checker as drivers return it: every setting resolved to the value in force. */
+export interface ResolvedHealthCheckerInfo extends HealthCheckerInfo {
+  interval: number;
+  timeout: number;
+  threshold: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+}
+
+/** A load balancer as drivers return it (spec: NLBInfo). */
+export interface NLBInfo {
+  iid: IID;
+  vpcIID: IID;
+  type: NLBType;
+  scope: NLBScope;
+  listener: ListenerInfo;
+  vmGroup: VMGroupInfo & { algorithm: Algorithm };
+  healthChecker: ResolvedHealthCheckerInfo;
+  createdTime: Date;
+  /** Extension: user tags, kept by the driver. */
+  tagList: KeyValue[];
+  /** Provider-specific details the driver wants to expose. */
+  keyValueList: KeyValue[];
+}
+
+/** What `createNLB` takes: an NLBInfo without the output-only fields. */
+export interface NLBCreateRequest {
+  iid: { nameId: string };
+  vpcIID: IID;
+  /** Default PUBLIC. */
+  type?: NLBType;
+  /** Default REGION. */
+  scope?: NLBScope;
+  listener: Omit<ListenerInfo, 'dnsName' | 'cspId'>;
+  vmGroup: Omit<VMGroupInfo, 'cspId'>;
+  healthChecker: HealthCheckerInfo;
+  tagList?: KeyValue[];
+  keyValueList?: KeyValue[];
+}
+
+/** The health state of one VM. UNKNOWN means the driver has not measured it (yet). */
+export type VMHealthState = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+
+/** Per-VM health detail (extension). */
+export interface VMHealthDetail {
+  vm: IID;
+  state: VMHealthState;
+  /** Why, in words: the provider's reason code or the last check's error. */
+  reason?: string;
+  /** The provider's own state name, e.g. AWS `unhealthy.draining`. */
+  providerState?: string;
+  /** When the state last changed, if known. */
+  lastChange?: Date;
+  /** When the VM was last checked, if known. */
+  lastCheck?: Date;
+}
+
+/**
+ * The health of a VM group (spec: HealthInfo). `allVMs` is partitioned exactly by `healthyVMs`,
+ * `unhealthyVMs` and `unknownVMs` (extension: VMs whose health has not been measured).
+ */
+export interface HealthInfo {
+  allVMs: IID[];
+  healthyVMs: IID[];
+  unhealthyVMs: IID[];
+  unknownVMs: IID[];
+  details: VMHealthDetail[];
+}
+
+/** Options every NLBHandler method accepts. */
+export interface CallOptions {
+  /** Aborts the call: it then rejects with an NLBError whose code is ABORTED. */
+  signal?: AbortSignal;
+}
