@@ -1,0 +1,48 @@
+/**
+ * The seam between the agent and health checking: the agent says what to check, the health monitor
+ * says what it measured and when something changed. The agent renders only healthy backends.
+ */
+import type { HealthCheckProtocol, VMHealthState } from '../../interfaces/types.js';
+
+/** One backend to check. `key` is stable for the pair (NLB, VM), e.g. `web/vm1`. */
+export interface HealthTarget {
+  key: string;
+  address: string;
+  port: number;
+  protocol: HealthCheckProtocol;
+  /** Seconds between checks. */
+  interval: number;
+  /** Seconds a check may take (<= interval). */
+  timeout: number;
+  /** Consecutive successes to become healthy. */
+  rise: number;
+  /** Consecutive failures to become unhealthy. */
+  fall: number;
+  httpPath?: string;
+  expectedCodes?: string;
+  /** State before the first verdict: UNKNOWN (traffic allowed, reported unknown) unless set. */
+  initial?: VMHealthState;
+}
+
+/** What is known about one target. */
+export interface TargetHealth {
+  state: VMHealthState;
+  /** The last failing check's error, or the reason for the state. */
+  reason?: string;
+  lastChange?: Date;
+  lastCheck?: Date;
+  consecutiveSuccesses: number;
+  consecutiveFailures: number;
+}
+
+/** A running health monitor, as the agent uses it. */
+export interface HealthSource {
+  /** Replaces the set of targets; unchanged keys keep their state and schedule. */
+  update(targets: readonly HealthTarget[]): void;
+  /** What is known about a target, or undefined if it is not checked. */
+  get(key: string): TargetHealth | undefined;
+  /** Called (debounced by the thresholds) when any target changes state; returns an unsubscribe function. */
+  onChange(listener: (keys: string[]) => void): () => void;
+  /** Stops every check. */
+  close(): Promise<void>;
+}
