@@ -7,6 +7,7 @@ import type { Violation } from './errors.js';
 import type { ValidCreateRequest, ValidHealthChecker, ValidListener, ValidVMGroup } from './schemas.js';
 import type {
   Algorithm,
+  HashFields,
   HealthCheckProtocol,
   ListenerProtocol,
   NLBScope,
@@ -68,6 +69,12 @@ export interface DriverCapabilities {
   /** Whether a VPC must be named on create. */
   vpcRequired: boolean;
   algorithms: Algorithm[];
+  /** Hash fields the hashing algorithms honour when `hashFields` is given. Default: all. */
+  hashFields?: HashFields[];
+  /** The longest NLB name the provider accepts, when shorter than the schema's 63 (AWS: 32). */
+  maxNameLength?: number;
+  /** NLB name prefixes the provider reserves (AWS: `internal-`). Default: none. */
+  reservedNamePrefixes?: string[];
   /** Whether per-VM weights are honoured. */
   weights: boolean;
   /** The most VMs one NLB may hold. */
@@ -128,6 +135,7 @@ export function checkVMGroup(caps: DriverCapabilities, g: ValidVMGroup): Violati
   const out: Violation[] = [];
   oneOf(out, 'vmGroup.protocol', g.protocol, caps.vmGroupProtocols, 'protocol');
   oneOf(out, 'vmGroup.algorithm', g.algorithm, caps.algorithms, 'algorithm');
+  if (caps.hashFields) oneOf(out, 'vmGroup.hashFields', g.hashFields, caps.hashFields, 'hash fields');
   if (g.vms.length > caps.maxVMs) out.push(unsupported('vmGroup.vms', `at most ${caps.maxVMs} VMs per NLB`));
   if (!caps.weights) {
     const i = g.vms.findIndex((vm) => vm.weight !== undefined && vm.weight !== 1);
@@ -186,6 +194,7 @@ export function checkHealthChecker(
 /** Checks the whole create request: every violation, in field order. */
 export function checkCreate(caps: DriverCapabilities, req: ValidCreateRequest): Violation[] {
   const out: Violation[] = [];
+  out.push(...checkName(caps, req.iid.nameId));
   if (caps.vpcRequired && !req.vpcIID) out.push(invalid('vpcIID', `a VPC is required on ${caps.driver}`));
   oneOf(out, 'type', req.type, caps.types, 'type');
   oneOf(out, 'scope', req.scope, caps.scopes, 'scope');
@@ -193,6 +202,23 @@ export function checkCreate(caps: DriverCapabilities, req: ValidCreateRequest): 
   out.push(...checkVMGroup(caps, req.vmGroup));
   out.push(...checkProtocolPair(caps, req.listener.protocol, req.vmGroup.protocol));
   out.push(...checkHealthChecker(caps, req.healthChecker, req.vmGroup));
+  return out;
+}
+
+/** Checks an NLB name against the provider's own, narrower naming rules. */
+export function checkName(caps: DriverCapabilities, name: string): Violation[] {
+  const out: Violation[] = [];
+  if (caps.maxNameLength !== undefined && name.length > caps.maxNameLength)
+    out.push(
+      unsupported(
+        'iid.nameId',
+        `${name.length} characters is too long on ${caps.driver}`,
+        `1-${caps.maxNameLength}`,
+      ),
+    );
+  const prefix = caps.reservedNamePrefixes?.find((p) => name.toLowerCase().startsWith(p.toLowerCase()));
+  if (prefix !== undefined)
+    out.push(unsupported('iid.nameId', `names starting with '${prefix}' are reserved on ${caps.driver}`));
   return out;
 }
 
