@@ -125,7 +125,8 @@ export interface NLBInfo {
 /** What `createNLB` takes: an NLBInfo without the output-only fields. */
 export interface NLBCreateRequest {
   iid: { nameId: string };
-  vpcIID: IID;
+  /** The VPC to create the NLB in: required by drivers whose capabilities say `vpcRequired` (clouds). */
+  vpcIID?: IID;
   /** Default PUBLIC. */
   type?: NLBType;
   /** Default REGION. */

@@ -1,0 +1,201 @@
+/**
+ * The mock's state: NLBs in a map, a VM inventory, per-VM health. Inputs arrive validated by the
+ * guarded handler; this file only keeps state and enforces what a real cloud would (unknown VMs,
+ * listener address:port clashes).
+ */
+import type {
+  BackendContext,
+  DriverBackend,
+  ResolvedCreateRequest,
+  ResolvedVMGroup,
+} from '../../common/guarded-handler.js';
+import { byNameId } from '../../common/iid.js';
+import { NLBError } from '../../interfaces/errors.js';
+import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
+import type { HealthInfo, IID, NLBInfo, VMHealthDetail, VMHealthState } from '../../interfaces/types.js';
+
+/** A VM the mock knows about. */
+export interface MockVM {
+  /** The provider id reported for the VM; default `mock-vm-<name>`. */
+  systemId?: string;
+  /** The VM's private IPv4 address, if any. */
+  ipv4?: string;
+  /** The VM's IPv6 address, if any. */
+  ipv6?: string;
+}
+
+/** What the mock knows about one VM's health. */
+export interface MockVMHealth {
+  state: VMHealthState;
+  reason?: string;
+  lastChange?: Date;
+}
+
+export interface MockBackendDeps {
+  clock: () => Date;
+  newId: (kind: 'nlb' | 'listener' | 'vmgroup') => string;
+  vms: Map<string, MockVM>;
+  health: Map<string, MockVMHealth>;
+  initialHealth: VMHealthState;
+}
+
+/** Creates the mock's DriverBackend and the NLB map it keeps. */
+export function createMockBackend(deps: MockBackendDeps): {
+  backend: DriverBackend;
+  nlbs: Map<string, NLBInfo>;
+} {
+  const nlbs = new Map<string, NLBInfo>();
+  let nextAddress = 1;
+
+  const fail = (code: 'NOT_FOUND' | 'CONFLICT', ctx: BackendContext, message: string) =>
+    new NLBError({ code, driver: 'mock', operation: ctx.operation, message });
+
+  /** Resolves VM names against the inventory; NOT_FOUND names the first unknown VM. */
+  function resolveVMs(vms: ValidVMMember[], ctx: BackendContext) {
+    return vms.map((vm) => {
+      const known = deps.vms.get(vm.nameId);
+      if (!known) throw fail('NOT_FOUND', ctx, `VM '${vm.nameId}' does not exist`);
+      return {
+        nameId: vm.nameId,
+        systemId: known.systemId ?? `mock-vm-${vm.nameId}`,
+        weight: vm.weight ?? 1,
+      };
+    });
+  }
+
+  /** A listener address: the requested one, or the next from TEST-NET-1 (192.0.2.0/24, then 198.51.100.0/24). */
+  function listenerAddress(requested: string | undefined): string {
+    if (requested) return requested;
+    const n = nextAddress++;
+    return n < 255 ? `192.0.2.${n}` : `198.51.100.${(n - 254) % 255}`;
+  }
+
+  function assertListenerFree(
+    ip: string,
+    port: number,
+    protocol: string,
+    self: string | undefined,
+    ctx: BackendContext,
+  ) {
+    for (const other of nlbs.values()) {
+      const l = other.listener;
+      if (other.iid.nameId !== self && l.ip === ip && l.port === port && l.protocol === protocol)
+        throw fail('CONFLICT', ctx, `${protocol} ${ip}:${port} is already used by NLB '${other.iid.nameId}'`);
+    }
+  }
+
+  function store(info: NLBInfo): NLBInfo {
+    nlbs.set(info.iid.nameId, info);
+    return info;
+  }
+
+  function groupOf(next: ResolvedVMGroup, current: NLBInfo['vmGroup'] | undefined, ctx: BackendContext) {
+    return {
+      protocol: next.protocol,
+      port: next.port,
+      vms: resolveVMs(next.vms, ctx),
+      algorithm: next.algorithm,
+      ...(next.hashFields ? { hashFields: next.hashFields } : {}),
+      cspId: current?.cspId ?? deps.newId('vmgroup'),
+      keyValueList: next.keyValueList ?? [],
+    };
+  }
+
+  const backend: DriverBackend = {
+    async list() {
+      return [...nlbs.values()].sort((a, b) => byNameId(a.iid, b.iid));
+    },
+
+    async find(iid: IID) {
+      const info = nlbs.get(iid.nameId);
+      if (!info || (iid.systemId !== undefined && iid.systemId !== info.iid.systemId)) return undefined;
+      return info;
+    },
+
+    async exists(nameId) {
+      return nlbs.has(nameId);
+    },
+
+    async create(req: ResolvedCreateRequest, ctx) {
+      const vmGroup = groupOf(req.vmGroup, undefined, ctx);
+      const ip = listenerAddress(req.listener.ip);
+      assertListenerFree(ip, req.listener.port, req.listener.protocol, undefined, ctx);
+      const name = req.iid.nameId;
+      return store({
+        iid: { nameId: name, systemId: deps.newId('nlb') },
+        vpcIID: req.vpcIID,
+        type: req.type,
+        scope: req.scope,
+        listener: {
+          protocol: req.listener.protocol,
+          ip,
+          port: req.listener.port,
+          dnsName: `${name.toLowerCase()}.mock.nlbkit.test`,
+          cspId: deps.newId('listener'),
+          keyValueList: [],
+        },
+        vmGroup,
+        healthChecker: req.healthChecker,
+        createdTime: deps.clock(),
+        tagList: req.tagList,
+        keyValueList: req.keyValueList,
+      });
+    },
+
+    async delete(current) {
+      nlbs.delete(current.iid.nameId);
+    },
+
+    async changeListener(current, next: ValidListener, ctx) {
+      const ip = next.ip ?? (current.listener.ip as string);
+      assertListenerFree(ip, next.port, next.protocol, current.iid.nameId, ctx);
+      return store({
+        ...current,
+        listener: { ...current.listener, protocol: next.protocol, port: next.port, ip },
+      });
+    },
+
+    async changeVMGroup(current, next, ctx) {
+      return store({ ...current, vmGroup: groupOf(next, current.vmGroup, ctx) });
+    },
+
+    async addVMs(current, vms, ctx) {
+      const added = resolveVMs(vms, ctx);
+      return store({ ...current, vmGroup: { ...current.vmGroup, vms: [...current.vmGroup.vms, ...added] } });
+    },
+
+    async removeVMs(current, vms) {
+      const gone = new Set(vms.map((vm) => vm.nameId));
+      store({
+        ...current,
+        vmGroup: { ...current.vmGroup, vms: current.vmGroup.vms.filter((vm) => !gone.has(vm.nameId)) },
+      });
+    },
+
+    async health(current): Promise<HealthInfo> {
+      const details: VMHealthDetail[] = current.vmGroup.vms.map((vm) => {
+        const h = deps.health.get(vm.nameId);
+        const vmIID = { nameId: vm.nameId, systemId: vm.systemId };
+        return {
+          vm: vmIID,
+          state: h?.state ?? deps.initialHealth,
+          reason: h?.reason,
+          lastChange: h?.lastChange,
+        };
+      });
+      const pick = (state: VMHealthState) => details.filter((d) => d.state === state).map((d) => d.vm);
+      return {
+        allVMs: details.map((d) => d.vm),
+        healthyVMs: pick('HEALTHY'),
+        unhealthyVMs: pick('UNHEALTHY'),
+        unknownVMs: pick('UNKNOWN'),
+        details,
+      };
+    },
+
+    async changeHealthChecker(current, next) {
+      return store({ ...current, healthChecker: next });
+    },
+  };
+  return { backend, nlbs };
+}

@@ -1,0 +1,52 @@
+/** Registers the conformance cases with vitest (an optional peer dependency of nlbkit/testing). */
+import { afterEach, describe, it } from 'vitest';
+import { type ConformanceCase, conformanceCases } from './cases.js';
+import type { ConformanceWorld, MakeWorld } from './world.js';
+
+/** Options of {@link nlbHandlerConformance}. */
+export interface ConformanceOptions {
+  /** Per-case timeout in ms. Default 60,000 (cloud fakes with waiters, namespaces). */
+  timeoutMs?: number;
+  /** Run only cases whose names include one of these strings (for debugging a driver). */
+  only?: string[];
+}
+
+/**
+ * Registers the nlbkit conformance suite for a driver: every case runs against a fresh world from
+ * `makeWorld`, through the driver's real code path. A case the driver's capabilities make moot is
+ * reported as skipped; nothing else can be skipped.
+ *
+ * @example
+ * nlbHandlerConformance('mock', async () => ({ driver: createMockDriver({ vms }), vms: iids }));
+ */
+export function nlbHandlerConformance(
+  name: string,
+  makeWorld: MakeWorld,
+  options: ConformanceOptions = {},
+): void {
+  const cases = options.only
+    ? conformanceCases.filter((c) => options.only?.some((o) => c.name.includes(o)))
+    : conformanceCases;
+  describe(`NLBHandler conformance: ${name}`, () => {
+    let world: ConformanceWorld | undefined;
+    afterEach(async () => {
+      await world?.cleanup?.();
+      world = undefined;
+    });
+    for (const c of cases) {
+      it(
+        c.name,
+        async (ctx) => {
+          world = await makeWorld();
+          check4VMs(world, c);
+          if ((await c.run(world)) === 'skipped') ctx.skip();
+        },
+        options.timeoutMs ?? 60_000,
+      );
+    }
+  });
+}
+
+function check4VMs(world: ConformanceWorld, c: ConformanceCase) {
+  if (world.vms.length < 4) throw new Error(`conformance case '${c.name}' needs at least 4 VMs in the world`);
+}

@@ -1,0 +1,5 @@
+/** nlbkit/testing: the conformance suite any NLBHandler (even a third party's) can prove itself with. */
+export { ConformanceFailure, check, checkEqual, checkRejects } from './assertions.js';
+export { type ConformanceCase, conformanceCases } from './cases.js';
+export { type ConformanceOptions, nlbHandlerConformance } from './conformance.js';
+export { baseRequest, type ConformanceWorld, essence, type MakeWorld, uniqueName } from './world.js';

@@ -1,0 +1,70 @@
+/** Deliberately broken drivers: the conformance suite must catch each one. */
+import { createGuardedHandler, type ResolvedCreateRequest } from '../../src/common/guarded-handler.js';
+import { createMockBackend } from '../../src/drivers/mock/mock-backend.js';
+import { mockDefaultCapabilities } from '../../src/drivers/mock/mock-capabilities.js';
+import type { NLBHandler } from '../../src/interfaces/index.js';
+
+export const VMS = ['vm1', 'vm2', 'vm3', 'vm4'];
+
+function parts() {
+  let id = 0;
+  const { backend, nlbs } = createMockBackend({
+    clock: () => new Date(0),
+    newId: (kind) => `${kind}-${++id}`,
+    vms: new Map(VMS.map((name) => [name, {}])),
+    health: new Map(),
+    initialHealth: 'HEALTHY',
+  });
+  const handler = createGuardedHandler({ capabilities: mockDefaultCapabilities, backend });
+  return { handler, backend, nlbs };
+}
+
+/** Hands out its internal objects instead of copies. */
+export function leakyDriver(): NLBHandler {
+  const { handler, nlbs } = parts();
+  return {
+    ...handler,
+    async getNLB(iid, opts) {
+      await handler.getNLB(iid, opts);
+      return nlbs.get(iid.nameId)!;
+    },
+    async createNLB(req, opts) {
+      const created = await handler.createNLB(req, opts);
+      return nlbs.get(created.iid.nameId)!;
+    },
+  };
+}
+
+/** Skips validation on create: whatever arrives goes straight to the backend. */
+export function unvalidatedDriver(): NLBHandler {
+  const { handler, backend } = parts();
+  return {
+    ...handler,
+    async createNLB(req) {
+      const resolved = {
+        ...req,
+        vpcIID: { nameId: 'default' },
+        type: 'PUBLIC',
+        scope: 'REGION',
+        vmGroup: { ...req.vmGroup, algorithm: 'ROUND_ROBIN' },
+        healthChecker: {
+          ...req.healthChecker,
+          interval: 10,
+          timeout: 5,
+          threshold: 3,
+          healthyThreshold: 3,
+          unhealthyThreshold: 3,
+        },
+        tagList: [],
+        keyValueList: [],
+      } as ResolvedCreateRequest;
+      return structuredClone(await backend.create(resolved, { operation: 'createNLB' }));
+    },
+  };
+}
+
+/** Says it removed VMs, but does nothing. */
+export function ignoresRemoveDriver(): NLBHandler {
+  const { handler } = parts();
+  return { ...handler, removeVMs: async () => true };
+}
