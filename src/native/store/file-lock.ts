@@ -1,0 +1,84 @@
+/**
+ * An exclusive lock between processes: a lock file holding the owner's pid and a token, created
+ * atomically with link(2).
+ * A lock whose owner no longer runs (killed with -9) is taken over. Good for "one writer process,
+ * guard against an accidental second one"; not a distributed lock (no NFS).
+ */
+import { randomBytes } from 'node:crypto';
+import { link, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { NLBError } from '../../interfaces/errors.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Tokens of the locks this process holds now (several stores may live in one process). */
+const held = new Set<string>();
+
+async function tryAcquire(path: string, token: string): Promise<boolean> {
+  // The token goes into a private file first and is then hard-linked to the lock name: link(2) is
+  // atomic and fails if the lock exists, so a lock file never exists without its owner in it
+  // (with open(O_EXCL)+write, a kill -9 in between leaves an ownerless lock forever).
+  const mine = `${path}.${token.replace(':', '-')}`;
+  await writeFile(mine, token, { mode: 0o600 });
+  try {
+    await link(mine, path);
+    held.add(token);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  } finally {
+    await unlink(mine).catch(() => undefined);
+  }
+  const content = await readFile(path, 'utf8').catch(() => '');
+  const owner = Number.parseInt(content, 10);
+  // A lock naming our pid but none of our tokens was left by an
+  // earlier process that had our pid (pid 1 in containers).
+  const stale = owner === process.pid ? !held.has(content) : !alive(owner);
+  if (Number.isInteger(owner) && owner > 0 && stale) {
+    await unlink(path).catch(() => undefined);
+  }
+  return false;
+}
+
+/** Runs `fn` holding the lock at `path`; waits up to `timeoutMs` for it (UNAVAILABLE after). */
+export async function withFileLock<T>(path: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let wait = 2;
+  const token = `${process.pid}:${randomBytes(6).toString('hex')}`;
+  while (!(await tryAcquire(path, token))) {
+    if (Date.now() > deadline)
+      throw new NLBError({
+        code: 'UNAVAILABLE',
+        driver: 'native',
+        operation: 'store',
+        message: `could not take the store lock ${path} within ${timeoutMs} ms (another writer is running)`,
+      });
+    await new Promise((r) => setTimeout(r, wait));
+    wait = Math.min(wait * 2, 50);
+  }
+  try {
+    await removeDeadOwnersFiles(path);
+    return await fn();
+  } finally {
+    await unlink(path).catch(() => undefined);
+    held.delete(token);
+  }
+}
+
+/** Removes the private token files of processes killed while taking the lock. */
+async function removeDeadOwnersFiles(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  for (const name of await readdir(dirname(path))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number.parseInt(name.slice(prefix.length), 10);
+    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid))
+      await unlink(join(dirname(path), name)).catch(() => undefined);
+  }
+}

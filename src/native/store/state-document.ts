@@ -1,0 +1,59 @@
+/**
+ * The store's content as one value, and the pure steps that change it. Both stores share these, so
+ * revision and conflict rules are the same in memory and on disk.
+ */
+import { NLBError } from '../../interfaces/errors.js';
+import type { NLBRecord, StoredRecord, StoreSnapshot, WriteOptions } from './types.js';
+
+/** Every NLB record at one revision. */
+export interface StateDocument {
+  format: 1;
+  revision: number;
+  records: Record<string, StoredRecord>;
+}
+
+/** A store with nothing in it. */
+export const emptyDocument = (): StateDocument => ({ format: 1, revision: 0, records: {} });
+
+const conflict = (name: string, expected: number, actual: number) =>
+  new NLBError({
+    code: 'CONFLICT',
+    driver: 'native',
+    operation: 'store',
+    message: `record '${name}' is at revision ${actual}, not the expected ${expected}; re-read and retry`,
+  });
+
+function checkExpected(doc: StateDocument, name: string, opts: WriteOptions | undefined) {
+  if (opts?.expectedRevision === undefined) return;
+  const actual = doc.records[name]?.revision ?? 0;
+  if (actual !== opts.expectedRevision) throw conflict(name, opts.expectedRevision, actual);
+}
+
+/** The document after writing `record`; throws CONFLICT if `opts.expectedRevision` does not match. */
+export function applyPut(doc: StateDocument, record: NLBRecord, opts?: WriteOptions): StateDocument {
+  checkExpected(doc, record.name, opts);
+  const revision = doc.revision + 1;
+  return {
+    format: 1,
+    revision,
+    records: { ...doc.records, [record.name]: { revision, record: structuredClone(record) } },
+  };
+}
+
+/** The document after deleting `name` (unchanged, same revision, when absent). */
+export function applyDelete(doc: StateDocument, name: string, opts?: WriteOptions): StateDocument {
+  checkExpected(doc, name, opts);
+  if (!doc.records[name]) return doc;
+  const records = { ...doc.records };
+  delete records[name];
+  return { format: 1, revision: doc.revision + 1, records };
+}
+
+/** The document as a sorted snapshot of copies. */
+export function toSnapshot(doc: StateDocument): StoreSnapshot {
+  const names = Object.keys(doc.records).sort();
+  return {
+    revision: doc.revision,
+    records: names.map((n) => structuredClone(doc.records[n] as StoredRecord)),
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Schemas for what the store reads back from disk. A file store's content may have been edited by
+ * hand or written by another version; everything an agent feeds to nft or ip is checked here again.
+ */
+import { z } from 'zod';
+import {
+  EXPECTED_CODES_PATTERN,
+  HTTP_PATH_PATTERN,
+  NLB_NAME_PATTERN,
+  parseAddress,
+  RESOURCE_NAME_PATTERN,
+} from '../../interfaces/schemas.js';
+
+const port = z.number().int().min(1).max(65535);
+const isoTime = z.string().max(40);
+const canonicalAddress = z
+  .string()
+  .refine((s) => parseAddress(s)?.address === s, { error: 'must be a canonical IP address' });
+const vmName = z.string().regex(RESOURCE_NAME_PATTERN);
+const nlbName = z.string().regex(NLB_NAME_PATTERN);
+/** Node names end up in file names and messages: keep them plain. */
+export const NODE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+const desiredServiceSchema = z
+  .strictObject({
+    vip: canonicalAddress,
+    family: z.union([z.literal(4), z.literal(6)]),
+    protocol: z.enum(['TCP', 'UDP']),
+    port,
+    backendPort: port,
+    algorithm: z.enum(['ROUND_ROBIN', 'SOURCE_HASH', 'MAGLEV']),
+    hashFields: z.enum(['SOURCE_IP', 'SOURCE_IP_PORT', 'FIVE_TUPLE']),
+    snat: z.boolean(),
+    backends: z.array(
+      z.strictObject({ id: vmName, address: canonicalAddress, weight: z.number().int().min(1).max(100) }),
+    ),
+    health: z.strictObject({
+      protocol: z.enum(['TCP', 'HTTP', 'HTTPS', 'UDP']),
+      port,
+      interval: z.number().int().min(1).max(86400),
+      timeout: z.number().int().min(1).max(86400),
+      rise: z.number().int().min(1).max(100),
+      fall: z.number().int().min(1).max(100),
+      httpPath: z.string().regex(HTTP_PATH_PATTERN).optional(),
+      expectedCodes: z.string().regex(EXPECTED_CODES_PATTERN).optional(),
+    }),
+  })
+  .refine(
+    (s) =>
+      parseAddress(s.vip)?.family === s.family &&
+      s.backends.every((b) => parseAddress(b.address)?.family === s.family),
+    { error: 'the VIP and every backend address must be of the service family' },
+  );
+
+/** One NLB record as stored. The driver's view (`nlb`) is checked only for its identity. */
+export const nlbRecordSchema = z
+  .strictObject({
+    name: nlbName,
+    nlb: z.looseObject({ iid: z.looseObject({ nameId: nlbName }), createdTime: isoTime }),
+    service: desiredServiceSchema,
+  })
+  .refine((r) => r.nlb.iid.nameId === r.name, { error: 'nlb.iid.nameId must equal name' });
+
+/** The whole NLB state: one JSON document, replaced atomically. */
+export const stateDocumentSchema = z.strictObject({
+  format: z.literal(1),
+  revision: z.number().int().min(0),
+  records: z.record(nlbName, z.strictObject({ revision: z.number().int().min(1), record: nlbRecordSchema })),
+});
+
+const healthReportSchema = z.strictObject({
+  state: z.enum(['HEALTHY', 'UNHEALTHY', 'UNKNOWN']),
+  reason: z.string().max(1000).optional(),
+  lastChange: isoTime.optional(),
+  lastCheck: isoTime.optional(),
+});
+
+/** One agent's report. */
+export const nodeReportSchema = z.strictObject({
+  node: z.string().regex(NODE_NAME_PATTERN),
+  appliedRevision: z.number().int().min(0),
+  attemptedRevision: z.number().int().min(0),
+  error: z.string().max(4000).optional(),
+  updatedAt: isoTime,
+  vips: z.array(canonicalAddress),
+  health: z.record(nlbName, z.record(vmName, healthReportSchema)),
+});

@@ -1,0 +1,23 @@
+/**
+ * Child process of the kill -9 test: writes to a file store in a loop and prints each revision once
+ * its put has resolved, so the parent knows what was acknowledged before it kills us.
+ */
+import { createFileStore } from '../../src/native/store/file-store.js';
+import { makeRecord } from './store-record.js';
+
+const dir = process.argv[2] as string;
+const store = createFileStore(dir);
+let i = 0;
+for (;;) {
+  i++;
+  const name = `nlb-${i % 7}`;
+  // A payload whose every character must agree with the record's port: a torn write would show.
+  const port = 1 + (i % 60000);
+  const payload = String(port % 10).repeat(200);
+  let rev: number;
+  if (i % 5 === 0) {
+    await store.delete(name);
+    rev = await store.revision();
+  } else rev = await store.put(makeRecord(name, { port, payload }));
+  process.stdout.write(`${rev}\n`);
+}
