@@ -1,0 +1,48 @@
+/**
+ * `import 'nlbkit'` and `import 'nlbkit/mock'` must load no cloud SDK. Checked in a fresh Node process
+ * with a module resolve hook that records every module the process imports.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const SDK = /node_modules\/(@aws-sdk|@smithy|@azure|@google-cloud|google-gax|googleapis)\//;
+
+async function modulesImportedBy(code: string): Promise<string[]> {
+  const trace = join(await mkdtemp(join(tmpdir(), 'nlbkit-trace-')), 'trace.txt');
+  await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './test/unit/fixtures/trace-imports.mjs',
+      '--input-type=module',
+      '-e',
+      code,
+    ],
+    { env: { ...process.env, NLBKIT_TRACE_FILE: trace } },
+  );
+  return (await readFile(trace, 'utf8')).trim().split('\n');
+}
+
+describe('importing nlbkit loads no cloud SDK', () => {
+  for (const entry of ['./src/index.ts', './src/drivers/mock/index.ts']) {
+    it(entry, async () => {
+      const loaded = await modulesImportedBy(
+        `const m = await import(${JSON.stringify(entry)}); if (typeof m.createMockDriver !== 'function') process.exit(3);`,
+      );
+      expect(loaded.some((u) => u.includes('/node_modules/zod/'))).toBe(true); // the probe sees dependencies
+      expect(loaded.filter((u) => SDK.test(u))).toEqual([]);
+    });
+  }
+
+  it('the probe sees an SDK when one is imported', async () => {
+    const loaded = await modulesImportedBy(`await import('@aws-sdk/client-elastic-load-balancing-v2');`);
+    expect(loaded.some((u) => SDK.test(u))).toBe(true);
+  });
+});
