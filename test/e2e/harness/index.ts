@@ -1,0 +1,34 @@
+/**
+ * The netns end-to-end harness: build a lab (client, LB node(s), backends with real servers), drive
+ * traffic from the client namespace, and clean up. The implementation lives in src/cli/demo (the demo
+ * uses it too); this module is what tests import.
+ */
+export {
+  BACKEND_NET,
+  backendAddress,
+  CLIENT_NET,
+  clientAddress,
+  lbBackendSide,
+  uplink,
+  VIP_POOL,
+} from '../../../src/cli/demo/lab-addresses.js';
+export { labNetnsExecutor, mustRun, runArgv } from '../../../src/cli/demo/lab-exec.js';
+export { E2E_PREFIX, listNamespaces, removeStaleNamespaces } from '../../../src/cli/demo/lab-names.js';
+export {
+  type BackendPorts,
+  BackendServer,
+  type BatchJob,
+  type ConnResult,
+  countByBackend,
+  type HeldConnection,
+  type HoldStatus,
+  LabClient,
+} from '../../../src/cli/demo/lab-programs.js';
+export {
+  type AddressPair,
+  buildTopology,
+  type LabNode,
+  type Topology,
+  type TopologyOptions,
+} from '../../../src/cli/demo/lab-topology.js';
+export { requireRootNetns } from './require-root-netns.js';
