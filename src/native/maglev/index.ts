@@ -13,6 +13,7 @@ export {
   type TableSizeOptions,
 } from './primes.js';
 export {
+  backendPermutation,
   buildMaglevTable,
   MAX_MAGLEV_TABLE_SIZE,
   type MaglevBackend,

@@ -101,18 +101,32 @@ export function buildMaglevTable(
 
   // Per backend: `pos` is the next slot of its preference list (starts at offset), `skip` the stride.
   // Walking the list incrementally avoids a modulo of a large product per step.
-  const offsetSeed = fmix32(seed ^ OFFSET_SALT);
-  const skipSeed = fmix32(seed ^ SKIP_SALT);
   const pos = new Int32Array(n);
   const skip = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const id = backendIds[i]!;
-    pos[i] = murmur3(id, offsetSeed) % size;
-    skip[i] = (murmur3(id, skipSeed) % (size - 1)) + 1;
+    const p = backendPermutation(backendIds[i]!, size, seed);
+    pos[i] = p.offset;
+    skip[i] = p.skip;
   }
 
   fill(slots, pos, skip, buildTurnSchedule(sorted.map((b) => b.weight ?? 1)));
   return { size, backendIds, slots };
+}
+
+/**
+ * A backend's preference list parameters: its j-th preferred slot is (offset + j·skip) mod size.
+ * offset = h1(id) mod size, skip = h2(id) mod (size − 1) + 1, with h1, h2 MurmurHash3 of the id's
+ * UTF-8 bytes under two fixed seeds derived from `seed`.
+ *
+ * @param id - the backend id.
+ * @param size - the table size (prime, not re-validated here).
+ * @param seed - unsigned 32-bit seed, as in {@link MaglevOptions}.
+ */
+export function backendPermutation(id: string, size: number, seed = 0): { offset: number; skip: number } {
+  return {
+    offset: murmur3(id, fmix32(seed ^ OFFSET_SALT)) % size,
+    skip: (murmur3(id, fmix32(seed ^ SKIP_SALT)) % (size - 1)) + 1,
+  };
 }
 
 /** The paper's population loop, over the turn schedule instead of a plain 0..N-1 sweep. */
