@@ -1,0 +1,17 @@
+/** The ELBv2 service (Version 2015-12-01): every action handler, answering in awsQuery shape. */
+import { loadBalancerHandlers } from './elbv2-load-balancers.js';
+import { tagHandlers } from './elbv2-tags.js';
+import { renderQueryError, renderQueryResult, type ServiceDef } from './protocols.js';
+
+/** ELBv2 as served by the fake. */
+export const elbv2Service: ServiceDef = {
+  name: 'elbv2',
+  version: '2015-12-01',
+  handlers: {
+    ...loadBalancerHandlers,
+    ...tagHandlers,
+  },
+  throttle: { code: 'Throttling', status: 400 },
+  renderResult: renderQueryResult,
+  renderError: renderQueryError,
+};
