@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+/** The `nlbkit` command: thin; it parses arguments, calls the library and prints. */
+import { Command } from 'commander';
+import { registerDemoCommand } from './demo-command.js';
+
+const program = new Command('nlbkit').description('Layer-4 network load balancers, one interface.');
+registerDemoCommand(program);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});
