@@ -8,6 +8,8 @@
  *                          --lb1/up0-- lb1 --dn0--+-- br0 (switch ns) -- eth0 backend 0..N-1
  * ```
  */
+
+import { netnsExecutor } from '../../native/executor/index.js';
 import type { Executor } from '../../native/executor/types.js';
 import {
   BACKEND_NET,
@@ -18,7 +20,7 @@ import {
   uplink,
   VIP_POOL,
 } from './lab-addresses.js';
-import { labNetnsExecutor, mustRun } from './lab-exec.js';
+import { mustRun } from './lab-exec.js';
 import {
   deleteNamespaceSync,
   E2E_PREFIX,
@@ -45,7 +47,7 @@ export interface TopologyOptions {
   ports?: BackendPorts;
   /** Start the backend servers (they can be started later with `server.start()`); default true. */
   startServers?: boolean;
-  /** Makes the executor for a namespace (e.g. the engine's netnsExecutor); default a minimal one. */
+  /** Makes the executor for a namespace (e.g. a recording wrapper); default the engine's netnsExecutor. */
   executor?: (ns: string) => Executor;
 }
 
@@ -95,7 +97,7 @@ export async function buildTopology(options: TopologyOptions): Promise<Topology>
   const lbCount = options.lbNodes ?? 1;
   const ipv6 = options.ipv6 ?? true;
   const ports = options.ports ?? DEFAULT_PORTS;
-  const makeExec = options.executor ?? labNetnsExecutor;
+  const makeExec = options.executor ?? ((ns: string) => netnsExecutor(ns));
   if (!Number.isInteger(options.backends) || options.backends < 1 || options.backends > 200) {
     throw new Error('backends must be 1-200');
   }

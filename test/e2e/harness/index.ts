@@ -12,7 +12,7 @@ export {
   uplink,
   VIP_POOL,
 } from '../../../src/cli/demo/lab-addresses.js';
-export { labNetnsExecutor, mustRun, runArgv } from '../../../src/cli/demo/lab-exec.js';
+export { mustRun, runArgv } from '../../../src/cli/demo/lab-exec.js';
 export { E2E_PREFIX, listNamespaces, removeStaleNamespaces } from '../../../src/cli/demo/lab-names.js';
 export {
   type BackendPorts,
@@ -31,4 +31,6 @@ export {
   type Topology,
   type TopologyOptions,
 } from '../../../src/cli/demo/lab-topology.js';
+export { listAddresses, listRuleset, listTables } from './kernel-state.js';
+export { type RecordedCall, type RecordingExecutor, recordingExecutor } from './recording-executor.js';
 export { requireRootNetns } from './require-root-netns.js';
