@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine for nlbkit: the Debian packages the native driver and its tests need
+# (when run as root on Debian/Ubuntu), then the npm dependencies. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v nft >/dev/null 2>&1 || need+=(nftables)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${need[*]} with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "setup: the native driver needs ${need[*]}: run this script as root, or: sudo apt-get install ${need[*]}" >&2
+  fi
+fi
+
+npm ci --no-audit --no-fund
