@@ -1,6 +1,10 @@
 /** The ELBv2 service (Version 2015-12-01): every action handler, answering in awsQuery shape. */
+
+import { listenerHandlers } from './elbv2-listeners.js';
 import { loadBalancerHandlers } from './elbv2-load-balancers.js';
 import { tagHandlers } from './elbv2-tags.js';
+import { targetGroupHandlers } from './elbv2-target-groups.js';
+import { targetHandlers } from './elbv2-targets.js';
 import { renderQueryError, renderQueryResult, type ServiceDef } from './protocols.js';
 
 /** ELBv2 as served by the fake. */
@@ -9,6 +13,9 @@ export const elbv2Service: ServiceDef = {
   version: '2015-12-01',
   handlers: {
     ...loadBalancerHandlers,
+    ...targetGroupHandlers,
+    ...listenerHandlers,
+    ...targetHandlers,
     ...tagHandlers,
   },
   throttle: { code: 'Throttling', status: 400 },
