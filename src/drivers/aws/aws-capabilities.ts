@@ -1,0 +1,56 @@
+/**
+ * What AWS Network Load Balancers accept, as nlbkit capabilities (ELBv2 API, late 2026). Requests outside
+ * these rules are rejected by the guarded handler before any AWS call is made.
+ */
+import type { DriverCapabilities } from '../../interfaces/capabilities.js';
+import { AWS_DRIVER_NAME } from './aws-options.js';
+
+/** AWS's limit on load balancer and target group names. */
+export const AWS_MAX_NAME_LENGTH = 32;
+/** AWS's limit on targets per target group of a network load balancer. */
+export const AWS_MAX_TARGETS = 500;
+
+/** The AWS driver's capabilities; see docs/drivers/aws.md for the table and the reasons. */
+export const AWS_CAPABILITIES: DriverCapabilities = Object.freeze({
+  driver: AWS_DRIVER_NAME,
+  types: ['PUBLIC', 'INTERNAL'],
+  // Cross-region needs Global Accelerator, which is another service.
+  scopes: ['REGION'],
+  listenerProtocols: ['TCP', 'UDP'],
+  vmGroupProtocols: ['TCP', 'UDP'],
+  sameProtocolRequired: true,
+  // Would need Elastic IP subnet mappings per AZ; not implemented.
+  listenerIP: false,
+  vpcRequired: true,
+  // An AWS NLB picks the target by a hash of the flow (protocol, addresses, ports): SOURCE_HASH over
+  // FIVE_TUPLE is what it does; claiming round robin would be untrue.
+  algorithms: ['SOURCE_HASH'],
+  hashFields: ['FIVE_TUPLE'],
+  maxNameLength: AWS_MAX_NAME_LENGTH,
+  reservedNamePrefixes: ['internal-'],
+  weights: false,
+  maxVMs: AWS_MAX_TARGETS,
+  healthCheck: {
+    protocols: ['TCP', 'HTTP', 'HTTPS'],
+    protocolsForUdpGroup: ['TCP', 'HTTP', 'HTTPS'],
+    interval: { min: 5, max: 300 },
+    timeout: { min: 2, max: 120 },
+    healthyThreshold: { min: 2, max: 10 },
+    unhealthyThreshold: { min: 2, max: 10 },
+    separateThresholds: true,
+    customPort: true,
+    httpOptions: true,
+    // AWS's own NLB target-group defaults (timeout: the TCP one).
+    defaults: { interval: 30, timeout: 10, healthyThreshold: 5, unhealthyThreshold: 2 },
+  },
+  changes: {
+    // Listener and target group protocols must match, and each call changes only one of them.
+    listenerProtocol: false,
+    listenerPort: true,
+    listenerIP: false,
+    vmGroupProtocol: false,
+    vmGroupPort: true,
+    algorithm: false,
+    healthChecker: true,
+  },
+} satisfies DriverCapabilities);

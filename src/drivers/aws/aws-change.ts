@@ -1,0 +1,128 @@
+/**
+ * Changes to a live NLB. The group change is the one multi-step write: new target group, register,
+ * repoint the listener, delete the old group; any failure (the last step included) puts the listener
+ * back and deletes the new group, so the NLB is exactly as it was.
+ */
+import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
+import { NLBError } from '../../interfaces/errors.js';
+import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
+import type { IID, NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
+import type { CallContext } from './aws-api.js';
+import { type AwsDeps, newTargetGroupName } from './aws-context.js';
+import { awsTags, healthCheckerOf, healthCheckInput, vmGroupOf } from './aws-convert.js';
+import { resolveInstances } from './aws-lookup.js';
+import { AWS_DRIVER_NAME } from './aws-options.js';
+import { Rollback } from './aws-rollback.js';
+
+/** The ARN a change needs, or CONFLICT for a half-created NLB (which only deleteNLB can fix). */
+function need(value: string | undefined, what: string, current: NLBInfo, ctx: CallContext): string {
+  if (value) return value;
+  throw new NLBError({
+    code: 'CONFLICT',
+    driver: AWS_DRIVER_NAME,
+    operation: ctx.operation,
+    message: `NLB '${current.iid.nameId}' has no ${what} (a create was cut short); delete it and create it again`,
+  });
+}
+
+const vpcOf = (current: NLBInfo) => current.vpcIID.systemId ?? current.vpcIID.nameId;
+
+/** ModifyListener: port (and protocol, which the capabilities keep equal to the group's). */
+export async function changeListenerOnAws(
+  { api }: AwsDeps,
+  current: NLBInfo,
+  next: ValidListener,
+  ctx: CallContext,
+): Promise<NLBInfo> {
+  const arn = need(current.listener.cspId, 'listener', current, ctx);
+  await api.elb('ModifyListener', { ListenerArn: arn, Port: next.port, Protocol: next.protocol }, ctx);
+  return { ...current, listener: { ...current.listener, protocol: next.protocol, port: next.port } };
+}
+
+/** Replaces the target group; see the module comment. */
+export async function changeVMGroupOnAws(
+  { api, options }: AwsDeps,
+  current: NLBInfo,
+  next: ResolvedVMGroup,
+  ctx: CallContext,
+): Promise<NLBInfo> {
+  const listenerArn = need(current.listener.cspId, 'listener', current, ctx);
+  const oldTg = need(current.vmGroup.cspId, 'target group', current, ctx);
+  const cleanup: CallContext = { operation: ctx.operation };
+  const vms = await resolveInstances(api, vpcOf(current), next.vms, ctx);
+  return new Rollback().run(ctx.operation, async (rb) => {
+    const res = await api.elb(
+      'CreateTargetGroup',
+      {
+        Name: newTargetGroupName(),
+        Protocol: next.protocol as 'TCP' | 'UDP',
+        Port: next.port,
+        VpcId: vpcOf(current),
+        TargetType: 'instance',
+        ...healthCheckInput(current.healthChecker),
+        Tags: awsTags(options.managedTagKey, current.iid.nameId, undefined, []),
+      },
+      ctx,
+    );
+    const tg = res.TargetGroups?.[0] ?? {};
+    const tgArn = tg.TargetGroupArn as string;
+    rb.push(`target group ${tgArn}`, () => api.elb('DeleteTargetGroup', { TargetGroupArn: tgArn }, cleanup));
+    if (vms.length > 0)
+      await api.elb(
+        'RegisterTargets',
+        { TargetGroupArn: tgArn, Targets: vms.map((vm) => ({ Id: vm.systemId as string })) },
+        ctx,
+      );
+    const forward = (arn: string) => [{ Type: 'forward' as const, TargetGroupArn: arn }];
+    await api.elb('ModifyListener', { ListenerArn: listenerArn, DefaultActions: forward(tgArn) }, ctx);
+    rb.push(`listener ${listenerArn} pointing at the new group`, () =>
+      api.elb('ModifyListener', { ListenerArn: listenerArn, DefaultActions: forward(oldTg) }, cleanup),
+    );
+    await api.elb('DeleteTargetGroup', { TargetGroupArn: oldTg }, ctx);
+    return { ...current, vmGroup: vmGroupOf(tg, vms, next.protocol) };
+  });
+}
+
+/** RegisterTargets for the new VMs (the guarded handler has already refused duplicates). */
+export async function addVMsOnAws(
+  { api }: AwsDeps,
+  current: NLBInfo,
+  vms: ValidVMMember[],
+  ctx: CallContext,
+): Promise<NLBInfo> {
+  const tgArn = need(current.vmGroup.cspId, 'target group', current, ctx);
+  const found = await resolveInstances(api, vpcOf(current), vms, ctx);
+  await api.elb(
+    'RegisterTargets',
+    { TargetGroupArn: tgArn, Targets: found.map((vm) => ({ Id: vm.systemId as string })) },
+    ctx,
+  );
+  const all = vmGroupOf(undefined, [...current.vmGroup.vms, ...found], current.vmGroup.protocol);
+  return { ...current, vmGroup: { ...current.vmGroup, vms: all.vms } };
+}
+
+/** DeregisterTargets; AWS then drains them (state `draining`), which reads as no longer a member. */
+export async function removeVMsOnAws(
+  { api }: AwsDeps,
+  current: NLBInfo,
+  vms: ValidVMMember[],
+  ctx: CallContext,
+): Promise<void> {
+  const tgArn = need(current.vmGroup.cspId, 'target group', current, ctx);
+  const ids = new Map(current.vmGroup.vms.map((vm: IID) => [vm.nameId, vm.systemId]));
+  const targets = vms.map((vm) => ({ Id: ids.get(vm.nameId) as string }));
+  await api.elb('DeregisterTargets', { TargetGroupArn: tgArn, Targets: targets }, ctx);
+}
+
+/** ModifyTargetGroup with every health-check setting. */
+export async function changeHealthCheckerOnAws(
+  { api }: AwsDeps,
+  current: NLBInfo,
+  next: ResolvedHealthCheckerInfo,
+  ctx: CallContext,
+): Promise<NLBInfo> {
+  const tgArn = need(current.vmGroup.cspId, 'target group', current, ctx);
+  const res = await api.elb('ModifyTargetGroup', { TargetGroupArn: tgArn, ...healthCheckInput(next) }, ctx);
+  const tg = res.TargetGroups?.[0];
+  return { ...current, healthChecker: tg ? healthCheckerOf(tg) : next };
+}

@@ -1,0 +1,38 @@
+/**
+ * deleteNLB on AWS: DeleteLoadBalancer (its listeners go with it), wait until it is gone, then delete
+ * every target group tagged as this NLB's, in use or left behind by a cut-short create or change. The
+ * caller's AbortSignal is honoured until DeleteLoadBalancer is sent; after that the deletion runs to
+ * the end, since stopping half-way would strand target groups no NLB points to any more.
+ */
+import type { NLBError } from '../../interfaces/errors.js';
+import type { NLBInfo } from '../../interfaces/types.js';
+import type { CallContext } from './aws-api.js';
+import type { AwsDeps } from './aws-context.js';
+import { managedTargetGroups } from './aws-read.js';
+import { waitDeleted } from './aws-wait.js';
+
+const ignoreNotFound = (e: NLBError) => {
+  if (e.code !== 'NOT_FOUND') throw e;
+};
+
+/** Deletes the load balancer and every target group of the NLB. */
+export async function deleteOnAws(
+  { api, options }: AwsDeps,
+  current: NLBInfo,
+  ctx: CallContext,
+): Promise<void> {
+  const lbArn = current.iid.systemId as string;
+  const vpcId = current.vpcIID.systemId;
+  // Found before the load balancer goes, while the caller may still abort without harm.
+  const tgArns = new Set(
+    (await managedTargetGroups(api, options.managedTagKey, current.iid.nameId, vpcId, ctx)).map(
+      (tg) => tg.TargetGroupArn as string,
+    ),
+  );
+  if (current.vmGroup.cspId) tgArns.add(current.vmGroup.cspId);
+  await api.elb('DeleteLoadBalancer', { LoadBalancerArn: lbArn }, ctx).catch(ignoreNotFound);
+  const rest: CallContext = { operation: ctx.operation };
+  await waitDeleted(api, lbArn, options.waiter, rest);
+  for (const arn of tgArns)
+    await api.elb('DeleteTargetGroup', { TargetGroupArn: arn }, rest).catch(ignoreNotFound);
+}

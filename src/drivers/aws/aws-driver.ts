@@ -1,0 +1,117 @@
+/**
+ * The AWS driver: a DriverBackend over ELBv2 and EC2, wrapped by the guarded handler (validation,
+ * capabilities, per-NLB serialization, abort, copies). The SDK is loaded on the first call, not at
+ * import or construction, so creating a driver is cheap and `import 'nlbkit'` never loads it.
+ */
+import {
+  type BackendContext,
+  createGuardedHandler,
+  type DriverBackend,
+} from '../../common/guarded-handler.js';
+import type { NLBHandler } from '../../interfaces/handler.js';
+import { AwsApi } from './aws-api.js';
+import { AWS_CAPABILITIES } from './aws-capabilities.js';
+import {
+  addVMsOnAws,
+  changeHealthCheckerOnAws,
+  changeListenerOnAws,
+  changeVMGroupOnAws,
+  removeVMsOnAws,
+} from './aws-change.js';
+import type { AwsDeps } from './aws-context.js';
+import { createOnAws } from './aws-create.js';
+import { deleteOnAws } from './aws-delete.js';
+import { healthInfoOf } from './aws-health.js';
+import type { AwsDriverOptions } from './aws-options.js';
+import { resolveAwsOptions } from './aws-options.js';
+import { findManagedLb, lbByName, listManagedLbs, memberTargets, readNLB } from './aws-read.js';
+import { buildAwsClients, loadAwsSdk, type ModuleImporter } from './aws-sdk.js';
+
+/** Test seams that are not part of the public options. @internal */
+export interface AwsDriverInternals {
+  /** Replaces `import()` for the SDK packages (to test the missing-package error). */
+  importer?: ModuleImporter;
+}
+
+/** Explicit credential strings, so error messages can be scrubbed of them. */
+function secretsOf(options: AwsDriverOptions): string[] {
+  const c = options.credentials;
+  if (!c || typeof c === 'function') return [];
+  return [c.accessKeyId, c.secretAccessKey, c.sessionToken].filter((s): s is string => !!s);
+}
+
+/**
+ * Creates an NLBHandler for AWS Network Load Balancers.
+ *
+ * @example
+ * const nlb = createAwsDriver({ region: 'eu-west-1' });
+ * await nlb.createNLB({ iid: { nameId: 'web' }, vpcIID: { nameId: 'main' },
+ *   listener: { protocol: 'TCP', port: 80 },
+ *   vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'web-1' }] },
+ *   healthChecker: { protocol: 'TCP' } });
+ */
+export function createAwsDriver(
+  options: AwsDriverOptions = {},
+  internals: AwsDriverInternals = {},
+): NLBHandler {
+  const resolved = resolveAwsOptions(options);
+  const secrets = secretsOf(options);
+  let ready: Promise<AwsDeps> | undefined;
+
+  /** Loads the SDK and builds the clients once; a failure is not remembered, so a later call retries. */
+  const deps = (ctx: BackendContext): Promise<AwsDeps> => {
+    if (!ready) {
+      const attempt = (async () => {
+        const sdk = await loadAwsSdk(ctx.operation, internals.importer);
+        const clients = await buildAwsClients(sdk, options);
+        return { api: new AwsApi(sdk, clients, secrets), options: resolved };
+      })();
+      attempt.catch(() => {
+        if (ready === attempt) ready = undefined;
+      });
+      ready = attempt;
+    }
+    return ready;
+  };
+  const key = resolved.managedTagKey;
+
+  const backend: DriverBackend = {
+    async list(ctx) {
+      const d = await deps(ctx);
+      const out = [];
+      for (const found of await listManagedLbs(d.api, key, ctx))
+        out.push(await readNLB(d.api, key, found, ctx));
+      return out;
+    },
+    async listIID(ctx) {
+      const d = await deps(ctx);
+      return (await listManagedLbs(d.api, key, ctx)).map(({ lb }) => ({
+        nameId: lb.LoadBalancerName as string,
+        systemId: lb.LoadBalancerArn as string,
+      }));
+    },
+    async find(iid, ctx) {
+      const d = await deps(ctx);
+      const found = await findManagedLb(d.api, key, iid, ctx);
+      return found && readNLB(d.api, key, found, ctx);
+    },
+    // Any load balancer holding the name blocks a create, managed or not: AWS names are per account.
+    exists: async (name, ctx) => (await lbByName((await deps(ctx)).api, name, ctx)) !== undefined,
+    create: async (req, ctx) => createOnAws(await deps(ctx), req, ctx),
+    delete: async (current, ctx) => deleteOnAws(await deps(ctx), current, ctx),
+    changeListener: async (current, next, ctx) => changeListenerOnAws(await deps(ctx), current, next, ctx),
+    changeVMGroup: async (current, next, ctx) => changeVMGroupOnAws(await deps(ctx), current, next, ctx),
+    addVMs: async (current, vms, ctx) => addVMsOnAws(await deps(ctx), current, vms, ctx),
+    removeVMs: async (current, vms, ctx) => removeVMsOnAws(await deps(ctx), current, vms, ctx),
+    changeHealthChecker: async (current, next, ctx) =>
+      changeHealthCheckerOnAws(await deps(ctx), current, next, ctx),
+    async health(current, ctx) {
+      const d = await deps(ctx);
+      const tgArn = current.vmGroup.cspId;
+      const rows = tgArn ? await memberTargets(d.api, tgArn, ctx) : [];
+      return healthInfoOf(current.vmGroup.vms, rows);
+    },
+  };
+
+  return createGuardedHandler({ capabilities: AWS_CAPABILITIES, backend });
+}

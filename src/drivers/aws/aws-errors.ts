@@ -1,0 +1,138 @@
+/**
+ * Maps AWS SDK errors to NLBError codes. The AWS error is kept as `cause`, with anything that looks like
+ * a credential scrubbed from its message first (some signature errors echo the canonical request,
+ * which names the access key).
+ */
+import { abortedError } from '../../common/abort.js';
+import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
+import { AWS_DRIVER_NAME } from './aws-options.js';
+
+const CODES: Record<string, NLBErrorCode> = {};
+const assign = (code: NLBErrorCode, names: string[]) => {
+  for (const n of names) CODES[n] = code;
+};
+assign('NOT_FOUND', [
+  'LoadBalancerNotFound',
+  'TargetGroupNotFound',
+  'ListenerNotFound',
+  'InvalidInstanceID.NotFound',
+  'InvalidVpcID.NotFound',
+  'InvalidSubnetID.NotFound',
+]);
+assign('ALREADY_EXISTS', ['DuplicateLoadBalancerName', 'DuplicateTargetGroupName', 'DuplicateListener']);
+assign('THROTTLED', [
+  'Throttling',
+  'ThrottlingException',
+  'Throttled',
+  'RequestLimitExceeded',
+  'TooManyRequests',
+  'RequestThrottled',
+  'EC2Throttled',
+]);
+assign('INVALID_ARGUMENT', [
+  'ValidationError',
+  'Validation',
+  'InvalidParameterValue',
+  'InvalidParameterCombination',
+  'InvalidParameter',
+  'MissingParameter',
+  'InvalidConfigurationRequest',
+  'InvalidScheme',
+  'InvalidSubnet',
+  'UnsupportedProtocol',
+  'IncompatibleProtocols',
+  'InvalidVpcID.Malformed',
+  'InvalidInstanceID.Malformed',
+  'SubnetNotFound',
+  'AvailabilityZoneNotSupported',
+  'InvalidTarget',
+]);
+assign('CONFLICT', ['ResourceInUse', 'OperationNotPermitted', 'PriorityInUse', 'DuplicateTagKeys']);
+assign('UNAVAILABLE', ['ServiceUnavailable', 'InternalFailure', 'InternalError', 'Unavailable']);
+/** Access problems: not retryable; the message points to the IAM policy in the docs. */
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'UnauthorizedOperation',
+  'AuthFailure',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidAccessKeyId',
+  'MissingAuthenticationToken',
+]);
+
+/** The AWS error code of `e`: its `Code`, or its class name without the `Exception` suffix. */
+export function awsErrorCode(e: unknown): string | undefined {
+  if (!e || typeof e !== 'object') return undefined;
+  const o = e as { Code?: unknown; name?: unknown };
+  const raw = typeof o.Code === 'string' ? o.Code : typeof o.name === 'string' ? o.name : undefined;
+  return raw?.replace(/Exception$/, '');
+}
+
+/** HTTP status of an SDK error, when it has one. */
+function httpStatus(e: unknown): number | undefined {
+  const status = (e as { $metadata?: { httpStatusCode?: unknown } })?.$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+const KEY_ID = /\b(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\b/g;
+const CREDENTIAL_SCOPE = /Credential=[^,\s]+/g;
+const SIGNATURE = /Signature=[0-9a-f]+/gi;
+
+/** Removes access-key ids, credential scopes, signatures and the given secrets from `text`. */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(KEY_ID, '[redacted]').replace(CREDENTIAL_SCOPE, 'Credential=[redacted]');
+  out = out.replace(SIGNATURE, 'Signature=[redacted]');
+  for (const s of secrets) if (s.length >= 8) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+/** Context for mapping: which NLB operation and AWS action failed. */
+export interface AwsErrorContext {
+  operation: string;
+  action: string;
+  signal?: AbortSignal;
+  /** Secret strings known to the driver (explicit credentials), scrubbed from messages. */
+  secrets?: readonly string[];
+}
+
+/** Turns whatever an AWS call threw into an NLBError (NLBErrors pass through unchanged). */
+export function mapAwsError(e: unknown, ctx: AwsErrorContext): NLBError {
+  if (isNLBError(e)) return e;
+  if (ctx.signal?.aborted) return abortedError(ctx.signal, AWS_DRIVER_NAME, ctx.operation);
+  const code = awsErrorCode(e);
+  const rawMessage = e instanceof Error ? e.message : String(e);
+  const message = redact(rawMessage, ctx.secrets);
+  if (e instanceof Error && message !== rawMessage) e.message = message;
+  const make = (nlbCode: NLBErrorCode, text: string, retryable?: boolean) =>
+    new NLBError({
+      code: nlbCode,
+      driver: AWS_DRIVER_NAME,
+      operation: ctx.operation,
+      message: `${ctx.action}: ${text}`,
+      retryable,
+      cause: e,
+    });
+  if (code && ACCESS_DENIED.has(code))
+    return make(
+      'PROVIDER_ERROR',
+      `access denied (${code}): check the IAM policy in docs/drivers/aws.md. ${message}`,
+      false,
+    );
+  const mapped = code ? CODES[code] : undefined;
+  if (mapped) return make(mapped, `${code}: ${message}`);
+  const status = httpStatus(e);
+  if (status === 429) return make('THROTTLED', `${code ?? 'HTTP 429'}: ${message}`);
+  if (status !== undefined && status >= 500) return make('UNAVAILABLE', `${code ?? status}: ${message}`);
+  if (code === 'TimeoutError' || code === 'RequestTimeout') return make('TIMEOUT', message);
+  const sysCode = (e as { code?: unknown })?.code;
+  if (
+    typeof sysCode === 'string' &&
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN)$/.test(sysCode)
+  )
+    return make('UNAVAILABLE', `${sysCode}: ${message}`);
+  if (code === 'CredentialsProviderError')
+    return make('PROVIDER_ERROR', `no AWS credentials found (default provider chain): ${message}`, false);
+  return make('PROVIDER_ERROR', `${code ?? 'error'}: ${message}`, false);
+}

@@ -1,0 +1,46 @@
+/**
+ * All-or-nothing for multi-step writes: each step that makes something registers how to unmake it;
+ * on failure the undo steps run newest first, every one of them even if one fails, and without the
+ * caller's AbortSignal (an aborted create must still clean up).
+ */
+import { isNLBError, NLBError } from '../../interfaces/errors.js';
+import { AWS_DRIVER_NAME } from './aws-options.js';
+
+/** A stack of undo steps; see the module comment. */
+export class Rollback {
+  readonly #steps: { what: string; undo: () => Promise<unknown> }[] = [];
+
+  /** Registers how to undo something just made. */
+  push(what: string, undo: () => Promise<unknown>): void {
+    this.#steps.push({ what, undo });
+  }
+
+  /**
+   * Runs `body`; if it throws, undoes everything registered and rethrows. When an undo step fails too,
+   * the error says what may be left (deleteNLB removes it) and keeps the original error's code.
+   */
+  async run<T>(operation: string, body: (rb: Rollback) => Promise<T>): Promise<T> {
+    try {
+      return await body(this);
+    } catch (e) {
+      const failed: string[] = [];
+      for (const step of this.#steps.reverse()) {
+        try {
+          await step.undo();
+        } catch (undoError) {
+          failed.push(`${step.what} (${undoError instanceof Error ? undoError.message : String(undoError)})`);
+        }
+      }
+      if (failed.length === 0) throw e;
+      const original = isNLBError(e) ? e : undefined;
+      throw new NLBError({
+        code: original?.code ?? 'PROVIDER_ERROR',
+        driver: AWS_DRIVER_NAME,
+        operation,
+        retryable: original?.retryable,
+        message: `${e instanceof Error ? e.message : String(e)}; clean-up failed for: ${failed.join(', ')} (deleteNLB removes what is left)`,
+        cause: e,
+      });
+    }
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Loads the AWS SDK lazily and builds the two clients. Nothing here runs at import time, so
+ * `import 'nlbkit'` (or even `import 'nlbkit/aws'`) never loads the SDK; a missing package becomes an
+ * NLBError that names it.
+ */
+import { createRequire } from 'node:module';
+import { NLBError } from '../../interfaces/errors.js';
+import { AWS_DRIVER_NAME, type AwsClientLike, type AwsDriverOptions } from './aws-options.js';
+
+/** The SDK packages the driver needs (optional peer dependencies of nlbkit). */
+export const ELBV2_PACKAGE = '@aws-sdk/client-elastic-load-balancing-v2';
+export const EC2_PACKAGE = '@aws-sdk/client-ec2';
+
+type Elbv2Module = typeof import('@aws-sdk/client-elastic-load-balancing-v2');
+type Ec2Module = typeof import('@aws-sdk/client-ec2');
+
+/** The loaded SDK modules. */
+export interface AwsSdk {
+  elbv2: Elbv2Module;
+  ec2: Ec2Module;
+}
+
+/** Imports a module by name; a seam so tests can pretend a package is missing. */
+export type ModuleImporter = (name: string) => Promise<unknown>;
+
+const defaultImporter: ModuleImporter = (name) => import(name);
+
+/** Loads both SDK modules, or throws a PROVIDER_ERROR naming the missing package and how to add it. */
+export async function loadAwsSdk(
+  operation: string,
+  importer: ModuleImporter = defaultImporter,
+): Promise<AwsSdk> {
+  const load = async <T>(name: string): Promise<T> => {
+    try {
+      return (await importer(name)) as T;
+    } catch (e) {
+      throw new NLBError({
+        code: 'PROVIDER_ERROR',
+        driver: AWS_DRIVER_NAME,
+        operation,
+        retryable: false,
+        message: `the AWS driver needs the package '${name}'; install it with: npm install ${name}`,
+        cause: e,
+      });
+    }
+  };
+  const [elbv2, ec2] = await Promise.all([load<Elbv2Module>(ELBV2_PACKAGE), load<Ec2Module>(EC2_PACKAGE)]);
+  return { elbv2, ec2 };
+}
+
+/** The two clients the driver talks through. */
+export interface AwsClients {
+  elbv2: AwsClientLike;
+  ec2: AwsClientLike;
+}
+
+/**
+ * Builds the SDK's retry strategy with a custom backoff. `ConfiguredRetryStrategy` is the SDK's own
+ * (from `@smithy/core`, a dependency of every v3 client); it is resolved from the ELBv2 package's
+ * location so it is found under strict installers (pnpm) too.
+ */
+async function configuredRetryStrategy(
+  maxAttempts: number,
+  backoff: number | ((attempt: number) => number),
+): Promise<unknown> {
+  const from = import.meta.resolve(ELBV2_PACKAGE);
+  const retry = createRequire(from)('@smithy/core/retry') as {
+    ConfiguredRetryStrategy: new (attempts: number, backoff: number | ((n: number) => number)) => unknown;
+  };
+  return new retry.ConfiguredRetryStrategy(maxAttempts, backoff);
+}
+
+/** Returns the injected clients, or builds the missing ones from the options (region, credentials...). */
+export async function buildAwsClients(sdk: AwsSdk, options: AwsDriverOptions): Promise<AwsClients> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const config: Record<string, unknown> = { maxAttempts };
+  if (options.region !== undefined) config.region = options.region;
+  if (options.credentials !== undefined) config.credentials = options.credentials;
+  if (options.endpoint !== undefined) config.endpoint = options.endpoint;
+  if (options.retryBackoffMs !== undefined && (!options.elbv2Client || !options.ec2Client))
+    config.retryStrategy = await configuredRetryStrategy(maxAttempts, options.retryBackoffMs);
+  // No `logger` is passed: the SDK then logs nothing, so no request (or credential) reaches a log.
+  return {
+    elbv2: options.elbv2Client ?? new sdk.elbv2.ElasticLoadBalancingV2Client(config),
+    ec2: options.ec2Client ?? new sdk.ec2.EC2Client(config),
+  };
+}
