@@ -1,5 +1,8 @@
-/** A binary min-heap ordered by `at`: the scheduler's sorted schedule, O(log n) per push/pop. */
-export class MinHeap<T extends { at: number }> {
+/**
+ * A binary min-heap ordered by `at`, then `seq` when given (so equal times pop in insertion order):
+ * the scheduler's sorted schedule, O(log n) per push/pop.
+ */
+export class MinHeap<T extends { at: number; seq?: number }> {
   #items: T[] = [];
 
   get size(): number {
@@ -16,7 +19,7 @@ export class MinHeap<T extends { at: number }> {
     let i = a.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if ((a[p] as T).at <= item.at) break;
+      if (!before(item, a[p] as T)) break;
       a[i] = a[p] as T;
       i = p;
     }
@@ -33,8 +36,8 @@ export class MinHeap<T extends { at: number }> {
       const l = 2 * i + 1;
       if (l >= a.length) break;
       const r = l + 1;
-      const c = r < a.length && (a[r] as T).at < (a[l] as T).at ? r : l;
-      if ((a[c] as T).at >= last.at) break;
+      const c = r < a.length && before(a[r] as T, a[l] as T) ? r : l;
+      if (!before(a[c] as T, last)) break;
       a[i] = a[c] as T;
       i = c;
     }
@@ -45,4 +48,8 @@ export class MinHeap<T extends { at: number }> {
   clear(): void {
     this.#items = [];
   }
+}
+
+function before(a: { at: number; seq?: number }, b: { at: number; seq?: number }): boolean {
+  return a.at < b.at || (a.at === b.at && (a.seq ?? 0) < (b.seq ?? 0));
 }

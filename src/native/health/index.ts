@@ -1,0 +1,23 @@
+/**
+ * Health checking for the native load balancer: checkers, the rise/fall state machine, the scheduler,
+ * and the monitor the agent consumes as its {@link HealthSource}.
+ */
+export { checkHttp, checkTcp, checkUdp, runCheck } from './checkers/index.js';
+export type { Checker, CheckSpec } from './checkers/types.js';
+export { type Clock, systemClock, type TimerHandle } from './clock.js';
+export type { HealthChange } from './coalescer.js';
+export { DEFAULT_EXPECTED_CODES, parseExpectedCodes, type StatusMatcher } from './expected-codes.js';
+export { createFakeClock, type FakeClock } from './fake-clock.js';
+export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';
+export {
+  type ChangeListener,
+  type CheckEvent,
+  createHealthMonitor,
+  type HealthMonitor,
+  type HealthMonitorOptions,
+  type MonitorTarget,
+} from './monitor.js';
+export { CheckScheduler, type ScheduledRun, type SchedulerOptions } from './scheduler.js';
+export { type AllDownMode, type BackendSelection, selectBackends } from './select-backends.js';
+export { applyOutcome, type CheckOutcome, initialHealth, type Thresholds } from './state-machine.js';
+export type { HealthSource, HealthTarget, TargetHealth } from './types.js';

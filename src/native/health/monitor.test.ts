@@ -1,0 +1,185 @@
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { Checker } from './checkers/types.js';
+import type { HealthChange } from './coalescer.js';
+import { createFakeClock } from './fake-clock.js';
+import { createHealthMonitor, type HealthMonitorOptions, type MonitorTarget } from './monitor.js';
+
+/** A monitor on a fake clock whose checks take 5 fake ms and pass unless the address is in `down`. */
+function setup(extra: HealthMonitorOptions = {}) {
+  const clock = createFakeClock(1_700_000_000_000);
+  const down = new Set<string>();
+  const checked: string[] = [];
+  const checker: Checker = (spec, signal) =>
+    new Promise((resolve) => {
+      checked.push(spec.address);
+      const t = clock.setTimeout(
+        () => resolve(down.has(spec.address) ? { ok: false, reason: 'ECONNREFUSED' } : { ok: true }),
+        5,
+      );
+      // Like the real checkers: an abort (removal, close) settles the check at once.
+      signal?.addEventListener('abort', () => {
+        clock.clearTimeout(t);
+        resolve({ ok: false, reason: 'aborted' });
+      });
+    });
+  const monitor = createHealthMonitor({ clock, checker, concurrency: 64, ...extra });
+  const batches: HealthChange[][] = [];
+  monitor.onChange((_keys, changes) => batches.push([...changes]));
+  return { clock, down, checked, monitor, batches };
+}
+
+const target = (i: number, over: Partial<MonitorTarget> = {}): MonitorTarget => ({
+  key: `web/vm${i}`,
+  address: `10.0.${i >> 8}.${i & 255}`,
+  port: 80,
+  protocol: 'TCP',
+  interval: 1,
+  timeout: 0.5,
+  rise: 2,
+  fall: 3,
+  ...over,
+});
+
+describe('health monitor', () => {
+  it('starts UNKNOWN, rises after `rise` checks, and reports the rise in one batch', async () => {
+    const { clock, monitor, batches } = setup();
+    monitor.update([target(1), target(2)]);
+    expect(monitor.get('web/vm1')).toMatchObject({ state: 'UNKNOWN' });
+    await clock.advance(1000);
+    expect(monitor.get('web/vm1')).toMatchObject({ state: 'UNKNOWN', consecutiveSuccesses: 1 });
+    await clock.advance(3000);
+    expect(monitor.get('web/vm1')).toMatchObject({ state: 'HEALTHY', consecutiveSuccesses: 4 });
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.map((c) => [c.key, c.from, c.to]).sort()).toEqual([
+      ['web/vm1', 'UNKNOWN', 'HEALTHY'],
+      ['web/vm2', 'UNKNOWN', 'HEALTHY'],
+    ]);
+    await monitor.close();
+  });
+
+  it('100 of 1,000 targets going down at once produce ONE notification with all 100', async () => {
+    const { clock, monitor, batches, down } = setup();
+    monitor.update(Array.from({ length: 1000 }, (_, i) => target(i)));
+    await clock.advance(5000);
+    batches.length = 0;
+    for (let i = 0; i < 100; i++) down.add(target(i * 10).address);
+    await clock.advance(5000);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toHaveLength(100);
+    expect(
+      batches[0]?.every((c) => c.from === 'HEALTHY' && c.to === 'UNHEALTHY' && c.reason === 'ECONNREFUSED'),
+    ).toBe(true);
+    expect(monitor.get('web/vm10')).toMatchObject({ state: 'UNHEALTHY', reason: 'ECONNREFUSED' });
+    await monitor.close();
+  });
+
+  it('a steady trickle of changes is still delivered within maxDelay', async () => {
+    const { clock, monitor, batches } = setup({ coalesceQuietMs: 1000, coalesceMaxDelayMs: 2000 });
+    // rise 1: each target turns HEALTHY at its first check; 100 first checks jittered over 10 s come
+    // ~100 ms apart, never a whole quiet second apart, so without the cap this would be one batch.
+    monitor.update(Array.from({ length: 100 }, (_, i) => target(i, { rise: 1, interval: 10 })));
+    const delays: number[] = [];
+    monitor.onChange((_keys, changes) => {
+      delays.push(clock.now() - Math.min(...changes.map((c) => c.at.getTime())));
+    });
+    await clock.advance(20_000);
+    expect(batches.flat()).toHaveLength(100);
+    expect(batches.length).toBeGreaterThanOrEqual(4); // ~10 s of changes cut every 2 s
+    expect(Math.max(...delays)).toBeLessThanOrEqual(2000);
+  });
+
+  it('a target flapping every half interval never changes state', async () => {
+    const { clock, monitor, batches, down } = setup();
+    monitor.update([target(1, { initial: 'HEALTHY', rise: 2, fall: 2 })]);
+    const addr = target(1).address;
+    for (let t = 0; t < 40; t++) {
+      if (t % 2) down.add(addr);
+      else down.delete(addr);
+      await clock.advance(500);
+    }
+    expect(monitor.get('web/vm1')?.state).toBe('HEALTHY');
+    expect(batches).toHaveLength(0);
+  });
+
+  it('update() keeps state and schedule of unchanged keys, resets changed ones, drops removed ones', async () => {
+    const { clock, monitor, checked } = setup();
+    monitor.update([target(1), target(2), target(3)]);
+    await clock.advance(3000);
+    const before = monitor.get('web/vm1');
+    expect(before?.state).toBe('HEALTHY');
+    checked.length = 0;
+    monitor.update([target(1, { rise: 5 }), target(2, { address: '10.9.9.9' })]);
+    expect(monitor.get('web/vm1')).toEqual(before); // same backend: health kept
+    expect(monitor.get('web/vm2')?.state).toBe('UNKNOWN'); // new address: a different backend
+    expect(monitor.get('web/vm3')).toBeUndefined();
+    await clock.advance(1000);
+    expect(checked.sort()).toEqual(['10.0.0.1', '10.9.9.9']); // vm1 still once per second, vm3 gone
+    expect(monitor.states().size).toBe(2);
+    await monitor.close();
+  });
+
+  it('update() rejects bad targets and duplicates without changing anything', () => {
+    const { monitor } = setup();
+    monitor.update([target(1)]);
+    expect(() => monitor.update([target(2, { interval: 0 })])).toThrow(/interval/);
+    expect(() => monitor.update([target(2, { fall: 0 })])).toThrow(/fall/);
+    expect(() => monitor.update([target(2, { expectedCodes: '2xx' })])).toThrow(RangeError);
+    expect(() => monitor.update([target(2), target(2)])).toThrow(/twice/);
+    expect([...monitor.states().keys()]).toEqual(['web/vm1']);
+  });
+
+  it('unsubscribes, isolates a throwing listener, and goes quiet after close()', async () => {
+    const errors: unknown[] = [];
+    const { clock, monitor, batches, checked } = setup({ onError: (e) => errors.push(e) });
+    const off = monitor.onChange(() => {
+      throw new Error('listener bug');
+    });
+    const seen: string[][] = [];
+    const off2 = monitor.onChange((keys) => seen.push(keys));
+    monitor.update([target(1, { rise: 1 })]);
+    await clock.advance(2000);
+    expect(errors).toHaveLength(1);
+    expect(batches).toHaveLength(1); // the listener after the throwing one still ran
+    off();
+    off2();
+    monitor.update([target(1, { rise: 1, address: '10.1.1.1' })]);
+    await clock.advance(2000);
+    expect(seen).toEqual([['web/vm1']]);
+    await monitor.close();
+    const n = checked.length;
+    await clock.advance(5000);
+    expect(checked.length).toBe(n);
+    expect(() => monitor.update([])).toThrow(/closed/);
+  });
+});
+
+describe('health monitor with real checks', () => {
+  it('sees a real TCP backend go down and notifies', async () => {
+    const server = net.createServer((s) => s.destroy());
+    const port = await new Promise<number>((r) =>
+      server.listen(0, '127.0.0.1', () => r((server.address() as net.AddressInfo).port)),
+    );
+    const monitor = createHealthMonitor({ coalesceQuietMs: 20 });
+    const changes: HealthChange[] = [];
+    monitor.onChange((_k, c) => changes.push(...c));
+    monitor.update([
+      {
+        key: 'lb/be',
+        address: '127.0.0.1',
+        port,
+        protocol: 'TCP',
+        interval: 0.05,
+        timeout: 0.05,
+        rise: 1,
+        fall: 2,
+      },
+    ]);
+    await expect.poll(() => monitor.get('lb/be')?.state, { timeout: 3000 }).toBe('HEALTHY');
+    await new Promise<void>((r) => server.close(() => r()));
+    await expect.poll(() => monitor.get('lb/be')?.state, { timeout: 3000 }).toBe('UNHEALTHY');
+    await expect.poll(() => changes.map((c) => c.to), { timeout: 3000 }).toEqual(['HEALTHY', 'UNHEALTHY']);
+    expect(monitor.get('lb/be')?.reason).toMatch(/ECONNREFUSED/);
+    await monitor.close();
+  });
+});
