@@ -1,0 +1,89 @@
+/**
+ * Decides what one sync sends to nft: the whole table (full) or only the elements of the services that
+ * differ from what the kernel holds (incremental), as one script for one `nft -f -` transaction.
+ */
+import { allElements, groupObjects, type Layout, type LayoutOptions, tableFor } from './nft-layout.js';
+import type { NftElement } from './nft-objects.js';
+import {
+  renderAddChain,
+  renderAddElements,
+  renderAddMap,
+  renderDeleteElements,
+  renderElementKey,
+  renderElementValue,
+  renderFullTransaction,
+  renderRule,
+} from './nft-render.js';
+
+/** One transaction to send, or nothing. */
+export interface Plan {
+  mode: 'full' | 'incremental' | 'none';
+  /** Script for `nft -f -` ('' for 'none'). */
+  text: string;
+  /** Objects, rules and elements the script creates or deletes. */
+  statements: number;
+  /** Groups whose chain and map exist once this plan is applied. */
+  groups: Set<string>;
+}
+
+/** The full rebuild of `layout`. */
+export function planFull(layout: Layout, opts: LayoutOptions): Plan {
+  const table = tableFor(layout.groups.values(), opts);
+  const elements = allElements(layout);
+  const rules = table.chains.reduce((n, c) => n + c.rules.reduce((k, r) => k + renderRule(r).length, 0), 0);
+  return {
+    mode: 'full',
+    text: renderFullTransaction(table, elements),
+    statements: 2 + table.maps.length + table.chains.length + rules + elements.length,
+    groups: new Set(layout.groups.keys()),
+  };
+}
+
+const elementId = (el: NftElement) => `${el.map}|${renderElementKey(el)}`;
+
+/**
+ * Only what differs between `prev` (what the kernel holds) and `next`: services buildLayout reused
+ * unchanged are skipped without rendering; for the others, elements whose key disappeared or whose
+ * value changed are deleted and new or changed ones added, all deletes before all adds so that a key
+ * moving between services in one sync works. Groups never seen by the kernel get their map and chain
+ * first. Groups left empty stay until the next full rebuild (cheap, and no chain is deleted while a
+ * verdict-map element might still reference it).
+ */
+export function planIncremental(
+  prev: Layout,
+  kernelGroups: ReadonlySet<string>,
+  next: Layout,
+  opts: LayoutOptions,
+): Plan {
+  const before = new Map<string, { el: NftElement; value: string }>();
+  const after = new Map<string, { el: NftElement; value: string }>();
+  const collect = (into: typeof before, els: readonly NftElement[] | undefined) => {
+    for (const el of els ?? []) into.set(elementId(el), { el, value: renderElementValue(el) });
+  };
+  for (const [id, s] of next.services) {
+    const old = prev.services.get(id);
+    if (old === s) continue; // reused by buildLayout: unchanged
+    collect(before, old?.elements);
+    collect(after, s.elements);
+  }
+  for (const [id, old] of prev.services) if (!next.services.has(id)) collect(before, old.elements);
+
+  const dels: NftElement[] = [];
+  const adds: NftElement[] = [];
+  for (const [k, b] of before) if (after.get(k)?.value !== b.value) dels.push(b.el);
+  for (const [k, a] of after) if (before.get(k)?.value !== a.value) adds.push(a.el);
+
+  const groups = new Set(kernelGroups);
+  let text = '';
+  let statements = 0;
+  for (const g of next.groups.values()) {
+    if (groups.has(g.name)) continue;
+    const { map, chain } = groupObjects(g, opts.snatMark);
+    text += renderAddMap(opts.tableName, map) + renderAddChain(opts.tableName, chain);
+    statements += 2 + chain.rules.length;
+    groups.add(g.name);
+  }
+  text += renderDeleteElements(opts.tableName, dels) + renderAddElements(opts.tableName, adds);
+  statements += dels.length + adds.length;
+  return { mode: statements === 0 ? 'none' : 'incremental', text, statements, groups };
+}
