@@ -1,3 +1,4 @@
+import { AWS_CAPABILITIES } from '../../src/drivers/aws/index.js';
 import { createMockDriver } from '../../src/drivers/mock/index.js';
 import { nlbHandlerConformance } from '../../src/testing/index.js';
 
@@ -11,28 +12,10 @@ const vmIIDs = Object.keys(vms).map((nameId) => ({ nameId }));
 
 nlbHandlerConformance('mock', async () => ({ driver: createMockDriver({ vms }), vms: vmIIDs }));
 
-// The same suite with AWS-like limits: the capability cases then exercise real rejections.
-nlbHandlerConformance('mock emulating tight limits', async () => ({
-  driver: createMockDriver({
-    vms,
-    capabilities: {
-      vmGroupProtocols: ['TCP', 'UDP'],
-      weights: false,
-      algorithms: ['ROUND_ROBIN'],
-      healthCheck: {
-        protocols: ['TCP', 'HTTP', 'HTTPS'],
-        protocolsForUdpGroup: ['TCP', 'HTTP', 'HTTPS'],
-        interval: { min: 5, max: 300 },
-        timeout: { min: 2, max: 120 },
-        healthyThreshold: { min: 2, max: 10 },
-        unhealthyThreshold: { min: 2, max: 10 },
-        separateThresholds: true,
-        customPort: true,
-        httpOptions: true,
-        defaults: { interval: 30, timeout: 10, healthyThreshold: 5, unhealthyThreshold: 2 },
-      },
-      changes: { listenerPort: false, vmGroupProtocol: false },
-    },
-  }),
+// The mock emulating AWS's limits: the capability cases then exercise real rejections, the same ones
+// the AWS driver gives (users get this by passing a driver's exported capabilities).
+nlbHandlerConformance('mock emulating AWS', async () => ({
+  driver: createMockDriver({ vms, capabilities: AWS_CAPABILITIES }),
   vms: vmIIDs,
+  vpcIID: { nameId: 'vpc-1' },
 }));

@@ -20,7 +20,7 @@ import { type MockFault, MockFaults } from './mock-faults.js';
 export interface MockDriverOptions {
   /** The VMs that exist, by name. Unknown VMs in a request give NOT_FOUND. Default: none. */
   vms?: Record<string, MockVM>;
-  /** Emulate a cloud's limits (e.g. `awsCapabilities`); merged onto the permissive defaults. */
+  /** Emulate a cloud's limits (e.g. `AWS_CAPABILITIES` from nlbkit/aws); merged onto the permissive defaults. */
   capabilities?: CapabilitiesOverride;
   /** The clock for `createdTime` and health timestamps. Default: `() => new Date()`. */
   clock?: () => Date;
@@ -105,7 +105,8 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
     initialHealth: options.initialHealth ?? 'HEALTHY',
   });
   const handler = createGuardedHandler({
-    capabilities: mergeCapabilities(mockDefaultCapabilities, { driver: DRIVER, ...options.capabilities }),
+    capabilities: // The driver name stays "mock" even when emulating a cloud: errors must say who really answered.
+      mergeCapabilities(mockDefaultCapabilities, { ...options.capabilities, driver: DRIVER }),
     backend,
     beforeOperation: async (operation, signal) => {
       calls.push({ operation, at: clock() });
