@@ -104,9 +104,9 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
     health,
     initialHealth: options.initialHealth ?? 'HEALTHY',
   });
+  // The driver name stays "mock" even when emulating a cloud: errors must say who really answered.
   const handler = createGuardedHandler({
-    capabilities: // The driver name stays "mock" even when emulating a cloud: errors must say who really answered.
-      mergeCapabilities(mockDefaultCapabilities, { ...options.capabilities, driver: DRIVER }),
+    capabilities: mergeCapabilities(mockDefaultCapabilities, { ...options.capabilities, driver: DRIVER }),
     backend,
     beforeOperation: async (operation, signal) => {
       calls.push({ operation, at: clock() });
