@@ -46,6 +46,8 @@ export function makeRecord(
       algorithm: 'ROUND_ROBIN',
       hashFields: 'SOURCE_IP',
       snat: false,
+      hashSeed: 1,
+      maglevTableSize: 251,
       backends: Object.entries(vms).map(([id, address]) => ({ id, address, weight: 1 })),
       health: { protocol: 'TCP', port: 8080, interval: 10, timeout: 5, rise: 3, fall: 3 },
     },

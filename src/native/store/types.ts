@@ -51,6 +51,10 @@ export interface DesiredService {
   algorithm: Algorithm;
   hashFields: HashFields;
   snat: boolean;
+  /** jhash seed; the driver writes the same one into every record so every node hashes alike. */
+  hashSeed: number;
+  /** Maglev lookup-table size (prime); the same in every record, like `hashSeed`. */
+  maglevTableSize: number;
   backends: StoredBackend[];
   health: StoredHealthCheck;
 }

@@ -1,0 +1,239 @@
+/**
+ * The agent of one LB node: reconciles the node's kernel with the store, whenever the store or health
+ * changes and every `intervalSeconds` anyway (reconcile, don't trust: someone may have flushed the
+ * ruleset or removed a VIP). Runs are serialized; a run plans from one store snapshot, syncs the data
+ * plane, verifies it against the kernel, puts the VIPs on the interface and reports back.
+ */
+import { isNLBError } from '../../interfaces/errors.js';
+import type { Executor } from '../executor/types.js';
+import type { AllDownMode } from '../health/select-backends.js';
+import type { HealthSource } from '../health/types.js';
+import type { Dataplane, SyncResult } from '../model.js';
+import type { NodeReport, StateStore } from '../store/types.js';
+import { planNode } from './desired-state.js';
+import { healthReport } from './health-report.js';
+import { DEFAULT_VIP_INTERFACE, VipAddresses } from './vip-addresses.js';
+
+/** Options of {@link createAgent}. */
+export interface AgentOptions {
+  /** Where desired state is read and reports are written. */
+  store: StateStore;
+  /** This node's name in the store (letters, digits, '.', '_', '-'). */
+  node: string;
+  /** Runs `ip` (and, for the default data plane, `nft`) on the node. */
+  executor: Executor;
+  /**
+   * The data plane, or a factory for it. With a factory, drift found by verify is repaired by a fresh
+   * instance, whose first sync is a full atomic rebuild; with an instance, by syncing it again.
+   */
+  dataplane: Dataplane | (() => Dataplane);
+  /** Interface for the VIPs. Default `nlbkit0`, a dummy interface the agent creates and owns. */
+  interface?: string;
+  /** Seconds between periodic reconciles. Default 10. */
+  intervalSeconds?: number;
+  /** Health monitor; without it every backend is rendered and nothing is reported as measured. */
+  health?: HealthSource;
+  /** What to render when every backend of a service is unhealthy. Default `fail-open`. */
+  allDown?: AllDownMode;
+  /** Where the agent says what it did and what failed. Default: nowhere. */
+  log?: (line: string) => void;
+}
+
+/** What one reconcile did. */
+export interface ReconcileOutcome {
+  /** The store revision the kernel now holds. */
+  revision: number;
+  sync: SyncResult;
+  /** Differences verify found after the sync (then repaired by a second sync). */
+  drift: string[];
+  vipsAdded: string[];
+  vipsRemoved: string[];
+  /** Whether the node report in the store was rewritten. */
+  reported: boolean;
+}
+
+/** A running agent. */
+export interface Agent {
+  readonly node: string;
+  /** Reconciles once, then on store changes, health changes and every interval. */
+  start(): Promise<ReconcileOutcome>;
+  /** Runs a reconcile that starts after this call (joining one already queued); serialized. */
+  reconcile(): Promise<ReconcileOutcome>;
+  /** The last successful outcome. */
+  readonly lastOutcome: ReconcileOutcome | undefined;
+  /** Stops reconciling. The kernel keeps its state, so traffic flows on across an agent restart. */
+  stop(): Promise<void>;
+  /** Stops, then removes everything the agent put on the node (ruleset, VIPs it owns). */
+  teardown(): Promise<void>;
+}
+
+/**
+ * Creates an agent; call `start()` to run it.
+ *
+ * @example
+ * const agent = createAgent({ store: createFileStore('/var/lib/nlbkit'), node: 'lb1',
+ *   executor: localExecutor(), dataplane: () => createNftDataplane({ executor: localExecutor() }) });
+ * await agent.start();
+ */
+export function createAgent(options: AgentOptions): Agent {
+  const { store, node, health } = options;
+  const log = options.log ?? (() => undefined);
+  const intervalMs = (options.intervalSeconds ?? 10) * 1000;
+  const factory = typeof options.dataplane === 'function' ? options.dataplane : undefined;
+  let dataplane: Dataplane = factory ? factory() : (options.dataplane as Dataplane);
+  const vipAddresses = new VipAddresses(options.executor, options.interface ?? DEFAULT_VIP_INTERFACE);
+  let owned: Set<string> | undefined;
+  let lastReport: string | undefined;
+  let appliedRevision = 0;
+  let lastOutcome: ReconcileOutcome | undefined;
+  let plannedRevision = -1;
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let retryMs = 1000;
+  const unsubscribe: (() => void)[] = [];
+
+  async function report(r: Omit<NodeReport, 'node' | 'updatedAt'>): Promise<boolean> {
+    // Only a report that says something new is written: an idle agent does not churn the store.
+    const body = JSON.stringify(r);
+    if (body === lastReport) return false;
+    await store.putNodeReport({ node, updatedAt: new Date().toISOString(), ...r });
+    lastReport = body;
+    return true;
+  }
+
+  async function once(): Promise<ReconcileOutcome> {
+    const snapshot = await store.list();
+    plannedRevision = snapshot.revision;
+    if (!owned) {
+      const mine = (await store.listNodeReports()).find((r) => r.node === node);
+      owned = new Set(mine?.vips ?? []);
+      appliedRevision = mine?.appliedRevision ?? 0;
+    }
+    try {
+      const probe = planNode(snapshot, () => 'UNKNOWN');
+      health?.update(probe.targets);
+      const plan = planNode(snapshot, (key) => health?.get(key)?.state ?? 'UNKNOWN', options.allDown);
+      let sync = await dataplane.sync(plan.state);
+      const drift = await dataplane.verify(plan.state);
+      if (drift.length > 0) {
+        log(
+          `${node}: kernel drifted from revision ${plan.revision} (${drift.slice(0, 3).join('; ')}); rebuilding`,
+        );
+        if (factory) dataplane = factory();
+        sync = await dataplane.sync(plan.state);
+        const still = await dataplane.verify(plan.state);
+        if (still.length > 0)
+          throw new Error(`kernel still differs after a rebuild: ${still.slice(0, 3).join('; ')}`);
+      }
+      const vips = await vipAddresses.reconcile(plan.vips, owned);
+      owned = new Set(vips.owned);
+      appliedRevision = plan.revision;
+      const reported = await report({
+        appliedRevision,
+        attemptedRevision: plan.revision,
+        vips: vips.owned,
+        health: healthReport(snapshot, health),
+      });
+      if (sync.mode !== 'none' || vips.added.length + vips.removed.length > 0)
+        log(`${node}: applied revision ${plan.revision} (${sync.mode}, ${sync.statements} statements)`);
+      return {
+        revision: plan.revision,
+        sync,
+        drift,
+        vipsAdded: vips.added,
+        vipsRemoved: vips.removed,
+        reported,
+      };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      log(`${node}: reconcile of revision ${snapshot.revision} failed: ${message}`);
+      await report({
+        appliedRevision,
+        attemptedRevision: snapshot.revision,
+        error: message.slice(0, 4000),
+        vips: [...owned].sort(),
+        health: healthReport(snapshot, health),
+      }).catch(() => undefined);
+      throw isNLBError(e) ? e : new Error(message, { cause: e });
+    }
+  }
+
+  let chain: Promise<unknown> = Promise.resolve();
+  let queued: Promise<ReconcileOutcome> | undefined;
+  function reconcile(): Promise<ReconcileOutcome> {
+    if (queued) return queued;
+    const p = chain.then(async () => {
+      queued = undefined;
+      const outcome = await once();
+      lastOutcome = outcome;
+      return outcome;
+    });
+    queued = p;
+    chain = p.catch(() => undefined);
+    return p;
+  }
+
+  function schedule(ms: number) {
+    if (!running) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void tick(), ms);
+  }
+  async function tick() {
+    try {
+      await reconcile();
+      retryMs = 1000;
+      schedule(intervalMs);
+    } catch {
+      // Retry sooner than the interval after a failure, backing off up to it.
+      schedule(Math.min(retryMs, intervalMs));
+      retryMs = Math.min(retryMs * 2, intervalMs);
+    }
+  }
+  // Store watchers also fire for node reports, our own included: only a new revision means work.
+  const onStoreChange = () => {
+    if (!running) return;
+    void store.revision().then(
+      (r) => {
+        if (r !== plannedRevision) void tick();
+      },
+      () => void tick(),
+    );
+  };
+  const trigger = () => {
+    if (running) void tick();
+  };
+
+  return {
+    node,
+    get lastOutcome() {
+      return lastOutcome;
+    },
+    async start() {
+      running = true;
+      unsubscribe.push(store.watch(onStoreChange));
+      if (health) unsubscribe.push(health.onChange(trigger));
+      try {
+        const outcome = await reconcile();
+        schedule(intervalMs);
+        return outcome;
+      } catch (e) {
+        schedule(Math.min(retryMs, intervalMs));
+        throw e;
+      }
+    },
+    reconcile,
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      for (const u of unsubscribe.splice(0)) u();
+      await chain;
+    },
+    async teardown() {
+      await this.stop();
+      await dataplane.destroy();
+      await vipAddresses.removeAll(owned ?? new Set());
+      owned = new Set();
+    },
+  };
+}

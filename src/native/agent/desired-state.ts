@@ -1,0 +1,94 @@
+/**
+ * From the store's records (and what health checking knows) to what one node's kernel must hold. Pure:
+ * the same snapshot and health always give the same state, sorted, so a restarted agent asks the data
+ * plane for exactly what it asked before (no churn).
+ */
+
+import type { VMHealthState } from '../../interfaces/types.js';
+import { type AllDownMode, selectBackends } from '../health/select-backends.js';
+import type { HealthTarget } from '../health/types.js';
+import type { BackendSpec, NodeDataplaneState, ServiceSpec } from '../model.js';
+import type { StoreSnapshot } from '../store/types.js';
+
+/** Defaults for a node that serves no NLB (the records carry the real values). */
+export const DEFAULT_HASH_SEED = 0x6e6c626b;
+export const DEFAULT_MAGLEV_TABLE_SIZE = 4093;
+
+/** The health key of a VM in an NLB, as HealthSource and node reports know it. */
+export const healthKey = (nlb: string, vm: string): string => `${nlb}/${vm}`;
+
+/** One node's desired kernel state, the checks to run, and the VIPs to hold. */
+export interface NodePlan {
+  revision: number;
+  state: NodeDataplaneState;
+  targets: HealthTarget[];
+  /** Sorted, unique. */
+  vips: string[];
+}
+
+const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Builds the plan. `healthOf` returns a backend's state (UNKNOWN when not measured); backends judged
+ * UNHEALTHY are left out, and `allDown` says what happens when every one is.
+ */
+export function planNode(
+  snapshot: StoreSnapshot,
+  healthOf: (key: string) => VMHealthState,
+  allDown: AllDownMode = 'fail-open',
+): NodePlan {
+  const services: ServiceSpec[] = [];
+  const targets: HealthTarget[] = [];
+  const vips = new Set<string>();
+  for (const { record } of snapshot.records) {
+    const s = record.service;
+    vips.add(s.vip);
+    const sorted = [...s.backends].sort(byId);
+    for (const b of sorted)
+      targets.push({
+        key: healthKey(record.name, b.id),
+        address: b.address,
+        port: s.health.port,
+        protocol: s.health.protocol,
+        interval: s.health.interval,
+        timeout: s.health.timeout,
+        rise: s.health.rise,
+        fall: s.health.fall,
+        httpPath: s.health.httpPath,
+        expectedCodes: s.health.expectedCodes,
+      });
+    const { selected } = selectBackends(
+      sorted.map((b) => [b, healthOf(healthKey(record.name, b.id))] as const),
+      allDown,
+    );
+    const backends: BackendSpec[] = selected.map((b) => ({
+      id: b.id,
+      address: b.address,
+      port: s.backendPort,
+      weight: b.weight,
+    }));
+    services.push({
+      id: record.name,
+      vip: s.vip,
+      family: s.family,
+      protocol: s.protocol === 'TCP' ? 'tcp' : 'udp',
+      port: s.port,
+      algorithm: s.algorithm,
+      hashFields: s.hashFields,
+      backends,
+      snat: s.snat,
+    });
+  }
+  services.sort(byId);
+  const first = snapshot.records[0]?.record.service;
+  return {
+    revision: snapshot.revision,
+    state: {
+      services,
+      hashSeed: first?.hashSeed ?? DEFAULT_HASH_SEED,
+      maglevTableSize: first?.maglevTableSize ?? DEFAULT_MAGLEV_TABLE_SIZE,
+    },
+    targets,
+    vips: [...vips].sort(),
+  };
+}
