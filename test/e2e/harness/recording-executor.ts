@@ -19,6 +19,8 @@ export interface RecordingExecutor extends Executor {
    * on stdin (e.g. appends a bad statement).
    */
   tamperNextNft(rewrite: (script: string) => string, count?: number): void;
+  /** Stops rewriting. */
+  stopTampering(): void;
   /** Every argv element and stdin recorded so far, as one string (for "never appears" checks). */
   everything(): string;
 }
@@ -34,6 +36,10 @@ export function recordingExecutor(inner: Executor): RecordingExecutor {
     tamperNextNft(fn, count = 1) {
       rewrite = fn;
       remaining = count;
+    },
+    stopTampering() {
+      rewrite = undefined;
+      remaining = 0;
     },
     everything: () => calls.map((c) => `${c.argv.join('\u0000')}\u0000${c.stdin ?? ''}`).join('\n'),
     async run(argv, opts) {

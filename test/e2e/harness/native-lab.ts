@@ -1,0 +1,72 @@
+/**
+ * A netns lab with nlbkit's native driver on it, used through the public API (nlbkit/native): the
+ * driver runs its agent in this process, programming LB node 0's namespace through a recording
+ * executor, so tests can see every command that reached `nft` and `ip`.
+ */
+
+import { buildTopology, type Topology, type TopologyOptions } from '../../../src/cli/demo/lab-topology.js';
+import {
+  createMemoryStore,
+  createNativeDriver,
+  type NativeDriver,
+  type NativeDriverOptions,
+  type StateStore,
+} from '../../../src/drivers/native/index.js';
+import { type RecordingExecutor, recordingExecutor } from './recording-executor.js';
+
+/** A lab with a native driver whose embedded agent programs LB node 0. */
+export interface NativeLab {
+  topo: Topology;
+  driver: NativeDriver;
+  store: StateStore;
+  /** The agent's executor on LB node 0, recording every call. */
+  lbExec: RecordingExecutor;
+  /** Stops the agent (the kernel keeps its rules) and starts a fresh driver and agent on the same store. */
+  restartAgent(): Promise<NativeDriver>;
+  /** Stops the agent and removes the lab. */
+  destroy(): Promise<void>;
+}
+
+/** Options: the topology's, plus driver settings to override. */
+export interface NativeLabOptions extends TopologyOptions {
+  driver?: Partial<Omit<NativeDriverOptions, 'agent' | 'store'>>;
+}
+
+/** Builds the lab and a driver on it. */
+export async function startNativeLab(options: NativeLabOptions): Promise<NativeLab> {
+  const topo = await buildTopology(options);
+  const lbExec = recordingExecutor(topo.lbNodes[0]!.exec);
+  const store = createMemoryStore();
+  const vmInventory = Object.fromEntries(
+    topo.backends.map((be) => [
+      be.name,
+      { ipv4: be.address.v4, ipv6: topo.ipv6 ? be.address.v6 : undefined },
+    ]),
+  );
+  const make = () =>
+    createNativeDriver({
+      vipPool: { ranges: topo.ipv6 ? [topo.vipPool.v4, topo.vipPool.v6] : [topo.vipPool.v4] },
+      vmInventory,
+      convergenceTimeoutMs: 10_000,
+      ...options.driver,
+      store,
+      // 'lo' rather than the agent's own dummy interface: this kernel has no dummy driver.
+      agent: { executor: lbExec, node: 'lb0', interface: 'lo', intervalSeconds: 2 },
+    });
+  const lab: NativeLab = {
+    topo,
+    driver: make(),
+    store,
+    lbExec,
+    async restartAgent() {
+      await lab.driver.close();
+      lab.driver = make();
+      return lab.driver;
+    },
+    async destroy() {
+      await lab.driver.close().catch(() => undefined);
+      await topo.destroy();
+    },
+  };
+  return lab;
+}
