@@ -4,7 +4,7 @@
  * back and deletes the new group, so the NLB is exactly as it was.
  */
 import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
-import { NLBError } from '../../interfaces/errors.js';
+import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
 import type { IID, NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
 import type { CallContext } from './aws-api.js';
@@ -12,6 +12,7 @@ import { type AwsDeps, newTargetGroupName } from './aws-context.js';
 import { awsTags, healthCheckerOf, healthCheckInput, vmGroupOf } from './aws-convert.js';
 import { resolveInstances } from './aws-lookup.js';
 import { AWS_DRIVER_NAME } from './aws-options.js';
+import { managedTargetGroups } from './aws-read.js';
 import { Rollback } from './aws-rollback.js';
 
 /** The ARN a change needs, or CONFLICT for a half-created NLB (which only deleteNLB can fix). */
@@ -24,6 +25,10 @@ function need(value: string | undefined, what: string, current: NLBInfo, ctx: Ca
     message: `NLB '${current.iid.nameId}' has no ${what} (a create was cut short); delete it and create it again`,
   });
 }
+
+const ignoreNotFound = (e: unknown) => {
+  if (!isNLBError(e) || e.code !== 'NOT_FOUND') throw e;
+};
 
 const vpcOf = (current: NLBInfo) => current.vpcIID.systemId ?? current.vpcIID.nameId;
 
@@ -51,6 +56,17 @@ export async function changeVMGroupOnAws(
   const cleanup: CallContext = { operation: ctx.operation };
   const vms = await resolveInstances(api, vpcOf(current), next.vms, ctx);
   return new Rollback().run(ctx.operation, async (rb) => {
+    let tgArn: string | undefined;
+    rb.push('the new target group', async () => {
+      // Without an ARN (the call failed or was cut off) look for groups tagged with this NLB's name.
+      const arns = tgArn
+        ? [tgArn]
+        : (await managedTargetGroups(api, options.managedTagKey, current.iid.nameId, vpcOf(current), cleanup))
+            .map((g) => g.TargetGroupArn as string)
+            .filter((arn) => arn !== oldTg);
+      for (const arn of arns)
+        await api.elb('DeleteTargetGroup', { TargetGroupArn: arn }, cleanup).catch(ignoreNotFound);
+    });
     const res = await api.elb(
       'CreateTargetGroup',
       {
@@ -65,19 +81,19 @@ export async function changeVMGroupOnAws(
       ctx,
     );
     const tg = res.TargetGroups?.[0] ?? {};
-    const tgArn = tg.TargetGroupArn as string;
-    rb.push(`target group ${tgArn}`, () => api.elb('DeleteTargetGroup', { TargetGroupArn: tgArn }, cleanup));
+    tgArn = tg.TargetGroupArn as string;
+    const newArn = tgArn;
     if (vms.length > 0)
       await api.elb(
         'RegisterTargets',
-        { TargetGroupArn: tgArn, Targets: vms.map((vm) => ({ Id: vm.systemId as string })) },
+        { TargetGroupArn: newArn, Targets: vms.map((vm) => ({ Id: vm.systemId as string })) },
         ctx,
       );
     const forward = (arn: string) => [{ Type: 'forward' as const, TargetGroupArn: arn }];
-    await api.elb('ModifyListener', { ListenerArn: listenerArn, DefaultActions: forward(tgArn) }, ctx);
-    rb.push(`listener ${listenerArn} pointing at the new group`, () =>
+    rb.push(`listener ${listenerArn}`, () =>
       api.elb('ModifyListener', { ListenerArn: listenerArn, DefaultActions: forward(oldTg) }, cleanup),
     );
+    await api.elb('ModifyListener', { ListenerArn: listenerArn, DefaultActions: forward(newArn) }, ctx);
     await api.elb('DeleteTargetGroup', { TargetGroupArn: oldTg }, ctx);
     return { ...current, vmGroup: vmGroupOf(tg, vms, next.protocol) };
   });

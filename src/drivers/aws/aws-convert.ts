@@ -13,7 +13,10 @@ import type {
   ResolvedHealthCheckerInfo,
   VMGroupProtocol,
 } from '../../interfaces/types.js';
+import { AWS_CAPABILITIES } from './aws-capabilities.js';
 import { VPC_NAME_TAG_KEY } from './aws-options.js';
+
+const defaults = AWS_CAPABILITIES.healthCheck.defaults;
 
 /** Why an AWS NLB balances flows the way it does: see aws-capabilities.ts. */
 export const AWS_ALGORITHM = 'SOURCE_HASH' as const;
@@ -128,7 +131,8 @@ export function toNLBInfo(parts: LbParts, managedTagKey: string): NLBInfo {
   if (!listener || !targetGroup) keyValueList.push({ key: 'Incomplete', value: 'true' });
   const hc: ResolvedHealthCheckerInfo = targetGroup
     ? healthCheckerOf(targetGroup)
-    : { protocol: 'TCP', interval: 0, timeout: 0, threshold: 0, healthyThreshold: 0, unhealthyThreshold: 0 };
+    : // No group to read (a cut-short create): AWS's defaults, so the NLB can still be passed around.
+      { protocol: 'TCP', ...defaults, threshold: defaults.healthyThreshold };
   return {
     iid: { nameId: lb.LoadBalancerName ?? '', systemId: lb.LoadBalancerArn },
     vpcIID: { nameId: tag(VPC_NAME_TAG_KEY) ?? vpcId, systemId: vpcId },

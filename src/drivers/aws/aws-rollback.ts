@@ -10,7 +10,10 @@ import { AWS_DRIVER_NAME } from './aws-options.js';
 export class Rollback {
   readonly #steps: { what: string; undo: () => Promise<unknown> }[] = [];
 
-  /** Registers how to undo something just made. */
+  /**
+   * Registers how to undo a step. Register it before sending the step's call and make it harmless
+   * when the step never happened: an aborted or timed-out call may still have been applied.
+   */
   push(what: string, undo: () => Promise<unknown>): void {
     this.#steps.push({ what, undo });
   }

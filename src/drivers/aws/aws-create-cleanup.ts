@@ -1,0 +1,90 @@
+/**
+ * Undoing a failed create. It does not trust only the ARNs it was given back: a call that was aborted
+ * or timed out may have been applied anyway, so it looks things up by name and tag. Order: listeners,
+ * target groups, then the load balancer last; if anything before fails, the load balancer is kept as
+ * an anchor (deleteNLB finds it by name and removes the rest, target groups by tag). Clean-up runs
+ * without the caller's AbortSignal, so an aborted create still leaves nothing.
+ */
+import { isNLBError, NLBError } from '../../interfaces/errors.js';
+import type { CallContext } from './aws-api.js';
+import type { AwsDeps } from './aws-context.js';
+import { AWS_DRIVER_NAME } from './aws-options.js';
+import { findManagedLb, managedTargetGroups } from './aws-read.js';
+import { waitDeleted } from './aws-wait.js';
+
+/** What a create has (perhaps) made: flags set before each call, ARNs once AWS answered. */
+export interface MadeSoFar {
+  name: string;
+  vpcId: string;
+  loadBalancer?: boolean;
+  lbArn?: string;
+  targetGroup?: boolean;
+  tgArn?: string;
+}
+
+const ignoreNotFound = (e: unknown) => {
+  if (!isNLBError(e) || e.code !== 'NOT_FOUND') throw e;
+};
+
+/** Removes what `made` says may exist; returns the error to throw (the original, or one naming leftovers). */
+export async function cleanUpCreate(
+  { api, options }: AwsDeps,
+  made: MadeSoFar,
+  original: unknown,
+  operation: string,
+): Promise<unknown> {
+  const ctx: CallContext = { operation };
+  const failed: string[] = [];
+  const attempt = async (what: string, step: () => Promise<unknown>) => {
+    try {
+      await step();
+    } catch (e) {
+      failed.push(`${what} (${e instanceof Error ? e.message : String(e)})`);
+    }
+  };
+
+  let lbArn = made.lbArn;
+  if (made.loadBalancer && !lbArn)
+    await attempt('load balancer lookup', async () => {
+      lbArn = (await findManagedLb(api, options.managedTagKey, { nameId: made.name }, ctx))?.lb
+        .LoadBalancerArn;
+    });
+  if (lbArn) {
+    const arn = lbArn;
+    await attempt('listeners', async () => {
+      const res = await api.elb('DescribeListeners', { LoadBalancerArn: arn }, ctx).catch(ignoreNotFound);
+      for (const l of res?.Listeners ?? [])
+        await api.elb('DeleteListener', { ListenerArn: l.ListenerArn as string }, ctx).catch(ignoreNotFound);
+    });
+  }
+  if (made.targetGroup) {
+    await attempt('target group', async () => {
+      const arns = made.tgArn
+        ? [made.tgArn]
+        : (await managedTargetGroups(api, options.managedTagKey, made.name, made.vpcId, ctx)).map(
+            (tg) => tg.TargetGroupArn as string,
+          );
+      for (const arn of arns)
+        await api.elb('DeleteTargetGroup', { TargetGroupArn: arn }, ctx).catch(ignoreNotFound);
+    });
+  }
+  if (lbArn) {
+    const arn = lbArn;
+    if (failed.length > 0) failed.push(`load balancer ${arn} (kept so deleteNLB can find what is left)`);
+    else
+      await attempt(`load balancer ${arn}`, async () => {
+        await api.elb('DeleteLoadBalancer', { LoadBalancerArn: arn }, ctx).catch(ignoreNotFound);
+        await waitDeleted(api, arn, options.waiter, ctx);
+      });
+  }
+  if (failed.length === 0) return original;
+  const nlbError = isNLBError(original) ? original : undefined;
+  return new NLBError({
+    code: nlbError?.code ?? 'PROVIDER_ERROR',
+    driver: AWS_DRIVER_NAME,
+    operation,
+    retryable: nlbError?.retryable,
+    message: `${original instanceof Error ? original.message : String(original)}; clean-up failed for: ${failed.join(', ')} (deleteNLB removes what is left)`,
+    cause: original,
+  });
+}
