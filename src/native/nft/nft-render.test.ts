@@ -128,7 +128,7 @@ table inet nlbkit {
   });
 
   it('maglev uses an injected table builder', () => {
-    const maglev = (bs: { id: string }[], m: number) => Array.from({ length: m }, (_, i) => (i < 2 ? 1 : 0));
+    const maglev = (_bs: { id: string }[], m: number) => Array.from({ length: m }, (_, i) => (i < 2 ? 1 : 0));
     const text = planFull(
       buildLayout(nodeState([service({ algorithm: 'MAGLEV' })], { maglevTableSize: 5 }), { ...opts, maglev }),
       { ...opts, maglev },
