@@ -16,10 +16,16 @@ export function checkLbArn(arn: string): void {
   }
 }
 
-/** The state code a describe reports; counting describes is what moves the LB to `active`. */
+/** The state code the LB has now, without counting a describe. */
+function stateCode(state: FakeState, lb: LoadBalancer): string {
+  return lb.describes >= state.settings.activateAfterDescribes ? 'active' : 'provisioning';
+}
+
+/** The state code a describe reports: it sees the current state, then counts towards activation. */
 function observe(state: FakeState, lb: LoadBalancer): string {
+  const code = stateCode(state, lb);
   lb.describes += 1;
-  return lb.describes > state.settings.activateAfterDescribes ? 'active' : 'provisioning';
+  return code;
 }
 
 function resolveSubnets(
@@ -81,7 +87,7 @@ const createLoadBalancer: Handler = ({ state, params }) => {
         `A load balancer with the same name '${name}' exists, but with different settings`,
       );
     }
-    return [['LoadBalancers', [['member', loadBalancerXml(existing, observe(state, existing))]]]];
+    return [['LoadBalancers', [['member', loadBalancerXml(existing, stateCode(state, existing))]]]];
   }
   const id = hexId(16);
   const { region } = state.settings;
@@ -99,8 +105,7 @@ const createLoadBalancer: Handler = ({ state, params }) => {
   state.loadBalancers.set(lb.arn, lb);
   const tagMap = state.tagsOf(lb.arn);
   for (const [k, v] of tags) tagMap.set(k, v);
-  const code = state.settings.activateAfterDescribes <= 0 ? 'active' : 'provisioning';
-  return [['LoadBalancers', [['member', loadBalancerXml(lb, code)]]]];
+  return [['LoadBalancers', [['member', loadBalancerXml(lb, stateCode(state, lb))]]]];
 };
 
 const describeLoadBalancers: Handler = ({ state, params }) => {

@@ -80,6 +80,21 @@ describe('AWS fake: fault injection, retries and call recording', () => {
     expect(names).toEqual(['one', 'four']);
   });
 
+  it('defaults server codes to 5xx, which the SDK retries', async () => {
+    const elb = new ElasticLoadBalancingV2Client(awsClientConfig(w.fake, { maxAttempts: 3 }));
+    try {
+      w.fake.failOn('DescribeTargetGroups', { code: 'InternalFailure' });
+      const res = await elb.send(new DescribeTargetGroupsCommand({}));
+      expect(res.$metadata.attempts).toBe(2);
+      w.fake.failOn('DescribeTargetGroups', { code: 'InternalFailure', times: 3 });
+      const err = await caught(() => elb.send(new DescribeTargetGroupsCommand({})));
+      expect(err.name).toBe('InternalFailure');
+      expect(status(err)).toBe(500);
+    } finally {
+      elb.destroy();
+    }
+  });
+
   it('injects modelled errors, which the SDK maps to their classes, with a custom message', async () => {
     w.fake.failOn('DescribeLoadBalancers', { code: 'LoadBalancerNotFound', message: 'gone <now> & "then"' });
     const err = await caught(() => w.elb.send(new DescribeLoadBalancersCommand({})));

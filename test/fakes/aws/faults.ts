@@ -9,7 +9,7 @@ import { AwsFault } from './errors.js';
 export interface FailOnOptions {
   /** AWS error code to answer with, e.g. `InternalFailure` or `LoadBalancerNotFound`. */
   code: string;
-  /** HTTP status; default 400. */
+  /** HTTP status; default 503 for `ServiceUnavailable`, 500 for `InternalFailure`/`InternalError`, else 400. */
   status?: number;
   /** Error message; default names the injected code. */
   message?: string;
@@ -17,6 +17,13 @@ export interface FailOnOptions {
   nth?: number;
   /** How many consecutive calls fail from the nth on; default 1. */
   times?: number;
+}
+
+/** AWS's status for its own server-side codes; everything else is a client error. */
+function defaultStatus(code: string): number {
+  if (code === 'ServiceUnavailable') return 503;
+  if (code === 'InternalFailure' || code === 'InternalError') return 500;
+  return 400;
 }
 
 interface Rule {
@@ -64,7 +71,7 @@ export class FaultInjector {
       const last = first + (rule.opts.times ?? 1) - 1;
       if (!fault && rule.seen >= first && rule.seen <= last) {
         const { code, status, message } = rule.opts;
-        fault = new AwsFault(code, message ?? `Injected ${code} on ${action}`, status ?? 400);
+        fault = new AwsFault(code, message ?? `Injected ${code} on ${action}`, status ?? defaultStatus(code));
       }
     }
     this.#rules = this.#rules.filter((r) => r.seen < (r.opts.nth ?? 1) + (r.opts.times ?? 1) - 1);

@@ -2,6 +2,19 @@
  * A local HTTP fake of AWS ELBv2 (awsQuery) and EC2 (ec2Query) for the calls nlbkit's AWS driver
  * makes, so the real AWS SDK v3 clients can be tested offline.
  *
+ * Behaviour worth knowing when testing a driver against it:
+ * - Creates are idempotent as on AWS: CreateLoadBalancer/CreateTargetGroup/CreateListener with the same
+ *   name (or port) and the same settings return the existing object; different settings answer
+ *   `DuplicateLoadBalancerName` / `DuplicateTargetGroupName` / `DuplicateListener`.
+ * - DeleteLoadBalancer and DeleteTargetGroup of an absent ARN succeed (AWS does the same);
+ *   DeleteListener of an absent ARN answers `ListenerNotFound`.
+ * - A load balancer reports `provisioning` to its first `activateAfterDescribes` describes, then `active`.
+ *   A target reports `initial` to its first `healthyAfterDescribes` DescribeTargetHealth calls, then
+ *   `healthy`; it is `unused` (Target.NotInUse) while no listener forwards to its group, or when its
+ *   instance's AZ is not enabled on the load balancer. `setTargetHealth` pins any state.
+ * - Injected faults (`failOn`, `throttle`) are decided before the handler runs, so they change no state.
+ * - The fake serves network load balancers only: other `Type`s and HTTP/HTTPS/GENEVE protocols are rejected.
+ *
  * @example
  * const fake = await startAwsFake();
  * const { vpcId, subnetIds } = fake.addVpc();

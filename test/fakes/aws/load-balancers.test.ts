@@ -56,6 +56,18 @@ describe('AWS fake: load balancers through the real ELBv2 client', () => {
     expect(tags.TagDescriptions?.[0]?.Tags).toEqual([{ Key: 'owner', Value: 'a<b&"c\'' }]);
   });
 
+  it('reports active at once with activateAfterDescribes 0', async () => {
+    const quick = await startWorld({ activateAfterDescribes: 0 });
+    try {
+      const res = await quick.elb.send(
+        new CreateLoadBalancerCommand({ Name: 'q', Type: 'network', Subnets: quick.subnetIds }),
+      );
+      expect(res.LoadBalancers?.[0]?.State?.Code).toBe('active');
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('honours activateAfterDescribes', async () => {
     const slow = await startWorld({ activateAfterDescribes: 3 });
     try {
@@ -77,6 +89,10 @@ describe('AWS fake: load balancers through the real ELBv2 client', () => {
     const a = await create('same');
     const b = await create('same');
     expect(b.LoadBalancers?.[0]?.LoadBalancerArn).toBe(a.LoadBalancers?.[0]?.LoadBalancerArn);
+    // A repeated create is not a describe: the first describe still sees provisioning.
+    expect(b.LoadBalancers?.[0]?.State?.Code).toBe('provisioning');
+    const d = await w.elb.send(new DescribeLoadBalancersCommand({ Names: ['same'] }));
+    expect(d.LoadBalancers?.[0]?.State?.Code).toBe('provisioning');
     expect(a.LoadBalancers?.[0]?.Scheme).toBe('internet-facing');
     expect(w.fake.counts().loadBalancers).toBe(1);
   });
