@@ -1,0 +1,24 @@
+/** nlbkit/native: nlbkit as the load balancer (driver, store, agent). */
+
+export {
+  type Agent,
+  type AgentOptions,
+  createAgent,
+  type ReconcileOutcome,
+} from '../../native/agent/index.js';
+export {
+  createFileStore,
+  createMemoryStore,
+  type FileStoreOptions,
+  type StateStore,
+} from '../../native/store/index.js';
+export { createVipPool, type VipPool } from '../../native/vip/index.js';
+export { DRIVER_NAME, nativeCapabilities } from './native-capabilities.js';
+export { type ConvergenceOptions, createNativeDriver, type NativeDriver } from './native-driver.js';
+export type {
+  EmbeddedAgentOptions,
+  NativeDriverOptions,
+  VipPoolOptions,
+  VMAddresses,
+  VMInventory,
+} from './native-options.js';

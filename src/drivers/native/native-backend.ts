@@ -1,0 +1,231 @@
+/**
+ * The native driver's provider steps: each mutation resolves VMs and the VIP, then writes one record
+ * (one store write: all or nothing by construction). Writes are serialized across NLBs because VIP
+ * choice depends on every other NLB's record.
+ */
+import type { BackendContext, DriverBackend, ResolvedVMGroup } from '../../common/guarded-handler.js';
+import { sameIID } from '../../common/iid.js';
+import { NLBError } from '../../interfaces/errors.js';
+import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
+import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
+import type { NLBRecord, StateStore } from '../../native/store/types.js';
+import { assignVip, type VipPool } from '../../native/vip/index.js';
+import { DRIVER_NAME } from './native-capabilities.js';
+import { aggregateHealth } from './native-health.js';
+import { addressesOf, chooseFamily, resolveVMs } from './native-inventory.js';
+import type { VMInventory } from './native-options.js';
+import { fromRecord, type RecordSettings, recordAddresses, systemIdOf, toRecord } from './native-records.js';
+
+/** What the backend needs from the driver. */
+export interface NativeBackendDeps {
+  store: StateStore;
+  pool: VipPool;
+  inventory: VMInventory;
+  settings: RecordSettings;
+  /** Nodes whose health reports count; undefined: all. */
+  nodes?: readonly string[];
+  /** Called after every successful write with the store revision it produced. */
+  afterWrite(revision: number, ctx: BackendContext): Promise<void>;
+}
+
+/** Builds the DriverBackend over the store. */
+export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
+  const { store, pool, inventory, settings } = deps;
+  let writes: Promise<unknown> = Promise.resolve();
+  /** Runs `fn` after every earlier write of this driver. */
+  const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = writes.then(fn, fn);
+    writes = p.catch(() => undefined);
+    return p;
+  };
+
+  const uses = async () =>
+    (await store.list()).records.map(({ record }) => ({
+      name: record.name,
+      vip: record.service.vip,
+      protocol: record.service.protocol,
+      port: record.service.port,
+    }));
+
+  /**
+   * Persists `nlb` (whose listener.ip is already chosen) and waits as the apply mode says. `basis` is
+   * the NLB the change was computed from: if the store holds something else now (another writer
+   * process), the write is refused with CONFLICT rather than losing that writer's update.
+   */
+  async function save(nlb: NLBInfo, addresses: Map<string, string>, ctx: BackendContext, basis?: NLBInfo) {
+    const stored = basis ? await store.get(nlb.iid.nameId) : undefined;
+    if (basis && (!stored || JSON.stringify(fromRecord(stored.record)) !== JSON.stringify(basis)))
+      throw new NLBError({
+        code: 'CONFLICT',
+        driver: DRIVER_NAME,
+        operation: ctx.operation,
+        message: `NLB '${nlb.iid.nameId}' was changed by another writer meanwhile; read it again and retry`,
+      });
+    const record: NLBRecord = toRecord(nlb, addresses, settings);
+    const revision = await store.put(record, { expectedRevision: stored?.revision ?? 0 });
+    await deps.afterWrite(revision, ctx);
+    return fromRecord(record);
+  }
+
+  /** The addresses of `vms` in the family of `vip`, keeping stored ones for VMs already in the group. */
+  async function addressesFor(vms: readonly ValidVMMember[], vip: string, ctx: BackendContext, path: string) {
+    const resolved = await resolveVMs(
+      inventory,
+      vms.map((v) => v.nameId),
+      ctx,
+      path,
+    );
+    return addressesOf(resolved, vip.includes(':') ? 6 : 4, ctx, path);
+  }
+
+  const withGroup = (current: NLBInfo, group: ResolvedVMGroup): NLBInfo => {
+    const vmGroup: NLBInfo['vmGroup'] = {
+      protocol: group.protocol,
+      port: group.port,
+      vms: group.vms,
+      algorithm: group.algorithm,
+    };
+    if (group.hashFields) vmGroup.hashFields = group.hashFields;
+    if (group.keyValueList) vmGroup.keyValueList = group.keyValueList;
+    return { ...current, vmGroup };
+  };
+
+  return {
+    list: async () => (await store.list()).records.map(({ record }) => fromRecord(record)),
+    find: async (iid) => {
+      const found = await store.get(iid.nameId);
+      if (!found) return undefined;
+      const nlb = fromRecord(found.record);
+      return sameIID(nlb.iid, iid) ? nlb : undefined;
+    },
+    exists: async (name) => (await store.get(name)) !== undefined,
+
+    create: (req, ctx) =>
+      serialized(async () => {
+        const vms = await resolveVMs(
+          inventory,
+          req.vmGroup.vms.map((v) => v.nameId),
+          ctx,
+          'vmGroup.vms',
+        );
+        const family = req.listener.ip
+          ? req.listener.ip.includes(':')
+            ? 6
+            : 4
+          : chooseFamily(vms, pool.families);
+        const addresses = addressesOf(vms, family, ctx, 'vmGroup.vms');
+        const vip = assignVip(
+          pool,
+          await uses(),
+          {
+            name: req.iid.nameId,
+            requestedIp: req.listener.ip,
+            family,
+            protocol: req.listener.protocol,
+            port: req.listener.port,
+          },
+          { driver: DRIVER_NAME, operation: ctx.operation },
+        );
+        const nlb: NLBInfo = withGroup(
+          {
+            iid: { nameId: req.iid.nameId, systemId: systemIdOf(req.iid.nameId) },
+            vpcIID: req.vpcIID,
+            type: req.type,
+            scope: req.scope,
+            listener: { protocol: req.listener.protocol, port: req.listener.port, ip: vip },
+            vmGroup: {
+              protocol: req.vmGroup.protocol,
+              port: req.vmGroup.port,
+              vms: [],
+              algorithm: 'ROUND_ROBIN',
+            },
+            healthChecker: req.healthChecker,
+            createdTime: new Date(),
+            tagList: req.tagList,
+            keyValueList: req.keyValueList,
+          },
+          req.vmGroup,
+        );
+        return save(nlb, addresses, ctx);
+      }),
+
+    delete: (current, ctx) =>
+      serialized(async () => {
+        const found = await store.get(current.iid.nameId);
+        if (!found) return;
+        await store.delete(current.iid.nameId, { expectedRevision: found.revision });
+        await deps.afterWrite(await store.revision(), ctx);
+      }),
+
+    changeListener: (current, next: ValidListener, ctx) =>
+      serialized(async () => {
+        const requested = next.ip ?? current.listener.ip;
+        const oldVip = current.listener.ip as string;
+        const family = requested?.includes(':') ? 6 : 4;
+        const vip = assignVip(
+          pool,
+          await uses(),
+          {
+            name: current.iid.nameId,
+            requestedIp: requested,
+            family,
+            protocol: next.protocol,
+            port: next.port,
+          },
+          { driver: DRIVER_NAME, operation: ctx.operation },
+        );
+        // A VIP of the other family needs every VM's address of that family.
+        const addresses =
+          family === (oldVip.includes(':') ? 6 : 4)
+            ? recordAddresses((await store.get(current.iid.nameId))?.record as NLBRecord)
+            : await addressesFor(current.vmGroup.vms, vip, ctx, 'vmGroup.vms');
+        const nlb = { ...current, listener: { protocol: next.protocol, port: next.port, ip: vip } };
+        return save(nlb, addresses, ctx, current);
+      }),
+
+    changeVMGroup: (current, group, ctx) =>
+      serialized(async () => {
+        const addresses = await addressesFor(group.vms, current.listener.ip as string, ctx, 'vmGroup.vms');
+        return save(withGroup(current, group), addresses, ctx, current);
+      }),
+
+    addVMs: (current, vms, ctx) =>
+      serialized(async () => {
+        const found = await store.get(current.iid.nameId);
+        const addresses = found ? recordAddresses(found.record) : new Map<string, string>();
+        for (const [k, v] of await addressesFor(vms, current.listener.ip as string, ctx, 'vms'))
+          addresses.set(k, v);
+        const group = { ...current.vmGroup, vms: [...current.vmGroup.vms, ...vms] };
+        return save({ ...current, vmGroup: group }, addresses, ctx, current);
+      }),
+
+    removeVMs: (current, vms, ctx) =>
+      serialized(async () => {
+        const gone = new Set(vms.map((v) => v.nameId));
+        const found = await store.get(current.iid.nameId);
+        const addresses = found ? recordAddresses(found.record) : new Map<string, string>();
+        const group = { ...current.vmGroup, vms: current.vmGroup.vms.filter((v) => !gone.has(v.nameId)) };
+        await save({ ...current, vmGroup: group }, addresses, ctx, current);
+      }),
+
+    health: async (current) => {
+      const reports = (await store.listNodeReports()).filter(
+        (r) => !deps.nodes || deps.nodes.includes(r.node),
+      );
+      return aggregateHealth(current, reports);
+    },
+
+    changeHealthChecker: (current, next: ResolvedHealthCheckerInfo, ctx) =>
+      serialized(async () => {
+        const found = await store.get(current.iid.nameId);
+        if (!found)
+          throw new NLBError({
+            code: 'NOT_FOUND',
+            driver: DRIVER_NAME,
+            operation: ctx.operation,
+            message: `no NLB named '${current.iid.nameId}'`,
+          });
+        return save({ ...current, healthChecker: next }, recordAddresses(found.record), ctx, current);
+      }),
+  };
+}

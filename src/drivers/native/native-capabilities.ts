@@ -1,0 +1,44 @@
+import type { DriverCapabilities } from '../../interfaces/capabilities.js';
+
+/** The driver's name, in errors and capabilities. */
+export const DRIVER_NAME = 'native';
+
+/**
+ * What the native driver supports. Listener and VM-group protocols must match (DNAT cannot turn TCP
+ * into UDP), so a protocol cannot be changed in place: one call would always leave the pair unequal;
+ * delete and re-create instead. INTERNAL and PUBLIC are labels here: reachability follows the VIP pool.
+ */
+export const nativeCapabilities: DriverCapabilities = {
+  driver: DRIVER_NAME,
+  types: ['PUBLIC', 'INTERNAL'],
+  scopes: ['REGION'],
+  listenerProtocols: ['TCP', 'UDP'],
+  vmGroupProtocols: ['TCP', 'UDP'],
+  sameProtocolRequired: true,
+  listenerIP: true,
+  vpcRequired: false,
+  algorithms: ['ROUND_ROBIN', 'SOURCE_HASH', 'MAGLEV'],
+  weights: true,
+  maxVMs: 1000,
+  healthCheck: {
+    protocols: ['TCP', 'HTTP', 'HTTPS', 'UDP'],
+    interval: { min: 1, max: 3600 },
+    timeout: { min: 1, max: 3600 },
+    healthyThreshold: { min: 1, max: 10 },
+    unhealthyThreshold: { min: 1, max: 10 },
+    separateThresholds: true,
+    customPort: true,
+    httpOptions: true,
+    // HAProxy's rise 2 / fall 3; a 10 s interval as most clouds.
+    defaults: { interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+  },
+  changes: {
+    listenerProtocol: false,
+    listenerPort: true,
+    listenerIP: true,
+    vmGroupProtocol: false,
+    vmGroupPort: true,
+    algorithm: true,
+    healthChecker: true,
+  },
+};

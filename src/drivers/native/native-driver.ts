@@ -1,0 +1,158 @@
+/**
+ * The native driver: nlbkit itself is the load balancer. It validates (through the guarded handler),
+ * picks VIPs from the pool, resolves VMs through the inventory and persists desired state in the store;
+ * agents on the LB nodes apply it to the kernel and report back what they applied and measured.
+ */
+import { sleep } from '../../common/abort.js';
+import { type BackendContext, createGuardedHandler } from '../../common/guarded-handler.js';
+import { NLBError } from '../../interfaces/errors.js';
+import type { NLBHandler } from '../../interfaces/handler.js';
+import { DEFAULT_HASH_SEED, DEFAULT_MAGLEV_TABLE_SIZE } from '../../native/agent/desired-state.js';
+import { type Agent, createAgent } from '../../native/agent/index.js';
+import { isPrime } from '../../native/maglev/index.js';
+import type { StateStore } from '../../native/store/types.js';
+import { createVipPool } from '../../native/vip/index.js';
+import { createNativeBackend } from './native-backend.js';
+import { DRIVER_NAME, nativeCapabilities } from './native-capabilities.js';
+import { defaultDataplane } from './native-dataplane.js';
+import type { NativeDriverOptions } from './native-options.js';
+
+/** Options of {@link NativeDriver.waitForConvergence}. */
+export interface ConvergenceOptions {
+  /** The store revision to wait for. Default: the store's current revision. */
+  revision?: number;
+  /** Default: the driver's `convergenceTimeoutMs`. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The native driver: an NLBHandler plus what a self-hosted load balancer needs. */
+export interface NativeDriver extends NLBHandler {
+  /** The store the driver writes to. */
+  readonly store: StateStore;
+  /** The embedded agent, when the driver runs one. */
+  readonly agent: Agent | undefined;
+  /**
+   * Waits until every expected node's agent has applied `revision` (see `nodes`); resolves with the
+   * revision. TIMEOUT names the nodes behind and their last errors.
+   */
+  waitForConvergence(opts?: ConvergenceOptions): Promise<number>;
+  /**
+   * Stops the embedded agent (the kernel keeps serving) and closes nothing else: the store is the
+   * caller's. With `teardown`, the agent also removes its ruleset and VIPs.
+   */
+  close(opts?: { teardown?: boolean }): Promise<void>;
+}
+
+const fail = (message: string) =>
+  new NLBError({ code: 'INVALID_ARGUMENT', driver: DRIVER_NAME, operation: 'createNativeDriver', message });
+
+/**
+ * Creates the native driver.
+ *
+ * @example
+ * const driver = createNativeDriver({
+ *   store: createMemoryStore(),
+ *   vipPool: { ranges: ['10.99.0.0/24'] },
+ *   vmInventory: { web1: { ipv4: '10.0.0.11' }, web2: { ipv4: '10.0.0.12' } },
+ *   agent: { executor: netnsExecutor('nlbk-lb1') },
+ * });
+ * const nlb = await driver.createNLB({ iid: { nameId: 'web' }, listener: { protocol: 'TCP', port: 80 },
+ *   vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'web1' }, { nameId: 'web2' }] },
+ *   healthChecker: { protocol: 'TCP' } });
+ */
+export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
+  const { store } = options;
+  const pool = createVipPool(options.vipPool.ranges);
+  const hashSeed = options.hashSeed ?? DEFAULT_HASH_SEED;
+  const maglevTableSize = options.maglevTableSize ?? DEFAULT_MAGLEV_TABLE_SIZE;
+  if (!Number.isInteger(hashSeed) || hashSeed < 0 || hashSeed > 0xffffffff)
+    throw fail(`hashSeed must be a whole number 0-4294967295, not ${hashSeed}`);
+  if (!isPrime(maglevTableSize) || maglevTableSize > 1_000_003)
+    throw fail(
+      `maglevTableSize must be a prime up to 1000003 (e.g. 251, 4093, 65537), not ${maglevTableSize}`,
+    );
+  const timeoutMs = options.convergenceTimeoutMs ?? 30_000;
+
+  let agent: Agent | undefined;
+  let agentStarted: Promise<unknown> | undefined;
+  if (options.agent) {
+    const a = options.agent;
+    agent = createAgent({
+      store,
+      node: a.node ?? 'embedded',
+      executor: a.executor,
+      dataplane: a.dataplane ?? (() => defaultDataplane(a.executor)),
+      interface: a.interface,
+      intervalSeconds: a.intervalSeconds,
+      health: a.health,
+      allDown: a.allDown,
+    });
+  }
+  const nodes = options.nodes ?? (agent ? [agent.node] : undefined);
+  const applyMode = options.applyMode ?? (agent ? 'wait-for-agents' : 'store-only');
+  const startAgent = () => {
+    // Started on first use, so constructing a driver has no side effects; a failed first reconcile is
+    // retried by the agent and surfaces through waitForConvergence.
+    agentStarted ??= agent?.start().catch(() => undefined) ?? Promise.resolve();
+    return agentStarted;
+  };
+
+  async function waitForConvergence(opts: ConvergenceOptions = {}, operation = 'waitForConvergence') {
+    await startAgent();
+    const revision = opts.revision ?? (await store.revision());
+    const deadline = Date.now() + (opts.timeoutMs ?? timeoutMs);
+    for (;;) {
+      // The embedded agent is asked directly: no polling delay in single-process setups.
+      if (agent && nodes?.length === 1 && nodes[0] === agent.node) {
+        const outcome = await agent.reconcile().catch(() => undefined);
+        if (outcome && outcome.revision >= revision) return revision;
+      }
+      const reports = await store.listNodeReports();
+      const expected = nodes ?? reports.map((r) => r.node);
+      const behind = expected.filter(
+        (n) => (reports.find((r) => r.node === n)?.appliedRevision ?? 0) < revision,
+      );
+      if (expected.length > 0 && behind.length === 0) return revision;
+      if (Date.now() > deadline) {
+        const why = behind.map((n) => {
+          const r = reports.find((x) => x.node === n);
+          return r
+            ? `${n} at revision ${r.appliedRevision}${r.error ? ` (${r.error})` : ''}`
+            : `${n} never reported`;
+        });
+        throw new NLBError({
+          code: 'TIMEOUT',
+          driver: DRIVER_NAME,
+          operation,
+          message: `agents have not applied store revision ${revision}: ${why.join('; ') || 'no agent reports to this store'}; the desired state is saved and agents keep trying`,
+        });
+      }
+      await sleep(agent ? 200 : 100, opts.signal, DRIVER_NAME, operation);
+    }
+  }
+
+  const backend = createNativeBackend({
+    store,
+    pool,
+    inventory: options.vmInventory,
+    settings: { snat: options.snat ?? false, hashSeed, maglevTableSize },
+    nodes,
+    afterWrite: async (revision: number, ctx: BackendContext) => {
+      if (applyMode === 'wait-for-agents')
+        await waitForConvergence({ revision, signal: ctx.signal }, ctx.operation);
+    },
+  });
+  const handler = createGuardedHandler({ capabilities: structuredClone(nativeCapabilities), backend });
+
+  return Object.assign(handler, {
+    store,
+    agent,
+    waitForConvergence: (opts?: ConvergenceOptions) => waitForConvergence(opts),
+    close: async (opts?: { teardown?: boolean }) => {
+      if (!agent) return;
+      if (opts?.teardown) await agent.teardown();
+      else await agent.stop();
+    },
+  });
+}

@@ -1,0 +1,89 @@
+/** Options of the native driver: where state lives, where VIPs come from, how VMs are found. */
+
+import type { Executor } from '../../native/executor/types.js';
+import type { AllDownMode } from '../../native/health/select-backends.js';
+import type { HealthSource } from '../../native/health/types.js';
+import type { Dataplane } from '../../native/model.js';
+import type { StateStore } from '../../native/store/types.js';
+
+/** A VM's addresses. A VM needs an address of the VIP's family to join an NLB. */
+export interface VMAddresses {
+  ipv4?: string;
+  ipv6?: string;
+}
+
+/** VM name -> addresses, or a function that looks one VM up (undefined: no such VM). */
+export type VMInventory =
+  | Readonly<Record<string, VMAddresses>>
+  | ((vmName: string) => Promise<VMAddresses | undefined>);
+
+/** Where listener addresses (VIPs) come from. */
+export interface VipPoolOptions {
+  /**
+   * CIDRs (`10.99.0.0/24`, `fd00:99::/120`) or inclusive ranges (`192.168.0.85-192.168.0.90`), IPv4
+   * and IPv6 mixed. A CIDR's network address (and IPv4 broadcast address) is never handed out.
+   */
+  ranges: string[];
+}
+
+/**
+ * An agent the driver runs in its own process ("embedded mode"): one process is then driver, store
+ * client and LB node at once (tests, the demo, single-host setups).
+ */
+export interface EmbeddedAgentOptions {
+  /** Runs `nft` and `ip` for the agent (e.g. `netnsExecutor('nlbk-lb1')`). */
+  executor: Executor;
+  /**
+   * The data plane, or a factory for it. Default: nftables through `executor`. With a factory, the agent
+   * builds a fresh instance (whose first sync is a full, atomic rebuild) when it finds the kernel drifted.
+   */
+  dataplane?: Dataplane | (() => Dataplane);
+  /** The node's name in the store. Default `embedded`. */
+  node?: string;
+  /** Interface the agent adds VIPs to. Default `nlbkit0` (a dummy interface it creates). */
+  interface?: string;
+  /** Seconds between periodic reconciles (reconcile, don't trust). Default 10. */
+  intervalSeconds?: number;
+  /** Health monitor. Without it every VM is reported UNKNOWN and every backend is rendered. */
+  health?: HealthSource;
+  /** What to render when every backend is unhealthy. Default `fail-open`. */
+  allDown?: AllDownMode;
+}
+
+/** Options of {@link createNativeDriver}. */
+export interface NativeDriverOptions {
+  /** Where desired state lives: `createMemoryStore()` or `createFileStore(dir)`. */
+  store: StateStore;
+  /** The pool listener addresses are allocated from (lowest free) or must lie in when requested. */
+  vipPool: VipPoolOptions;
+  /**
+   * Resolves VM names to addresses; a VM it does not know is NOT_FOUND. Addresses are resolved when the
+   * NLB is written and stored with it, so agents never need the inventory.
+   */
+  vmInventory: VMInventory;
+  /** jhash seed for SOURCE_HASH and MAGLEV, the same on every node. Default 0x6e6c626b ("nlbk"). */
+  hashSeed?: number;
+  /** Maglev lookup-table size, a prime (>= 100 x the largest VM group keeps imbalance <= 1%). Default 4093. */
+  maglevTableSize?: number;
+  /**
+   * Masquerade traffic to backends (one-armed LB: the LB node is not the backends' gateway). The
+   * backends then see the LB node's address, not the client's. Default false (plain DNAT keeps the
+   * client address; the LB node must then be the backends' route back). Stored per NLB at creation.
+   */
+  snat?: boolean;
+  /**
+   * The LB nodes whose agents must have applied a revision for it to count as converged (and whose
+   * health reports count). Default: the embedded agent's node if any, else every node that reports.
+   */
+  nodes?: string[];
+  /**
+   * `store-only`: mutations return once the desired state is persisted. `wait-for-agents`: they return
+   * once every node in `nodes` has applied it (TIMEOUT after `convergenceTimeoutMs`; the state stays
+   * persisted and agents keep trying). Default: `wait-for-agents` with an embedded agent, else `store-only`.
+   */
+  applyMode?: 'store-only' | 'wait-for-agents';
+  /** How long `wait-for-agents` and `waitForConvergence` wait, in ms. Default 30000. */
+  convergenceTimeoutMs?: number;
+  /** Run an agent in this process (embedded mode). */
+  agent?: EmbeddedAgentOptions;
+}

@@ -1,0 +1,72 @@
+/** Converts between the NLBInfo callers see and the record the store keeps for agents. */
+import type { NLBInfo } from '../../interfaces/types.js';
+import type { NLBRecord, StoredNLBInfo } from '../../native/store/types.js';
+
+/** Settings every record carries, from the driver's options. */
+export interface RecordSettings {
+  snat: boolean;
+  hashSeed: number;
+  maglevTableSize: number;
+}
+
+/** The provider id of an NLB: stable, derived from its name. */
+export const systemIdOf = (name: string): string => `nlbkit-native:${name}`;
+
+/**
+ * Builds the record for `nlb` (whose `listener.ip` is its VIP) with each VM's address. JSON
+ * round-tripping drops undefined fields, so memory and file stores return identical objects.
+ */
+export function toRecord(
+  nlb: NLBInfo,
+  addresses: ReadonlyMap<string, string>,
+  settings: RecordSettings,
+): NLBRecord {
+  const vip = nlb.listener.ip as string;
+  const hc = nlb.healthChecker;
+  const stored = JSON.parse(
+    JSON.stringify({ ...nlb, createdTime: nlb.createdTime.toISOString() }),
+  ) as StoredNLBInfo;
+  return {
+    name: nlb.iid.nameId,
+    nlb: stored,
+    service: JSON.parse(
+      JSON.stringify({
+        vip,
+        family: vip.includes(':') ? 6 : 4,
+        protocol: nlb.listener.protocol,
+        port: nlb.listener.port,
+        backendPort: nlb.vmGroup.port,
+        algorithm: nlb.vmGroup.algorithm,
+        hashFields: nlb.vmGroup.hashFields ?? 'SOURCE_IP',
+        snat: settings.snat,
+        hashSeed: settings.hashSeed,
+        maglevTableSize: settings.maglevTableSize,
+        backends: nlb.vmGroup.vms.map((vm) => ({
+          id: vm.nameId,
+          address: addresses.get(vm.nameId) as string,
+          weight: vm.weight ?? 1,
+        })),
+        health: {
+          protocol: hc.protocol,
+          // No port: the VM group's ("traffic port"), so it follows a group port change.
+          port: hc.port ?? nlb.vmGroup.port,
+          interval: hc.interval,
+          timeout: hc.timeout,
+          rise: hc.healthyThreshold,
+          fall: hc.unhealthyThreshold,
+          httpPath: hc.httpPath,
+          expectedCodes: hc.expectedCodes,
+        },
+      }),
+    ),
+  };
+}
+
+/** The NLBInfo a record holds. */
+export function fromRecord(record: NLBRecord): NLBInfo {
+  return { ...structuredClone(record.nlb), createdTime: new Date(record.nlb.createdTime) } as NLBInfo;
+}
+
+/** The address of every backend in a record, by VM name. */
+export const recordAddresses = (record: NLBRecord): Map<string, string> =>
+  new Map(record.service.backends.map((b) => [b.id, b.address]));

@@ -1,0 +1,49 @@
+/**
+ * The conformance suite against the native driver with an embedded agent on a fake node (no root):
+ * the driver's contract, independent of the kernel. native.conformance.test.ts runs it on nftables.
+ */
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNativeDriver } from '../../src/drivers/native/index.js';
+import { createFileStore, createMemoryStore } from '../../src/native/store/index.js';
+import { nlbHandlerConformance } from '../../src/testing/index.js';
+import { FakeKernel, fakeDataplane, fakeIpExecutor } from '../native/fake-node.js';
+
+const vmInventory = {
+  vm1: { ipv4: '10.0.0.11' },
+  vm2: { ipv4: '10.0.0.12' },
+  vm3: { ipv4: '10.0.0.13' },
+  vm4: { ipv4: '10.0.0.14' },
+};
+const vms = Object.keys(vmInventory).map((nameId) => ({ nameId }));
+
+nlbHandlerConformance('native (memory store, fake node)', async () => {
+  const kernel = new FakeKernel();
+  const driver = createNativeDriver({
+    store: createMemoryStore(),
+    vipPool: { ranges: ['10.99.0.0/24'] },
+    vmInventory,
+    agent: {
+      executor: fakeIpExecutor(kernel),
+      dataplane: () => fakeDataplane(kernel),
+      intervalSeconds: 3600,
+    },
+  });
+  return { driver, vms, cleanup: () => driver.close() };
+});
+
+nlbHandlerConformance('native (file store)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'nlbk-conf-'));
+  const store = createFileStore(dir);
+  const driver = createNativeDriver({ store, vipPool: { ranges: ['10.99.0.0/24'] }, vmInventory });
+  return {
+    driver,
+    vms,
+    cleanup: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
