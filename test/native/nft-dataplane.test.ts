@@ -1,0 +1,181 @@
+/**
+ * The nft data plane against a real kernel, in a network namespace of its own: full and incremental
+ * syncs read back, a failed transaction leaves the ruleset byte-identical, destroy leaves nothing, and
+ * a small traffic smoke test through the output hook. Needs root and nft: a failure in CI, a skip locally.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localExecutor } from '../../src/native/executor/local-executor.js';
+import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
+import type { Executor } from '../../src/native/executor/types.js';
+import type { ServiceSpec } from '../../src/native/model.js';
+import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
+import { backend, nodeState, service } from '../../src/native/nft/test-helpers.js';
+import { createNamespace, deleteNamespace, liveUnavailable, removeStaleNamespaces } from './nft-netns.js';
+
+const why = await liveUnavailable();
+if (why && process.env.CI === 'true') throw new Error(`live nft tests cannot run in CI: ${why}`);
+if (why) console.warn(`[nlbkit] skipping live nft tests: ${why}`);
+
+/** Wraps an executor, recording the transactions and optionally appending a line to them. */
+function spy(base: Executor) {
+  const scripts: string[] = [];
+  let append = '';
+  const ex: Executor = {
+    where: base.where,
+    run: (argv, opts) => {
+      if (opts?.stdin !== undefined) {
+        scripts.push(opts.stdin);
+        return base.run(argv, { ...opts, stdin: opts.stdin + append });
+      }
+      return base.run(argv, opts);
+    },
+  };
+  return { ex, scripts, rig: (line: string) => void (append = line) };
+}
+
+const mixed = (): ServiceSpec[] => [
+  service({ id: 'rr', vip: '10.0.0.1' }),
+  service({
+    id: 'wrr',
+    vip: '10.0.0.2',
+    protocol: 'udp',
+    port: 53,
+    backends: [backend(1, { port: 5353, weight: 3 }), backend(2, { weight: 1 })],
+  }),
+  service({ id: 'sh', vip: '10.0.0.3', algorithm: 'SOURCE_HASH', hashFields: 'SOURCE_IP_PORT', snat: true }),
+  service({
+    id: 'mg6',
+    vip: 'fd00::1',
+    family: 6,
+    port: 443,
+    algorithm: 'MAGLEV',
+    hashFields: 'FIVE_TUPLE',
+    backends: [backend(1, { family: 6 }), backend(2, { family: 6 }), backend(3, { family: 6 })],
+  }),
+  service({ id: 'empty', vip: '10.0.0.4', backends: [] }),
+];
+
+describe.skipIf(why !== undefined)('nft data plane in a network namespace', () => {
+  let ns = '';
+  let nsEx: Executor;
+  const nft = (...args: string[]) => nsEx.run(['nft', ...args]);
+  const ruleset = async () => (await nft('list', 'ruleset')).stdout;
+
+  beforeAll(async () => {
+    await removeStaleNamespaces();
+    ns = await createNamespace();
+    nsEx = netnsExecutor(ns);
+  });
+  afterAll(async () => {
+    if (ns) await deleteNamespace(ns);
+  });
+
+  it('a full sync reads back exactly; a second identical sync sends nothing', async () => {
+    const dp = createNftDataplane({ executor: nsEx });
+    const state = nodeState(mixed());
+    expect((await dp.sync(state)).mode).toBe('full');
+    expect(await dp.verify(state)).toEqual([]);
+    const listed = JSON.parse((await nft('-j', 'list', 'map', 'inet', 'nlbkit', 'svc4')).stdout);
+    const elems = listed.nftables.find((x: { map?: unknown }) => x.map).map.elem;
+    expect(elems).toHaveLength(4);
+    expect(await dp.sync(state)).toEqual({ mode: 'none', statements: 0 });
+    await dp.destroy();
+  });
+
+  it('an incremental sync changes only the targeted service', async () => {
+    const { ex, scripts } = spy(nsEx);
+    const dp = createNftDataplane({ executor: ex });
+    await dp.sync(nodeState(mixed()));
+    const before = (await ruleset()).split('\n');
+    const next = mixed();
+    next[1]!.backends[0] = backend(1, { address: '10.1.0.77', port: 5353, weight: 3 });
+    expect((await dp.sync(nodeState(next))).mode).toBe('incremental');
+    const script = scripts.at(-1) ?? '';
+    expect(script).toMatch(/10\.1\.0\.77/);
+    for (const other of ['10.0.0.1 ', '10.0.0.3 ', '10.0.0.4 ', 'fd00::1'])
+      expect(script).not.toContain(other);
+    expect(await dp.verify(nodeState(next))).toEqual([]);
+    // Only lines that mention the changed backend differ in the listing.
+    const after = (await ruleset()).split('\n');
+    const changed = [
+      ...after.filter((l) => !before.includes(l)),
+      ...before.filter((l) => !after.includes(l)),
+    ];
+    expect(changed.length).toBeGreaterThan(0);
+    for (const l of changed) expect(l).toMatch(/10\.0\.0\.2 \. 53 \./);
+    await dp.destroy();
+  });
+
+  it('a failing transaction leaves the ruleset byte-identical, and the next sync is full', async () => {
+    const { ex, rig } = spy(nsEx);
+    const dp = createNftDataplane({ executor: ex });
+    await dp.sync(nodeState(mixed()));
+    const before = await ruleset();
+    rig('add element inet nlbkit svc4 { 10.9.9.9 . tcp . 1 : goto no_such_chain }\n');
+    const next = mixed();
+    next[0]!.backends = [backend(5)];
+    await expect(dp.sync(nodeState(next))).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      message: expect.stringMatching(/no_such_chain/),
+    });
+    expect(await ruleset()).toBe(before);
+    rig('');
+    expect((await dp.sync(nodeState(next))).mode).toBe('full');
+    expect(await dp.verify(nodeState(next))).toEqual([]);
+    await dp.destroy();
+  });
+
+  it('verify reports drift made behind its back', async () => {
+    const dp = createNftDataplane({ executor: nsEx });
+    const state = nodeState(mixed());
+    await dp.sync(state);
+    await nft('delete', 'element', 'inet', 'nlbkit', 'svc4', '{', '10.0.0.1', '.', 'tcp', '.', '80', '}');
+    await nft('add', 'element', 'inet', 'nlbkit', 'm_rr4tcp_w2', '{ 10.0.0.9 . 80 . 0 : 10.1.0.1 . 80 }');
+    expect(await dp.verify(state)).toEqual([
+      'map svc4: missing element 10.0.0.1 . tcp . 80 : goto c_rr4tcp_w2',
+      'map m_rr4tcp_w2: unexpected element 10.0.0.9 . 80 . 0 : 10.1.0.1 . 80',
+    ]);
+    await dp.destroy();
+  });
+
+  it('destroy leaves nothing, and is idempotent', async () => {
+    const dp = createNftDataplane({ executor: nsEx });
+    await dp.sync(nodeState(mixed()));
+    await dp.destroy();
+    expect(await ruleset()).toBe('');
+    await dp.destroy();
+    expect((await dp.sync(nodeState(mixed()))).mode).toBe('full');
+    await dp.destroy();
+  });
+
+  it('smoke: round robin alternates backends; an empty service refuses connections', async () => {
+    const ip = (...args: string[]) => localExecutor().run(['ip', '-n', ns, ...args]);
+    for (const a of ['10.0.0.1/32', '10.1.0.1/32', '10.1.0.2/32', '10.0.0.4/32'])
+      await ip('addr', 'add', a, 'dev', 'lo');
+    const dp = createNftDataplane({ executor: nsEx });
+    await dp.sync(
+      nodeState([
+        service({ id: 'rr', vip: '10.0.0.1' }),
+        service({ id: 'empty', vip: '10.0.0.4', backends: [] }),
+      ]),
+    );
+    // One process: two backends that answer with their address, then a client making 4 connections to
+    // the VIP and one to the empty service (connections opened locally go through the output hook).
+    const script = `
+      const net = require('node:net');
+      const serve = (h) => new Promise((r) => net.createServer((s) => s.end(h)).listen(8080, h, r));
+      const get = (h, p) => new Promise((r) => { const c = net.connect(p, h); let d = '';
+        c.on('data', (x) => (d += x)); c.on('end', () => r(d)); c.on('error', (e) => r(e.code)); });
+      (async () => { await serve('10.1.0.1'); await serve('10.1.0.2'); const out = [];
+        for (let i = 0; i < 4; i++) out.push(await get('10.0.0.1', 80));
+        out.push(await get('10.0.0.4', 80)); console.log(JSON.stringify(out)); process.exit(0); })();`;
+    const r = await nsEx.run([process.execPath, '-e', script], { timeoutMs: 20_000 });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as string[];
+    expect(out[4]).toBe('ECONNREFUSED');
+    expect(new Set(out.slice(0, 4))).toEqual(new Set(['10.1.0.1', '10.1.0.2']));
+    expect(out[0]).not.toBe(out[1]);
+    expect(out[1]).not.toBe(out[2]);
+    await dp.destroy();
+  });
+});
