@@ -30,7 +30,10 @@ function spy(base: Executor) {
       return base.run(argv, opts);
     },
   };
-  return { ex, scripts, rig: (line: string) => void (append = line) };
+  const rig = (line: string) => {
+    append = line;
+  };
+  return { ex, scripts, rig };
 }
 
 const mixed = (): ServiceSpec[] => [
