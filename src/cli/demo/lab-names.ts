@@ -8,8 +8,10 @@ import { spawnSync } from 'node:child_process';
 export const E2E_PREFIX = 'nlbk-e2e';
 /** Prefix of every namespace the demo makes. */
 export const DEMO_PREFIX = 'nlbk-demo';
+/** Prefix of every namespace the data-plane benchmark (bench/dataplane) makes. */
+export const BENCH_PREFIX = 'nlbk-bench';
 
-const NAME = /^(nlbk-(?:e2e|demo))-(\d+)-(\d+)-([a-z0-9]+)$/;
+const NAME = /^(nlbk-(?:e2e|demo|bench))-(\d+)-(\d+)-([a-z0-9]+)$/;
 let counter = 0;
 
 /** A fresh lab id for this process: `<prefix>-<pid>-<n>`; roles are appended to it. */
@@ -56,7 +58,7 @@ export function deleteNamespaceSync(ns: string): void {
   spawnSync('ip', ['netns', 'del', ns], { encoding: 'utf8' });
 }
 
-/** Removes lab namespaces (both prefixes) whose creating process no longer runs; returns their names. */
+/** Removes lab namespaces (every prefix above) whose creating process no longer runs; returns their names. */
 export function removeStaleNamespaces(): string[] {
   const stale = listNamespaces().filter((ns) => {
     const m = NAME.exec(ns);
