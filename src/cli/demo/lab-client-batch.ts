@@ -33,6 +33,8 @@ export interface ConnResult {
   /** The client address and port as the backend saw them. */
   client?: string;
   clientPort?: number;
+  /** The backend port that answered. */
+  port?: number;
   /** HTTP only: the response status. */
   status?: number;
   error?: string;
@@ -43,6 +45,7 @@ interface Identity {
   backend: string;
   client?: string;
   clientPort?: number;
+  port?: number;
   status?: number;
 }
 
@@ -150,6 +153,7 @@ function httpOnce(job: BatchJob, localPort: number | undefined, timeoutMs: numbe
               backend: answer.backend,
               client: answer.client,
               clientPort: answer.clientPort,
+              port: answer.port,
               status: res.statusCode,
             });
           } catch {

@@ -31,7 +31,7 @@ export {
   type Topology,
   type TopologyOptions,
 } from '../../../src/cli/demo/lab-topology.js';
-export { listAddresses, listRuleset, listTables } from './kernel-state.js';
+export { listAddresses, listRuleset, listTables, tableElements } from './kernel-state.js';
 export { type NativeLab, type NativeLabOptions, startNativeLab } from './native-lab.js';
 export { type RecordedCall, type RecordingExecutor, recordingExecutor } from './recording-executor.js';
 export { requireRootNetns } from './require-root-netns.js';

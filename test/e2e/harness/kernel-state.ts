@@ -32,3 +32,16 @@ export async function listAddresses(exec: Executor): Promise<string[]> {
     .filter((a) => a.scope === 'global')
     .map((a) => `${a.local}/${a.prefixlen}`);
 }
+
+/** Elements per map of nlbkit's table (`inet nlbkit`); undefined when the table does not exist. */
+export async function tableElements(
+  exec: Executor,
+  table = 'nlbkit',
+): Promise<Record<string, number> | undefined> {
+  const result = await exec.run(['nft', '-j', 'list', 'table', 'inet', table]);
+  if (result.code !== 0) return undefined;
+  const parsed = JSON.parse(result.stdout) as { nftables: { map?: { name: string; elem?: unknown[] } }[] };
+  const out: Record<string, number> = {};
+  for (const item of parsed.nftables) if (item.map) out[item.map.name] = item.map.elem?.length ?? 0;
+  return out;
+}
