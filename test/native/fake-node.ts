@@ -19,6 +19,8 @@ export class FakeKernel {
   commands: string[][] = [];
   /** Fails the next sync (kernel keeps what it had). */
   failNextSync = false;
+  /** Like kernels without CONFIG_DUMMY. */
+  noDummy = false;
 }
 
 const text = (s: NodeDataplaneState) => JSON.stringify(s);
@@ -69,6 +71,7 @@ export function fakeIpExecutor(kernel: FakeKernel): Executor {
         return l ? ok(`1: ${a[3]}: <NOARP${l.up ? ',UP' : ''}>`) : err(`Device "${a[3]}" does not exist.`);
       }
       if (a[0] === 'link' && a[1] === 'add') {
+        if (kernel.noDummy) return err('Error: Unknown device type.');
         kernel.links.set(a[2] as string, { up: false, addrs: new Set() });
         return ok();
       }

@@ -127,6 +127,20 @@ describe('agent', () => {
     expect(kernel.links.has('nlbkit0')).toBe(false);
   });
 
+  it('falls back to lo when the kernel has no dummy interfaces, and owns only what it added there', async () => {
+    const store = createMemoryStore();
+    await store.put(makeRecord('web', { vip: '10.99.0.1' }));
+    const kernel = new FakeKernel();
+    kernel.noDummy = true;
+    kernel.links.get('lo')?.addrs.add('192.0.2.7');
+    const agent = makeAgent(store, kernel);
+    await agent.start();
+    expect(kernel.links.get('lo')?.addrs.has('10.99.0.1')).toBe(true);
+    await store.delete('web');
+    await agent.reconcile();
+    expect(kernel.links.get('lo')?.addrs).toEqual(new Set(['127.0.0.1', '192.0.2.7']));
+  });
+
   it('follows store changes without being asked', async () => {
     const store = createMemoryStore();
     const kernel = new FakeKernel();

@@ -12,7 +12,7 @@ import type { Dataplane, SyncResult } from '../model.js';
 import type { NodeReport, StateStore } from '../store/types.js';
 import { planNode } from './desired-state.js';
 import { healthReport } from './health-report.js';
-import { DEFAULT_VIP_INTERFACE, VipAddresses } from './vip-addresses.js';
+import { VipAddresses } from './vip-addresses.js';
 
 /** Options of {@link createAgent}. */
 export interface AgentOptions {
@@ -27,7 +27,10 @@ export interface AgentOptions {
    * instance, whose first sync is a full atomic rebuild; with an instance, by syncing it again.
    */
   dataplane: Dataplane | (() => Dataplane);
-  /** Interface for the VIPs. Default `nlbkit0`, a dummy interface the agent creates and owns. */
+  /**
+   * Interface for the VIPs. Default `nlbkit0`, a dummy interface the agent creates and owns (`lo` when
+   * the kernel has no dummy driver).
+   */
   interface?: string;
   /** Seconds between periodic reconciles. Default 10. */
   intervalSeconds?: number;
@@ -81,7 +84,7 @@ export function createAgent(options: AgentOptions): Agent {
   const intervalMs = (options.intervalSeconds ?? 10) * 1000;
   const factory = typeof options.dataplane === 'function' ? options.dataplane : undefined;
   let dataplane: Dataplane = factory ? factory() : (options.dataplane as Dataplane);
-  const vipAddresses = new VipAddresses(options.executor, options.interface ?? DEFAULT_VIP_INTERFACE);
+  const vipAddresses = new VipAddresses(options.executor, options.interface, log);
   let owned: Set<string> | undefined;
   let lastReport: string | undefined;
   let appliedRevision = 0;

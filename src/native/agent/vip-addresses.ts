@@ -23,12 +23,21 @@ const fail = (message: string, stderr?: string) =>
 /** Manages the VIP addresses of one interface. */
 export class VipAddresses {
   readonly #executor: Executor;
-  readonly #iface: string;
+  #iface: string;
+  readonly #auto: boolean;
+  readonly #log: (line: string) => void;
 
-  constructor(executor: Executor, iface: string = DEFAULT_VIP_INTERFACE) {
-    if (!INTERFACE_PATTERN.test(iface)) throw fail(`'${iface}' is not a valid interface name`);
+  /**
+   * `iface` omitted: the agent's own dummy `nlbkit0`, or `lo` when the kernel has no dummy driver
+   * (some minimal kernels); on `lo` only the addresses the agent added are its own.
+   */
+  constructor(executor: Executor, iface?: string, log: (line: string) => void = () => undefined) {
+    if (iface !== undefined && !INTERFACE_PATTERN.test(iface))
+      throw fail(`'${iface}' is not a valid interface name`);
     this.#executor = executor;
-    this.#iface = iface;
+    this.#iface = iface ?? DEFAULT_VIP_INTERFACE;
+    this.#auto = iface === undefined;
+    this.#log = log;
   }
 
   /** True when this is the agent's own interface, where every address is the agent's. */
@@ -51,6 +60,11 @@ export class VipAddresses {
       if (!this.ownsInterface)
         throw fail(`interface ${this.#iface} does not exist on ${this.#executor.where}`, shown.stderr);
       const added = await this.#ip(['link', 'add', this.#iface, 'type', 'dummy']);
+      if (added.code !== 0 && this.#auto && /unknown device type|not supported/i.test(added.stderr)) {
+        this.#log(`no dummy interface support on ${this.#executor.where}; putting VIPs on lo`);
+        this.#iface = 'lo';
+        return this.ensureInterface();
+      }
       if (added.code !== 0)
         throw fail(`cannot create ${this.#iface} on ${this.#executor.where}`, added.stderr);
     }
