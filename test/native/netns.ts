@@ -46,4 +46,7 @@ export function makeNetns(tag: string): { name: string; remove(): void } {
 
 /** Runs a command in the namespace and returns its stdout. */
 export const inNetns = (name: string, argv: string[]): string =>
-  execFileSync('ip', ['netns', 'exec', name, ...argv], { encoding: 'utf8' });
+  execFileSync('ip', ['netns', 'exec', name, ...argv], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
