@@ -17,7 +17,10 @@ function recording(base: Executor) {
   const log: string[][] = [];
   const ex: Executor = {
     where: base.where,
-    run: (argv, opts) => (log.push([...argv]), base.run(argv, opts)),
+    run: (argv, opts) => {
+      log.push([...argv]);
+      return base.run(argv, opts);
+    },
   };
   return { ex, log };
 }
