@@ -54,6 +54,18 @@ describe('TCP check', () => {
     expect(closed.reason).toMatch(/ECONNREFUSED/);
   });
 
+  it('closes with a RST, leaving no TIME_WAIT behind', async () => {
+    const seen: string[] = [];
+    const port = await listen(
+      net.createServer((s) => {
+        s.on('error', (err: NodeJS.ErrnoException) => seen.push(err.code ?? 'error'));
+        s.on('end', () => seen.push('FIN'));
+      }),
+    );
+    expect((await runCheck({ address: HOST, port, protocol: 'TCP', timeoutMs: 1000 })).ok).toBe(true);
+    await expect.poll(() => seen, { timeout: 2000 }).toEqual(['ECONNRESET']);
+  });
+
   it('honours an abort signal', async () => {
     const port = await listen(net.createServer((s) => s.destroy()));
     const ac = new AbortController();
