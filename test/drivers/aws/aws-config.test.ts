@@ -7,6 +7,7 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EC2_ACTIONS, ELB_ACTIONS } from '../../../src/drivers/aws/aws-api.js';
 import { createAwsDriver } from '../../../src/drivers/aws/aws-driver.js';
 import { EC2_PACKAGE, ELBV2_PACKAGE } from '../../../src/drivers/aws/aws-sdk.js';
 import type { AwsClientLike } from '../../../src/drivers/aws/index.js';
@@ -170,5 +171,21 @@ describe('errors', () => {
     expect(text).not.toContain(secret);
     expect(text).not.toContain(keyId);
     expect(err.message).toMatch(/access denied/);
+  });
+});
+
+describe('docs', () => {
+  it('the IAM policy in docs/drivers/aws.md names exactly the actions the driver calls (plus AddTags)', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../../docs/drivers/aws.md'), 'utf8');
+    const json = doc.match(/## Minimal IAM policy[\s\S]*?```json\n([\s\S]*?)```/)?.[1];
+    const policy = JSON.parse(json as string) as { Statement: { Action: string[] }[] };
+    const granted = policy.Statement.flatMap((s) => s.Action).sort();
+    const needed = [
+      ...ELB_ACTIONS.map((a) => `elasticloadbalancing:${a}`),
+      // Tags given to CreateLoadBalancer / CreateTargetGroup are authorized as AddTags.
+      'elasticloadbalancing:AddTags',
+      ...EC2_ACTIONS.map((a) => `ec2:${a}`),
+    ].sort();
+    expect(granted).toEqual(needed);
   });
 });
