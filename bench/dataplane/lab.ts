@@ -1,0 +1,129 @@
+/**
+ * The benchmark's lab: the shared netns topology (src/cli/demo/lab-topology.ts: client, one LB node,
+ * three backends behind it), nginx on every backend, nlbkit's native driver with its agent embedded in
+ * this process programming the LB node through the public API, and HAProxy on the same LB node.
+ */
+import { runArgv } from '../../src/cli/demo/lab-exec.js';
+import { BENCH_PREFIX } from '../../src/cli/demo/lab-names.js';
+import { buildTopology, type Topology } from '../../src/cli/demo/lab-topology.js';
+import { createMemoryStore, createNativeDriver, type NativeDriver } from '../../src/drivers/native/index.js';
+import type { RunningProc } from './proc.js';
+import { HTTP_PORT, startHaproxy, startNginx } from './servers.js';
+
+/** UDP port of the lab's backend program (an echo that answers every datagram). */
+export const UDP_PORT = 5300;
+/** HAProxy's address on the LB node (outside the range the native driver allocates VIPs from). */
+export const HAPROXY_VIP = '198.19.0.200';
+/** HAProxy's ports: three backends, one backend. */
+export const HAPROXY_PORT = { 3: 80, 1: 81 } as const;
+
+/** A TCP or UDP endpoint. */
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/** The built lab and what the cases aim at. */
+export interface BenchLab {
+  topo: Topology;
+  driver: NativeDriver;
+  /** The NLB with three backends (the churn check changes its group). */
+  threeId: { nameId: string };
+  /** Where each target serves, by backend count. */
+  tcp: {
+    direct: Record<1 | 3, Endpoint[]>;
+    nlbkit: Record<1 | 3, Endpoint>;
+    haproxy: Record<1 | 3, Endpoint>;
+  };
+  udp: { direct: Record<1 | 3, Endpoint[]>; nlbkit: Record<1 | 3, Endpoint> };
+  destroy(): Promise<void>;
+}
+
+const sysctl = (ns: string, ...settings: string[]) =>
+  runArgv(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...settings]);
+
+/** Builds everything; on failure removes what it made and rethrows. */
+export async function buildBenchLab(workdir: string, log: (line: string) => void): Promise<BenchLab> {
+  const topo = await buildTopology({
+    backends: 3,
+    lbNodes: 1,
+    ipv6: false,
+    prefix: BENCH_PREFIX,
+    extraClients: 0,
+    ports: { tcp: [], udp: [UDP_PORT], http: [] },
+  });
+  const servers: RunningProc[] = [];
+  let driver: NativeDriver | undefined;
+  const destroy = async () => {
+    await driver?.close({ teardown: true }).catch(() => undefined);
+    for (const s of servers) s.interrupt('SIGKILL');
+    await topo.destroy();
+  };
+  try {
+    const lb = topo.lbNodes[0]!;
+    log(`namespaces ${topo.id}-* built; starting nginx on ${topo.backends.length} backends`);
+    // Many short connections: a wide port range and reuse of TIME_WAIT ports on the connecting side.
+    for (const ns of [topo.client.ns, lb.ns]) {
+      const r = await sysctl(ns, 'net.ipv4.ip_local_port_range=1024 65535', 'net.ipv4.tcp_tw_reuse=1');
+      if (r.code !== 0) throw new Error(`sysctl in ${ns}: ${r.stderr.trim()}`);
+    }
+    for (const be of topo.backends) servers.push(await startNginx(workdir, be.ns, be.name));
+
+    driver = createNativeDriver({
+      store: createMemoryStore(),
+      vipPool: { ranges: ['198.19.0.1-198.19.0.99'] },
+      vmInventory: Object.fromEntries(topo.backends.map((be) => [be.name, { ipv4: be.address.v4 }])),
+      // 'lo' rather than the agent's own dummy interface: some kernels lack the dummy driver.
+      agent: { executor: lb.exec, node: 'lb0', interface: 'lo' },
+    });
+    const vms = topo.backends.map((be) => ({ nameId: be.name }));
+    const make = async (name: string, protocol: 'TCP' | 'UDP', port: number, n: 1 | 3) => {
+      const info = await driver!.createNLB({
+        iid: { nameId: name },
+        vpcIID: { nameId: 'bench-vpc' },
+        listener: { protocol, port: protocol === 'TCP' ? 80 : 53 },
+        vmGroup: { protocol, port, vms: vms.slice(0, n), algorithm: 'ROUND_ROBIN' },
+        healthChecker: { protocol },
+      });
+      return { host: info.listener.ip!, port: protocol === 'TCP' ? 80 : 53 };
+    };
+    const tcp1 = await make('bench-tcp-one', 'TCP', HTTP_PORT, 1);
+    const tcp3 = await make('bench-tcp-three', 'TCP', HTTP_PORT, 3);
+    const udp1 = await make('bench-udp-one', 'UDP', UDP_PORT, 1);
+    const udp3 = await make('bench-udp-three', 'UDP', UDP_PORT, 3);
+    log(`nlbkit VIPs: TCP ${tcp1.host} (1 backend), ${tcp3.host} (3); UDP ${udp1.host}, ${udp3.host}`);
+    // Conntrack now runs in the LB namespace (for every case alike): free TIME_WAIT entries sooner so a
+    // long run of new connections cannot fill the table.
+    await sysctl(lb.ns, 'net.netfilter.nf_conntrack_tcp_timeout_time_wait=10');
+
+    const backends = topo.backends.map((be) => be.address.v4);
+    await lb.exec.run(['ip', 'addr', 'add', `${HAPROXY_VIP}/32`, 'dev', 'lo']);
+    const hp = (n: 1 | 3) => ({
+      bind: `${HAPROXY_VIP}:${HAPROXY_PORT[n]}`,
+      port: HAPROXY_PORT[n],
+      servers: backends.slice(0, n).map((a) => `${a}:${HTTP_PORT}`),
+    });
+    servers.push(await startHaproxy(workdir, lb.ns, [hp(3), hp(1)]));
+    log(`HAProxy (TCP mode) on ${HAPROXY_VIP}:${HAPROXY_PORT[3]} (3 backends) and :${HAPROXY_PORT[1]} (1)`);
+
+    const at = (port: number, n: number) => backends.slice(0, n).map((host) => ({ host, port }));
+    return {
+      topo,
+      driver,
+      threeId: { nameId: 'bench-tcp-three' },
+      tcp: {
+        direct: { 1: at(HTTP_PORT, 1), 3: at(HTTP_PORT, 3) },
+        nlbkit: { 1: tcp1, 3: tcp3 },
+        haproxy: {
+          1: { host: HAPROXY_VIP, port: HAPROXY_PORT[1] },
+          3: { host: HAPROXY_VIP, port: HAPROXY_PORT[3] },
+        },
+      },
+      udp: { direct: { 1: at(UDP_PORT, 1), 3: at(UDP_PORT, 3) }, nlbkit: { 1: udp1, 3: udp3 } },
+      destroy,
+    };
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * `npm run bench:dataplane`: measures nlbkit's native data plane against the direct path and HAProxy in
+ * a throwaway netns lab (see bench/dataplane/README section in docs/performance.md). Root needed; it
+ * installs nothing, and says which Debian packages are missing. Everything it builds is removed on exit
+ * and on Ctrl-C; leftovers of a crashed earlier run are removed at start.
+ */
+import { removeRemembered } from '../../src/cli/demo/lab-names.js';
+import { allCases, caseId, runCase, scheduleFor } from './cases.js';
+import { type ChurnResult, runChurn } from './churn.js';
+import { probeFlowtable } from './flowtable.js';
+import { checkGoals } from './goals.js';
+import { type BenchLab, buildBenchLab } from './lab.js';
+import { parseBenchOptions } from './options.js';
+import { checkBenchRequirements } from './preflight.js';
+import { type BenchReport, caseSummary, machine, renderReport, writeReport } from './report.js';
+import { ratios, type Sample } from './stats.js';
+import { makeWorkdir } from './workdir.js';
+
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function main(): Promise<void> {
+  const opts = parseBenchOptions(process.argv.slice(2));
+  if (!opts) return;
+  const missing = checkBenchRequirements();
+  if (missing.length > 0) {
+    console.error('The data-plane benchmark cannot run on this host:');
+    for (const m of missing) console.error(`  - ${m}`);
+    process.exitCode = 1;
+    return;
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: removing the benchmark's namespaces and processes...`);
+    removeRemembered();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const startedAt = new Date().toISOString();
+  let lab: BenchLab | undefined;
+  let flowtableSkipped: string | undefined;
+  try {
+    lab = await buildBenchLab(makeWorkdir(), log);
+    if (opts.flowtable) {
+      const probe = await probeFlowtable(lab.topo.lbNodes[0]!.exec);
+      if (!probe.ok) {
+        flowtableSkipped = probe.reason;
+        opts.flowtable = false;
+        log(`flowtable variant skipped: ${probe.reason}`);
+      }
+    }
+    const cases = allCases(opts);
+    log(`warm-up: every case once for 1 s (${cases.length} cases)`);
+    for (const c of cases) await runCase(lab, c, opts, 1);
+
+    const samples: Sample[] = [];
+    for (let rep = 0; rep < opts.reps; rep++) {
+      for (const c of scheduleFor(cases, rep)) {
+        const result = await runCase(lab, c, opts, opts.duration);
+        samples.push({ rep, case: c, result });
+        const err = result.errors > 0 ? `, ${result.errors} errors` : '';
+        log(
+          `rep ${rep + 1}/${opts.reps} ${caseId(c).padEnd(28)} ${Math.round(result.rps).toString().padStart(7)} req/s` +
+            `  p50 ${result.p50.toFixed(3)} ms  p99 ${result.p99.toFixed(3)} ms${err}`,
+        );
+      }
+    }
+
+    let churn: ChurnResult | undefined;
+    if (opts.churnOps > 0) {
+      log(`changes under load: ${opts.churnOps} backend add/remove operations through the API`);
+      churn = await runChurn(lab, opts);
+    }
+    const rows = ratios(samples, opts.reps);
+    const report: BenchReport = {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: machine(),
+      options: opts,
+      samples,
+      cases: cases.map((c) => caseSummary(c, samples)),
+      ratios: rows,
+      churn,
+      flowtableSkipped,
+      goals: checkGoals(rows, churn?.errors),
+    };
+    console.log(`\n${renderReport(report)}`);
+    console.log(`\nJSON: ${await writeReport(report, opts.out)}`);
+  } finally {
+    await lab?.destroy();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,72 @@
+/** Command-line flags of the data-plane benchmark (`npm run bench:dataplane -- --help`). */
+import { parseArgs } from 'node:util';
+
+/** What one run does. */
+export interface BenchOptions {
+  /** Repetitions of the whole interleaved schedule. */
+  reps: number;
+  /** Seconds per measurement. */
+  duration: number;
+  /** wrk processes per measurement (each one thread), the same for every target. */
+  clients: number;
+  /** Connections per wrk process. */
+  connections: number;
+  /** UDP sockets (one request in flight each). */
+  udpSockets: number;
+  /** Backend add/remove operations under load (0 skips the churn check). */
+  churnOps: number;
+  /** Also measure nlbkit with an nftables flowtable (fast path for established flows). */
+  flowtable: boolean;
+  /** Where the JSON result goes. */
+  out: string | undefined;
+}
+
+const HELP = `npm run bench:dataplane -- [flags]   (root; needs nginx-light, haproxy, wrk)
+  --reps N          repetitions of the interleaved schedule (default 3)
+  --duration S      seconds per measurement (default 4)
+  --clients N       wrk processes per measurement, one thread each (default 3)
+  --connections N   connections per wrk process (default 10)
+  --udp-sockets N   UDP sockets, one datagram in flight each (default 24)
+  --churn N         backend add/remove operations under load (default 100; 0 skips)
+  --no-flowtable    skip the nlbkit+flowtable variant
+  --out FILE        JSON result path (default bench/results/dataplane-<time>.json)`;
+
+function int(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`--${name} must be an integer ${min}-${max}`);
+  return n;
+}
+
+/** Parses argv; prints help and returns undefined for `--help`. Throws on a bad flag. */
+export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      reps: { type: 'string' },
+      duration: { type: 'string' },
+      clients: { type: 'string' },
+      connections: { type: 'string' },
+      'udp-sockets': { type: 'string' },
+      churn: { type: 'string' },
+      'no-flowtable': { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return undefined;
+  }
+  return {
+    reps: int(values.reps, 'reps', 5, 1, 50),
+    duration: int(values.duration, 'duration', 4, 1, 120),
+    clients: int(values.clients, 'clients', 3, 1, 16),
+    connections: int(values.connections, 'connections', 10, 1, 1000),
+    udpSockets: int(values['udp-sockets'], 'udp-sockets', 24, 1, 1000),
+    churnOps: int(values.churn, 'churn', 100, 0, 10_000),
+    flowtable: !values['no-flowtable'],
+    out: values.out,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * What the benchmark needs besides the lab's own requirements (root, iproute2, nftables): the programs
+ * it runs, and the Debian packages that provide them. It installs nothing itself.
+ */
+import { spawnSync } from 'node:child_process';
+import { checkLabRequirements } from '../../src/cli/demo/preflight.js';
+
+/** Program -> the Debian package that provides it. */
+const PROGRAMS = [
+  { program: 'nginx', args: ['-v'], pkg: 'nginx-light' },
+  { program: 'haproxy', args: ['-v'], pkg: 'haproxy' },
+  { program: 'wrk', args: ['-v'], pkg: 'wrk' },
+] as const;
+
+function runs(file: string, args: readonly string[]): boolean {
+  const out = spawnSync(file, args, { encoding: 'utf8', timeout: 5000 });
+  // `wrk -v` prints its version and exits 1; anything but "not found" means it is there.
+  return out.error === undefined;
+}
+
+/** Lines describing what is missing (empty: ready to run). */
+export function checkBenchRequirements(): string[] {
+  const lines = checkLabRequirements().map((m) => `${m.what}: ${m.fix}`);
+  const missing = PROGRAMS.filter((p) => !runs(p.program, p.args));
+  if (missing.length > 0) {
+    const names = missing.map((p) => p.program).join(', ');
+    const pkgs = missing.map((p) => p.pkg).join(' ');
+    lines.push(`${names} not found: apt-get install -y ${pkgs}   (Debian packages: ${pkgs})`);
+  }
+  return lines;
+}

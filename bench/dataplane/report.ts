@@ -1,0 +1,118 @@
+/** Renders the benchmark's results as terminal tables and writes them as JSON to bench/results/. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, hostname, loadavg, release } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Case, caseId } from './cases.js';
+import type { ChurnResult } from './churn.js';
+import type { GoalResult } from './goals.js';
+import type { BenchOptions } from './options.js';
+import { type RatioRow, type Sample, spread } from './stats.js';
+
+/** Everything one run produced. */
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  machine: { cpus: number; model: string; kernel: string; host: string; loadavgAtEnd: number[] };
+  options: BenchOptions;
+  samples: Sample[];
+  cases: ReturnType<typeof caseSummary>[];
+  ratios: RatioRow[];
+  churn?: ChurnResult;
+  /** Why the nlbkit+flowtable variant was not measured, when it was asked for but could not run. */
+  flowtableSkipped?: string;
+  goals: GoalResult[];
+}
+
+/** The machine the run happened on. */
+export function machine(): BenchReport['machine'] {
+  const c = cpus();
+  return {
+    cpus: c.length,
+    model: c[0]?.model ?? '?',
+    kernel: release(),
+    host: hostname(),
+    loadavgAtEnd: loadavg(),
+  };
+}
+
+/** Per-case summary over repetitions. */
+export function caseSummary(c: Case, samples: Sample[]) {
+  const mine = samples.filter((s) => caseId(s.case) === caseId(c));
+  return {
+    id: caseId(c),
+    rps: spread(mine.map((s) => s.result.rps)),
+    p50: spread(mine.map((s) => s.result.p50)),
+    p99: spread(mine.map((s) => s.result.p99)),
+    errors: mine.reduce((a, s) => a + s.result.errors, 0),
+  };
+}
+
+const f0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toString() : '-');
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
+const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
+
+function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The terminal report: cases, ratios, churn, goals. */
+export function renderReport(r: BenchReport): string {
+  const cases = table(
+    ['case', 'req/s min', 'median', 'max', 'p50 ms', 'p99 ms', 'errors'],
+    r.cases.map((c) => [
+      c.id,
+      f0(c.rps.min),
+      f0(c.rps.median),
+      f0(c.rps.max),
+      f3(c.p50.median),
+      f3(c.p99.median),
+      String(c.errors),
+    ]),
+  );
+  const ratios = table(
+    ['ratio (req/s, per repetition)', 'min', 'median', 'max'],
+    r.ratios.map((x) => [
+      `${x.mode} x${x.backends} ${x.name}`,
+      f2(x.spread.min),
+      f2(x.spread.median),
+      f2(x.spread.max),
+    ]),
+  );
+  const parts = [
+    `Machine: ${r.machine.cpus} x ${r.machine.model}, kernel ${r.machine.kernel}; load average at end ${r.machine.loadavgAtEnd.map((x) => x.toFixed(1)).join(' ')}`,
+    `Run: ${r.options.reps} repetitions x ${r.options.duration} s per case, ${r.options.clients} wrk x ${r.options.connections} connections, ${r.options.udpSockets} UDP sockets; latency columns are medians over repetitions`,
+    '',
+    cases,
+    '',
+    ratios,
+  ];
+  if (r.churn) {
+    const c = r.churn;
+    parts.push(
+      '',
+      `Changes under load: ${c.operations} add/remove operations (API call ${f0(c.opMs.min)}/${f0(c.opMs.median)}/${f0(c.opMs.max)} ms min/median/max); ` +
+        `${c.newConn.requests} new-connection and ${c.keepAlive.requests} keep-alive requests; failed: ${c.errors}`,
+    );
+  }
+  if (r.flowtableSkipped) parts.push('', `nlbkit+ft (flowtable) not measured: ${r.flowtableSkipped}`);
+  parts.push('', 'Goals (issue 7):');
+  for (const g of r.goals) {
+    const m = g.goal.startsWith('failed') ? String(g.measured) : f2(g.measured);
+    parts.push(
+      `  ${g.met ? 'met    ' : 'NOT met'}  ${g.goal}: ${m} (goal ${g.goal.startsWith('failed') ? '0' : `>= ${g.target}`})`,
+    );
+  }
+  return parts.join('\n');
+}
+
+/** Writes the JSON report; returns its path. */
+export async function writeReport(r: BenchReport, out?: string): Promise<string> {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+  const file = out ?? join(root, `dataplane-${r.startedAt.replace(/[:.]/g, '-')}.json`);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(r, null, 2)}\n`);
+  return file;
+}
