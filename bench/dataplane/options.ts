@@ -22,7 +22,7 @@ export interface BenchOptions {
 }
 
 const HELP = `npm run bench:dataplane -- [flags]   (root; needs nginx-light, haproxy, wrk)
-  --reps N          repetitions of the interleaved schedule (default 3)
+  --reps N          repetitions of the interleaved schedule (default 5)
   --duration S      seconds per measurement (default 4)
   --clients N       wrk processes per measurement, one thread each (default 3)
   --connections N   connections per wrk process (default 10)
