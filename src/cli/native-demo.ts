@@ -36,6 +36,8 @@ export async function runNativeDemo(): Promise<void> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  console.log('nlbkit native demo: nlbkit itself is the load balancer, programming nftables.');
+  console.log('(Ctrl-C at any time removes everything the demo made.)\n');
   let topo: Topology | undefined;
   let close: (() => Promise<void>) | undefined;
   try {
@@ -56,7 +58,6 @@ export async function runNativeDemo(): Promise<void> {
 }
 
 async function buildLab(): Promise<Topology> {
-  console.log('nlbkit native demo: nlbkit itself is the load balancer, programming nftables.\n');
   const topo = await buildTopology({
     backends: 3,
     lbNodes: 1,
@@ -107,10 +108,25 @@ async function show(
     count: counts[be.name] ?? 0,
   }));
   if (counts.error) rows.push({ name: 'failed', detail: '', count: counts.error });
-  console.log(renderShares(rows, count));
+  console.log(renderShares(rows, count, '   '));
   const seen = [...new Set(results.filter((r) => r.ok).map((r) => r.client))];
-  console.log(`  the backends saw the client address ${seen.join(', ')} (plain DNAT keeps it)`);
+  console.log(`   the backends saw the client address ${seen.join(', ')} (plain DNAT keeps it)`);
   return results;
+}
+
+/** The lines of nlbkit's nft table that mention `vip` (its dispatch entry and backend slots). */
+async function programmedLines(topo: Topology, vip: string): Promise<string[]> {
+  const out = await topo.lbNodes[0]!.exec.run(['nft', 'list', 'table', 'inet', 'nlbkit']);
+  return out.stdout
+    .split('\n')
+    .map((line) =>
+      line
+        .trim()
+        .replace(/^elements = \{ /, '')
+        .replace(/[,}]+$/, '')
+        .trim(),
+    )
+    .filter((line) => line.startsWith(`${vip} `));
 }
 
 async function walkThrough(topo: Topology, driver: NLBHandler): Promise<void> {
@@ -126,7 +142,9 @@ async function walkThrough(topo: Topology, driver: NLBHandler): Promise<void> {
     healthChecker: { protocol: 'TCP' },
   });
   const vip = web.listener.ip!;
-  console.log(`   VIP ${vip}; ${CONNECTIONS} connections from the client:`);
+  console.log(`   VIP ${vip}. nlbkit put these elements into the LB node's nftables table:`);
+  for (const line of await programmedLines(topo, vip)) console.log(`     ${line}`);
+  console.log(`   ${CONNECTIONS} connections from the client:`);
   await show(topo, { proto: 'tcp', host: vip, port: 80 });
 
   step('2. removeVMs vm-1: new connections go to the others');
@@ -165,6 +183,8 @@ async function walkThrough(topo: Topology, driver: NLBHandler): Promise<void> {
   step('6. deleteNLB both: the nlbkit table holds no load balancer any more');
   await driver.deleteNLB(web.iid);
   await driver.deleteNLB(dns.iid);
+  const left = await programmedLines(topo, vip);
+  console.log(`   elements left for ${vip}: ${left.length === 0 ? 'none' : left.join(' | ')}`);
   const after = await topo.client.agent.batch({
     proto: 'tcp',
     host: vip,

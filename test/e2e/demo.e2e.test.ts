@@ -1,0 +1,91 @@
+/**
+ * Runs the native demo as a user would (a child process) and checks what it prints and that it leaves
+ * no namespace behind: after a full run, after Ctrl-C, and when `ip`/`nft` cannot be found.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { listNamespaces, requireRootNetns } from './harness/index.js';
+
+const enabled = requireRootNetns();
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const demo = new URL('../../src/cli/native-demo.ts', import.meta.url).href;
+
+interface Run {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
+  output(): string;
+}
+
+function runDemo(env: NodeJS.ProcessEnv = process.env): Run {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      tsx,
+      '--input-type=module',
+      '-e',
+      `await (await import(${JSON.stringify(demo)})).runNativeDemo();`,
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, out })),
+  );
+  return { child, done, output: () => out };
+}
+
+const leftBehind = (pid: number | undefined) =>
+  listNamespaces().filter((ns) => ns.startsWith(`nlbk-demo-${pid}-`));
+
+describe.skipIf(!enabled)('native demo', () => {
+  it('shows traffic reaching every backend, then removes every namespace', async () => {
+    const run = runDemo();
+    const { code, out } = await run.done;
+    expect(code, out).toBe(0);
+    for (const vm of ['vm-0', 'vm-1', 'vm-2']) {
+      // The first table (round robin over all three): every backend got connections.
+      const row = new RegExp(`^\\s+${vm}\\s+\\S+\\s+\\S+\\s+(\\d+)\\s+[\\d.]+%$`, 'm').exec(out);
+      expect(Number(row?.[1]), `${vm} in\n${out}`).toBeGreaterThan(0);
+    }
+    expect(out).toContain('the backends saw the client address 198.18.2.1');
+    expect(out).toContain('fails, as it should');
+    expect(out).toContain('every demo namespace is gone');
+    expect(leftBehind(run.child.pid)).toEqual([]);
+  }, 120_000);
+
+  it('cleans up on Ctrl-C', async () => {
+    const run = runDemo();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (run.output().includes('1. createNLB')) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 50);
+      run.done.then(() => reject(new Error(`demo ended before it was interrupted:\n${run.output()}`)));
+    });
+    expect(leftBehind(run.child.pid).length).toBeGreaterThan(0);
+    run.child.kill('SIGINT');
+    const { code } = await run.done;
+    expect(code).not.toBe(0);
+    expect(leftBehind(run.child.pid)).toEqual([]);
+  }, 120_000);
+
+  it('says what is missing, and how to get it, when ip and nft cannot be found', async () => {
+    const run = runDemo({ ...process.env, PATH: '/nonexistent' });
+    const { code, out } = await run.done;
+    expect(code).toBe(1);
+    expect(out).toContain('apt-get install iproute2');
+    expect(out).toContain('apt-get install nftables');
+    expect(leftBehind(run.child.pid)).toEqual([]);
+  }, 60_000);
+});
