@@ -1,0 +1,98 @@
+/**
+ * `nlbkit agent` in its own process against a file store, with the driver in this process: the
+ * distributed shape (driver -> file store -> agent -> kernel) end to end, plus clean shutdown.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canUseNetns, inNetns, makeNetns } from '../../test/native/netns.js';
+import { createNativeDriver } from '../drivers/native/native-driver.js';
+import { createFileStore } from '../native/store/file-store.js';
+
+const main = join(import.meta.dirname, '../../test/native/cli-agent-main.ts');
+const enabled = canUseNetns();
+
+function runCli(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
+}
+
+describe('nlbkit agent: arguments', () => {
+  it('rejects a bad interval and a missing store before doing anything', async () => {
+    const bad = runCli(['agent', '--store', '/nonexistent', '--node', 'lb1', '--interval', '0']);
+    expect(await bad.exited).not.toBe(0);
+    expect(bad.stderr()).toContain('1-3600');
+    const missing = runCli(['agent', '--node', 'lb1']);
+    expect(await missing.exited).not.toBe(0);
+    expect(missing.stderr()).toContain('--store');
+  }, 30_000);
+});
+
+describe.skipIf(!enabled)('nlbkit agent: a separate process serving a file store', () => {
+  let ns: ReturnType<typeof makeNetns>;
+  let dir: string;
+  let agent: { child: ChildProcess; exited: Promise<number | null>; stderr(): string } | undefined;
+  beforeAll(async () => {
+    ns = makeNetns('cli');
+    dir = await mkdtemp(join(tmpdir(), 'nlbk-cli-'));
+  });
+  afterAll(async () => {
+    agent?.child.kill('SIGKILL');
+    ns?.remove();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('applies what the driver writes, and stops cleanly on SIGTERM leaving the kernel serving', async () => {
+    const store = createFileStore(dir, { pollMs: 100 });
+    const driver = createNativeDriver({
+      store,
+      vipPool: { ranges: ['10.99.0.0/24'] },
+      vmInventory: { vm1: { ipv4: '10.0.0.11' } },
+      nodes: ['lb1'],
+      convergenceTimeoutMs: 20_000,
+    });
+    agent = runCli([
+      'agent',
+      '--store',
+      dir,
+      '--node',
+      'lb1',
+      '--netns',
+      ns.name,
+      '--interval',
+      '5',
+      '--no-health',
+    ]);
+    const nlb = await driver.createNLB({
+      iid: { nameId: 'web' },
+      listener: { protocol: 'TCP', port: 80 },
+      vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm1' }] },
+      healthChecker: { protocol: 'TCP' },
+    });
+    expect(await driver.waitForConvergence()).toBe(1);
+    expect(inNetns(ns.name, ['nft', 'list', 'table', 'inet', 'nlbkit'])).toContain('10.99.0.1');
+    expect(inNetns(ns.name, ['ip', '-j', 'addr', 'show'])).toContain('"10.99.0.1"');
+    const health = await driver.getVMGroupHealthInfo(nlb.iid);
+    expect(health.unknownVMs.map((v) => v.nameId)).toEqual(['vm1']);
+
+    await expect(driver.addVMs(nlb.iid, [{ nameId: 'vm9' }])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await driver.changeListener(nlb.iid, { protocol: 'TCP', port: 8443 });
+    expect(await driver.waitForConvergence()).toBe(2);
+    expect(inNetns(ns.name, ['nft', 'list', 'table', 'inet', 'nlbkit'])).toContain('8443');
+
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+    expect(agent.stderr()).toContain('the kernel keeps serving');
+    expect(inNetns(ns.name, ['nft', 'list', 'table', 'inet', 'nlbkit'])).toContain('8443');
+    await store.close();
+  }, 60_000);
+});

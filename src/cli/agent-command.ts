@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+
+/** Options of `nlbkit agent`, as parsed. */
+export interface AgentCommandOptions {
+  store: string;
+  node: string;
+  netns?: string;
+  interface?: string;
+  interval: number;
+  health: boolean;
+  allDown: 'fail-open' | 'reject';
+  teardownOnExit?: boolean;
+}
+
+const seconds = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 3600) throw new InvalidArgumentError('must be 1-3600 seconds');
+  return n;
+};
+const allDownMode = (text: string) => {
+  if (text !== 'fail-open' && text !== 'reject')
+    throw new InvalidArgumentError('must be fail-open or reject');
+  return text;
+};
+
+/**
+ * Registers `nlbkit agent`: runs the native agent of one LB node against a file store until SIGINT or
+ * SIGTERM. Stopping leaves the kernel as it is (traffic keeps flowing across a restart) unless
+ * `--teardown-on-exit` is given.
+ *
+ * @example
+ * nlbkit agent --store /var/lib/nlbkit --node lb1 --interval 10
+ */
+export function registerAgentCommand(program: Command): void {
+  program
+    .command('agent')
+    .description('run the native load-balancer agent of this node until SIGINT/SIGTERM')
+    .requiredOption('--store <dir>', 'the file store directory the native driver writes to')
+    .requiredOption('--node <name>', "this node's name in the store (letters, digits, '.', '_', '-')")
+    .option('--netns <name>', 'program the kernel of this network namespace instead of the host')
+    .option('--interface <iface>', 'interface for the VIPs (default: a dummy nlbkit0, or lo)')
+    .option('--interval <sec>', 'seconds between periodic reconciles', seconds, 10)
+    .option('--no-health', 'run no health checks: every backend gets flows, health is reported UNKNOWN')
+    .option(
+      '--all-down <mode>',
+      'when every backend is unhealthy: fail-open or reject',
+      allDownMode,
+      'fail-open',
+    )
+    .option('--teardown-on-exit', 'remove the ruleset and the VIPs when stopping')
+    .action(async (opts: AgentCommandOptions) => {
+      const { runAgent } = await import('./agent-run.js');
+      await runAgent(opts);
+    });
+}

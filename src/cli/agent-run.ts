@@ -1,0 +1,62 @@
+/** Runs `nlbkit agent` (see agent-command.ts): builds the agent from options, stops it on a signal. */
+import { createAgent } from '../native/agent/agent.js';
+import { INTERFACE_PATTERN } from '../native/agent/vip-addresses.js';
+import { localExecutor } from '../native/executor/local-executor.js';
+import { netnsExecutor } from '../native/executor/netns-executor.js';
+import { createHealthMonitor } from '../native/health/monitor.js';
+import { createNftDataplane } from '../native/nft/nft-dataplane.js';
+import { createFileStore } from '../native/store/file-store.js';
+import { NODE_NAME_PATTERN } from '../native/store/store-schema.js';
+import type { AgentCommandOptions } from './agent-command.js';
+
+const log = (line: string) => console.error(`${new Date().toISOString()} ${line}`);
+
+/** Runs the agent until SIGINT/SIGTERM (or `stop` aborts); resolves after a clean shutdown. */
+export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): Promise<void> {
+  if (!NODE_NAME_PATTERN.test(opts.node))
+    throw new Error(`--node '${opts.node}' must be 1-63 letters, digits, '.', '_' or '-'`);
+  if (opts.interface !== undefined && !INTERFACE_PATTERN.test(opts.interface))
+    throw new Error(`--interface '${opts.interface}' is not a valid interface name`);
+  const executor = opts.netns ? netnsExecutor(opts.netns) : localExecutor();
+  const store = createFileStore(opts.store);
+  if (opts.netns && opts.health)
+    log(
+      `note: health checks run from this process's namespace, not ${opts.netns}; to check from inside it, run 'ip netns exec ${opts.netns} nlbkit agent ...' instead of --netns`,
+    );
+  const health = opts.health ? createHealthMonitor({ seed: opts.node }) : undefined;
+  const agent = createAgent({
+    store,
+    node: opts.node,
+    executor,
+    dataplane: () => createNftDataplane({ executor }),
+    interface: opts.interface,
+    intervalSeconds: opts.interval,
+    health,
+    allDown: opts.allDown,
+    log,
+  });
+
+  const stopped = new Promise<string>((resolve) => {
+    const on = (signal: string) => () => resolve(signal);
+    process.once('SIGINT', on('SIGINT'));
+    process.once('SIGTERM', on('SIGTERM'));
+    stop?.addEventListener('abort', on('abort'), { once: true });
+  });
+  log(`agent ${opts.node} starting: store ${opts.store}, ${executor.where}, every ${opts.interval}s`);
+  try {
+    const first = await agent.start();
+    log(`agent ${opts.node} serving revision ${first.revision} (${first.sync.mode})`);
+  } catch (e) {
+    // The agent keeps retrying on its own; a node that cannot apply yet still reports why.
+    log(`agent ${opts.node}: first reconcile failed, retrying: ${e instanceof Error ? e.message : e}`);
+  }
+  const why = await stopped;
+  log(`agent ${opts.node} stopping (${why})`);
+  if (opts.teardownOnExit) await agent.teardown();
+  else await agent.stop();
+  await health?.close();
+  await store.close();
+  log(
+    `agent ${opts.node} stopped${opts.teardownOnExit ? ', ruleset and VIPs removed' : '; the kernel keeps serving'}`,
+  );
+}
