@@ -11,7 +11,7 @@ export const AWS_MAX_NAME_LENGTH = 32;
 export const AWS_MAX_TARGETS = 500;
 
 /** The AWS driver's capabilities; see docs/drivers/aws.md for the table and the reasons. */
-export const AWS_CAPABILITIES: DriverCapabilities = Object.freeze({
+export const AWS_CAPABILITIES: DriverCapabilities = deepFreeze({
   driver: AWS_DRIVER_NAME,
   types: ['PUBLIC', 'INTERNAL'],
   // Cross-region needs Global Accelerator, which is another service.
@@ -54,3 +54,12 @@ export const AWS_CAPABILITIES: DriverCapabilities = Object.freeze({
     healthChecker: true,
   },
 } satisfies DriverCapabilities);
+
+/** Freezes nested arrays and objects too, so no caller can loosen the rules the driver checks. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
