@@ -6,6 +6,10 @@ export {
   createAgent,
   type ReconcileOutcome,
 } from '../../native/agent/index.js';
+export { type Executor, localExecutor, netnsExecutor, sshExecutor } from '../../native/executor/index.js';
+export { createHealthMonitor } from '../../native/health/index.js';
+export type { HealthSource } from '../../native/health/types.js';
+export { createNftDataplane } from '../../native/nft/nft-dataplane.js';
 export {
   createFileStore,
   createMemoryStore,
