@@ -57,6 +57,11 @@ describe('health state machine', () => {
     expect(run('00011', { rise: 2, fall: 3 }, initialHealth('HEALTHY')).h.reason).toBeUndefined();
   });
 
+  it('an UNKNOWN target says how far it is from rising', () => {
+    expect(run('1', { rise: 3, fall: 2 }).h.reason).toBe('1 of 3 checks passed');
+    expect(run('0', { rise: 3, fall: 2 }).h.reason).toBe('ECONNREFUSED');
+  });
+
   it('records lastChange only on a change and lastCheck on every result', () => {
     let h = initialHealth('HEALTHY');
     h = applyOutcome(h, { ok: false }, { rise: 1, fall: 2 }, new Date(1)).health;

@@ -64,8 +64,12 @@ export function applyOutcome(
     consecutiveFailures,
     lastCheck: at,
   };
-  // Keep the failure that put a target down visible while it recovers; a healthy target needs none.
-  const reason = outcome.ok ? (state === 'HEALTHY' ? undefined : health.reason) : outcome.reason;
+  // Keep the failure that put a target down visible while it recovers; a healthy target needs none;
+  // an unknown one says how far it is from its first verdict.
+  let reason: string | undefined;
+  if (!outcome.ok) reason = outcome.reason;
+  else if (state === 'UNHEALTHY') reason = health.reason;
+  else if (state === 'UNKNOWN') reason = `${consecutiveSuccesses} of ${thresholds.rise} checks passed`;
   if (reason !== undefined) next.reason = reason;
   const lastChange = changed ? at : health.lastChange;
   if (lastChange !== undefined) next.lastChange = lastChange;

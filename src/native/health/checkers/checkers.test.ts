@@ -87,6 +87,13 @@ describe('HTTP check', () => {
       if (req.url === '/redirect') return res.writeHead(302, { Location: '/login' }).end();
       if (req.url === '/broken') return res.writeHead(500).end('boom');
       if (req.url === '/slow') return; // never answers: the check must time out
+      if (req.url === '/stream') {
+        // Headers, then a body that never ends: the check must not wait for it, nor crash on closing.
+        res.writeHead(200);
+        const t = setInterval(() => res.write('x'.repeat(1024)), 5);
+        res.on('close', () => clearInterval(t));
+        return;
+      }
       res.writeHead(404).end();
     });
     port = await listen(server);
@@ -103,6 +110,18 @@ describe('HTTP check', () => {
     });
     expect(out).toEqual({ ok: true, reason: 'HTTP 200' });
     expect(seen.at(-1)).toEqual({ path: '/healthz', host: 'app.example' });
+  });
+
+  it('judges by the status line without reading an endless body', async () => {
+    const out = await runCheck({
+      address: HOST,
+      port,
+      protocol: 'HTTP',
+      timeoutMs: 1000,
+      httpPath: '/stream',
+    });
+    expect(out).toEqual({ ok: true, reason: 'HTTP 200' });
+    await new Promise((r) => setTimeout(r, 50)); // a late response error would surface here
   });
 
   it('fails on 500 and on a wrong path (404)', async () => {
