@@ -76,7 +76,7 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     sync: (state: NodeDataplaneState) =>
       serial(async (): Promise<SyncResult> => {
         // Validation and rendering both happen here, before anything is spawned.
-        const next = buildLayout(state, opts, lastLayout);
+        const next = buildLayout(state, opts, kernel?.layout ?? lastLayout);
         lastLayout = next;
         const full = !kernel || kernel.layout.signature !== next.signature;
         const plan =

@@ -51,6 +51,8 @@ export interface ServiceLayout {
   elements: NftElement[];
   /** A private copy of the spec it was built from, to tell unchanged services without re-rendering. */
   spec: ServiceSpec;
+  /** `vip|proto|port`, kept so an unchanged service reuses the string (and its cached hash). */
+  listenKey: string;
 }
 
 /** The whole desired table, plus what each service contributes to it. */
@@ -59,6 +61,8 @@ export interface Layout {
   signature: string;
   groups: Map<string, Group>;
   services: Map<string, ServiceLayout>;
+  /** Ids of the services laid out afresh (not reused from `previous`): the only ones that can differ. */
+  fresh: string[];
 }
 
 /** Name of the chain empty services jump to. */
@@ -170,6 +174,8 @@ function sameSpec(old: ServiceSpec, s: ServiceSpec): boolean {
   return true;
 }
 
+const listenKey = (s: ServiceSpec) => `${s.vip}|${s.protocol}|${s.port}`;
+
 /** A private copy, backends sorted by id, that later changes to the caller's objects cannot reach. */
 function copySpec(s: ServiceSpec): ServiceSpec {
   return { ...s, backends: sortedBackends(s.backends).map((b) => ({ ...b })) };
@@ -183,7 +189,7 @@ function layoutService(spec: ServiceSpec, state: NodeDataplaneState, opts: Layou
     const elements: NftElement[] = [
       { map: DISPATCH[s.family], kind: 'dispatch', family: s.family, key, value: { goto: REJECT_CHAIN } },
     ];
-    return { elements, spec: s };
+    return { elements, spec: s, listenKey: listenKey(s) };
   }
   const sorted = s.backends;
   const { group: name, selector, slots } = shape(s, sorted, state, opts);
@@ -203,7 +209,7 @@ function layoutService(spec: ServiceSpec, state: NodeDataplaneState, opts: Layou
       value: { address: b.address, port: b.port },
     });
   }
-  return { group, elements, spec: s };
+  return { group, elements, spec: s, listenKey: listenKey(s) };
 }
 
 /**
@@ -219,17 +225,22 @@ export function buildLayout(state: NodeDataplaneState, opts: LayoutOptions, prev
   const groups = new Map<string, Group>();
   const services = new Map<string, ServiceLayout>();
   const keys = new Set<string>();
+  const reuse = previous?.signature === signature ? previous.services : undefined;
+  const fresh: string[] = [];
   for (const s of state.services) {
     if (services.has(s.id)) throw renderError(`duplicate service id ${JSON.stringify(s.id)}`);
-    const k = `${s.vip}|${s.protocol}|${s.port}`;
-    if (keys.has(k)) throw renderError(`two services listen on ${s.vip} ${s.protocol} ${s.port}`);
-    keys.add(k);
-    const old = previous?.signature === signature ? previous.services.get(s.id) : undefined;
-    const sl = old && sameSpec(old.spec, s) ? old : layoutService(s, state, opts);
+    const old = reuse?.get(s.id);
+    let sl = old;
+    if (!sl || !sameSpec(sl.spec, s)) {
+      sl = layoutService(s, state, opts);
+      fresh.push(s.id);
+    }
+    if (keys.has(sl.listenKey)) throw renderError(`two services listen on ${s.vip} ${s.protocol} ${s.port}`);
+    keys.add(sl.listenKey);
     if (sl.group && !groups.has(sl.group.name)) groups.set(sl.group.name, sl.group);
     services.set(s.id, sl);
   }
-  return { signature, groups, services };
+  return { signature, groups, services, fresh };
 }
 
 /** The map and chain of one group. */

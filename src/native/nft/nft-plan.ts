@@ -60,13 +60,21 @@ export function planIncremental(
   const collect = (into: typeof before, els: readonly NftElement[] | undefined) => {
     for (const el of els ?? []) into.set(elementId(el), { el, value: renderElementValue(el) });
   };
-  for (const [id, s] of next.services) {
+  // Only services laid out afresh can differ: a reused one is the very object `prev` holds. (When
+  // `next` was not built from `prev`, every service is fresh and the element diff below decides.)
+  let carried = next.services.size - next.fresh.length;
+  for (const id of next.fresh) {
+    const s = next.services.get(id)!;
     const old = prev.services.get(id);
-    if (old === s) continue; // reused by buildLayout: unchanged
+    if (old) carried++;
+    if (old === s) continue;
     collect(before, old?.elements);
     collect(after, s.elements);
   }
-  for (const [id, old] of prev.services) if (!next.services.has(id)) collect(before, old.elements);
+  // Some services of `prev` are gone only if fewer than all of them were carried over.
+  if (carried < prev.services.size) {
+    for (const [id, old] of prev.services) if (!next.services.has(id)) collect(before, old.elements);
+  }
 
   const dels: NftElement[] = [];
   const adds: NftElement[] = [];
