@@ -21,6 +21,11 @@ export interface NativeLab {
   store: StateStore;
   /** The agent's executor on LB node 0, recording every call. */
   lbExec: RecordingExecutor;
+  /**
+   * A further driver on the same store whose embedded agent programs LB node `i` (node name `lb<i>`):
+   * with `driver.nodes` naming every node, mutations wait for all of them. Closed by destroy().
+   */
+  driverFor(i: number): NativeDriver;
   /** Stops the agent (the kernel keeps its rules) and starts a fresh driver and agent on the same store. */
   restartAgent(): Promise<NativeDriver>;
   /** Stops the agent and removes the lab. */
@@ -43,7 +48,8 @@ export async function startNativeLab(options: NativeLabOptions): Promise<NativeL
       { ipv4: be.address.v4, ipv6: topo.ipv6 ? be.address.v6 : undefined },
     ]),
   );
-  const make = () =>
+  const others: NativeDriver[] = [];
+  const make = (i = 0) =>
     createNativeDriver({
       vipPool: { ranges: topo.ipv6 ? [topo.vipPool.v4, topo.vipPool.v6] : [topo.vipPool.v4] },
       vmInventory,
@@ -51,20 +57,30 @@ export async function startNativeLab(options: NativeLabOptions): Promise<NativeL
       ...options.driver,
       store,
       // 'lo' rather than the agent's own dummy interface: this kernel has no dummy driver.
-      agent: { executor: lbExec, node: 'lb0', interface: 'lo', intervalSeconds: 2 },
+      agent: {
+        executor: i === 0 ? lbExec : topo.lbNodes[i]!.exec,
+        node: `lb${i}`,
+        interface: 'lo',
+        intervalSeconds: 2,
+      },
     });
   const lab: NativeLab = {
     topo,
     driver: make(),
     store,
     lbExec,
+    driverFor(i) {
+      const driver = make(i);
+      others.push(driver);
+      return driver;
+    },
     async restartAgent() {
       await lab.driver.close();
       lab.driver = make();
       return lab.driver;
     },
     async destroy() {
-      await lab.driver.close().catch(() => undefined);
+      await Promise.allSettled([lab.driver.close(), ...others.map((d) => d.close())]);
       await topo.destroy();
     },
   };
