@@ -140,6 +140,15 @@ describe('native driver', () => {
     expect(kernel.links.get('nlbkit0')?.addrs.size).toBe(0);
   });
 
+  it('starts the embedded agent with the first call even in store-only mode', async () => {
+    const kernel = new FakeKernel();
+    const { driver } = make({ agent: embedded(kernel), applyMode: 'store-only' }, kernel);
+    expect(kernel.syncs).toEqual([]); // constructing has no side effects
+    await driver.createNLB(req('web'));
+    await driver.waitForConvergence({ timeoutMs: 2000 });
+    expect(kernel.ruleset).toContain('"vip":"10.99.0.1"');
+  });
+
   it('reports UNKNOWN without a health source, and what agents measured with one', async () => {
     const plain = make().driver;
     await plain.createNLB(req('web'));

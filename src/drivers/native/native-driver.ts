@@ -143,7 +143,14 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
         await waitForConvergence({ revision, signal: ctx.signal }, ctx.operation);
     },
   });
-  const handler = createGuardedHandler({ capabilities: structuredClone(nativeCapabilities), backend });
+  const handler = createGuardedHandler({
+    capabilities: structuredClone(nativeCapabilities),
+    backend,
+    // The embedded agent starts with the driver's first call, whatever the apply mode.
+    beforeOperation: async () => {
+      await startAgent();
+    },
+  });
 
   return Object.assign(handler, {
     store,

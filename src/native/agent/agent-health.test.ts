@@ -1,0 +1,64 @@
+/**
+ * The agent with the real health monitor (src/native/health) checking real TCP servers on loopback:
+ * the seam plugs in, unhealthy backends leave the rendered state, and the verdicts reach the store.
+ */
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeKernel, fakeDataplane, fakeIpExecutor } from '../../../test/native/fake-node.js';
+import { makeRecord } from '../../../test/native/store-record.js';
+import { createHealthMonitor } from '../health/monitor.js';
+import { createMemoryStore } from '../store/memory-store.js';
+import { createAgent } from './agent.js';
+
+let server: Server;
+let port = 0;
+beforeAll(async () => {
+  server = createServer((s) => {
+    s.on('error', () => undefined);
+    s.end();
+  });
+  // Bound to 127.0.0.1 only: 127.0.0.2 (also loopback) refuses the same port.
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(() => new Promise((r) => server.close(r)));
+
+describe('agent + real health monitor', () => {
+  it('renders only backends that pass their checks and reports the verdicts', async () => {
+    const store = createMemoryStore();
+    const record = makeRecord('web', { vip: '10.99.0.1', vms: { good: '127.0.0.1', bad: '127.0.0.2' } });
+    record.service.health = { protocol: 'TCP', port, interval: 1, timeout: 1, rise: 1, fall: 1 };
+    await store.put(record);
+    const kernel = new FakeKernel();
+    const health = createHealthMonitor({ seed: 'lb1', coalesceQuietMs: 50, coalesceMaxDelayMs: 200 });
+    const agent = createAgent({
+      store,
+      node: 'lb1',
+      executor: fakeIpExecutor(kernel),
+      dataplane: () => fakeDataplane(kernel),
+      intervalSeconds: 3600,
+      health,
+    });
+    try {
+      await agent.start();
+      const deadline = Date.now() + 8000;
+      const report = async () => (await store.listNodeReports())[0];
+      while (Date.now() < deadline) {
+        const r = await report();
+        if (r?.health.web?.good?.state === 'HEALTHY' && r.health.web?.bad?.state === 'UNHEALTHY') break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      const r = await report();
+      expect(r?.health.web?.good).toMatchObject({ state: 'HEALTHY', lastCheck: expect.any(String) });
+      expect(r?.health.web?.bad).toMatchObject({ state: 'UNHEALTHY', reason: expect.any(String) });
+      const backends = () =>
+        (JSON.parse(kernel.ruleset ?? '{}').services[0].backends as { id: string }[]).map((b) => b.id);
+      // The onChange re-sync may land just after the report: give it a moment.
+      for (let i = 0; i < 40 && backends().length !== 1; i++) await new Promise((res) => setTimeout(res, 50));
+      expect(backends()).toEqual(['good']);
+    } finally {
+      await agent.stop();
+      await health.close();
+    }
+  }, 20_000);
+});
