@@ -109,6 +109,20 @@ describe.skipIf(why !== undefined)('nft data plane in a network namespace', () =
     await dp.destroy();
   });
 
+  it('an incremental sync can add a new group (chain, map, rule) and move a service into it', async () => {
+    const { ex, scripts } = spy(nsEx);
+    const dp = createNftDataplane({ executor: ex });
+    await dp.sync(nodeState(mixed()));
+    const next = mixed();
+    next[0]!.algorithm = 'MAGLEV';
+    next[3]!.snat = true;
+    expect((await dp.sync(nodeState(next))).mode).toBe('incremental');
+    expect(scripts.at(-1)).toMatch(/^add map inet nlbkit m_mg4tcp_ip_m13 /m);
+    expect(scripts.at(-1)).toMatch(/^add chain inet nlbkit c_mg6tcp_5t_m13_snat$/m);
+    expect(await dp.verify(nodeState(next))).toEqual([]);
+    await dp.destroy();
+  });
+
   it('a failing transaction leaves the ruleset byte-identical, and the next sync is full', async () => {
     const { ex, rig } = spy(nsEx);
     const dp = createNftDataplane({ executor: ex });
