@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /** The `nlbkit` command: thin; it parses arguments, calls the library and prints. */
 import { Command } from 'commander';
+import { registerAgentCommand } from './agent-command.js';
 import { registerDemoCommand } from './demo-command.js';
 
 const program = new Command('nlbkit').description('Layer-4 network load balancers, one interface.');
+registerAgentCommand(program);
 registerDemoCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
