@@ -8,6 +8,7 @@ import { buildTopology, type Topology, type TopologyOptions } from '../../../src
 import {
   createMemoryStore,
   createNativeDriver,
+  type EmbeddedAgentOptions,
   type NativeDriver,
   type NativeDriverOptions,
   type StateStore,
@@ -32,9 +33,11 @@ export interface NativeLab {
   destroy(): Promise<void>;
 }
 
-/** Options: the topology's, plus driver settings to override. */
+/** Options: the topology's, plus driver and embedded-agent settings to override. */
 export interface NativeLabOptions extends TopologyOptions {
   driver?: Partial<Omit<NativeDriverOptions, 'agent' | 'store'>>;
+  /** E.g. `health` (a HealthSource), `allDown`, `intervalSeconds` (default 2 here). */
+  agent?: Omit<Partial<EmbeddedAgentOptions>, 'executor' | 'node'>;
 }
 
 /** Builds the lab and a driver on it. */
@@ -62,6 +65,7 @@ export async function startNativeLab(options: NativeLabOptions): Promise<NativeL
         node: `lb${i}`,
         interface: 'lo',
         intervalSeconds: 2,
+        ...options.agent,
       },
     });
   const lab: NativeLab = {
