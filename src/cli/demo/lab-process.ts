@@ -21,6 +21,9 @@ export class LabProcess {
   private constructor(ns: string, program: LabProgram, file: string, options: object) {
     this.#child = spawn('ip', ['netns', 'exec', ns, process.execPath, file, JSON.stringify(options)], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group: a terminal's Ctrl-C reaches only the parent, which then shuts the lab
+      // down in order. The program still ends with the parent, when its stdin closes.
+      detached: true,
     });
     this.#child.stderr?.on('data', (chunk: Buffer) => {
       this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-4000);
