@@ -127,13 +127,18 @@ async function main(): Promise<void> {
   let lateness: number[] = [];
   let checks = 0;
   let failures = 0;
+  const failureReasons = new Map<string, number>();
   const monitor = createHealthMonitor({
     concurrency: CONCURRENCY,
     seed: 'bench',
     onCheck: (e) => {
       if (!measuring) return;
       checks++;
-      if (!e.ok) failures++;
+      if (!e.ok) {
+        failures++;
+        const why = (e.reason ?? '?').replace(/\d+/g, 'N');
+        failureReasons.set(why, (failureReasons.get(why) ?? 0) + 1);
+      }
       lateness.push(e.startedAt - e.scheduledAt);
     },
   });
@@ -206,7 +211,8 @@ async function main(): Promise<void> {
   console.log(`| bare connect + RST, CPU per connect (the floor) | ${raw.cpuMicros.toFixed(0)} µs | |`);
   console.log(`| monitor CPU per check / bare connect | ${(perCheck / raw.cpuMicros).toFixed(2)}x | |`);
   console.log(`| checks/s that fit in 25% of a core at that cost | ${(250_000 / perCheck).toFixed(0)} | |`);
-  console.log(`| failed checks while all up | ${failures} | 0 |`);
+  const reasons = [...failureReasons].map(([why, n]) => `${n}× ${why}`).join('; ');
+  console.log(`| failed checks while all up | ${failures}${reasons ? ` (${reasons})` : ''} | 0 |`);
   console.log(`| schedule lateness p50 | ${p50.toFixed(1)} ms | |`);
   console.log(`| schedule lateness p99 | ${p99.toFixed(1)} ms | < 100 ms ${ok(p99 < 100)} |`);
   console.log(`| schedule lateness max | ${quantile(sorted, 1).toFixed(1)} ms | |`);

@@ -29,7 +29,10 @@ export function bounded(
       resolve(outcome);
     };
     const onAbort = () => finish({ ok: false, reason: 'aborted' });
-    const timer = setTimeout(() => finish(onTimeout), timeoutMs);
+    // Expired timers can run before I/O that arrived while the process was stalled (GC, a busy node).
+    // setImmediate runs after the next I/O poll, so a connect or status that came in time wins over
+    // its own timeout instead of being judged a failure.
+    const timer = setTimeout(() => setImmediate(() => finish(onTimeout)), timeoutMs);
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
