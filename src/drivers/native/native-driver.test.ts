@@ -149,6 +149,17 @@ describe('native driver', () => {
     expect(kernel.ruleset).toContain('"vip":"10.99.0.1"');
   });
 
+  it('refuses calls once closed, without touching the kernel again', async () => {
+    const kernel = new FakeKernel();
+    const { driver } = make({ agent: embedded(kernel) }, kernel);
+    await driver.createNLB(req('web'));
+    await driver.close({ teardown: true });
+    expect(kernel.ruleset).toBeUndefined();
+    await expect(driver.createNLB(req('api'))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(driver.waitForConvergence()).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(kernel.ruleset).toBeUndefined();
+  });
+
   it('reports UNKNOWN without a health source, and what agents measured with one', async () => {
     const plain = make().driver;
     await plain.createNLB(req('web'));

@@ -39,7 +39,8 @@ export interface NativeDriver extends NLBHandler {
   waitForConvergence(opts?: ConvergenceOptions): Promise<number>;
   /**
    * Stops the embedded agent (the kernel keeps serving) and closes nothing else: the store is the
-   * caller's. With `teardown`, the agent also removes its ruleset and VIPs.
+   * caller's. With `teardown`, the agent also removes its ruleset and VIPs. Later calls fail with
+   * UNAVAILABLE (a closed driver must not reprogram the kernel behind a stopped agent).
    */
   close(opts?: { teardown?: boolean }): Promise<void>;
 }
@@ -76,6 +77,17 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
 
   let agent: Agent | undefined;
   let agentStarted: Promise<unknown> | undefined;
+  let closed = false;
+  const throwIfClosed = (operation: string) => {
+    if (closed)
+      throw new NLBError({
+        code: 'UNAVAILABLE',
+        driver: DRIVER_NAME,
+        operation,
+        retryable: false,
+        message: 'the driver is closed; create a new one',
+      });
+  };
   if (options.agent) {
     const a = options.agent;
     agent = createAgent({
@@ -147,7 +159,8 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
     capabilities: structuredClone(nativeCapabilities),
     backend,
     // The embedded agent starts with the driver's first call, whatever the apply mode.
-    beforeOperation: async () => {
+    beforeOperation: async (operation) => {
+      throwIfClosed(operation);
       await startAgent();
     },
   });
@@ -155,8 +168,12 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
   return Object.assign(handler, {
     store,
     agent,
-    waitForConvergence: (opts?: ConvergenceOptions) => waitForConvergence(opts),
+    waitForConvergence: async (opts?: ConvergenceOptions) => {
+      throwIfClosed('waitForConvergence');
+      return waitForConvergence(opts);
+    },
     close: async (opts?: { teardown?: boolean }) => {
+      closed = true;
       if (!agent) return;
       if (opts?.teardown) await agent.teardown();
       else await agent.stop();
