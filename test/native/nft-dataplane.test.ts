@@ -195,4 +195,34 @@ describe.skipIf(why !== undefined)('nft data plane in a network namespace', () =
     expect(out[1]).not.toBe(out[2]);
     await dp.destroy();
   });
+
+  it('round robin: a shared counter can pin alternating LBs to one backend; per-service cannot', async () => {
+    const ip = (...args: string[]) => localExecutor().run(['ip', '-n', ns, ...args]);
+    for (const a of ['10.0.0.5/32', '10.0.0.6/32']) await ip('addr', 'add', a, 'dev', 'lo');
+    const script = `
+      const net = require('node:net');
+      const serve = (h) => new Promise((r) => net.createServer((s) => s.end(h)).listen(8080, h, r));
+      const get = (h, p) => new Promise((r) => { const c = net.connect(p, h); let d = '';
+        c.on('data', (x) => (d += x)); c.on('end', () => r(d)); c.on('error', (e) => r(e.code)); });
+      (async () => { await serve('10.1.0.1'); await serve('10.1.0.2'); const a = [];
+        for (let i = 0; i < 6; i++) { a.push(await get('10.0.0.5', 80)); await get('10.0.0.6', 80); }
+        console.log(JSON.stringify(a)); process.exit(0); })();`;
+    const twoLbs = nodeState([service({ id: 'a', vip: '10.0.0.5' }), service({ id: 'b', vip: '10.0.0.6' })]);
+    const picks = async (roundRobin: 'shared' | 'per-service') => {
+      const dp = createNftDataplane({ executor: nsEx, roundRobin });
+      await dp.sync(twoLbs);
+      const r = await nsEx.run([process.execPath, '-e', script], { timeoutMs: 20_000 });
+      await dp.destroy();
+      return JSON.parse(r.stdout) as string[];
+    };
+    expect(new Set(await picks('shared')).size).toBe(1);
+    expect(await picks('per-service')).toEqual([
+      '10.1.0.1',
+      '10.1.0.2',
+      '10.1.0.1',
+      '10.1.0.2',
+      '10.1.0.1',
+      '10.1.0.2',
+    ]);
+  });
 });

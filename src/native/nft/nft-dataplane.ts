@@ -8,7 +8,7 @@ import { isNotFound, resultError, startError } from './nft-errors.js';
 import { buildLayout, defaultMaglev, type Layout, type LayoutOptions, type MaglevFn } from './nft-layout.js';
 import { planFull, planIncremental } from './nft-plan.js';
 import { diffKernel, parseKernelTable } from './nft-readback.js';
-import { ident } from './nft-values.js';
+import { ident, renderError } from './nft-values.js';
 
 /** Default packet-mark bit that tells postrouting to masquerade a flow (SNAT services). */
 export const DEFAULT_SNAT_MARK = 0x20000000;
@@ -21,6 +21,12 @@ export interface NftDataplaneOptions {
   tableName?: string;
   /** Packet-mark bit for SNAT services (default 0x20000000); pick one your routing rules do not use. */
   snatMark?: number;
+  /**
+   * Round-robin counters: 'shared' (default) — one per group of same-shaped services, scales to any
+   * number of LBs; 'per-service' — one chain per round-robin service, strict alternation per LB. See
+   * docs/native-dataplane.md.
+   */
+  roundRobin?: 'shared' | 'per-service';
   /** Maglev table builder (default: src/native/maglev). */
   maglev?: MaglevFn;
   /** The nft binary (default `nft`, found on PATH). */
@@ -49,7 +55,11 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     tableName: ident(options.tableName ?? 'nlbkit'),
     snatMark: options.snatMark ?? DEFAULT_SNAT_MARK,
     maglev: options.maglev ?? defaultMaglev,
+    roundRobin: options.roundRobin ?? 'shared',
   };
+  if (opts.roundRobin !== 'shared' && opts.roundRobin !== 'per-service') {
+    throw renderError(`roundRobin must be 'shared' or 'per-service'`);
+  }
   const nft = options.nftCommand ?? 'nft';
   const timeoutMs = options.timeoutMs ?? 60_000;
   const table = ['inet', opts.tableName];

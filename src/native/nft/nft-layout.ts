@@ -33,11 +33,20 @@ export interface LayoutOptions {
   /** Packet-mark bit set on new flows of SNAT services; postrouting masquerades flows carrying it. */
   snatMark: number;
   maglev: MaglevFn;
+  /**
+   * 'shared' (default): round-robin services of one shape share one rule, hence one numgen counter.
+   * 'per-service': each round-robin service gets its own chain and rule (its own counter: strict
+   * alternation per LB) while its slots stay in the shared map; costs one chain per such service.
+   */
+  roundRobin?: 'shared' | 'per-service';
 }
 
 /** One group: the chain and map shared by services with the same selector. */
 export interface Group {
+  /** Names the chain, `c_<name>`. */
   name: string;
+  /** Names the map, `m_<mapGroup>`: the name itself, except for per-service round-robin chains. */
+  mapGroup: string;
   family: Family;
   proto: L4Proto;
   selector: Selector;
@@ -121,23 +130,24 @@ function shape(s: ServiceSpec, sorted: BackendSpec[], state: NodeDataplaneState,
       throw renderError(`service ${s.id}: Maglev table has ${slots.length} slots, not ${m}`);
     const h = HASH_INPUT[s.hashFields];
     const selector: Selector = { kind: 'jhash', input: h.input, mod: m, seed: state.hashSeed };
-    return { group: `mg${fam}${s.protocol}_${h.tag}_m${m}${snat}`, selector, slots };
+    const group = `mg${fam}${s.protocol}_${h.tag}_m${m}${snat}`;
+    return { group, mapGroup: group, selector, slots };
   }
   // Round robin and source hash: one slot per weight unit (weights divided by their gcd), interleaved
   // so that consecutive round-robin picks alternate between backends instead of bunching.
   const slots = buildTurnSchedule(weights);
   const w = slots.length;
   if (s.algorithm === 'ROUND_ROBIN') {
-    return {
-      group: `rr${fam}${s.protocol}_w${w}${snat}`,
-      selector: { kind: 'numgen', mod: w } as Selector,
-      slots,
-    };
+    const shared = `rr${fam}${s.protocol}_w${w}${snat}`;
+    // NLB names hold letters, digits and '-' only, so '-' -> '_' keeps chain names distinct.
+    const own = opts.roundRobin === 'per-service' ? `${shared}_${s.id.replace(/-/g, '_')}` : shared;
+    return { group: own, mapGroup: shared, selector: { kind: 'numgen', mod: w } as Selector, slots };
   }
   if (s.algorithm !== 'SOURCE_HASH') throw renderError(`service ${s.id}: unknown algorithm`);
   const h = HASH_INPUT[s.hashFields];
   const selector: Selector = { kind: 'jhash', input: h.input, mod: w, seed: state.hashSeed };
-  return { group: `sh${fam}${s.protocol}_${h.tag}_w${w}${snat}`, selector, slots };
+  const group = `sh${fam}${s.protocol}_${h.tag}_w${w}${snat}`;
+  return { group, mapGroup: group, selector, slots };
 }
 
 /** The backends in id order (the same array when already sorted: the common case costs no allocation). */
@@ -192,12 +202,19 @@ function layoutService(spec: ServiceSpec, state: NodeDataplaneState, opts: Layou
     return { elements, spec: s, listenKey: listenKey(s) };
   }
   const sorted = s.backends;
-  const { group: name, selector, slots } = shape(s, sorted, state, opts);
-  const group: Group = { name: ident(name), family: s.family, proto: s.protocol, selector, snat: s.snat };
+  const { group: name, mapGroup, selector, slots } = shape(s, sorted, state, opts);
+  const group: Group = {
+    name: ident(name),
+    mapGroup: ident(mapGroup),
+    family: s.family,
+    proto: s.protocol,
+    selector,
+    snat: s.snat,
+  };
   const elements: NftElement[] = [
     { map: DISPATCH[s.family], kind: 'dispatch', family: s.family, key, value: { goto: groupChain(name) } },
   ];
-  const map = groupMap(name);
+  const map = groupMap(mapGroup);
   for (let slot = 0; slot < slots.length; slot++) {
     const b = sorted[slots[slot]!];
     if (!b) throw renderError(`service ${s.id}: slot ${slot} has no backend`);
@@ -221,7 +238,13 @@ function layoutService(spec: ServiceSpec, state: NodeDataplaneState, opts: Layou
  */
 export function buildLayout(state: NodeDataplaneState, opts: LayoutOptions, previous?: Layout): Layout {
   uint(state.hashSeed, 0, 0xffffffff, 'hashSeed');
-  const signature = JSON.stringify([opts.tableName, opts.snatMark, state.hashSeed, state.maglevTableSize]);
+  const signature = JSON.stringify([
+    opts.tableName,
+    opts.snatMark,
+    opts.roundRobin ?? 'shared',
+    state.hashSeed,
+    state.maglevTableSize,
+  ]);
   const groups = new Map<string, Group>();
   const services = new Map<string, ServiceLayout>();
   const keys = new Set<string>();
@@ -245,7 +268,7 @@ export function buildLayout(state: NodeDataplaneState, opts: LayoutOptions, prev
 
 /** The map and chain of one group. */
 export function groupObjects(g: Group, snatMark: number): { map: NftMap; chain: NftChain } {
-  const map: NftMap = { kind: 'backends', name: groupMap(g.name), family: g.family };
+  const map: NftMap = { kind: 'backends', name: groupMap(g.mapGroup), family: g.family };
   const rule = {
     kind: 'select',
     family: g.family,
@@ -268,12 +291,14 @@ export function tableFor(groups: Iterable<Group>, opts: LayoutOptions): NftTable
     { kind: 'dispatch', family: 4, map: DISPATCH[4] },
     { kind: 'dispatch', family: 6, map: DISPATCH[6] },
   ] as const;
+  // Per-service round-robin chains share their map: declare each map once.
+  const maps = new Map(objs.map((o) => [o.map.name, o.map]));
   return {
     name: opts.tableName,
     maps: [
       { kind: 'dispatch', name: DISPATCH[4], family: 4 },
       { kind: 'dispatch', name: DISPATCH[6], family: 6 },
-      ...objs.map((o) => o.map),
+      ...maps.values(),
     ],
     chains: [
       {

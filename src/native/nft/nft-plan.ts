@@ -87,6 +87,7 @@ export function planIncremental(
   for (const g of next.groups.values()) {
     if (groups.has(g.name)) continue;
     const { map, chain } = groupObjects(g, opts.snatMark);
+    // `add map` of a map that exists (shared by per-service round-robin chains) is a no-op in nft.
     text += renderAddMap(opts.tableName, map) + renderAddChain(opts.tableName, chain);
     statements += 2 + chain.rules.length;
     groups.add(g.name);

@@ -157,4 +157,20 @@ table inet nlbkit {
     expect(lines(text, 'map m_')).toEqual([]);
     expect(renderRule({ kind: 'reject' })).toEqual(['meta l4proto tcp reject with tcp reset', 'reject']);
   });
+
+  it("roundRobin 'per-service': a chain (own counter) per service, slots still in one shared map", () => {
+    const o = { ...opts, roundRobin: 'per-service' as const };
+    const st = nodeState([service({ id: 'a-1' }), service({ id: 'b', vip: '10.0.0.2' })]);
+    const text = planFull(buildLayout(st, o), o).text;
+    expect(lines(text, 'dnat')).toEqual([
+      'meta l4proto tcp dnat ip to ip daddr . th dport . numgen inc mod 2 map @m_rr4tcp_w2',
+      'meta l4proto tcp dnat ip to ip daddr . th dport . numgen inc mod 2 map @m_rr4tcp_w2',
+    ]);
+    expect(lines(text, 'chain c_')).toEqual(['chain c_rr4tcp_w2_a_1 {', 'chain c_rr4tcp_w2_b {']);
+    expect(lines(text, 'map m_')).toEqual(['map m_rr4tcp_w2 {']);
+    expect(lines(text, ': goto c_')).toEqual([
+      'elements = { 10.0.0.1 . tcp . 80 : goto c_rr4tcp_w2_a_1,',
+      '10.0.0.2 . tcp . 80 : goto c_rr4tcp_w2_b }',
+    ]);
+  });
 });

@@ -7,7 +7,7 @@ import { NLBError } from '../../interfaces/errors.js';
 import { parseAddress } from '../../interfaces/schemas.js';
 
 /** nft object names nlbkit writes: a letter, then letters, digits or '_' (no quoting ever needed). */
-export const NFT_IDENT_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+export const NFT_IDENT_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 
 /** The error every rejected value raises: INVALID_ARGUMENT, before anything runs. */
 export function renderError(message: string): NLBError {
