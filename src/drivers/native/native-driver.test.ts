@@ -96,6 +96,19 @@ describe('native driver', () => {
     });
   });
 
+  it('moves an NLB to an IPv6 VIP, re-resolving every backend to its IPv6 address', async () => {
+    const { driver } = make();
+    await driver.createNLB(req('web'));
+    const moved = await driver.changeListener(
+      { nameId: 'web' },
+      { protocol: 'TCP', port: 80, ip: 'fd00:99::7' },
+    );
+    expect(moved.listener.ip).toBe('fd00:99::7');
+    const service = (await driver.store.get('web'))?.record.service;
+    expect(service).toMatchObject({ vip: 'fd00:99::7', family: 6 });
+    expect(service?.backends.map((b) => b.address)).toEqual(['fd00::11', 'fd00::12']);
+  });
+
   it('persists defaults and settings agents need into the record', async () => {
     const { driver } = make({ snat: true, hashSeed: 7, maglevTableSize: 251 });
     const nlb = await driver.createNLB({

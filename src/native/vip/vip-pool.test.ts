@@ -112,3 +112,25 @@ describe('assignVip', () => {
     );
   });
 });
+
+describe('VIP pool properties', () => {
+  it('allocates the lowest address in the pool that is not used, for any set of used addresses', async () => {
+    const fc = await import('fast-check');
+    const pool = createVipPool(['10.99.0.0/28', '10.98.0.5-10.98.0.7']);
+    // The pool's addresses in allocation order: ranges as given, ascending within each.
+    const order = [
+      ...Array.from({ length: 14 }, (_, i) => `10.99.0.${i + 1}`),
+      '10.98.0.5',
+      '10.98.0.6',
+      '10.98.0.7',
+    ];
+    fc.assert(
+      fc.property(fc.subarray([...order, '192.0.2.1', 'fd00::1']), (used) => {
+        const got = pool.allocate(used, 4);
+        const expected = order.find((a) => !used.includes(a));
+        expect(got).toBe(expected);
+        if (got) expect(pool.contains(got)).toBe(true);
+      }),
+    );
+  });
+});
