@@ -86,7 +86,10 @@ export async function fillNaive(
 
 /** Changes one LB the naive way: look up its rule handle, then `nft replace rule` (two calls). */
 export async function changeNaive(ex: Executor, i: number, s: ServiceSpec): Promise<void> {
-  const listed = await ex.run(['nft', '-a', 'list', 'chain', 'inet', 'bench', `lb${i}`]);
+  const listed = await ex.run(['nft', '-a', 'list', 'chain', 'inet', 'bench', `lb${i}`], {
+    timeoutMs: 600_000,
+  });
+  if (listed.code !== 0) throw new Error(`nft -a list chain lb${i} failed: ${listed.stderr.slice(0, 500)}`);
   const line = listed.stdout.split('\n').find((l) => l.includes('dnat')) ?? '';
   const handle = /# handle (\d+)\s*$/.exec(line)?.[1];
   if (!handle) throw new Error(`no rule handle in lb${i}`);

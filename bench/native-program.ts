@@ -7,7 +7,7 @@
  * one rule (anonymous map) per LB, one `nft` call per object; its change = look up the rule handle,
  * `nft replace rule`. Wall-clock times; the machine may be shared, so the nlbkit full load is
  * also split into CPU time (our JS vs. the nft process, user+sys) below the table.
- * Env: BENCH_SIZES=10,1000,10000  BENCH_NAIVE_SAMPLE=25 (LBs timed at each end for extrapolation).
+ * Env: BENCH_SIZES=10,1000,10000  BENCH_NAIVE_SAMPLE=10 (LBs timed at each end for extrapolation).
  */
 import { readFileSync } from 'node:fs';
 import { netnsExecutor } from '../src/native/executor/netns-executor.js';
@@ -23,7 +23,7 @@ import {
 import { changeChains, changeNaive, fillNaive, loadChains, loadNaive } from './native-program-baselines.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10,1000,10000').split(',').map(Number);
-const SAMPLE = Number(process.env.BENCH_NAIVE_SAMPLE ?? 25);
+const SAMPLE = Number(process.env.BENCH_NAIVE_SAMPLE ?? 10);
 const CHANGES = 7;
 const FULL_REPEATS = 3;
 
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   for (const n of SIZES) {
     const row = { n, ...(await measureNlbkit(n)), ...(await measureChains(n)), ...(await measureNaive(n)) };
     rows.push(row);
-    console.error(`  measured ${n} LBs`);
+    console.error(`  measured ${n} LBs: ${JSON.stringify(row)}`);
   }
   const base = rows[0]!;
   const head = [
