@@ -110,6 +110,10 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
   const driver = caps.driver;
   const locks = new KeyedSerializer();
   const copy = <T>(value: T): T => structuredClone(value);
+  // ROUND_ROBIN unless the driver cannot (AWS's flow hash): then the driver's first algorithm.
+  const defaultAlgorithm = caps.algorithms.includes('ROUND_ROBIN')
+    ? 'ROUND_ROBIN'
+    : (caps.algorithms[0] ?? 'ROUND_ROBIN');
 
   /** Runs one operation: abort check, hook, body, error mapping. */
   async function call<T>(
@@ -176,7 +180,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
       const operation = 'createNLB';
       const req = parseInput(createRequestSchema, rawReq, { driver, operation });
       reject(operation, checkCreate(caps, req));
-      const algorithm = req.vmGroup.algorithm ?? 'ROUND_ROBIN';
+      const algorithm = req.vmGroup.algorithm ?? defaultAlgorithm;
       const resolved: ResolvedCreateRequest = {
         iid: { nameId: req.iid.nameId },
         vpcIID: req.vpcIID ?? { nameId: 'default' },
@@ -190,7 +194,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
           hashFields:
             algorithm === 'ROUND_ROBIN'
               ? undefined
-              : (req.vmGroup.hashFields ?? defaultHashFields(algorithm)),
+              : (req.vmGroup.hashFields ?? defaultHashFields(algorithm, caps)),
         } as ResolvedVMGroup,
         healthChecker: resolveHealthChecker(caps, req.healthChecker),
         tagList: req.tagList ?? [],
@@ -246,7 +250,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
           hashFields:
             algorithm === 'ROUND_ROBIN'
               ? undefined
-              : (next.hashFields ?? current.vmGroup.hashFields ?? defaultHashFields(algorithm)),
+              : (next.hashFields ?? current.vmGroup.hashFields ?? defaultHashFields(algorithm, caps)),
           keyValueList: next.keyValueList,
         };
         return backend.changeVMGroup(current, group, ctx);

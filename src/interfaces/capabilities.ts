@@ -290,7 +290,17 @@ export function resolveHealthChecker(
   };
 }
 
-/** Every algorithm's default hash fields. */
-export function defaultHashFields(algorithm: Algorithm) {
-  return algorithm === 'MAGLEV' ? ('FIVE_TUPLE' as const) : ('SOURCE_IP' as const);
+/**
+ * An algorithm's default hash fields: FIVE_TUPLE for MAGLEV, SOURCE_IP for SOURCE_HASH, unless the
+ * driver honours only other fields (AWS hashes the 5-tuple), then the driver's first.
+ */
+export function defaultHashFields(
+  algorithm: Algorithm,
+  caps?: Pick<DriverCapabilities, 'hashFields'>,
+): HashFields {
+  const preferred: HashFields = algorithm === 'MAGLEV' ? 'FIVE_TUPLE' : 'SOURCE_IP';
+  const allowed = caps?.hashFields;
+  return !allowed || allowed.length === 0 || allowed.includes(preferred)
+    ? preferred
+    : (allowed[0] as HashFields);
 }

@@ -9,6 +9,7 @@ export type NLBErrorCode =
   | 'UNAVAILABLE'
   | 'TIMEOUT'
   | 'ABORTED'
+  | 'PERMISSION_DENIED'
   | 'PROVIDER_ERROR';
 
 /** Codes that are worth retrying unless the caller says otherwise. */

@@ -24,8 +24,8 @@ describe('mapAwsError', () => {
     ['ValidationError', 'INVALID_ARGUMENT', false],
     ['InvalidConfigurationRequestException', 'INVALID_ARGUMENT', false],
     ['ResourceInUseException', 'CONFLICT', false],
-    ['AccessDenied', 'PROVIDER_ERROR', false],
-    ['UnauthorizedOperation', 'PROVIDER_ERROR', false],
+    ['AccessDenied', 'PERMISSION_DENIED', false],
+    ['UnauthorizedOperation', 'PERMISSION_DENIED', false],
     ['ServiceUnavailable', 'UNAVAILABLE', true],
   ])('%s -> %s (retryable %s), with the AWS error as cause', (name, code, retryable) => {
     const original = awsError(name);

@@ -116,7 +116,7 @@ export function mapAwsError(e: unknown, ctx: AwsErrorContext): NLBError {
     });
   if (code && ACCESS_DENIED.has(code))
     return make(
-      'PROVIDER_ERROR',
+      'PERMISSION_DENIED',
       `access denied (${code}): check the IAM policy in docs/drivers/aws.md. ${message}`,
       false,
     );
@@ -133,6 +133,6 @@ export function mapAwsError(e: unknown, ctx: AwsErrorContext): NLBError {
   )
     return make('UNAVAILABLE', `${sysCode}: ${message}`);
   if (code === 'CredentialsProviderError')
-    return make('PROVIDER_ERROR', `no AWS credentials found (default provider chain): ${message}`, false);
+    return make('PERMISSION_DENIED', `no AWS credentials found (default provider chain): ${message}`, false);
   return make('PROVIDER_ERROR', `${code ?? 'error'}: ${message}`, false);
 }

@@ -166,7 +166,7 @@ describe('errors', () => {
       message: `The request signature we calculated does not match. Credential=${keyId}/20260101/us-east-1 secret ${secret}`,
     });
     const err = (await driver.getNLB({ nameId: 'web' }).catch((e: unknown) => e)) as Error;
-    expect(err).toMatchObject({ code: 'PROVIDER_ERROR' });
+    expect(err).toMatchObject({ code: 'PERMISSION_DENIED', retryable: false });
     const text = `${err.message} ${String((err.cause as Error).message)} ${JSON.stringify(err)}`;
     expect(text).not.toContain(secret);
     expect(text).not.toContain(keyId);

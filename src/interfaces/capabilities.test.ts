@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { mockDefaultCapabilities } from '../drivers/mock/mock-capabilities.js';
+import { checkCreate, defaultHashFields, resolveHealthChecker } from './capabilities.js';
+import { createRequestSchema } from './schemas.js';
+
+const caps = structuredClone(mockDefaultCapabilities);
+const request = (hc: object) =>
+  createRequestSchema.parse({
+    iid: { nameId: 'web' },
+    listener: { protocol: 'UDP', port: 53 },
+    vmGroup: { protocol: 'UDP', port: 5353, vms: [] },
+    healthChecker: hc,
+  });
+
+describe('capabilities', () => {
+  it('reports every violation at once, each with its path and the allowed values', () => {
+    const tight = {
+      ...caps,
+      healthCheck: {
+        ...caps.healthCheck,
+        protocolsForUdpGroup: ['TCP' as const],
+        interval: { min: 5, max: 300 },
+      },
+    };
+    const v = checkCreate(tight, request({ protocol: 'UDP', interval: 400, timeout: 3 }));
+    expect(v.map((x) => [x.path, x.code, x.allowed])).toEqual([
+      ['healthChecker.protocol', 'UNSUPPORTED', 'TCP'],
+      ['healthChecker.interval', 'UNSUPPORTED', '5-300'],
+    ]);
+  });
+
+  it('checks the resolved timeout against the resolved interval (defaults included)', () => {
+    const v = checkCreate(caps, request({ protocol: 'TCP', timeout: 30 })); // default interval 10
+    expect(v.map((x) => x.path)).toEqual(['healthChecker.timeout']);
+    expect(v[0]?.code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('fills defaults; threshold sets both thresholds unless they are given', () => {
+    expect(
+      resolveHealthChecker(caps, { protocol: 'TCP', threshold: 4, unhealthyThreshold: 2 }),
+    ).toMatchObject({
+      interval: 10,
+      timeout: 5,
+      healthyThreshold: 4,
+      unhealthyThreshold: 2,
+    });
+  });
+
+  it('picks default hash fields the driver honours', () => {
+    expect(defaultHashFields('SOURCE_HASH')).toBe('SOURCE_IP');
+    expect(defaultHashFields('MAGLEV')).toBe('FIVE_TUPLE');
+    expect(defaultHashFields('SOURCE_HASH', { hashFields: ['FIVE_TUPLE'] })).toBe('FIVE_TUPLE');
+  });
+});
