@@ -8,7 +8,7 @@ import { BENCH_PREFIX } from '../../src/cli/demo/lab-names.js';
 import { buildTopology, type Topology } from '../../src/cli/demo/lab-topology.js';
 import { createMemoryStore, createNativeDriver, type NativeDriver } from '../../src/drivers/native/index.js';
 import type { RunningProc } from './proc.js';
-import { HTTP_PORT, startHaproxy, startNginx } from './servers.js';
+import { HTTP_PORTS, startHaproxy, startNginx } from './servers.js';
 
 /** UDP port of the lab's backend program (an echo that answers every datagram). */
 export const UDP_PORT = 5300;
@@ -87,8 +87,8 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
       });
       return { host: info.listener.ip!, port: protocol === 'TCP' ? 80 : 53 };
     };
-    const tcp1 = await make('bench-tcp-one', 'TCP', HTTP_PORT, 1);
-    const tcp3 = await make('bench-tcp-three', 'TCP', HTTP_PORT, 3);
+    const tcp1 = await make('bench-tcp-one', 'TCP', HTTP_PORTS.nlbkit[1], 1);
+    const tcp3 = await make('bench-tcp-three', 'TCP', HTTP_PORTS.nlbkit[3], 3);
     const udp1 = await make('bench-udp-one', 'UDP', UDP_PORT, 1);
     const udp3 = await make('bench-udp-three', 'UDP', UDP_PORT, 3);
     log(`nlbkit VIPs: TCP ${tcp1.host} (1 backend), ${tcp3.host} (3); UDP ${udp1.host}, ${udp3.host}`);
@@ -101,7 +101,7 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
     const hp = (n: 1 | 3) => ({
       bind: `${HAPROXY_VIP}:${HAPROXY_PORT[n]}`,
       port: HAPROXY_PORT[n],
-      servers: backends.slice(0, n).map((a) => `${a}:${HTTP_PORT}`),
+      servers: backends.slice(0, n).map((a) => `${a}:${HTTP_PORTS.haproxy[n]}`),
     });
     servers.push(await startHaproxy(workdir, lb.ns, [hp(3), hp(1)]));
     log(`HAProxy (TCP mode) on ${HAPROXY_VIP}:${HAPROXY_PORT[3]} (3 backends) and :${HAPROXY_PORT[1]} (1)`);
@@ -112,7 +112,7 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
       driver,
       threeId: { nameId: 'bench-tcp-three' },
       tcp: {
-        direct: { 1: at(HTTP_PORT, 1), 3: at(HTTP_PORT, 3) },
+        direct: { 1: at(HTTP_PORTS.direct[1], 1), 3: at(HTTP_PORTS.direct[3], 3) },
         nlbkit: { 1: tcp1, 3: tcp3 },
         haproxy: {
           1: { host: HAPROXY_VIP, port: HAPROXY_PORT[1] },

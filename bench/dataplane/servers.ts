@@ -6,8 +6,22 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inNs, must, type RunningProc, start, waitFor } from './proc.js';
 
-/** The port nginx listens on in each backend. */
-export const HTTP_PORT = 8090;
+/**
+ * The ports nginx listens on in each backend: one per way of reaching it. A backend keeps closed
+ * connections in TIME_WAIT for 60 s, and the client stamps TCP timestamps with an offset chosen per
+ * (source, destination) address pair, which differs between the direct path (destination: the backend)
+ * and a VIP. Were every case to share one port, a new connection of one case would often meet a
+ * TIME_WAIT left by another case with a newer timestamp, be refused by PAWS and wait for a SYN
+ * retransmission; a real backend is not reached by one client through two addresses. One port per
+ * (target, backend count) keeps the cases from disturbing each other.
+ */
+export const HTTP_PORTS = {
+  direct: { 1: 8090, 3: 8091 },
+  nlbkit: { 1: 8092, 3: 8093 },
+  haproxy: { 1: 8094, 3: 8095 },
+} as const;
+
+const ALL_HTTP_PORTS = Object.values(HTTP_PORTS).flatMap((p) => [p[1], p[3]]);
 
 /** nginx's configuration: one worker, no logs, `200 ok` for every request. */
 export function nginxConfig(dir: string, name: string): string {
@@ -24,8 +38,7 @@ http {
   keepalive_requests 10000000;
   keepalive_timeout 120s;
   server {
-    listen ${HTTP_PORT} backlog=4096;
-    location / { return 200 "ok\\n"; }
+${ALL_HTTP_PORTS.map((p) => `    listen ${p} backlog=4096;\n`).join('')}    location / { return 200 "ok\\n"; }
   }
 }
 `;
@@ -83,7 +96,7 @@ export async function startServer(
 export async function startNginx(dir: string, ns: string, name: string): Promise<RunningProc> {
   const file = join(dir, `${name}-nginx.conf`);
   await writeFile(file, nginxConfig(dir, name));
-  return startServer(ns, ['nginx', '-p', dir, '-c', file], [HTTP_PORT], `nginx in ${ns}`);
+  return startServer(ns, ['nginx', '-p', dir, '-c', file], ALL_HTTP_PORTS, `nginx in ${ns}`);
 }
 
 /** Writes HAProxy's config and starts it in the foreground in `ns`. */
