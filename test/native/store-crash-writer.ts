@@ -19,5 +19,14 @@ for (;;) {
     await store.delete(name);
     rev = await store.revision();
   } else rev = await store.put(makeRecord(name, { port, payload }));
+  // An agent's report, replaced the same way: it must never be lost or torn either.
+  await store.putNodeReport({
+    node: 'lb1',
+    appliedRevision: rev,
+    attemptedRevision: rev,
+    updatedAt: new Date().toISOString(),
+    vips: [],
+    health: {},
+  });
   process.stdout.write(`${rev}\n`);
 }

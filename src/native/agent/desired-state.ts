@@ -10,8 +10,9 @@ import type { HealthTarget } from '../health/types.js';
 import type { BackendSpec, NodeDataplaneState, ServiceSpec } from '../model.js';
 import type { StoreSnapshot } from '../store/types.js';
 
-/** Defaults for a node that serves no NLB (the records carry the real values). */
+/** jhash seed of a node that serves no NLB, and the driver's default ("nlbk"); records carry the real one. */
 export const DEFAULT_HASH_SEED = 0x6e6c626b;
+/** Maglev table size of a node that serves no NLB, and the driver's default (IPVS mh's default prime). */
 export const DEFAULT_MAGLEV_TABLE_SIZE = 4093;
 
 /** The health key of a VM in an NLB, as HealthSource and node reports know it. */

@@ -45,6 +45,7 @@ export class VipAddresses {
     return this.#iface === DEFAULT_VIP_INTERFACE;
   }
 
+  /** The interface in use (`lo` after falling back from `nlbkit0`). */
   get interfaceName(): string {
     return this.#iface;
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeRecord } from '../../../test/native/store-record.js';
 import { createFileStore } from './file-store.js';
+import type { NodeReport } from './types.js';
 
 const child = join(import.meta.dirname, '../../../test/native/store-crash-writer.ts');
 const dirs: string[] = [];
@@ -61,12 +62,17 @@ describe('file store survives kill -9', () => {
         const payload = record.nlb.tagList.find((t) => t.key === 'payload')?.value ?? '';
         expect(payload).toBe(String(record.service.port % 10).repeat(200));
       }
+      const reports = await store.listNodeReports();
+      expect(reports.map((r) => r.node)).toEqual(['lb1']);
+      expect(reports[0]?.appliedRevision).toBeLessThanOrEqual(snap.revision);
       // The writer can resume after a crash: the stale lock and temp files do not block it.
       await store.put(makeRecord(`after-crash-${round}`));
       expect(await store.revision()).toBe(snap.revision + 1);
+      await store.putNodeReport({ ...(reports[0] as NodeReport), updatedAt: new Date().toISOString() });
       await store.close();
     }
-    const leftovers = (await readdir(dir)).filter((n) => n.includes('.tmp-') || n.startsWith('state.lock'));
+    const names = [...(await readdir(dir)), ...(await readdir(join(dir, 'nodes')))];
+    const leftovers = names.filter((n) => n.includes('.tmp-') || n.startsWith('state.lock'));
     expect(leftovers).toEqual([]);
   }, 120_000);
 });

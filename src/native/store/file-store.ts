@@ -158,6 +158,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
     lastSig = undefined;
   };
 
+  const cleanedNodes = new Set<string>();
   const nodePath = (node: string) => {
     if (!NODE_NAME_PATTERN.test(node))
       throw new NLBError({
@@ -198,6 +199,12 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
     putNodeReport: async (report: NodeReport) => {
       const path = nodePath(report.node);
       await init();
+      // Each node's report has one writer (its agent), so temporaries left by an earlier, killed
+      // agent of this node are safe to remove on its first write.
+      if (!cleanedNodes.has(report.node)) {
+        await removeStaleTemps(path);
+        cleanedNodes.add(report.node);
+      }
       await writeFileAtomic(path, `${JSON.stringify(report)}\n`);
     },
     listNodeReports: async () => {
