@@ -67,7 +67,7 @@ export async function runCase(
   if (c.target === 'nlbkit+ft') await enableFlowtable(lbExec);
   try {
     if (c.mode === 'udp') {
-      return await runUdp(lab.topo.client.ns, { targets, sockets: opts.udpSockets, seconds });
+      return await runUdp(lab.topo.client.ns, lab.workdir, { targets, sockets: opts.udpSockets, seconds });
     }
     // The same client for every target: `clients` wrk processes, spread over the targets in turn.
     const urls = Array.from({ length: opts.clients }, (_, i) => {

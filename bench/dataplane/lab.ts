@@ -26,6 +26,8 @@ export interface Endpoint {
 /** The built lab and what the cases aim at. */
 export interface BenchLab {
   topo: Topology;
+  /** This run's scratch directory (server configs, the UDP load program). */
+  workdir: string;
   driver: NativeDriver;
   /** The NLB with three backends (the churn check changes its group). */
   threeId: { nameId: string };
@@ -109,6 +111,7 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
     const at = (port: number, n: number) => backends.slice(0, n).map((host) => ({ host, port }));
     return {
       topo,
+      workdir,
       driver,
       threeId: { nameId: 'bench-tcp-three' },
       tcp: {

@@ -22,8 +22,8 @@ export interface BenchOptions {
 }
 
 const HELP = `npm run bench:dataplane -- [flags]   (root; needs nginx-light, haproxy, wrk)
-  --reps N          repetitions of the interleaved schedule (default 5)
-  --duration S      seconds per measurement (default 4)
+  --reps N          repetitions of the interleaved schedule (default 10)
+  --duration S      seconds per measurement (default 2)
   --clients N       wrk processes per measurement, one thread each (default 3)
   --connections N   connections per wrk process (default 10)
   --udp-sockets N   UDP sockets, one datagram in flight each (default 24)
@@ -60,8 +60,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
     return undefined;
   }
   return {
-    reps: int(values.reps, 'reps', 5, 1, 50),
-    duration: int(values.duration, 'duration', 4, 1, 120),
+    reps: int(values.reps, 'reps', 10, 1, 50),
+    duration: int(values.duration, 'duration', 2, 1, 120),
     clients: int(values.clients, 'clients', 3, 1, 16),
     connections: int(values.connections, 'connections', 10, 1, 1000),
     udpSockets: int(values['udp-sockets'], 'udp-sockets', 24, 1, 1000),

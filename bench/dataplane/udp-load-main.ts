@@ -3,7 +3,7 @@
  * in flight (send, wait for the answer or `timeoutMs`, send again) for `seconds`. Socket i talks to
  * target i % targets.length. Prints one JSON line: answered requests/s, latency p50/p99 (ms), losses.
  *
- * Started as `node --import tsx udp-load-main.ts '<json options>'`.
+ * Started (transpiled to JavaScript by udp.ts) as `node udp-load-main.mjs '<json options>'`.
  */
 import dgram from 'node:dgram';
 
