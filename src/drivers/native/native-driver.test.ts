@@ -153,6 +153,19 @@ describe('native driver', () => {
     expect(kernel.links.get('nlbkit0')?.addrs.size).toBe(0);
   });
 
+  it('keeps a shared VIP on the node until the last NLB using it is gone', async () => {
+    const kernel = new FakeKernel();
+    const { driver } = make({ agent: embedded(kernel) }, kernel);
+    await driver.createNLB(req('http', { ip: '10.99.0.3', port: 80 }));
+    await driver.createNLB(req('https', { ip: '10.99.0.3', port: 443 }));
+    await driver.deleteNLB({ nameId: 'http' });
+    expect(kernel.links.get('nlbkit0')?.addrs.has('10.99.0.3')).toBe(true);
+    expect(kernel.ruleset).toContain('"port":443');
+    expect(kernel.ruleset).not.toContain('"port":80,');
+    await driver.deleteNLB({ nameId: 'https' });
+    expect(kernel.links.get('nlbkit0')?.addrs.has('10.99.0.3')).toBe(false);
+  });
+
   it('starts the embedded agent with the first call even in store-only mode', async () => {
     const kernel = new FakeKernel();
     const { driver } = make({ agent: embedded(kernel), applyMode: 'store-only' }, kernel);

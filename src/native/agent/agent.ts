@@ -212,6 +212,7 @@ export function createAgent(options: AgentOptions): Agent {
       return lastOutcome;
     },
     async start() {
+      if (running) return reconcile();
       running = true;
       unsubscribe.push(store.watch(onStoreChange));
       if (health) unsubscribe.push(health.onChange(trigger));
