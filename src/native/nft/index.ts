@@ -22,4 +22,5 @@ export {
   renderFullTransaction,
   renderRule,
 } from './nft-render.js';
+export { allElements, groupObjects, tableFor } from './nft-table.js';
 export { NFT_IDENT_PATTERN } from './nft-values.js';

@@ -13,7 +13,7 @@ import { NLB_NAME_PATTERN } from '../../interfaces/schemas.js';
 import { buildMaglevTable } from '../maglev/table.js';
 import { buildTurnSchedule } from '../maglev/turn-schedule.js';
 import type { BackendSpec, L4Proto, NodeDataplaneState, ServiceSpec } from '../model.js';
-import type { Family, HashInput, NftChain, NftElement, NftMap, NftTable, Selector } from './nft-objects.js';
+import type { Family, HashInput, NftElement, Selector } from './nft-objects.js';
 import { addr, ident, port, proto, renderError, uint } from './nft-values.js';
 
 /** Computes a Maglev table: slot -> index into the backends sorted by id (-1: none). */
@@ -76,7 +76,8 @@ export interface Layout {
 
 /** Name of the chain empty services jump to. */
 export const REJECT_CHAIN = 'reject_new';
-const DISPATCH = { 4: 'svc4', 6: 'svc6' } as const;
+/** The dispatch verdict maps, per family. */
+export const DISPATCH = { 4: 'svc4', 6: 'svc6' } as const;
 const HASH_INPUT: Record<ServiceSpec['hashFields'], { input: HashInput; tag: string }> = {
   SOURCE_IP: { input: 'saddr', tag: 'ip' },
   SOURCE_IP_PORT: { input: 'saddr-sport', tag: 'ipport' },
@@ -264,64 +265,4 @@ export function buildLayout(state: NodeDataplaneState, opts: LayoutOptions, prev
     services.set(s.id, sl);
   }
   return { signature, groups, services, fresh };
-}
-
-/** The map and chain of one group. */
-export function groupObjects(g: Group, snatMark: number): { map: NftMap; chain: NftChain } {
-  const map: NftMap = { kind: 'backends', name: groupMap(g.mapGroup), family: g.family };
-  const rule = {
-    kind: 'select',
-    family: g.family,
-    proto: g.proto,
-    selector: g.selector,
-    map: map.name,
-  } as const;
-  const chain: NftChain = {
-    name: groupChain(g.name),
-    rules: [g.snat ? { ...rule, setMark: snatMark } : rule],
-  };
-  return { map, chain };
-}
-
-/** The table declaration for a set of groups (sorted by name so the text is stable). */
-export function tableFor(groups: Iterable<Group>, opts: LayoutOptions): NftTable {
-  const sorted = [...groups].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const objs = sorted.map((g) => groupObjects(g, opts.snatMark));
-  const dispatch = [
-    { kind: 'dispatch', family: 4, map: DISPATCH[4] },
-    { kind: 'dispatch', family: 6, map: DISPATCH[6] },
-  ] as const;
-  // Per-service round-robin chains share their map: declare each map once.
-  const maps = new Map(objs.map((o) => [o.map.name, o.map]));
-  return {
-    name: opts.tableName,
-    maps: [
-      { kind: 'dispatch', name: DISPATCH[4], family: 4 },
-      { kind: 'dispatch', name: DISPATCH[6], family: 6 },
-      ...maps.values(),
-    ],
-    chains: [
-      {
-        name: 'prerouting',
-        hook: { type: 'nat', hook: 'prerouting', priority: 'dstnat' },
-        rules: [...dispatch],
-      },
-      // Flows the LB node opens itself (health checks excluded: they target backends, not VIPs).
-      { name: 'output', hook: { type: 'nat', hook: 'output', priority: -100 }, rules: [...dispatch] },
-      {
-        name: 'postrouting',
-        hook: { type: 'nat', hook: 'postrouting', priority: 'srcnat' },
-        rules: [{ kind: 'masquerade-marked', mark: opts.snatMark }],
-      },
-      { name: REJECT_CHAIN, rules: [{ kind: 'reject' }] },
-      ...objs.map((o) => o.chain),
-    ],
-  };
-}
-
-/** Every element of a layout. */
-export function allElements(layout: Layout): NftElement[] {
-  const out: NftElement[] = [];
-  for (const s of layout.services.values()) for (const el of s.elements) out.push(el);
-  return out;
 }

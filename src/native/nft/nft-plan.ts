@@ -2,7 +2,7 @@
  * Decides what one sync sends to nft: the whole table (full) or only the elements of the services that
  * differ from what the kernel holds (incremental), as one script for one `nft -f -` transaction.
  */
-import { allElements, groupObjects, type Layout, type LayoutOptions, tableFor } from './nft-layout.js';
+import type { Layout, LayoutOptions } from './nft-layout.js';
 import type { NftElement } from './nft-objects.js';
 import {
   renderAddChain,
@@ -14,6 +14,7 @@ import {
   renderFullTransaction,
   renderRule,
 } from './nft-render.js';
+import { allElements, groupObjects, tableFor } from './nft-table.js';
 
 /** One transaction to send, or nothing. */
 export interface Plan {

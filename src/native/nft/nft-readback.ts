@@ -3,8 +3,9 @@
  * and every chain nlbkit expects with its rule count. Addresses are compared in canonical form.
  */
 import { parseAddress } from '../../interfaces/schemas.js';
-import { allElements, type Layout, type LayoutOptions, tableFor } from './nft-layout.js';
+import type { Layout, LayoutOptions } from './nft-layout.js';
 import { renderElementKey, renderElementValue, renderRule } from './nft-render.js';
+import { allElements, tableFor } from './nft-table.js';
 
 /** What the read-back holds: elements as `key : value` text per map, and the rule count per chain. */
 export interface KernelTable {
