@@ -92,6 +92,19 @@ describe('agent', () => {
     expect(kernel.ruleset).toBe(good);
   });
 
+  it('repairs drift with a lone data-plane instance too (destroy, then rebuild)', async () => {
+    const store = createMemoryStore();
+    await store.put(makeRecord('web'));
+    const kernel = new FakeKernel();
+    const agent = makeAgent(store, kernel, { dataplane: fakeDataplane(kernel) });
+    await agent.start();
+    const good = kernel.ruleset;
+    kernel.ruleset = 'tampered';
+    const outcome = await agent.reconcile();
+    expect(outcome).toMatchObject({ drift: ['ruleset differs'], sync: { mode: 'full' } });
+    expect(kernel.ruleset).toBe(good);
+  });
+
   it('reports a failed sync, keeps the applied revision, and rebuilds fully on the next run', async () => {
     const store = createMemoryStore();
     await store.put(makeRecord('web'));

@@ -23,8 +23,9 @@ export interface AgentOptions {
   /** Runs `ip` (and, for the default data plane, `nft`) on the node. */
   executor: Executor;
   /**
-   * The data plane, or a factory for it. With a factory, drift found by verify is repaired by a fresh
-   * instance, whose first sync is a full atomic rebuild; with an instance, by syncing it again.
+   * The data plane, or a factory for it (preferred). With a factory, drift found by verify is repaired
+   * by a fresh instance, whose first sync is a full atomic rebuild; with an instance, by destroying
+   * its table and syncing again (not atomic: new flows miss the table for a moment).
    */
   dataplane: Dataplane | (() => Dataplane);
   /**
@@ -122,7 +123,11 @@ export function createAgent(options: AgentOptions): Agent {
         log(
           `${node}: kernel drifted from revision ${plan.revision} (${drift.slice(0, 3).join('; ')}); rebuilding`,
         );
+        // A fresh instance knows nothing, so its first sync is a full atomic rebuild. A lone instance
+        // may believe the kernel is in sync: remove its table first (new flows miss it for a moment;
+        // established ones keep their NAT binding in conntrack).
         if (factory) dataplane = factory();
+        else await dataplane.destroy();
         sync = await dataplane.sync(plan.state);
         const still = await dataplane.verify(plan.state);
         if (still.length > 0)
