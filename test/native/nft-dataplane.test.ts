@@ -9,7 +9,7 @@ import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
 import type { Executor } from '../../src/native/executor/types.js';
 import type { ServiceSpec } from '../../src/native/model.js';
 import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
-import { backend, nodeState, service } from '../../src/native/nft/test-helpers.js';
+import { backend, nodeState, service } from './nft-fixtures.js';
 import { createNamespace, deleteNamespace, liveUnavailable, removeStaleNamespaces } from './nft-netns.js';
 
 const why = await liveUnavailable();

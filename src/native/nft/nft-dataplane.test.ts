@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { backend, nodeState, recordingExecutor, service } from '../../../test/native/nft-fixtures.js';
 import { createNftDataplane } from './nft-dataplane.js';
-import { backend, nodeState, recordingExecutor, service } from './test-helpers.js';
 
 const three = () => [
   service({ id: 'a', vip: '10.0.0.1' }),

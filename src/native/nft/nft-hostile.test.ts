@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { backend, nodeState, recordingExecutor, service } from '../../../test/native/nft-fixtures.js';
 import { isNLBError } from '../../interfaces/errors.js';
 import type { ServiceSpec } from '../model.js';
 import { createNftDataplane } from './nft-dataplane.js';
-import { backend, nodeState, recordingExecutor, service } from './test-helpers.js';
 
 /** Syncs a state built from `over` and expects INVALID_ARGUMENT with no command run. */
 async function refused(services: ServiceSpec[], state: Partial<Parameters<typeof nodeState>[1]> = {}) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { backend, nodeState, service } from '../../../test/native/nft-fixtures.js';
 import { buildLayout, defaultMaglev, type LayoutOptions } from './nft-layout.js';
 import { planFull } from './nft-plan.js';
 import { renderRule } from './nft-render.js';
-import { backend, nodeState, service } from './test-helpers.js';
 
 const opts: LayoutOptions = { tableName: 'nlbkit', snatMark: 0x20000000, maglev: defaultMaglev };
 const full = (...services: Parameters<typeof service>[0][]) =>

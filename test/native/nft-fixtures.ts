@@ -1,6 +1,6 @@
 /** Builders and a recording executor shared by the nft unit tests (test-only). */
-import type { ExecResult, Executor } from '../executor/types.js';
-import type { BackendSpec, NodeDataplaneState, ServiceSpec } from '../model.js';
+import type { ExecResult, Executor } from '../../src/native/executor/types.js';
+import type { BackendSpec, NodeDataplaneState, ServiceSpec } from '../../src/native/model.js';
 
 /** A backend `vmN` at 10.1.0.N (or fd01::N for family 6). */
 export function backend(n: number, opts: Partial<BackendSpec> & { family?: 4 | 6 } = {}): BackendSpec {
