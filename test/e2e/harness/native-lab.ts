@@ -6,6 +6,7 @@
 
 import { buildTopology, type Topology, type TopologyOptions } from '../../../src/cli/demo/lab-topology.js';
 import {
+  createHealthMonitor,
   createMemoryStore,
   createNativeDriver,
   type EmbeddedAgentOptions,
@@ -13,6 +14,8 @@ import {
   type NativeDriverOptions,
   type StateStore,
 } from '../../../src/drivers/native/index.js';
+import type { HealthMonitor, HealthMonitorOptions } from '../../../src/native/health/index.js';
+import { type NetnsChecker, startNetnsChecker } from './netns-checker.js';
 import { type RecordingExecutor, recordingExecutor } from './recording-executor.js';
 
 /** A lab with a native driver whose embedded agent programs LB node 0. */
@@ -22,6 +25,12 @@ export interface NativeLab {
   store: StateStore;
   /** The agent's executor on LB node 0, recording every call. */
   lbExec: RecordingExecutor;
+  /**
+   * With the `health` option: node 0's health monitor (seed `lb0`), kept across restartAgent(), whose
+   * checks run in LB node 0's namespace (`checks`). Closed by destroy().
+   */
+  health?: HealthMonitor;
+  checks?: NetnsChecker;
   /**
    * A further driver on the same store whose embedded agent programs LB node `i` (node name `lb<i>`):
    * with `driver.nodes` naming every node, mutations wait for all of them. Closed by destroy().
@@ -38,6 +47,11 @@ export interface NativeLabOptions extends TopologyOptions {
   driver?: Partial<Omit<NativeDriverOptions, 'agent' | 'store'>>;
   /** E.g. `health` (a HealthSource), `allDown`, `intervalSeconds` (default 2 here). */
   agent?: Omit<Partial<EmbeddedAgentOptions>, 'executor' | 'node'>;
+  /**
+   * Run nlbkit's health monitor for node 0's agent, its checks made from LB node 0's namespace (the
+   * test process itself cannot reach the backends). Overrides `agent.health` for node 0 only.
+   */
+  health?: Omit<HealthMonitorOptions, 'checker'>;
 }
 
 /** Builds the lab and a driver on it. */
@@ -45,6 +59,17 @@ export async function startNativeLab(options: NativeLabOptions): Promise<NativeL
   const topo = await buildTopology(options);
   const lbExec = recordingExecutor(topo.lbNodes[0]!.exec);
   const store = createMemoryStore();
+  let checks: NetnsChecker | undefined;
+  let health: HealthMonitor | undefined;
+  if (options.health) {
+    try {
+      checks = await startNetnsChecker(topo.lbNodes[0]!.ns);
+    } catch (e) {
+      await topo.destroy();
+      throw e;
+    }
+    health = createHealthMonitor({ seed: 'lb0', ...options.health, checker: checks.checker });
+  }
   const vmInventory = Object.fromEntries(
     topo.backends.map((be) => [
       be.name,
@@ -66,6 +91,7 @@ export async function startNativeLab(options: NativeLabOptions): Promise<NativeL
         interface: 'lo',
         intervalSeconds: 2,
         ...options.agent,
+        ...(i === 0 && health ? { health } : {}),
       },
     });
   const lab: NativeLab = {
@@ -73,6 +99,8 @@ export async function startNativeLab(options: NativeLabOptions): Promise<NativeL
     driver: make(),
     store,
     lbExec,
+    health,
+    checks,
     driverFor(i) {
       const driver = make(i);
       others.push(driver);
@@ -85,6 +113,8 @@ export async function startNativeLab(options: NativeLabOptions): Promise<NativeL
     },
     async destroy() {
       await Promise.allSettled([lab.driver.close(), ...others.map((d) => d.close())]);
+      await health?.close();
+      await checks?.close();
       await topo.destroy();
     },
   };
