@@ -7,7 +7,12 @@ export {
   type ReconcileOutcome,
 } from '../../native/agent/index.js';
 export { type Executor, localExecutor, netnsExecutor, sshExecutor } from '../../native/executor/index.js';
-export { createHealthMonitor } from '../../native/health/index.js';
+export {
+  createHealthMonitor,
+  createNetnsHealthSource,
+  type NetnsHealthSource,
+  type NetnsHealthSourceOptions,
+} from '../../native/health/index.js';
 export type { HealthSource } from '../../native/health/types.js';
 export { createNftDataplane } from '../../native/nft/nft-dataplane.js';
 export {

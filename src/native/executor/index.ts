@@ -5,6 +5,11 @@ export {
   localExecutor,
   TIMEOUT_EXIT_CODE,
 } from './local-executor.js';
-export { NETNS_NAME_PATTERN, type NetnsExecutorOptions, netnsExecutor } from './netns-executor.js';
+export {
+  assertNetnsName,
+  NETNS_NAME_PATTERN,
+  type NetnsExecutorOptions,
+  netnsExecutor,
+} from './netns-executor.js';
 export { SSH_HOST_PATTERN, type SshExecutorOptions, shellQuote, sshExecutor } from './ssh-executor.js';
 export type { ExecResult, Executor } from './types.js';

@@ -23,6 +23,24 @@ export interface NetnsExecutorOptions {
  * await ex.run(['nft', 'list', 'ruleset']);
  */
 export function netnsExecutor(name: string, options: NetnsExecutorOptions = {}): Executor {
+  assertNetnsName(name, 'netnsExecutor');
+  const base = options.base ?? localExecutor();
+  return {
+    where: `netns ${name}`,
+    netns: name,
+    run: (argv, opts) => {
+      if (argv.length === 0) return Promise.reject(new Error('[nlbkit] executor: empty argument vector'));
+      return base.run(['ip', 'netns', 'exec', name, ...argv], opts);
+    },
+  };
+}
+
+/**
+ * Throws unless `name` is a namespace name that is safe to pass to `ip netns exec` as one argument.
+ *
+ * @throws Error naming `who` when `name` is not 1-64 letters, digits, `_`, `.` or `-`, is `.`/`..` or starts with `-`.
+ */
+export function assertNetnsName(name: string, who: string): void {
   if (
     typeof name !== 'string' ||
     !NETNS_NAME_PATTERN.test(name) ||
@@ -30,14 +48,6 @@ export function netnsExecutor(name: string, options: NetnsExecutorOptions = {}):
     name === '..' ||
     name.startsWith('-')
   ) {
-    throw new Error(`[nlbkit] netnsExecutor: invalid namespace name (allowed: ${NETNS_NAME_PATTERN.source})`);
+    throw new Error(`[nlbkit] ${who}: invalid namespace name (allowed: ${NETNS_NAME_PATTERN.source})`);
   }
-  const base = options.base ?? localExecutor();
-  return {
-    where: `netns ${name}`,
-    run: (argv, opts) => {
-      if (argv.length === 0) return Promise.reject(new Error('[nlbkit] executor: empty argument vector'));
-      return base.run(['ip', 'netns', 'exec', name, ...argv], opts);
-    },
-  };
 }

@@ -17,6 +17,13 @@ export {
   type HealthMonitorOptions,
   type MonitorTarget,
 } from './monitor.js';
+export {
+  createNetnsHealthSource,
+  type NetnsHealthSource,
+  type NetnsHealthSourceOptions,
+  RESTARTING_REASON,
+  type WorkerMonitorOptions,
+} from './netns-health-source.js';
 export { CheckScheduler, type ScheduledRun, type SchedulerOptions } from './scheduler.js';
 export { type AllDownMode, type BackendSelection, selectBackends } from './select-backends.js';
 export { applyOutcome, type CheckOutcome, initialHealth, type Thresholds } from './state-machine.js';

@@ -83,7 +83,11 @@ interface TargetRecord {
   health: TargetHealth;
 }
 
-function identityOf(t: MonitorTarget): string {
+/**
+ * What makes two targets "the same backend check": `update()` keeps the health of a key whose identity
+ * is unchanged and starts a changed one afresh. Exported for mirrors of a monitor (the netns source).
+ */
+export function targetIdentity(t: MonitorTarget): string {
   return JSON.stringify([
     t.address,
     t.port,
@@ -113,7 +117,8 @@ function specOf(t: MonitorTarget): CheckSpec {
   return spec;
 }
 
-function validate(t: MonitorTarget): void {
+/** Throws the RangeError `update()` would throw for `t`. Exported so a proxy can fail the same way. */
+export function validateTarget(t: MonitorTarget): void {
   const bad = (what: string) => new RangeError(`health target ${t.key}: ${what}`);
   if (!(t.interval > 0)) throw bad(`interval must be positive seconds, got ${t.interval}`);
   if (!(t.timeout > 0)) throw bad(`timeout must be positive seconds, got ${t.timeout}`);
@@ -212,7 +217,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions = {}): HealthMoni
       // Validate everything first so a bad target leaves the monitor exactly as it was.
       const next = new Map<string, MonitorTarget>();
       for (const t of targets) {
-        validate(t);
+        validateTarget(t);
         if (next.has(t.key)) throw new RangeError(`health target ${t.key} is listed twice`);
         next.set(t.key, t);
       }
@@ -224,7 +229,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions = {}): HealthMoni
         coalescer.drop(key);
       }
       for (const [key, target] of next) {
-        const identity = identityOf(target);
+        const identity = targetIdentity(target);
         const old = records.get(key);
         const spec = specs.get(key) as CheckSpec;
         if (old && old.identity === identity) {
