@@ -4,6 +4,7 @@ import { INTERFACE_PATTERN } from '../native/agent/vip-addresses.js';
 import { localExecutor } from '../native/executor/local-executor.js';
 import { netnsExecutor } from '../native/executor/netns-executor.js';
 import { createHealthMonitor } from '../native/health/monitor.js';
+import { createNetnsHealthSource } from '../native/health/netns-health-source.js';
 import { createNftDataplane } from '../native/nft/nft-dataplane.js';
 import { createFileStore } from '../native/store/file-store.js';
 import { NODE_NAME_PATTERN } from '../native/store/store-schema.js';
@@ -19,11 +20,12 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     throw new Error(`--interface '${opts.interface}' is not a valid interface name`);
   const executor = opts.netns ? netnsExecutor(opts.netns) : localExecutor();
   const store = createFileStore(opts.store);
-  if (opts.netns && opts.health)
-    log(
-      `note: health checks run from this process's namespace, not ${opts.netns}; to check from inside it, run 'ip netns exec ${opts.netns} nlbkit agent ...' instead of --netns`,
-    );
-  const health = opts.health ? createHealthMonitor({ seed: opts.node }) : undefined;
+  // With --netns, checks run in a worker inside that namespace, so they take the data plane's path.
+  const health = !opts.health
+    ? undefined
+    : opts.netns
+      ? createNetnsHealthSource({ netns: opts.netns, monitorOptions: { seed: opts.node }, log })
+      : createHealthMonitor({ seed: opts.node });
   const agent = createAgent({
     store,
     node: opts.node,

@@ -9,6 +9,9 @@ import { NLBError } from '../../interfaces/errors.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { DEFAULT_HASH_SEED, DEFAULT_MAGLEV_TABLE_SIZE } from '../../native/agent/desired-state.js';
 import { type Agent, createAgent } from '../../native/agent/index.js';
+import { createHealthMonitor } from '../../native/health/monitor.js';
+import { createNetnsHealthSource } from '../../native/health/netns-health-source.js';
+import type { HealthSource } from '../../native/health/types.js';
 import { isPrime } from '../../native/maglev/index.js';
 import type { StateStore } from '../../native/store/types.js';
 import { createVipPool } from '../../native/vip/index.js';
@@ -88,16 +91,23 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
         message: 'the driver is closed; create a new one',
       });
   };
+  let ownedHealth: HealthSource | undefined;
   if (options.agent) {
     const a = options.agent;
+    const node = a.node ?? 'embedded';
+    // 'auto': checks originate where the data plane is (Node cannot enter a namespace itself).
+    if (a.health === 'auto')
+      ownedHealth = a.executor.netns
+        ? createNetnsHealthSource({ netns: a.executor.netns, monitorOptions: { seed: node } })
+        : createHealthMonitor({ seed: node });
     agent = createAgent({
       store,
-      node: a.node ?? 'embedded',
+      node,
       executor: a.executor,
       dataplane: a.dataplane ?? (() => defaultDataplane(a.executor)),
       interface: a.interface,
       intervalSeconds: a.intervalSeconds,
-      health: a.health,
+      health: a.health === 'auto' ? ownedHealth : a.health,
       allDown: a.allDown,
     });
   }
@@ -177,6 +187,7 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
       if (!agent) return;
       if (opts?.teardown) await agent.teardown();
       else await agent.stop();
+      await ownedHealth?.close();
     },
   });
 }

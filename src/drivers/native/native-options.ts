@@ -45,8 +45,15 @@ export interface EmbeddedAgentOptions {
   interface?: string;
   /** Seconds between periodic reconciles (reconcile, don't trust). Default 10. */
   intervalSeconds?: number;
-  /** Health monitor. Without it every VM is reported UNKNOWN and every backend is rendered. */
-  health?: HealthSource;
+  /**
+   * Health checks. `'auto'`: the driver runs nlbkit's monitor where the data plane is — inside the
+   * executor's network namespace (`createNetnsHealthSource`) when it is a `netnsExecutor`, else in this
+   * process — seeded with the node name, and closes it in `close()`. A {@link HealthSource} is used as
+   * given and stays the caller's to close (with a netnsExecutor, pass `createNetnsHealthSource`: a plain
+   * `createHealthMonitor` checks from this process's namespace). Without it every VM is reported
+   * UNKNOWN and every backend is rendered.
+   */
+  health?: HealthSource | 'auto';
   /** What to render when every backend is unhealthy. Default `fail-open`. */
   allDown?: AllDownMode;
 }

@@ -53,7 +53,10 @@ export interface NetnsHealthSource extends HealthSource {
   states(): Map<string, TargetHealth>;
   /** The worker's metrics as of its last snapshot (at most `snapshotIntervalMs` old); '' before it. */
   metricsText(): string;
-  /** Resolves when a worker is up; rejects if it dies first (e.g. no such namespace) or on close(). */
+  /**
+   * Resolves when a worker is up (starting one if none was yet); rejects if it dies first (e.g. no such
+   * namespace) or on close().
+   */
   ready(): Promise<void>;
   /** The running worker's process id (node itself: `ip netns exec` execs it). */
   readonly workerPid: number | undefined;
@@ -81,7 +84,8 @@ const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
 /**
- * Starts a worker in namespace `netns` that runs the health monitor there, and returns the source.
+ * Creates a source whose monitor runs in a worker in namespace `netns`; the worker starts with the
+ * first update() (or ready()), so creating one has no side effects.
  * A worker that dies is restarted with a bounded backoff; meanwhile every target keeps its last state
  * (stale, never invented), its reason saying {@link RESTARTING_REASON}, and the new worker starts each
  * target from that state. Call close() to stop it.
@@ -230,7 +234,13 @@ export function createNetnsHealthSource(options: NetnsHealthSourceOptions): Netn
     restartTimer = setTimeout(() => void start(), delay);
   };
 
-  void start();
+  // Lazily, so that building a source (or a driver holding one) starts no process until there is work.
+  let launched = false;
+  const launch = () => {
+    if (launched || closed) return;
+    launched = true;
+    void start();
+  };
 
   return {
     update(targets) {
@@ -258,6 +268,7 @@ export function createNetnsHealthSource(options: NetnsHealthSourceOptions): Netn
           });
       }
       send({ type: 'update', seq, targets: wire() });
+      launch();
     },
     get(key) {
       const e = entries.get(key);
@@ -276,6 +287,7 @@ export function createNetnsHealthSource(options: NetnsHealthSourceOptions): Netn
     ready() {
       if (closed) return Promise.reject(new Error('the health source is closed'));
       if (up) return Promise.resolve();
+      launch();
       return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
     },
     get workerPid() {
