@@ -7,7 +7,7 @@
 import { isNLBError } from '../../interfaces/errors.js';
 import type { Executor } from '../executor/types.js';
 import type { AllDownMode } from '../health/select-backends.js';
-import type { HealthSource } from '../health/types.js';
+import type { HealthSource, TargetHealth } from '../health/types.js';
 import type { Dataplane, SyncResult } from '../model.js';
 import type { NodeReport, StateStore } from '../store/types.js';
 import { planNode } from './desired-state.js';
@@ -116,7 +116,16 @@ export function createAgent(options: AgentOptions): Agent {
     try {
       const probe = planNode(snapshot, () => 'UNKNOWN');
       health?.update(probe.targets);
-      const plan = planNode(snapshot, (key) => health?.get(key)?.state ?? 'UNKNOWN', options.allDown);
+      // Report what this plan renders: a verdict that lands while it applies is reported by the next
+      // reconcile (its change notification triggers one), never before new flows obey it.
+      const seen = new Map<string, TargetHealth | undefined>();
+      const planned = {
+        get: (key: string) => {
+          if (!seen.has(key)) seen.set(key, health?.get(key));
+          return seen.get(key);
+        },
+      };
+      const plan = planNode(snapshot, (key) => planned.get(key)?.state ?? 'UNKNOWN', options.allDown);
       let sync = await dataplane.sync(plan.state);
       const drift = await dataplane.verify(plan.state);
       if (drift.length > 0) {
@@ -140,7 +149,7 @@ export function createAgent(options: AgentOptions): Agent {
         appliedRevision,
         attemptedRevision: plan.revision,
         vips: vips.owned,
-        health: healthReport(snapshot, health),
+        health: healthReport(snapshot, health && planned),
       });
       if (sync.mode !== 'none' || vips.added.length + vips.removed.length > 0)
         log(`${node}: applied revision ${plan.revision} (${sync.mode}, ${sync.statements} statements)`);

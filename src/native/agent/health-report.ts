@@ -9,7 +9,7 @@ import { healthKey } from './desired-state.js';
  */
 export function healthReport(
   snapshot: StoreSnapshot,
-  health: HealthSource | undefined,
+  health: Pick<HealthSource, 'get'> | undefined,
 ): NodeReport['health'] {
   const out: NodeReport['health'] = {};
   if (!health) return out;
