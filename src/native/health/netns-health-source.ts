@@ -6,8 +6,6 @@
  * (netns-worker-main.ts) runs the monitor in the namespace; this side keeps a mirror of its states so
  * `get()` stays synchronous. Protocol: netns-protocol.ts.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import readline from 'node:readline';
 import { runnableProgram } from '../../common/runnable-program.js';
 import { assertNetnsName } from '../executor/netns-executor.js';
 import type { ChangeListener, MonitorTarget } from './monitor.js';
@@ -15,13 +13,12 @@ import { targetIdentity, validateTarget } from './monitor.js';
 import {
   changeFromWire,
   healthFromWire,
-  parseLine,
   type ToParent,
   type ToWorker,
   targetToWire,
-  toParent,
   type WorkerMonitorOptions,
 } from './netns-protocol.js';
+import { spawnWorker, type WorkerProcess } from './netns-worker-process.js';
 import { initialHealth } from './state-machine.js';
 import type { HealthSource, TargetHealth } from './types.js';
 
@@ -79,10 +76,6 @@ interface Entry {
   stale: boolean;
 }
 
-/** Workers to kill if this process exits without closing its sources (stdin EOF covers signals). */
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
 /**
  * Creates a source whose monitor runs in a worker in namespace `netns`; the worker starts with the
  * first update() (or ready()), so creating one has no side effects.
@@ -106,7 +99,7 @@ export function createNetnsHealthSource(options: NetnsHealthSourceOptions): Netn
   const listeners = new Set<ChangeListener>();
   const waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   let seq = 0;
-  let child: ChildProcess | undefined;
+  let child: WorkerProcess | undefined;
   let up = false;
   let started = 0;
   let failures = 0;
@@ -115,9 +108,7 @@ export function createNetnsHealthSource(options: NetnsHealthSourceOptions): Netn
   let closed = false;
   let exited: Promise<void> = Promise.resolve();
 
-  const send = (message: ToWorker) => {
-    if (child?.stdin?.writable) child.stdin.write(`${JSON.stringify(message)}\n`);
-  };
+  const send = (message: ToWorker) => child?.send(message);
   const wire = () =>
     // A fresh worker starts each target from the state we know, so a restart invents nothing.
     [...entries.values()].map(({ target, health }) =>
@@ -170,50 +161,31 @@ export function createNetnsHealthSource(options: NetnsHealthSourceOptions): Netn
       return died(`cannot prepare the worker: ${err}`);
     }
     if (closed) return;
-    const proc = spawn('ip', ['netns', 'exec', netns, process.execPath, file], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    child = proc;
     started += 1;
     const since = Date.now();
-    live.add(proc);
-    if (!exitHookInstalled) {
-      exitHookInstalled = true;
-      process.on('exit', () => {
-        for (const c of live) c.kill('SIGKILL');
-      });
-    }
-    let stderr = '';
-    proc.stderr?.on('data', (b: Buffer) => {
-      stderr = (stderr + b.toString('utf8')).slice(-2000);
+    let resolveExit: () => void = () => undefined;
+    exited = new Promise((resolve) => {
+      resolveExit = resolve;
     });
-    proc.stdin?.on('error', () => undefined); // EPIPE from a dead worker: its exit tells the story
-    readline.createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const m = parseLine(toParent, line);
-      if (m) onMessage(m);
-      else log(`nlbkit health worker in ${netns}: ignored an invalid message (${line.length} bytes)`);
-    });
-    let spawnError = '';
-    proc.on('error', (err) => {
-      spawnError = String(err);
-    });
-    // 'close', not 'exit': every line the worker wrote has been read by then.
-    exited = new Promise((resolve) =>
-      proc.on('close', (code, signal) => {
-        live.delete(proc);
+    const proc = spawnWorker(netns, file, {
+      message: onMessage,
+      invalid: (bytes) =>
+        log(`nlbkit health worker in ${netns}: ignored an invalid message (${bytes} bytes)`),
+      closed: (why) => {
         if (child === proc) child = undefined;
         up = false;
-        resolve();
+        resolveExit();
         if (Date.now() - since >= STABLE_MS) failures = 0;
-        died(spawnError || `exited (${signal ?? code})${stderr.trim() ? `: ${stderr.trim()}` : ''}`);
-      }),
-    );
-    send({
+        died(why);
+      },
+    });
+    child = proc;
+    proc.send({
       type: 'init',
       monitor: options.monitorOptions ?? {},
       snapshotIntervalMs: options.snapshotIntervalMs ?? 1000,
     });
-    send({ type: 'update', seq, targets: wire() });
+    proc.send({ type: 'update', seq, targets: wire() });
   };
 
   const died = (why: string) => {
@@ -304,8 +276,8 @@ export function createNetnsHealthSource(options: NetnsHealthSourceOptions): Netn
       const proc = child;
       if (proc) {
         // End of stdin asks the worker to close its checks and exit; SIGKILL if it does not, soon.
-        proc.stdin?.end();
-        const kill = setTimeout(() => proc.kill('SIGKILL'), 3000);
+        proc.end();
+        const kill = setTimeout(() => proc.kill(), 3000);
         await exited;
         clearTimeout(kill);
       }
