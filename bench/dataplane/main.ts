@@ -1,6 +1,6 @@
 /**
  * `npm run bench:dataplane`: measures nlbkit's native data plane against the direct path and HAProxy in
- * a throwaway netns lab (see bench/dataplane/README section in docs/performance.md). Root needed; it
+ * a throwaway netns lab (method and results: docs/performance.md). Root needed; it
  * installs nothing, and says which Debian packages are missing. Everything it builds is removed on exit
  * and on Ctrl-C; leftovers of a crashed earlier run are removed at start.
  */
