@@ -49,6 +49,7 @@ describe('netnsExecutor', () => {
     const base = recorder();
     const ex = netnsExecutor('nlbk-lb1', { base });
     expect(ex.where).toBe('netns nlbk-lb1');
+    expect(ex.netns).toBe('nlbk-lb1');
     await ex.run(['nft', '-f', '-'], { stdin: 'x' });
     expect(base.calls).toEqual([{ argv: ['ip', 'netns', 'exec', 'nlbk-lb1', 'nft', '-f', '-'], stdin: 'x' }]);
   });
