@@ -1,0 +1,198 @@
+/**
+ * How long a Maglev backend change takes to reach the kernel: one MAGLEV service with N backends and an
+ * M-slot map, programmed by the nft data plane in a throwaway network namespace (deleted afterwards).
+ * Run as root: `npm run bench:maglev-apply` (or `npx tsx bench/maglev-apply.ts`).
+ *
+ * - full: a fresh data plane's first sync, i.e. the whole table rewritten (all M map elements) in one
+ *   `nft -f` transaction — what an agent does at start, after a failure, or if it had no diff.
+ * - change: the incremental sync after removing one backend (then after adding it back): only the
+ *   slots `diffMaglevTables` names are deleted and re-added, in one transaction.
+ * Wall times are medians; CPU is split into our process (table build, layout, diff, rendering) and
+ * the nft child (parsing and the kernel commit), so a loaded machine can be read too.
+ * Env: BENCH_SIZES=65537,4093 (M)  BENCH_COUNTS=10,100,1000 (N)  BENCH_REPEATS=5.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { netnsExecutor } from '../src/native/executor/netns-executor.js';
+import type { Executor } from '../src/native/executor/types.js';
+import { buildMaglevTable, diffMaglevTables } from '../src/native/maglev/index.js';
+import type { BackendSpec, NodeDataplaneState } from '../src/native/model.js';
+import { createNftDataplane } from '../src/native/nft/nft-dataplane.js';
+import {
+  createNamespace,
+  deleteNamespace,
+  liveUnavailable,
+  removeStaleNamespaces,
+} from '../test/native/nft-netns.js';
+
+const SIZES = (process.env.BENCH_SIZES ?? '65537,4093').split(',').map(Number);
+const COUNTS = (process.env.BENCH_COUNTS ?? '10,100,1000').split(',').map(Number);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const SEED = 0x6e6c626b;
+
+function backends(n: number): BackendSpec[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `vm-${String(i).padStart(5, '0')}`,
+    address: `172.${16 + (i >> 8)}.${i & 255}.1`,
+    port: 8080,
+    weight: 1,
+  }));
+}
+
+function state(list: BackendSpec[], size: number): NodeDataplaneState {
+  return {
+    hashSeed: SEED,
+    maglevTableSize: size,
+    services: [
+      {
+        id: 'lb0',
+        vip: '10.0.0.1',
+        family: 4,
+        protocol: 'tcp',
+        port: 80,
+        algorithm: 'MAGLEV',
+        hashFields: 'FIVE_TUPLE',
+        snat: false,
+        backends: list,
+      },
+    ],
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** CPU ms of waited-for children (nft), from /proc/self/stat cutime + cstime. */
+function childCpuMs(): number {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[13]) + Number(f[14])) * 10;
+}
+const jsCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+interface Sample {
+  wall: number;
+  js: number;
+  nft: number;
+}
+/** Times one operation: wall, our CPU, nft's CPU. */
+async function timed(fn: () => Promise<unknown>): Promise<Sample> {
+  const c0 = childCpuMs();
+  const j0 = jsCpuMs();
+  const t0 = performance.now();
+  await fn();
+  return { wall: performance.now() - t0, js: jsCpuMs() - j0, nft: childCpuMs() - c0 };
+}
+const summary = (xs: Sample[]) => ({
+  wall: median(xs.map((x) => x.wall)),
+  min: Math.min(...xs.map((x) => x.wall)),
+  js: median(xs.map((x) => x.js)),
+  nft: median(xs.map((x) => x.nft)),
+});
+
+async function measure(ex: Executor, n: number, size: number) {
+  const all = backends(n);
+  const full: Sample[] = [];
+  let dp = createNftDataplane({ executor: ex });
+  for (let r = 0; r < REPEATS; r++) {
+    dp = createNftDataplane({ executor: ex }); // a fresh instance: its first sync rewrites everything
+    full.push(
+      await timed(async () => {
+        const res = await dp.sync(state(all, size));
+        if (res.mode !== 'full') throw new Error(`expected a full sync, got ${res.mode}`);
+      }),
+    );
+  }
+  const change: Sample[] = [];
+  let slots = 0;
+  let statements = 0;
+  const base = buildMaglevTable(all, size, { seed: SEED });
+  for (let r = 0; r < REPEATS; r++) {
+    const victim = all[Math.floor((r * n) / REPEATS)]!;
+    const without = all.filter((b) => b !== victim);
+    slots += diffMaglevTables(base, buildMaglevTable(without, size, { seed: SEED })).length;
+    for (const list of [without, all]) {
+      change.push(
+        await timed(async () => {
+          const res = await dp.sync(state(list, size));
+          if (res.mode !== 'incremental') throw new Error(`expected an incremental sync, got ${res.mode}`);
+          statements += res.statements;
+        }),
+      );
+    }
+  }
+  const drift = await dp.verify(state(all, size));
+  if (drift.length > 0) throw new Error(`kernel differs: ${drift.slice(0, 3).join('; ')}`);
+  await dp.destroy();
+  return {
+    full: summary(full),
+    change: summary(change),
+    slots: slots / REPEATS,
+    statements: statements / change.length,
+  };
+}
+
+async function main(): Promise<void> {
+  const why = await liveUnavailable();
+  if (why) {
+    console.error(`bench:maglev-apply needs root, nft and ip netns: ${why}`);
+    process.exit(2);
+  }
+  await removeStaleNamespaces();
+  const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(
+    `Maglev apply benchmark: one MAGLEV service, medians of ${REPEATS} full syncs and ${2 * REPEATS} single-backend changes (load average at start: ${loadavg})`,
+  );
+  const header = [
+    'N',
+    'M',
+    'slots changed',
+    'elements deleted+added',
+    'full ms (min)',
+    'full CPU js+nft',
+    'change ms (min)',
+    'change CPU js+nft',
+    'full/change',
+  ];
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map(() => '---:').join('|')}|`);
+  const ns = await createNamespace();
+  // Ctrl-C: remove the namespace synchronously before exiting (the finally below would not run).
+  process.once('SIGINT', () => {
+    execFileSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
+    process.exit(130);
+  });
+  try {
+    const ex = netnsExecutor(ns);
+    for (const size of SIZES) {
+      for (const n of COUNTS) {
+        if (n > size) continue;
+        const m = await measure(ex, n, size);
+        const f = m.full;
+        const c = m.change;
+        console.log(
+          `| ${[
+            n,
+            size,
+            `${Math.round(m.slots)} (${((100 * m.slots) / size).toFixed(2)}%)`,
+            Math.round(m.statements),
+            `${f.wall.toFixed(1)} (${f.min.toFixed(1)})`,
+            `${f.js.toFixed(0)}+${f.nft.toFixed(0)}`,
+            `${c.wall.toFixed(1)} (${c.min.toFixed(1)})`,
+            `${c.js.toFixed(0)}+${c.nft.toFixed(0)}`,
+            `${(f.wall / c.wall).toFixed(1)}x`,
+          ].join(' | ')} |`,
+        );
+      }
+    }
+  } finally {
+    await deleteNamespace(ns);
+  }
+  console.log(`node ${process.version}, ${os.cpus().length} CPUs`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
