@@ -40,7 +40,6 @@ export {
 } from './health-probes.js';
 export { listAddresses, listRuleset, listTables, tableElements } from './kernel-state.js';
 export { type NativeLab, type NativeLabOptions, startNativeLab } from './native-lab.js';
-export { type NetnsChecker, startNetnsChecker } from './netns-checker.js';
 export { type RecordedCall, type RecordingExecutor, recordingExecutor } from './recording-executor.js';
 export { requireRootNetns } from './require-root-netns.js';
 export { type Waited, waitFor } from './wait-for.js';

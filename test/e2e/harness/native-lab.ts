@@ -6,16 +6,16 @@
 
 import { buildTopology, type Topology, type TopologyOptions } from '../../../src/cli/demo/lab-topology.js';
 import {
-  createHealthMonitor,
   createMemoryStore,
   createNativeDriver,
+  createNetnsHealthSource,
   type EmbeddedAgentOptions,
   type NativeDriver,
   type NativeDriverOptions,
+  type NetnsHealthSource,
   type StateStore,
 } from '../../../src/drivers/native/index.js';
-import type { HealthMonitor, HealthMonitorOptions } from '../../../src/native/health/index.js';
-import { type NetnsChecker, startNetnsChecker } from './netns-checker.js';
+import type { WorkerMonitorOptions } from '../../../src/native/health/netns-health-source.js';
 import { type RecordingExecutor, recordingExecutor } from './recording-executor.js';
 
 /** A lab with a native driver whose embedded agent programs LB node 0. */
@@ -26,11 +26,10 @@ export interface NativeLab {
   /** The agent's executor on LB node 0, recording every call. */
   lbExec: RecordingExecutor;
   /**
-   * With the `health` option: node 0's health monitor (seed `lb0`), kept across restartAgent(), whose
-   * checks run in LB node 0's namespace (`checks`). Closed by destroy().
+   * With the `health` option: node 0's health source, nlbkit's monitor in a worker in LB node 0's
+   * namespace (createNetnsHealthSource, seed `lb0`), kept across restartAgent(). Closed by destroy().
    */
-  health?: HealthMonitor;
-  checks?: NetnsChecker;
+  health?: NetnsHealthSource;
   /**
    * A further driver on the same store whose embedded agent programs LB node `i` (node name `lb<i>`):
    * with `driver.nodes` naming every node, mutations wait for all of them. Closed by destroy().
@@ -48,10 +47,10 @@ export interface NativeLabOptions extends TopologyOptions {
   /** E.g. `health` (a HealthSource), `allDown`, `intervalSeconds` (default 2 here). */
   agent?: Omit<Partial<EmbeddedAgentOptions>, 'executor' | 'node'>;
   /**
-   * Run nlbkit's health monitor for node 0's agent, its checks made from LB node 0's namespace (the
-   * test process itself cannot reach the backends). Overrides `agent.health` for node 0 only.
+   * Health checks for node 0's agent from LB node 0's namespace (the test process itself cannot reach
+   * the backends): the monitor's options (seed default `lb0`). Overrides `agent.health` for node 0.
    */
-  health?: Omit<HealthMonitorOptions, 'checker'>;
+  health?: WorkerMonitorOptions;
 }
 
 /** Builds the lab and a driver on it. */
@@ -59,16 +58,20 @@ export async function startNativeLab(options: NativeLabOptions): Promise<NativeL
   const topo = await buildTopology(options);
   const lbExec = recordingExecutor(topo.lbNodes[0]!.exec);
   const store = createMemoryStore();
-  let checks: NetnsChecker | undefined;
-  let health: HealthMonitor | undefined;
+  let health: NetnsHealthSource | undefined;
   if (options.health) {
+    health = createNetnsHealthSource({
+      netns: topo.lbNodes[0]!.ns,
+      monitorOptions: { seed: 'lb0', ...options.health },
+    });
     try {
-      checks = await startNetnsChecker(topo.lbNodes[0]!.ns);
+      // Start the worker now, so the first NLB's checks do not wait for it.
+      await health.ready();
     } catch (e) {
+      await health.close();
       await topo.destroy();
       throw e;
     }
-    health = createHealthMonitor({ seed: 'lb0', ...options.health, checker: checks.checker });
   }
   const vmInventory = Object.fromEntries(
     topo.backends.map((be) => [
@@ -100,7 +103,6 @@ export async function startNativeLab(options: NativeLabOptions): Promise<NativeL
     store,
     lbExec,
     health,
-    checks,
     driverFor(i) {
       const driver = make(i);
       others.push(driver);
@@ -114,7 +116,6 @@ export async function startNativeLab(options: NativeLabOptions): Promise<NativeL
     async destroy() {
       await Promise.allSettled([lab.driver.close(), ...others.map((d) => d.close())]);
       await health?.close();
-      await checks?.close();
       await topo.destroy();
     },
   };
