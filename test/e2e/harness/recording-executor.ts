@@ -1,6 +1,7 @@
 /**
  * An executor wrapper for tests: records every argument vector and stdin that passes through, and can
- * rewrite the stdin of the next `nft` transactions (to inject a statement the kernel rejects).
+ * rewrite the stdin of the next `nft` transactions (to inject a statement the kernel rejects). It keeps
+ * the inner executor's `netns`.
  */
 import type { ExecResult, Executor } from '../../../src/native/executor/types.js';
 
@@ -32,6 +33,8 @@ export function recordingExecutor(inner: Executor): RecordingExecutor {
   let remaining = 0;
   return {
     where: inner.where,
+    // Kept, so that work bound to the namespace (the driver's `health: 'auto'`) still finds it.
+    ...(inner.netns !== undefined ? { netns: inner.netns } : {}),
     calls,
     tamperNextNft(fn, count = 1) {
       rewrite = fn;
