@@ -1,10 +1,11 @@
 /**
- * Native health checking end to end, through the public API: the native driver's embedded agent runs
- * nlbkit's health monitor, its checks made from the LB node's namespace, and renders only usable
- * backends. A backend that dies stops getting flows within `interval * fall + timeout` (plus one
+ * Native health checking end to end, through the public API: the native driver's embedded agent, with
+ * `health: 'auto'`, runs nlbkit's health monitor in a worker in the LB node's namespace (the checks
+ * take the data plane's path) and renders only usable backends. A backend that dies stops getting flows within `interval * fall + timeout` (plus one
  * apply) and comes back within `interval * rise`; an HTTP check sees a 500 that TCP cannot; a checker
  * change applies without a restart; established flows are left alone; nothing is reported HEALTHY
- * before it was measured. Flapping: see native-health-flap.e2e.test.ts; all down: -all-down.
+ * before it was measured. Flapping: native-health-flap.e2e.test.ts; every backend down:
+ * native-health-all-down.e2e.test.ts.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NLBInfo } from '../../src/interfaces/types.js';
@@ -30,6 +31,8 @@ import {
 } from './harness/index.js';
 
 const enabled = requireRootNetns();
+/** Starting the driver's health worker on a loaded machine. */
+const WORKER_START_MS = 3000;
 const names = (iids: { nameId: string }[]) => iids.map((i) => i.nameId).sort();
 
 describe.skipIf(!enabled)('native health checks', () => {
@@ -45,7 +48,8 @@ describe.skipIf(!enabled)('native health checks', () => {
     lab.topo.client.agent.batch({ proto: 'tcp', host: vip, port: 80, count, timeoutMs: 1000 });
 
   beforeAll(async () => {
-    lab = await startNativeLab({ backends: 3, ipv6: false, health: {} });
+    // The public API's own choice: the driver runs the monitor in a worker in the agent's namespace.
+    lab = await startNativeLab({ backends: 3, ipv6: false, agent: { health: 'auto' } });
   });
   afterEach(async () => {
     for (const nlb of made.splice(0)) await lab.driver.deleteNLB(nlb.iid);
@@ -74,7 +78,13 @@ describe.skipIf(!enabled)('native health checks', () => {
     expect(await renderedBackends(lab)).toEqual(VMS);
     expect(countByBackend(await send(nlb.listener.ip!, 30))).toEqual({ 'vm-0': 10, 'vm-1': 10, 'vm-2': 10 });
     // ...and the verdict does come, once measured.
-    const healthy = await waitAllState(lab, nlb, 'HEALTHY', INTERVAL * 4 * 1000 + APPLY_SLACK_MS);
+    // The first NLB also starts the driver's health worker (a node process in the namespace).
+    const healthy = await waitAllState(
+      lab,
+      nlb,
+      'HEALTHY',
+      INTERVAL * 4 * 1000 + APPLY_SLACK_MS + WORKER_START_MS,
+    );
     for (const d of healthy.value.details) {
       expect(d.lastCheck).toBeInstanceOf(Date);
       expect(d.lastChange).toBeInstanceOf(Date);
