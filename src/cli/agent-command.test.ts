@@ -34,6 +34,19 @@ describe('nlbkit agent: arguments', () => {
     const missing = runCli(['agent', '--node', 'lb1']);
     expect(await missing.exited).not.toBe(0);
     expect(missing.stderr()).toContain('--store');
+    const badHost = runCli([
+      'agent',
+      '--store',
+      '/x',
+      '--node',
+      'lb1',
+      '--metrics-port',
+      '9464',
+      '--metrics-host',
+      '0.0.0.0;x',
+    ]);
+    expect(await badHost.exited).not.toBe(0);
+    expect(badHost.stderr()).toContain('IPv4 or IPv6');
   }, 30_000);
 });
 
@@ -93,6 +106,48 @@ describe.skipIf(!enabled)('nlbkit agent: a separate process serving a file store
     expect(await agent.exited).toBe(0);
     expect(agent.stderr()).toContain('the kernel keeps serving');
     expect(inNetns(ns.name, ['nft', 'list', 'table', 'inet', 'nlbkit'])).toContain('8443');
+    await store.close();
+  }, 60_000);
+
+  it('serves health metrics from the checks it runs inside the namespace, only when asked', async () => {
+    const store = createFileStore(dir, { pollMs: 100 });
+    const metricsAgent = runCli([
+      'agent',
+      '--store',
+      dir,
+      '--node',
+      'lb1',
+      '--netns',
+      ns.name,
+      '--metrics-port',
+      '0',
+    ]);
+    agent = metricsAgent;
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no metrics URL in: ${metricsAgent.stderr()}`)),
+        20_000,
+      );
+      metricsAgent.child.stderr?.on('data', () => {
+        const found = metricsAgent.stderr().match(/serving metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found[1] as string);
+        }
+      });
+    });
+    // The store still holds the NLB from the case above: its VM is checked, so counters move.
+    let text = '';
+    for (let i = 0; i < 40 && !/nlbkit_health_checks_total\{[^}]*\} [1-9]/.test(text); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      text = await (await fetch(url)).text();
+    }
+    expect(text).toMatch(/# TYPE nlbkit_health_checks_total counter/);
+    expect(text).toMatch(/nlbkit_health_checks_total\{[^}]*\} [1-9]/);
+    expect((await fetch(url.replace('/metrics', '/other'))).status).toBe(404);
+    metricsAgent.child.kill('SIGTERM');
+    expect(await metricsAgent.exited).toBe(0);
+    await expect(fetch(url)).rejects.toThrow();
     await store.close();
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { parseAddress } from '../interfaces/schemas.js';
 
 /** Options of `nlbkit agent`, as parsed. */
 export interface AgentCommandOptions {
@@ -11,12 +12,25 @@ export interface AgentCommandOptions {
   health: boolean;
   allDown: 'fail-open' | 'reject';
   teardownOnExit?: boolean;
+  /** Serve health metrics (Prometheus text) on this port; off unless given. */
+  metricsPort?: number;
+  /** Address for the metrics endpoint; default 127.0.0.1 (the node only). */
+  metricsHost: string;
 }
 
 const seconds = (text: string): number => {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 3600) throw new InvalidArgumentError('must be 1-3600 seconds');
   return n;
+};
+const port = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port, 0-65535');
+  return n;
+};
+const address = (text: string): string => {
+  if (!parseAddress(text)) throw new InvalidArgumentError('must be an IPv4 or IPv6 address');
+  return text;
 };
 const allDownMode = (text: string) => {
   if (text !== 'fail-open' && text !== 'reject')
@@ -49,6 +63,12 @@ export function registerAgentCommand(program: Command): void {
       'fail-open',
     )
     .option('--teardown-on-exit', 'remove the ruleset and the VIPs when stopping')
+    .option(
+      '--metrics-port <port>',
+      'serve health-check metrics for Prometheus at /metrics (off by default)',
+      port,
+    )
+    .option('--metrics-host <address>', 'address the metrics endpoint binds', address, '127.0.0.1')
     .action(async (opts: AgentCommandOptions) => {
       const { runAgent } = await import('./agent-run.js');
       await runAgent(opts);

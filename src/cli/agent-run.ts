@@ -3,6 +3,7 @@ import { createAgent } from '../native/agent/agent.js';
 import { INTERFACE_PATTERN } from '../native/agent/vip-addresses.js';
 import { localExecutor } from '../native/executor/local-executor.js';
 import { netnsExecutor } from '../native/executor/netns-executor.js';
+import { startMetricsServer } from '../native/health/metrics-server.js';
 import { createHealthMonitor } from '../native/health/monitor.js';
 import { createNetnsHealthSource } from '../native/health/netns-health-source.js';
 import { createNftDataplane } from '../native/nft/nft-dataplane.js';
@@ -38,6 +39,17 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     log,
   });
 
+  if (opts.metricsPort !== undefined && !health)
+    throw new Error('--metrics-port needs health checks (drop --no-health)');
+  const metrics =
+    health && opts.metricsPort !== undefined
+      ? await startMetricsServer(() => health.metricsText(), {
+          port: opts.metricsPort,
+          host: opts.metricsHost,
+        })
+      : undefined;
+  if (metrics) log(`agent ${opts.node} serving metrics at ${metrics.url}`);
+
   const stopped = new Promise<string>((resolve) => {
     const on = (signal: string) => () => resolve(signal);
     process.once('SIGINT', on('SIGINT'));
@@ -56,6 +68,7 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
   log(`agent ${opts.node} stopping (${why})`);
   if (opts.teardownOnExit) await agent.teardown();
   else await agent.stop();
+  await metrics?.close();
   await health?.close();
   await store.close();
   log(

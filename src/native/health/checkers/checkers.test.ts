@@ -178,6 +178,8 @@ describe('HTTPS check with a self-signed certificate', async () => {
     () => true,
     () => false,
   );
+  if (!haveOpenssl && process.env.CI === 'true')
+    throw new Error('openssl is needed for the HTTPS checker tests in CI');
   if (!haveOpenssl) console.warn('openssl not found: skipping the HTTPS self-signed case');
   let port = 0;
   let cert = '';
