@@ -3,7 +3,7 @@
  * with a module resolve hook that records every module the process imports.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,21 +13,26 @@ const run = promisify(execFile);
 const SDK = /node_modules\/(@aws-sdk|@smithy|@azure|@google-cloud|google-gax|googleapis)\//;
 
 async function modulesImportedBy(code: string): Promise<string[]> {
-  const trace = join(await mkdtemp(join(tmpdir(), 'nlbkit-trace-')), 'trace.txt');
-  await run(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--import',
-      './test/unit/fixtures/trace-imports.mjs',
-      '--input-type=module',
-      '-e',
-      code,
-    ],
-    { env: { ...process.env, NLBKIT_TRACE_FILE: trace } },
-  );
-  return (await readFile(trace, 'utf8')).trim().split('\n');
+  const dir = await mkdtemp(join(tmpdir(), 'nlbkit-trace-'));
+  const trace = join(dir, 'trace.txt');
+  try {
+    await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--import',
+        './test/unit/fixtures/trace-imports.mjs',
+        '--input-type=module',
+        '-e',
+        code,
+      ],
+      { env: { ...process.env, NLBKIT_TRACE_FILE: trace } },
+    );
+    return (await readFile(trace, 'utf8')).trim().split('\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 describe('importing nlbkit loads no cloud SDK', () => {
