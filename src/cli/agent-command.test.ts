@@ -136,9 +136,23 @@ describe.skipIf(!enabled)('nlbkit agent: a separate process serving a file store
         }
       });
     });
-    // The store still holds the NLB from the case above: its VM is checked, so counters move.
+    // Its own NLB with a 1 s check, so counters move within a few seconds (the default interval is 10 s).
+    const driver = createNativeDriver({
+      store,
+      vipPool: { ranges: ['10.99.1.0/24'] },
+      vmInventory: { vm2: { ipv4: '10.0.0.12' } },
+      nodes: ['lb1'],
+      convergenceTimeoutMs: 20_000,
+    });
+    await driver.createNLB({
+      iid: { nameId: 'metrics' },
+      listener: { protocol: 'TCP', port: 81 },
+      vmGroup: { protocol: 'TCP', port: 8081, vms: [{ nameId: 'vm2' }] },
+      healthChecker: { protocol: 'TCP', interval: 1, timeout: 1 },
+    });
+    await driver.waitForConvergence();
     let text = '';
-    for (let i = 0; i < 40 && !/nlbkit_health_checks_total\{[^}]*\} [1-9]/.test(text); i++) {
+    for (let i = 0; i < 80 && !/nlbkit_health_checks_total\{[^}]*\} [1-9]/.test(text); i++) {
       await new Promise((r) => setTimeout(r, 250));
       text = await (await fetch(url)).text();
     }
@@ -148,6 +162,7 @@ describe.skipIf(!enabled)('nlbkit agent: a separate process serving a file store
     metricsAgent.child.kill('SIGTERM');
     expect(await metricsAgent.exited).toBe(0);
     await expect(fetch(url)).rejects.toThrow();
+    await driver.close();
     await store.close();
   }, 60_000);
 });
