@@ -56,8 +56,9 @@ export interface SyncResult {
 export interface Dataplane {
   /**
    * Makes the kernel hold exactly `state` in one atomic transaction: a full rebuild on the first call
-   * and after any failed apply, only the differing elements otherwise. On failure the kernel keeps what
-   * it had and the error is an NLBError.
+   * (unless the kernel already holds exactly `state`, written by an earlier instance: then nothing
+   * runs) and after any failed apply, only the differing elements otherwise. On failure the kernel
+   * keeps what it had and the error is an NLBError.
    */
   sync(state: NodeDataplaneState): Promise<SyncResult>;
   /** Reads back what the kernel holds and lists every difference from `state` (empty: in sync). */

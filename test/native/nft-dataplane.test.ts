@@ -1,7 +1,8 @@
 /**
  * The nft data plane against a real kernel, in a network namespace of its own: full and incremental
- * syncs read back, a failed transaction leaves the ruleset byte-identical, destroy leaves nothing, and
- * a small traffic smoke test through the output hook. Needs root and nft: a failure in CI, a skip locally.
+ * syncs read back, a failed transaction leaves the ruleset byte-identical, a new instance adopts an
+ * unchanged table (same handles) and rebuilds a changed one, destroy leaves nothing, and a small
+ * traffic smoke test through the output hook. Needs root and nft: a failure in CI, a skip locally.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localExecutor } from '../../src/native/executor/local-executor.js';
@@ -153,6 +154,86 @@ describe.skipIf(why !== undefined)('nft data plane in a network namespace', () =
       'map m_rr4tcp_w2: unexpected element 10.0.0.9 . 80 . 0 : 10.1.0.1 . 80',
     ]);
     await dp.destroy();
+  });
+
+  describe('a new instance (agent restart) adopts an unchanged table and rebuilds anything else', () => {
+    const handles = async () => (await nft('-a', 'list', 'table', 'inet', 'nlbkit')).stdout;
+
+    it('unchanged kernel: no transaction, the same rules with the same handles', async () => {
+      const { ex, scripts } = spy(nsEx);
+      const state = nodeState(mixed());
+      await createNftDataplane({ executor: ex }).sync(state);
+      expect(scripts.at(-1)).toMatch(/^\tcomment "nlbkit:[0-9a-f]{16}"$/m);
+      const before = await handles();
+      expect(before).toMatch(/^\tcomment "nlbkit:[0-9a-f]{16}"$/m);
+      const sent = scripts.length;
+      const second = createNftDataplane({ executor: ex });
+      expect(await second.sync(state)).toEqual({ mode: 'none', statements: 0 });
+      expect(scripts.length).toBe(sent);
+      expect(await handles()).toBe(before);
+      expect(await second.verify(state)).toEqual([]);
+      // What it adopted is what it builds on: the next change is incremental.
+      const next = mixed();
+      next[0]!.backends = [backend(7)];
+      expect((await second.sync(nodeState(next))).mode).toBe('incremental');
+      expect(await second.verify(nodeState(next))).toEqual([]);
+      await second.destroy();
+    });
+
+    it('a group left empty by incremental syncs is adopted too, and reused without a second rule', async () => {
+      const dp = createNftDataplane({ executor: nsEx });
+      await dp.sync(nodeState(mixed()));
+      const moved = mixed();
+      moved[0]!.algorithm = 'MAGLEV'; // c_rr4tcp_w2 stays, empty, until the next rebuild
+      expect((await dp.sync(nodeState(moved))).mode).toBe('incremental');
+      const before = await handles();
+      const second = createNftDataplane({ executor: nsEx });
+      expect((await second.sync(nodeState(moved))).mode).toBe('none');
+      expect(await handles()).toBe(before);
+      expect((await second.sync(nodeState(mixed()))).mode).toBe('incremental');
+      expect(await second.verify(nodeState(mixed()))).toEqual([]);
+      await second.destroy();
+    });
+
+    it('a different hash seed: full rebuild', async () => {
+      await createNftDataplane({ executor: nsEx }).sync(nodeState(mixed()));
+      const before = await handles();
+      const second = createNftDataplane({ executor: nsEx });
+      const seeded = nodeState(mixed(), { hashSeed: 7 });
+      expect((await second.sync(seeded)).mode).toBe('full');
+      const after = await handles();
+      expect(after).not.toBe(before);
+      expect(after).toMatch(/jhash .* seed 0x0*7 /);
+      expect(await second.verify(seeded)).toEqual([]);
+      await second.destroy();
+    });
+
+    it('an element deleted by hand: full rebuild restores it', async () => {
+      const state = nodeState(mixed());
+      await createNftDataplane({ executor: nsEx }).sync(state);
+      const good = await ruleset();
+      await nft('delete', 'element', 'inet', 'nlbkit', 'svc4', '{', '10.0.0.1', '.', 'tcp', '.', '80', '}');
+      const second = createNftDataplane({ executor: nsEx });
+      expect((await second.sync(state)).mode).toBe('full');
+      expect(await ruleset()).toBe(good);
+      expect(await second.verify(state)).toEqual([]);
+      await second.destroy();
+    });
+
+    it('a table without the stamp (written by an older version): full rebuild', async () => {
+      const { ex, scripts } = spy(nsEx);
+      const state = nodeState(mixed());
+      await createNftDataplane({ executor: ex }).sync(state);
+      const good = await ruleset();
+      const old = (scripts.at(-1) ?? '').replace(/^\tcomment .*\n/m, '');
+      expect(old).not.toContain('comment');
+      expect((await nsEx.run(['nft', '-f', '-'], { stdin: old })).code).toBe(0);
+      expect(await ruleset()).not.toContain('comment');
+      const second = createNftDataplane({ executor: ex });
+      expect((await second.sync(state)).mode).toBe('full');
+      expect(await ruleset()).toBe(good);
+      await second.destroy();
+    });
   });
 
   it('destroy leaves nothing, and is idempotent', async () => {

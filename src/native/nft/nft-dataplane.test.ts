@@ -8,16 +8,97 @@ const three = () => [
   service({ id: 'c', vip: '10.0.0.3', backends: [backend(1), backend(2), backend(3)] }),
 ];
 
+/** The scripts of the `nft -f -` transactions run so far. */
+const applied = (ex: ReturnType<typeof recordingExecutor>) =>
+  ex.calls.filter((c) => c.stdin !== undefined).map((c) => c.stdin);
+
+const HEAD = ['nft', '-t', 'list', 'table', 'inet', 'nlbkit'];
+const READ = ['nft', '-j', 'list', 'table', 'inet', 'nlbkit'];
+
+/** `nft -j list table` of the table nlbkit writes for a state without services. */
+function emptyTableJson(): string {
+  const chain = (name: string, rules: number) => [
+    { chain: { family: 'inet', table: 'nlbkit', name } },
+    ...Array.from({ length: rules }, () => ({ rule: { family: 'inet', table: 'nlbkit', chain: name } })),
+  ];
+  return JSON.stringify({
+    nftables: [
+      { table: { family: 'inet', name: 'nlbkit' } },
+      { map: { family: 'inet', table: 'nlbkit', name: 'svc4', map: 'verdict' } },
+      { map: { family: 'inet', table: 'nlbkit', name: 'svc6', map: 'verdict' } },
+      ...chain('prerouting', 2),
+      ...chain('output', 2),
+      ...chain('postrouting', 1),
+      ...chain('reject_new', 2),
+    ],
+  });
+}
+
 describe('createNftDataplane (fake executor)', () => {
-  it('first sync is one full nft -f - transaction; an identical sync sends nothing', async () => {
+  it('first sync looks for a table to adopt, then is one full nft -f - transaction; an identical sync sends nothing', async () => {
     const ex = recordingExecutor();
     const dp = createNftDataplane({ executor: ex });
     expect(await dp.sync(nodeState(three()))).toMatchObject({ mode: 'full' });
-    expect(ex.calls).toHaveLength(1);
-    expect(ex.calls[0]?.argv).toEqual(['nft', '-f', '-']);
-    expect(ex.calls[0]?.stdin).toMatch(/^table inet nlbkit\ndelete table inet nlbkit\ntable inet nlbkit \{/);
+    // An empty listing has no nlbkit comment: no further read, straight to the rebuild.
+    expect(ex.calls.map((c) => c.argv)).toEqual([HEAD, ['nft', '-f', '-']]);
+    expect(ex.calls[1]?.stdin).toMatch(
+      /^table inet nlbkit\ndelete table inet nlbkit\ntable inet nlbkit \{\n\tcomment "nlbkit:[0-9a-f]{16}"\n\tmap svc4 /,
+    );
     expect(await dp.sync(nodeState(three()))).toEqual({ mode: 'none', statements: 0 });
-    expect(ex.calls).toHaveLength(1);
+    expect(ex.calls).toHaveLength(2);
+  });
+
+  it('a fresh instance adopts a table with its fingerprint that reads back as desired', async () => {
+    const state = nodeState([]);
+    // The stamp a full rebuild of this state writes.
+    const first = recordingExecutor();
+    await createNftDataplane({ executor: first }).sync(state);
+    const stamp = /comment "(nlbkit:[0-9a-f]{16})"/.exec(applied(first)[0] ?? '')?.[1];
+    expect(stamp).toBeDefined();
+    const kernel = (listing: { head?: string; json?: string; code?: number }) =>
+      recordingExecutor((c) => {
+        if (c.argv.join(' ') === HEAD.join(' '))
+          return {
+            code: 0,
+            stdout: listing.head ?? `table inet nlbkit {\n\tcomment "${stamp}"\n}\n`,
+            stderr: '',
+          };
+        if (c.argv.join(' ') === READ.join(' '))
+          return { code: listing.code ?? 0, stdout: listing.json ?? emptyTableJson(), stderr: '' };
+        return { code: 0, stdout: '', stderr: '' };
+      });
+
+    const same = kernel({});
+    const dp = createNftDataplane({ executor: same });
+    expect(await dp.sync(state)).toEqual({ mode: 'none', statements: 0 });
+    expect(same.calls.map((c) => c.argv)).toEqual([HEAD, READ]);
+    // Adopted as applied: the next change is incremental.
+    expect(await dp.sync(nodeState([service({ backends: [] })]))).toMatchObject({ mode: 'incremental' });
+    expect(applied(same)).toEqual([
+      'add element inet nlbkit svc4 { 10.0.0.1 . tcp . 80 : goto reject_new }\n',
+    ]);
+
+    // Another fingerprint (an older layout, another seed...): rebuilt without reading further.
+    const other = kernel({ head: 'table inet nlbkit {\n\tcomment "nlbkit:0000000000000000"\n}\n' });
+    expect(await createNftDataplane({ executor: other }).sync(state)).toMatchObject({ mode: 'full' });
+    expect(other.calls.map((c) => c.argv)).toEqual([HEAD, ['nft', '-f', '-']]);
+    // The right stamp, but the read-back differs (a missing rule) or fails: rebuilt.
+    const json = JSON.parse(emptyTableJson());
+    json.nftables.pop();
+    for (const differs of [
+      kernel({ json: JSON.stringify(json) }),
+      kernel({ code: 1 }),
+      kernel({ json: '{' }),
+    ]) {
+      expect(await createNftDataplane({ executor: differs }).sync(state)).toMatchObject({ mode: 'full' });
+      expect(differs.calls.map((c) => c.argv)).toEqual([HEAD, READ, ['nft', '-f', '-']]);
+    }
+    // Only the first sync of an instance looks: a later full rebuild (here after destroy) does not.
+    const gone = kernel({});
+    const dp2 = createNftDataplane({ executor: gone });
+    await dp2.destroy();
+    expect(await dp2.sync(state)).toMatchObject({ mode: 'full' });
+    expect(gone.calls.map((c) => c.argv[1])).toEqual(['delete', '-f']);
   });
 
   it('a changed backend touches only the elements of its own service', async () => {
@@ -27,7 +108,7 @@ describe('createNftDataplane (fake executor)', () => {
     const next = three();
     next[1]!.backends[1] = backend(2, { address: '10.1.0.99' });
     expect(await dp.sync(nodeState(next))).toEqual({ mode: 'incremental', statements: 2 });
-    expect(ex.calls[1]?.stdin).toBe(
+    expect(applied(ex)[1]).toBe(
       'delete element inet nlbkit m_rr4tcp_w2 { 10.0.0.2 . 80 . 1 }\n' +
         'add element inet nlbkit m_rr4tcp_w2 { 10.0.0.2 . 80 . 1 : 10.1.0.99 . 8080 }\n',
     );
@@ -41,7 +122,7 @@ describe('createNftDataplane (fake executor)', () => {
     next[0]!.algorithm = 'SOURCE_HASH';
     const r = await dp.sync(nodeState(next));
     expect(r.mode).toBe('incremental');
-    const text = ex.calls[1]?.stdin ?? '';
+    const text = applied(ex)[1] ?? '';
     expect(text.split('\n').filter(Boolean)).toEqual([
       'add map inet nlbkit m_sh4tcp_ip_w2 { typeof ip daddr . th dport . numgen inc mod 1 : ip daddr . th dport; }',
       'add chain inet nlbkit c_sh4tcp_ip_w2',
@@ -61,7 +142,7 @@ describe('createNftDataplane (fake executor)', () => {
     const next = three().slice(0, 2);
     next[0]!.backends = [];
     await dp.sync(nodeState(next));
-    const text = ex.calls[1]?.stdin ?? '';
+    const text = applied(ex)[1] ?? '';
     expect(text).toContain('delete element inet nlbkit svc4 { 10.0.0.1 . tcp . 80, 10.0.0.3 . tcp . 80 }');
     expect(text).toContain('add element inet nlbkit svc4 { 10.0.0.1 . tcp . 80 : goto reject_new }');
     expect(text).toContain('10.0.0.3 . 80 . 2');
@@ -74,7 +155,7 @@ describe('createNftDataplane (fake executor)', () => {
     await dp.sync(state);
     state.services[2]!.backends[0]!.port = 9090;
     expect((await dp.sync(state)).mode).toBe('incremental');
-    expect(ex.calls[1]?.stdin).toContain('10.0.0.3 . 80 . 0 : 10.1.0.1 . 9090');
+    expect(applied(ex)[1]).toContain('10.0.0.3 . 80 . 0 : 10.1.0.1 . 9090');
   });
 
   it('a failed apply is a PROVIDER_ERROR with nft stderr, and the next sync is a full rebuild', async () => {

@@ -1,13 +1,15 @@
 /**
  * The nftables {@link Dataplane}: lays out the desired state (nft-layout.ts), plans a full or
  * incremental transaction (nft-plan.ts), applies it with ONE `nft -f -`, and reads back for verify().
+ * A new instance adopts a table that already holds exactly the desired state (an agent restart).
  */
 import type { Executor } from '../executor/types.js';
 import type { Dataplane, NodeDataplaneState, SyncResult } from '../model.js';
 import { isNotFound, resultError, startError } from './nft-errors.js';
 import { buildLayout, defaultMaglev, type Layout, type LayoutOptions, type MaglevFn } from './nft-layout.js';
 import { planFull, planIncremental } from './nft-plan.js';
-import { diffKernel, parseKernelTable } from './nft-readback.js';
+import { diffKernel, type KernelTable, parseKernelTable } from './nft-readback.js';
+import { readTableComment, tableComment } from './nft-table.js';
 import { ident, renderError } from './nft-values.js';
 
 /** Default packet-mark bit that tells postrouting to masquerade a flow (SNAT services). */
@@ -41,6 +43,19 @@ interface KernelView {
   groups: Set<string>;
 }
 
+/** Group names of the group chains (`c_<group>`) a read-back holds, or undefined if one is malformed. */
+function kernelGroups(k: KernelTable): Set<string> | undefined {
+  const groups = new Set<string>();
+  for (const [chain, rules] of k.chains) {
+    if (!chain.startsWith('c_')) continue;
+    // Every group chain holds exactly one rule; one left empty by an incremental sync must hold it
+    // too, or a later sync that reuses the group would leave it without its rule.
+    if (rules !== 1) return undefined;
+    groups.add(chain.slice(2));
+  }
+  return groups;
+}
+
 /**
  * Creates the nftables data plane for one LB node.
  *
@@ -64,6 +79,8 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const table = ['inet', opts.tableName];
   let kernel: KernelView | undefined;
+  // Until the first sync: the kernel may already hold our table (the agent was restarted).
+  let fresh = true;
   // The last layout built, applied or not: its per-service results are reused when a service is unchanged.
   let lastLayout: Layout | undefined;
   // One operation at a time: a sync planned against a view another sync is changing would be wrong.
@@ -82,6 +99,31 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     }
   };
 
+  /**
+   * The kernel view to adopt instead of rebuilding, or undefined. Adopted only when the table's comment
+   * carries this layout's fingerprint and the read-back has no difference from `next` (the comparison
+   * verify() makes: elements, chains, rule counts). That is enough to know the rules themselves: a
+   * rule's text follows from its group's shape (family, protocol, algorithm, hash fields, slot count,
+   * SNAT), which the chain name encodes, and from the fingerprinted parameters (layout version, table
+   * name, hash seed, Maglev table size, SNAT mark, round-robin mode); the fixed chains depend on these
+   * parameters only. Any doubt or error means a full rebuild, as before.
+   */
+  const adoption = async (next: Layout): Promise<KernelView | undefined> => {
+    try {
+      // Terse text listing (no elements): the only listing of nft 1.0.6 that shows the table comment.
+      const head = await run('sync', ['-t', 'list', 'table', ...table]);
+      if (head.code !== 0 || readTableComment(head.stdout) !== tableComment(next)) return undefined;
+      const r = await run('sync', ['-j', 'list', 'table', ...table]);
+      if (r.code !== 0) return undefined;
+      const k = parseKernelTable(r.stdout);
+      if (diffKernel(k, next, opts, 1).length > 0) return undefined;
+      const groups = kernelGroups(k);
+      return groups && { layout: next, groups };
+    } catch {
+      return undefined;
+    }
+  };
+
   return {
     sync: (state: NodeDataplaneState) =>
       serial(async (): Promise<SyncResult> => {
@@ -91,6 +133,16 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
         const full = !kernel || kernel.layout.signature !== next.signature;
         const plan =
           full || !kernel ? planFull(next, opts) : planIncremental(kernel.layout, kernel.groups, next, opts);
+        // Only now (everything rendered, so bad input has already thrown): a fresh instance, whose plan
+        // is the full rebuild, first looks for a table it can adopt as it is.
+        if (fresh) {
+          fresh = false;
+          const adopted = await adoption(next);
+          if (adopted) {
+            kernel = adopted;
+            return { mode: 'none', statements: 0 };
+          }
+        }
         if (plan.mode === 'none') {
           kernel = { layout: next, groups: plan.groups };
           return { mode: 'none', statements: 0 };
@@ -114,6 +166,7 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     destroy: () =>
       serial(async () => {
         kernel = undefined;
+        fresh = false; // nothing left to adopt
         const r = await run('destroy', ['delete', 'table', ...table]);
         if (r.code !== 0 && !isNotFound(r)) throw resultError(ex.where, 'destroy', r);
       }),

@@ -74,6 +74,13 @@ export interface Layout {
   fresh: string[];
 }
 
+/**
+ * Version of the rule shapes this code writes. Bump it whenever the text of any rule, chain, map type or
+ * hook changes: it is part of the signature, hence of the table's fingerprint comment, so a new agent
+ * does not adopt a table written by an older one (it rebuilds it).
+ */
+export const LAYOUT_VERSION = 1;
+
 /** Name of the chain empty services jump to. */
 export const REJECT_CHAIN = 'reject_new';
 /** The dispatch verdict maps, per family. */
@@ -240,6 +247,7 @@ function layoutService(spec: ServiceSpec, state: NodeDataplaneState, opts: Layou
 export function buildLayout(state: NodeDataplaneState, opts: LayoutOptions, previous?: Layout): Layout {
   uint(state.hashSeed, 0, 0xffffffff, 'hashSeed');
   const signature = JSON.stringify([
+    LAYOUT_VERSION,
     opts.tableName,
     opts.snatMark,
     opts.roundRobin ?? 'shared',

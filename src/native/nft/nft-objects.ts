@@ -95,6 +95,8 @@ export type NftElement =
 /** The whole `table inet <name>`. */
 export interface NftTable {
   name: string;
+  /** The table's comment (full rebuilds stamp the layout fingerprint, see tableComment). */
+  comment?: string;
   maps: NftMap[];
   chains: NftChain[];
 }

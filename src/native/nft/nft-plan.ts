@@ -14,7 +14,7 @@ import {
   renderFullTransaction,
   renderRule,
 } from './nft-render.js';
-import { allElements, groupObjects, tableFor } from './nft-table.js';
+import { allElements, groupObjects, tableComment, tableFor } from './nft-table.js';
 
 /** One transaction to send, or nothing. */
 export interface Plan {
@@ -27,9 +27,10 @@ export interface Plan {
   groups: Set<string>;
 }
 
-/** The full rebuild of `layout`. */
+/** The full rebuild of `layout`, its table stamped with {@link tableComment}. */
 export function planFull(layout: Layout, opts: LayoutOptions): Plan {
-  const table = tableFor(layout.groups.values(), opts);
+  // Stamped with the layout fingerprint, so that a later instance can tell it may adopt this table.
+  const table = { ...tableFor(layout.groups.values(), opts), comment: tableComment(layout) };
   const elements = allElements(layout);
   const rules = table.chains.reduce((n, c) => n + c.rules.reduce((k, r) => k + renderRule(r).length, 0), 0);
   return {

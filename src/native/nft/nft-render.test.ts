@@ -3,6 +3,7 @@ import { backend, nodeState, service } from '../../../test/native/nft-fixtures.j
 import { buildLayout, defaultMaglev, type LayoutOptions } from './nft-layout.js';
 import { planFull } from './nft-plan.js';
 import { renderRule } from './nft-render.js';
+import { readTableComment, tableComment } from './nft-table.js';
 
 const opts: LayoutOptions = { tableName: 'nlbkit', snatMark: 0x20000000, maglev: defaultMaglev };
 const full = (...services: Parameters<typeof service>[0][]) =>
@@ -19,6 +20,7 @@ describe('full transaction (golden text)', () => {
     expect(full({})).toBe(`table inet nlbkit
 delete table inet nlbkit
 table inet nlbkit {
+\tcomment "nlbkit:5c183921c86d4027"
 \tmap svc4 {
 \t\ttype ipv4_addr . inet_proto . inet_service : verdict
 \t\telements = { 10.0.0.1 . tcp . 80 : goto c_rr4tcp_w2 }
@@ -172,5 +174,35 @@ table inet nlbkit {
       'elements = { 10.0.0.1 . tcp . 80 : goto c_rr4tcp_w2_a_1,',
       '10.0.0.2 . tcp . 80 : goto c_rr4tcp_w2_b }',
     ]);
+  });
+
+  it('stamps the table with a fingerprint of what only a full rebuild can change, and nothing else', () => {
+    const stamp = (o: LayoutOptions, over: Parameters<typeof nodeState>[1] = {}, services = [service()]) =>
+      tableComment(buildLayout(nodeState(services, over), o));
+    const base = stamp(opts);
+    expect(base).toMatch(/^nlbkit:[0-9a-f]{16}$/);
+    expect(lines(full({}), 'comment')).toEqual([`comment "${base}"`]);
+    // Services, backends and algorithms are not in it: the read-back checks those.
+    expect(stamp(opts, {}, [service({ algorithm: 'MAGLEV' }), service({ id: 'b', vip: '10.0.0.2' })])).toBe(
+      base,
+    );
+    const others = [
+      stamp({ ...opts, tableName: 'other' }),
+      stamp({ ...opts, snatMark: 0x10 }),
+      stamp({ ...opts, roundRobin: 'per-service' }),
+      stamp(opts, { hashSeed: 0x1235 }),
+      stamp(opts, { maglevTableSize: 17 }),
+    ];
+    expect(new Set([base, ...others]).size).toBe(6);
+  });
+
+  it('reads the stamp back from the text listing (plain, terse or with handles), nothing else', () => {
+    const c = 'nlbkit:0123456789abcdef';
+    expect(readTableComment(`table inet nlbkit {\n\tcomment "${c}"\n\tmap svc4 {\n`)).toBe(c);
+    expect(readTableComment(`table inet nlbkit { # handle 7\n\tcomment "${c}"\n}\n`)).toBe(c);
+    expect(readTableComment('table inet nlbkit {\n\tmap svc4 {\n\t}\n}\n')).toBeUndefined();
+    expect(readTableComment(`table inet nlbkit {\n\tchain x {\n\t\tcomment "${c}"\n`)).toBeUndefined();
+    expect(readTableComment('table inet nlbkit {\n\tcomment "someone else"\n}\n')).toBeUndefined();
+    expect(readTableComment('')).toBeUndefined();
   });
 });

@@ -12,7 +12,7 @@ import type {
   NftTable,
   Selector,
 } from './nft-objects.js';
-import { addr, hex32, ident, port, proto, renderError, uint } from './nft-values.js';
+import { addr, comment, hex32, ident, port, proto, renderError, uint } from './nft-values.js';
 
 const L3 = { 4: 'ip', 6: 'ip6' } as const;
 const ADDR_TYPE = { 4: 'ipv4_addr', 6: 'ipv6_addr' } as const;
@@ -132,15 +132,16 @@ export function elementsByMap(table: NftTable, elements: readonly NftElement[]):
 }
 
 /**
- * The full-rebuild transaction: create the table if absent, delete it, and declare it again with every
- * map, element and chain. nft applies the three as one atomic batch.
+ * The full-rebuild transaction: create the table if absent, delete it, and declare it again with its
+ * comment and every map, element and chain. nft applies the three as one atomic batch.
  */
 export function renderFullTransaction(table: NftTable, elements: readonly NftElement[]): string {
   const t = `inet ${ident(table.name)}`;
   const byMap = elementsByMap(table, elements);
   const maps = table.maps.map((m) => renderMapBlock(m, byMap.get(m.name) ?? [])).join('');
   const chains = table.chains.map(renderChainBlock).join('');
-  return `table ${t}\ndelete table ${t}\ntable ${t} {\n${maps}${chains}}\n`;
+  const note = table.comment === undefined ? '' : `\tcomment ${comment(table.comment)}\n`;
+  return `table ${t}\ndelete table ${t}\ntable ${t} {\n${note}${maps}${chains}}\n`;
 }
 
 /** Statements that add one map (and nothing else) to an existing table. */

@@ -2,6 +2,7 @@
  * The table declaration for a layout: the fixed part (dispatch maps, hook chains, the reject chain) and
  * one chain and map per group. Pure: objects in, objects out; nft-render.ts turns them into text.
  */
+import { createHash } from 'node:crypto';
 import {
   DISPATCH,
   type Group,
@@ -71,4 +72,25 @@ export function allElements(layout: Layout): NftElement[] {
   const out: NftElement[] = [];
   for (const s of layout.services.values()) for (const el of s.elements) out.push(el);
   return out;
+}
+
+const COMMENT_PREFIX = 'nlbkit:';
+
+/**
+ * The comment a full rebuild stamps on the table: `nlbkit:` and the first 16 hex digits of the SHA-256
+ * of the layout's signature (LAYOUT_VERSION, table name, SNAT mark, round-robin mode, hash seed, Maglev
+ * table size: everything only a full rebuild can change). A new data-plane instance adopts a table only
+ * when this matches (nft-dataplane.ts).
+ */
+export function tableComment(layout: Pick<Layout, 'signature'>): string {
+  return COMMENT_PREFIX + createHash('sha256').update(layout.signature).digest('hex').slice(0, 16);
+}
+
+/**
+ * The nlbkit comment of a table in `nft list table` text output (`-t` is enough), or undefined when the
+ * table carries none. nft 1.0.6 prints it on the line after the table header; `nft -j` omits it.
+ */
+export function readTableComment(listing: string): string | undefined {
+  const m = /^table [a-z0-9]+ [A-Za-z0-9_]+ \{[^\n]*\n\tcomment "(nlbkit:[0-9a-f]{16})"$/m.exec(listing);
+  return m?.[1];
 }

@@ -69,6 +69,17 @@ export function hex32(value: number, what: string): string {
   return `0x${value.toString(16).padStart(8, '0')}`;
 }
 
+/** Table comments nlbkit writes: letters, digits, ':', '_', '-' (never needs escaping inside quotes). */
+const COMMENT_PATTERN = /^[A-Za-z0-9:_-]{1,100}$/;
+
+/** A comment, written inside double quotes. */
+export function comment(text: string): string {
+  if (typeof text !== 'string' || !COMMENT_PATTERN.test(text)) {
+    throw renderError(`unsafe nft comment ${show(text)} (allowed: ${COMMENT_PATTERN.source})`);
+  }
+  return `"${text}"`;
+}
+
 /** A transport protocol keyword. */
 export function proto(value: string): 'tcp' | 'udp' {
   if (value !== 'tcp' && value !== 'udp')
