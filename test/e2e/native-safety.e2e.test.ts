@@ -87,10 +87,13 @@ describe.skipIf(!enabled)('native load balancer: safety', () => {
       request('restart', { vmGroup: { protocol: 'TCP', port: 8080, vms: vms('vm-0', 'vm-1', 'vm-2') } }),
     );
     const vip = nlb.listener.ip!;
-    // A new agent's first sync is one atomic full rebuild (by design of the data plane): the kernel's
-    // rules get new handles but must say exactly the same thing, and no packet may notice.
+    // A new agent's data plane finds its own table, stamped with the same layout fingerprint and
+    // reading back exactly as desired, and adopts it: no nft transaction, so every rule keeps its handle.
     const rules = () => listRuleset(lab.lbExec);
+    const handles = async () => (await lab.lbExec.run(['nft', '-a', 'list', 'ruleset'])).stdout;
     const before = await rules();
+    const handlesBefore = await handles();
+    expect(handlesBefore).toMatch(/# handle \d+/);
     const addressesBefore = await listAddresses(lab.lbExec);
     const held = await lab.topo.client.agent.hold({ host: vip, port: 80, intervalMs: 20 });
     const traffic = lab.topo.client.agent.batch({
@@ -101,6 +104,7 @@ describe.skipIf(!enabled)('native load balancer: safety', () => {
       paceMs: 10,
     });
     await new Promise((r) => setTimeout(r, 300));
+    const from = lab.lbExec.calls.length;
     const driver = await lab.restartAgent();
     await driver.waitForConvergence();
     await new Promise((r) => setTimeout(r, 300));
@@ -112,6 +116,13 @@ describe.skipIf(!enabled)('native load balancer: safety', () => {
     expect(final.errors).toEqual([]);
     expect(beforeRelease.closed).toBe(false);
     expect(final.echoed).toBeGreaterThan(20);
+    const transactions = lab.lbExec.calls.slice(from).filter((c) => c.argv[0] === 'nft' && c.stdin);
+    expect(transactions.map((c) => c.stdin)).toEqual([]);
+    // The restarted agent did read the kernel (adoption check and verify), it just changed nothing.
+    expect(
+      lab.lbExec.calls.slice(from).some((c) => c.argv.join(' ') === 'nft -t list table inet nlbkit'),
+    ).toBe(true);
+    expect(await handles()).toBe(handlesBefore);
     expect(await rules()).toBe(before);
     expect(await listAddresses(lab.lbExec)).toEqual(addressesBefore);
     await driver.deleteNLB(nlb.iid);

@@ -1,8 +1,8 @@
 /**
  * A fake LB node for agent and driver tests: a "kernel" that outlives data-plane instances (as the
  * real one outlives agent restarts), a Dataplane over it that follows the contract (full on first
- * sync and after a failure, none when unchanged), and an Executor that understands the `ip` commands
- * the agent runs.
+ * sync unless the kernel already holds exactly the state, and after a failure; none when unchanged),
+ * and an Executor that understands the `ip` commands the agent runs.
  */
 import type { ExecResult, Executor } from '../../src/native/executor/types.js';
 import type { Dataplane, NodeDataplaneState, SyncResult } from '../../src/native/model.js';
@@ -25,9 +25,13 @@ export class FakeKernel {
 
 const text = (s: NodeDataplaneState) => JSON.stringify(s);
 
-/** A data plane over `kernel`; a new instance knows nothing of what the kernel holds. */
+/**
+ * A data plane over `kernel`. A new instance knows nothing of what the kernel holds; its first sync
+ * adopts a kernel that already holds exactly the state (like the nft one) and rebuilds anything else.
+ */
 export function fakeDataplane(kernel: FakeKernel): Dataplane {
   let view: string | undefined;
+  let fresh = true;
   return {
     async sync(state) {
       const next = text(state);
@@ -35,6 +39,10 @@ export function fakeDataplane(kernel: FakeKernel): Dataplane {
         kernel.failNextSync = false;
         view = undefined;
         throw new Error('nft: injected failure');
+      }
+      if (fresh) {
+        fresh = false;
+        if (kernel.ruleset === next) view = next;
       }
       let result: SyncResult;
       if (view === undefined) result = { mode: 'full', statements: 1 + state.services.length };
@@ -51,6 +59,7 @@ export function fakeDataplane(kernel: FakeKernel): Dataplane {
     async destroy() {
       kernel.ruleset = undefined;
       view = undefined;
+      fresh = false;
     },
   };
 }

@@ -3,5 +3,5 @@ import type { Executor } from '../../native/executor/types.js';
 import type { Dataplane } from '../../native/model.js';
 import { createNftDataplane } from '../../native/nft/nft-dataplane.js';
 
-/** A fresh nftables data plane (its first sync is a full rebuild). */
+/** A fresh nftables data plane (its first sync adopts an unchanged table, or rebuilds it in full). */
 export const defaultDataplane = (executor: Executor): Dataplane => createNftDataplane({ executor });

@@ -35,8 +35,9 @@ export interface EmbeddedAgentOptions {
   executor: Executor;
   /**
    * The data plane, or a factory for it (preferred). Default: nftables through `executor`. With a
-   * factory, the agent builds a fresh instance (whose first sync is a full, atomic rebuild) when it finds
-   * the kernel drifted; with an instance it must destroy the table and sync again (not atomic).
+   * factory, the agent builds a fresh instance (whose first sync is a full, atomic rebuild: it adopts
+   * only a table that reads back as desired) when it finds the kernel drifted; with an instance it must
+   * destroy the table and sync again (not atomic).
    */
   dataplane?: Dataplane | (() => Dataplane);
   /** The node's name in the store. Default `embedded`. */

@@ -51,7 +51,7 @@ describe('agent', () => {
     expect(report?.error).toBeUndefined();
   });
 
-  it('does not churn: a restarted agent rebuilds the identical ruleset and touches no address', async () => {
+  it('does not churn: a restarted agent adopts the ruleset as it is and touches no address', async () => {
     const store = createMemoryStore();
     await store.put(makeRecord('web', { vip: '10.99.0.1' }));
     await store.put(makeRecord('api', { vip: 'fd00:99::1', vms: { vm2: 'fd00::12' } }));
@@ -61,9 +61,16 @@ describe('agent', () => {
     await first.stop();
     const ruleset = kernel.ruleset;
     const writesBefore = writes(kernel).length;
+    const syncsBefore = kernel.syncs.length;
     const second = makeAgent(store, kernel);
     const restarted = await second.start();
-    expect(['none', 'full']).toContain(restarted.sync.mode);
+    expect(restarted).toMatchObject({
+      sync: { mode: 'none', statements: 0 },
+      drift: [],
+      vipsAdded: [],
+      vipsRemoved: [],
+    });
+    expect(kernel.syncs.slice(syncsBefore)).toEqual([{ mode: 'none', statements: 0 }]);
     expect(kernel.ruleset).toBe(ruleset);
     expect(writes(kernel).length).toBe(writesBefore);
     const again = await second.reconcile();

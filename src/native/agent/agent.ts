@@ -24,8 +24,10 @@ export interface AgentOptions {
   executor: Executor;
   /**
    * The data plane, or a factory for it (preferred). With a factory, drift found by verify is repaired
-   * by a fresh instance, whose first sync is a full atomic rebuild; with an instance, by destroying
-   * its table and syncing again (not atomic: new flows miss the table for a moment).
+   * by a fresh instance, whose first sync is a full atomic rebuild (a fresh instance adopts the kernel's
+   * table only when it reads back exactly as desired, which verify just said it does not); with an
+   * instance, by destroying its table and syncing again (not atomic: new flows miss the table for a
+   * moment). A restarted agent's fresh instance adopts the unchanged table: no rule is replaced.
    */
   dataplane: Dataplane | (() => Dataplane);
   /**
@@ -132,7 +134,8 @@ export function createAgent(options: AgentOptions): Agent {
         log(
           `${node}: kernel drifted from revision ${plan.revision} (${drift.slice(0, 3).join('; ')}); rebuilding`,
         );
-        // A fresh instance knows nothing, so its first sync is a full atomic rebuild. A lone instance
+        // A fresh instance knows nothing; it would adopt the kernel's table only if it read back as
+        // desired, which verify just denied, so its first sync is a full atomic rebuild. A lone instance
         // may believe the kernel is in sync: remove its table first (new flows miss it for a moment;
         // established ones keep their NAT binding in conntrack).
         if (factory) dataplane = factory();
