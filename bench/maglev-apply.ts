@@ -96,7 +96,9 @@ async function measure(ex: Executor, n: number, size: number) {
   const full: Sample[] = [];
   let dp = createNftDataplane({ executor: ex });
   for (let r = 0; r < REPEATS; r++) {
-    dp = createNftDataplane({ executor: ex }); // a fresh instance: its first sync rewrites everything
+    // Clear the kernel first: a fresh instance adopts an unchanged table instead of rewriting it.
+    await dp.destroy();
+    dp = createNftDataplane({ executor: ex }); // a fresh instance on an empty table: a full write
     full.push(
       await timed(async () => {
         const res = await dp.sync(state(all, size));
