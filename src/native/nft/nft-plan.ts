@@ -43,6 +43,42 @@ export function planFull(layout: Layout, opts: LayoutOptions): Plan {
 
 const elementId = (el: NftElement) => `${el.map}|${renderElementKey(el)}`;
 
+const sameKey = (a: NftElement, b: NftElement): boolean =>
+  a.map === b.map &&
+  a.kind === b.kind &&
+  a.key.vip === b.key.vip &&
+  a.key.port === b.key.port &&
+  (a.kind === 'dispatch'
+    ? a.key.proto === (b as typeof a).key.proto
+    : a.key.slot === (b as Extract<NftElement, { kind: 'backends' }>).key.slot);
+
+const sameValue = (a: NftElement, b: NftElement): boolean =>
+  a.kind === 'dispatch'
+    ? a.value.goto === (b as typeof a).value.goto
+    : a.value.address === (b as typeof a).value.address && a.value.port === (b as typeof a).value.port;
+
+/**
+ * The common change (same VIP, port and slots; other backends in some slots) without rendering a key:
+ * when old and new elements line up one to one with equal keys, only differing values are deleted and
+ * re-added. A Maglev service has M elements, so this keeps a one-backend change O(M) comparisons
+ * instead of 2M rendered strings. Returns false (nothing pushed) when they do not line up.
+ */
+function diffAligned(
+  old: readonly NftElement[],
+  now: readonly NftElement[],
+  dels: NftElement[],
+  adds: NftElement[],
+) {
+  if (old.length !== now.length) return false;
+  for (let i = 0; i < old.length; i++) if (!sameKey(old[i]!, now[i]!)) return false;
+  for (let i = 0; i < old.length; i++) {
+    if (sameValue(old[i]!, now[i]!)) continue;
+    dels.push(old[i]!);
+    adds.push(now[i]!);
+  }
+  return true;
+}
+
 /**
  * Only what differs between `prev` (what the kernel holds) and `next`: services buildLayout reused
  * unchanged are skipped without rendering; for the others, elements whose key disappeared or whose
@@ -64,12 +100,15 @@ export function planIncremental(
   };
   // Only services laid out afresh can differ: a reused one is the very object `prev` holds. (When
   // `next` was not built from `prev`, every service is fresh and the element diff below decides.)
+  const dels: NftElement[] = [];
+  const adds: NftElement[] = [];
   let carried = next.services.size - next.fresh.length;
   for (const id of next.fresh) {
     const s = next.services.get(id)!;
     const old = prev.services.get(id);
     if (old) carried++;
     if (old === s) continue;
+    if (old && diffAligned(old.elements, s.elements, dels, adds)) continue;
     collect(before, old?.elements);
     collect(after, s.elements);
   }
@@ -78,8 +117,6 @@ export function planIncremental(
     for (const [id, old] of prev.services) if (!next.services.has(id)) collect(before, old.elements);
   }
 
-  const dels: NftElement[] = [];
-  const adds: NftElement[] = [];
   for (const [k, b] of before) if (after.get(k)?.value !== b.value) dels.push(b.el);
   for (const [k, a] of after) if (before.get(k)?.value !== a.value) adds.push(a.el);
 
