@@ -5,10 +5,10 @@
  * an anchor (deleteNLB finds it by name and removes the rest, target groups by tag). Clean-up runs
  * without the caller's AbortSignal, so an aborted create still leaves nothing.
  */
-import { isNLBError, NLBError } from '../../interfaces/errors.js';
+import { isNLBError } from '../../interfaces/errors.js';
 import type { CallContext } from './aws-api.js';
 import type { AwsDeps } from './aws-context.js';
-import { AWS_DRIVER_NAME } from './aws-options.js';
+import { cleanupFailedError } from './aws-errors.js';
 import { findManagedLb, managedTargetGroups } from './aws-read.js';
 import { waitDeleted } from './aws-wait.js';
 
@@ -77,14 +77,5 @@ export async function cleanUpCreate(
         await waitDeleted(api, arn, options.waiter, ctx);
       });
   }
-  if (failed.length === 0) return original;
-  const nlbError = isNLBError(original) ? original : undefined;
-  return new NLBError({
-    code: nlbError?.code ?? 'PROVIDER_ERROR',
-    driver: AWS_DRIVER_NAME,
-    operation,
-    retryable: nlbError?.retryable,
-    message: `${original instanceof Error ? original.message : String(original)}; clean-up failed for: ${failed.join(', ')} (deleteNLB removes what is left)`,
-    cause: original,
-  });
+  return failed.length === 0 ? original : cleanupFailedError(original, failed, operation);
 }

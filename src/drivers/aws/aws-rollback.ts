@@ -3,8 +3,7 @@
  * on failure the undo steps run newest first, every one of them even if one fails, and without the
  * caller's AbortSignal (an aborted create must still clean up).
  */
-import { isNLBError, NLBError } from '../../interfaces/errors.js';
-import { AWS_DRIVER_NAME } from './aws-options.js';
+import { cleanupFailedError } from './aws-errors.js';
 
 /** A stack of undo steps; see the module comment. */
 export class Rollback {
@@ -34,16 +33,7 @@ export class Rollback {
           failed.push(`${step.what} (${undoError instanceof Error ? undoError.message : String(undoError)})`);
         }
       }
-      if (failed.length === 0) throw e;
-      const original = isNLBError(e) ? e : undefined;
-      throw new NLBError({
-        code: original?.code ?? 'PROVIDER_ERROR',
-        driver: AWS_DRIVER_NAME,
-        operation,
-        retryable: original?.retryable,
-        message: `${e instanceof Error ? e.message : String(e)}; clean-up failed for: ${failed.join(', ')} (deleteNLB removes what is left)`,
-        cause: e,
-      });
+      throw failed.length === 0 ? e : cleanupFailedError(e, failed, operation);
     }
   }
 }
