@@ -26,8 +26,7 @@ export const caseId = (c: Case) => `${c.mode} ${c.target} x${c.backends}`;
 /** Every case of one repetition, in schedule order. */
 export function allCases(opts: BenchOptions): Case[] {
   const out: Case[] = [];
-  const modes: Mode[] = ['tcp-keepalive', 'tcp-newconn', 'udp'];
-  for (const mode of modes) {
+  for (const mode of opts.modes) {
     for (const backends of [1, 3] as const) {
       const targets: Target[] = ['direct', 'nlbkit'];
       if (opts.flowtable) targets.push('nlbkit+ft');

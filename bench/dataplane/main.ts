@@ -7,13 +7,14 @@
 import { removeRemembered } from '../../src/cli/demo/lab-names.js';
 import { allCases, caseId, runCase, scheduleFor } from './cases.js';
 import { type ChurnResult, runChurn } from './churn.js';
+import { busySeconds, usPerRequest } from './cpu.js';
 import { probeFlowtable } from './flowtable.js';
 import { checkGoals } from './goals.js';
 import { type BenchLab, buildBenchLab } from './lab.js';
 import { parseBenchOptions } from './options.js';
 import { checkBenchRequirements } from './preflight.js';
 import { type BenchReport, caseSummary, machine, renderReport, writeReport } from './report.js';
-import { ratios, type Sample } from './stats.js';
+import { costs, ratios, type Sample } from './stats.js';
 import { makeWorkdir } from './workdir.js';
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -56,12 +57,14 @@ async function main(): Promise<void> {
     const samples: Sample[] = [];
     for (let rep = 0; rep < opts.reps; rep++) {
       for (const c of scheduleFor(cases, rep)) {
+        const busyBefore = busySeconds();
         const result = await runCase(lab, c, opts, opts.duration);
-        samples.push({ rep, case: c, result });
+        const cpuUsPerRequest = usPerRequest(busyBefore, busySeconds(), result.requests);
+        samples.push({ rep, case: c, result, cpuUsPerRequest });
         const err = result.errors > 0 ? `, ${result.errors} errors` : '';
         log(
           `rep ${rep + 1}/${opts.reps} ${caseId(c).padEnd(28)} ${Math.round(result.rps).toString().padStart(7)} req/s` +
-            `  p50 ${result.p50.toFixed(3)} ms  p99 ${result.p99.toFixed(3)} ms${err}`,
+            `  p50 ${result.p50.toFixed(3)} ms  p99 ${result.p99.toFixed(3)} ms  ${cpuUsPerRequest.toFixed(1)} CPU us/req${err}`,
         );
       }
     }
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
       samples,
       cases: cases.map((c) => caseSummary(c, samples)),
       ratios: rows,
+      costs: costs(samples, opts.reps),
       churn,
       flowtableSkipped,
       goals: checkGoals(rows, churn?.errors),

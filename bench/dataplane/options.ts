@@ -1,5 +1,8 @@
 /** Command-line flags of the data-plane benchmark (`npm run bench:dataplane -- --help`). */
 import { parseArgs } from 'node:util';
+import type { Mode } from './cases.js';
+
+const MODES: readonly Mode[] = ['tcp-keepalive', 'tcp-newconn', 'udp'];
 
 /** What one run does. */
 export interface BenchOptions {
@@ -15,6 +18,8 @@ export interface BenchOptions {
   udpSockets: number;
   /** Backend add/remove operations under load (0 skips the churn check). */
   churnOps: number;
+  /** The modes to measure (all by default), in schedule order. */
+  modes: Mode[];
   /** Also measure nlbkit with an nftables flowtable (fast path for established flows). */
   flowtable: boolean;
   /** Where the JSON result goes. */
@@ -27,6 +32,7 @@ const HELP = `npm run bench:dataplane -- [flags]   (root; needs nginx-light, hap
   --clients N       wrk processes per measurement, one thread each (default 3)
   --connections N   connections per wrk process (default 10)
   --udp-sockets N   UDP sockets, one datagram in flight each (default 24)
+  --modes LIST      comma-separated subset of tcp-keepalive,tcp-newconn,udp (default: all)
   --churn N         backend add/remove operations under load (default 100; 0 skips)
   --no-flowtable    skip the nlbkit+flowtable variant
   --out FILE        JSON result path (default bench/results/dataplane-<time>.json)`;
@@ -37,6 +43,16 @@ function int(value: string | undefined, name: string, fallback: number, min: num
   if (!Number.isInteger(n) || n < min || n > max)
     throw new Error(`--${name} must be an integer ${min}-${max}`);
   return n;
+}
+
+function modeList(value: string | undefined): Mode[] {
+  if (value === undefined) return [...MODES];
+  const asked = value.split(',').map((m) => m.trim());
+  const bad = asked.filter((m) => !MODES.includes(m as Mode));
+  if (bad.length > 0 || asked.length === 0) {
+    throw new Error(`--modes takes a comma-separated subset of ${MODES.join(',')} (not: ${bad.join(',')})`);
+  }
+  return MODES.filter((m) => asked.includes(m));
 }
 
 /** Parses argv; prints help and returns undefined for `--help`. Throws on a bad flag. */
@@ -50,6 +66,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
       connections: { type: 'string' },
       'udp-sockets': { type: 'string' },
       churn: { type: 'string' },
+      modes: { type: 'string' },
       'no-flowtable': { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -65,6 +82,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
     clients: int(values.clients, 'clients', 3, 1, 16),
     connections: int(values.connections, 'connections', 10, 1, 1000),
     udpSockets: int(values['udp-sockets'], 'udp-sockets', 24, 1, 1000),
+    modes: modeList(values.modes),
     churnOps: int(values.churn, 'churn', 100, 0, 10_000),
     flowtable: !values['no-flowtable'],
     out: values.out,

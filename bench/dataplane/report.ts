@@ -7,7 +7,7 @@ import { type Case, caseId } from './cases.js';
 import type { ChurnResult } from './churn.js';
 import type { GoalResult } from './goals.js';
 import type { BenchOptions } from './options.js';
-import { type RatioRow, type Sample, spread } from './stats.js';
+import { type CostRow, type RatioRow, type Sample, spread } from './stats.js';
 
 /** Everything one run produced. */
 export interface BenchReport {
@@ -18,6 +18,8 @@ export interface BenchReport {
   samples: Sample[];
   cases: ReturnType<typeof caseSummary>[];
   ratios: RatioRow[];
+  /** CPU per request that each load balancer adds over the direct path. */
+  costs: CostRow[];
   churn?: ChurnResult;
   /** Why the nlbkit+flowtable variant was not measured, when it was asked for but could not run. */
   flowtableSkipped?: string;
@@ -44,11 +46,13 @@ export function caseSummary(c: Case, samples: Sample[]) {
     rps: spread(mine.map((s) => s.result.rps)),
     p50: spread(mine.map((s) => s.result.p50)),
     p99: spread(mine.map((s) => s.result.p99)),
+    cpuUsPerRequest: spread(mine.map((s) => s.cpuUsPerRequest ?? Number.NaN)),
     errors: mine.reduce((a, s) => a + s.result.errors, 0),
   };
 }
 
 const f0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toString() : '-');
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
 
@@ -61,7 +65,7 @@ function table(head: string[], rows: string[][]): string {
 /** The terminal report: cases, ratios, churn, goals. */
 export function renderReport(r: BenchReport): string {
   const cases = table(
-    ['case', 'req/s min', 'median', 'max', 'p50 ms', 'p99 ms', 'errors'],
+    ['case', 'req/s min', 'median', 'max', 'p50 ms', 'p99 ms', 'CPU us/req', 'errors'],
     r.cases.map((c) => [
       c.id,
       f0(c.rps.min),
@@ -69,16 +73,27 @@ export function renderReport(r: BenchReport): string {
       f0(c.rps.max),
       f3(c.p50.median),
       f3(c.p99.median),
+      f1(c.cpuUsPerRequest.median),
       String(c.errors),
     ]),
   );
   const ratios = table(
-    ['ratio (req/s, per repetition)', 'min', 'median', 'max'],
+    ['ratio (req/s, per repetition)', 'min', 'median', 'max', 'median 90% CI'],
     r.ratios.map((x) => [
-      `${x.mode} x${x.backends} ${x.name}`,
+      `${x.mode} x${x.backends} ${x.name}${x.num === 'direct' ? ' (ceiling)' : ''}`,
       f2(x.spread.min),
       f2(x.spread.median),
       f2(x.spread.max),
+      `${f2(x.ci.low)}-${f2(x.ci.high)}`,
+    ]),
+  );
+  const costs = table(
+    ['CPU added per request vs direct (us)', 'min', 'median', 'max'],
+    r.costs.map((x) => [
+      `${x.mode} x${x.backends} ${x.target}`,
+      f1(x.spread.min),
+      f1(x.spread.median),
+      f1(x.spread.max),
     ]),
   );
   const parts = [
@@ -88,6 +103,8 @@ export function renderReport(r: BenchReport): string {
     cases,
     '',
     ratios,
+    '',
+    costs,
   ];
   if (r.churn) {
     const c = r.churn;
@@ -99,13 +116,23 @@ export function renderReport(r: BenchReport): string {
   }
   if (r.flowtableSkipped) parts.push('', `nlbkit+ft (flowtable) not measured: ${r.flowtableSkipped}`);
   parts.push('', 'Goals (issue 7):');
-  for (const g of r.goals) {
-    const m = g.goal.startsWith('failed') ? String(g.measured) : f2(g.measured);
-    parts.push(
-      `  ${g.met ? 'met    ' : 'NOT met'}  ${g.goal}: ${m} (goal ${g.goal.startsWith('failed') ? '0' : `>= ${g.target}`})`,
+  for (const g of r.goals) parts.push(`  ${goalLine(g)}`);
+  return parts.join('\n');
+}
+
+/** One goal's verdict line: measured value, goal, interval, and the machine's ceiling where one applies. */
+export function goalLine(g: GoalResult): string {
+  const verdict = g.met ? 'met    ' : 'NOT met';
+  if (!g.ci) return `${verdict}  ${g.goal}: ${g.measured} (goal ${g.target})`;
+  const extra = [
+    `90% CI ${f2(g.ci.low)}-${f2(g.ci.high)}${g.certainty === 'within noise' ? ', within noise' : ''}`,
+  ];
+  if (g.ceiling !== undefined && g.ceiling < g.target) {
+    extra.push(
+      `out of reach here: a load balancer that cost nothing scores direct/haproxy = ${f2(g.ceiling)}`,
     );
   }
-  return parts.join('\n');
+  return `${verdict}  ${g.goal}: ${f2(g.measured)} (goal >= ${g.target}; ${extra.join('; ')})`;
 }
 
 /** Writes the JSON report; returns its path. */

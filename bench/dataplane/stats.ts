@@ -24,6 +24,8 @@ export interface Sample {
   rep: number;
   case: Case;
   result: LoadResult;
+  /** Machine-wide CPU microseconds per request during the measurement (all parties together). */
+  cpuUsPerRequest?: number;
 }
 
 /** A ratio of requests/s between two targets, taken within each repetition (so both saw the same drift). */
@@ -35,14 +37,83 @@ export interface RatioRow {
   den: Target;
   perRep: number[];
   spread: Spread;
+  /** 90% bootstrap confidence interval of the median: how sure the run is of it. */
+  ci: Interval;
+}
+
+/** A confidence interval. */
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+/** A deterministic PRNG (mulberry32), so a report's intervals are reproducible from its samples. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Percentile-bootstrap confidence interval of the median of `values` (`level` 0.9: the 5th and 95th
+ * percentiles of the medians of `resamples` resamples). With few, noisy repetitions it is wide: that is
+ * the point, it says whether a median above or below a goal means anything.
+ */
+export function medianInterval(values: number[], level = 0.9, resamples = 2000, seed = 7): Interval {
+  const v = values.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return { low: Number.NaN, high: Number.NaN };
+  const next = mulberry32(seed);
+  const medians = Array.from(
+    { length: resamples },
+    () => spread(Array.from(v, () => v[Math.floor(next() * v.length)]!)).median,
+  ).sort((a, b) => a - b);
+  const at = (q: number) => medians[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))]!;
+  return { low: at((1 - level) / 2), high: at(1 - (1 - level) / 2) };
+}
+
+/** The sample of (mode, target, backends) in repetition `rep`. */
+function sampleOf(samples: Sample[], rep: number, mode: Mode, target: Target, backends: number) {
+  return samples.find(
+    (x) => x.rep === rep && x.case.mode === mode && x.case.target === target && x.case.backends === backends,
+  );
 }
 
 /** The requests/s of (mode, target, backends) in repetition `rep`. */
 function rpsOf(samples: Sample[], rep: number, mode: Mode, target: Target, backends: number): number {
-  const s = samples.find(
-    (x) => x.rep === rep && x.case.mode === mode && x.case.target === target && x.case.backends === backends,
-  );
-  return s ? s.result.rps : Number.NaN;
+  return sampleOf(samples, rep, mode, target, backends)?.result.rps ?? Number.NaN;
+}
+
+/** What a load balancer adds to the machine's CPU time per request, over the direct path. */
+export interface CostRow {
+  mode: Mode;
+  backends: 1 | 3;
+  target: Target;
+  /** The target's CPU us/request minus the direct path's, per repetition. */
+  perRep: number[];
+  spread: Spread;
+}
+
+/** Per-repetition extra CPU per request of every target over `direct` (needs `cpuUsPerRequest`). */
+export function costs(samples: Sample[], reps: number): CostRow[] {
+  const out: CostRow[] = [];
+  for (const mode of ['tcp-keepalive', 'tcp-newconn', 'udp'] as const) {
+    for (const backends of [1, 3] as const) {
+      for (const target of ['nlbkit', 'nlbkit+ft', 'haproxy'] as const) {
+        const perRep = Array.from({ length: reps }, (_, rep) => {
+          const a = sampleOf(samples, rep, mode, target, backends)?.cpuUsPerRequest ?? Number.NaN;
+          const b = sampleOf(samples, rep, mode, 'direct', backends)?.cpuUsPerRequest ?? Number.NaN;
+          return a - b;
+        }).filter((x) => Number.isFinite(x));
+        if (perRep.length > 0) out.push({ mode, backends, target, perRep, spread: spread(perRep) });
+      }
+    }
+  }
+  return out;
 }
 
 /** Every ratio of interest that the samples allow: nlbkit(+ft)/direct and nlbkit(+ft)/haproxy. */
@@ -54,6 +125,8 @@ export function ratios(samples: Sample[], reps: number): RatioRow[] {
     ['nlbkit+ft', 'direct'],
     ['nlbkit+ft', 'haproxy'],
     ['nlbkit+ft', 'nlbkit'],
+    // The ceiling: what a load balancer that cost nothing would score against HAProxy on this machine.
+    ['direct', 'haproxy'],
   ];
   for (const mode of ['tcp-keepalive', 'tcp-newconn', 'udp'] as const) {
     for (const backends of [1, 3] as const) {
@@ -64,7 +137,16 @@ export function ratios(samples: Sample[], reps: number): RatioRow[] {
           return a / b;
         }).filter((x) => Number.isFinite(x));
         if (perRep.length === 0) continue;
-        out.push({ mode, backends, name: `${num}/${den}`, num, den, perRep, spread: spread(perRep) });
+        out.push({
+          mode,
+          backends,
+          name: `${num}/${den}`,
+          num,
+          den,
+          perRep,
+          spread: spread(perRep),
+          ci: medianInterval(perRep),
+        });
       }
     }
   }
