@@ -27,6 +27,12 @@ function runCli(args: string[]) {
 }
 
 describe('nlbkit agent: arguments', () => {
+  it('rejects an unsafe flowtable device list before doing anything', async () => {
+    const bad = runCli(['agent', '--store', '/x', '--node', 'lb1', '--flowtable-devices', 'eth0;reboot']);
+    expect(await bad.exited).not.toBe(0);
+    expect(bad.stderr()).toContain('comma-separated device names');
+  });
+
   it('rejects a bad interval and a missing store before doing anything', async () => {
     const bad = runCli(['agent', '--store', '/nonexistent', '--node', 'lb1', '--interval', '0']);
     expect(await bad.exited).not.toBe(0);

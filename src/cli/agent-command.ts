@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseAddress } from '../interfaces/schemas.js';
+import { DEVICE_NAME_PATTERN } from '../native/nft/nft-values.js';
 
 /** Options of `nlbkit agent`, as parsed. */
 export interface AgentCommandOptions {
@@ -16,6 +17,8 @@ export interface AgentCommandOptions {
   metricsPort?: number;
   /** Address for the metrics endpoint; default 127.0.0.1 (the node only). */
   metricsHost: string;
+  /** Devices of an nftables flowtable for established load-balanced flows (opt-in). */
+  flowtableDevices?: string[];
 }
 
 const seconds = (text: string): number => {
@@ -31,6 +34,12 @@ const port = (text: string): number => {
 const address = (text: string): string => {
   if (!parseAddress(text)) throw new InvalidArgumentError('must be an IPv4 or IPv6 address');
   return text;
+};
+const deviceList = (text: string): string[] => {
+  const list = text.split(',').map((d) => d.trim());
+  if (list.length === 0 || list.length > 16 || list.some((d) => !DEVICE_NAME_PATTERN.test(d)))
+    throw new InvalidArgumentError('must be 1-16 comma-separated device names (e.g. eth0,eth1)');
+  return list;
 };
 const allDownMode = (text: string) => {
   if (text !== 'fail-open' && text !== 'reject')
@@ -69,6 +78,11 @@ export function registerAgentCommand(program: Command): void {
       port,
     )
     .option('--metrics-host <address>', 'address the metrics endpoint binds', address, '127.0.0.1')
+    .option(
+      '--flowtable-devices <list>',
+      'fast-path established load-balanced flows with an nftables flowtable on these devices (e.g. eth0,eth1)',
+      deviceList,
+    )
     .action(async (opts: AgentCommandOptions) => {
       const { runAgent } = await import('./agent-run.js');
       await runAgent(opts);

@@ -31,7 +31,11 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     store,
     node: opts.node,
     executor,
-    dataplane: () => createNftDataplane({ executor }),
+    dataplane: () =>
+      createNftDataplane({
+        executor,
+        ...(opts.flowtableDevices ? { flowtable: { devices: opts.flowtableDevices } } : {}),
+      }),
     interface: opts.interface,
     intervalSeconds: opts.interval,
     health,

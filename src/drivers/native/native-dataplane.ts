@@ -4,4 +4,5 @@ import type { Dataplane } from '../../native/model.js';
 import { createNftDataplane } from '../../native/nft/nft-dataplane.js';
 
 /** A fresh nftables data plane (its first sync adopts an unchanged table, or rebuilds it in full). */
-export const defaultDataplane = (executor: Executor): Dataplane => createNftDataplane({ executor });
+export const defaultDataplane = (executor: Executor, flowtable?: { devices: string[] }): Dataplane =>
+  createNftDataplane({ executor, ...(flowtable ? { flowtable } : {}) });

@@ -13,6 +13,7 @@ import { createHealthMonitor } from '../../native/health/monitor.js';
 import { createNetnsHealthSource } from '../../native/health/netns-health-source.js';
 import type { HealthSource } from '../../native/health/types.js';
 import { isPrime } from '../../native/maglev/index.js';
+import { flowtableDevices } from '../../native/nft/nft-dataplane.js';
 import type { StateStore } from '../../native/store/types.js';
 import { createVipPool } from '../../native/vip/index.js';
 import { createNativeBackend } from './native-backend.js';
@@ -100,11 +101,13 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
       ownedHealth = a.executor.netns
         ? createNetnsHealthSource({ netns: a.executor.netns, monitorOptions: { seed: node } })
         : createHealthMonitor({ seed: node });
+    // Bad flowtable devices fail here, with the other options, rather than at the agent's first sync.
+    if (a.flowtable && !a.dataplane) flowtableDevices(a.flowtable.devices);
     agent = createAgent({
       store,
       node,
       executor: a.executor,
-      dataplane: a.dataplane ?? (() => defaultDataplane(a.executor)),
+      dataplane: a.dataplane ?? (() => defaultDataplane(a.executor, a.flowtable)),
       interface: a.interface,
       intervalSeconds: a.intervalSeconds,
       health: a.health === 'auto' ? ownedHealth : a.health,

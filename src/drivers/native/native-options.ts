@@ -40,6 +40,13 @@ export interface EmbeddedAgentOptions {
    * destroy the table and sync again (not atomic).
    */
   dataplane?: Dataplane | (() => Dataplane);
+  /**
+   * Opt-in fast path for the default nftables data plane: an nftables flowtable on these devices, so
+   * packets of established load-balanced flows skip routing and the forward/postrouting hooks. Helps
+   * long-lived flows (keep-alive), not one-request connections; needs CONFIG_NF_FLOW_TABLE_INET; see
+   * docs/native-dataplane.md#flowtable for what it bypasses. Ignored when `dataplane` is given.
+   */
+  flowtable?: { devices: string[] };
   /** The node's name in the store. Default `embedded`. */
   node?: string;
   /** Interface the agent adds VIPs to. Default `nlbkit0` (a dummy interface it creates). */

@@ -5,12 +5,12 @@
  */
 import type { Executor } from '../executor/types.js';
 import type { Dataplane, NodeDataplaneState, SyncResult } from '../model.js';
-import { isNotFound, resultError, startError } from './nft-errors.js';
+import { flowtableError, isNotFound, resultError, startError } from './nft-errors.js';
 import { buildLayout, defaultMaglev, type Layout, type LayoutOptions, type MaglevFn } from './nft-layout.js';
 import { planFull, planIncremental } from './nft-plan.js';
 import { diffKernel, type KernelTable, parseKernelTable } from './nft-readback.js';
 import { readTableComment, tableComment } from './nft-table.js';
-import { ident, renderError } from './nft-values.js';
+import { device, ident, renderError } from './nft-values.js';
 
 /** Default packet-mark bit that tells postrouting to masquerade a flow (SNAT services). */
 export const DEFAULT_SNAT_MARK = 0x20000000;
@@ -29,6 +29,15 @@ export interface NftDataplaneOptions {
    * docs/native-dataplane.md.
    */
   roundRobin?: 'shared' | 'per-service';
+  /**
+   * An nftables flowtable on these devices (opt-in): packets of established load-balanced flows
+   * (conntrack status DNAT) are forwarded from the devices' ingress, skipping routing and the
+   * forward/postrouting hooks. Name every device that load-balanced traffic enters or leaves by; each
+   * must exist when the agent syncs. Needs a kernel with CONFIG_NF_FLOW_TABLE_INET. Offloaded packets
+   * bypass forward-hook firewall rules and counters after the flow's first packets. See
+   * docs/native-dataplane.md#flowtable.
+   */
+  flowtable?: { devices: string[] };
   /** Maglev table builder (default: src/native/maglev). */
   maglev?: MaglevFn;
   /** The nft binary (default `nft`, found on PATH). */
@@ -56,6 +65,15 @@ function kernelGroups(k: KernelTable): Set<string> | undefined {
   return groups;
 }
 
+/** The flowtable's devices, checked (each a safe device name, 1-16 of them) and sorted without repeats. */
+export function flowtableDevices(devices: unknown): string[] {
+  if (!Array.isArray(devices) || devices.length === 0 || devices.length > 16) {
+    throw renderError('flowtable.devices must list 1-16 device names');
+  }
+  for (const d of devices) device(d as string);
+  return [...new Set(devices as string[])].sort();
+}
+
 /**
  * Creates the nftables data plane for one LB node.
  *
@@ -71,6 +89,7 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     snatMark: options.snatMark ?? DEFAULT_SNAT_MARK,
     maglev: options.maglev ?? defaultMaglev,
     roundRobin: options.roundRobin ?? 'shared',
+    ...(options.flowtable ? { flowtable: flowtableDevices(options.flowtable.devices) } : {}),
   };
   if (opts.roundRobin !== 'shared' && opts.roundRobin !== 'per-service') {
     throw renderError(`roundRobin must be 'shared' or 'per-service'`);
@@ -149,7 +168,8 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
         }
         kernel = undefined; // until nft says yes: a failure means the next sync rebuilds everything
         const r = await run('sync', ['-f', '-'], plan.text);
-        if (r.code !== 0) throw resultError(ex.where, 'sync', r);
+        if (r.code !== 0)
+          throw flowtableError(ex.where, opts.flowtable, r) ?? resultError(ex.where, 'sync', r);
         kernel = { layout: next, groups: plan.groups };
         return { mode: plan.mode, statements: plan.statements };
       }),

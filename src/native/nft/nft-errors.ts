@@ -32,6 +32,29 @@ function isMissingBinary(r: ExecResult): boolean {
   return /exec of "?nft"? failed|nft: (command )?not found/.test(r.stderr);
 }
 
+/**
+ * The error for a transaction that failed on the flowtable declaration, or undefined. The kernel says
+ * only "No such file or directory" both when it lacks flowtables and when a device does not exist.
+ */
+export function flowtableError(
+  where: string,
+  devices: string[] | undefined,
+  r: ExecResult,
+): NLBError | undefined {
+  if (!devices?.length || r.code === 0 || !/flowtable/.test(r.stderr)) return undefined;
+  if (!/No such file or directory|Operation not supported|Could not process rule/.test(r.stderr))
+    return undefined;
+  return new NLBError({
+    code: 'UNSUPPORTED',
+    driver: 'native',
+    operation: 'sync',
+    message:
+      `the kernel on ${where} refused the flowtable on ${devices.join(', ')}: a device does not exist there, or the ` +
+      `kernel lacks nftables flowtables (CONFIG_NF_FLOW_TABLE_INET; try \`modprobe nf_flow_table_inet\`). ` +
+      `nft: ${excerpt(r.stderr)}`,
+  });
+}
+
 /** The error for a command that ran and failed. */
 export function resultError(where: string, operation: string, r: ExecResult): NLBError {
   if (r.code === TIMEOUT_EXIT_CODE && /\(timeout\)/.test(r.stderr)) {

@@ -39,6 +39,11 @@ export interface LayoutOptions {
    * alternation per LB) while its slots stay in the shared map; costs one chain per such service.
    */
   roundRobin?: 'shared' | 'per-service';
+  /**
+   * Devices of an nftables flowtable (sorted, validated): established load-balanced flows are forwarded
+   * from these devices' ingress, skipping the forward path. Absent or empty: no flowtable.
+   */
+  flowtable?: string[];
 }
 
 /** One group: the chain and map shared by services with the same selector. */
@@ -80,6 +85,10 @@ export interface Layout {
  * does not adopt a table written by an older one (it rebuilds it).
  */
 export const LAYOUT_VERSION = 1;
+
+/** Name of the flowtable and of the chain that feeds it (when the node has one). */
+export const FLOWTABLE = 'ft';
+export const FORWARD_CHAIN = 'forward';
 
 /** Name of the chain empty services jump to. */
 export const REJECT_CHAIN = 'reject_new';
@@ -253,6 +262,8 @@ export function buildLayout(state: NodeDataplaneState, opts: LayoutOptions, prev
     opts.roundRobin ?? 'shared',
     state.hashSeed,
     state.maglevTableSize,
+    // Only when set, so tables written without a flowtable keep their fingerprint (and are adopted).
+    ...(opts.flowtable?.length ? [opts.flowtable] : []),
   ]);
   const groups = new Map<string, Group>();
   const services = new Map<string, ServiceLayout>();

@@ -70,14 +70,26 @@ export type NftRule =
   /** TCP gets a reset, anything else an ICMP(v6) port unreachable. */
   | { kind: 'reject' }
   /** `meta mark & M == M masquerade` */
-  | { kind: 'masquerade-marked'; mark: number };
+  | { kind: 'masquerade-marked'; mark: number }
+  /** `ct status dnat meta l4proto { tcp, udp } flow add @FT`: load-balanced flows take the fast path. */
+  | { kind: 'offload'; flowtable: string };
 
 /** A base chain's hook. */
-export interface NftHook {
-  type: 'nat';
-  hook: 'prerouting' | 'output' | 'postrouting';
-  /** Keyword or number: nft 1.0.6 accepts `dstnat` only on prerouting, so output uses -100. */
-  priority: 'dstnat' | 'srcnat' | number;
+export type NftHook =
+  | {
+      type: 'nat';
+      hook: 'prerouting' | 'output' | 'postrouting';
+      /** Keyword or number: nft 1.0.6 accepts `dstnat` only on prerouting, so output uses -100. */
+      priority: 'dstnat' | 'srcnat' | number;
+    }
+  /** The flowtable's feeder: after the usual filter chains (priority 0), so their verdicts come first. */
+  | { type: 'filter'; hook: 'forward'; priority: number };
+
+/** `flowtable NAME { hook ingress priority filter; devices = { ... } }` */
+export interface NftFlowtable {
+  name: string;
+  /** Device names, sorted. */
+  devices: string[];
 }
 
 /** A chain: a base chain when `hook` is set, otherwise a regular chain reached by `goto`. */
@@ -99,4 +111,6 @@ export interface NftTable {
   comment?: string;
   maps: NftMap[];
   chains: NftChain[];
+  /** Declared before the chains that feed them. */
+  flowtables?: NftFlowtable[];
 }

@@ -7,10 +7,14 @@ import type { Layout, LayoutOptions } from './nft-layout.js';
 import { renderElementKey, renderElementValue, renderRule } from './nft-render.js';
 import { allElements, tableFor } from './nft-table.js';
 
-/** What the read-back holds: elements as `key : value` text per map, and the rule count per chain. */
+/**
+ * What the read-back holds: elements as `key : value` text per map, the rule count per chain, and the
+ * sorted device list per flowtable.
+ */
 export interface KernelTable {
   maps: Map<string, Set<string>>;
   chains: Map<string, number>;
+  flowtables: Map<string, string[]>;
 }
 
 type Json = unknown;
@@ -35,7 +39,14 @@ export function parseKernelTable(json: string): KernelTable {
   const doc = JSON.parse(json) as { nftables?: Record<string, Json>[] };
   const maps = new Map<string, Set<string>>();
   const chains = new Map<string, number>();
+  const flowtables = new Map<string, string[]>();
   for (const item of doc.nftables ?? []) {
+    const ft = item.flowtable as { name: string; dev?: string | string[] } | undefined;
+    if (ft) {
+      // nft lists one device as a string, several as an array.
+      const dev = ft.dev === undefined ? [] : Array.isArray(ft.dev) ? ft.dev : [ft.dev];
+      flowtables.set(ft.name, [...dev].sort());
+    }
     const map = item.map as { name: string; elem?: Json[] } | undefined;
     if (map) {
       const set = new Set<string>();
@@ -50,7 +61,7 @@ export function parseKernelTable(json: string): KernelTable {
     const rule = item.rule as { chain: string } | undefined;
     if (rule) chains.set(rule.chain, (chains.get(rule.chain) ?? 0) + 1);
   }
-  return { maps, chains };
+  return { maps, chains, flowtables };
 }
 
 /**
@@ -65,6 +76,16 @@ export function diffKernel(kernel: KernelTable, layout: Layout, opts: LayoutOpti
     const have = kernel.chains.get(c.name);
     if (have === undefined) out.push(`chain ${c.name} is missing`);
     else if (have !== want) out.push(`chain ${c.name} has ${have} rules, expected ${want}`);
+  }
+  const wantFt = new Map((table.flowtables ?? []).map((f) => [f.name, f.devices.join(',')]));
+  for (const [name, devices] of wantFt) {
+    const have = kernel.flowtables.get(name);
+    if (!have) out.push(`flowtable ${name} is missing`);
+    else if (have.join(',') !== devices)
+      out.push(`flowtable ${name} has devices ${have.join(',')}, expected ${devices}`);
+  }
+  for (const name of kernel.flowtables.keys()) {
+    if (!wantFt.has(name)) out.push(`flowtable ${name}: unexpected`);
   }
   const expected = new Map<string, Set<string>>(table.maps.map((m) => [m.name, new Set<string>()]));
   for (const el of allElements(layout)) {

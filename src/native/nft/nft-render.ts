@@ -7,12 +7,13 @@ import type {
   HashInput,
   NftChain,
   NftElement,
+  NftFlowtable,
   NftMap,
   NftRule,
   NftTable,
   Selector,
 } from './nft-objects.js';
-import { addr, comment, hex32, ident, port, proto, renderError, uint } from './nft-values.js';
+import { addr, comment, device, hex32, ident, port, proto, renderError, uint } from './nft-values.js';
 
 const L3 = { 4: 'ip', 6: 'ip6' } as const;
 const ADDR_TYPE = { 4: 'ipv4_addr', 6: 'ipv6_addr' } as const;
@@ -60,6 +61,8 @@ function renderRuleText(rule: NftRule): string {
       if (rule.mark === 0) throw renderError('the SNAT mark must not be 0');
       return `meta mark & ${m} == ${m} masquerade`;
     }
+    case 'offload':
+      return `ct status dnat meta l4proto { tcp, udp } flow add @${ident(rule.flowtable)}`;
     default:
       throw renderError(`unknown rule kind ${(rule as { kind: unknown }).kind}`);
   }
@@ -109,6 +112,17 @@ function renderChainBlock(chain: NftChain): string {
   return `\tchain ${ident(chain.name)} {\n${hookLine(chain)}${rules}\t}\n`;
 }
 
+/** A flowtable declaration: software fast path at the ingress of `devices`. */
+function renderFlowtableBlock(ft: NftFlowtable): string {
+  if (ft.devices.length === 0) throw renderError(`flowtable ${ft.name} needs at least one device`);
+  const devices = ft.devices.map(device).join(', ');
+  return `	flowtable ${ident(ft.name)} {
+		hook ingress priority filter
+		devices = { ${devices} }
+	}
+`;
+}
+
 /** A map declaration, with its elements when there are any. */
 function renderMapBlock(map: NftMap, elements: readonly NftElement[]): string {
   const els = elements.length ? `\t\telements = { ${elements.map(renderElement).join(',\n\t\t\t')} }\n` : '';
@@ -139,9 +153,10 @@ export function renderFullTransaction(table: NftTable, elements: readonly NftEle
   const t = `inet ${ident(table.name)}`;
   const byMap = elementsByMap(table, elements);
   const maps = table.maps.map((m) => renderMapBlock(m, byMap.get(m.name) ?? [])).join('');
+  const flowtables = (table.flowtables ?? []).map(renderFlowtableBlock).join('');
   const chains = table.chains.map(renderChainBlock).join('');
   const note = table.comment === undefined ? '' : `\tcomment ${comment(table.comment)}\n`;
-  return `table ${t}\ndelete table ${t}\ntable ${t} {\n${note}${maps}${chains}}\n`;
+  return `table ${t}\ndelete table ${t}\ntable ${t} {\n${note}${maps}${flowtables}${chains}}\n`;
 }
 
 /** Statements that add one map (and nothing else) to an existing table. */

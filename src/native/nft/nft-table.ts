@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import {
   DISPATCH,
+  FLOWTABLE,
+  FORWARD_CHAIN,
   type Group,
   groupChain,
   groupMap,
@@ -31,6 +33,15 @@ export function groupObjects(g: Group, snatMark: number): { map: NftMap; chain: 
   return { map, chain };
 }
 
+/** The chain that hands load-balanced flows to the flowtable. */
+function forwardChain(): NftChain {
+  return {
+    name: FORWARD_CHAIN,
+    hook: { type: 'filter', hook: 'forward', priority: 10 },
+    rules: [{ kind: 'offload', flowtable: FLOWTABLE }],
+  };
+}
+
 /** The table declaration for a set of groups (sorted by name so the text is stable). */
 export function tableFor(groups: Iterable<Group>, opts: LayoutOptions): NftTable {
   const sorted = [...groups].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -41,7 +52,9 @@ export function tableFor(groups: Iterable<Group>, opts: LayoutOptions): NftTable
   ] as const;
   // Per-service round-robin chains share their map: declare each map once.
   const maps = new Map(objs.map((o) => [o.map.name, o.map]));
+  const ft = opts.flowtable?.length ? opts.flowtable : undefined;
   return {
+    ...(ft ? { flowtables: [{ name: FLOWTABLE, devices: ft }] } : {}),
     name: opts.tableName,
     maps: [
       { kind: 'dispatch', name: DISPATCH[4], family: 4 },
@@ -61,6 +74,7 @@ export function tableFor(groups: Iterable<Group>, opts: LayoutOptions): NftTable
         hook: { type: 'nat', hook: 'postrouting', priority: 'srcnat' },
         rules: [{ kind: 'masquerade-marked', mark: opts.snatMark }],
       },
+      ...(ft ? [forwardChain()] : []),
       { name: REJECT_CHAIN, rules: [{ kind: 'reject' }] },
       ...objs.map((o) => o.chain),
     ],

@@ -28,6 +28,20 @@ export function ident(name: string): string {
   return name;
 }
 
+/**
+ * A network device name as Linux allows it (1-15 bytes, no '/', ':' or whitespace), narrowed to letters,
+ * digits, '_', '.' and '-' and a letter or digit first. Rendered quoted, so no name reads as a keyword.
+ */
+export const DEVICE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
+
+/** A device name for a flowtable's device list, as a quoted nft string. */
+export function device(name: string): string {
+  if (typeof name !== 'string' || !DEVICE_NAME_PATTERN.test(name)) {
+    throw renderError(`unsafe device name ${show(name)} (allowed: ${DEVICE_NAME_PATTERN.source})`);
+  }
+  return `"${name}"`;
+}
+
 /** A canonical dotted quad: no leading zeros, each part 0-255. */
 const IPV4_CANONICAL = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 /** IPv6 literals already proven canonical; a table holds the same backend addresses many times. */
