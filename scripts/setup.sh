@@ -19,3 +19,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund
+
+# The VM with Debian's kernel (kernel features this host may lack, e.g. nftables flowtables) for
+# test/vm and the flowtable benchmark: needs root and apt; elsewhere those tests skip (CI fails).
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  ./scripts/vm/prepare.sh
+else
+  echo "setup: skipping the test VM (needs root on Debian/Ubuntu: ./scripts/vm/prepare.sh)" >&2
+fi

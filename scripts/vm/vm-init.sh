@@ -1,0 +1,30 @@
+#!/bin/busybox sh
+# /init of the VM's initramfs (built by scripts/vm/prepare.sh). Mounts the host's root read-only over 9p
+# under a tmpfs overlay (the guest writes nothing to the host), the kernel's modules at /lib/modules,
+# the repository read-write at its own path, then runs /<repo>/.cache/vm/job.sh and powers off.
+bb=/bin/busybox
+$bb mount -t proc proc /proc
+$bb mount -t sysfs sys /sys
+$bb mount -t devtmpfs dev /dev
+for m in $($bb cat /mods/order); do
+  m=$($bb ls /mods | $bb grep "^$m\.ko")
+  $bb insmod "/mods/$m" || echo "vm-init: insmod $m failed"
+done
+opt=trans=virtio,version=9p2000.L,msize=262144
+repo=$($bb sed -n 's/.*nlbkit.repo=\([^ ]*\).*/\1/p' /proc/cmdline)
+ver=$($bb uname -r)
+$bb mount -t 9p -o "$opt,ro" hostroot /lower
+$bb mount -t tmpfs -o size=2g tmpfs /upper
+$bb mkdir -p /upper/u /upper/w
+$bb mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w /newroot
+$bb mkdir -p "/newroot/lib/modules/$ver" "/newroot$repo"
+$bb mount -t 9p -o "$opt,ro" modules "/newroot/lib/modules/$ver"
+$bb mount -t 9p -o "$opt" repo "/newroot$repo"
+for d in proc sys dev run tmp; do $bb mkdir -p "/newroot/$d"; done
+$bb mount -t proc proc /newroot/proc
+$bb mount -t sysfs sys /newroot/sys
+$bb mount -t devtmpfs dev /newroot/dev
+$bb mount -t tmpfs tmpfs /newroot/run
+$bb mount -t tmpfs tmpfs /newroot/tmp
+$bb hostname nlbkit-vm
+exec $bb chroot /newroot /bin/sh -c "cd '$repo' && /bin/sh .cache/vm/job.sh; echo \$? >.cache/vm/job.exit; sync; echo o >/proc/sysrq-trigger; sleep 10"
