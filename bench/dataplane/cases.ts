@@ -2,7 +2,8 @@
  * The measured cases and their interleaved schedule: every repetition runs every case once, in an order
  * that alternates direction (A B C, C B A, ...) so slow drift of the shared machine hits all targets alike.
  */
-import { disableFlowtable, enableFlowtable } from './flowtable.js';
+
+import { busySeconds, usPerRequest } from './cpu.js';
 import type { BenchLab, Endpoint } from './lab.js';
 import type { BenchOptions } from './options.js';
 import { runUdp } from './udp.js';
@@ -54,31 +55,48 @@ function endpoints(lab: BenchLab, c: Case): Endpoint[] {
   return [lab.tcp.nlbkit[c.backends]];
 }
 
-/** Runs one case for `seconds` and returns its load result. */
+/** One case's load result and the machine's CPU per request during the load (switching excluded). */
+export interface CaseResult {
+  result: LoadResult;
+  cpuUsPerRequest: number;
+}
+
+/** Runs one case for `seconds`. */
 export async function runCase(
   lab: BenchLab,
   c: Case,
   opts: BenchOptions,
   seconds: number,
-): Promise<LoadResult> {
-  const lbExec = lab.topo.lbNodes[0]!.exec;
+): Promise<CaseResult> {
   const targets = endpoints(lab, c);
-  if (c.target === 'nlbkit+ft') await enableFlowtable(lbExec);
+  if (c.target === 'nlbkit+ft') await lab.setFlowtable(true);
   try {
-    if (c.mode === 'udp') {
-      return await runUdp(lab.topo.client.ns, lab.workdir, { targets, sockets: opts.udpSockets, seconds });
-    }
-    // The same client for every target: `clients` wrk processes, spread over the targets in turn.
-    const urls = Array.from({ length: opts.clients }, (_, i) => {
-      const t = targets[i % targets.length]!;
-      return `http://${t.host}:${t.port}/`;
-    });
-    return await runWrks(lab.topo.client.ns, urls, {
-      connections: opts.connections,
-      seconds,
-      newConnectionPerRequest: c.mode === 'tcp-newconn',
-    });
+    const before = busySeconds();
+    const result = await runLoad(lab, c, opts, targets, seconds);
+    return { result, cpuUsPerRequest: usPerRequest(before, busySeconds(), result.requests) };
   } finally {
-    if (c.target === 'nlbkit+ft') await disableFlowtable(lbExec);
+    if (c.target === 'nlbkit+ft') await lab.setFlowtable(false);
   }
+}
+
+async function runLoad(
+  lab: BenchLab,
+  c: Case,
+  opts: BenchOptions,
+  targets: Endpoint[],
+  seconds: number,
+): Promise<LoadResult> {
+  if (c.mode === 'udp') {
+    return runUdp(lab.topo.client.ns, lab.workdir, { targets, sockets: opts.udpSockets, seconds });
+  }
+  // The same client for every target: `clients` wrk processes, spread over the targets in turn.
+  const urls = Array.from({ length: opts.clients }, (_, i) => {
+    const t = targets[i % targets.length]!;
+    return `http://${t.host}:${t.port}/`;
+  });
+  return runWrks(lab.topo.client.ns, urls, {
+    connections: opts.connections,
+    seconds,
+    newConnectionPerRequest: c.mode === 'tcp-newconn',
+  });
 }

@@ -1,11 +1,10 @@
 /**
- * The flowtable experiment: an nftables flowtable on the LB node's two links, so packets of established
- * flows skip the forward path (and, for NAT flows, apply the conntrack NAT directly at ingress). It lives
- * in its own table, next to the native driver's (which stays untouched: nlbkit still chooses the backend
- * and does the DNAT); the bench adds it only around the `nlbkit+ft` cases. The native driver has no such
- * option yet: docs/performance.md says what to add if the numbers justify it.
+ * Whether the LB node's kernel can hold an nftables flowtable, probed with a throwaway table of its own
+ * (many kernels lack CONFIG_NF_FLOW_TABLE). The `nlbkit+ft` cases use the native driver's own
+ * `flowtable` option (lab.ts); this only decides whether to run them.
  */
 import type { Executor } from '../../src/native/executor/types.js';
+import { FLOWTABLE_DEVICES } from './lab.js';
 
 const TABLE = 'nlbk_bench_ft';
 
@@ -24,14 +23,14 @@ export function flowtableScript(devices: string[]): string {
 `;
 }
 
-/** Adds the flowtable table on the node behind `exec`. */
-export async function enableFlowtable(exec: Executor, devices = ['up0', 'dn0']): Promise<void> {
+/** Adds the probe table on the node behind `exec`. */
+async function enableFlowtable(exec: Executor, devices = FLOWTABLE_DEVICES): Promise<void> {
   const r = await exec.run(['nft', '-f', '-'], { stdin: flowtableScript(devices), timeoutMs: 10_000 });
   if (r.code !== 0) throw new Error(`cannot add the flowtable: ${r.stderr.trim()}`);
 }
 
-/** Removes the flowtable table (no-op when absent). */
-export async function disableFlowtable(exec: Executor): Promise<void> {
+/** Removes the probe table (no-op when absent). */
+async function disableFlowtable(exec: Executor): Promise<void> {
   const r = await exec.run(['nft', 'delete', 'table', 'inet', TABLE], { timeoutMs: 10_000 });
   if (r.code !== 0 && !/No such file/.test(r.stderr)) {
     throw new Error(`cannot remove the flowtable: ${r.stderr.trim()}`);

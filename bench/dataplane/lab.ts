@@ -2,11 +2,17 @@
  * The benchmark's lab: the shared netns topology (src/cli/demo/lab-topology.ts: client, one LB node,
  * three backends behind it), nginx on every backend, nlbkit's native driver with its agent embedded in
  * this process programming the LB node through the public API, and HAProxy on the same LB node.
+ * The `nlbkit+ft` cases switch the driver's own flowtable option on (a driver reopened on the same
+ * store, so the agent rebuilds the table with the flowtable) and off again.
  */
 import { runArgv } from '../../src/cli/demo/lab-exec.js';
 import { BENCH_PREFIX } from '../../src/cli/demo/lab-names.js';
 import { buildTopology, type Topology } from '../../src/cli/demo/lab-topology.js';
 import { createMemoryStore, createNativeDriver, type NativeDriver } from '../../src/drivers/native/index.js';
+
+/** The LB node's links that load-balanced traffic crosses: the flowtable's devices. */
+export const FLOWTABLE_DEVICES = ['up0', 'dn0'];
+
 import type { RunningProc } from './proc.js';
 import { HTTP_PORTS, startHaproxy, startNginx } from './servers.js';
 
@@ -28,7 +34,10 @@ export interface BenchLab {
   topo: Topology;
   /** This run's scratch directory (server configs, the UDP load program). */
   workdir: string;
+  /** The current driver (replaced by setFlowtable). */
   driver: NativeDriver;
+  /** Reopens the driver with the flowtable option on or off and waits until its agent has applied it. */
+  setFlowtable(on: boolean): Promise<void>;
   /** The NLB with three backends (the churn check changes its group). */
   threeId: { nameId: string };
   /** Where each target serves, by backend count. */
@@ -71,13 +80,21 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
     }
     for (const be of topo.backends) servers.push(await startNginx(workdir, be.ns, be.name));
 
-    driver = createNativeDriver({
-      store: createMemoryStore(),
-      vipPool: { ranges: ['198.19.0.1-198.19.0.99'] },
-      vmInventory: Object.fromEntries(topo.backends.map((be) => [be.name, { ipv4: be.address.v4 }])),
-      // 'lo' rather than the agent's own dummy interface: some kernels lack the dummy driver.
-      agent: { executor: lb.exec, node: 'lb0', interface: 'lo' },
-    });
+    const store = createMemoryStore();
+    const open = (flowtable: boolean) =>
+      createNativeDriver({
+        store,
+        vipPool: { ranges: ['198.19.0.1-198.19.0.99'] },
+        vmInventory: Object.fromEntries(topo.backends.map((be) => [be.name, { ipv4: be.address.v4 }])),
+        // 'lo' rather than the agent's own dummy interface: some kernels lack the dummy driver.
+        agent: {
+          executor: lb.exec,
+          node: 'lb0',
+          interface: 'lo',
+          ...(flowtable ? { flowtable: { devices: FLOWTABLE_DEVICES } } : {}),
+        },
+      });
+    driver = open(false);
     const vms = topo.backends.map((be) => ({ nameId: be.name }));
     const make = async (name: string, protocol: 'TCP' | 'UDP', port: number, n: 1 | 3) => {
       const info = await driver!.createNLB({
@@ -109,10 +126,15 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
     log(`HAProxy (TCP mode) on ${HAPROXY_VIP}:${HAPROXY_PORT[3]} (3 backends) and :${HAPROXY_PORT[1]} (1)`);
 
     const at = (port: number, n: number) => backends.slice(0, n).map((host) => ({ host, port }));
-    return {
+    const lab: BenchLab = {
       topo,
       workdir,
       driver,
+      async setFlowtable(on) {
+        await lab.driver.close();
+        lab.driver = driver = open(on);
+        await lab.driver.agent!.reconcile();
+      },
       threeId: { nameId: 'bench-tcp-three' },
       tcp: {
         direct: { 1: at(HTTP_PORTS.direct[1], 1), 3: at(HTTP_PORTS.direct[3], 3) },
@@ -125,6 +147,7 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
       udp: { direct: { 1: at(UDP_PORT, 1), 3: at(UDP_PORT, 3) }, nlbkit: { 1: udp1, 3: udp3 } },
       destroy,
     };
+    return lab;
   } catch (error) {
     await destroy();
     throw error;

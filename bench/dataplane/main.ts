@@ -7,7 +7,6 @@
 import { removeRemembered } from '../../src/cli/demo/lab-names.js';
 import { allCases, caseId, runCase, scheduleFor } from './cases.js';
 import { type ChurnResult, runChurn } from './churn.js';
-import { busySeconds, usPerRequest } from './cpu.js';
 import { probeFlowtable } from './flowtable.js';
 import { checkGoals } from './goals.js';
 import { type BenchLab, buildBenchLab } from './lab.js';
@@ -57,9 +56,7 @@ async function main(): Promise<void> {
     const samples: Sample[] = [];
     for (let rep = 0; rep < opts.reps; rep++) {
       for (const c of scheduleFor(cases, rep)) {
-        const busyBefore = busySeconds();
-        const result = await runCase(lab, c, opts, opts.duration);
-        const cpuUsPerRequest = usPerRequest(busyBefore, busySeconds(), result.requests);
+        const { result, cpuUsPerRequest } = await runCase(lab, c, opts, opts.duration);
         samples.push({ rep, case: c, result, cpuUsPerRequest });
         const err = result.errors > 0 ? `, ${result.errors} errors` : '';
         log(
