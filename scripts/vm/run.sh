@@ -36,8 +36,8 @@ boot() { # $1: accelerator options; the serial console goes to stdout
     -virtfs "local,path=$repo,mount_tag=repo,security_model=passthrough"
 }
 
-# Nehalem: SSE4.2 and no AVX. With `-cpu max` node died of SIGILL now and then (TCG's newer vector code).
-accel="-accel tcg,thread=multi -cpu Nehalem"
+# Nehalem (NLBKIT_VM_CPU overrides): SSE4.2 and no AVX. With `-cpu max` node died of SIGILL now and then (TCG's newer vector code).
+accel="-accel tcg,thread=multi -cpu ${NLBKIT_VM_CPU:-Nehalem}"
 if [ -w /dev/kvm ] && [ "${NLBKIT_VM_ACCEL:-auto}" != tcg ]; then
   # Whether KVM can boot a stock kernel here is probed once per machine (some hosts' /dev/kvm, e.g.
   # PVM, cannot: the kernel hangs after decompression). Under working KVM it prints "Linux version" at once.
