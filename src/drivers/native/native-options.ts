@@ -44,7 +44,7 @@ export interface EmbeddedAgentOptions {
    * Opt-in fast path for the default nftables data plane: an nftables flowtable on these devices, so
    * packets of established load-balanced flows skip routing and the forward/postrouting hooks. Helps
    * long-lived flows (keep-alive), not one-request connections; needs CONFIG_NF_FLOW_TABLE_INET; see
-   * docs/native-dataplane.md#flowtable for what it bypasses. Ignored when `dataplane` is given.
+   * docs/native-dataplane.md#flowtable-opt-in-fast-path for what it bypasses. Ignored when `dataplane` is given.
    */
   flowtable?: { devices: string[] };
   /** The node's name in the store. Default `embedded`. */

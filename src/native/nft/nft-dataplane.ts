@@ -35,7 +35,7 @@ export interface NftDataplaneOptions {
    * forward/postrouting hooks. Name every device that load-balanced traffic enters or leaves by; each
    * must exist when the agent syncs. Needs a kernel with CONFIG_NF_FLOW_TABLE_INET. Offloaded packets
    * bypass forward-hook firewall rules and counters after the flow's first packets. See
-   * docs/native-dataplane.md#flowtable.
+   * docs/native-dataplane.md#flowtable-opt-in-fast-path.
    */
   flowtable?: { devices: string[] };
   /** Maglev table builder (default: src/native/maglev). */
