@@ -17,14 +17,16 @@ $bb mount -t 9p -o "$opt,ro" hostroot /lower
 $bb mount -t tmpfs -o size=2g tmpfs /upper
 $bb mkdir -p /upper/u /upper/w
 $bb mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w /newroot
-$bb mkdir -p "/newroot/lib/modules/$ver" "/newroot$repo"
+$bb mkdir -p "/newroot/lib/modules/$ver"
 $bb mount -t 9p -o "$opt,ro" modules "/newroot/lib/modules/$ver"
-$bb mount -t 9p -o "$opt" repo "/newroot$repo"
 for d in proc sys dev run tmp; do $bb mkdir -p "/newroot/$d"; done
 $bb mount -t proc proc /newroot/proc
 $bb mount -t sysfs sys /newroot/sys
 $bb mount -t devtmpfs dev /newroot/dev
 $bb mount -t tmpfs tmpfs /newroot/run
 $bb mount -t tmpfs tmpfs /newroot/tmp
+# Last, so a repository under /tmp or /run is not hidden by the fresh tmpfs.
+$bb mkdir -p "/newroot$repo"
+$bb mount -t 9p -o "$opt" repo "/newroot$repo"
 $bb hostname nlbkit-vm
 exec $bb chroot /newroot /bin/sh -c "cd '$repo' && /bin/sh .cache/vm/job.sh; echo \$? >.cache/vm/job.exit; sync; echo o >/proc/sysrq-trigger; sleep 10"
