@@ -44,7 +44,10 @@ function runGuest(): Promise<{ result?: Record<string, unknown>; output: string;
 
 describe.runIf(prepared)('native flowtable option on a kernel with flowtables (VM)', () => {
   it('offloads a held load-balanced flow, adopts and reads back its table, and names a bad device', async () => {
-    const { result, output, code } = await runGuest();
+    let { result, output, code } = await runGuest();
+    // qemu's CPU emulation has killed node with SIGILL once (with `-cpu max`; run.sh now picks a
+    // conservative model): an emulator fault, not ours, so one retry, and only for that.
+    if (!result && /Illegal instruction/.test(output)) ({ result, output, code } = await runGuest());
     expect(result, output.slice(-3000)).toBeDefined();
     const r = result!;
     expect(r.error, String(r.error)).toBeUndefined();
