@@ -6,6 +6,7 @@
 import { busySeconds, usPerRequest } from './cpu.js';
 import type { BenchLab, Endpoint } from './lab.js';
 import type { BenchOptions } from './options.js';
+import { runSpread } from './spread.js';
 import { runUdp } from './udp.js';
 import { type LoadResult, runWrks } from './wrk.js';
 
@@ -88,6 +89,14 @@ async function runLoad(
 ): Promise<LoadResult> {
   if (c.mode === 'udp') {
     return runUdp(lab.topo.client.ns, lab.workdir, { targets, sockets: opts.udpSockets, seconds });
+  }
+  if (c.mode === 'tcp-newconn' && lab.spreadLoad) {
+    return runSpread(lab.topo.client.ns, lab.spreadLoad, {
+      targets,
+      clients: opts.clients,
+      connections: opts.connections,
+      seconds,
+    });
   }
   // The same client for every target: `clients` wrk processes, spread over the targets in turn.
   const urls = Array.from({ length: opts.clients }, (_, i) => {

@@ -34,6 +34,8 @@ export interface BenchLab {
   topo: Topology;
   /** This run's scratch directory (server configs, the UDP load program). */
   workdir: string;
+  /** The compiled spread-load client, when the new-connection cases use it (`--newconn-client spread`). */
+  spreadLoad?: string;
   /** The current driver (replaced by setFlowtable). */
   driver: NativeDriver;
   /** Reopens the driver with the flowtable option on or off and waits until its agent has applied it. */

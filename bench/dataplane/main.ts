@@ -13,6 +13,7 @@ import { type BenchLab, buildBenchLab } from './lab.js';
 import { parseBenchOptions } from './options.js';
 import { checkBenchRequirements } from './preflight.js';
 import { type BenchReport, caseSummary, machine, renderReport, writeReport } from './report.js';
+import { buildSpreadLoad } from './spread.js';
 import { costs, ratios, type Sample } from './stats.js';
 import { makeWorkdir } from './workdir.js';
 
@@ -21,7 +22,7 @@ const log = (line: string) => console.log(`[${new Date().toISOString().slice(11,
 async function main(): Promise<void> {
   const opts = parseBenchOptions(process.argv.slice(2));
   if (!opts) return;
-  const missing = checkBenchRequirements();
+  const missing = checkBenchRequirements(opts);
   if (missing.length > 0) {
     console.error('The data-plane benchmark cannot run on this host:');
     for (const m of missing) console.error(`  - ${m}`);
@@ -41,6 +42,10 @@ async function main(): Promise<void> {
   let flowtableSkipped: string | undefined;
   try {
     lab = await buildBenchLab(makeWorkdir(), log);
+    if (opts.newconnClient === 'spread') {
+      lab.spreadLoad = await buildSpreadLoad(lab.workdir);
+      log('new-connection cases: spread-load (connections spread over all targets, per connection)');
+    }
     if (opts.flowtable) {
       const probe = await probeFlowtable(lab.topo.lbNodes[0]!.exec);
       if (!probe.ok) {

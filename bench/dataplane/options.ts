@@ -3,6 +3,9 @@ import { parseArgs } from 'node:util';
 import type { Mode } from './cases.js';
 
 const MODES: readonly Mode[] = ['tcp-keepalive', 'tcp-newconn', 'udp'];
+const NEWCONN_CLIENTS = ['wrk', 'spread'] as const;
+/** The programs that can drive the new-connection cases. */
+export type NewconnClient = (typeof NEWCONN_CLIENTS)[number];
 
 /** What one run does. */
 export interface BenchOptions {
@@ -22,6 +25,11 @@ export interface BenchOptions {
   modes: Mode[];
   /** Also measure nlbkit with an nftables flowtable (fast path for established flows). */
   flowtable: boolean;
+  /**
+   * The client of the new-connection cases: wrk (one address per thread), or the bench's own
+   * spread-load, which spreads each process's connections over all targets (needs gcc).
+   */
+  newconnClient: NewconnClient;
   /** Where the JSON result goes. */
   out: string | undefined;
 }
@@ -33,6 +41,9 @@ const HELP = `npm run bench:dataplane -- [flags]   (root; needs nginx-light, hap
   --connections N   connections per wrk process (default 10)
   --udp-sockets N   UDP sockets, one datagram in flight each (default 24)
   --modes LIST      comma-separated subset of tcp-keepalive,tcp-newconn,udp (default: all)
+  --newconn-client wrk|spread
+                    client of the new-connection cases (default wrk); spread: the bench's own
+                    C client, every process spreading its connections over all targets (needs gcc)
   --churn N         backend add/remove operations under load (default 100; 0 skips)
   --no-flowtable    skip the nlbkit+flowtable variant
   --out FILE        JSON result path (default bench/results/dataplane-<time>.json)`;
@@ -55,6 +66,13 @@ function modeList(value: string | undefined): Mode[] {
   return MODES.filter((m) => asked.includes(m));
 }
 
+function newconnClient(value: string | undefined): NewconnClient {
+  if (value === undefined) return 'wrk';
+  const found = NEWCONN_CLIENTS.find((c) => c === value);
+  if (!found) throw new Error(`--newconn-client takes ${NEWCONN_CLIENTS.join(' or ')} (not: ${value})`);
+  return found;
+}
+
 /** Parses argv; prints help and returns undefined for `--help`. Throws on a bad flag. */
 export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
   const { values } = parseArgs({
@@ -68,6 +86,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
       churn: { type: 'string' },
       modes: { type: 'string' },
       'no-flowtable': { type: 'boolean' },
+      'newconn-client': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -85,6 +104,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
     modes: modeList(values.modes),
     churnOps: int(values.churn, 'churn', 100, 0, 10_000),
     flowtable: !values['no-flowtable'],
+    newconnClient: newconnClient(values['newconn-client']),
     out: values.out,
   };
 }

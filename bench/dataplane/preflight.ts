@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { checkLabRequirements } from '../../src/cli/demo/preflight.js';
+import type { BenchOptions } from './options.js';
 
 /** Program -> the Debian package that provides it. */
 const PROGRAMS = [
@@ -12,6 +13,9 @@ const PROGRAMS = [
   { program: 'wrk', args: ['-v'], pkg: 'wrk' },
 ] as const;
 
+/** Only for `--newconn-client spread`, which compiles the bench's C client. */
+const GCC = { program: 'gcc', args: ['--version'], pkg: 'gcc' } as const;
+
 function runs(file: string, args: readonly string[]): boolean {
   const out = spawnSync(file, args, { encoding: 'utf8', timeout: 5000 });
   // `wrk -v` prints its version and exits 1; anything but "not found" means it is there.
@@ -19,9 +23,10 @@ function runs(file: string, args: readonly string[]): boolean {
 }
 
 /** Lines describing what is missing (empty: ready to run). */
-export function checkBenchRequirements(): string[] {
+export function checkBenchRequirements(opts: Pick<BenchOptions, 'newconnClient'>): string[] {
   const lines = checkLabRequirements().map((m) => `${m.what}: ${m.fix}`);
-  const missing = PROGRAMS.filter((p) => !runs(p.program, p.args));
+  const wanted = opts.newconnClient === 'spread' ? [...PROGRAMS, GCC] : PROGRAMS;
+  const missing = wanted.filter((p) => !runs(p.program, p.args));
   if (missing.length > 0) {
     const names = missing.map((p) => p.program).join(', ');
     const pkgs = missing.map((p) => p.pkg).join(' ');

@@ -98,7 +98,7 @@ export function renderReport(r: BenchReport): string {
   );
   const parts = [
     `Machine: ${r.machine.cpus} x ${r.machine.model}, kernel ${r.machine.kernel}; load average at end ${r.machine.loadavgAtEnd.map((x) => x.toFixed(1)).join(' ')}`,
-    `Run: ${r.options.reps} repetitions x ${r.options.duration} s per case, ${r.options.clients} wrk x ${r.options.connections} connections, ${r.options.udpSockets} UDP sockets; latency columns are medians over repetitions`,
+    `Run: ${r.options.reps} repetitions x ${r.options.duration} s per case, ${r.options.clients} ${r.options.newconnClient === 'spread' ? 'clients (new connections: spread-load)' : 'wrk'} x ${r.options.connections} connections, ${r.options.udpSockets} UDP sockets; latency columns are medians over repetitions`,
     '',
     cases,
     '',
