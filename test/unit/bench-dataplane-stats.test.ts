@@ -108,3 +108,13 @@ describe('parseBenchOptions --modes', () => {
     expect(() => parseBenchOptions(['--modes', 'tcp,udp'])).toThrow(/--modes .*not: tcp/);
   });
 });
+
+describe('parseBenchOptions --newconn-client', () => {
+  it('defaults to wrk, takes spread, and rejects anything else', () => {
+    expect(parseBenchOptions([])!.newconnClient).toBe('wrk');
+    expect(parseBenchOptions(['--newconn-client', 'spread'])!.newconnClient).toBe('spread');
+    expect(() => parseBenchOptions(['--newconn-client', 'ab'])).toThrow(
+      /--newconn-client takes wrk or spread \(not: ab\)/,
+    );
+  });
+});
