@@ -10,14 +10,7 @@ import { createNativeDriver } from '../../src/drivers/native/index.js';
 import { createFileStore, createMemoryStore } from '../../src/native/store/index.js';
 import { nlbHandlerConformance } from '../../src/testing/index.js';
 import { FakeKernel, fakeDataplane, fakeIpExecutor } from '../native/fake-node.js';
-
-const vmInventory = {
-  vm1: { ipv4: '10.0.0.11' },
-  vm2: { ipv4: '10.0.0.12' },
-  vm3: { ipv4: '10.0.0.13' },
-  vm4: { ipv4: '10.0.0.14' },
-};
-const vms = Object.keys(vmInventory).map((nameId) => ({ nameId }));
+import { vmInventory, vms } from './native-inventory.js';
 
 nlbHandlerConformance('native (memory store, fake node)', async () => {
   const kernel = new FakeKernel();

@@ -18,7 +18,9 @@ export { createNftDataplane } from '../../native/nft/nft-dataplane.js';
 export {
   createFileStore,
   createMemoryStore,
+  createPostgresStore,
   type FileStoreOptions,
+  type PostgresStoreOptions,
   type StateStore,
 } from '../../native/store/index.js';
 export { createVipPool, type VipPool } from '../../native/vip/index.js';

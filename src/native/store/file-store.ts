@@ -16,7 +16,7 @@ import { NLBError } from '../../interfaces/errors.js';
 import { isTempFile, removeStaleTemps, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-lock.js';
 import { applyDelete, applyPut, emptyDocument, type StateDocument, toSnapshot } from './state-document.js';
-import { NODE_NAME_PATTERN, nodeReportSchema, stateDocumentSchema } from './store-schema.js';
+import { checkNodeName, nodeReportSchema, stateDocumentSchema } from './store-schema.js';
 import type { NodeReport, StateStore, WriteOptions } from './types.js';
 
 /** Options of {@link createFileStore}. */
@@ -160,13 +160,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
 
   const cleanedNodes = new Set<string>();
   const nodePath = (node: string) => {
-    if (!NODE_NAME_PATTERN.test(node))
-      throw new NLBError({
-        code: 'INVALID_ARGUMENT',
-        driver: 'native',
-        operation: 'store',
-        message: `node name '${node}' must be 1-63 letters, digits, '.', '_' or '-'`,
-      });
+    checkNodeName(node);
     return join(nodesDir, `${node}.json`);
   };
 

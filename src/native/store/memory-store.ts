@@ -1,8 +1,7 @@
 /** A StateStore held in this process's memory: for tests, the demo, and single-process embedding. */
 
-import { NLBError } from '../../interfaces/errors.js';
 import { applyDelete, applyPut, emptyDocument, type StateDocument, toSnapshot } from './state-document.js';
-import { NODE_NAME_PATTERN } from './store-schema.js';
+import { checkNodeName } from './store-schema.js';
 import type { NodeReport, StateStore } from './types.js';
 
 /**
@@ -45,13 +44,7 @@ export function createMemoryStore(): StateStore {
       return () => listeners.delete(listener);
     },
     putNodeReport: async (report) => {
-      if (!NODE_NAME_PATTERN.test(report.node))
-        throw new NLBError({
-          code: 'INVALID_ARGUMENT',
-          driver: 'native',
-          operation: 'store',
-          message: `node name '${report.node}' must be 1-63 letters, digits, '.', '_' or '-'`,
-        });
+      checkNodeName(report.node);
       reports.set(report.node, structuredClone(report));
       notify();
     },

@@ -15,7 +15,8 @@ export interface StateDocument {
 /** A store with nothing in it. */
 export const emptyDocument = (): StateDocument => ({ format: 1, revision: 0, records: {} });
 
-const conflict = (name: string, expected: number, actual: number) =>
+/** The CONFLICT error of a write whose expected revision is stale (every store uses it). */
+export const conflict = (name: string, expected: number, actual: number) =>
   new NLBError({
     code: 'CONFLICT',
     driver: 'native',

@@ -3,6 +3,7 @@
  * hand or written by another version; everything an agent feeds to nft or ip is checked here again.
  */
 import { z } from 'zod';
+import { NLBError } from '../../interfaces/errors.js';
 import {
   EXPECTED_CODES_PATTERN,
   HTTP_PATH_PATTERN,
@@ -20,6 +21,17 @@ const vmName = z.string().regex(RESOURCE_NAME_PATTERN);
 const nlbName = z.string().regex(NLB_NAME_PATTERN);
 /** Node names end up in file names and messages: keep them plain. */
 export const NODE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** Throws INVALID_ARGUMENT unless `node` is a plain node name (every store checks before writing). */
+export function checkNodeName(node: string): void {
+  if (!NODE_NAME_PATTERN.test(node))
+    throw new NLBError({
+      code: 'INVALID_ARGUMENT',
+      driver: 'native',
+      operation: 'store',
+      message: `node name '${node}' must be 1-63 letters, digits, '.', '_' or '-'`,
+    });
+}
 
 const desiredServiceSchema = z
   .strictObject({

@@ -1,0 +1,228 @@
+/**
+ * The PostgreSQL store against a real, throwaway PostgreSQL server (test/native/postgres-server.ts):
+ * the shared StateStore contract, then what only a networked store must show: several instances (as
+ * several hosts) serialized without lost updates, NOTIFY waking watchers, hand-edited rows refused,
+ * errors without secrets, and connections given back. Skips without PostgreSQL locally; fails in CI.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PostgresServer, postgresBinDir, startPostgres } from '../../../test/native/postgres-server.js';
+import { describeStoreContract, report, until } from '../../../test/native/store-contract.js';
+import { makeRecord } from '../../../test/native/store-record.js';
+import { createPostgresStore, type PostgresStoreOptions } from './postgres-store.js';
+import type { StateStore } from './types.js';
+
+const bin = postgresBinDir();
+if (!bin && process.env.CI === 'true')
+  throw new Error('PostgreSQL (initdb, postgres) is needed for the PostgreSQL store tests in CI');
+
+let server: PostgresServer | undefined;
+let serverStarting: Promise<PostgresServer> | undefined;
+const getServer = () => {
+  serverStarting ??= startPostgres(bin as string).then((s) => {
+    server = s;
+    return s;
+  });
+  return serverStarting;
+};
+afterAll(async () => {
+  await server?.stop();
+}, 30_000);
+
+let schemas = 0;
+const freshSchema = () => `t${process.pid}_${++schemas}`;
+const open = async (opts: Partial<PostgresStoreOptions> = {}): Promise<StateStore> => {
+  const s = await getServer();
+  return createPostgresStore({
+    connection: { connectionString: s.url },
+    schema: freshSchema(),
+    pollMs: 200,
+    ...opts,
+  });
+};
+
+/** Runs one SQL statement as the test's superuser (to look at or tamper with what the store wrote). */
+async function sql(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: (await getServer()).url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe.skipIf(!bin)('PostgreSQL store', () => {
+  beforeAll(async () => {
+    await getServer();
+  }, 60_000);
+
+  describeStoreContract('postgres', () => open());
+
+  it('serializes writers of several instances (as several hosts): no lost update, no revision twice', async () => {
+    const schema = freshSchema();
+    const stores = await Promise.all([1, 2, 3].map(() => open({ schema })));
+    const names = Array.from({ length: 30 }, (_, i) => `lb${i}`);
+    const revisions = await Promise.all(
+      names.map((n, i) => (stores[i % 3] as StateStore).put(makeRecord(n))),
+    );
+    expect(new Set(revisions).size).toBe(30);
+    expect([...revisions].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const seen = await stores[1]!.list();
+    expect(seen.revision).toBe(30);
+    expect(seen.records.map((r) => r.record.name)).toEqual([...names].sort());
+    // Two instances racing to create the same record: exactly one wins, the other gets CONFLICT.
+    const race = await Promise.allSettled([
+      stores[0]!.put(makeRecord('same', { port: 81 }), { expectedRevision: 0 }),
+      stores[2]!.put(makeRecord('same', { port: 82 }), { expectedRevision: 0 }),
+    ]);
+    expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const lost = race.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(lost.reason).toMatchObject({ code: 'CONFLICT' });
+    expect(await stores[1]!.revision()).toBe(31);
+    for (const s of stores) await s.close();
+  });
+
+  it('wakes a watcher in another instance by NOTIFY, well before its poll would', async () => {
+    const schema = freshSchema();
+    const writer = await open({ schema });
+    const reader = await open({ schema, pollMs: 60_000 });
+    await writer.list(); // tables exist
+    let woken = 0;
+    const stop = reader.watch(() => woken++);
+    await until(async () => (await activeListeners(schema)) === 1);
+    await writer.put(makeRecord('web'));
+    await until(() => woken > 0, 3000);
+    const seenByNotify = woken;
+    await writer.putNodeReport(report('lb1', 1));
+    await until(() => woken > seenByNotify, 3000);
+    expect(await reader.listNodeReports()).toEqual([report('lb1', 1)]);
+    stop();
+    await writer.close();
+    await reader.close();
+  });
+
+  it('survives losing its LISTEN connection: polling still wakes it, and it listens again', async () => {
+    const schema = freshSchema();
+    const writer = await open({ schema });
+    const reader = await open({ schema, pollMs: 200 });
+    await writer.list();
+    let woken = 0;
+    const stop = reader.watch(() => woken++);
+    await until(async () => (await activeListeners(schema)) === 1);
+    await sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1', [
+      `LISTEN "nlbkit_${schema}"`,
+    ]);
+    await writer.put(makeRecord('web'));
+    await until(() => woken > 0, 5000);
+    await until(async () => (await activeListeners(schema)) === 1, 10_000);
+    const before = woken;
+    await writer.put(makeRecord('api'));
+    await until(() => woken > before, 5000);
+    stop();
+    await writer.close();
+    await reader.close();
+  });
+
+  it('refuses a row edited to inject into nft, naming the row, and keeps serving the valid ones', async () => {
+    const schema = freshSchema();
+    const store = await open({ schema });
+    await store.put(makeRecord('web'));
+    await store.put(makeRecord('api'));
+    const bad = makeRecord('web');
+    bad.service.vip = '10.99.0.1; flush ruleset';
+    await sql(`UPDATE "${schema}".records SET record = $1 WHERE name = 'web'`, [JSON.stringify(bad)]);
+    await expect(store.list()).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining("'web'"),
+    });
+    await expect(store.get('web')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect((await store.get('api'))?.record.name).toBe('api');
+    // A record stored under another row's key is refused too.
+    await sql(`UPDATE "${schema}".records SET record = $1 WHERE name = 'web'`, [
+      JSON.stringify(makeRecord('api')),
+    ]);
+    await expect(store.get('web')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    // A node report that does not parse only informs: it is left out.
+    await store.putNodeReport(report('lb1', 1));
+    await sql(`INSERT INTO "${schema}".node_reports VALUES ('lb2', '{"node":"lb2"}')`);
+    expect((await store.listNodeReports()).map((r) => r.node)).toEqual(['lb1']);
+    await store.close();
+  });
+
+  it('turns an unreachable server into UNAVAILABLE without the password', async () => {
+    const store = createPostgresStore({
+      connection: {
+        connectionString: 'postgres://nlbkit:s3cret-pw@127.0.0.1:1/postgres',
+        connectionTimeoutMillis: 2000,
+      },
+      schema: freshSchema(),
+    });
+    const error = await store.put(makeRecord('web')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+    expect((error as Error).message).toMatch(/cannot connect to PostgreSQL/);
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('s3cret-pw');
+    expect(store.description).not.toContain('s3cret-pw');
+    await store.close();
+  });
+
+  it('names the missing pg package', async () => {
+    const store = createPostgresStore({
+      importer: async () => {
+        throw new Error("Cannot find package 'pg'");
+      },
+    });
+    await expect(store.list()).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: false,
+      message: expect.stringContaining('npm install pg'),
+    });
+    await store.close();
+  });
+
+  it('rejects a schema name that is not a plain identifier before connecting', () => {
+    expect(() => createPostgresStore({ schema: 'x"; DROP TABLE y; --' })).toThrow(/lower-case identifier/);
+    expect(() => createPostgresStore({ schema: 'Upper' })).toThrow(/lower-case identifier/);
+  });
+
+  it('gives every connection back on close, the LISTEN connection included', async () => {
+    const schema = freshSchema();
+    const before = await connections();
+    const store = await open({ schema });
+    const stop = store.watch(() => undefined);
+    await store.put(makeRecord('web'));
+    await until(async () => (await activeListeners(schema)) === 1);
+    expect(await connections()).toBeGreaterThan(before);
+    stop();
+    await store.close();
+    await until(async () => (await connections()) === before);
+  });
+});
+
+/** Client connections to the server other than the one asking. */
+async function connections(): Promise<number> {
+  const rows = await sql(
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+  );
+  return Number(rows[0]?.n);
+}
+
+/** Sessions listening on the store's channel for `schema`. */
+async function activeListeners(schema: string): Promise<number> {
+  const rows = await sql(
+    'SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()',
+    [`LISTEN "nlbkit_${schema}"`],
+  );
+  return Number(rows[0]?.n);
+}
+
+describe.skipIf(!bin)('PostgreSQL store with a pool of your own', () => {
+  it('takes a pg.Pool as it is and leaves it open on close', async () => {
+    const pool = new pg.Pool({ connectionString: (await getServer()).url, max: 2 });
+    const store = createPostgresStore({ pool, schema: freshSchema() });
+    expect(await store.put(makeRecord('web'))).toBe(1);
+    await store.close();
+    expect((await pool.query('SELECT 1 AS one')).rows[0]).toEqual({ one: 1 });
+    await pool.end();
+  });
+});

@@ -1,0 +1,417 @@
+/**
+ * A StateStore in PostgreSQL, for drivers and agents on different hosts (the file store needs one
+ * shared directory). Three tables in their own schema:
+ *
+ *   <schema>.meta          one row: the store revision
+ *   <schema>.records       name -> (revision, record jsonb)
+ *   <schema>.node_reports  node -> report jsonb
+ *   <schema>.report_seq    a sequence bumped by every report write (what polling watches besides meta)
+ *
+ * Every put and delete first bumps the revision row (`UPDATE ... RETURNING`), which holds that row's
+ * lock until commit: writers from any number of processes are serialized there, so revisions are
+ * gap-free and increasing, and the `expectedRevision` check that follows sees every earlier commit
+ * (READ COMMITTED takes a new snapshot per statement). A failed check rolls the bump back. Reads are
+ * single statements, so a list is one consistent snapshot. Changes are announced with NOTIFY; a
+ * watcher LISTENs on a connection of its own and also polls the revision (slowly) in case a
+ * notification was lost while that connection was down.
+ *
+ * Everything read back is validated with the same schemas as the file store (rows may have been edited
+ * by hand or written by another version, and agents feed them to nft). `pg` is loaded lazily: it is an
+ * optional peer dependency, needed only by users of this store.
+ */
+import { NLBError } from '../../interfaces/errors.js';
+import { conflict } from './state-document.js';
+import { checkNodeName, nlbRecordSchema, nodeReportSchema } from './store-schema.js';
+import type { NLBRecord, NodeReport, StateStore, StoredRecord, WriteOptions } from './types.js';
+
+/** The npm package this store needs. */
+export const PG_PACKAGE = 'pg';
+
+/** A schema name nlbkit may interpolate into SQL: plain lower-case identifier. */
+export const PG_SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,40}$/;
+
+/**
+ * node-postgres pool settings, passed as they are to `new pg.Pool()` (the common ones typed here, so
+ * nlbkit's types need neither `pg` nor `@types/pg`).
+ */
+export interface PostgresConnectionOptions {
+  connectionString?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string | (() => string | Promise<string>);
+  database?: string;
+  ssl?: boolean | Record<string, unknown>;
+  /** Pool size; default 4. */
+  max?: number;
+  connectionTimeoutMillis?: number;
+  idleTimeoutMillis?: number;
+  [setting: string]: unknown;
+}
+
+/** What the store uses of a node-postgres client (a `pg.PgClientLike` is one). */
+export interface PgClientLike {
+  query(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  release(destroy?: boolean): void;
+  on(event: 'notification', listener: (n: { channel: string; payload?: string }) => void): unknown;
+  on(event: 'error' | 'end', listener: () => void): unknown;
+}
+
+/** What the store uses of a node-postgres pool (a `pg.Pool` is one). */
+export interface PgPoolLike {
+  connect(): Promise<PgClientLike>;
+  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  end(): Promise<void>;
+  on(event: 'error', listener: (e: Error) => void): unknown;
+}
+
+/** Options of {@link createPostgresStore}. */
+export interface PostgresStoreOptions {
+  /**
+   * How to connect: node-postgres pool settings (`connectionString`, or `host`, `user`, `database`,
+   * `password`, `ssl`...). Omitted: the standard `PG*` environment variables (PGHOST, PGUSER,
+   * PGPASSWORD, PGDATABASE...). Credentials never appear in errors or in `description`.
+   */
+  connection?: PostgresConnectionOptions;
+  /** Use this pool instead (the store does not end it on close). */
+  pool?: PgPoolLike;
+  /** Schema of nlbkit's tables, created when missing. Default `nlbkit`. */
+  schema?: string;
+  /** Watchers also poll the revision this often (ms), in case a notification was missed. Default 5000. */
+  pollMs?: number;
+  /** Replaces `import()` of `pg` (tests pretend the package is missing). */
+  importer?: (name: string) => Promise<unknown>;
+}
+
+const unavailable = (message: string, cause?: unknown, retryable = true) =>
+  new NLBError({ code: 'UNAVAILABLE', driver: 'native', operation: 'store', message, cause, retryable });
+
+/**
+ * What a failed query says, without anything that could hold a secret: PostgreSQL's own message and
+ * SQLSTATE, or the socket error's code. (pg's connection errors never include the password; the
+ * connection string is never part of a message here.)
+ */
+function safeMessage(e: unknown): string {
+  const err = e as { code?: unknown; message?: unknown };
+  const code = typeof err.code === 'string' ? ` (${err.code})` : '';
+  const message = typeof err.message === 'string' ? err.message : String(e);
+  return `${message.replace(/postgres(ql)?:\/\/\S+/gi, '<connection string>')}${code}`;
+}
+
+/**
+ * Creates a store in PostgreSQL. Tables are created on first use (idempotent, safe from many processes).
+ *
+ * @example
+ * const store = createPostgresStore({ connection: { connectionString: process.env.DATABASE_URL } });
+ * const driver = createNativeDriver({ store, vipPool: { ranges: ['10.99.0.0/24'] }, vmInventory });
+ */
+export function createPostgresStore(options: PostgresStoreOptions = {}): StateStore {
+  const schema = options.schema ?? 'nlbkit';
+  if (!PG_SCHEMA_PATTERN.test(schema))
+    throw new NLBError({
+      code: 'INVALID_ARGUMENT',
+      driver: 'native',
+      operation: 'store',
+      message: `schema '${schema}' must be a lower-case identifier (letters, digits, '_'; at most 41)`,
+    });
+  const pollMs = options.pollMs ?? 5000;
+  const channel = `nlbkit_${schema}`;
+  const t = (table: string) => `"${schema}"."${table}"`;
+  const importer = options.importer ?? ((name: string) => import(name));
+
+  let poolPromise: Promise<PgPoolLike> | undefined;
+  const getPool = () => {
+    poolPromise ??= (async () => {
+      if (options.pool) return options.pool;
+      type PoolClass = new (config: PostgresConnectionOptions) => PgPoolLike;
+      let pg: { default?: { Pool?: PoolClass }; Pool?: PoolClass };
+      try {
+        pg = (await importer(PG_PACKAGE)) as typeof pg;
+      } catch (e) {
+        throw unavailable(
+          `the PostgreSQL store needs the package '${PG_PACKAGE}'; install it with: npm install ${PG_PACKAGE}`,
+          e,
+          false,
+        );
+      }
+      const PoolClass = pg.Pool ?? pg.default?.Pool;
+      if (!PoolClass) throw unavailable(`the package '${PG_PACKAGE}' has no Pool`, undefined, false);
+      const pool = new PoolClass({ max: 4, ...options.connection });
+      // An idle client's error (server restart) must not crash the process; the next query reconnects.
+      pool.on('error', () => undefined);
+      return pool;
+    })();
+    return poolPromise;
+  };
+
+  let ready: Promise<void> | undefined;
+  const init = () => {
+    ready ??= (async () => {
+      await transaction(async (c) => {
+        // Serializes first-time creation across processes (CREATE ... IF NOT EXISTS alone can race).
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [channel]);
+        await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        await c.query(
+          `CREATE TABLE IF NOT EXISTS ${t('meta')} (id int PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL)`,
+        );
+        await c.query(`INSERT INTO ${t('meta')} VALUES (1, 0) ON CONFLICT (id) DO NOTHING`);
+        await c.query(
+          `CREATE TABLE IF NOT EXISTS ${t('records')} (name text PRIMARY KEY, revision bigint NOT NULL, record jsonb NOT NULL)`,
+        );
+        await c.query(
+          `CREATE TABLE IF NOT EXISTS ${t('node_reports')} (node text PRIMARY KEY, report jsonb NOT NULL)`,
+        );
+        // Bumped by every report write (no lock, unlike the revision), so polling sees reports change.
+        await c.query(`CREATE SEQUENCE IF NOT EXISTS ${t('report_seq')}`);
+      }, false);
+    })();
+    ready.catch(() => {
+      ready = undefined; // try again on the next call (the server may come up later)
+    });
+    return ready;
+  };
+
+  async function transaction<T>(work: (c: PgClientLike) => Promise<T>, needInit = true): Promise<T> {
+    if (needInit) await init();
+    let client: PgClientLike;
+    try {
+      client = await (await getPool()).connect();
+    } catch (e) {
+      if (e instanceof NLBError) throw e;
+      throw unavailable(`cannot connect to PostgreSQL: ${safeMessage(e)}`, e);
+    }
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      // A ROLLBACK that fails means the connection is gone: discard it rather than pool it.
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      if (e instanceof NLBError) throw e;
+      throw unavailable(`PostgreSQL: ${safeMessage(e)}`, e);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async function query(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+    await init();
+    try {
+      return (await (await getPool()).query(text, values)).rows as Record<string, unknown>[];
+    } catch (e) {
+      if (e instanceof NLBError) throw e;
+      throw unavailable(`PostgreSQL: ${safeMessage(e)}`, e);
+    }
+  }
+
+  const toStored = (row: Record<string, unknown>): StoredRecord => {
+    const parsed = nlbRecordSchema.safeParse(row.record);
+    if (!parsed.success || parsed.data.name !== row.name)
+      throw unavailable(
+        `${t('records')} row '${String(row.name)}' is not a valid nlbkit record: ${parsed.error?.issues[0]?.message ?? 'its name differs from the row key'}`,
+        undefined,
+        false,
+      );
+    return { revision: Number(row.revision), record: parsed.data as unknown as NLBRecord };
+  };
+
+  /** Bumps the revision (taking the writers' lock), then checks `expectedRevision` for `name`. */
+  async function lockAndCheck(c: PgClientLike, name: string, opts?: WriteOptions): Promise<number> {
+    const bumped = await c.query(
+      `UPDATE ${t('meta')} SET revision = revision + 1 WHERE id = 1 RETURNING revision`,
+    );
+    const revision = Number(bumped.rows[0]?.revision);
+    if (opts?.expectedRevision !== undefined) {
+      const cur = await c.query(`SELECT revision FROM ${t('records')} WHERE name = $1`, [name]);
+      const actual = cur.rows[0] ? Number(cur.rows[0].revision) : 0;
+      if (actual !== opts.expectedRevision) throw conflict(name, opts.expectedRevision, actual);
+    }
+    return revision;
+  }
+
+  const listeners = new Set<() => void>();
+  const notifyListeners = () => {
+    for (const l of [...listeners]) queueMicrotask(l);
+  };
+  let listenClient: PgClientLike | undefined;
+  let poller: NodeJS.Timeout | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  let connecting: Promise<void> | undefined;
+  const listen = () => {
+    if (listenClient || connecting || closed || listeners.size === 0) return connecting ?? Promise.resolve();
+    connecting = (async () => {
+      let client: PgClientLike | undefined;
+      try {
+        await init();
+        client = await (await getPool()).connect();
+        const mine = client;
+        mine.on('notification', (n) => {
+          if (n.channel === channel) notifyListeners();
+        });
+        const lost = () => {
+          if (listenClient !== mine) return;
+          listenClient = undefined;
+          mine.release(true);
+          // Changes may have been missed while the connection was down: tell watchers once it is back.
+          scheduleListen(true);
+        };
+        mine.on('error', lost);
+        mine.on('end', lost);
+        await mine.query(`LISTEN "${channel}"`);
+        if (closed || listeners.size === 0) {
+          mine.release(true);
+          return;
+        }
+        listenClient = mine;
+      } catch {
+        client?.release(true);
+        scheduleListen(true);
+      } finally {
+        connecting = undefined;
+      }
+    })();
+    return connecting;
+  };
+  const scheduleListen = (thenNotify: boolean) => {
+    if (retryTimer || closed || listeners.size === 0) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void listen().then(() => {
+        if (thenNotify && listenClient) notifyListeners();
+      });
+    }, 1000);
+    retryTimer.unref();
+  };
+  let lastSeen: string | undefined;
+  const poll = async () => {
+    try {
+      // (A fresh sequence's first nextval keeps last_value at 1 and only sets is_called.)
+      const rows = await query(
+        `SELECT m.revision, s.last_value, s.is_called FROM ${t('meta')} m, ${t('report_seq')} s`,
+      );
+      const seen = `${rows[0]?.revision}/${rows[0]?.last_value}/${rows[0]?.is_called}`;
+      if (lastSeen !== undefined && seen !== lastSeen) notifyListeners();
+      lastSeen = seen;
+    } catch {
+      // The next poll tries again; the agent's own loop reports unreachable stores.
+    }
+  };
+  const startWatching = () => {
+    void listen();
+    if (!poller) {
+      void poll();
+      poller = setInterval(() => void poll(), pollMs);
+      poller.unref();
+    }
+  };
+  const stopWatching = async () => {
+    if (poller) clearInterval(poller);
+    if (retryTimer) clearTimeout(retryTimer);
+    poller = retryTimer = undefined;
+    lastSeen = undefined;
+    await connecting;
+    const client = listenClient;
+    listenClient = undefined;
+    // The connection goes back to the pool without its LISTEN, or is discarded if UNLISTEN fails.
+    if (client)
+      await client.query(`UNLISTEN "${channel}"`).then(
+        () => client.release(),
+        () => client.release(true),
+      );
+  };
+
+  const announce = (c: PgClientLike) => c.query('SELECT pg_notify($1, $2)', [channel, '']);
+
+  return {
+    description: `postgres:${schema}`,
+    get: async (name) => {
+      const rows = await query(`SELECT name, revision, record FROM ${t('records')} WHERE name = $1`, [name]);
+      return rows[0] ? toStored(rows[0]) : undefined;
+    },
+    list: async () => {
+      // One statement: the revision and the records come from one snapshot.
+      const rows = await query(
+        `SELECT m.revision AS store_revision, r.name, r.revision, r.record
+           FROM ${t('meta')} m LEFT JOIN ${t('records')} r ON true
+          WHERE m.id = 1 ORDER BY r.name COLLATE "C"`,
+      );
+      const revision = Number(rows[0]?.store_revision ?? 0);
+      return { revision, records: rows.filter((r) => r.name !== null).map(toStored) };
+    },
+    put: (record: NLBRecord, opts?: WriteOptions) =>
+      transaction(async (c) => {
+        const revision = await lockAndCheck(c, record.name, opts);
+        await c.query(
+          `INSERT INTO ${t('records')} (name, revision, record) VALUES ($1, $2, $3)
+           ON CONFLICT (name) DO UPDATE SET revision = EXCLUDED.revision, record = EXCLUDED.record`,
+          [record.name, revision, JSON.stringify(record)],
+        );
+        await announce(c);
+        return revision;
+      }),
+    delete: (name: string, opts?: WriteOptions) =>
+      transaction(async (c) => {
+        await lockAndCheck(c, name, opts);
+        const gone = await c.query(`DELETE FROM ${t('records')} WHERE name = $1`, [name]);
+        if (gone.rowCount === 0) {
+          // A delete of nothing changes nothing: take the bump back (this transaction holds the lock).
+          await c.query(`UPDATE ${t('meta')} SET revision = revision - 1 WHERE id = 1`);
+          return false;
+        }
+        await announce(c);
+        return true;
+      }),
+    revision: async () => {
+      const rows = await query(`SELECT revision FROM ${t('meta')} WHERE id = 1`);
+      return Number(rows[0]?.revision ?? 0);
+    },
+    watch: (listener) => {
+      listeners.add(listener);
+      startWatching();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) void stopWatching();
+      };
+    },
+    putNodeReport: async (report: NodeReport) => {
+      checkNodeName(report.node);
+      await transaction(async (c) => {
+        await c.query(`SELECT nextval('${t('report_seq')}')`);
+        await c.query(
+          `INSERT INTO ${t('node_reports')} (node, report) VALUES ($1, $2)
+           ON CONFLICT (node) DO UPDATE SET report = EXCLUDED.report`,
+          [report.node, JSON.stringify(report)],
+        );
+        await announce(c);
+      });
+    },
+    listNodeReports: async () => {
+      const rows = await query(`SELECT node, report FROM ${t('node_reports')} ORDER BY node COLLATE "C"`);
+      const out: NodeReport[] = [];
+      for (const row of rows) {
+        const parsed = nodeReportSchema.safeParse(row.report);
+        // A report that does not parse is ignored, as in the file store: it only informs.
+        if (parsed.success && parsed.data.node === row.node) out.push(parsed.data as NodeReport);
+      }
+      return out;
+    },
+    close: async () => {
+      closed = true;
+      listeners.clear();
+      await stopWatching();
+      if (!options.pool && poolPromise) {
+        const pool = await poolPromise.catch(() => undefined);
+        await pool?.end().catch(() => undefined);
+      }
+    },
+  };
+}

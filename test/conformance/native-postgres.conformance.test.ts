@@ -1,0 +1,51 @@
+/**
+ * The conformance suite against the native driver on the PostgreSQL store (a throwaway server), with
+ * an embedded agent on a fake node: the driver's whole contract with its state in a database. Skips
+ * without PostgreSQL locally; fails in CI (postgres-store.test.ts says so).
+ */
+import { afterAll, describe, it } from 'vitest';
+import { createNativeDriver } from '../../src/drivers/native/index.js';
+import { createPostgresStore } from '../../src/native/store/index.js';
+import { nlbHandlerConformance } from '../../src/testing/index.js';
+import { FakeKernel, fakeDataplane, fakeIpExecutor } from '../native/fake-node.js';
+import { type PostgresServer, postgresBinDir, startPostgres } from '../native/postgres-server.js';
+import { vmInventory, vms } from './native-inventory.js';
+
+const bin = postgresBinDir();
+
+let server: Promise<PostgresServer> | undefined;
+afterAll(async () => {
+  await (await server)?.stop();
+}, 30_000);
+
+if (bin) {
+  let schemas = 0;
+  nlbHandlerConformance('native (PostgreSQL store, fake node)', async () => {
+    server ??= startPostgres(bin);
+    const { url } = await server;
+    const kernel = new FakeKernel();
+    const store = createPostgresStore({ connection: { connectionString: url }, schema: `conf_${++schemas}` });
+    const driver = createNativeDriver({
+      store,
+      vipPool: { ranges: ['10.99.0.0/24'] },
+      vmInventory,
+      agent: {
+        executor: fakeIpExecutor(kernel),
+        dataplane: () => fakeDataplane(kernel),
+        intervalSeconds: 3600,
+      },
+    });
+    return {
+      driver,
+      vms,
+      cleanup: async () => {
+        await driver.close();
+        await store.close();
+      },
+    };
+  });
+} else {
+  describe.skip('native (PostgreSQL store, fake node): PostgreSQL is not installed', () => {
+    it('needs initdb and postgres', () => undefined);
+  });
+}

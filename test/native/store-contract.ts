@@ -1,0 +1,84 @@
+/** The StateStore contract, run against every store implementation (memory, file, PostgreSQL). */
+import { describe, expect, it } from 'vitest';
+import type { NodeReport, StateStore } from '../../src/native/store/types.js';
+import { makeRecord } from './store-record.js';
+
+export const report = (node: string, appliedRevision: number): NodeReport => ({
+  node,
+  appliedRevision,
+  attemptedRevision: appliedRevision,
+  updatedAt: new Date(0).toISOString(),
+  vips: ['10.99.0.1'],
+  health: { web: { vm1: { state: 'HEALTHY', lastCheck: new Date(0).toISOString() } } },
+});
+
+/** Waits until `cond` holds (polled every 10 ms), or throws after `ms`. */
+export const until = async (cond: () => boolean | Promise<boolean>, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+/**
+ * The behaviour every StateStore shares (revisions, conflicts, copies, node reports, watchers), as a
+ * describe block for one implementation. `make` returns a fresh, empty store each time.
+ */
+export function describeStoreContract(name: string, make: () => Promise<StateStore>): void {
+  describe(`${name} store (shared contract)`, () => {
+    it('puts, gets, lists sorted, deletes, and bumps the revision on every change', async () => {
+      const store = await make();
+      expect(await store.list()).toEqual({ revision: 0, records: [] });
+      expect(await store.put(makeRecord('web'))).toBe(1);
+      expect(await store.put(makeRecord('api'))).toBe(2);
+      expect((await store.get('web'))?.revision).toBe(1);
+      expect((await store.list()).records.map((r) => r.record.name)).toEqual(['api', 'web']);
+      expect(await store.delete('web')).toBe(true);
+      expect(await store.delete('web')).toBe(false);
+      expect(await store.revision()).toBe(3);
+      expect(await store.get('web')).toBeUndefined();
+      await store.close();
+    });
+
+    it('rejects a write whose expected revision is stale with CONFLICT, writing nothing', async () => {
+      const store = await make();
+      await store.put(makeRecord('web'), { expectedRevision: 0 });
+      await expect(store.put(makeRecord('web'), { expectedRevision: 0 })).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
+      await store.put(makeRecord('web', { port: 81 }), { expectedRevision: 1 });
+      await expect(store.delete('web', { expectedRevision: 1 })).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect((await store.get('web'))?.record.service.port).toBe(81);
+      expect(await store.revision()).toBe(2);
+      await store.close();
+    });
+
+    it('returns copies', async () => {
+      const store = await make();
+      await store.put(makeRecord('web'));
+      const got = await store.get('web');
+      if (got) got.record.service.port = 1;
+      expect((await store.get('web'))?.record.service.port).toBe(80);
+      await store.close();
+    });
+
+    it('keeps node reports and tells watchers about changes', async () => {
+      const store = await make();
+      let calls = 0;
+      const stop = store.watch(() => calls++);
+      await new Promise((r) => setTimeout(r, 100));
+      await store.putNodeReport(report('lb1', 1));
+      await until(() => calls > 0);
+      const seen = calls;
+      await store.put(makeRecord('web'));
+      await until(() => calls > seen);
+      expect(await store.listNodeReports()).toEqual([report('lb1', 1)]);
+      stop();
+      await expect(store.putNodeReport(report('../evil', 1))).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
+      await store.close();
+    });
+  });
+}
