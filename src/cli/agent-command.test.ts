@@ -2,35 +2,28 @@
  * `nlbkit agent` in its own process against a file store, with the driver in this process: the
  * distributed shape (driver -> file store -> agent -> kernel) end to end, plus clean shutdown.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canUseNetns, inNetns, makeNetns } from '../../test/native/netns.js';
+import { type CliProcess, runCli } from '../../test/native/run-cli.js';
 import { createNativeDriver } from '../drivers/native/native-driver.js';
 import { createFileStore } from '../native/store/file-store.js';
 
-const main = join(import.meta.dirname, '../../test/native/cli-agent-main.ts');
 const enabled = canUseNetns();
-
-function runCli(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, stderr: () => stderr };
-}
 
 describe('nlbkit agent: arguments', () => {
   it('rejects an unsafe flowtable device list before doing anything', async () => {
     const bad = runCli(['agent', '--store', '/x', '--node', 'lb1', '--flowtable-devices', 'eth0;reboot']);
     expect(await bad.exited).not.toBe(0);
     expect(bad.stderr()).toContain('comma-separated device names');
+  });
+
+  it('rejects a PostgreSQL schema that is not a plain identifier before doing anything', async () => {
+    const bad = runCli(['agent', '--store', 'postgres:x";drop', '--node', 'lb1']);
+    expect(await bad.exited).not.toBe(0);
+    expect(bad.stderr()).toContain('lower-case identifier');
   });
 
   it('rejects a bad interval and a missing store before doing anything', async () => {
@@ -59,7 +52,7 @@ describe('nlbkit agent: arguments', () => {
 describe.skipIf(!enabled)('nlbkit agent: a separate process serving a file store', () => {
   let ns: ReturnType<typeof makeNetns>;
   let dir: string;
-  let agent: { child: ChildProcess; exited: Promise<number | null>; stderr(): string } | undefined;
+  let agent: CliProcess | undefined;
   beforeAll(async () => {
     ns = makeNetns('cli');
     dir = await mkdtemp(join(tmpdir(), 'nlbk-cli-'));

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseAddress } from '../interfaces/schemas.js';
 import { DEVICE_NAME_PATTERN } from '../native/nft/nft-values.js';
+import { parseStoreSpec, type StoreSpec } from './store-spec.js';
 
 /** Options of `nlbkit agent`, as parsed. */
 export interface AgentCommandOptions {
-  store: string;
+  store: StoreSpec;
   node: string;
   netns?: string;
   interface?: string;
@@ -48,18 +49,24 @@ const allDownMode = (text: string) => {
 };
 
 /**
- * Registers `nlbkit agent`: runs the native agent of one LB node against a file store until SIGINT or
+ * Registers `nlbkit agent`: runs the native agent of one LB node against a file store (a directory) or
+ * the PostgreSQL store (`postgres[:schema]`, connection from the PG* environment) until SIGINT or
  * SIGTERM. Stopping leaves the kernel as it is (traffic keeps flowing across a restart) unless
  * `--teardown-on-exit` is given.
  *
  * @example
  * nlbkit agent --store /var/lib/nlbkit --node lb1 --interval 10
+ * PGHOST=db.internal PGUSER=nlbkit nlbkit agent --store postgres --node lb2
  */
 export function registerAgentCommand(program: Command): void {
   program
     .command('agent')
     .description('run the native load-balancer agent of this node until SIGINT/SIGTERM')
-    .requiredOption('--store <dir>', 'the file store directory the native driver writes to')
+    .requiredOption(
+      '--store <dir|postgres[:schema]>',
+      'where the native driver writes: a file store directory, or PostgreSQL (connection from PGHOST, PGUSER, PGPASSWORD...)',
+      parseStoreSpec,
+    )
     .requiredOption('--node <name>', "this node's name in the store (letters, digits, '.', '_', '-')")
     .option('--netns <name>', 'program the kernel of this network namespace instead of the host')
     .option('--interface <iface>', 'interface for the VIPs (default: a dummy nlbkit0, or lo)')

@@ -7,9 +7,9 @@ import { startMetricsServer } from '../native/health/metrics-server.js';
 import { createHealthMonitor } from '../native/health/monitor.js';
 import { createNetnsHealthSource } from '../native/health/netns-health-source.js';
 import { createNftDataplane } from '../native/nft/nft-dataplane.js';
-import { createFileStore } from '../native/store/file-store.js';
 import { NODE_NAME_PATTERN } from '../native/store/store-schema.js';
 import type { AgentCommandOptions } from './agent-command.js';
+import { describeStoreSpec, openStore } from './store-spec.js';
 
 const log = (line: string) => console.error(`${new Date().toISOString()} ${line}`);
 
@@ -20,7 +20,7 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
   if (opts.interface !== undefined && !INTERFACE_PATTERN.test(opts.interface))
     throw new Error(`--interface '${opts.interface}' is not a valid interface name`);
   const executor = opts.netns ? netnsExecutor(opts.netns) : localExecutor();
-  const store = createFileStore(opts.store);
+  const store = openStore(opts.store);
   // With --netns, checks run in a worker inside that namespace, so they take the data plane's path.
   const health = !opts.health
     ? undefined
@@ -60,7 +60,9 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     process.once('SIGTERM', on('SIGTERM'));
     stop?.addEventListener('abort', on('abort'), { once: true });
   });
-  log(`agent ${opts.node} starting: store ${opts.store}, ${executor.where}, every ${opts.interval}s`);
+  log(
+    `agent ${opts.node} starting: store ${describeStoreSpec(opts.store)}, ${executor.where}, every ${opts.interval}s`,
+  );
   try {
     const first = await agent.start();
     log(`agent ${opts.node} serving revision ${first.revision} (${first.sync.mode})`);
