@@ -1,5 +1,6 @@
 /** The StateStore contract, run against every store implementation (memory, file, PostgreSQL). */
 import { describe, expect, it } from 'vitest';
+import { isStoreRevisionConflict } from '../../src/native/store/state-document.js';
 import type { NodeReport, StateStore } from '../../src/native/store/types.js';
 import { makeRecord } from './store-record.js';
 
@@ -50,6 +51,25 @@ export function describeStoreContract(name: string, make: () => Promise<StateSto
       await store.put(makeRecord('web', { port: 81 }), { expectedRevision: 1 });
       await expect(store.delete('web', { expectedRevision: 1 })).rejects.toMatchObject({ code: 'CONFLICT' });
       expect((await store.get('web'))?.record.service.port).toBe(81);
+      expect(await store.revision()).toBe(2);
+      await store.close();
+    });
+
+    it('rejects a write whose expected store revision is stale, retryably, writing nothing', async () => {
+      const store = await make();
+      await store.put(makeRecord('web'), { expectedStoreRevision: 0 });
+      const stale = await store.put(makeRecord('api'), { expectedStoreRevision: 0 }).catch((e: unknown) => e);
+      expect(stale).toMatchObject({ code: 'CONFLICT', retryable: true });
+      expect(isStoreRevisionConflict(stale)).toBe(true);
+      await expect(store.delete('web', { expectedStoreRevision: 0 })).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
+      expect((await store.list()).records.map((r) => r.record.name)).toEqual(['web']);
+      expect(await store.put(makeRecord('api'), { expectedStoreRevision: 1, expectedRevision: 0 })).toBe(2);
+      // A stale record revision is the other kind of conflict.
+      const record = await store.put(makeRecord('api'), { expectedRevision: 0 }).catch((e: unknown) => e);
+      expect(record).toMatchObject({ code: 'CONFLICT' });
+      expect(isStoreRevisionConflict(record)).toBe(false);
       expect(await store.revision()).toBe(2);
       await store.close();
     });

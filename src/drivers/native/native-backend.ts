@@ -8,6 +8,7 @@ import { sameIID } from '../../common/iid.js';
 import { NLBError } from '../../interfaces/errors.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
 import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
+import { isStoreRevisionConflict } from '../../native/store/state-document.js';
 import type { NLBRecord, StateStore } from '../../native/store/types.js';
 import { assignVip, type VipPool } from '../../native/vip/index.js';
 import { DRIVER_NAME } from './native-capabilities.js';
@@ -39,20 +40,46 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
     return p;
   };
 
-  const uses = async () =>
-    (await store.list()).records.map(({ record }) => ({
+  /** Every NLB's listener, and the store revision they were read at (the VIP choice rests on both). */
+  const uses = async () => {
+    const snapshot = await store.list();
+    const list = snapshot.records.map(({ record }) => ({
       name: record.name,
       vip: record.service.vip,
       protocol: record.service.protocol,
       port: record.service.port,
     }));
+    return { list, revision: snapshot.revision };
+  };
+
+  /**
+   * Runs a step that chooses a VIP from every record and writes with `expectedStoreRevision`: when
+   * another writer (another driver process on a shared store) wrote meanwhile, the choice may clash
+   * with its write, so the step runs again on fresh state. Bounded: a store that never settles is an
+   * error, not a hang.
+   */
+  async function withFreshChoice<T>(step: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await step();
+      } catch (e) {
+        if (!isStoreRevisionConflict(e) || attempt >= 10) throw e;
+      }
+    }
+  }
 
   /**
    * Persists `nlb` (whose listener.ip is already chosen) and waits as the apply mode says. `basis` is
    * the NLB the change was computed from: if the store holds something else now (another writer
    * process), the write is refused with CONFLICT rather than losing that writer's update.
    */
-  async function save(nlb: NLBInfo, addresses: Map<string, string>, ctx: BackendContext, basis?: NLBInfo) {
+  async function save(
+    nlb: NLBInfo,
+    addresses: Map<string, string>,
+    ctx: BackendContext,
+    basis?: NLBInfo,
+    storeRevision?: number,
+  ) {
     const stored = basis ? await store.get(nlb.iid.nameId) : undefined;
     if (basis && (!stored || JSON.stringify(fromRecord(stored.record)) !== JSON.stringify(basis)))
       throw new NLBError({
@@ -62,7 +89,10 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
         message: `NLB '${nlb.iid.nameId}' was changed by another writer meanwhile; read it again and retry`,
       });
     const record: NLBRecord = toRecord(nlb, addresses, settings);
-    const revision = await store.put(record, { expectedRevision: stored?.revision ?? 0 });
+    const revision = await store.put(record, {
+      expectedRevision: stored?.revision ?? 0,
+      ...(storeRevision === undefined ? {} : { expectedStoreRevision: storeRevision }),
+    });
     await deps.afterWrite(revision, ctx);
     return fromRecord(record);
   }
@@ -101,53 +131,56 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
     exists: async (name) => (await store.get(name)) !== undefined,
 
     create: (req, ctx) =>
-      serialized(async () => {
-        const vms = await resolveVMs(
-          inventory,
-          req.vmGroup.vms.map((v) => v.nameId),
-          ctx,
-          'vmGroup.vms',
-        );
-        const family = req.listener.ip
-          ? req.listener.ip.includes(':')
-            ? 6
-            : 4
-          : chooseFamily(vms, pool.families);
-        const addresses = addressesOf(vms, family, ctx, 'vmGroup.vms');
-        const vip = assignVip(
-          pool,
-          await uses(),
-          {
-            name: req.iid.nameId,
-            requestedIp: req.listener.ip,
-            family,
-            protocol: req.listener.protocol,
-            port: req.listener.port,
-          },
-          { driver: DRIVER_NAME, operation: ctx.operation },
-        );
-        const nlb: NLBInfo = withGroup(
-          {
-            iid: { nameId: req.iid.nameId, systemId: systemIdOf(req.iid.nameId) },
-            vpcIID: req.vpcIID,
-            type: req.type,
-            scope: req.scope,
-            listener: { protocol: req.listener.protocol, port: req.listener.port, ip: vip },
-            vmGroup: {
-              protocol: req.vmGroup.protocol,
-              port: req.vmGroup.port,
-              vms: [],
-              algorithm: 'ROUND_ROBIN',
+      serialized(() =>
+        withFreshChoice(async () => {
+          const vms = await resolveVMs(
+            inventory,
+            req.vmGroup.vms.map((v) => v.nameId),
+            ctx,
+            'vmGroup.vms',
+          );
+          const family = req.listener.ip
+            ? req.listener.ip.includes(':')
+              ? 6
+              : 4
+            : chooseFamily(vms, pool.families);
+          const addresses = addressesOf(vms, family, ctx, 'vmGroup.vms');
+          const taken = await uses();
+          const vip = assignVip(
+            pool,
+            taken.list,
+            {
+              name: req.iid.nameId,
+              requestedIp: req.listener.ip,
+              family,
+              protocol: req.listener.protocol,
+              port: req.listener.port,
             },
-            healthChecker: req.healthChecker,
-            createdTime: new Date(),
-            tagList: req.tagList,
-            keyValueList: req.keyValueList,
-          },
-          req.vmGroup,
-        );
-        return save(nlb, addresses, ctx);
-      }),
+            { driver: DRIVER_NAME, operation: ctx.operation },
+          );
+          const nlb: NLBInfo = withGroup(
+            {
+              iid: { nameId: req.iid.nameId, systemId: systemIdOf(req.iid.nameId) },
+              vpcIID: req.vpcIID,
+              type: req.type,
+              scope: req.scope,
+              listener: { protocol: req.listener.protocol, port: req.listener.port, ip: vip },
+              vmGroup: {
+                protocol: req.vmGroup.protocol,
+                port: req.vmGroup.port,
+                vms: [],
+                algorithm: 'ROUND_ROBIN',
+              },
+              healthChecker: req.healthChecker,
+              createdTime: new Date(),
+              tagList: req.tagList,
+              keyValueList: req.keyValueList,
+            },
+            req.vmGroup,
+          );
+          return save(nlb, addresses, ctx, undefined, taken.revision);
+        }),
+      ),
 
     delete: (current, ctx) =>
       serialized(async () => {
@@ -158,30 +191,33 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
       }),
 
     changeListener: (current, next: ValidListener, ctx) =>
-      serialized(async () => {
-        const requested = next.ip ?? current.listener.ip;
-        const oldVip = current.listener.ip as string;
-        const family = requested?.includes(':') ? 6 : 4;
-        const vip = assignVip(
-          pool,
-          await uses(),
-          {
-            name: current.iid.nameId,
-            requestedIp: requested,
-            family,
-            protocol: next.protocol,
-            port: next.port,
-          },
-          { driver: DRIVER_NAME, operation: ctx.operation },
-        );
-        // A VIP of the other family needs every VM's address of that family.
-        const addresses =
-          family === (oldVip.includes(':') ? 6 : 4)
-            ? recordAddresses((await store.get(current.iid.nameId))?.record as NLBRecord)
-            : await addressesFor(current.vmGroup.vms, vip, ctx, 'vmGroup.vms');
-        const nlb = { ...current, listener: { protocol: next.protocol, port: next.port, ip: vip } };
-        return save(nlb, addresses, ctx, current);
-      }),
+      serialized(() =>
+        withFreshChoice(async () => {
+          const requested = next.ip ?? current.listener.ip;
+          const oldVip = current.listener.ip as string;
+          const family = requested?.includes(':') ? 6 : 4;
+          const taken = await uses();
+          const vip = assignVip(
+            pool,
+            taken.list,
+            {
+              name: current.iid.nameId,
+              requestedIp: requested,
+              family,
+              protocol: next.protocol,
+              port: next.port,
+            },
+            { driver: DRIVER_NAME, operation: ctx.operation },
+          );
+          // A VIP of the other family needs every VM's address of that family.
+          const addresses =
+            family === (oldVip.includes(':') ? 6 : 4)
+              ? recordAddresses((await store.get(current.iid.nameId))?.record as NLBRecord)
+              : await addressesFor(current.vmGroup.vms, vip, ctx, 'vmGroup.vms');
+          const nlb = { ...current, listener: { protocol: next.protocol, port: next.port, ip: vip } };
+          return save(nlb, addresses, ctx, current, taken.revision);
+        }),
+      ),
 
     changeVMGroup: (current, group, ctx) =>
       serialized(async () => {

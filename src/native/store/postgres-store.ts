@@ -20,7 +20,7 @@
  * optional peer dependency, needed only by users of this store.
  */
 import { NLBError } from '../../interfaces/errors.js';
-import { conflict } from './state-document.js';
+import { checkWriteOptions } from './state-document.js';
 import { checkNodeName, nlbRecordSchema, nodeReportSchema } from './store-schema.js';
 import type { NLBRecord, NodeReport, StateStore, StoredRecord, WriteOptions } from './types.js';
 
@@ -222,17 +222,18 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
     return { revision: Number(row.revision), record: parsed.data as unknown as NLBRecord };
   };
 
-  /** Bumps the revision (taking the writers' lock), then checks `expectedRevision` for `name`. */
+  /** Bumps the revision (taking the writers' lock), then checks the write's expectations for `name`. */
   async function lockAndCheck(c: PgClientLike, name: string, opts?: WriteOptions): Promise<number> {
     const bumped = await c.query(
       `UPDATE ${t('meta')} SET revision = revision + 1 WHERE id = 1 RETURNING revision`,
     );
     const revision = Number(bumped.rows[0]?.revision);
+    let recordRevision = 0;
     if (opts?.expectedRevision !== undefined) {
       const cur = await c.query(`SELECT revision FROM ${t('records')} WHERE name = $1`, [name]);
-      const actual = cur.rows[0] ? Number(cur.rows[0].revision) : 0;
-      if (actual !== opts.expectedRevision) throw conflict(name, opts.expectedRevision, actual);
+      recordRevision = cur.rows[0] ? Number(cur.rows[0].revision) : 0;
     }
+    checkWriteOptions(name, revision - 1, recordRevision, opts);
     return revision;
   }
 

@@ -24,10 +24,43 @@ export const conflict = (name: string, expected: number, actual: number) =>
     message: `record '${name}' is at revision ${actual}, not the expected ${expected}; re-read and retry`,
   });
 
+const storeConflicts = new WeakSet<NLBError>();
+
+/**
+ * The CONFLICT error of a write whose `expectedStoreRevision` is stale: another write came first.
+ * Retryable: the caller re-reads and decides again.
+ */
+export function storeRevisionConflict(expected: number, actual: number): NLBError {
+  const error = new NLBError({
+    code: 'CONFLICT',
+    driver: 'native',
+    operation: 'store',
+    retryable: true,
+    message: `the store is at revision ${actual}, not the expected ${expected}; re-read and retry`,
+  });
+  storeConflicts.add(error);
+  return error;
+}
+
+/** True for the error of a stale `expectedStoreRevision` (not for a stale record revision). */
+export const isStoreRevisionConflict = (e: unknown): boolean =>
+  e instanceof NLBError && storeConflicts.has(e);
+
+/** Checks both expectations of `opts` against a store at `storeRevision` holding `name` at `recordRevision`. */
+export function checkWriteOptions(
+  name: string,
+  storeRevision: number,
+  recordRevision: number,
+  opts: WriteOptions | undefined,
+): void {
+  if (opts?.expectedStoreRevision !== undefined && storeRevision !== opts.expectedStoreRevision)
+    throw storeRevisionConflict(opts.expectedStoreRevision, storeRevision);
+  if (opts?.expectedRevision !== undefined && recordRevision !== opts.expectedRevision)
+    throw conflict(name, opts.expectedRevision, recordRevision);
+}
+
 function checkExpected(doc: StateDocument, name: string, opts: WriteOptions | undefined) {
-  if (opts?.expectedRevision === undefined) return;
-  const actual = doc.records[name]?.revision ?? 0;
-  if (actual !== opts.expectedRevision) throw conflict(name, opts.expectedRevision, actual);
+  checkWriteOptions(name, doc.revision, doc.records[name]?.revision ?? 0, opts);
 }
 
 /** The document after writing `record`; throws CONFLICT if `opts.expectedRevision` does not match. */

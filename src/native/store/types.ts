@@ -116,6 +116,12 @@ export interface WriteOptions {
    * Omitted: unconditional. A mismatch throws NLBError CONFLICT and writes nothing.
    */
   expectedRevision?: number;
+  /**
+   * Optimistic concurrency across records: the store revision the caller's decision rests on (e.g. a
+   * VIP chosen as free from a list of every record). If anything was written since, the write throws
+   * a retryable NLBError CONFLICT (see `isStoreRevisionConflict`) and writes nothing.
+   */
+  expectedStoreRevision?: number;
 }
 
 /**
