@@ -18,6 +18,9 @@ export interface PostgresServer {
   database: string;
   /** `postgres://user@127.0.0.1:port/database` (trust authentication: no password). */
   url: string;
+  /** Shuts the server down (fast shutdown), keeping its data; resume() starts it again on the same port. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,30 +89,33 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
     throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   }
   const port = await freePort();
-  const [file, ...args] = as([
-    join(bin, 'postgres'),
-    '-D',
-    data,
-    '-p',
-    String(port),
-    '-k',
-    dir,
-    '-c',
-    'listen_addresses=127.0.0.1',
-    '-c',
-    'fsync=off',
-    '-c',
-    'max_connections=50',
-  ]);
-  const child = spawn(file as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    log = (log + c.toString('utf8')).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
   const pidFile = join(data, 'postmaster.pid');
-  const stop = async () => {
+  let running: { exited: Promise<void>; log(): string; dead(): boolean } | undefined;
+  const launch = () => {
+    const [file, ...args] = as([
+      join(bin, 'postgres'),
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=50',
+    ]);
+    const child = spawn(file as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      log = (log + c.toString('utf8')).slice(-4000);
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    running = { exited, log: () => log, dead: () => child.exitCode !== null || child.signalCode !== null };
+  };
+  const shutdown = async () => {
     // The postmaster's own pid (runuser may not forward signals): SIGINT is a fast shutdown.
     const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined;
     if (pid) {
@@ -118,9 +124,32 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
       } catch {
         // already gone
       }
-    } else child.kill('SIGINT');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    await Promise.race([running?.exited, new Promise((r) => setTimeout(r, 10_000))]);
+    running = undefined;
+  };
+  const stop = async () => {
+    await shutdown();
     rmSync(dir, { recursive: true, force: true });
+  };
+
+  const url = `postgres://nlbkit@127.0.0.1:${port}/postgres`;
+  const waitReady = async () => {
+    const pg = (await import('pg')).default;
+    const end = Date.now() + 30_000;
+    for (;;) {
+      const client = new pg.Client({ connectionString: url });
+      try {
+        await client.connect();
+        await client.end();
+        return;
+      } catch (e) {
+        await client.end().catch(() => undefined);
+        if (running?.dead() || Date.now() > end)
+          throw new Error(`PostgreSQL did not start: ${(e as Error).message}\n${running?.log() ?? ''}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   };
 
   const server: PostgresServer = {
@@ -128,24 +157,19 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
     port,
     user: 'nlbkit',
     database: 'postgres',
-    url: `postgres://nlbkit@127.0.0.1:${port}/postgres`,
+    url,
+    pause: shutdown,
+    resume: async () => {
+      launch();
+      await waitReady();
+    },
     stop,
   };
-  const pg = (await import('pg')).default;
-  const end = Date.now() + 30_000;
-  for (;;) {
-    const client = new pg.Client({ connectionString: server.url });
-    try {
-      await client.connect();
-      await client.end();
-      return server;
-    } catch (e) {
-      await client.end().catch(() => undefined);
-      if (child.exitCode !== null || Date.now() > end) {
-        await stop();
-        throw new Error(`PostgreSQL did not start: ${(e as Error).message}\n${log}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  try {
+    await server.resume();
+  } catch (e) {
+    await stop();
+    throw e;
   }
+  return server;
 }
