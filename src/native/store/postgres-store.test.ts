@@ -166,6 +166,21 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
     await store.close();
   });
 
+  it('refuses tables written by a newer nlbkit (another table format) instead of guessing', async () => {
+    const schema = freshSchema();
+    const store = await open({ schema });
+    await store.put(makeRecord('web'));
+    await store.close();
+    await sql(`UPDATE "${schema}".meta SET format = 2`);
+    const newer = await open({ schema });
+    await expect(newer.list()).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: false,
+      message: expect.stringContaining('format 2'),
+    });
+    await newer.close();
+  });
+
   it('names the missing pg package', async () => {
     const store = createPostgresStore({
       importer: async () => {

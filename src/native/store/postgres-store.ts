@@ -2,7 +2,7 @@
  * A StateStore in PostgreSQL, for drivers and agents on different hosts (the file store needs one
  * shared directory). Three tables in their own schema:
  *
- *   <schema>.meta          one row: the store revision
+ *   <schema>.meta          one row: the store revision and the table format
  *   <schema>.records       name -> (revision, record jsonb)
  *   <schema>.node_reports  node -> report jsonb
  *   <schema>.report_seq    a sequence bumped by every report write (what polling watches besides meta)
@@ -29,6 +29,9 @@ export const PG_PACKAGE = 'pg';
 
 /** A schema name nlbkit may interpolate into SQL: plain lower-case identifier. */
 export const PG_SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,40}$/;
+
+/** The table layout this version writes; a schema with a higher one was written by a newer nlbkit. */
+const TABLE_FORMAT = 1;
 
 /**
  * node-postgres pool settings, passed as they are to `new pg.Pool()` (the common ones typed here, so
@@ -155,9 +158,20 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
         await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [channel]);
         await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
         await c.query(
-          `CREATE TABLE IF NOT EXISTS ${t('meta')} (id int PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL)`,
+          `CREATE TABLE IF NOT EXISTS ${t('meta')} (id int PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL, format int NOT NULL)`,
         );
-        await c.query(`INSERT INTO ${t('meta')} VALUES (1, 0) ON CONFLICT (id) DO NOTHING`);
+        await c.query(`INSERT INTO ${t('meta')} VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING`, [
+          TABLE_FORMAT,
+        ]);
+        const format = Number(
+          (await c.query(`SELECT format FROM ${t('meta')} WHERE id = 1`)).rows[0]?.format,
+        );
+        if (format !== TABLE_FORMAT)
+          throw unavailable(
+            `schema "${schema}" holds nlbkit tables of format ${format}; this nlbkit reads format ${TABLE_FORMAT} (upgrade nlbkit, or use another schema)`,
+            undefined,
+            false,
+          );
         await c.query(
           `CREATE TABLE IF NOT EXISTS ${t('records')} (name text PRIMARY KEY, revision bigint NOT NULL, record jsonb NOT NULL)`,
         );
