@@ -61,8 +61,12 @@ function runAsUser(): { name: string; uid: number; gid: number } | undefined {
   throw new Error('running as root, but neither a postgres nor a nobody user exists to run PostgreSQL');
 }
 
-/** Starts a server; throws with PostgreSQL's own output if it does not come up within 30 s. */
-export async function startPostgres(bin: string): Promise<PostgresServer> {
+/**
+ * Starts a server; throws with PostgreSQL's own output if it does not come up within 30 s. Tests run it
+ * with fsync off (fast); `durable: true` keeps PostgreSQL's default (every commit reaches the disk), as
+ * a benchmark must.
+ */
+export async function startPostgres(bin: string, opts: { durable?: boolean } = {}): Promise<PostgresServer> {
   const user = runAsUser();
   const dir = mkdtempSync(join(tmpdir(), 'nlbk-pg-'));
   const data = join(dir, 'data');
@@ -103,7 +107,7 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
       '-c',
       'listen_addresses=127.0.0.1',
       '-c',
-      'fsync=off',
+      `fsync=${opts.durable ? 'on' : 'off'}`,
       '-c',
       'max_connections=50',
     ]);
