@@ -181,6 +181,46 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
     await newer.close();
   });
 
+  it('serves agents and drivers that run as roles without CREATE, each with only the grants it needs', async () => {
+    const schema = freshSchema();
+    const admin = await open({ schema });
+    await admin.list(); // the tables, made once by a role that may create them
+    const q = `"${schema}"`;
+    for (const statement of [
+      `CREATE ROLE ${schema}_agent LOGIN`,
+      `CREATE ROLE ${schema}_driver LOGIN`,
+      `GRANT USAGE ON SCHEMA ${q} TO ${schema}_agent, ${schema}_driver`,
+      `GRANT SELECT ON ${q}.meta, ${q}.records, ${q}.report_seq TO ${schema}_agent, ${schema}_driver`,
+      `GRANT SELECT, INSERT, UPDATE ON ${q}.node_reports TO ${schema}_agent`,
+      `GRANT UPDATE ON ${q}.report_seq TO ${schema}_agent`,
+      `GRANT SELECT ON ${q}.node_reports TO ${schema}_driver`,
+      `GRANT UPDATE ON ${q}.meta TO ${schema}_driver`,
+      `GRANT INSERT, UPDATE, DELETE ON ${q}.records TO ${schema}_driver`,
+    ])
+      await sql(statement);
+    const { host, port, database } = await getServer();
+    const as = (user: string) =>
+      createPostgresStore({ connection: { host, port, database, user }, schema, pollMs: 200 });
+    const driver = as(`${schema}_driver`);
+    const agent = as(`${schema}_agent`);
+    let woken = 0;
+    const stop = agent.watch(() => woken++);
+    expect(await driver.put(makeRecord('web'), { expectedRevision: 0, expectedStoreRevision: 0 })).toBe(1);
+    await until(() => woken > 0);
+    expect((await agent.list()).records.map((r) => r.record.name)).toEqual(['web']);
+    await agent.putNodeReport(report('lb1', 1));
+    expect((await driver.listNodeReports()).map((r) => r.node)).toEqual(['lb1']);
+    expect(await driver.delete('web')).toBe(true);
+    // An agent's role cannot change desired state: the database says so, and nothing changes.
+    await expect(agent.put(makeRecord('evil'))).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('permission denied'),
+    });
+    expect(await admin.revision()).toBe(2);
+    stop();
+    for (const s of [agent, driver, admin]) await s.close();
+  });
+
   it('names the missing pg package', async () => {
     const store = createPostgresStore({
       importer: async () => {

@@ -150,9 +150,36 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
     return poolPromise;
   };
 
+  const checkFormat = (format: number) => {
+    if (format !== TABLE_FORMAT)
+      throw unavailable(
+        `schema "${schema}" holds nlbkit tables of format ${format}; this nlbkit reads format ${TABLE_FORMAT} (upgrade nlbkit, or use another schema)`,
+        undefined,
+        false,
+      );
+  };
+
+  /** The tables' format, or undefined when they do not exist yet (no DDL, so no CREATE privilege needed). */
+  const existingFormat = async (): Promise<number | undefined> => {
+    try {
+      const rows = (await (await getPool()).query(`SELECT format FROM ${t('meta')} WHERE id = 1`)).rows;
+      return rows[0] ? Number(rows[0].format) : undefined;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (code === '42P01' || code === '3F000') return undefined; // undefined table / schema
+      if (e instanceof NLBError) throw e;
+      const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+      throw unavailable(`${sqlState ? 'PostgreSQL' : 'cannot connect to PostgreSQL'}: ${safeMessage(e)}`, e);
+    }
+  };
+
   let ready: Promise<void> | undefined;
   const init = () => {
     ready ??= (async () => {
+      // Agents and drivers may run as roles without CREATE on the database: once the tables exist,
+      // nothing here needs more than reading them.
+      const found = await existingFormat();
+      if (found !== undefined) return checkFormat(found);
       await transaction(async (c) => {
         // Serializes first-time creation across processes (CREATE ... IF NOT EXISTS alone can race).
         await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [channel]);
@@ -163,15 +190,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
         await c.query(`INSERT INTO ${t('meta')} VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING`, [
           TABLE_FORMAT,
         ]);
-        const format = Number(
-          (await c.query(`SELECT format FROM ${t('meta')} WHERE id = 1`)).rows[0]?.format,
-        );
-        if (format !== TABLE_FORMAT)
-          throw unavailable(
-            `schema "${schema}" holds nlbkit tables of format ${format}; this nlbkit reads format ${TABLE_FORMAT} (upgrade nlbkit, or use another schema)`,
-            undefined,
-            false,
-          );
+        checkFormat(Number((await c.query(`SELECT format FROM ${t('meta')} WHERE id = 1`)).rows[0]?.format));
         await c.query(
           `CREATE TABLE IF NOT EXISTS ${t('records')} (name text PRIMARY KEY, revision bigint NOT NULL, record jsonb NOT NULL)`,
         );
