@@ -44,6 +44,7 @@ const open = async (opts: Partial<PostgresStoreOptions> = {}): Promise<StateStor
 /** Runs one SQL statement as the test's superuser (to look at or tamper with what the store wrote). */
 async function sql(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: (await getServer()).url });
+  client.on('error', () => undefined); // the server may end it (afterAll); the query rejects anyway
   await client.connect();
   try {
     return (await client.query(text, values)).rows;
@@ -250,7 +251,8 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
     expect(await connections()).toBeGreaterThan(before);
     stop();
     await store.close();
-    await until(async () => (await connections()) === before);
+    // At most as many as before (a connection another test left closing may be gone by now too).
+    await until(async () => (await connections()) <= before);
   });
 });
 

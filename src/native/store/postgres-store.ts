@@ -69,6 +69,7 @@ export interface PgPoolLike {
   query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   end(): Promise<void>;
   on(event: 'error', listener: (e: Error) => void): unknown;
+  on(event: 'connect', listener: (client: PgClientLike) => void): unknown;
 }
 
 /** Options of {@link createPostgresStore}. */
@@ -143,8 +144,11 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
       const PoolClass = pg.Pool ?? pg.default?.Pool;
       if (!PoolClass) throw unavailable(`the package '${PG_PACKAGE}' has no Pool`, undefined, false);
       const pool = new PoolClass({ max: 4, ...options.connection });
-      // An idle client's error (server restart) must not crash the process; the next query reconnects.
+      // A connection the server ends (restart, pg_terminate_backend) emits 'error' whether or not it
+      // is in use; with no listener that is an uncaught exception. Queries still reject on their own,
+      // so every connection of the store gets a listener that ignores the event.
       pool.on('error', () => undefined);
+      pool.on('connect', (client) => client.on('error', () => undefined));
       return pool;
     })();
     return poolPromise;
@@ -300,6 +304,8 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
         };
         mine.on('error', lost);
         mine.on('end', lost);
+        // A pool of the caller's may not guard its connections (see getPool): this one stays guarded.
+        mine.on('error', () => undefined);
         await mine.query(`LISTEN "${channel}"`);
         if (closed || listeners.size === 0) {
           mine.release(true);
