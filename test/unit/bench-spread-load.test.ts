@@ -78,9 +78,12 @@ describe.skipIf(!haveGcc)('spread-load against loopback servers', () => {
       ]);
       expect(r.errors).toBe(0);
       expect(r.requests).toBeGreaterThan(50);
-      // Every request had its own connection; the client counts only answers before its deadline.
-      expect(a.connections).toBe(a.requests);
-      expect(b.connections).toBe(b.requests);
+      // Every request had its own connection (keep-alive would give far fewer connections than
+      // requests); at most the 4 open when the client stopped have no request served yet.
+      for (const server of [a, b]) {
+        expect(server.connections).toBeGreaterThanOrEqual(server.requests);
+        expect(server.connections - server.requests).toBeLessThanOrEqual(4);
+      }
       expect(a.requests + b.requests).toBeGreaterThanOrEqual(r.requests);
       const share = a.requests / (a.requests + b.requests);
       expect(share).toBeGreaterThan(0.4);
