@@ -20,6 +20,8 @@ export {
   createMemoryStore,
   createPostgresStore,
   type FileStoreOptions,
+  type PgPoolLike,
+  type PostgresConnectionOptions,
   type PostgresStoreOptions,
   type StateStore,
 } from '../../native/store/index.js';
