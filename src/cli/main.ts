@@ -3,10 +3,12 @@
 import { Command } from 'commander';
 import { registerAgentCommand } from './agent-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerStatusCommand } from './status-command.js';
 
 const program = new Command('nlbkit').description('Layer-4 network load balancers, one interface.');
 registerAgentCommand(program);
 registerDemoCommand(program);
+registerStatusCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : String(e));

@@ -1,9 +1,11 @@
-/** `nlbkit agent` alone, for the CLI test (the real main.ts belongs to the lead and registers it too). */
+/** `nlbkit agent` and `nlbkit status` alone, for the CLI tests (without the demo's imports). */
 import { Command } from 'commander';
 import { registerAgentCommand } from '../../src/cli/agent-command.js';
+import { registerStatusCommand } from '../../src/cli/status-command.js';
 
 const program = new Command('nlbkit');
 registerAgentCommand(program);
+registerStatusCommand(program);
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : String(e));
   process.exitCode = 1;

@@ -9,6 +9,7 @@ export interface CliProcess {
   child: ChildProcess;
   exited: Promise<number | null>;
   stderr(): string;
+  stdout(): string;
 }
 
 /** Starts the CLI with `args`; `env` is added to this process's environment. */
@@ -18,9 +19,13 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliPro
     env: { ...process.env, ...env },
   });
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (d) => {
     stderr += d;
   });
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, stderr: () => stderr };
+  return { child, exited, stderr: () => stderr, stdout: () => stdout };
 }

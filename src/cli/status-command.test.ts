@@ -1,0 +1,113 @@
+/**
+ * `nlbkit status`: the store's NLBs and each node's state, and an exit code that says whether every
+ * node applied the store's revision (the report as a pure function, then the command in a process).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../test/native/run-cli.js';
+import { makeRecord } from '../../test/native/store-record.js';
+import { createFileStore } from '../native/store/file-store.js';
+import { createMemoryStore } from '../native/store/memory-store.js';
+import type { NodeReport } from '../native/store/types.js';
+import { renderStatus, storeStatus } from './status-report.js';
+
+const nodeReport = (node: string, appliedRevision: number, extra: Partial<NodeReport> = {}): NodeReport => ({
+  node,
+  appliedRevision,
+  attemptedRevision: appliedRevision,
+  updatedAt: '2026-11-23T00:00:00.000Z',
+  vips: ['10.99.0.1'],
+  health: {},
+  ...extra,
+});
+
+describe('storeStatus', () => {
+  it('lists the NLBs and tells nodes in sync from nodes behind, failing or silent', async () => {
+    const store = createMemoryStore();
+    await store.put(makeRecord('web'));
+    const api = makeRecord('api', { vip: 'fd00:99::1', vms: { vm2: 'fd00::12', vm3: 'fd00::13' } });
+    api.service.algorithm = 'SOURCE_HASH';
+    api.service.hashFields = 'SOURCE_IP';
+    api.service.backends[1]!.weight = 3;
+    await store.put(api);
+    const reports = [
+      nodeReport('lb1', 2, {
+        health: {
+          web: { vm1: { state: 'UNHEALTHY', reason: 'refused' } },
+          api: { vm2: { state: 'HEALTHY' } },
+        },
+      }),
+      nodeReport('lb2', 1),
+      nodeReport('lb3', 2, { error: 'nft: Operation not permitted' }),
+    ];
+    const status = storeStatus(await store.list(), reports, ['lb1', 'lb2', 'lb3', 'lb4']);
+    expect(status.revision).toBe(2);
+    expect(status.nlbs).toEqual([
+      {
+        name: 'api',
+        listener: 'TCP [fd00:99::1]:80',
+        algorithm: 'SOURCE_HASH(SOURCE_IP)',
+        backends: ['vm2 [fd00::12]:8080', 'vm3 [fd00::13]:8080 w3'],
+      },
+      {
+        name: 'web',
+        listener: 'TCP 10.99.0.1:80',
+        algorithm: 'ROUND_ROBIN',
+        backends: ['vm1 10.0.0.11:8080'],
+      },
+    ]);
+    expect(status.nodes.map((n) => [n.node, n.inSync, n.error])).toEqual([
+      ['lb1', true, undefined],
+      ['lb2', false, undefined],
+      ['lb3', false, 'nft: Operation not permitted'],
+      ['lb4', false, 'never reported'],
+    ]);
+    expect(status.nodes[0]?.unhealthy).toEqual(['web/vm1']);
+    expect(status.converged).toBe(false);
+    const text = renderStatus(status, 'memory');
+    expect(text).toContain('store memory at revision 2: 2 NLB(s)');
+    expect(text).toContain('lb2  behind (revision 1)');
+    expect(text).toContain('lb3  ERROR: nft: Operation not permitted');
+    expect(text).toContain('unhealthy: web/vm1');
+    expect(text.split('\n').at(-1)).toBe('NOT converged');
+    expect(storeStatus(await store.list(), [reports[0]!]).converged).toBe(true);
+    expect(storeStatus(await store.list(), []).converged).toBe(false);
+  });
+});
+
+describe('nlbkit status', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('exits 0 when every node applied the store, 1 when one is behind, and prints JSON on request', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nlbk-status-'));
+    dirs.push(dir);
+    const store = createFileStore(dir);
+    await store.put(makeRecord('web'));
+    await store.putNodeReport(nodeReport('lb1', 1));
+    const ok = runCli(['status', '--store', dir]);
+    expect(await ok.exited).toBe(0);
+    expect(ok.stdout()).toContain(`store file:${dir} at revision 1: 1 NLB(s)`);
+    expect(ok.stdout()).toContain('lb1  in sync');
+    await store.put(makeRecord('api', { vip: '10.99.0.2' }));
+    const behind = runCli(['status', '--store', dir, '--json']);
+    expect(await behind.exited).toBe(1);
+    const json = JSON.parse(behind.stdout());
+    expect(json).toMatchObject({
+      revision: 2,
+      converged: false,
+      nodes: [{ node: 'lb1', appliedRevision: 1 }],
+    });
+    const missing = runCli(['status', '--store', dir, '--nodes', 'lb1,lb2']);
+    expect(await missing.exited).toBe(1);
+    expect(missing.stdout()).toContain('lb2  ERROR: never reported');
+    const bad = runCli(['status', '--store', dir, '--nodes', 'lb1;reboot']);
+    expect(await bad.exited).not.toBe(0);
+    expect(bad.stderr()).toContain('comma-separated node names');
+    await store.close();
+  }, 60_000);
+});

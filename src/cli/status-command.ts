@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { NODE_NAME_PATTERN } from '../native/store/store-schema.js';
+import { renderStatus, storeStatus } from './status-report.js';
+import { describeStoreSpec, openStore, parseStoreSpec, type StoreSpec } from './store-spec.js';
+
+/** Options of `nlbkit status`, as parsed. */
+interface StatusOptions {
+  store: StoreSpec;
+  nodes?: string[];
+  json?: boolean;
+}
+
+const nodeList = (text: string): string[] => {
+  const list = text.split(',').map((n) => n.trim());
+  if (list.length === 0 || list.some((n) => !NODE_NAME_PATTERN.test(n)))
+    throw new InvalidArgumentError("must be comma-separated node names (letters, digits, '.', '_', '-')");
+  return list;
+};
+
+/**
+ * Registers `nlbkit status`: what the store holds and whether every LB node has applied it. Exits 0
+ * when converged (every node at the store's revision, no error), 1 otherwise, so scripts and probes can
+ * use it.
+ *
+ * @example
+ * nlbkit status --store /var/lib/nlbkit --nodes lb1,lb2
+ * PGHOST=db.internal nlbkit status --store postgres --json
+ */
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description('show the native store: NLBs, and which nodes have applied them (exit 1 if not converged)')
+    .requiredOption(
+      '--store <dir|postgres[:schema]>',
+      'the store: a file store directory, or PostgreSQL (connection from PGHOST, PGUSER, PGPASSWORD...)',
+      parseStoreSpec,
+    )
+    .option(
+      '--nodes <list>',
+      'the nodes that must have applied the state (default: every node that reported)',
+      nodeList,
+    )
+    .option('--json', 'print the status as JSON')
+    .action(async (opts: StatusOptions) => {
+      const store = openStore(opts.store);
+      try {
+        const status = storeStatus(await store.list(), await store.listNodeReports(), opts.nodes);
+        console.log(
+          opts.json ? JSON.stringify(status, null, 2) : renderStatus(status, describeStoreSpec(opts.store)),
+        );
+        if (!status.converged) process.exitCode = 1;
+      } finally {
+        await store.close();
+      }
+    });
+}
