@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseAddress } from '../interfaces/schemas.js';
 import { DEVICE_NAME_PATTERN } from '../native/nft/nft-values.js';
-import { parseStoreSpec, type StoreSpec } from './store-spec.js';
+import { commaList, STORE_OPTION, type StoreSpec } from './store-spec.js';
 
 /** Options of `nlbkit agent`, as parsed. */
 export interface AgentCommandOptions {
@@ -36,12 +36,7 @@ const address = (text: string): string => {
   if (!parseAddress(text)) throw new InvalidArgumentError('must be an IPv4 or IPv6 address');
   return text;
 };
-const deviceList = (text: string): string[] => {
-  const list = text.split(',').map((d) => d.trim());
-  if (list.length === 0 || list.length > 16 || list.some((d) => !DEVICE_NAME_PATTERN.test(d)))
-    throw new InvalidArgumentError('must be 1-16 comma-separated device names (e.g. eth0,eth1)');
-  return list;
-};
+const deviceList = commaList(DEVICE_NAME_PATTERN, 16, 'device names (e.g. eth0,eth1)');
 const allDownMode = (text: string) => {
   if (text !== 'fail-open' && text !== 'reject')
     throw new InvalidArgumentError('must be fail-open or reject');
@@ -62,11 +57,7 @@ export function registerAgentCommand(program: Command): void {
   program
     .command('agent')
     .description('run the native load-balancer agent of this node until SIGINT/SIGTERM')
-    .requiredOption(
-      '--store <dir|postgres[:schema]>',
-      'where the native driver writes: a file store directory, or PostgreSQL (connection from PGHOST, PGUSER, PGPASSWORD...)',
-      parseStoreSpec,
-    )
+    .requiredOption(...STORE_OPTION)
     .requiredOption('--node <name>', "this node's name in the store (letters, digits, '.', '_', '-')")
     .option('--netns <name>', 'program the kernel of this network namespace instead of the host')
     .option('--interface <iface>', 'interface for the VIPs (default: a dummy nlbkit0, or lo)')

@@ -9,7 +9,7 @@ import { createNetnsHealthSource } from '../native/health/netns-health-source.js
 import { createNftDataplane } from '../native/nft/nft-dataplane.js';
 import { NODE_NAME_PATTERN } from '../native/store/store-schema.js';
 import type { AgentCommandOptions } from './agent-command.js';
-import { describeStoreSpec, openStore } from './store-spec.js';
+import { openStore } from './store-spec.js';
 
 const log = (line: string) => console.error(`${new Date().toISOString()} ${line}`);
 
@@ -60,9 +60,7 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     process.once('SIGTERM', on('SIGTERM'));
     stop?.addEventListener('abort', on('abort'), { once: true });
   });
-  log(
-    `agent ${opts.node} starting: store ${describeStoreSpec(opts.store)}, ${executor.where}, every ${opts.interval}s`,
-  );
+  log(`agent ${opts.node} starting: store ${store.description}, ${executor.where}, every ${opts.interval}s`);
   try {
     const first = await agent.start();
     log(`agent ${opts.node} serving revision ${first.revision} (${first.sync.mode})`);

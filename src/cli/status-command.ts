@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { NODE_NAME_PATTERN } from '../native/store/store-schema.js';
 import { renderStatus, storeStatus } from './status-report.js';
-import { describeStoreSpec, openStore, parseStoreSpec, type StoreSpec } from './store-spec.js';
+import { commaList, openStore, STORE_OPTION, type StoreSpec } from './store-spec.js';
 
 /** Options of `nlbkit status`, as parsed. */
 interface StatusOptions {
@@ -11,12 +10,7 @@ interface StatusOptions {
   json?: boolean;
 }
 
-const nodeList = (text: string): string[] => {
-  const list = text.split(',').map((n) => n.trim());
-  if (list.length === 0 || list.some((n) => !NODE_NAME_PATTERN.test(n)))
-    throw new InvalidArgumentError("must be comma-separated node names (letters, digits, '.', '_', '-')");
-  return list;
-};
+const nodeList = commaList(NODE_NAME_PATTERN, 1000, "node names (letters, digits, '.', '_', '-')");
 
 /**
  * Registers `nlbkit status`: what the store holds and whether every LB node has applied it. Exits 0
@@ -31,11 +25,7 @@ export function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description('show the native store: NLBs, and which nodes have applied them (exit 1 if not converged)')
-    .requiredOption(
-      '--store <dir|postgres[:schema]>',
-      'the store: a file store directory, or PostgreSQL (connection from PGHOST, PGUSER, PGPASSWORD...)',
-      parseStoreSpec,
-    )
+    .requiredOption(...STORE_OPTION)
     .option(
       '--nodes <list>',
       'the nodes that must have applied the state (default: every node that reported)',
@@ -46,9 +36,7 @@ export function registerStatusCommand(program: Command): void {
       const store = openStore(opts.store);
       try {
         const status = storeStatus(await store.list(), await store.listNodeReports(), opts.nodes);
-        console.log(
-          opts.json ? JSON.stringify(status, null, 2) : renderStatus(status, describeStoreSpec(opts.store)),
-        );
+        console.log(opts.json ? JSON.stringify(status, null, 2) : renderStatus(status, store.description));
         if (!status.converged) process.exitCode = 1;
       } finally {
         await store.close();

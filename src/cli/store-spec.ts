@@ -1,6 +1,6 @@
 /**
- * The `--store` value of `nlbkit agent`: a directory (the file store) or `postgres[:<schema>]` (the
- * PostgreSQL store). PostgreSQL connection settings come from the standard `PG*` environment variables
+ * The `--store` value of `nlbkit agent` and `nlbkit status`, and the option parsers they share: a
+ * directory (the file store) or `postgres[:<schema>]` (the PostgreSQL store). PostgreSQL connection settings come from the standard `PG*` environment variables
  * (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE...), never from the command line, where
  * every user of the host could read a password.
  */
@@ -27,9 +27,25 @@ export function parseStoreSpec(text: string): StoreSpec {
   return { kind: 'postgres', schema };
 }
 
-/** The spec for messages (no connection settings: those may hold a password). */
-export const describeStoreSpec = (spec: StoreSpec) =>
-  spec.kind === 'file' ? `file:${spec.dir}` : `postgres:${spec.schema}`;
+/** The `--store` option both `nlbkit agent` and `nlbkit status` take: flags, help, parser. */
+export const STORE_OPTION = [
+  '--store <dir|postgres[:schema]>',
+  'a file store directory, or PostgreSQL (connection from PGHOST, PGUSER, PGPASSWORD...)',
+  parseStoreSpec,
+] as const;
+
+/**
+ * A parser for a comma-separated option value: 1-`max` items, each matching `pattern`; `what` names
+ * the items in the error.
+ */
+export function commaList(pattern: RegExp, max: number, what: string): (text: string) => string[] {
+  return (text) => {
+    const list = text.split(',').map((item) => item.trim());
+    if (list.length > max || list.some((item) => !pattern.test(item)))
+      throw new InvalidArgumentError(`must be 1-${max} comma-separated ${what}`);
+    return list;
+  };
+}
 
 /** Opens the store a spec names. */
 export function openStore(spec: StoreSpec): StateStore {
