@@ -16,7 +16,7 @@ if [ ${#need[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "setup: the native driver needs ${need[*]}: run this script as root, or: sudo apt-get install ${need[*]}" >&2
+    echo "setup: the native driver and its tests need ${need[*]}: run this script as root, or: sudo apt-get install ${need[*]}" >&2
   fi
 fi
 
