@@ -52,15 +52,19 @@ export interface PostgresConnectionOptions {
   [setting: string]: unknown;
 }
 
-/** What the store uses of a node-postgres client (a `pg.PgClientLike` is one). */
+type Notification = { channel: string; payload?: string };
+
+/** What the store uses of a node-postgres client (a `pg.PoolClient` is one). */
 export interface PgClientLike {
   query(
     text: string,
     values?: unknown[],
   ): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
   release(destroy?: boolean): void;
-  on(event: 'notification', listener: (n: { channel: string; payload?: string }) => void): unknown;
+  on(event: 'notification', listener: (n: Notification) => void): unknown;
   on(event: 'error' | 'end', listener: () => void): unknown;
+  removeListener(event: 'notification', listener: (n: Notification) => void): unknown;
+  removeListener(event: 'error' | 'end', listener: () => void): unknown;
 }
 
 /** What the store uses of a node-postgres pool (a `pg.Pool` is one). */
@@ -80,7 +84,11 @@ export interface PostgresStoreOptions {
    * PGPASSWORD, PGDATABASE...). Credentials never appear in errors or in `description`.
    */
   connection?: PostgresConnectionOptions;
-  /** Use this pool instead (the store does not end it on close). */
+  /**
+   * Use this pool instead (the store does not end it on close). As node-postgres asks of every pool,
+   * give it an `'error'` listener: a server that shuts down sends an error even to connections that
+   * are being closed, and without a listener that is an uncaught exception.
+   */
   pool?: PgPoolLike;
   /** Schema of nlbkit's tables, created when missing. Default `nlbkit`. */
   schema?: string;
@@ -278,40 +286,52 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
   const notifyListeners = () => {
     for (const l of [...listeners]) queueMicrotask(l);
   };
-  let listenClient: PgClientLike | undefined;
+  /** The connection holding the LISTEN, and how to take the store's listeners off it again. */
+  let listening: { client: PgClientLike; detach(): void } | undefined;
   let poller: NodeJS.Timeout | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let closed = false;
 
   let connecting: Promise<void> | undefined;
   const listen = () => {
-    if (listenClient || connecting || closed || listeners.size === 0) return connecting ?? Promise.resolve();
+    if (listening || connecting || closed || listeners.size === 0) return connecting ?? Promise.resolve();
     connecting = (async () => {
       let client: PgClientLike | undefined;
       try {
         await init();
         client = await (await getPool()).connect();
         const mine = client;
-        mine.on('notification', (n) => {
+        const onNotification = (n: Notification) => {
           if (n.channel === channel) notifyListeners();
-        });
+        };
         const lost = () => {
-          if (listenClient !== mine) return;
-          listenClient = undefined;
+          if (listening?.client !== mine) return;
+          listening = undefined;
           mine.release(true);
           // Changes may have been missed while the connection was down: tell watchers once it is back.
           scheduleListen(true);
         };
+        // A pool of the caller's may not guard its connections (see getPool): while the store holds
+        // this one, it is guarded here; a connection thrown away keeps the guard.
+        const ignore = () => undefined;
+        mine.on('notification', onNotification);
         mine.on('error', lost);
         mine.on('end', lost);
-        // A pool of the caller's may not guard its connections (see getPool): this one stays guarded.
-        mine.on('error', () => undefined);
+        mine.on('error', ignore);
+        // A connection given back to the pool may be handed out again: without its old listeners,
+        // or a later watch would get every notification twice (and listeners would pile up).
+        const detach = () => {
+          mine.removeListener('notification', onNotification);
+          mine.removeListener('error', lost);
+          mine.removeListener('end', lost);
+          mine.removeListener('error', ignore);
+        };
         await mine.query(`LISTEN "${channel}"`);
         if (closed || listeners.size === 0) {
           mine.release(true);
           return;
         }
-        listenClient = mine;
+        listening = { client: mine, detach };
       } catch {
         client?.release(true);
         scheduleListen(true);
@@ -326,7 +346,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
       void listen().then(() => {
-        if (thenNotify && listenClient) notifyListeners();
+        if (thenNotify && listening) notifyListeners();
       });
     }, 1000);
     retryTimer.unref();
@@ -359,13 +379,16 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
     poller = retryTimer = undefined;
     lastSeen = undefined;
     await connecting;
-    const client = listenClient;
-    listenClient = undefined;
+    const held = listening;
+    listening = undefined;
     // The connection goes back to the pool without its LISTEN, or is discarded if UNLISTEN fails.
-    if (client)
-      await client.query(`UNLISTEN "${channel}"`).then(
-        () => client.release(),
-        () => client.release(true),
+    if (held)
+      await held.client.query(`UNLISTEN "${channel}"`).then(
+        () => {
+          held.detach();
+          held.client.release();
+        },
+        () => held.client.release(true),
       );
   };
 
