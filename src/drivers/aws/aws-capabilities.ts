@@ -2,6 +2,7 @@
  * What AWS Network Load Balancers accept, as nlbkit capabilities (ELBv2 API, late 2026). Requests outside
  * these rules are rejected by the guarded handler before any AWS call is made.
  */
+import { deepFreeze } from '../../common/deep-freeze.js';
 import type { DriverCapabilities } from '../../interfaces/capabilities.js';
 import { AWS_DRIVER_NAME } from './aws-options.js';
 
@@ -54,12 +55,3 @@ export const AWS_CAPABILITIES: DriverCapabilities = deepFreeze({
     healthChecker: true,
   },
 } satisfies DriverCapabilities);
-
-/** Freezes nested arrays and objects too, so no caller can loosen the rules the driver checks. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}

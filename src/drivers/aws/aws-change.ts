@@ -3,7 +3,9 @@
  * repoint the listener, delete the old group; any failure (the last step included) puts the listener
  * back and deletes the new group, so the NLB is exactly as it was.
  */
+
 import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
+import { Rollback } from '../../common/rollback.js';
 import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
 import type { IID, NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
@@ -13,7 +15,6 @@ import { awsTags, healthCheckerOf, healthCheckInput, vmGroupOf } from './aws-con
 import { resolveInstances } from './aws-lookup.js';
 import { AWS_DRIVER_NAME } from './aws-options.js';
 import { managedTargetGroups } from './aws-read.js';
-import { Rollback } from './aws-rollback.js';
 
 /** The ARN a change needs, or CONFLICT for a half-created NLB (which only deleteNLB can fix). */
 function need(value: string | undefined, what: string, current: NLBInfo, ctx: CallContext): string {
@@ -55,7 +56,7 @@ export async function changeVMGroupOnAws(
   const oldTg = need(current.vmGroup.cspId, 'target group', current, ctx);
   const cleanup: CallContext = { operation: ctx.operation };
   const vms = await resolveInstances(api, vpcOf(current), next.vms, ctx);
-  return new Rollback().run(ctx.operation, async (rb) => {
+  return new Rollback(AWS_DRIVER_NAME).run(ctx.operation, async (rb) => {
     let tgArn: string | undefined;
     rb.push('the new target group', async () => {
       // Without an ARN (the call failed or was cut off) look for groups tagged with this NLB's name.

@@ -5,10 +5,12 @@
  * an anchor (deleteNLB finds it by name and removes the rest, target groups by tag). Clean-up runs
  * without the caller's AbortSignal, so an aborted create still leaves nothing.
  */
+
+import { cleanupFailedError } from '../../common/rollback.js';
 import { isNLBError } from '../../interfaces/errors.js';
 import type { CallContext } from './aws-api.js';
 import type { AwsDeps } from './aws-context.js';
-import { cleanupFailedError } from './aws-errors.js';
+import { AWS_DRIVER_NAME } from './aws-options.js';
 import { findManagedLb, managedTargetGroups } from './aws-read.js';
 import { waitDeleted } from './aws-wait.js';
 
@@ -77,5 +79,5 @@ export async function cleanUpCreate(
         await waitDeleted(api, arn, options.waiter, ctx);
       });
   }
-  return failed.length === 0 ? original : cleanupFailedError(original, failed, operation);
+  return failed.length === 0 ? original : cleanupFailedError(AWS_DRIVER_NAME, original, failed, operation);
 }

@@ -136,23 +136,3 @@ export function mapAwsError(e: unknown, ctx: AwsErrorContext): NLBError {
     return make('PERMISSION_DENIED', `no AWS credentials found (default provider chain): ${message}`, false);
   return make('PROVIDER_ERROR', `${code ?? 'error'}: ${message}`, false);
 }
-
-/**
- * The error a failed multi-step operation reports when undoing it also failed: the original error's
- * code and retryability, plus what is left over, so the caller knows deleteNLB must finish the job.
- */
-export function cleanupFailedError(
-  original: unknown,
-  failed: readonly string[],
-  operation: string,
-): NLBError {
-  const nlbError = isNLBError(original) ? original : undefined;
-  return new NLBError({
-    code: nlbError?.code ?? 'PROVIDER_ERROR',
-    driver: AWS_DRIVER_NAME,
-    operation,
-    retryable: nlbError?.retryable,
-    message: `${original instanceof Error ? original.message : String(original)}; clean-up failed for: ${failed.join(', ')} (deleteNLB removes what is left)`,
-    cause: original,
-  });
-}

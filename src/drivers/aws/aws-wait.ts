@@ -4,36 +4,15 @@
  * options; the caller's AbortSignal interrupts the sleep between polls at once.
  */
 import type { LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { sleep } from '../../common/abort.js';
+import { pollUntil } from '../../common/poll.js';
 import { NLBError } from '../../interfaces/errors.js';
 import type { AwsApi, CallContext } from './aws-api.js';
 import { AWS_DRIVER_NAME, type ResolvedAwsOptions } from './aws-options.js';
 
 type Waiter = ResolvedAwsOptions['waiter'];
 
-/** Polls `check` until it returns a value, with delays doubling from minDelay to maxDelay. */
-async function poll<T>(
-  what: string,
-  waiter: Waiter,
-  ctx: CallContext,
-  check: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + waiter.maxWaitMs;
-  let delay = waiter.minDelayMs;
-  for (;;) {
-    const done = await check();
-    if (done !== undefined) return done;
-    if (Date.now() + delay > deadline)
-      throw new NLBError({
-        code: 'TIMEOUT',
-        driver: AWS_DRIVER_NAME,
-        operation: ctx.operation,
-        message: `gave up waiting for ${what} after ${waiter.maxWaitMs} ms`,
-      });
-    await sleep(delay, ctx.signal, AWS_DRIVER_NAME, ctx.operation);
-    delay = Math.min(waiter.maxDelayMs, delay * 2);
-  }
-}
+const poll = <T>(what: string, waiter: Waiter, ctx: CallContext, check: () => Promise<T | undefined>) =>
+  pollUntil(AWS_DRIVER_NAME, what, waiter, ctx, check);
 
 /** Waits until the load balancer is `active`; `failed` is a PROVIDER_ERROR. Returns it as last seen. */
 export function waitActive(

@@ -3,11 +3,14 @@
  * on failure the undo steps run newest first, every one of them even if one fails, and without the
  * caller's AbortSignal (an aborted create must still clean up).
  */
-import { cleanupFailedError } from './aws-errors.js';
+import { isNLBError, NLBError } from '../interfaces/errors.js';
 
 /** A stack of undo steps; see the module comment. */
 export class Rollback {
   readonly #steps: { what: string; undo: () => Promise<unknown> }[] = [];
+
+  /** @param driver the driver's name, for the error that names leftovers. */
+  constructor(private readonly driver: string) {}
 
   /**
    * Registers how to undo a step. Register it before sending the step's call and make it harmless
@@ -33,7 +36,28 @@ export class Rollback {
           failed.push(`${step.what} (${undoError instanceof Error ? undoError.message : String(undoError)})`);
         }
       }
-      throw failed.length === 0 ? e : cleanupFailedError(e, failed, operation);
+      throw failed.length === 0 ? e : cleanupFailedError(this.driver, e, failed, operation);
     }
   }
+}
+
+/**
+ * The error a failed multi-step operation reports when undoing it also failed: the original error's
+ * code and retryability, plus what is left over, so the caller knows deleteNLB must finish the job.
+ */
+export function cleanupFailedError(
+  driver: string,
+  original: unknown,
+  failed: readonly string[],
+  operation: string,
+): NLBError {
+  const nlbError = isNLBError(original) ? original : undefined;
+  return new NLBError({
+    code: nlbError?.code ?? 'PROVIDER_ERROR',
+    driver,
+    operation,
+    retryable: nlbError?.retryable,
+    message: `${original instanceof Error ? original.message : String(original)}; clean-up failed for: ${failed.join(', ')} (deleteNLB removes what is left)`,
+    cause: original,
+  });
 }
