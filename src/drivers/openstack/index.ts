@@ -1,0 +1,15 @@
+/**
+ * nlbkit's OpenStack driver (`nlbkit/openstack`): NLBHandler over Octavia v2, with Keystone v3 auth,
+ * Neutron (networks, ports, floating IPs) and Nova (servers). No SDK needed: it speaks the APIs over
+ * `fetch`. See docs/drivers/openstack.md.
+ */
+export { OPENSTACK_CAPABILITIES, OPENSTACK_MAX_MEMBERS } from './os-capabilities.js';
+export { createOpenStackDriver } from './os-driver.js';
+export { OCTAVIA_MEMBER_STATES } from './os-health.js';
+export {
+  OPENSTACK_DRIVER_NAME,
+  type OpenStackApplicationCredentialAuth,
+  type OpenStackDriverOptions,
+  type OpenStackPasswordAuth,
+  type OpenStackWaiterOptions,
+} from './os-options.js';

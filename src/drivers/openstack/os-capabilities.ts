@@ -1,0 +1,56 @@
+/**
+ * What Octavia (v2 API, amphora provider) accepts, as nlbkit capabilities. Requests outside these rules
+ * are rejected by the guarded handler before any OpenStack call is made.
+ */
+import { deepFreeze } from '../../common/deep-freeze.js';
+import type { DriverCapabilities } from '../../interfaces/capabilities.js';
+import { OPENSTACK_DRIVER_NAME } from './os-options.js';
+
+/** nlbkit's cap on members per pool (Octavia itself has none; project quotas decide). */
+export const OPENSTACK_MAX_MEMBERS = 1000;
+
+/** The OpenStack driver's capabilities; see docs/drivers/openstack.md for the table and the reasons. */
+export const OPENSTACK_CAPABILITIES: DriverCapabilities = deepFreeze({
+  driver: OPENSTACK_DRIVER_NAME,
+  // PUBLIC = the VIP plus a floating IP from `floatingNetwork`.
+  types: ['PUBLIC', 'INTERNAL'],
+  scopes: ['REGION'],
+  listenerProtocols: ['TCP', 'UDP'],
+  vmGroupProtocols: ['TCP', 'UDP'],
+  sameProtocolRequired: true,
+  // vip_address (INTERNAL) or floating_ip_address (PUBLIC) on create; fixed afterwards.
+  listenerIP: true,
+  vpcRequired: true,
+  // ROUND_ROBIN honours member weights; SOURCE_IP / SOURCE_IP_PORT are Octavia's hashing algorithms.
+  algorithms: ['ROUND_ROBIN', 'SOURCE_HASH'],
+  hashFields: ['SOURCE_IP', 'SOURCE_IP_PORT'],
+  weights: true,
+  maxVMs: OPENSTACK_MAX_MEMBERS,
+  healthCheck: {
+    protocols: ['TCP', 'HTTP', 'HTTPS'],
+    // UDP pools take UDP-CONNECT (nlbkit's UDP), TCP or HTTP monitors.
+    protocolsForUdpGroup: ['UDP', 'TCP', 'HTTP'],
+    // Octavia has no upper bound on delay; a day is nlbkit's. The timeout must be below the delay.
+    interval: { min: 2, max: 86_400 },
+    timeout: { min: 1, max: 86_399 },
+    healthyThreshold: { min: 1, max: 10 },
+    unhealthyThreshold: { min: 1, max: 10 },
+    separateThresholds: true,
+    timeoutBelowInterval: true,
+    // Through each member's monitor_port.
+    customPort: true,
+    httpOptions: true,
+    defaults: { interval: 10, timeout: 5, healthyThreshold: 3, unhealthyThreshold: 3 },
+  },
+  changes: {
+    // A pool's protocol is fixed and must match its listener's.
+    listenerProtocol: false,
+    // A listener's port is fixed: a new listener on the same pool replaces it (no gap).
+    listenerPort: true,
+    listenerIP: false,
+    vmGroupProtocol: false,
+    vmGroupPort: true,
+    algorithm: true,
+    healthChecker: true,
+  },
+} satisfies DriverCapabilities);

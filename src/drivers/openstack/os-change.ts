@@ -1,0 +1,271 @@
+/**
+ * Changes to a live NLB, each all or nothing: a step that fails undoes the steps before it (newest
+ * first, without the caller's signal). Members always move as one batch (PUT .../members), which
+ * Octavia applies atomically: VMs not named are removed, new ones added, the rest updated in place.
+ */
+import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
+import { Rollback } from '../../common/rollback.js';
+import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
+import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
+import type { CallContext } from './os-api.js';
+import type { OpenStackDeps } from './os-context.js';
+import {
+  lbAlgorithm,
+  memberBatch,
+  monitorBody,
+  monitorPort,
+  vmOfMember,
+  withGroupPort,
+} from './os-convert.js';
+import { type ResolvedVM, resolveVMs } from './os-lookup.js';
+import type { OctaviaLb, OctaviaMember } from './os-octavia.js';
+import { OPENSTACK_DRIVER_NAME } from './os-options.js';
+import { readNLB, readTree } from './os-read.js';
+
+const ids = (current: NLBInfo) => ({
+  lbId: current.iid.systemId as string,
+  poolId: current.vmGroup.cspId as string,
+});
+
+async function reread({ octavia }: OpenStackDeps, lbId: string, ctx: CallContext) {
+  return readNLB(octavia, await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx), ctx);
+}
+
+/** Replaces the pool's members with `vms` on `port`; returns how to put the old ones back. */
+async function putMembers(
+  { octavia }: OpenStackDeps,
+  lbId: string,
+  poolId: string,
+  vms: ResolvedVM[],
+  port: number,
+  monitor: number | undefined,
+  ctx: CallContext,
+) {
+  await octavia.change(
+    lbId,
+    'PUT',
+    `/pools/${poolId}/members`,
+    { members: memberBatch(vms, { port }, monitor) },
+    ctx,
+  );
+}
+
+/** The pool's members now, as a batch that restores them. */
+async function currentMembers({ octavia }: OpenStackDeps, poolId: string, ctx: CallContext) {
+  const members = await octavia.members(poolId, ctx);
+  const restore = members.map((m: OctaviaMember) => ({
+    ...vmOfMember(m),
+    port: m.protocol_port,
+    monitor: m.monitor_port ?? undefined,
+  }));
+  return { vms: members.map(vmOfMember), restore };
+}
+
+/** Puts members back exactly as they were (port and monitor port per member). */
+function restoreMembers(
+  deps: OpenStackDeps,
+  lbId: string,
+  poolId: string,
+  saved: Awaited<ReturnType<typeof currentMembers>>,
+) {
+  const ctx = { operation: 'rollback' };
+  return deps.octavia.change(
+    lbId,
+    'PUT',
+    `/pools/${poolId}/members`,
+    { members: saved.restore.map((m) => memberBatch([m], { port: m.port }, m.monitor)[0]) },
+    ctx,
+  );
+}
+
+/** changeListener: a new listener on the same pool, then the old one goes (no moment without one). */
+export async function changeListenerOnOpenStack(
+  deps: OpenStackDeps,
+  current: NLBInfo,
+  next: ValidListener,
+  ctx: CallContext,
+): Promise<NLBInfo> {
+  const { lbId, poolId } = ids(current);
+  if (next.port === current.listener.port) return current;
+  const undoCtx = { operation: ctx.operation };
+  return new Rollback(OPENSTACK_DRIVER_NAME).run(ctx.operation, async (rb) => {
+    let made: string | undefined;
+    rb.push('the new listener', async () => {
+      if (made) await deps.octavia.change(lbId, 'DELETE', `/listeners/${made}`, undefined, undoCtx);
+    });
+    const { listener } = await deps.octavia.change<{ listener: { id: string } }>(
+      lbId,
+      'POST',
+      '/listeners',
+      {
+        listener: {
+          name: current.iid.nameId,
+          loadbalancer_id: lbId,
+          protocol: current.listener.protocol,
+          protocol_port: next.port,
+          default_pool_id: poolId,
+        },
+      },
+      ctx,
+    );
+    made = listener.id;
+    await deps.octavia.change(lbId, 'DELETE', `/listeners/${current.listener.cspId}`, undefined, ctx);
+    return reread(deps, lbId, ctx);
+  });
+}
+
+/** changeVMGroupInfo: algorithm (pool), port (members and the LB's group-port tag) and VMs (members). */
+export async function changeVMGroupOnOpenStack(
+  deps: OpenStackDeps,
+  current: NLBInfo,
+  next: ResolvedVMGroup,
+  ctx: CallContext,
+): Promise<NLBInfo> {
+  const { api, octavia } = deps;
+  const { lbId, poolId } = ids(current);
+  const vms = await resolveVMs(api, next.vms, current.vpcIID.systemId as string, ctx);
+  const saved = await currentMembers(deps, poolId, ctx);
+  const lb = await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx);
+  const undoCtx = { operation: ctx.operation };
+  const oldAlgorithm = lbAlgorithm(current.vmGroup.algorithm, current.vmGroup.hashFields);
+  const newAlgorithm = lbAlgorithm(next.algorithm, next.hashFields);
+  // A health check on "the group's port" follows the group; a custom one stays.
+  const hc = current.healthChecker;
+  const monitor = hc.port === current.vmGroup.port ? undefined : monitorPort(hc, next.port);
+  return new Rollback(OPENSTACK_DRIVER_NAME).run(ctx.operation, async (rb) => {
+    if (newAlgorithm !== oldAlgorithm) {
+      rb.push('the pool algorithm', () =>
+        octavia.change(lbId, 'PUT', `/pools/${poolId}`, { pool: { lb_algorithm: oldAlgorithm } }, undoCtx),
+      );
+      await octavia.change(lbId, 'PUT', `/pools/${poolId}`, { pool: { lb_algorithm: newAlgorithm } }, ctx);
+    }
+    if (next.port !== current.vmGroup.port) {
+      rb.push('the group-port tag', () =>
+        octavia.change(
+          lbId,
+          'PUT',
+          `/loadbalancers/${lbId}`,
+          { loadbalancer: { tags: lb.tags ?? [] } },
+          undoCtx,
+        ),
+      );
+      await octavia.change(
+        lbId,
+        'PUT',
+        `/loadbalancers/${lbId}`,
+        { loadbalancer: { tags: withGroupPort(lb.tags, next.port) } },
+        ctx,
+      );
+    }
+    rb.push('the members', () => restoreMembers(deps, lbId, poolId, saved));
+    await putMembers(deps, lbId, poolId, vms, next.port, monitor, ctx);
+    return reread(deps, lbId, ctx);
+  });
+}
+
+/** The members' monitor port as the NLB's health checker says. */
+const monitorOf = (current: NLBInfo) => monitorPort(current.healthChecker, current.vmGroup.port);
+
+/** addVMs: one batch with the current members plus the new VMs. */
+export async function addVMsOnOpenStack(
+  deps: OpenStackDeps,
+  current: NLBInfo,
+  add: ValidVMMember[],
+  ctx: CallContext,
+): Promise<NLBInfo> {
+  const { lbId, poolId } = ids(current);
+  const fresh = await resolveVMs(deps.api, add, current.vpcIID.systemId as string, ctx);
+  const { vms } = await currentMembers(deps, poolId, ctx);
+  await putMembers(deps, lbId, poolId, [...vms, ...fresh], current.vmGroup.port, monitorOf(current), ctx);
+  return reread(deps, lbId, ctx);
+}
+
+/** removeVMs: one batch with the current members less the named ones. */
+export async function removeVMsOnOpenStack(
+  deps: OpenStackDeps,
+  current: NLBInfo,
+  remove: ValidVMMember[],
+  ctx: CallContext,
+): Promise<void> {
+  const { lbId, poolId } = ids(current);
+  const gone = new Set(remove.map((vm) => vm.nameId));
+  const { vms } = await currentMembers(deps, poolId, ctx);
+  await putMembers(
+    deps,
+    lbId,
+    poolId,
+    vms.filter((vm) => !gone.has(vm.nameId)),
+    current.vmGroup.port,
+    monitorOf(current),
+    ctx,
+  );
+}
+
+/**
+ * changeHealthCheckerInfo: the monitor updated in place, or replaced when its type changes (a
+ * monitor's type is fixed); members' monitor_port updated when the check port changes.
+ */
+export async function changeHealthCheckerOnOpenStack(
+  deps: OpenStackDeps,
+  current: NLBInfo,
+  next: ResolvedHealthCheckerInfo,
+  ctx: CallContext,
+): Promise<NLBInfo> {
+  const { octavia } = deps;
+  const { lbId, poolId } = ids(current);
+  const tree = await readTree(octavia, await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx), ctx);
+  const old = tree.monitor;
+  const port = current.vmGroup.port;
+  const undoCtx = { operation: ctx.operation };
+  return new Rollback(OPENSTACK_DRIVER_NAME).run(ctx.operation, async (rb) => {
+    if (old && next.protocol === current.healthChecker.protocol) {
+      rb.push('the health monitor settings', () =>
+        octavia.change(
+          lbId,
+          'PUT',
+          `/healthmonitors/${old.id}`,
+          { healthmonitor: monitorBody(current.healthChecker, port, true) },
+          undoCtx,
+        ),
+      );
+      await octavia.change(
+        lbId,
+        'PUT',
+        `/healthmonitors/${old.id}`,
+        { healthmonitor: monitorBody(next, port, true) },
+        ctx,
+      );
+    } else {
+      const name = current.iid.nameId;
+      let made: string | undefined;
+      let oldGone = false;
+      rb.push('the health monitor', async () => {
+        if (made) await octavia.change(lbId, 'DELETE', `/healthmonitors/${made}`, undefined, undoCtx);
+        if (!oldGone) return;
+        await octavia.change(
+          lbId,
+          'POST',
+          '/healthmonitors',
+          { healthmonitor: { name, pool_id: poolId, ...monitorBody(current.healthChecker, port) } },
+          undoCtx,
+        );
+      });
+      if (old) await octavia.change(lbId, 'DELETE', `/healthmonitors/${old.id}`, undefined, ctx);
+      oldGone = true;
+      const created = await octavia.change<{ healthmonitor: { id: string } }>(
+        lbId,
+        'POST',
+        '/healthmonitors',
+        { healthmonitor: { name, pool_id: poolId, ...monitorBody(next, port) } },
+        ctx,
+      );
+      made = created.healthmonitor.id;
+    }
+    if (monitorPort(next, port) !== monitorOf(current)) {
+      const saved = await currentMembers(deps, poolId, ctx);
+      rb.push('the members', () => restoreMembers(deps, lbId, poolId, saved));
+      await putMembers(deps, lbId, poolId, saved.vms, port, monitorPort(next, port), ctx);
+    }
+    return reread(deps, lbId, ctx);
+  });
+}

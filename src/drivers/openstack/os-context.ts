@@ -1,0 +1,10 @@
+/** What every driver step gets: the API clients and the resolved options. */
+import type { OpenStackApi } from './os-api.js';
+import type { Octavia } from './os-octavia.js';
+import type { ResolvedOpenStackOptions } from './os-options.js';
+
+export interface OpenStackDeps {
+  api: OpenStackApi;
+  octavia: Octavia;
+  options: ResolvedOpenStackOptions;
+}

@@ -1,0 +1,131 @@
+/**
+ * createNLB on OpenStack, all or nothing. Calls, in order: Neutron network lookup, Nova + Neutron port
+ * lookups per VM, [floating network lookup for PUBLIC], POST loadbalancer (wait ACTIVE), POST pool,
+ * POST healthmonitor, PUT pool members (batch; when there are VMs), POST listener (each waiting for
+ * ACTIVE), [POST floatingip]. On any failure the floating IP and the load balancer (cascade) are removed.
+ */
+import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
+import { Rollback } from '../../common/rollback.js';
+import { violationsError } from '../../interfaces/errors.js';
+import type { NLBInfo } from '../../interfaces/types.js';
+import type { CallContext } from './os-api.js';
+import type { OpenStackDeps } from './os-context.js';
+import { groupPortTag, lbAlgorithm, lbTags, memberBatch, monitorBody, monitorPort } from './os-convert.js';
+import { deleteLoadBalancer, releaseFloatingIps } from './os-delete.js';
+import { resolveFloatingNetwork, resolveNetwork, resolveVMs } from './os-lookup.js';
+import type { OctaviaLb } from './os-octavia.js';
+import { OPENSTACK_DRIVER_NAME } from './os-options.js';
+import { findManaged, readNLB } from './os-read.js';
+
+/** Creates the whole tree; see the module comment. */
+export async function createOnOpenStack(
+  deps: OpenStackDeps,
+  req: ResolvedCreateRequest,
+  ctx: CallContext,
+): Promise<NLBInfo> {
+  const { api, octavia, options } = deps;
+  const name = req.iid.nameId;
+  if (req.type === 'PUBLIC' && !options.floatingNetwork)
+    throw violationsError(OPENSTACK_DRIVER_NAME, ctx.operation, [
+      {
+        path: 'type',
+        message: 'PUBLIC needs a floating IP: set the driver option floatingNetwork (or create INTERNAL)',
+        code: 'UNSUPPORTED',
+      },
+    ]);
+  const network = await resolveNetwork(api, req.vpcIID, 'vpcIID', ctx);
+  const vpc = { nameId: network.name, systemId: network.id };
+  const tags = [...lbTags(vpc, req.type, req.tagList, ctx.operation), groupPortTag(req.vmGroup.port)];
+  const vms = await resolveVMs(api, req.vmGroup.vms, network.id, ctx);
+  const floating =
+    req.type === 'PUBLIC'
+      ? await resolveFloatingNetwork(api, options.floatingNetwork as string, ctx)
+      : undefined;
+  // Clean-up runs without the caller's signal: an aborted create must still leave nothing.
+  const undoCtx = { operation: ctx.operation };
+
+  return new Rollback(OPENSTACK_DRIVER_NAME).run(ctx.operation, async (rb) => {
+    let lb: OctaviaLb | undefined;
+    // Registered before the call: a call that timed out may still have been applied (found by name).
+    rb.push(`load balancer ${name}`, async () => {
+      const id = lb?.id ?? (await findManaged(octavia, { nameId: name }, undoCtx))?.id;
+      if (id) await deleteLoadBalancer(deps, id, undoCtx);
+    });
+    const vip = req.type === 'INTERNAL' && req.listener.ip ? { vip_address: req.listener.ip } : {};
+    lb = (
+      await api.request<{ loadbalancer: OctaviaLb }>(
+        'load-balancer',
+        'POST',
+        '/v2/lbaas/loadbalancers',
+        { loadbalancer: { name, description: 'made by nlbkit', vip_network_id: network.id, ...vip, tags } },
+        ctx,
+      )
+    ).loadbalancer;
+    const lbId = lb.id;
+    lb = await octavia.waitActive(lbId, ctx);
+
+    const { pool } = await octavia.change<{ pool: { id: string } }>(
+      lbId,
+      'POST',
+      '/pools',
+      {
+        pool: {
+          name,
+          loadbalancer_id: lbId,
+          protocol: req.vmGroup.protocol,
+          lb_algorithm: lbAlgorithm(req.vmGroup.algorithm, req.vmGroup.hashFields),
+        },
+      },
+      ctx,
+    );
+    await octavia.change(
+      lbId,
+      'POST',
+      '/healthmonitors',
+      { healthmonitor: { name, pool_id: pool.id, ...monitorBody(req.healthChecker, req.vmGroup.port) } },
+      ctx,
+    );
+    if (vms.length > 0)
+      await octavia.change(
+        lbId,
+        'PUT',
+        `/pools/${pool.id}/members`,
+        { members: memberBatch(vms, req.vmGroup, monitorPort(req.healthChecker, req.vmGroup.port)) },
+        ctx,
+      );
+    await octavia.change(
+      lbId,
+      'POST',
+      '/listeners',
+      {
+        listener: {
+          name,
+          loadbalancer_id: lbId,
+          protocol: req.listener.protocol,
+          protocol_port: req.listener.port,
+          default_pool_id: pool.id,
+        },
+      },
+      ctx,
+    );
+    if (floating) {
+      const vipPort = lb.vip_port_id;
+      rb.push(`floating IP of ${name}`, () => releaseFloatingIps(deps, vipPort, undoCtx));
+      await api.request(
+        'network',
+        'POST',
+        '/v2.0/floatingips',
+        {
+          floatingip: {
+            floating_network_id: floating.id,
+            port_id: vipPort,
+            description: `nlbkit ${name}`,
+            ...(req.listener.ip ? { floating_ip_address: req.listener.ip } : {}),
+          },
+        },
+        ctx,
+      );
+    }
+    return readNLB(octavia, await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx), ctx);
+  });
+}

@@ -1,0 +1,138 @@
+/**
+ * Options of the OpenStack driver: where Keystone is, how to authenticate, and which network carries
+ * floating IPs for PUBLIC load balancers. Anything omitted comes from the standard `OS_*` environment
+ * variables (as the `openstack` CLI reads them); what is neither given nor set is a clear error at the
+ * first call. Secrets are never part of an error or a log line.
+ */
+import { z } from 'zod';
+import { NLBError } from '../../interfaces/errors.js';
+
+/** The driver's name in errors and capabilities. */
+export const OPENSTACK_DRIVER_NAME = 'openstack';
+
+/** Keystone v3 password authentication, scoped to a project. */
+export interface OpenStackPasswordAuth {
+  type?: 'password';
+  username: string;
+  password: string;
+  /** Default `Default`. */
+  userDomainName?: string;
+  projectName: string;
+  /** Default `Default`. */
+  projectDomainName?: string;
+}
+
+/** Keystone v3 application credential (already scoped to its project). */
+export interface OpenStackApplicationCredentialAuth {
+  type: 'applicationCredential';
+  id: string;
+  secret: string;
+}
+
+/** How long to wait for Octavia to finish a change (it moves the load balancer to PENDING_* and back). */
+export interface OpenStackWaiterOptions {
+  /** First delay between polls, ms. Default 1000. */
+  minDelayMs?: number;
+  /** Longest delay between polls, ms. Default 5000. */
+  maxDelayMs?: number;
+  /** Give up (TIMEOUT) after this long, ms. Default 600,000 (amphorae take minutes to boot). */
+  maxWaitMs?: number;
+}
+
+/** Options of {@link createOpenStackDriver}. */
+export interface OpenStackDriverOptions {
+  /** Keystone's URL, e.g. `https://keystone.example.com:5000/v3`. Default: `OS_AUTH_URL`. */
+  authUrl?: string;
+  /** Credentials. Default: `OS_APPLICATION_CREDENTIAL_ID`/`_SECRET`, else `OS_USERNAME`, `OS_PASSWORD`, `OS_PROJECT_NAME`... */
+  auth?: OpenStackPasswordAuth | OpenStackApplicationCredentialAuth;
+  /** Region of the endpoints to use. Default: `OS_REGION_NAME`, else the catalog's only region. */
+  region?: string;
+  /** Endpoint interface. Default: `OS_INTERFACE`, else `public`. */
+  interface?: 'public' | 'internal' | 'admin';
+  /**
+   * The external network floating IPs come from (name or id): needed for PUBLIC load balancers, which
+   * are an INTERNAL VIP plus a floating IP. Without it, only INTERNAL can be created.
+   */
+  floatingNetwork?: string;
+  waiter?: OpenStackWaiterOptions;
+  /** Per-request timeout, ms. Default 60,000. */
+  requestTimeoutMs?: number;
+}
+
+const text = z.string().min(1).max(255);
+const optionsSchema = z.strictObject({
+  authUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  auth: z.union([
+    z.strictObject({
+      type: z.literal('password').optional(),
+      username: text,
+      password: z.string().min(1),
+      userDomainName: text.optional(),
+      projectName: text,
+      projectDomainName: text.optional(),
+    }),
+    z.strictObject({ type: z.literal('applicationCredential'), id: text, secret: z.string().min(1) }),
+  ]),
+  region: text.optional(),
+  interface: z.enum(['public', 'internal', 'admin']),
+  floatingNetwork: text.optional(),
+  waiter: z.strictObject({
+    minDelayMs: z.number().positive(),
+    maxDelayMs: z.number().positive(),
+    maxWaitMs: z.number().positive(),
+  }),
+  requestTimeoutMs: z.number().int().positive(),
+});
+
+/** Options with the environment and the defaults applied, validated. */
+export type ResolvedOpenStackOptions = z.infer<typeof optionsSchema>;
+
+/** The credentials the environment describes, if it describes any. */
+function authFromEnv(env: NodeJS.ProcessEnv): ResolvedOpenStackOptions['auth'] | undefined {
+  if (env.OS_APPLICATION_CREDENTIAL_ID || env.OS_APPLICATION_CREDENTIAL_SECRET)
+    return {
+      type: 'applicationCredential',
+      id: env.OS_APPLICATION_CREDENTIAL_ID ?? '',
+      secret: env.OS_APPLICATION_CREDENTIAL_SECRET ?? '',
+    };
+  if (!env.OS_USERNAME && !env.OS_PASSWORD) return undefined;
+  return {
+    username: env.OS_USERNAME ?? '',
+    password: env.OS_PASSWORD ?? '',
+    userDomainName: env.OS_USER_DOMAIN_NAME,
+    projectName: env.OS_PROJECT_NAME ?? env.OS_TENANT_NAME ?? '',
+    projectDomainName: env.OS_PROJECT_DOMAIN_NAME,
+  };
+}
+
+/**
+ * Applies the environment and defaults and validates the result; an INVALID_ARGUMENT error names the
+ * field (never its value: it may be a secret).
+ */
+export function resolveOpenStackOptions(
+  options: OpenStackDriverOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedOpenStackOptions {
+  const merged = {
+    authUrl: options.authUrl ?? env.OS_AUTH_URL,
+    auth: options.auth ?? authFromEnv(env),
+    region: options.region ?? (env.OS_REGION_NAME || undefined),
+    interface: options.interface ?? (env.OS_INTERFACE?.replace(/URL$/, '') || 'public'),
+    floatingNetwork: options.floatingNetwork,
+    waiter: { minDelayMs: 1000, maxDelayMs: 5000, maxWaitMs: 600_000, ...options.waiter },
+    requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+  };
+  const parsed = optionsSchema.safeParse(merged);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue?.path.join('.') || '(options)';
+  const missing = issue?.code === 'invalid_type' || issue?.code === 'invalid_union';
+  throw new NLBError({
+    code: 'INVALID_ARGUMENT',
+    driver: OPENSTACK_DRIVER_NAME,
+    operation: 'createOpenStackDriver',
+    message: missing
+      ? `options.${path} is missing or incomplete (give it, or set the OS_* environment variables)`
+      : `options.${path}: ${issue?.message ?? 'invalid'}`,
+  });
+}

@@ -1,0 +1,52 @@
+/** Test helper: an OpenStack fake with a private and an external network, VMs, and a driver on it. */
+import { createOpenStackDriver, type OpenStackDriverOptions } from '../../../src/drivers/openstack/index.js';
+import type { NLBHandler } from '../../../src/interfaces/handler.js';
+import type { IID } from '../../../src/interfaces/types.js';
+import {
+  type OpenStackFake,
+  type OpenStackFakeOptions,
+  startOpenStackFake,
+} from '../../fakes/openstack/index.js';
+
+export interface OpenStackWorld {
+  fake: OpenStackFake;
+  driver: NLBHandler;
+  vpcIID: IID;
+  vms: IID[];
+  close(): Promise<void>;
+}
+
+/** Driver options pointing at the fake (password auth), with fast waits. */
+export function driverOptionsFor(
+  fake: OpenStackFake,
+  extra: Partial<OpenStackDriverOptions> = {},
+): OpenStackDriverOptions {
+  return {
+    authUrl: fake.authUrl,
+    auth: {
+      username: fake.credentials.username,
+      password: fake.credentials.password,
+      projectName: fake.credentials.projectName,
+    },
+    region: fake.region,
+    floatingNetwork: 'public',
+    waiter: { minDelayMs: 2, maxDelayMs: 10, maxWaitMs: 5000 },
+    ...extra,
+  };
+}
+
+/** Starts a world: network `private` with VMs vm-1.., external network `public`. */
+export async function startOpenStackWorld(
+  opts: { fake?: OpenStackFakeOptions; driver?: Partial<OpenStackDriverOptions>; vmCount?: number } = {},
+): Promise<OpenStackWorld> {
+  const fake = await startOpenStackFake(opts.fake);
+  const net = fake.addNetwork('private');
+  fake.addNetwork('public', { external: true });
+  const vms: IID[] = [];
+  for (let i = 1; i <= (opts.vmCount ?? 4); i++) {
+    const server = fake.addServer(`vm-${i}`, net);
+    vms.push({ nameId: server.name, systemId: server.id });
+  }
+  const driver = createOpenStackDriver(driverOptionsFor(fake, opts.driver));
+  return { fake, driver, vpcIID: { nameId: 'private', systemId: net.id }, vms, close: () => fake.close() };
+}

@@ -1,0 +1,156 @@
+/**
+ * A local fake of the OpenStack APIs nlbkit's driver uses (Keystone v3 tokens, Neutron, Nova, Octavia
+ * v2), on one loopback HTTP server: real wire format (JSON bodies, X-Auth-Token, X-Subject-Token, each
+ * service's error shape), state kept, and the services' rules enforced. Faults: answer a matching call
+ * with an error, before or after applying it.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type FakeRequest, type FakeResponse, OsFault, renderFault, type Service } from './http.js';
+import { checkToken, type FakeCredentials, issueToken } from './identity.js';
+import { neutron, nova } from './network.js';
+import { createOctavia } from './octavia.js';
+import { type Network, OpenStackState } from './state.js';
+
+export interface OpenStackFakeOptions {
+  /** Time a load balancer stays PENDING_* after a change, ms. Default 5. */
+  settleMs?: number;
+  credentials?: Partial<FakeCredentials>;
+  region?: string;
+}
+
+/** A fault: the next `times` calls matching `method` and `path` (below the service prefix) fail. */
+export interface FaultSpec {
+  method: string;
+  path: RegExp;
+  status?: number;
+  message?: string;
+  /** Apply the change first, then answer with the error (an answer lost on the way back). */
+  afterApply?: boolean;
+  times?: number;
+}
+
+export interface RecordedCall {
+  service: Service;
+  method: string;
+  path: string;
+}
+
+export interface OpenStackFake {
+  authUrl: string;
+  state: OpenStackState;
+  credentials: FakeCredentials;
+  region: string;
+  calls: RecordedCall[];
+  fail(spec: FaultSpec): void;
+  /** Forgets every issued token (the next call with one gets 401). */
+  revokeTokens(): void;
+  addNetwork(name: string, opts?: { external?: boolean }): Network;
+  addServer(name: string, network: Network): { id: string; name: string };
+  close(): Promise<void>;
+}
+
+const PREFIXES: [string, Service][] = [
+  ['/identity', 'identity'],
+  ['/load-balancer', 'load-balancer'],
+  ['/network', 'network'],
+  ['/compute/v2.1', 'compute'],
+];
+
+function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      if (!raw) return resolve(undefined);
+      try {
+        resolve(JSON.parse(raw));
+      } catch {
+        reject(new OsFault(400, 'Malformed request body', 'BadRequest'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Starts the fake on an ephemeral loopback port. */
+export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promise<OpenStackFake> {
+  const state = new OpenStackState();
+  const credentials: FakeCredentials = {
+    username: 'demo',
+    password: 'fake-password-1234',
+    projectName: 'demo',
+    applicationCredential: { id: 'appcred-1', secret: 'fake-appcred-secret-5678' },
+    tokenTtlMs: 3_600_000,
+    ...opts.credentials,
+  };
+  const region = opts.region ?? 'RegionOne';
+  const octavia = createOctavia(state, { settleMs: opts.settleMs ?? 5 });
+  const faults: (FaultSpec & { left: number })[] = [];
+  const calls: RecordedCall[] = [];
+  let endpoint = '';
+
+  const route = (service: Service, req: FakeRequest): FakeResponse => {
+    if (service === 'identity') return issueToken(state, credentials, endpoint, region, req);
+    if (service === 'network') return neutron(state, req);
+    if (service === 'compute') return nova(state, req);
+    return octavia(req);
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const [prefix, service] = PREFIXES.find(([p]) => url.pathname.startsWith(`${p}/`)) ?? ['', 'identity'];
+    let out: FakeResponse;
+    try {
+      const body = await readJson(req);
+      const parsed: FakeRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname.slice(prefix.length),
+        query: url.searchParams,
+        body,
+      };
+      if (service !== 'identity') checkToken(state, req.headers['x-auth-token'] as string | undefined);
+      calls.push({ service, method: parsed.method, path: parsed.path });
+      const fault = faults.find((f) => f.left > 0 && f.method === parsed.method && f.path.test(parsed.path));
+      if (fault) {
+        fault.left -= 1;
+        if (fault.afterApply) route(service, parsed);
+        throw new OsFault(fault.status ?? 500, fault.message ?? 'injected fault', 'Injected');
+      }
+      out = route(service, parsed);
+    } catch (e) {
+      const fault = e instanceof OsFault ? e : new OsFault(500, `fake bug: ${String(e)}`, 'InternalError');
+      if (!(e instanceof OsFault)) console.error('[openstack-fake]', e);
+      out = { status: fault.status, body: renderFault(service, fault) };
+    }
+    const text = out.body === undefined ? '' : JSON.stringify(out.body);
+    res.writeHead(out.status, {
+      ...(text ? { 'content-type': 'application/json' } : {}),
+      'content-length': Buffer.byteLength(text),
+      ...out.headers,
+    });
+    res.end(text);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    authUrl: `${endpoint}/identity/v3`,
+    state,
+    credentials,
+    region,
+    calls,
+    fail: (spec) => faults.push({ ...spec, left: spec.times ?? 1 }),
+    revokeTokens: () => state.tokens.clear(),
+    addNetwork: (name, o) => state.addNetwork(name, o),
+    addServer: (name, network) => state.addServer(name, network),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

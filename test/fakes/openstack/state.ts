@@ -1,0 +1,151 @@
+/**
+ * The OpenStack fake's world: Keystone users and tokens, Neutron networks/subnets/ports/floating IPs,
+ * Nova servers, and Octavia's load-balancer trees with their provisioning status. Plain data; the
+ * handlers in the other files enforce what the real services enforce.
+ */
+import { randomUUID } from 'node:crypto';
+
+export interface Subnet {
+  id: string;
+  networkId: string;
+  /** Three octets, e.g. `10.0.1`: the subnet is `<prefix>.0/24`. */
+  prefix: string;
+  next: number;
+}
+export interface Network {
+  id: string;
+  name: string;
+  external: boolean;
+  subnets: Subnet[];
+}
+export interface Port {
+  id: string;
+  networkId: string;
+  deviceId: string;
+  subnetId: string;
+  ip: string;
+}
+export interface FloatingIp {
+  id: string;
+  networkId: string;
+  portId: string;
+  address: string;
+  description: string;
+}
+export interface Server {
+  id: string;
+  name: string;
+}
+export interface Member {
+  id: string;
+  name: string;
+  address: string;
+  protocol_port: number;
+  subnet_id: string;
+  weight: number;
+  monitor_port: number | null;
+  tags: string[];
+}
+export interface Monitor {
+  id: string;
+  name: string;
+  pool_id: string;
+  type: string;
+  delay: number;
+  timeout: number;
+  max_retries: number;
+  max_retries_down: number;
+  http_method?: string;
+  url_path?: string;
+  expected_codes?: string;
+  tags: string[];
+}
+export interface Pool {
+  id: string;
+  name: string;
+  protocol: string;
+  lb_algorithm: string;
+  members: Member[];
+  monitorId: string | null;
+}
+export interface Listener {
+  id: string;
+  name: string;
+  protocol: string;
+  protocol_port: number;
+  default_pool_id: string | null;
+}
+export interface LoadBalancer {
+  id: string;
+  name: string;
+  description: string;
+  provisioning_status: string;
+  vip_address: string;
+  vip_port_id: string;
+  vip_network_id: string;
+  vip_subnet_id: string;
+  tags: string[];
+  created_at: string;
+  listeners: Listener[];
+  pools: Pool[];
+  monitors: Monitor[];
+}
+
+export class OpenStackState {
+  readonly networks: Network[] = [];
+  readonly ports: Port[] = [];
+  readonly floatingIps: FloatingIp[] = [];
+  readonly servers: Server[] = [];
+  readonly lbs: LoadBalancer[] = [];
+  readonly tokens = new Map<string, number>();
+  /** Member health by server name: ONLINE unless a test says otherwise. */
+  readonly health = new Map<string, string>();
+
+  addNetwork(name: string, opts: { external?: boolean; prefix?: string } = {}): Network {
+    const id = randomUUID();
+    const prefix = opts.prefix ?? `10.${this.networks.length}.0`;
+    const net: Network = {
+      id,
+      name,
+      external: opts.external ?? false,
+      subnets: [{ id: randomUUID(), networkId: id, prefix, next: 10 }],
+    };
+    this.networks.push(net);
+    return net;
+  }
+
+  /** A fixed IP on `network`'s first subnet, as a port owned by `deviceId`. */
+  addPort(network: Network, deviceId: string, ip?: string): Port {
+    const subnet = network.subnets[0] as Subnet;
+    const address = ip ?? `${subnet.prefix}.${subnet.next++}`;
+    const port = { id: randomUUID(), networkId: network.id, deviceId, subnetId: subnet.id, ip: address };
+    this.ports.push(port);
+    return port;
+  }
+
+  addServer(name: string, network: Network): Server {
+    const server = { id: randomUUID(), name };
+    this.servers.push(server);
+    this.addPort(network, server.id);
+    return server;
+  }
+
+  ipInUse(networkId: string, ip: string): boolean {
+    return this.ports.some((p) => p.networkId === networkId && p.ip === ip);
+  }
+
+  subnet(id: string): Subnet | undefined {
+    return this.networks.flatMap((n) => n.subnets).find((s) => s.id === id);
+  }
+
+  /** Where a pool, listener or monitor lives. */
+  lbOwning(kind: 'pool' | 'listener' | 'monitor', id: string): LoadBalancer | undefined {
+    return this.lbs.find((lb) =>
+      kind === 'pool'
+        ? lb.pools.some((p) => p.id === id)
+        : kind === 'listener'
+          ? lb.listeners.some((l) => l.id === id)
+          : lb.monitors.some((m) => m.id === id),
+    );
+  }
+}
