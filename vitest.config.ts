@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^nlbkit\/testing$/, replacement: src('testing/index.ts') },
       { find: /^nlbkit\/aws$/, replacement: src('drivers/aws/index.ts') },
       { find: /^nlbkit\/native$/, replacement: src('drivers/native/index.ts') },
+      { find: /^nlbkit\/openstack$/, replacement: src('drivers/openstack/index.ts') },
     ],
   },
   test: {

@@ -18,7 +18,7 @@ import {
   withGroupPort,
 } from './os-convert.js';
 import { type ResolvedVM, resolveVMs } from './os-lookup.js';
-import type { OctaviaLb, OctaviaMember } from './os-octavia.js';
+import type { OctaviaLb, OctaviaMember, OctaviaPool } from './os-octavia.js';
 import { OPENSTACK_DRIVER_NAME } from './os-options.js';
 import { readNLB, readTree } from './os-read.js';
 
@@ -88,27 +88,27 @@ export async function changeListenerOnOpenStack(
   const { lbId, poolId } = ids(current);
   if (next.port === current.listener.port) return current;
   const undoCtx = { operation: ctx.operation };
+  const listenerBody = (port: number) => ({
+    listener: {
+      name: current.iid.nameId,
+      loadbalancer_id: lbId,
+      protocol: current.listener.protocol,
+      protocol_port: port,
+      default_pool_id: poolId,
+    },
+  });
   return new Rollback(OPENSTACK_DRIVER_NAME).run(ctx.operation, async (rb) => {
-    let made: string | undefined;
-    rb.push('the new listener', async () => {
-      if (made) await deps.octavia.change(lbId, 'DELETE', `/listeners/${made}`, undefined, undoCtx);
+    // Undone from what exists, not from answers (one may have been lost): every listener but the old
+    // one goes, and the old one comes back if it went.
+    rb.push('the listeners', async () => {
+      const lb = await deps.octavia.get<OctaviaLb>('loadbalancer', lbId, undoCtx);
+      for (const l of lb.listeners)
+        if (l.id !== current.listener.cspId)
+          await deps.octavia.change(lbId, 'DELETE', `/listeners/${l.id}`, undefined, undoCtx);
+      if (!lb.listeners.some((l) => l.id === current.listener.cspId))
+        await deps.octavia.change(lbId, 'POST', '/listeners', listenerBody(current.listener.port), undoCtx);
     });
-    const { listener } = await deps.octavia.change<{ listener: { id: string } }>(
-      lbId,
-      'POST',
-      '/listeners',
-      {
-        listener: {
-          name: current.iid.nameId,
-          loadbalancer_id: lbId,
-          protocol: current.listener.protocol,
-          protocol_port: next.port,
-          default_pool_id: poolId,
-        },
-      },
-      ctx,
-    );
-    made = listener.id;
+    await deps.octavia.change(lbId, 'POST', '/listeners', listenerBody(next.port), ctx);
     await deps.octavia.change(lbId, 'DELETE', `/listeners/${current.listener.cspId}`, undefined, ctx);
     return reread(deps, lbId, ctx);
   });
@@ -237,29 +237,35 @@ export async function changeHealthCheckerOnOpenStack(
       );
     } else {
       const name = current.iid.nameId;
-      let made: string | undefined;
-      let oldGone = false;
+      // Undone from what exists (an answer may have been lost): a monitor that is not the old one goes,
+      // and the old settings come back if the pool has none.
       rb.push('the health monitor', async () => {
-        if (made) await octavia.change(lbId, 'DELETE', `/healthmonitors/${made}`, undefined, undoCtx);
-        if (!oldGone) return;
-        await octavia.change(
-          lbId,
-          'POST',
-          '/healthmonitors',
-          { healthmonitor: { name, pool_id: poolId, ...monitorBody(current.healthChecker, port) } },
-          undoCtx,
-        );
+        const pool = await octavia.get<OctaviaPool>('pool', poolId, undoCtx);
+        if (pool.healthmonitor_id && pool.healthmonitor_id !== old?.id)
+          await octavia.change(
+            lbId,
+            'DELETE',
+            `/healthmonitors/${pool.healthmonitor_id}`,
+            undefined,
+            undoCtx,
+          );
+        if (old && pool.healthmonitor_id !== old.id)
+          await octavia.change(
+            lbId,
+            'POST',
+            '/healthmonitors',
+            { healthmonitor: { name, pool_id: poolId, ...monitorBody(current.healthChecker, port) } },
+            undoCtx,
+          );
       });
       if (old) await octavia.change(lbId, 'DELETE', `/healthmonitors/${old.id}`, undefined, ctx);
-      oldGone = true;
-      const created = await octavia.change<{ healthmonitor: { id: string } }>(
+      await octavia.change(
         lbId,
         'POST',
         '/healthmonitors',
         { healthmonitor: { name, pool_id: poolId, ...monitorBody(next, port) } },
         ctx,
       );
-      made = created.healthmonitor.id;
     }
     if (monitorPort(next, port) !== monitorOf(current)) {
       const saved = await currentMembers(deps, poolId, ctx);

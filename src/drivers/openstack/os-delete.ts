@@ -25,11 +25,27 @@ export async function releaseFloatingIps({ api }: OpenStackDeps, vipPortId: stri
     await api.request('network', 'DELETE', `/v2.0/floatingips/${f.id}`, undefined, ctx).catch(ignoreNotFound);
 }
 
-/** Deletes the load balancer and everything under it, and waits until it is gone. */
+/**
+ * Deletes the load balancer and everything under it, and waits until it is gone. One that is still
+ * being changed (or created) cannot be deleted yet: wait for the change to end, then delete.
+ */
 export async function deleteLoadBalancer({ api, octavia }: OpenStackDeps, lbId: string, ctx: CallContext) {
-  await api
-    .request('load-balancer', 'DELETE', `/v2/lbaas/loadbalancers/${lbId}?cascade=true`, undefined, ctx)
-    .catch(ignoreNotFound);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await api.request(
+        'load-balancer',
+        'DELETE',
+        `/v2/lbaas/loadbalancers/${lbId}?cascade=true`,
+        undefined,
+        ctx,
+      );
+      break;
+    } catch (e) {
+      if (isNLBError(e) && e.code === 'NOT_FOUND') return;
+      if (!isNLBError(e) || e.code !== 'CONFLICT' || attempt >= 5) throw e;
+      await octavia.waitSettled(lbId, ctx).catch(ignoreNotFound);
+    }
+  }
   await octavia.waitGone(lbId, ctx);
 }
 

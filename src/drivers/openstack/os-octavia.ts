@@ -115,6 +115,14 @@ export class Octavia {
     });
   }
 
+  /** Waits until no change is under way (ACTIVE or ERROR; both can be deleted). */
+  waitSettled(lbId: string, ctx: CallContext): Promise<OctaviaLb> {
+    return poll(`load balancer ${lbId} to finish its change`, this.waiter, ctx, async () => {
+      const lb = await this.get<OctaviaLb>('loadbalancer', lbId, ctx);
+      return lb.provisioning_status.startsWith('PENDING_') ? undefined : lb;
+    });
+  }
+
   /** Waits until the load balancer is gone (404). */
   async waitGone(lbId: string, ctx: CallContext): Promise<void> {
     await poll(`load balancer ${lbId} to be deleted`, this.waiter, ctx, async () => {

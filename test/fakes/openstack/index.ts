@@ -13,8 +13,8 @@ import { createOctavia } from './octavia.js';
 import { type Network, OpenStackState } from './state.js';
 
 export interface OpenStackFakeOptions {
-  /** Time a load balancer stays PENDING_* after a change, ms. Default 5. */
-  settleMs?: number;
+  /** Reads of a load balancer that still see it PENDING_* after a change. Default 1. */
+  pendingReads?: number;
   credentials?: Partial<FakeCredentials>;
   region?: string;
 }
@@ -27,6 +27,8 @@ export interface FaultSpec {
   message?: string;
   /** Apply the change first, then answer with the error (an answer lost on the way back). */
   afterApply?: boolean;
+  /** Let this many matching calls through first. Default 0. */
+  skip?: number;
   times?: number;
 }
 
@@ -86,8 +88,8 @@ export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promi
     ...opts.credentials,
   };
   const region = opts.region ?? 'RegionOne';
-  const octavia = createOctavia(state, { settleMs: opts.settleMs ?? 5 });
-  const faults: (FaultSpec & { left: number })[] = [];
+  const octavia = createOctavia(state, { pendingReads: opts.pendingReads ?? 1 });
+  const faults: (FaultSpec & { left: number; toSkip: number })[] = [];
   const calls: RecordedCall[] = [];
   let endpoint = '';
 
@@ -112,7 +114,9 @@ export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promi
       };
       if (service !== 'identity') checkToken(state, req.headers['x-auth-token'] as string | undefined);
       calls.push({ service, method: parsed.method, path: parsed.path });
-      const fault = faults.find((f) => f.left > 0 && f.method === parsed.method && f.path.test(parsed.path));
+      const fault = faults.find(
+        (f) => f.left > 0 && f.method === parsed.method && f.path.test(parsed.path) && f.toSkip-- <= 0,
+      );
       if (fault) {
         fault.left -= 1;
         if (fault.afterApply) route(service, parsed);
@@ -143,7 +147,7 @@ export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promi
     credentials,
     region,
     calls,
-    fail: (spec) => faults.push({ ...spec, left: spec.times ?? 1 }),
+    fail: (spec) => faults.push({ ...spec, left: spec.times ?? 1, toSkip: spec.skip ?? 0 }),
     revokeTokens: () => state.tokens.clear(),
     addNetwork: (name, o) => state.addNetwork(name, o),
     addServer: (name, network) => state.addServer(name, network),

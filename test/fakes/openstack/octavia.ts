@@ -1,7 +1,8 @@
 /**
  * Octavia v2 (`/v2/lbaas`): load balancers, listeners, pools, batch members and health monitors, with
- * the provisioning rhythm of the real service: every change moves the load balancer to PENDING_* and,
- * `settleMs` later, back to ACTIVE; a change while it is PENDING is 409 "immutable". Validation follows
+ * the provisioning rhythm of the real service: every change moves the load balancer to PENDING_*, and
+ * it is back to ACTIVE after `pendingReads` reads of it (reads, not time, so tests are deterministic);
+ * a change while it is PENDING is 409 "immutable". Validation follows
  * Octavia's API reference (field ranges, protocol pairs, one monitor per pool, one port per listener).
  */
 import { randomUUID } from 'node:crypto';
@@ -28,7 +29,8 @@ const MONITOR_TYPES: Record<string, string[]> = {
 };
 
 export interface OctaviaOptions {
-  settleMs: number;
+  /** Reads of a load balancer (GET by id) that still see it PENDING after a change. */
+  pendingReads: number;
 }
 
 const lbView = (lb: LoadBalancer) => ({
@@ -63,13 +65,21 @@ const poolView = (lb: LoadBalancer, p: Pool) => ({
 });
 
 export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
-  /** Marks `lb` busy and schedules the end of the change. */
+  /** Marks `lb` busy until it has been read `pendingReads` times; then `then` runs and it is ACTIVE. */
   const busy = (lb: LoadBalancer, status = 'PENDING_UPDATE', then?: () => void) => {
     lb.provisioning_status = status;
-    setTimeout(() => {
-      then?.();
-      if (lb.provisioning_status === status && status !== 'PENDING_DELETE') lb.provisioning_status = 'ACTIVE';
-    }, opts.settleMs).unref();
+    lb.pending = {
+      reads: opts.pendingReads,
+      settle: () => {
+        lb.pending = undefined;
+        then?.();
+        if (status !== 'PENDING_DELETE') lb.provisioning_status = 'ACTIVE';
+      },
+    };
+  };
+  /** A read by id: counts down a pending change, which may end it (or remove a deleted load balancer). */
+  const read = (lb: LoadBalancer) => {
+    if (lb.pending && lb.pending.reads-- <= 0) lb.pending.settle();
   };
   const mutable = (lb: LoadBalancer) => {
     if (lb.provisioning_status !== 'ACTIVE')
@@ -231,8 +241,11 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
       });
     }
     if (at(/^\/loadbalancers\/([^/]+)$/)) {
+      if (method === 'GET') {
+        read(lbById(pathId()));
+        return ok({ loadbalancer: lbView(lbById(pathId())) });
+      }
       const lb = lbById(pathId());
-      if (method === 'GET') return ok({ loadbalancer: lbView(lb) });
       if (method === 'PUT') {
         mutable(lb);
         const b = (body.loadbalancer ?? {}) as Record<string, unknown>;

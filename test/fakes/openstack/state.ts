@@ -89,6 +89,8 @@ export interface LoadBalancer {
   listeners: Listener[];
   pools: Pool[];
   monitors: Monitor[];
+  /** While PENDING_*: how many more reads of the load balancer see it pending, and what ends the change. */
+  pending?: { reads: number; settle: () => void };
 }
 
 export class OpenStackState {
