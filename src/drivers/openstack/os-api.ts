@@ -70,12 +70,12 @@ export class OpenStackApi {
         what,
         ctx,
       );
+      const parsed = await readBody(res);
       if (res.status === 401 && attempt === 0) {
         // The token was revoked or expired early: authenticate once more, then give up.
         if (this.#session === session) this.#session = undefined;
         continue;
       }
-      const parsed = await readBody(res);
       if (!res.ok) throw httpError(res.status, parsed, what, ctx.operation, this.secrets);
       return parsed as T;
     }

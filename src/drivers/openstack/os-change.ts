@@ -10,6 +10,7 @@ import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.
 import type { CallContext } from './os-api.js';
 import type { OpenStackDeps } from './os-context.js';
 import {
+  checkMonitorRules,
   lbAlgorithm,
   memberBatch,
   monitorBody,
@@ -211,6 +212,7 @@ export async function changeHealthCheckerOnOpenStack(
   next: ResolvedHealthCheckerInfo,
   ctx: CallContext,
 ): Promise<NLBInfo> {
+  checkMonitorRules(next, ctx.operation);
   const { octavia } = deps;
   const { lbId, poolId } = ids(current);
   const tree = await readTree(octavia, await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx), ctx);

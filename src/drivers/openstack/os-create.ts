@@ -10,7 +10,15 @@ import { violationsError } from '../../interfaces/errors.js';
 import type { NLBInfo } from '../../interfaces/types.js';
 import type { CallContext } from './os-api.js';
 import type { OpenStackDeps } from './os-context.js';
-import { groupPortTag, lbAlgorithm, lbTags, memberBatch, monitorBody, monitorPort } from './os-convert.js';
+import {
+  checkMonitorRules,
+  groupPortTag,
+  lbAlgorithm,
+  lbTags,
+  memberBatch,
+  monitorBody,
+  monitorPort,
+} from './os-convert.js';
 import { deleteLoadBalancer, releaseFloatingIps } from './os-delete.js';
 import { resolveFloatingNetwork, resolveNetwork, resolveVMs } from './os-lookup.js';
 import type { OctaviaLb } from './os-octavia.js';
@@ -33,6 +41,7 @@ export async function createOnOpenStack(
         code: 'UNSUPPORTED',
       },
     ]);
+  checkMonitorRules(req.healthChecker, ctx.operation);
   const network = await resolveNetwork(api, req.vpcIID, 'vpcIID', ctx);
   const vpc = { nameId: network.name, systemId: network.id };
   const tags = [...lbTags(vpc, req.type, req.tagList, ctx.operation), groupPortTag(req.vmGroup.port)];

@@ -187,6 +187,16 @@ describe('OpenStack driver: settings', () => {
     );
     expect(world.fake.state.lbs[0]?.monitors[0]?.type).toBe('UDP-CONNECT');
     expect(nlb.healthChecker.protocol).toBe('UDP');
+    // Octavia wants at least 3 s between UDP-CONNECT probes: refused before any call, nothing changes.
+    const writes = octaviaWrites(world).length;
+    await expect(
+      world.driver.changeHealthCheckerInfo({ nameId: 'web' }, { protocol: 'UDP', interval: 2, timeout: 1 }),
+    ).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+      violations: [expect.objectContaining({ path: 'healthChecker.interval' })],
+    });
+    expect(octaviaWrites(world)).toHaveLength(writes);
+    expect((await world.driver.getNLB({ nameId: 'web' })).healthChecker.interval).toBe(5);
   });
 
   it('a tag too long for Octavia is UNSUPPORTED naming it, before any call', async () => {

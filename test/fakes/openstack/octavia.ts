@@ -102,6 +102,11 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
     const delay = int(body, 'delay', 0, 2_147_483_647, base?.delay);
     const timeout = int(body, 'timeout', 0, 2_147_483_647, base?.timeout);
     if (timeout >= delay) throw bad('The health monitor timeout must be less than its delay.');
+    // Octavia's udp_connect_min_interval_health_monitor, default 3.
+    if (type === 'UDP-CONNECT' && delay < 3)
+      throw bad(
+        `The request delay value ${delay} should be larger than 3 for UDP-CONNECT health monitor type.`,
+      );
     const http = type === 'HTTP' || type === 'HTTPS';
     const urlPath = body.url_path ?? base?.url_path;
     if (urlPath !== undefined && (!http || typeof urlPath !== 'string' || !urlPath.startsWith('/')))
