@@ -259,6 +259,23 @@ describe('OpenStack driver: Octavia', () => {
     expect(world.fake.state.lbs).toEqual([]);
   });
 
+  it('a create aborted half way is ABORTED and still leaves nothing', async () => {
+    world = await startOpenStackWorld();
+    const controller = new AbortController();
+    world.fake.onCall((call) => {
+      if (call.method === 'POST' && call.path.endsWith('/healthmonitors'))
+        controller.abort(new Error('user gave up'));
+    });
+    await expect(
+      world.driver.createNLB(request({ type: 'PUBLIC' }), { signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(world.fake.state.lbs).toEqual([]);
+    expect(world.fake.state.floatingIps).toEqual([]);
+    expect(world.fake.calls.some((c) => c.method === 'DELETE' && c.path.includes('/loadbalancers/'))).toBe(
+      true,
+    );
+  });
+
   it('lists only the load balancers nlbkit made', async () => {
     world = await startOpenStackWorld();
     await world.driver.createNLB(request());

@@ -45,6 +45,8 @@ export interface OpenStackFake {
   region: string;
   calls: RecordedCall[];
   fail(spec: FaultSpec): void;
+  /** Calls `listener` with every call as it arrives (before it is answered). */
+  onCall(listener: (call: RecordedCall) => void): void;
   /** Forgets every issued token (the next call with one gets 401). */
   revokeTokens(): void;
   addNetwork(name: string, opts?: { external?: boolean }): Network;
@@ -91,6 +93,7 @@ export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promi
   const octavia = createOctavia(state, { pendingReads: opts.pendingReads ?? 1 });
   const faults: (FaultSpec & { left: number; toSkip: number })[] = [];
   const calls: RecordedCall[] = [];
+  const listeners: ((call: RecordedCall) => void)[] = [];
   let endpoint = '';
 
   const route = (service: Service, req: FakeRequest): FakeResponse => {
@@ -113,7 +116,9 @@ export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promi
         body,
       };
       if (service !== 'identity') checkToken(state, req.headers['x-auth-token'] as string | undefined);
-      calls.push({ service, method: parsed.method, path: parsed.path });
+      const call = { service, method: parsed.method, path: parsed.path };
+      calls.push(call);
+      for (const l of listeners) l(call);
       const fault = faults.find(
         (f) => f.left > 0 && f.method === parsed.method && f.path.test(parsed.path) && f.toSkip-- <= 0,
       );
@@ -148,6 +153,7 @@ export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promi
     region,
     calls,
     fail: (spec) => faults.push({ ...spec, left: spec.times ?? 1, toSkip: spec.skip ?? 0 }),
+    onCall: (listener) => listeners.push(listener),
     revokeTokens: () => state.tokens.clear(),
     addNetwork: (name, o) => state.addNetwork(name, o),
     addServer: (name, network) => state.addServer(name, network),
