@@ -6,9 +6,10 @@
  */
 import { z } from 'zod';
 import { NLBError } from '../../interfaces/errors.js';
+import { optionsFromCloudsYaml } from './os-clouds-yaml.js';
+import { OPENSTACK_DRIVER_NAME } from './os-name.js';
 
-/** The driver's name in errors and capabilities. */
-export const OPENSTACK_DRIVER_NAME = 'openstack';
+export { OPENSTACK_DRIVER_NAME } from './os-name.js';
 
 /** Keystone v3 password authentication, scoped to a project. */
 export interface OpenStackPasswordAuth {
@@ -41,6 +42,11 @@ export interface OpenStackWaiterOptions {
 
 /** Options of {@link createOpenStackDriver}. */
 export interface OpenStackDriverOptions {
+  /**
+   * A cloud of `clouds.yaml` (merged with `secure.yaml`) to take authUrl, auth, region and interface
+   * from. Default: `OS_CLOUD`. Options given here still win over the file.
+   */
+  cloud?: string;
   /** Keystone's URL, e.g. `https://keystone.example.com:5000/v3`. Default: `OS_AUTH_URL`. */
   authUrl?: string;
   /** Credentials. Default: `OS_APPLICATION_CREDENTIAL_ID`/`_SECRET`, else `OS_USERNAME`, `OS_PASSWORD`, `OS_PROJECT_NAME`... */
@@ -61,6 +67,7 @@ export interface OpenStackDriverOptions {
 
 const text = z.string().min(1).max(255);
 const optionsSchema = z.strictObject({
+  cloud: text.optional(),
   authUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   auth: z.union([
     z.strictObject({
@@ -87,6 +94,9 @@ const optionsSchema = z.strictObject({
 /** Options with the environment and the defaults applied, validated. */
 export type ResolvedOpenStackOptions = z.infer<typeof optionsSchema>;
 
+const stripUndefined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
 /** The credentials the environment describes, if it describes any. */
 function authFromEnv(env: NodeJS.ProcessEnv): ResolvedOpenStackOptions['auth'] | undefined {
   if (env.OS_APPLICATION_CREDENTIAL_ID || env.OS_APPLICATION_CREDENTIAL_SECRET)
@@ -110,14 +120,20 @@ function authFromEnv(env: NodeJS.ProcessEnv): ResolvedOpenStackOptions['auth'] |
  * field (never its value: it may be a secret).
  */
 export function resolveOpenStackOptions(
-  options: OpenStackDriverOptions,
+  given: OpenStackDriverOptions,
   env: NodeJS.ProcessEnv = process.env,
+  where: { cwd?: string; home?: string } = {},
 ): ResolvedOpenStackOptions {
+  // Precedence: the options given, then the named cloud of clouds.yaml, then the OS_* variables.
+  const cloud = given.cloud ?? (env.OS_CLOUD || undefined);
+  const fromFile = cloud ? optionsFromCloudsYaml(cloud, env, where) : {};
+  const options = { ...fromFile, ...stripUndefined(given) };
   const merged = {
     authUrl: options.authUrl ?? env.OS_AUTH_URL,
     auth: options.auth ?? authFromEnv(env),
     region: options.region ?? (env.OS_REGION_NAME || undefined),
     interface: options.interface ?? (env.OS_INTERFACE?.replace(/URL$/, '') || 'public'),
+    cloud,
     floatingNetwork: options.floatingNetwork,
     waiter: { minDelayMs: 1000, maxDelayMs: 5000, maxWaitMs: 600_000, ...options.waiter },
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,

@@ -1,6 +1,14 @@
-/** Option resolution: explicit options, then the OS_* environment, then defaults; errors without secrets. */
-import { describe, expect, it } from 'vitest';
+/**
+ * Option resolution: explicit options, then clouds.yaml (with secure.yaml), then the OS_* environment,
+ * then defaults; errors without secrets.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOpenStackDriver } from '../../../src/drivers/openstack/index.js';
 import { resolveOpenStackOptions } from '../../../src/drivers/openstack/os-options.js';
+import { startOpenStackFake } from '../../fakes/openstack/index.js';
 
 const env = {
   OS_AUTH_URL: 'https://keystone.example:5000/v3',
@@ -68,6 +76,121 @@ describe('OpenStack options', () => {
       });
       const text = JSON.stringify(error, Object.getOwnPropertyNames(error));
       for (const secret of ['env-password-secret', 'only-a-secret-0000']) expect(text).not.toContain(secret);
+    }
+  });
+});
+
+describe('OpenStack options from clouds.yaml', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  /** A home with ~/.config/openstack/{clouds,secure}.yaml and an empty working directory. */
+  const home = (clouds: string, secure?: string) => {
+    dir = mkdtempSync(join(tmpdir(), 'nlbk-os-'));
+    const config = join(dir, 'home', '.config', 'openstack');
+    mkdirSync(config, { recursive: true });
+    mkdirSync(join(dir, 'cwd'), { recursive: true });
+    writeFileSync(join(config, 'clouds.yaml'), clouds);
+    if (secure) writeFileSync(join(config, 'secure.yaml'), secure);
+    return { cwd: join(dir, 'cwd'), home: join(dir, 'home') };
+  };
+
+  const clouds = `
+clouds:
+  lab:
+    auth:
+      auth_url: https://keystone.lab:5000/v3
+      username: alice
+      project_name: web
+      user_domain_name: Users
+    region_name: RegionTwo
+    interface: internal
+  apps:
+    auth_type: v3applicationcredential
+    auth:
+      auth_url: https://keystone.apps/v3
+      application_credential_id: app-1
+      application_credential_secret: app-secret-in-file-1
+`;
+
+  it('takes the cloud OS_CLOUD names, with the password from secure.yaml; given options still win', () => {
+    const where = home(clouds, 'clouds:\n  lab:\n    auth:\n      password: secure-password-1234\n');
+    const o = resolveOpenStackOptions({}, { OS_CLOUD: 'lab', OS_USERNAME: 'env-user' }, where);
+    expect(o).toMatchObject({
+      authUrl: 'https://keystone.lab:5000/v3',
+      auth: {
+        username: 'alice',
+        password: 'secure-password-1234',
+        projectName: 'web',
+        userDomainName: 'Users',
+      },
+      region: 'RegionTwo',
+      interface: 'internal',
+    });
+    const app = resolveOpenStackOptions({ cloud: 'apps', region: 'R9' }, {}, where);
+    expect(app).toMatchObject({
+      authUrl: 'https://keystone.apps/v3',
+      auth: { type: 'applicationCredential', id: 'app-1', secret: 'app-secret-in-file-1' },
+      region: 'R9',
+    });
+  });
+
+  it('names a missing file, an unknown cloud, bad YAML and unsupported auth, never a secret', () => {
+    const where = home(clouds);
+    const cases: [Record<string, string>, string, RegExp][] = [
+      [{ OS_CLIENT_CONFIG_FILE: join(where.cwd, 'nope.yaml') }, 'lab', /no clouds\.yaml/],
+      [{}, 'other', /cloud 'other' is not in .*clouds\.yaml/],
+    ];
+    for (const [env, cloud, message] of cases)
+      expect(() => resolveOpenStackOptions({ cloud }, env, where)).toThrow(message);
+    const bad = join(where.cwd, 'bad.yaml');
+    writeFileSync(bad, 'clouds:\n  lab: [\n    password: leaked-secret-9999\n');
+    let error: unknown;
+    try {
+      resolveOpenStackOptions({ cloud: 'lab' }, { OS_CLIENT_CONFIG_FILE: bad }, where);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('not valid YAML'),
+    });
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('leaked-secret-9999');
+    const token = join(where.cwd, 'token.yaml');
+    writeFileSync(token, 'clouds:\n  t:\n    auth_type: token\n');
+    expect(() => resolveOpenStackOptions({ cloud: 't' }, { OS_CLIENT_CONFIG_FILE: token }, where)).toThrow(
+      /auth_type 'token' is not supported/,
+    );
+  });
+
+  it('drives a fake cloud from clouds.yaml alone (OS_CLIENT_CONFIG_FILE)', async () => {
+    const fake = await startOpenStackFake();
+    try {
+      dir = mkdtempSync(join(tmpdir(), 'nlbk-os-'));
+      const file = join(dir, 'clouds.yaml');
+      const c = fake.credentials;
+      writeFileSync(
+        file,
+        `clouds:\n  fake:\n    auth:\n      auth_url: ${fake.authUrl}\n      username: ${c.username}\n      password: ${c.password}\n      project_name: ${c.projectName}\n    region_name: ${fake.region}\n`,
+      );
+      const saved = { ...process.env };
+      process.env.OS_CLOUD = 'fake';
+      process.env.OS_CLIENT_CONFIG_FILE = file;
+      let driver: ReturnType<typeof createOpenStackDriver>;
+      try {
+        driver = createOpenStackDriver();
+      } finally {
+        process.env.OS_CLOUD = saved.OS_CLOUD;
+        process.env.OS_CLIENT_CONFIG_FILE = saved.OS_CLIENT_CONFIG_FILE;
+        if (saved.OS_CLOUD === undefined) delete process.env.OS_CLOUD;
+        if (saved.OS_CLIENT_CONFIG_FILE === undefined) delete process.env.OS_CLIENT_CONFIG_FILE;
+      }
+      expect(await driver.listNLB()).toEqual([]);
+      expect(fake.calls[0]).toMatchObject({ service: 'identity', method: 'POST' });
+    } finally {
+      await fake.close();
     }
   });
 });
