@@ -29,6 +29,7 @@ import type {
   Algorithm,
   CallOptions,
   HashFields,
+  HealthCheckerInfo,
   HealthInfo,
   IID,
   KeyValue,
@@ -102,6 +103,24 @@ export interface GuardedHandlerOptions {
   backend: DriverBackend;
   /** Runs before every operation (after validation); the mock uses it for fault injection and latency. */
   beforeOperation?: (operation: NLBOperation, signal?: AbortSignal) => Promise<void>;
+}
+
+/**
+ * The NLB's health checker as a request would give it: without the settings the driver fixes (Azure's
+ * timeout) and without a port that is just the group's, so it can be checked against a new group.
+ */
+function asRequested(caps: DriverCapabilities, current: NLBInfo): HealthCheckerInfo {
+  const hc: HealthCheckerInfo = { ...current.healthChecker };
+  const limits = caps.healthCheck;
+  if (!limits.interval) delete hc.interval;
+  if (!limits.timeout) delete hc.timeout;
+  if (!limits.healthyThreshold || !limits.unhealthyThreshold) {
+    delete hc.threshold;
+    if (!limits.healthyThreshold) delete hc.healthyThreshold;
+    if (!limits.unhealthyThreshold) delete hc.unhealthyThreshold;
+  }
+  if (hc.port === current.vmGroup.port) delete hc.port;
+  return hc;
 }
 
 /** Builds an NLBHandler from a backend; see the module comment for what it guarantees. */
@@ -240,7 +259,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
       return onNLB(operation, iid, opts, (current, ctx) => {
         reject(operation, checkVMGroupChange(caps, current.vmGroup, next, current.listener.protocol));
         // The health checker must still fit the new group (e.g. AWS: no UDP check for a UDP group).
-        reject(operation, checkHealthChecker(caps, current.healthChecker, next));
+        reject(operation, checkHealthChecker(caps, asRequested(caps, current), next));
         const algorithm = next.algorithm ?? current.vmGroup.algorithm;
         const group: ResolvedVMGroup = {
           protocol: next.protocol,
