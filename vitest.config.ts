@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^nlbkit\/aws$/, replacement: src('drivers/aws/index.ts') },
       { find: /^nlbkit\/native$/, replacement: src('drivers/native/index.ts') },
       { find: /^nlbkit\/openstack$/, replacement: src('drivers/openstack/index.ts') },
+      { find: /^nlbkit\/azure$/, replacement: src('drivers/azure/index.ts') },
     ],
   },
   test: {

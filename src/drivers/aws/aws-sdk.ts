@@ -4,7 +4,7 @@
  * NLBError that names it.
  */
 import { createRequire } from 'node:module';
-import { NLBError } from '../../interfaces/errors.js';
+import { loadPackage, type ModuleImporter } from '../../common/load-package.js';
 import { AWS_DRIVER_NAME, type AwsClientLike, type AwsDriverOptions } from './aws-options.js';
 
 /** The SDK packages the driver needs (optional peer dependencies of nlbkit). */
@@ -20,30 +20,11 @@ export interface AwsSdk {
   ec2: Ec2Module;
 }
 
-/** Imports a module by name; a seam so tests can pretend a package is missing. */
-export type ModuleImporter = (name: string) => Promise<unknown>;
-
-const defaultImporter: ModuleImporter = (name) => import(name);
+export type { ModuleImporter } from '../../common/load-package.js';
 
 /** Loads both SDK modules, or throws a PROVIDER_ERROR naming the missing package and how to add it. */
-export async function loadAwsSdk(
-  operation: string,
-  importer: ModuleImporter = defaultImporter,
-): Promise<AwsSdk> {
-  const load = async <T>(name: string): Promise<T> => {
-    try {
-      return (await importer(name)) as T;
-    } catch (e) {
-      throw new NLBError({
-        code: 'PROVIDER_ERROR',
-        driver: AWS_DRIVER_NAME,
-        operation,
-        retryable: false,
-        message: `the AWS driver needs the package '${name}'; install it with: npm install ${name}`,
-        cause: e,
-      });
-    }
-  };
+export async function loadAwsSdk(operation: string, importer?: ModuleImporter): Promise<AwsSdk> {
+  const load = <T>(name: string) => loadPackage<T>(AWS_DRIVER_NAME, 'AWS', name, operation, importer);
   const [elbv2, ec2] = await Promise.all([load<Elbv2Module>(ELBV2_PACKAGE), load<Ec2Module>(EC2_PACKAGE)]);
   return { elbv2, ec2 };
 }

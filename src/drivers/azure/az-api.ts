@@ -1,0 +1,141 @@
+/**
+ * The Azure calls the driver makes, each with the caller's AbortSignal, the poll interval, and errors
+ * mapped to NLBError; plus the resource ids the load balancer's parts refer to each other by.
+ */
+import type {
+  LoadBalancer,
+  NetworkInterface,
+  NetworkManagementClient,
+  PublicIPAddress,
+  VirtualNetwork,
+} from '@azure/arm-network';
+import { mapAzureError } from './az-errors.js';
+import type { ResolvedAzureOptions } from './az-options.js';
+
+/** What a call knows about the NLB operation it serves. */
+export interface CallContext {
+  operation: string;
+  signal?: AbortSignal;
+}
+
+/** Names of the load balancer's parts: one of each. */
+export const PART = { frontend: 'frontend', pool: 'pool', probe: 'probe', rule: 'rule' } as const;
+
+export class AzureApi {
+  /** Calls made, by name (tests count and fail them). */
+  readonly calls: string[] = [];
+
+  constructor(
+    readonly client: NetworkManagementClient,
+    readonly options: ResolvedAzureOptions,
+  ) {}
+
+  get rg(): string {
+    return this.options.resourceGroup;
+  }
+
+  /** The id of the load balancer `lb`, or of its part `kind/name`. */
+  lbId(lb: string, part?: [string, string]): string {
+    const base = `/subscriptions/${this.options.subscriptionId}/resourceGroups/${this.rg}/providers/Microsoft.Network/loadBalancers/${lb}`;
+    return part ? `${base}/${part[0]}/${part[1]}` : base;
+  }
+
+  /** The id of a virtual network by name in the resource group. */
+  vnetId(name: string): string {
+    return `/subscriptions/${this.options.subscriptionId}/resourceGroups/${this.rg}/providers/Microsoft.Network/virtualNetworks/${name}`;
+  }
+
+  /** The id of a VM by name in the resource group. */
+  vmId(name: string): string {
+    return `/subscriptions/${this.options.subscriptionId}/resourceGroups/${this.rg}/providers/Microsoft.Compute/virtualMachines/${name}`;
+  }
+
+  async #run<T>(
+    what: string,
+    ctx: CallContext,
+    fn: (opts: Record<string, unknown>) => Promise<T>,
+  ): Promise<T> {
+    this.calls.push(what);
+    const opts: Record<string, unknown> = { abortSignal: ctx.signal };
+    if (this.options.pollIntervalMs) opts.updateIntervalInMs = this.options.pollIntervalMs;
+    try {
+      return await fn(opts);
+    } catch (e) {
+      throw mapAzureError(e, what, ctx.operation, ctx.signal);
+    }
+  }
+
+  /** The value, or undefined on NOT_FOUND. */
+  async #orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
+    try {
+      return await p;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
+  getVnet(name: string, ctx: CallContext): Promise<VirtualNetwork | undefined> {
+    return this.#orUndefined(
+      this.#run('GET virtualNetwork', ctx, (o) => this.client.virtualNetworks.get(this.rg, name, o)),
+    );
+  }
+
+  listNics(ctx: CallContext): Promise<NetworkInterface[]> {
+    return this.#run('LIST networkInterfaces', ctx, async (o) => {
+      const out: NetworkInterface[] = [];
+      for await (const nic of this.client.networkInterfaces.list(this.rg, o)) out.push(nic);
+      return out;
+    });
+  }
+
+  listLbs(ctx: CallContext): Promise<LoadBalancer[]> {
+    return this.#run('LIST loadBalancers', ctx, async (o) => {
+      const out: LoadBalancer[] = [];
+      for await (const lb of this.client.loadBalancers.list(this.rg, o)) out.push(lb);
+      return out;
+    });
+  }
+
+  getLb(name: string, ctx: CallContext): Promise<LoadBalancer | undefined> {
+    return this.#orUndefined(
+      this.#run('GET loadBalancer', ctx, (o) => this.client.loadBalancers.get(this.rg, name, o)),
+    );
+  }
+
+  putLb(name: string, lb: LoadBalancer, ctx: CallContext): Promise<LoadBalancer> {
+    return this.#run('PUT loadBalancer', ctx, (o) =>
+      this.client.loadBalancers.beginCreateOrUpdateAndWait(this.rg, name, lb, o),
+    );
+  }
+
+  async deleteLb(name: string, ctx: CallContext): Promise<void> {
+    await this.#run('DELETE loadBalancer', ctx, (o) =>
+      this.client.loadBalancers.beginDeleteAndWait(this.rg, name, o),
+    );
+  }
+
+  getPublicIp(name: string, ctx: CallContext): Promise<PublicIPAddress | undefined> {
+    return this.#orUndefined(
+      this.#run('GET publicIPAddress', ctx, (o) => this.client.publicIPAddresses.get(this.rg, name, o)),
+    );
+  }
+
+  putPublicIp(name: string, ip: PublicIPAddress, ctx: CallContext): Promise<PublicIPAddress> {
+    return this.#run('PUT publicIPAddress', ctx, (o) =>
+      this.client.publicIPAddresses.beginCreateOrUpdateAndWait(this.rg, name, ip, o),
+    );
+  }
+
+  async deletePublicIp(name: string, ctx: CallContext): Promise<void> {
+    await this.#run('DELETE publicIPAddress', ctx, (o) =>
+      this.client.publicIPAddresses.beginDeleteAndWait(this.rg, name, o),
+    );
+  }
+
+  ruleHealth(lb: string, ctx: CallContext) {
+    return this.#run('POST loadBalancingRule health', ctx, (o) =>
+      this.client.loadBalancerLoadBalancingRules.beginHealthAndWait(this.rg, lb, PART.rule, o),
+    );
+  }
+}

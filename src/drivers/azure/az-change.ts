@@ -1,0 +1,110 @@
+/**
+ * Changes on Azure: read the load balancer, edit it, PUT it whole. Azure applies the PUT atomically
+ * (it is the resource), so a failed change leaves the NLB as it was; nothing to undo.
+ */
+import type { LoadBalancer } from '@azure/arm-network';
+import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
+import { NLBError } from '../../interfaces/errors.js';
+import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
+import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
+import type { CallContext } from './az-api.js';
+import type { AzureDeps } from './az-context.js';
+import { addressesOf, checkProbe, loadDistribution, probeOf } from './az-convert.js';
+import { type ResolvedVM, resolveVMs } from './az-lookup.js';
+import { AZURE_DRIVER_NAME } from './az-name.js';
+import { readNLB } from './az-read.js';
+
+/** Reads the load balancer fresh, lets `edit` change it, PUTs it, returns the NLB as it now is. */
+async function edit(deps: AzureDeps, current: NLBInfo, ctx: CallContext, change: (lb: LoadBalancer) => void) {
+  const lb = await deps.api.getLb(current.iid.nameId, ctx);
+  if (!lb)
+    throw new NLBError({
+      code: 'NOT_FOUND',
+      driver: AZURE_DRIVER_NAME,
+      operation: ctx.operation,
+      message: `load balancer '${current.iid.nameId}' is gone`,
+    });
+  change(lb);
+  return readNLB(deps, await deps.api.putLb(current.iid.nameId, lb, ctx), ctx);
+}
+
+const rule = (lb: LoadBalancer) => lb.loadBalancingRules?.[0] ?? {};
+const pool = (lb: LoadBalancer) => lb.backendAddressPools?.[0] ?? {};
+
+/** The pool's addresses as resolved VMs again (to add to or remove from). */
+const currentVMs = (lb: LoadBalancer): ResolvedVM[] =>
+  (pool(lb).loadBalancerBackendAddresses ?? []).map((a) => ({
+    nameId: a.name ?? '',
+    systemId: '',
+    address: a.ipAddress ?? '',
+  }));
+
+export const changeListenerOnAzure = (
+  deps: AzureDeps,
+  current: NLBInfo,
+  next: ValidListener,
+  ctx: CallContext,
+) =>
+  edit(deps, current, ctx, (lb) => {
+    rule(lb).frontendPort = next.port;
+  });
+
+export async function changeVMGroupOnAzure(
+  deps: AzureDeps,
+  current: NLBInfo,
+  next: ResolvedVMGroup,
+  ctx: CallContext,
+) {
+  const vnetId = current.vpcIID.systemId as string;
+  const vms = await resolveVMs(deps.api, next.vms, vnetId, ctx);
+  return edit(deps, current, ctx, (lb) => {
+    const r = rule(lb);
+    // A probe on "the group's port" follows the group; a custom one stays.
+    const probe = lb.probes?.[0];
+    if (probe && probe.port === r.backendPort) probe.port = next.port;
+    r.backendPort = next.port;
+    r.loadDistribution = loadDistribution(next.hashFields);
+    pool(lb).loadBalancerBackendAddresses = addressesOf(vms, vnetId);
+  });
+}
+
+export async function addVMsOnAzure(
+  deps: AzureDeps,
+  current: NLBInfo,
+  add: ValidVMMember[],
+  ctx: CallContext,
+) {
+  const vnetId = current.vpcIID.systemId as string;
+  const fresh = await resolveVMs(deps.api, add, vnetId, ctx);
+  return edit(deps, current, ctx, (lb) => {
+    pool(lb).loadBalancerBackendAddresses = addressesOf([...currentVMs(lb), ...fresh], vnetId);
+  });
+}
+
+export async function removeVMsOnAzure(
+  deps: AzureDeps,
+  current: NLBInfo,
+  remove: ValidVMMember[],
+  ctx: CallContext,
+) {
+  const gone = new Set(remove.map((vm) => vm.nameId.toLowerCase()));
+  const vnetId = current.vpcIID.systemId as string;
+  await edit(deps, current, ctx, (lb) => {
+    pool(lb).loadBalancerBackendAddresses = addressesOf(
+      currentVMs(lb).filter((vm) => !gone.has(vm.nameId.toLowerCase())),
+      vnetId,
+    );
+  });
+}
+
+export function changeHealthCheckerOnAzure(
+  deps: AzureDeps,
+  current: NLBInfo,
+  next: ResolvedHealthCheckerInfo,
+  ctx: CallContext,
+) {
+  checkProbe(next, ctx.operation);
+  return edit(deps, current, ctx, (lb) => {
+    lb.probes = [probeOf(next, current.vmGroup.port)];
+  });
+}

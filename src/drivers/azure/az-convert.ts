@@ -1,0 +1,161 @@
+/**
+ * nlbkit shapes <-> the Azure LoadBalancer resource. One frontend, one IP-based backend pool (each
+ * address named after its VM), one probe and one load-balancing rule; a change edits the resource and
+ * PUTs it whole, which Azure applies atomically.
+ */
+import type { LoadBalancer, LoadBalancingRule, Probe, PublicIPAddress } from '@azure/arm-network';
+import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
+import { violationsError } from '../../interfaces/errors.js';
+import type {
+  HashFields,
+  HealthCheckProtocol,
+  IID,
+  KeyValue,
+  NLBInfo,
+  ResolvedHealthCheckerInfo,
+} from '../../interfaces/types.js';
+import { type AzureApi, PART } from './az-api.js';
+import type { ResolvedVM } from './az-lookup.js';
+import { nameOf } from './az-lookup.js';
+import { AZURE_DRIVER_NAME } from './az-name.js';
+
+/** Tags keeping the VPC's name as the user gave it, and when the NLB was made (ARM keeps no date). */
+const VPC_TAG = 'nlbkit-vpc';
+const CREATED_TAG = 'nlbkit-created';
+
+/** Azure's loadDistribution for nlbkit's hash fields. */
+export const loadDistribution = (h?: HashFields) => (h === 'FIVE_TUPLE' ? 'Default' : 'SourceIP');
+
+const PROBE_PROTOCOL: Record<string, 'Tcp' | 'Http' | 'Https'> = { TCP: 'Tcp', HTTP: 'Http', HTTPS: 'Https' };
+
+/** Azure's HTTP probes want a 200: any other expectedCodes is refused before a call. */
+export function checkProbe(hc: ResolvedHealthCheckerInfo, operation: string): void {
+  if (hc.expectedCodes !== undefined && hc.expectedCodes !== '200')
+    throw violationsError(AZURE_DRIVER_NAME, operation, [
+      {
+        path: 'healthChecker.expectedCodes',
+        message: 'Azure probes accept only 200',
+        allowed: '200',
+        code: 'UNSUPPORTED',
+      },
+    ]);
+}
+
+/** The probe for `hc` on a group served on `groupPort`. */
+export function probeOf(hc: ResolvedHealthCheckerInfo, groupPort: number): Probe {
+  const http = hc.protocol === 'HTTP' || hc.protocol === 'HTTPS';
+  return {
+    name: PART.probe,
+    protocol: PROBE_PROTOCOL[hc.protocol] ?? 'Tcp',
+    port: hc.port ?? groupPort,
+    intervalInSeconds: hc.interval,
+    probeThreshold: hc.healthyThreshold,
+    ...(http ? { requestPath: hc.httpPath ?? '/' } : {}),
+  };
+}
+
+/** Backend addresses of the pool. */
+export const addressesOf = (vms: ResolvedVM[], vnetId: string) =>
+  vms.map((vm) => ({ name: vm.nameId, ipAddress: vm.address, virtualNetwork: { id: vnetId } }));
+
+/** The rule joining frontend, pool and probe. */
+export function ruleOf(
+  api: AzureApi,
+  lb: string,
+  protocol: 'TCP' | 'UDP',
+  frontendPort: number,
+  group: Pick<ResolvedVMGroup, 'port' | 'hashFields'>,
+): LoadBalancingRule {
+  return {
+    name: PART.rule,
+    protocol: protocol === 'UDP' ? 'Udp' : 'Tcp',
+    frontendPort,
+    backendPort: group.port,
+    frontendIPConfiguration: { id: api.lbId(lb, ['frontendIPConfigurations', PART.frontend]) },
+    backendAddressPool: { id: api.lbId(lb, ['backendAddressPools', PART.pool]) },
+    probe: { id: api.lbId(lb, ['probes', PART.probe]) },
+    loadDistribution: loadDistribution(group.hashFields),
+    enableFloatingIP: false,
+    // Outbound traffic of the VMs is not this load balancer's business.
+    disableOutboundSnat: true,
+  };
+}
+
+/** The load balancer's tags: nlbkit's mark (value: the NLB's name), the VPC's name, the user's tags. */
+export function lbTags(managedKey: string, name: string, vpc: IID, user: KeyValue[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const t of user) tags[t.key] = t.value;
+  tags[managedKey] = name;
+  tags[VPC_TAG] = vpc.nameId;
+  tags[CREATED_TAG] = new Date().toISOString();
+  return tags;
+}
+
+const HEALTH_PROTOCOL: Record<string, HealthCheckProtocol> = { Tcp: 'TCP', Http: 'HTTP', Https: 'HTTPS' };
+
+/** The NLB a load balancer (and its public IP, for PUBLIC) describes. */
+export function toNLBInfo(
+  api: AzureApi,
+  lb: LoadBalancer,
+  managedKey: string,
+  publicIp?: PublicIPAddress,
+): NLBInfo {
+  const frontend = lb.frontendIPConfigurations?.[0];
+  const pool = lb.backendAddressPools?.[0];
+  const probe = lb.probes?.[0];
+  const rule = lb.loadBalancingRules?.[0];
+  const protocol = rule?.protocol === 'Udp' ? 'UDP' : 'TCP';
+  const groupPort = rule?.backendPort ?? 0;
+  const tags = lb.tags ?? {};
+  const hcProtocol = HEALTH_PROTOCOL[probe?.protocol ?? 'Tcp'] ?? 'TCP';
+  const interval = probe?.intervalInSeconds ?? 0;
+  const threshold = probe?.probeThreshold ?? 1;
+  const keyValueList: KeyValue[] = [{ key: 'provisioningState', value: lb.provisioningState ?? '' }];
+  if (frontend?.privateIPAddress)
+    keyValueList.push({ key: 'privateIPAddress', value: frontend.privateIPAddress });
+  if (publicIp?.id) keyValueList.push({ key: 'publicIPAddressId', value: publicIp.id });
+  return {
+    iid: { nameId: lb.name ?? '', systemId: lb.id ?? '' },
+    // The VNet is in the load balancer's resource group (the driver looks it up there).
+    vpcIID: { nameId: tags[VPC_TAG] ?? '', systemId: tags[VPC_TAG] ? api.vnetId(tags[VPC_TAG]) : '' },
+    type: frontend?.publicIPAddress ? 'PUBLIC' : 'INTERNAL',
+    scope: 'REGION',
+    listener: {
+      protocol,
+      port: rule?.frontendPort ?? 0,
+      ip: publicIp?.ipAddress ?? frontend?.privateIPAddress,
+      ...(publicIp?.dnsSettings?.fqdn ? { dnsName: publicIp.dnsSettings.fqdn } : {}),
+      ...(frontend?.id ? { cspId: frontend.id } : {}),
+    },
+    vmGroup: {
+      protocol,
+      port: groupPort,
+      vms: (pool?.loadBalancerBackendAddresses ?? [])
+        .map((a) => ({ nameId: a.name ?? '', systemId: api.vmId(a.name ?? '') }))
+        .sort((a, b) => a.nameId.localeCompare(b.nameId)),
+      algorithm: 'SOURCE_HASH',
+      hashFields: rule?.loadDistribution === 'Default' ? 'FIVE_TUPLE' : 'SOURCE_IP',
+      ...(pool?.id ? { cspId: pool.id } : {}),
+    },
+    healthChecker: {
+      protocol: hcProtocol,
+      port: probe?.port ?? groupPort,
+      interval,
+      timeout: interval,
+      threshold,
+      healthyThreshold: threshold,
+      unhealthyThreshold: threshold,
+      ...(hcProtocol === 'TCP' ? {} : { httpPath: probe?.requestPath ?? '/', expectedCodes: '200' }),
+    },
+    createdTime: new Date(tags[CREATED_TAG] ?? 0),
+    tagList: Object.entries(tags)
+      .filter(([k]) => k !== managedKey && k !== VPC_TAG && k !== CREATED_TAG)
+      .map(([key, value]) => ({ key, value })),
+    keyValueList,
+  };
+}
+
+/** The public IP's name for an NLB, and the id of that IP from a frontend. */
+export const publicIpName = (nlb: string) => `${nlb}-nlbkit-ip`;
+export const publicIpOf = (lb: LoadBalancer) =>
+  nameOf(lb.frontendIPConfigurations?.[0]?.publicIPAddress?.id) || undefined;

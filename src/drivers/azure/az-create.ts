@@ -1,0 +1,83 @@
+/**
+ * createNLB on Azure, all or nothing. Calls: GET virtual network, LIST network interfaces (when there
+ * are VMs), [PUT public IP for PUBLIC], PUT load balancer (frontend, pool, probe and rule in one
+ * resource), [GET public IP]. A failure removes the load balancer and the public IP it made.
+ */
+import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
+import { Rollback } from '../../common/rollback.js';
+import { NLBError } from '../../interfaces/errors.js';
+import type { NLBInfo } from '../../interfaces/types.js';
+import { type CallContext, PART } from './az-api.js';
+import type { AzureDeps } from './az-context.js';
+import { addressesOf, checkProbe, lbTags, probeOf, publicIpName, ruleOf } from './az-convert.js';
+import { deleteOwnPublicIp } from './az-delete.js';
+import { frontendSubnet, resolveVMs, resolveVnet } from './az-lookup.js';
+import { AZURE_DRIVER_NAME } from './az-name.js';
+import { findManaged, readNLB } from './az-read.js';
+
+/** Creates the NLB; see the module comment. */
+export async function createOnAzure(
+  deps: AzureDeps,
+  req: ResolvedCreateRequest,
+  ctx: CallContext,
+): Promise<NLBInfo> {
+  const { api, options } = deps;
+  const name = req.iid.nameId;
+  checkProbe(req.healthChecker, ctx.operation);
+  if (!options.location)
+    throw new NLBError({
+      code: 'INVALID_ARGUMENT',
+      driver: AZURE_DRIVER_NAME,
+      operation: ctx.operation,
+      message: 'options.location (or AZURE_LOCATION) is needed to create a load balancer',
+    });
+  const vnet = await resolveVnet(api, req.vpcIID, ctx);
+  const vms = await resolveVMs(api, req.vmGroup.vms, vnet.id, ctx);
+  const subnet = req.type === 'INTERNAL' ? frontendSubnet(vnet, ctx.operation) : undefined;
+  const undoCtx = { operation: ctx.operation };
+  const tags = lbTags(
+    options.managedTagKey,
+    name,
+    { nameId: req.vpcIID.nameId || (vnet.name ?? '') },
+    req.tagList,
+  );
+
+  return new Rollback(AZURE_DRIVER_NAME).run(ctx.operation, async (rb) => {
+    let frontend: Record<string, unknown>;
+    if (req.type === 'PUBLIC') {
+      const ipName = publicIpName(name);
+      rb.push(`public IP ${ipName}`, () => deleteOwnPublicIp(deps, ipName, name, undoCtx));
+      const ip = await api.putPublicIp(
+        ipName,
+        {
+          location: options.location,
+          sku: { name: 'Standard', tier: 'Regional' },
+          publicIPAllocationMethod: 'Static',
+          publicIPAddressVersion: 'IPv4',
+          tags: { [options.managedTagKey]: name },
+        },
+        ctx,
+      );
+      frontend = { name: PART.frontend, publicIPAddress: { id: ip.id } };
+    } else
+      frontend = { name: PART.frontend, subnet: { id: subnet?.id }, privateIPAllocationMethod: 'Dynamic' };
+    // Registered before the call: one that timed out may still have been applied.
+    rb.push(`load balancer ${name}`, async () => {
+      if (await findManaged(deps, { nameId: name }, undoCtx)) await api.deleteLb(name, undoCtx);
+    });
+    const lb = await api.putLb(
+      name,
+      {
+        location: options.location,
+        sku: { name: 'Standard', tier: 'Regional' },
+        tags,
+        frontendIPConfigurations: [frontend],
+        backendAddressPools: [{ name: PART.pool, loadBalancerBackendAddresses: addressesOf(vms, vnet.id) }],
+        probes: [probeOf(req.healthChecker, req.vmGroup.port)],
+        loadBalancingRules: [ruleOf(api, name, req.listener.protocol, req.listener.port, req.vmGroup)],
+      },
+      ctx,
+    );
+    return readNLB(deps, lb, ctx);
+  });
+}

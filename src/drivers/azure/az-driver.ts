@@ -1,0 +1,99 @@
+/**
+ * The Azure driver: a DriverBackend over Azure Standard Load Balancers (`@azure/arm-network`), wrapped
+ * by the guarded handler. The SDK (and `@azure/identity`, when no credential is given) is loaded on the
+ * first call, not at import or construction.
+ */
+import {
+  type BackendContext,
+  createGuardedHandler,
+  type DriverBackend,
+} from '../../common/guarded-handler.js';
+import type { ModuleImporter } from '../../common/load-package.js';
+import type { NLBHandler } from '../../interfaces/handler.js';
+import { AzureApi } from './az-api.js';
+import { AZURE_CAPABILITIES } from './az-capabilities.js';
+import {
+  addVMsOnAzure,
+  changeHealthCheckerOnAzure,
+  changeListenerOnAzure,
+  changeVMGroupOnAzure,
+  removeVMsOnAzure,
+} from './az-change.js';
+import type { AzureDeps } from './az-context.js';
+import { createOnAzure } from './az-create.js';
+import { deleteOnAzure } from './az-delete.js';
+import { healthOnAzure } from './az-health.js';
+import { type AzureDriverOptions, resolveAzureOptions } from './az-options.js';
+import { findManaged, listManaged, readNLB } from './az-read.js';
+import { buildAzureClient } from './az-sdk.js';
+
+/** Test seams that are not part of the public options. @internal */
+export interface AzureDriverInternals {
+  importer?: ModuleImporter;
+}
+
+/**
+ * Creates an NLBHandler for Azure Standard Load Balancers in one resource group.
+ *
+ * @example
+ * const nlb = createAzureDriver({ resourceGroup: 'web-rg', location: 'westeurope' });
+ * await nlb.createNLB({ iid: { nameId: 'web' }, vpcIID: { nameId: 'web-vnet' },
+ *   listener: { protocol: 'TCP', port: 80 },
+ *   vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'web-1' }] },
+ *   healthChecker: { protocol: 'TCP' } });
+ */
+export function createAzureDriver(
+  options: AzureDriverOptions = {},
+  internals: AzureDriverInternals = {},
+): NLBHandler {
+  const resolved = resolveAzureOptions(options);
+  let ready: Promise<AzureDeps> | undefined;
+  const deps = (ctx: BackendContext): Promise<AzureDeps> => {
+    if (!ready) {
+      const attempt = buildAzureClient(resolved, ctx.operation, internals.importer).then((client) => ({
+        api: new AzureApi(client, resolved),
+        options: resolved,
+      }));
+      attempt.catch(() => {
+        if (ready === attempt) ready = undefined;
+      });
+      ready = attempt;
+    }
+    return ready;
+  };
+
+  const backend: DriverBackend = {
+    async list(ctx) {
+      const d = await deps(ctx);
+      const out = [];
+      for (const lb of await listManaged(d, ctx)) out.push(await readNLB(d, lb, ctx));
+      return out;
+    },
+    listIID: async (ctx) =>
+      (await listManaged(await deps(ctx), ctx)).map((lb) => ({
+        nameId: lb.name as string,
+        systemId: lb.id as string,
+      })),
+    async find(iid, ctx) {
+      const d = await deps(ctx);
+      const lb = await findManaged(d, iid, ctx);
+      return lb && readNLB(d, lb, ctx);
+    },
+    // Azure names are per resource group: any load balancer with the name blocks a create.
+    exists: async (name, ctx) => (await (await deps(ctx)).api.getLb(name, ctx)) !== undefined,
+    create: async (req, ctx) => createOnAzure(await deps(ctx), req, ctx),
+    async delete(current, ctx) {
+      const d = await deps(ctx);
+      const lb = await findManaged(d, current.iid, ctx);
+      if (lb) await deleteOnAzure(d, lb, ctx);
+    },
+    changeListener: async (current, next, ctx) => changeListenerOnAzure(await deps(ctx), current, next, ctx),
+    changeVMGroup: async (current, next, ctx) => changeVMGroupOnAzure(await deps(ctx), current, next, ctx),
+    addVMs: async (current, vms, ctx) => addVMsOnAzure(await deps(ctx), current, vms, ctx),
+    removeVMs: async (current, vms, ctx) => removeVMsOnAzure(await deps(ctx), current, vms, ctx),
+    changeHealthChecker: async (current, next, ctx) =>
+      changeHealthCheckerOnAzure(await deps(ctx), current, next, ctx),
+    health: async (current, ctx) => healthOnAzure((await deps(ctx)).api, current, ctx),
+  };
+  return createGuardedHandler({ capabilities: AZURE_CAPABILITIES, backend });
+}

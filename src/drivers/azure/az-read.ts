@@ -1,0 +1,31 @@
+/** Reading NLBs: the resource group's load balancers carrying nlbkit's tag, with their public IPs. */
+import type { LoadBalancer } from '@azure/arm-network';
+import type { IID, NLBInfo } from '../../interfaces/types.js';
+import type { CallContext } from './az-api.js';
+import type { AzureDeps } from './az-context.js';
+import { publicIpOf, toNLBInfo } from './az-convert.js';
+
+/** Is this load balancer nlbkit's (tagged with its own name)? */
+export const isManaged = (lb: LoadBalancer, key: string) => !!lb.name && lb.tags?.[key] === lb.name;
+
+/** nlbkit's load balancers, by name. */
+export async function listManaged({ api, options }: AzureDeps, ctx: CallContext): Promise<LoadBalancer[]> {
+  return (await api.listLbs(ctx))
+    .filter((lb) => isManaged(lb, options.managedTagKey))
+    .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+}
+
+/** The managed load balancer `iid` names (one GET). */
+export async function findManaged({ api, options }: AzureDeps, iid: IID, ctx: CallContext) {
+  const lb = await api.getLb(iid.nameId, ctx);
+  if (!lb || !isManaged(lb, options.managedTagKey)) return undefined;
+  if (iid.systemId && lb.id?.toLowerCase() !== iid.systemId.toLowerCase()) return undefined;
+  return lb;
+}
+
+/** The NLB as getNLB returns it. */
+export async function readNLB(deps: AzureDeps, lb: LoadBalancer, ctx: CallContext): Promise<NLBInfo> {
+  const ipName = publicIpOf(lb);
+  const ip = ipName ? await deps.api.getPublicIp(ipName, ctx) : undefined;
+  return toNLBInfo(deps.api, lb, deps.options.managedTagKey, ip);
+}

@@ -1,0 +1,9 @@
+/**
+ * nlbkit's Azure driver (`nlbkit/azure`): NLBHandler over Azure Standard Load Balancers. Needs the
+ * optional peer dependency `@azure/arm-network` (and `@azure/identity` for the default credential),
+ * loaded on first use. See docs/drivers/azure.md.
+ */
+export { AZURE_CAPABILITIES, AZURE_MAX_BACKENDS } from './az-capabilities.js';
+export { createAzureDriver } from './az-driver.js';
+export { AZURE_BACKEND_STATES } from './az-health.js';
+export { AZURE_DRIVER_NAME, type AzureDriverOptions, type AzureTokenCredential } from './az-options.js';
