@@ -103,9 +103,15 @@ export class AzureApi {
     );
   }
 
-  putLb(name: string, lb: LoadBalancer, ctx: CallContext): Promise<LoadBalancer> {
+  /** PUTs the load balancer and waits; `onAccepted` runs once Azure has taken the request (2xx). */
+  putLb(name: string, lb: LoadBalancer, ctx: CallContext, onAccepted?: () => void): Promise<LoadBalancer> {
     return this.#run('PUT loadBalancer', ctx, (o) =>
-      this.client.loadBalancers.beginCreateOrUpdateAndWait(this.rg, name, lb, o),
+      this.client.loadBalancers.beginCreateOrUpdateAndWait(this.rg, name, lb, {
+        ...o,
+        onResponse: (raw: { status: number; request: { method: string } }) => {
+          if (raw.request.method === 'PUT' && raw.status < 300) onAccepted?.();
+        },
+      }),
     );
   }
 

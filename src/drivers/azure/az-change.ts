@@ -1,9 +1,10 @@
 /**
  * Changes on Azure: read the load balancer, edit it, PUT it whole. Azure applies the PUT atomically
- * (it is the resource), so a failed change leaves the NLB as it was; nothing to undo.
+ * (it is the resource); when the PUT's outcome is unknown, the old resource is PUT back.
  */
 import type { LoadBalancer } from '@azure/arm-network';
 import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
+import { Rollback } from '../../common/rollback.js';
 import { NLBError } from '../../interfaces/errors.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
 import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
@@ -14,18 +15,35 @@ import { type ResolvedVM, resolveVMs } from './az-lookup.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
 import { readNLB } from './az-read.js';
 
-/** Reads the load balancer fresh, lets `edit` change it, PUTs it, returns the NLB as it now is. */
+/**
+ * Reads the load balancer fresh, lets `change` edit it, PUTs it, returns the NLB as it now is. If
+ * anything fails after Azure accepted the PUT (the operation's polls, the read back), the load balancer
+ * as it was is PUT again: the change may have been applied, and the caller is told it failed.
+ */
 async function edit(deps: AzureDeps, current: NLBInfo, ctx: CallContext, change: (lb: LoadBalancer) => void) {
-  const lb = await deps.api.getLb(current.iid.nameId, ctx);
+  const name = current.iid.nameId;
+  const lb = await deps.api.getLb(name, ctx);
   if (!lb)
     throw new NLBError({
       code: 'NOT_FOUND',
       driver: AZURE_DRIVER_NAME,
       operation: ctx.operation,
-      message: `load balancer '${current.iid.nameId}' is gone`,
+      message: `load balancer '${name}' is gone`,
     });
+  const before = structuredClone(lb);
   change(lb);
-  return readNLB(deps, await deps.api.putLb(current.iid.nameId, lb, ctx), ctx);
+  return new Rollback(AZURE_DRIVER_NAME).run(ctx.operation, async (rb) => {
+    // Only once Azure took the PUT: before that nothing changed, and a PUT of `before` could undo
+    // someone else's change (409 AnotherOperationInProgress).
+    let accepted = false;
+    rb.push(`load balancer ${name} as it was`, async () => {
+      if (accepted) await deps.api.putLb(name, before, { operation: ctx.operation });
+    });
+    const put = await deps.api.putLb(name, lb, ctx, () => {
+      accepted = true;
+    });
+    return readNLB(deps, put, ctx);
+  });
 }
 
 const rule = (lb: LoadBalancer) => lb.loadBalancingRules?.[0] ?? {};

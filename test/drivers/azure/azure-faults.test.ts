@@ -1,0 +1,134 @@
+/**
+ * All or nothing on Azure: a failure injected at every call of createNLB (PUBLIC: public IP, then the
+ * load balancer) leaves no resource behind, also when the call was applied and only its answer failed;
+ * a failure at every call of a change leaves the NLB as it was (a change is one PUT of the resource).
+ * The step lists come from a clean run, so a new call in the driver is covered without editing here.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { isNLBError } from '../../../src/interfaces/errors.js';
+import type { NLBCreateRequest } from '../../../src/interfaces/types.js';
+import { essence } from '../../../src/testing/index.js';
+import type { RecordedArmCall } from '../../fakes/azure/index.js';
+import { type AzureWorld, startAzureWorld } from './azure-world.js';
+
+let world: AzureWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const request = (name: string): NLBCreateRequest => ({
+  iid: { nameId: name },
+  vpcIID: { nameId: 'web-vnet' },
+  type: 'PUBLIC',
+  listener: { protocol: 'TCP', port: 80 },
+  vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1' }, { nameId: 'vm-2' }] },
+  healthChecker: { protocol: 'HTTP', httpPath: '/healthz', interval: 10, threshold: 2 },
+});
+
+const ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+interface Step {
+  label: string;
+  method: string;
+  path: RegExp;
+  skip: number;
+  write: boolean;
+}
+/** Each call as a step: method, a pattern for its path below Microsoft.Network, its occurrence. */
+function steps(calls: RecordedArmCall[]): Step[] {
+  const seen = new Map<string, number>();
+  return calls.map((c) => {
+    const short = c.path.replace(/^.*\/providers\/Microsoft\.Network\//, '').replace(ID, '{id}');
+    const key = `${c.method} ${short}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    const source = short.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{id\\\}/g, '[^/]+');
+    return {
+      label: `${key} #${n + 1}`,
+      method: c.method,
+      path: new RegExp(`^${source}$`),
+      skip: n,
+      write: c.method !== 'GET',
+    };
+  });
+}
+
+async function recordSteps(
+  prepare: (w: AzureWorld) => Promise<unknown>,
+  run: (w: AzureWorld) => Promise<unknown>,
+) {
+  const w = await startAzureWorld();
+  try {
+    await prepare(w);
+    const from = w.fake.calls.length;
+    await run(w);
+    return steps(w.fake.calls.slice(from));
+  } finally {
+    await w.close();
+  }
+}
+
+describe('createNLB fault injection', async () => {
+  const create = await recordSteps(
+    async () => undefined,
+    (w) => w.driver.createNLB(request('probe')),
+  );
+
+  it('records the expected write steps', () => {
+    expect(create.filter((s) => s.write).map((s) => s.label.replace(/ #\d+$/, ''))).toEqual([
+      'PUT publicIPAddresses/probe-nlbkit-ip',
+      'PUT loadBalancers/probe',
+    ]);
+  });
+
+  for (const step of create)
+    for (const afterApply of step.write ? [false, true] : [false])
+      it(`a failure at ${step.label}${afterApply ? ' (after it was applied)' : ''} leaves nothing`, async () => {
+        world = await startAzureWorld();
+        const path = new RegExp(step.path.source.replace('probe', 'web'));
+        world.fake.fail({
+          method: step.method,
+          path,
+          skip: step.skip,
+          status: 503,
+          code: 'ServiceUnavailable',
+          afterApply,
+        });
+        const error = await world.driver.createNLB(request('web')).catch((e: unknown) => e);
+        expect(isNLBError(error) && error.code).toBe('UNAVAILABLE');
+        expect([...world.fake.state.lbs.keys()]).toEqual([]);
+        expect([...world.fake.state.publicIps.keys()]).toEqual([]);
+      });
+});
+
+function unchangedOnFailure(title: string, change: (w: AzureWorld) => Promise<unknown>) {
+  describe(`${title} fault injection`, async () => {
+    const all = await recordSteps((w) => w.driver.createNLB(request('web')), change);
+    it('has a write step', () => expect(all.some((s) => s.write)).toBe(true));
+    for (const step of all)
+      it(`a failure at ${step.label} leaves the NLB as it was`, async () => {
+        world = await startAzureWorld();
+        const before = await world.driver.createNLB(request('web'));
+        world.fake.fail({
+          method: step.method,
+          path: step.path,
+          skip: step.skip,
+          status: 500,
+          code: 'InternalServerError',
+        });
+        const error = await change(world).catch((e: unknown) => e);
+        expect(isNLBError(error) && error.code).toBe('UNAVAILABLE');
+        expect(essence(await world.driver.getNLB({ nameId: 'web' }))).toEqual(essence(before));
+      });
+  });
+}
+
+unchangedOnFailure('changeVMGroupInfo', (w) =>
+  w.driver.changeVMGroupInfo({ nameId: 'web' }, { protocol: 'TCP', port: 9090, vms: [{ nameId: 'vm-3' }] }),
+);
+unchangedOnFailure('changeHealthCheckerInfo', (w) =>
+  w.driver.changeHealthCheckerInfo({ nameId: 'web' }, { protocol: 'TCP', interval: 30, threshold: 4 }),
+);
+unchangedOnFailure('changeListener', (w) =>
+  w.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 8443 }),
+);
