@@ -45,6 +45,8 @@ export interface AzureFake {
   addVnet(name: string): FakeVnet;
   addVm(name: string, vnet: FakeVnet): { vmId: string; ip: string };
   fail(spec: AzureFaultSpec): void;
+  /** Calls `listener` with every call as it arrives (before it is answered). */
+  onCall(listener: (call: RecordedArmCall) => void): void;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
   const state = new AzureState(subscriptionId, resourceGroup);
   const pending = opts.pendingPolls ?? 1;
   const calls: RecordedArmCall[] = [];
+  const listeners: ((call: RecordedArmCall) => void)[] = [];
   const faults: (AzureFaultSpec & { left: number; toSkip: number })[] = [];
   const apiVersion = '2025-05-01';
 
@@ -292,7 +295,9 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
           'The api-version query parameter (?api-version=) is required for all requests.',
         );
       const method = req.method ?? 'GET';
-      calls.push({ method, path: url.pathname });
+      const call = { method, path: url.pathname };
+      calls.push(call);
+      for (const l of listeners) l(call);
       const shortPath = url.pathname.replace(/^.*\/providers\/Microsoft\.Network\//, '');
       const fault = faults.find(
         (f) => f.left > 0 && f.method === method && f.path.test(shortPath) && f.toSkip-- <= 0,
@@ -332,6 +337,7 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
     calls,
     addVnet: (name) => state.addVnet(name),
     addVm: (name, vnet) => state.addVm(name, vnet),
+    onCall: (listener) => listeners.push(listener),
     fail: (spec) => faults.push({ ...spec, left: spec.times ?? 1, toSkip: spec.skip ?? 0 }),
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,280 @@
+/**
+ * The Azure driver's own behaviour beyond the conformance suite, through the real SDK to the fake:
+ * public and private frontends, VM lookup by NIC, probes and rules as Azure takes them, rule health,
+ * refusals before any call, unmanaged load balancers, missing packages and credentials.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveAzureOptions } from '../../../src/drivers/azure/az-options.js';
+import { createAzureDriver } from '../../../src/drivers/azure/index.js';
+import type { NLBCreateRequest } from '../../../src/interfaces/types.js';
+import { type AzureWorld, driverOptionsFor, startAzureWorld } from './azure-world.js';
+
+let world: AzureWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const request = (over: Partial<NLBCreateRequest> = {}): NLBCreateRequest => ({
+  iid: { nameId: 'web' },
+  vpcIID: { nameId: 'web-vnet' },
+  listener: { protocol: 'TCP', port: 80 },
+  vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1' }, { nameId: 'vm-2' }] },
+  healthChecker: { protocol: 'TCP' },
+  ...over,
+});
+const writes = (w: AzureWorld) => w.fake.calls.filter((c) => c.method !== 'GET');
+const lbJson = (w: AzureWorld) =>
+  w.fake.state.lbs.get('web') as { properties: Record<string, { properties: Record<string, unknown> }[]> };
+
+describe('Azure driver: frontends', () => {
+  it('PUBLIC makes a Standard static public IP tagged for the NLB; deleteNLB removes both', async () => {
+    world = await startAzureWorld();
+    const nlb = await world.driver.createNLB(request());
+    const ip = world.fake.state.publicIps.get('web-nlbkit-ip') as {
+      tags: Record<string, string>;
+      properties: { ipAddress: string };
+    };
+    expect(ip.tags).toEqual({ 'nlbkit-nlb': 'web' });
+    expect(nlb).toMatchObject({ type: 'PUBLIC', listener: { ip: ip.properties.ipAddress, port: 80 } });
+    expect(await world.driver.deleteNLB({ nameId: 'web' })).toBe(true);
+    expect(world.fake.state.lbs.size).toBe(0);
+    expect(world.fake.state.publicIps.size).toBe(0);
+  });
+
+  it("INTERNAL takes a private address from the VNet's subnet, and no public IP", async () => {
+    world = await startAzureWorld();
+    const nlb = await world.driver.createNLB(request({ type: 'INTERNAL' }));
+    expect(nlb.type).toBe('INTERNAL');
+    expect(nlb.listener.ip).toMatch(/^10\.0\.0\.\d+$/);
+    expect(world.fake.state.publicIps.size).toBe(0);
+  });
+});
+
+describe('Azure driver: VMs, probes, rules', () => {
+  it("uses each VM's own NIC address (over several pages of NICs) as a named backend address", async () => {
+    world = await startAzureWorld({ vmCount: 5 });
+    await world.driver.createNLB(
+      request({ vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-5' }, { nameId: 'vm-1' }] } }),
+    );
+    const pool = lbJson(world).properties.backendAddressPools?.[0]?.properties
+      .loadBalancerBackendAddresses as { name: string; properties: { ipAddress: string } }[];
+    const ipOf = (vm: string) => world?.fake.state.nics.find((n) => n.vmId.endsWith(`/${vm}`))?.ip;
+    expect(pool.map((a) => [a.name, a.properties.ipAddress])).toEqual([
+      ['vm-5', ipOf('vm-5')],
+      ['vm-1', ipOf('vm-1')],
+    ]);
+    expect(world.fake.calls.filter((c) => c.path.endsWith('/networkInterfaces')).length).toBe(3);
+  });
+
+  it('an unknown VM is NOT_FOUND and a VM outside the VNet INVALID_ARGUMENT, before any write', async () => {
+    world = await startAzureWorld();
+    const other = world.fake.addVnet('other-vnet');
+    world.fake.addVm('elsewhere', other);
+    await expect(
+      world.driver.createNLB(
+        request({ vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'ghost' }] } }),
+      ),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      world.driver.createNLB(
+        request({ vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'elsewhere' }] } }),
+      ),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('elsewhere'),
+    });
+    expect(writes(world)).toEqual([]);
+  });
+
+  it('writes the probe and rule as Azure takes them, and reads them back', async () => {
+    world = await startAzureWorld();
+    const nlb = await world.driver.createNLB(
+      request({
+        listener: { protocol: 'UDP', port: 53 },
+        vmGroup: { protocol: 'UDP', port: 5353, hashFields: 'FIVE_TUPLE', vms: [{ nameId: 'vm-1' }] },
+        healthChecker: { protocol: 'HTTP', port: 8081, httpPath: '/healthz', interval: 15, threshold: 3 },
+        tagList: [{ key: 'team', value: 'dns' }],
+      }),
+    );
+    const probe = lbJson(world).properties.probes?.[0]?.properties;
+    const rule = lbJson(world).properties.loadBalancingRules?.[0]?.properties;
+    expect(probe).toMatchObject({
+      protocol: 'Http',
+      port: 8081,
+      requestPath: '/healthz',
+      intervalInSeconds: 15,
+      probeThreshold: 3,
+    });
+    expect(rule).toMatchObject({
+      protocol: 'Udp',
+      frontendPort: 53,
+      backendPort: 5353,
+      loadDistribution: 'Default',
+      disableOutboundSnat: true,
+    });
+    expect(nlb.vmGroup).toMatchObject({ algorithm: 'SOURCE_HASH', hashFields: 'FIVE_TUPLE' });
+    expect(nlb.healthChecker).toMatchObject({
+      protocol: 'HTTP',
+      port: 8081,
+      httpPath: '/healthz',
+      interval: 15,
+      timeout: 15,
+      threshold: 3,
+    });
+    expect(nlb.tagList).toEqual([{ key: 'team', value: 'dns' }]);
+    expect(await world.driver.getNLB({ nameId: 'web' })).toEqual(nlb);
+  });
+
+  it('refuses what Azure cannot do before any write: codes other than 200, a timeout, weights', async () => {
+    world = await startAzureWorld();
+    const cases: [Partial<NLBCreateRequest>, string][] = [
+      [{ healthChecker: { protocol: 'HTTP', expectedCodes: '200-399' } }, 'healthChecker.expectedCodes'],
+      [{ healthChecker: { protocol: 'TCP', timeout: 3 } }, 'healthChecker.timeout'],
+      [
+        { vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1', weight: 3 }] } },
+        'vmGroup.vms[0].weight',
+      ],
+    ];
+    for (const [over, path] of cases)
+      await expect(world.driver.createNLB(request(over))).rejects.toMatchObject({
+        code: 'UNSUPPORTED',
+        violations: [expect.objectContaining({ path })],
+      });
+    expect(writes(world)).toEqual([]);
+  });
+
+  it('a PUT Azure refuses (another operation in progress) is CONFLICT and is not undone', async () => {
+    world = await startAzureWorld();
+    await world.driver.createNLB(request());
+    world.fake.fail({
+      method: 'PUT',
+      path: /^loadBalancers\/web$/,
+      status: 409,
+      code: 'AnotherOperationInProgress',
+    });
+    const puts = () => world?.fake.calls.filter((c) => c.method === 'PUT').length;
+    const before = puts();
+    await expect(
+      world.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 81 }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(puts()).toBe((before ?? 0) + 1);
+  });
+});
+
+describe('Azure driver: health', () => {
+  it("maps the rule's health report: Up healthy, Down unhealthy with Azure's reason", async () => {
+    world = await startAzureWorld();
+    await world.driver.createNLB(
+      request({
+        vmGroup: {
+          protocol: 'TCP',
+          port: 8080,
+          vms: world.vms.slice(0, 3).map((vm) => ({ nameId: vm.nameId })),
+        },
+      }),
+    );
+    const ip = (vm: string) => world?.fake.state.nics.find((n) => n.vmId.endsWith(`/${vm}`))?.ip as string;
+    world.fake.state.health.set(ip('vm-2'), { state: 'Down', reason: 'Probe failed: connection refused' });
+    world.fake.state.health.set(ip('vm-3'), { state: 'Unknown' });
+    const health = await world.driver.getVMGroupHealthInfo({ nameId: 'web' });
+    expect(health.healthyVMs.map((v) => v.nameId)).toEqual(['vm-1']);
+    expect(health.unhealthyVMs.map((v) => v.nameId)).toEqual(['vm-2']);
+    expect(health.unknownVMs.map((v) => v.nameId)).toEqual(['vm-3']);
+    expect(health.details.find((d) => d.vm.nameId === 'vm-2')).toMatchObject({
+      reason: 'Probe failed: connection refused',
+      providerState: 'Down',
+    });
+    expect(
+      world.fake.calls.some((c) => c.method === 'POST' && c.path.endsWith('/loadBalancingRules/rule/health')),
+    ).toBe(true);
+  });
+});
+
+describe('Azure driver: ownership, packages, credentials, options', () => {
+  it('leaves load balancers without its tag alone, yet their names are taken', async () => {
+    world = await startAzureWorld();
+    await world.driver.createNLB(request());
+    const foreign = structuredClone(world.fake.state.lbs.get('web') as Record<string, unknown>);
+    foreign.name = 'theirs';
+    foreign.tags = {};
+    world.fake.state.lbs.set('theirs', foreign);
+    expect((await world.driver.listIID()).map((i) => i.nameId)).toEqual(['web']);
+    await expect(world.driver.getNLB({ nameId: 'theirs' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(world.driver.createNLB(request({ iid: { nameId: 'theirs' } }))).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+    });
+  });
+
+  it('names a missing @azure/arm-network, and @azure/identity when no credential is given', async () => {
+    world = await startAzureWorld();
+    const missing = (name: string) => async (n: string) => {
+      if (n === name) throw new Error(`Cannot find package '${n}'`);
+      return import(n);
+    };
+    const noSdk = createAzureDriver(driverOptionsFor(world.fake), {
+      importer: missing('@azure/arm-network'),
+    });
+    await expect(noSdk.listNLB()).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      message: expect.stringContaining('npm install @azure/arm-network'),
+    });
+    const noIdentity = createAzureDriver(driverOptionsFor(world.fake, { credential: undefined }), {
+      importer: missing('@azure/identity'),
+    });
+    await expect(noIdentity.listNLB()).rejects.toMatchObject({
+      message: expect.stringContaining('npm install @azure/identity'),
+    });
+  });
+
+  it('a rejected token is PERMISSION_DENIED, without the token in the error', async () => {
+    world = await startAzureWorld();
+    const token = 'stolen-looking-token-abcdef123456';
+    const driver = createAzureDriver(
+      driverOptionsFor(world.fake, {
+        credential: { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) },
+      }),
+    );
+    const error = await driver.listNLB().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PERMISSION_DENIED', retryable: false });
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(token);
+  });
+
+  it('takes subscription, resource group and location from AZURE_* and names what is missing', () => {
+    const env = {
+      AZURE_SUBSCRIPTION_ID: '00000000-1111-2222-3333-444444444444',
+      AZURE_RESOURCE_GROUP: 'rg',
+      AZURE_LOCATION: 'westeurope',
+    };
+    expect(resolveAzureOptions({}, env)).toMatchObject({
+      subscriptionId: env.AZURE_SUBSCRIPTION_ID,
+      resourceGroup: 'rg',
+      location: 'westeurope',
+      maxRetries: 3,
+    });
+    expect(() => resolveAzureOptions({}, { AZURE_RESOURCE_GROUP: 'rg' })).toThrow(
+      /options\.subscriptionId is missing/,
+    );
+    expect(() => resolveAzureOptions({ subscriptionId: 'nope' }, { AZURE_RESOURCE_GROUP: 'rg' })).toThrow(
+      /options\.subscriptionId: must be a subscription id/,
+    );
+  });
+
+  it('a create aborted half way is ABORTED and removes what it made', async () => {
+    world = await startAzureWorld();
+    const controller = new AbortController();
+    const timer = setInterval(() => {
+      if (world?.fake.calls.some((c) => c.method === 'PUT' && c.path.includes('/loadBalancers/')))
+        controller.abort(new Error('gave up'));
+    }, 1);
+    try {
+      await expect(world.driver.createNLB(request(), { signal: controller.signal })).rejects.toMatchObject({
+        code: 'ABORTED',
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(world.fake.state.lbs.size).toBe(0);
+    expect(world.fake.state.publicIps.size).toBe(0);
+  });
+});
