@@ -46,6 +46,15 @@ export async function createOnAzure(
     let frontend: Record<string, unknown>;
     if (req.type === 'PUBLIC') {
       const ipName = publicIpName(name);
+      // PUT creates or *updates*: a public IP of that name that is not this NLB's must not be taken over.
+      const existing = await api.getPublicIp(ipName, ctx);
+      if (existing && existing.tags?.[options.managedTagKey] !== name)
+        throw new NLBError({
+          code: 'CONFLICT',
+          driver: AZURE_DRIVER_NAME,
+          operation: ctx.operation,
+          message: `a public IP named '${ipName}' exists and is not this NLB's; remove or rename it`,
+        });
       rb.push(`public IP ${ipName}`, () => deleteOwnPublicIp(deps, ipName, name, undoCtx));
       const ip = await api.putPublicIp(
         ipName,

@@ -42,6 +42,24 @@ describe('Azure driver: frontends', () => {
     expect(world.fake.state.publicIps.size).toBe(0);
   });
 
+  it("never takes over a public IP of the same name that is not the NLB's", async () => {
+    world = await startAzureWorld();
+    const theirs = {
+      name: 'web-nlbkit-ip',
+      id: 'x',
+      sku: { name: 'Standard' },
+      tags: { owner: 'someone' },
+      properties: { ipAddress: '20.0.0.99' },
+    };
+    world.fake.state.publicIps.set('web-nlbkit-ip', theirs);
+    await expect(world.driver.createNLB(request())).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('web-nlbkit-ip'),
+    });
+    expect(world.fake.state.publicIps.get('web-nlbkit-ip')).toEqual(theirs);
+    expect(writes(world)).toEqual([]);
+  });
+
   it("INTERNAL takes a private address from the VNet's subnet, and no public IP", async () => {
     world = await startAzureWorld();
     const nlb = await world.driver.createNLB(request({ type: 'INTERNAL' }));
