@@ -1,5 +1,5 @@
 /**
- * `import 'nlbkit'` and `import 'nlbkit/mock'` must load no cloud SDK. Checked in a fresh Node process
+ * `import 'nlbkit'` and `import 'nlbkit/mock'` must load no cloud SDK, nor may making a cloud driver. Checked in a fresh Node process
  * with a module resolve hook that records every module the process imports.
  */
 import { execFile } from 'node:child_process';
@@ -45,6 +45,17 @@ describe('importing nlbkit loads no cloud SDK', () => {
       expect(loaded.filter((u) => SDK.test(u))).toEqual([]);
     });
   }
+
+  // A cloud driver loads its SDK on the first call, not on import or construction.
+  it('./src/drivers/azure/index.ts (import and createAzureDriver)', async () => {
+    const loaded = await modulesImportedBy(
+      `const m = await import('./src/drivers/azure/index.ts');
+       m.createAzureDriver({ subscriptionId: '00000000-1111-2222-3333-444444444444', resourceGroup: 'rg',
+         credential: { getToken: async () => null } });`,
+    );
+    expect(loaded.some((u) => u.includes('/src/drivers/azure/az-driver.ts'))).toBe(true);
+    expect(loaded.filter((u) => SDK.test(u))).toEqual([]);
+  });
 
   it('the probe sees an SDK when one is imported', async () => {
     const loaded = await modulesImportedBy(`await import('@aws-sdk/client-elastic-load-balancing-v2');`);
