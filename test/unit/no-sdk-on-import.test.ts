@@ -1,6 +1,6 @@
 /**
- * `import 'nlbkit'` and `import 'nlbkit/mock'` must load no cloud SDK, nor may making a cloud driver. Checked in a fresh Node process
- * with a module resolve hook that records every module the process imports.
+ * `import 'nlbkit'` and `import 'nlbkit/mock'` must load no cloud SDK, nor may making a cloud driver.
+ * Checked in a fresh Node process with a module resolve hook that records every module it imports.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
