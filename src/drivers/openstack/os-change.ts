@@ -167,6 +167,38 @@ export async function changeVMGroupOnOpenStack(
 /** The members' monitor port as the NLB's health checker says. */
 const monitorOf = (current: NLBInfo) => monitorPort(current.healthChecker, current.vmGroup.port);
 
+/**
+ * Replaces the members with `next` in one batch; if Octavia took the batch but its outcome is unknown
+ * (the wait for ACTIVE failed), the members as they were are put back and the failure reported.
+ */
+async function replaceMembers(
+  deps: OpenStackDeps,
+  current: NLBInfo,
+  saved: Awaited<ReturnType<typeof currentMembers>>,
+  next: ResolvedVM[],
+  ctx: CallContext,
+): Promise<NLBInfo> {
+  const { lbId, poolId } = ids(current);
+  return new Rollback(OPENSTACK_DRIVER_NAME).run(ctx.operation, async (rb) => {
+    let accepted = false;
+    rb.push('the members', async () => {
+      if (accepted) await restoreMembers(deps, lbId, poolId, saved);
+    });
+    await deps.octavia.change(
+      lbId,
+      'PUT',
+      `/pools/${poolId}/members`,
+      { members: memberBatch(next, { port: current.vmGroup.port }, monitorOf(current)) },
+      ctx,
+      () => {
+        accepted = true;
+      },
+    );
+    // Read back inside: a change the caller is told failed must not stay.
+    return reread(deps, lbId, ctx);
+  });
+}
+
 /** addVMs: one batch with the current members plus the new VMs. */
 export async function addVMsOnOpenStack(
   deps: OpenStackDeps,
@@ -174,11 +206,9 @@ export async function addVMsOnOpenStack(
   add: ValidVMMember[],
   ctx: CallContext,
 ): Promise<NLBInfo> {
-  const { lbId, poolId } = ids(current);
   const fresh = await resolveVMs(deps.api, add, current.vpcIID.systemId as string, ctx);
-  const { vms } = await currentMembers(deps, poolId, ctx);
-  await putMembers(deps, lbId, poolId, [...vms, ...fresh], current.vmGroup.port, monitorOf(current), ctx);
-  return reread(deps, lbId, ctx);
+  const saved = await currentMembers(deps, ids(current).poolId, ctx);
+  return replaceMembers(deps, current, saved, [...saved.vms, ...fresh], ctx);
 }
 
 /** removeVMs: one batch with the current members less the named ones. */
@@ -188,16 +218,13 @@ export async function removeVMsOnOpenStack(
   remove: ValidVMMember[],
   ctx: CallContext,
 ): Promise<void> {
-  const { lbId, poolId } = ids(current);
   const gone = new Set(remove.map((vm) => vm.nameId));
-  const { vms } = await currentMembers(deps, poolId, ctx);
-  await putMembers(
+  const saved = await currentMembers(deps, ids(current).poolId, ctx);
+  await replaceMembers(
     deps,
-    lbId,
-    poolId,
-    vms.filter((vm) => !gone.has(vm.nameId)),
-    current.vmGroup.port,
-    monitorOf(current),
+    current,
+    saved,
+    saved.vms.filter((vm) => !gone.has(vm.nameId)),
     ctx,
   );
 }

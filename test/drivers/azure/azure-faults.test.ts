@@ -129,6 +129,8 @@ unchangedOnFailure('changeVMGroupInfo', (w) =>
 unchangedOnFailure('changeHealthCheckerInfo', (w) =>
   w.driver.changeHealthCheckerInfo({ nameId: 'web' }, { protocol: 'TCP', interval: 30, threshold: 4 }),
 );
+unchangedOnFailure('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]));
+unchangedOnFailure('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
 unchangedOnFailure('changeListener', (w) =>
   w.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 8443 }),
 );

@@ -152,6 +152,8 @@ const httpCheck: HealthCheckerInfo = {
 unchangedOnFailure('changeHealthCheckerInfo (new type and port)', (w) =>
   w.driver.changeHealthCheckerInfo({ nameId: 'web' }, httpCheck),
 );
+unchangedOnFailure('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]));
+unchangedOnFailure('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
 unchangedOnFailure('changeListener', (w) =>
   w.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 8443 }),
 );
