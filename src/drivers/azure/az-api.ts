@@ -103,13 +103,27 @@ export class AzureApi {
     );
   }
 
-  /** PUTs the load balancer and waits; `onAccepted` runs once Azure has taken the request (2xx). */
-  putLb(name: string, lb: LoadBalancer, ctx: CallContext, onAccepted?: () => void): Promise<LoadBalancer> {
+  /**
+   * PUTs the load balancer and waits. `condition` makes it conditional: `{ ifMatch: etag }` only if
+   * nobody changed it since it was read, `{ ifNoneMatch: '*' }` only if it does not exist yet (both
+   * refused with 412, a CONFLICT whose cause code is PreconditionFailed). `onAccepted` runs once
+   * Azure has taken the request.
+   */
+  putLb(
+    name: string,
+    lb: LoadBalancer,
+    ctx: CallContext,
+    opts: { onAccepted?: () => void; ifMatch?: string; ifNoneMatch?: '*' } = {},
+  ): Promise<LoadBalancer> {
+    const customHeaders: Record<string, string> = {};
+    if (opts.ifMatch) customHeaders['If-Match'] = opts.ifMatch;
+    if (opts.ifNoneMatch) customHeaders['If-None-Match'] = opts.ifNoneMatch;
     return this.#run('PUT loadBalancer', ctx, (o) =>
       this.client.loadBalancers.beginCreateOrUpdateAndWait(this.rg, name, lb, {
         ...o,
+        requestOptions: { customHeaders },
         onResponse: (raw: { status: number; request: { method: string } }) => {
-          if (raw.request.method === 'PUT' && raw.status < 300) onAccepted?.();
+          if (raw.request.method === 'PUT' && raw.status < 300) opts.onAccepted?.();
         },
       }),
     );

@@ -11,39 +11,51 @@ import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.
 import type { CallContext } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
 import { addressesOf, checkProbe, loadDistribution, probeOf } from './az-convert.js';
+import { isPreconditionFailed } from './az-errors.js';
 import { type ResolvedVM, resolveVMs } from './az-lookup.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
 import { readNLB } from './az-read.js';
 
 /**
- * Reads the load balancer fresh, lets `change` edit it, PUTs it, returns the NLB as it now is. If
- * anything fails after Azure accepted the PUT (the operation's polls, the read back), the load balancer
- * as it was is PUT again: the change may have been applied, and the caller is told it failed.
+ * Reads the load balancer fresh, lets `change` edit it, PUTs it only if nobody changed it since the
+ * read (If-Match on its etag; another writer in between means read and edit again, up to 5 times, so
+ * two processes adding VMs at once both land). If anything fails after Azure accepted the PUT (the
+ * operation's polls, the read back), the load balancer as it was is PUT again: the change may have
+ * been applied, and the caller is told it failed.
  */
 async function edit(deps: AzureDeps, current: NLBInfo, ctx: CallContext, change: (lb: LoadBalancer) => void) {
   const name = current.iid.nameId;
-  const lb = await deps.api.getLb(name, ctx);
-  if (!lb)
-    throw new NLBError({
-      code: 'NOT_FOUND',
-      driver: AZURE_DRIVER_NAME,
-      operation: ctx.operation,
-      message: `load balancer '${name}' is gone`,
-    });
-  const before = structuredClone(lb);
-  change(lb);
-  return new Rollback(AZURE_DRIVER_NAME).run(ctx.operation, async (rb) => {
-    // Only once Azure took the PUT: before that nothing changed, and a PUT of `before` could undo
-    // someone else's change (409 AnotherOperationInProgress).
-    let accepted = false;
-    rb.push(`load balancer ${name} as it was`, async () => {
-      if (accepted) await deps.api.putLb(name, before, { operation: ctx.operation });
-    });
-    const put = await deps.api.putLb(name, lb, ctx, () => {
-      accepted = true;
-    });
-    return readNLB(deps, put, ctx);
-  });
+  for (let attempt = 1; ; attempt++) {
+    const lb = await deps.api.getLb(name, ctx);
+    if (!lb)
+      throw new NLBError({
+        code: 'NOT_FOUND',
+        driver: AZURE_DRIVER_NAME,
+        operation: ctx.operation,
+        message: `load balancer '${name}' is gone`,
+      });
+    const before = structuredClone(lb);
+    change(lb);
+    try {
+      return await new Rollback(AZURE_DRIVER_NAME).run(ctx.operation, async (rb) => {
+        // Only once Azure took the PUT: before that nothing changed, and a PUT of `before` could undo
+        // someone else's change. The undo is conditional on what this call wrote.
+        let accepted = false;
+        rb.push(`load balancer ${name} as it was`, async () => {
+          if (accepted) await deps.api.putLb(name, before, { operation: ctx.operation });
+        });
+        const put = await deps.api.putLb(name, lb, ctx, {
+          ifMatch: lb.etag,
+          onAccepted: () => {
+            accepted = true;
+          },
+        });
+        return await readNLB(deps, put, ctx);
+      });
+    } catch (e) {
+      if (!isPreconditionFailed(e) || attempt >= 5) throw e;
+    }
+  }
 }
 
 const rule = (lb: LoadBalancer) => lb.loadBalancingRules?.[0] ?? {};

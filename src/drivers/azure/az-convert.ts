@@ -22,6 +22,8 @@ import { AZURE_DRIVER_NAME } from './az-name.js';
 /** Tags keeping the VPC's name as the user gave it, and when the NLB was made (ARM keeps no date). */
 const VPC_TAG = 'nlbkit-vpc';
 const CREATED_TAG = 'nlbkit-created';
+/** Tag with an id per create call: its undo removes only what that call made. */
+export const CREATE_ID_TAG = 'nlbkit-create-id';
 
 /** Azure's loadDistribution for nlbkit's hash fields. */
 export const loadDistribution = (h?: HashFields) => (h === 'FIVE_TUPLE' ? 'Default' : 'SourceIP');
@@ -149,7 +151,7 @@ export function toNLBInfo(
     },
     createdTime: new Date(tags[CREATED_TAG] ?? 0),
     tagList: Object.entries(tags)
-      .filter(([k]) => k !== managedKey && k !== VPC_TAG && k !== CREATED_TAG)
+      .filter(([k]) => ![managedKey, VPC_TAG, CREATED_TAG, CREATE_ID_TAG].includes(k))
       .map(([key, value]) => ({ key, value })),
     keyValueList,
   };

@@ -3,14 +3,24 @@
  * are VMs), [PUT public IP for PUBLIC], PUT load balancer (frontend, pool, probe and rule in one
  * resource), [GET public IP]. A failure removes the load balancer and the public IP it made.
  */
+import { randomUUID } from 'node:crypto';
 import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
 import { NLBError } from '../../interfaces/errors.js';
 import type { NLBInfo } from '../../interfaces/types.js';
 import { type CallContext, PART } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
-import { addressesOf, checkProbe, lbTags, probeOf, publicIpName, ruleOf } from './az-convert.js';
+import {
+  addressesOf,
+  CREATE_ID_TAG,
+  checkProbe,
+  lbTags,
+  probeOf,
+  publicIpName,
+  ruleOf,
+} from './az-convert.js';
 import { deleteOwnPublicIp } from './az-delete.js';
+import { isPreconditionFailed } from './az-errors.js';
 import { frontendSubnet, resolveVMs, resolveVnet } from './az-lookup.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
 import { findManaged, readNLB } from './az-read.js';
@@ -35,12 +45,12 @@ export async function createOnAzure(
   const vms = await resolveVMs(api, req.vmGroup.vms, vnet.id, ctx);
   const subnet = req.type === 'INTERNAL' ? frontendSubnet(vnet, ctx.operation) : undefined;
   const undoCtx = { operation: ctx.operation };
-  const tags = lbTags(
-    options.managedTagKey,
-    name,
-    { nameId: req.vpcIID.nameId || (vnet.name ?? '') },
-    req.tagList,
-  );
+  // Marks what this call makes, so its undo never removes what another process made under the name.
+  const createId = randomUUID();
+  const tags = {
+    ...lbTags(options.managedTagKey, name, { nameId: vnet.name ?? '' }, req.tagList),
+    [CREATE_ID_TAG]: createId,
+  };
 
   return new Rollback(AZURE_DRIVER_NAME).run(ctx.operation, async (rb) => {
     let frontend: Record<string, unknown>;
@@ -55,7 +65,7 @@ export async function createOnAzure(
           operation: ctx.operation,
           message: `a public IP named '${ipName}' exists and is not this NLB's; remove or rename it`,
         });
-      rb.push(`public IP ${ipName}`, () => deleteOwnPublicIp(deps, ipName, name, undoCtx));
+      rb.push(`public IP ${ipName}`, () => deleteOwnPublicIp(deps, ipName, createId, undoCtx));
       const ip = await api.putPublicIp(
         ipName,
         {
@@ -63,7 +73,7 @@ export async function createOnAzure(
           sku: { name: 'Standard', tier: 'Regional' },
           publicIPAllocationMethod: 'Static',
           publicIPAddressVersion: 'IPv4',
-          tags: { [options.managedTagKey]: name },
+          tags: { [options.managedTagKey]: name, [CREATE_ID_TAG]: createId },
         },
         ctx,
       );
@@ -72,21 +82,35 @@ export async function createOnAzure(
       frontend = { name: PART.frontend, subnet: { id: subnet?.id }, privateIPAllocationMethod: 'Dynamic' };
     // Registered before the call: one that timed out may still have been applied.
     rb.push(`load balancer ${name}`, async () => {
-      if (await findManaged(deps, { nameId: name }, undoCtx)) await api.deleteLb(name, undoCtx);
+      const made = await findManaged(deps, { nameId: name }, undoCtx);
+      if (made?.tags?.[CREATE_ID_TAG] === createId) await api.deleteLb(name, undoCtx);
     });
-    const lb = await api.putLb(
-      name,
-      {
-        location: options.location,
-        sku: { name: 'Standard', tier: 'Regional' },
-        tags,
-        frontendIPConfigurations: [frontend],
-        backendAddressPools: [{ name: PART.pool, loadBalancerBackendAddresses: addressesOf(vms, vnet.id) }],
-        probes: [probeOf(req.healthChecker, req.vmGroup.port)],
-        loadBalancingRules: [ruleOf(api, name, req.listener.protocol, req.listener.port, req.vmGroup)],
-      },
-      ctx,
-    );
+    const lb = await api
+      .putLb(
+        name,
+        {
+          location: options.location,
+          sku: { name: 'Standard', tier: 'Regional' },
+          tags,
+          frontendIPConfigurations: [frontend],
+          backendAddressPools: [{ name: PART.pool, loadBalancerBackendAddresses: addressesOf(vms, vnet.id) }],
+          probes: [probeOf(req.healthChecker, req.vmGroup.port)],
+          loadBalancingRules: [ruleOf(api, name, req.listener.protocol, req.listener.port, req.vmGroup)],
+        },
+        ctx,
+        // Never over another's load balancer made since the name was checked.
+        { ifNoneMatch: '*' },
+      )
+      .catch((e: unknown) => {
+        if (!isPreconditionFailed(e)) throw e;
+        throw new NLBError({
+          code: 'ALREADY_EXISTS',
+          driver: AZURE_DRIVER_NAME,
+          operation: ctx.operation,
+          message: `a load balancer named '${name}' was made by someone else meanwhile`,
+          cause: e,
+        });
+      });
     return readNLB(deps, lb, ctx);
   });
 }

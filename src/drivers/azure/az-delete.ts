@@ -6,7 +6,7 @@ import type { LoadBalancer } from '@azure/arm-network';
 import { isNLBError } from '../../interfaces/errors.js';
 import type { CallContext } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
-import { publicIpOf } from './az-convert.js';
+import { CREATE_ID_TAG, publicIpOf } from './az-convert.js';
 
 const ignoreNotFound = (e: unknown) => {
   if (!isNLBError(e) || e.code !== 'NOT_FOUND') throw e;
@@ -19,14 +19,13 @@ export async function deleteOnAzure({ api }: AzureDeps, lb: LoadBalancer, ctx: C
   if (ip) await api.deletePublicIp(ip, ctx).catch(ignoreNotFound);
 }
 
-/** Deletes the public IP `name` if it exists and is nlbkit's (tagged for NLB `nlb`). */
+/** Deletes the public IP `name` if it exists and was made by the create call `createId`. */
 export async function deleteOwnPublicIp(
-  { api, options }: AzureDeps,
+  { api }: AzureDeps,
   name: string,
-  nlb: string,
+  createId: string,
   ctx: CallContext,
 ) {
   const ip = await api.getPublicIp(name, ctx);
-  if (ip && ip.tags?.[options.managedTagKey] === nlb)
-    await api.deletePublicIp(name, ctx).catch(ignoreNotFound);
+  if (ip && ip.tags?.[CREATE_ID_TAG] === createId) await api.deletePublicIp(name, ctx).catch(ignoreNotFound);
 }

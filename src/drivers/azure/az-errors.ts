@@ -15,6 +15,7 @@ const BY_CODE: Record<string, NLBErrorCode> = {
   AuthenticationFailed: 'PERMISSION_DENIED',
   CredentialUnavailableError: 'PERMISSION_DENIED',
   AnotherOperationInProgress: 'CONFLICT',
+  PreconditionFailed: 'CONFLICT',
   RetryableError: 'UNAVAILABLE',
   InUsePublicIpAddressCannotBeDeleted: 'CONFLICT',
   PrivateIPAddressInUse: 'CONFLICT',
@@ -60,3 +61,7 @@ export function mapAzureError(e: unknown, what: string, operation: string, signa
     cause: { statusCode: status, code, message },
   });
 }
+
+/** Whether `e` is Azure refusing a conditional PUT because the resource changed or exists (412). */
+export const isPreconditionFailed = (e: unknown) =>
+  (e as { cause?: { code?: string } })?.cause?.code === 'PreconditionFailed';

@@ -35,7 +35,7 @@ describe('Azure driver: frontends', () => {
       tags: Record<string, string>;
       properties: { ipAddress: string };
     };
-    expect(ip.tags).toEqual({ 'nlbkit-nlb': 'web' });
+    expect(ip.tags).toEqual({ 'nlbkit-nlb': 'web', 'nlbkit-create-id': expect.any(String) });
     expect(nlb).toMatchObject({ type: 'PUBLIC', listener: { ip: ip.properties.ipAddress, port: 80 } });
     expect(await world.driver.deleteNLB({ nameId: 'web' })).toBe(true);
     expect(world.fake.state.lbs.size).toBe(0);
@@ -177,6 +177,58 @@ describe('Azure driver: VMs, probes, rules', () => {
       world.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 81 }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(puts()).toBe((before ?? 0) + 1);
+  });
+});
+
+describe('Azure driver: other writers', () => {
+  it('a change meeting another writer between its read and its PUT reads again: both changes land', async () => {
+    world = await startAzureWorld();
+    await world.driver.createNLB(
+      request({ vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1' }] } }),
+    );
+    const vm4 = world.fake.state.nics.find((n) => n.vmId.endsWith('/vm-4')) as { ip: string };
+    let interfered = false;
+    world.fake.onCall((c) => {
+      // Another process adds vm-4 just before this driver's PUT arrives (a new etag, as ARM gives).
+      if (interfered || c.method !== 'PUT' || !c.path.endsWith('/loadBalancers/web')) return;
+      interfered = true;
+      const lb = world?.fake.state.lbs.get('web') as {
+        etag: string;
+        properties: { backendAddressPools: { properties: { loadBalancerBackendAddresses: unknown[] } }[] };
+      };
+      lb.properties.backendAddressPools[0]?.properties.loadBalancerBackendAddresses.push({
+        name: 'vm-4',
+        properties: { ipAddress: vm4.ip, virtualNetwork: { id: world?.vpcIID.systemId } },
+      });
+      lb.etag = 'W/"someone-else"';
+    });
+    const nlb = await world.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]);
+    expect(interfered).toBe(true);
+    expect(nlb.vmGroup.vms.map((vm) => vm.nameId)).toEqual(['vm-1', 'vm-3', 'vm-4']);
+    expect(
+      world.fake.calls.filter((c) => c.method === 'PUT' && c.path.endsWith('/loadBalancers/web')),
+    ).toHaveLength(3);
+  });
+
+  it('a create racing another process for the name is ALREADY_EXISTS, leaves theirs alone and removes its own IP', async () => {
+    world = await startAzureWorld();
+    world.fake.onCall((c) => {
+      // The other process's load balancer appears after this create checked the name.
+      if (
+        c.method === 'PUT' &&
+        c.path.endsWith('/publicIPAddresses/web-nlbkit-ip') &&
+        !world?.fake.state.lbs.has('web')
+      )
+        world?.fake.state.lbs.set('web', {
+          name: 'web',
+          etag: 'W/"theirs"',
+          tags: { 'nlbkit-nlb': 'web', 'nlbkit-create-id': 'theirs' },
+          properties: {},
+        });
+    });
+    await expect(world.driver.createNLB(request())).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    expect(world.fake.state.lbs.get('web')?.etag).toBe('W/"theirs"');
+    expect(world.fake.state.publicIps.size).toBe(0);
   });
 });
 

@@ -121,7 +121,13 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
     },
   });
 
-  const route = (method: string, path: string, query: URLSearchParams, body: Json | undefined): Answer => {
+  const route = (
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: Json | undefined,
+    headers: IncomingMessage['headers'] = {},
+  ): Answer => {
     // Long-running operations.
     const m = path.match(
       /\/providers\/Microsoft\.Network\/locations\/[^/]+\/(operations|operationResults)\/([^/]+)$/,
@@ -263,6 +269,16 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
         return { status: 200, body: lb };
       }
       if (method === 'PUT') {
+        // Conditional PUTs, as ARM honours them on network resources.
+        if (headers['if-none-match'] === '*' && lb)
+          throw new ArmFault(412, 'PreconditionFailed', `Load balancer ${rawName} already exists.`);
+        const ifMatch = headers['if-match'];
+        if (ifMatch && ifMatch !== '*' && (!lb || lb.etag !== ifMatch))
+          throw new ArmFault(
+            412,
+            'PreconditionFailed',
+            `The etag ${ifMatch} does not match load balancer ${rawName}.`,
+          );
         const stored = validateLoadBalancer(state, rawName as string, body ?? {}, lb);
         state.lbs.set(name, stored);
         return longRunning(lb ? 200 : 201, stored, () => {
@@ -304,10 +320,10 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
       );
       if (fault) {
         fault.left -= 1;
-        if (fault.afterApply) route(method, url.pathname, url.searchParams, body);
+        if (fault.afterApply) route(method, url.pathname, url.searchParams, body, req.headers);
         throw new ArmFault(fault.status ?? 500, fault.code ?? 'InternalServerError', 'injected fault');
       }
-      answer = route(method, url.pathname, url.searchParams, body);
+      answer = route(method, url.pathname, url.searchParams, body, req.headers);
     } catch (e) {
       const f =
         e instanceof ArmFault ? e : new ArmFault(500, 'InternalServerError', `fake bug: ${String(e)}`);
