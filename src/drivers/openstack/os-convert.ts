@@ -214,6 +214,9 @@ export function toNLBInfo(tree: OctaviaTree): NLBInfo {
   };
 }
 
+/** The tag with the id of the create call that made a load balancer. */
+export const createIdTag = (id: string) => `nlbkit:create-id=${id}`;
+
 /** The group port tag: kept so an NLB with no members still knows its backend port. */
 export const groupPortTag = (port: number) => `nlbkit:group-port=${port}`;
 

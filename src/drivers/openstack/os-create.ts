@@ -4,14 +4,16 @@
  * POST healthmonitor, PUT pool members (batch; when there are VMs), POST listener (each waiting for
  * ACTIVE), [POST floatingip]. On any failure the floating IP and the load balancer (cascade) are removed.
  */
+import { randomUUID } from 'node:crypto';
 import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
-import { violationsError } from '../../interfaces/errors.js';
+import { NLBError, violationsError } from '../../interfaces/errors.js';
 import type { NLBInfo } from '../../interfaces/types.js';
 import type { CallContext } from './os-api.js';
 import type { OpenStackDeps } from './os-context.js';
 import {
   checkMonitorRules,
+  createIdTag,
   groupPortTag,
   lbAlgorithm,
   lbTags,
@@ -23,7 +25,7 @@ import { deleteLoadBalancer, releaseFloatingIps } from './os-delete.js';
 import { resolveFloatingNetwork, resolveNetwork, resolveVMs } from './os-lookup.js';
 import type { OctaviaLb } from './os-octavia.js';
 import { OPENSTACK_DRIVER_NAME } from './os-options.js';
-import { findManaged, readNLB } from './os-read.js';
+import { byAge, listManaged, readNLB } from './os-read.js';
 
 /** Creates the whole tree; see the module comment. */
 export async function createOnOpenStack(
@@ -44,7 +46,13 @@ export async function createOnOpenStack(
   checkMonitorRules(req.healthChecker, ctx.operation);
   const network = await resolveNetwork(api, req.vpcIID, 'vpcIID', ctx);
   const vpc = { nameId: network.name, systemId: network.id };
-  const tags = [...lbTags(vpc, req.type, req.tagList, ctx.operation), groupPortTag(req.vmGroup.port)];
+  // One id per create call: its undo removes only what it made, never another process's namesake.
+  const createId = randomUUID();
+  const tags = [
+    ...lbTags(vpc, req.type, req.tagList, ctx.operation),
+    groupPortTag(req.vmGroup.port),
+    createIdTag(createId),
+  ];
   const vms = await resolveVMs(api, req.vmGroup.vms, network.id, ctx);
   const floating =
     req.type === 'PUBLIC'
@@ -57,7 +65,10 @@ export async function createOnOpenStack(
     let lb: OctaviaLb | undefined;
     // Registered before the call: a call that timed out may still have been applied (found by name).
     rb.push(`load balancer ${name}`, async () => {
-      const id = lb?.id ?? (await findManaged(octavia, { nameId: name }, undoCtx))?.id;
+      const mine = (await listManaged(octavia, undoCtx, name)).find((x) =>
+        x.tags?.includes(createIdTag(createId)),
+      );
+      const id = lb?.id ?? mine?.id;
       if (id) await deleteLoadBalancer(deps, id, undoCtx);
     });
     const vip = req.type === 'INTERNAL' && req.listener.ip ? { vip_address: req.listener.ip } : {};
@@ -71,6 +82,16 @@ export async function createOnOpenStack(
       )
     ).loadbalancer;
     const lbId = lb.id;
+    // Octavia names are not unique: if another process made one of this name meanwhile, the later of
+    // the two (by creation time, then id) backs off, so exactly one remains.
+    const first = (await listManaged(octavia, ctx, name)).sort(byAge)[0];
+    if (first && first.id !== lbId)
+      throw new NLBError({
+        code: 'ALREADY_EXISTS',
+        driver: OPENSTACK_DRIVER_NAME,
+        operation: ctx.operation,
+        message: `an NLB named '${name}' was made by someone else meanwhile`,
+      });
     lb = await octavia.waitActive(lbId, ctx);
 
     const { pool } = await octavia.change<{ pool: { id: string } }>(

@@ -17,6 +17,10 @@ export async function listManaged(octavia: Octavia, ctx: CallContext, name?: str
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Oldest first: by creation time, then id (a total order every process agrees on). */
+export const byAge = (a: OctaviaLb, b: OctaviaLb) =>
+  (a.created_at ?? '').localeCompare(b.created_at ?? '') || a.id.localeCompare(b.id);
+
 /** The managed load balancer `iid` names (and whose id matches, when a systemId is given). */
 export async function findManaged(
   octavia: Octavia,

@@ -276,6 +276,30 @@ describe('OpenStack driver: Octavia', () => {
     );
   });
 
+  it('two processes creating one name: the later backs off (ALREADY_EXISTS) and removes only its own', async () => {
+    world = await startOpenStackWorld();
+    const theirs = await startOpenStackWorld();
+    try {
+      // "Their" load balancer, made a moment before ours reaches Octavia (same name, nlbkit's tag).
+      await theirs.driver.createNLB(request());
+      const older = structuredClone(theirs.fake.state.lbs[0]!);
+      older.created_at = new Date(Date.now() - 1000).toISOString();
+      world.fake.onCall((c) => {
+        if (
+          c.method === 'POST' &&
+          c.path.endsWith('/loadbalancers') &&
+          !world?.fake.state.lbs.some((l) => l.id === older.id)
+        )
+          world?.fake.state.lbs.push(older);
+      });
+      await expect(world.driver.createNLB(request())).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+      expect(world.fake.state.lbs.map((l) => l.id)).toEqual([older.id]);
+      expect((await world.driver.getNLB({ nameId: 'web' })).iid.systemId).toBe(older.id);
+    } finally {
+      await theirs.close();
+    }
+  });
+
   it('lists only the load balancers nlbkit made', async () => {
     world = await startOpenStackWorld();
     await world.driver.createNLB(request());
