@@ -13,6 +13,7 @@ import {
   checkMonitorRules,
   lbAlgorithm,
   memberBatch,
+  memberBody,
   monitorBody,
   monitorPort,
   vmOfMember,
@@ -168,65 +169,74 @@ export async function changeVMGroupOnOpenStack(
 const monitorOf = (current: NLBInfo) => monitorPort(current.healthChecker, current.vmGroup.port);
 
 /**
- * Replaces the members with `next` in one batch; if Octavia took the batch but its outcome is unknown
- * (the wait for ACTIVE failed), the members as they were are put back and the failure reported.
+ * addVMs: one POST per new member (not a batch of "the members now plus these": two processes adding at
+ * once would each drop the other's). A failure removes the members this call added, found by address
+ * and port, so one whose answer was lost goes too.
  */
-async function replaceMembers(
-  deps: OpenStackDeps,
-  current: NLBInfo,
-  saved: Awaited<ReturnType<typeof currentMembers>>,
-  next: ResolvedVM[],
-  ctx: CallContext,
-): Promise<NLBInfo> {
-  const { lbId, poolId } = ids(current);
-  return new Rollback(OPENSTACK_DRIVER_NAME).run(ctx.operation, async (rb) => {
-    let accepted = false;
-    rb.push('the members', async () => {
-      if (accepted) await restoreMembers(deps, lbId, poolId, saved);
-    });
-    await deps.octavia.change(
-      lbId,
-      'PUT',
-      `/pools/${poolId}/members`,
-      { members: memberBatch(next, { port: current.vmGroup.port }, monitorOf(current)) },
-      ctx,
-      () => {
-        accepted = true;
-      },
-    );
-    // Read back inside: a change the caller is told failed must not stay.
-    return reread(deps, lbId, ctx);
-  });
-}
-
-/** addVMs: one batch with the current members plus the new VMs. */
 export async function addVMsOnOpenStack(
   deps: OpenStackDeps,
   current: NLBInfo,
   add: ValidVMMember[],
   ctx: CallContext,
 ): Promise<NLBInfo> {
+  const { lbId, poolId } = ids(current);
   const fresh = await resolveVMs(deps.api, add, current.vpcIID.systemId as string, ctx);
-  const saved = await currentMembers(deps, ids(current).poolId, ctx);
-  return replaceMembers(deps, current, saved, [...saved.vms, ...fresh], ctx);
+  const port = current.vmGroup.port;
+  const undoCtx = { operation: ctx.operation };
+  return new Rollback(OPENSTACK_DRIVER_NAME).run(ctx.operation, async (rb) => {
+    for (const vm of fresh) {
+      rb.push(`member ${vm.nameId}`, async () => {
+        const made = (await deps.octavia.members(poolId, undoCtx)).find(
+          (m) => m.address === vm.address && m.protocol_port === port,
+        );
+        if (made)
+          await deps.octavia.change(
+            lbId,
+            'DELETE',
+            `/pools/${poolId}/members/${made.id}`,
+            undefined,
+            undoCtx,
+          );
+      });
+      await deps.octavia.change(
+        lbId,
+        'POST',
+        `/pools/${poolId}/members`,
+        { member: memberBody(vm, port, monitorOf(current)) },
+        ctx,
+      );
+    }
+    return reread(deps, lbId, ctx);
+  });
 }
 
-/** removeVMs: one batch with the current members less the named ones. */
+/** removeVMs: one DELETE per member; a failure puts back the members this call removed. */
 export async function removeVMsOnOpenStack(
   deps: OpenStackDeps,
   current: NLBInfo,
   remove: ValidVMMember[],
   ctx: CallContext,
 ): Promise<void> {
+  const { lbId, poolId } = ids(current);
   const gone = new Set(remove.map((vm) => vm.nameId));
-  const saved = await currentMembers(deps, ids(current).poolId, ctx);
-  await replaceMembers(
-    deps,
-    current,
-    saved,
-    saved.vms.filter((vm) => !gone.has(vm.nameId)),
-    ctx,
-  );
+  const targets = (await deps.octavia.members(poolId, ctx)).filter((m) => gone.has(m.name));
+  const undoCtx = { operation: ctx.operation };
+  await new Rollback(OPENSTACK_DRIVER_NAME).run(ctx.operation, async (rb) => {
+    for (const m of targets) {
+      rb.push(`member ${m.name}`, async () => {
+        const still = (await deps.octavia.members(poolId, undoCtx)).some((x) => x.id === m.id);
+        if (!still)
+          await deps.octavia.change(
+            lbId,
+            'POST',
+            `/pools/${poolId}/members`,
+            { member: memberBody(vmOfMember(m), m.protocol_port, m.monitor_port ?? undefined) },
+            undoCtx,
+          );
+      });
+      await deps.octavia.change(lbId, 'DELETE', `/pools/${poolId}/members/${m.id}`, undefined, ctx);
+    }
+  });
 }
 
 /**

@@ -139,7 +139,6 @@ export class Octavia {
   /**
    * Sends one mutation of load balancer `lbId`'s tree and waits until it is ACTIVE again. A 409 (the
    * tree is busy: another change is still being applied) waits for ACTIVE and sends it again.
-   * `onAccepted` runs once Octavia has taken the mutation (before the wait).
    */
   async change<T = Record<string, unknown>>(
     lbId: string,
@@ -147,12 +146,10 @@ export class Octavia {
     path: string,
     body: unknown,
     ctx: CallContext,
-    onAccepted?: () => void,
   ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         const out = await this.api.request<T>('load-balancer', method, `${LBAAS}${path}`, body, ctx);
-        onAccepted?.();
         await this.waitActive(lbId, ctx);
         return out;
       } catch (e) {

@@ -300,6 +300,20 @@ describe('OpenStack driver: Octavia', () => {
     }
   });
 
+  it('two processes adding VMs to one NLB at once: both land (no batch overwrites the other)', async () => {
+    world = await startOpenStackWorld();
+    await world.driver.createNLB(
+      request({ vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1' }] } }),
+    );
+    const other = createOpenStackDriver(driverOptionsFor(world.fake));
+    await Promise.all([
+      world.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }, { nameId: 'vm-3' }]),
+      other.addVMs({ nameId: 'web' }, [{ nameId: 'vm-4' }]),
+    ]);
+    const names = (await world.driver.getNLB({ nameId: 'web' })).vmGroup.vms.map((vm) => vm.nameId);
+    expect(names).toEqual(['vm-1', 'vm-2', 'vm-3', 'vm-4']);
+  });
+
   it('lists only the load balancers nlbkit made', async () => {
     world = await startOpenStackWorld();
     await world.driver.createNLB(request());

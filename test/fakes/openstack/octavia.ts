@@ -353,6 +353,31 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
         busy(lb);
         return { status: 202 };
       }
+      if (method === 'POST') {
+        mutable(lb);
+        const raw = (body.member ?? {}) as Record<string, unknown>;
+        const [member] = putMembers({ ...pool, members: [] }, [raw]) as [Member];
+        if (
+          pool.members.some((m) => m.address === member.address && m.protocol_port === member.protocol_port)
+        )
+          throw conflict(
+            `Duplicate member ${member.address}:${member.protocol_port} already exists in the pool.`,
+          );
+        pool.members.push(member);
+        busy(lb);
+        return ok({ member: { ...member, operating_status: 'NO_MONITOR' } }, 201);
+      }
+    }
+    if (at(/^\/pools\/([^/]+)\/members\/([^/]+)$/) && method === 'DELETE') {
+      const lb = owner('pool', pathId(), 'Pool');
+      const pool = poolIn(lb, pathId());
+      const memberId = path.split('/').at(-1);
+      const i = pool.members.findIndex((m) => m.id === memberId);
+      if (i < 0) throw notFound(`Member ${memberId} not found.`);
+      mutable(lb);
+      pool.members.splice(i, 1);
+      busy(lb);
+      return { status: 204 };
     }
     if (at(/^\/pools\/([^/]+)$/)) {
       const lb = owner('pool', pathId(), 'Pool');
