@@ -8,6 +8,7 @@ import {
   createGuardedHandler,
   type DriverBackend,
 } from '../../common/guarded-handler.js';
+import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { AwsApi } from './aws-api.js';
 import { AWS_CAPABILITIES } from './aws-capabilities.js';
@@ -78,10 +79,8 @@ export function createAwsDriver(
   const backend: DriverBackend = {
     async list(ctx) {
       const d = await deps(ctx);
-      const out = [];
-      for (const found of await listManagedLbs(d.api, key, ctx))
-        out.push(await readNLB(d.api, key, found, ctx));
-      return out;
+      const found = await listManagedLbs(d.api, key, ctx);
+      return mapLimited(found, LIST_CONCURRENCY, (f) => readNLB(d.api, key, f, ctx));
     },
     async listIID(ctx) {
       const d = await deps(ctx);

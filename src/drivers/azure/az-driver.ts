@@ -9,6 +9,7 @@ import {
   type DriverBackend,
 } from '../../common/guarded-handler.js';
 import type { ModuleImporter } from '../../common/load-package.js';
+import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { AzureApi } from './az-api.js';
 import { AZURE_CAPABILITIES } from './az-capabilities.js';
@@ -65,9 +66,7 @@ export function createAzureDriver(
   const backend: DriverBackend = {
     async list(ctx) {
       const d = await deps(ctx);
-      const out = [];
-      for (const lb of await listManaged(d, ctx)) out.push(await readNLB(d, lb, ctx));
-      return out;
+      return mapLimited(await listManaged(d, ctx), LIST_CONCURRENCY, (lb) => readNLB(d, lb, ctx));
     },
     listIID: async (ctx) =>
       (await listManaged(await deps(ctx), ctx)).map((lb) => ({

@@ -4,6 +4,7 @@
  * serialization, abort, copies). Nothing is contacted until the first call.
  */
 import { createGuardedHandler, type DriverBackend } from '../../common/guarded-handler.js';
+import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { OpenStackApi } from './os-api.js';
 import { OPENSTACK_CAPABILITIES } from './os-capabilities.js';
@@ -42,11 +43,8 @@ export function createOpenStackDriver(options: OpenStackDriverOptions = {}): NLB
     octavia.get<OctaviaLb>('loadbalancer', id as string, ctx);
 
   const backend: DriverBackend = {
-    async list(ctx) {
-      const out = [];
-      for (const lb of await listManaged(octavia, ctx)) out.push(await readNLB(octavia, lb, ctx));
-      return out;
-    },
+    list: async (ctx) =>
+      mapLimited(await listManaged(octavia, ctx), LIST_CONCURRENCY, (lb) => readNLB(octavia, lb, ctx)),
     listIID: async (ctx) =>
       (await listManaged(octavia, ctx)).map((lb) => ({ nameId: lb.name, systemId: lb.id })),
     async find(iid, ctx) {
