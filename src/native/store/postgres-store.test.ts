@@ -173,6 +173,27 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
     await store.close();
   });
 
+  it('answers an unchanged revision from its last validated list, as copies; a new revision reads and validates again', async () => {
+    const schema = freshSchema();
+    const store = await open({ schema });
+    await store.put(makeRecord('web'));
+    const first = await store.list();
+    first.records[0]!.record.service.port = 1; // a caller's copy
+    // A row changed behind the store's back (no revision bump) is not seen until the revision moves...
+    const bad = makeRecord('web');
+    bad.service.vip = '10.99.0.1; flush ruleset';
+    await sql(`UPDATE "${schema}".records SET record = $1 WHERE name = 'web'`, [JSON.stringify(bad)]);
+    const cached = await store.list();
+    expect(cached.records[0]?.record.service).toMatchObject({ port: 80, vip: makeRecord('web').service.vip });
+    // ...and then it is read, validated and refused.
+    await store.put(makeRecord('api'));
+    await expect(store.list()).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining("'web'"),
+    });
+    await store.close();
+  });
+
   it('turns an unreachable server into UNAVAILABLE without the password', async () => {
     const store = createPostgresStore({
       connection: {

@@ -352,6 +352,8 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
     retryTimer.unref();
   };
   let lastSeen: string | undefined;
+  /** The last full list, by the revision it was read at. */
+  let listed: { revision: number; records: StoredRecord[] } | undefined;
   const poll = async () => {
     try {
       // (A fresh sequence's first nextval keeps last_value at 1 and only sets is_called.)
@@ -401,6 +403,14 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
       return rows[0] ? toStored(rows[0]) : undefined;
     },
     list: async () => {
+      // Every write bumps the revision, so an unchanged revision means unchanged records: answer from
+      // the last (validated) list instead of fetching and validating every row again.
+      if (listed) {
+        const revision = Number(
+          (await query(`SELECT revision FROM ${t('meta')} WHERE id = 1`))[0]?.revision ?? 0,
+        );
+        if (revision === listed.revision) return structuredClone(listed);
+      }
       // One statement: the revision and the records come from one snapshot.
       const rows = await query(
         `SELECT m.revision AS store_revision, r.name, r.revision, r.record
@@ -408,7 +418,8 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
           WHERE m.id = 1 ORDER BY r.name COLLATE "C"`,
       );
       const revision = Number(rows[0]?.store_revision ?? 0);
-      return { revision, records: rows.filter((r) => r.name !== null).map(toStored) };
+      listed = { revision, records: rows.filter((r) => r.name !== null).map(toStored) };
+      return structuredClone(listed);
     },
     put: (record: NLBRecord, opts?: WriteOptions) =>
       transaction(async (c) => {
