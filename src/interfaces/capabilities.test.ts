@@ -46,6 +46,24 @@ describe('capabilities', () => {
     });
   });
 
+  it('holds per-protocol interval floors and fixed expected codes', () => {
+    const octaviaLike = { ...caps, healthCheck: { ...caps.healthCheck, minIntervalFor: { UDP: 3 } } };
+    expect(
+      checkCreate(octaviaLike, request({ protocol: 'UDP', interval: 2, timeout: 1 })).map((x) => [
+        x.path,
+        x.allowed,
+      ]),
+    ).toEqual([['healthChecker.interval', '3-3600']]);
+    expect(checkCreate(octaviaLike, request({ protocol: 'TCP', interval: 2, timeout: 1 }))).toEqual([]);
+    const azureLike = { ...caps, healthCheck: { ...caps.healthCheck, fixedExpectedCodes: '200' } };
+    const codes = (expectedCodes: string) =>
+      checkCreate(azureLike, request({ protocol: 'HTTP', expectedCodes }));
+    expect(codes('200-399').map((x) => [x.path, x.code, x.allowed])).toEqual([
+      ['healthChecker.expectedCodes', 'UNSUPPORTED', '200'],
+    ]);
+    expect(codes('200')).toEqual([]);
+  });
+
   it('picks default hash fields the driver honours', () => {
     expect(defaultHashFields('SOURCE_HASH')).toBe('SOURCE_IP');
     expect(defaultHashFields('MAGLEV')).toBe('FIVE_TUPLE');

@@ -39,6 +39,10 @@ export interface HealthCheckCapabilities {
   customPort: boolean;
   /** Whether `httpPath` and `expectedCodes` are honoured. */
   httpOptions: boolean;
+  /** The only `expectedCodes` the provider checks for, when it allows no other (Azure, GCP: `200`). */
+  fixedExpectedCodes?: string;
+  /** A higher minimum interval for some protocols (Octavia: UDP checks at least 3 s apart). */
+  minIntervalFor?: Partial<Record<HealthCheckProtocol, number>>;
   /** Values used when a request leaves a setting out. */
   defaults: { interval: number; timeout: number; healthyThreshold: number; unhealthyThreshold: number };
 }
@@ -177,7 +181,28 @@ export function checkHealthChecker(
     );
   if (!hcc.httpOptions && (hc.httpPath !== undefined || hc.expectedCodes !== undefined))
     out.push(unsupported('healthChecker.httpPath', `HTTP path and codes cannot be set on ${caps.driver}`));
+  if (
+    hcc.fixedExpectedCodes !== undefined &&
+    hc.expectedCodes !== undefined &&
+    hc.expectedCodes !== hcc.fixedExpectedCodes
+  )
+    out.push(
+      unsupported(
+        'healthChecker.expectedCodes',
+        `${caps.driver} checks for ${hcc.fixedExpectedCodes} only`,
+        hcc.fixedExpectedCodes,
+      ),
+    );
   const resolved = resolveHealthChecker(caps, hc);
+  const floor = hcc.minIntervalFor?.[hc.protocol];
+  if (floor !== undefined && resolved.interval < floor)
+    out.push(
+      unsupported(
+        'healthChecker.interval',
+        `${resolved.interval}s is below ${caps.driver}'s minimum for ${hc.protocol} checks`,
+        hcc.interval ? `${floor}-${hcc.interval.max}` : `>= ${floor}`,
+      ),
+    );
   if (
     resolved.timeout > resolved.interval ||
     (hcc.timeoutBelowInterval && resolved.timeout >= resolved.interval)

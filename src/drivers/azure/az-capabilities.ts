@@ -40,6 +40,7 @@ export const AZURE_CAPABILITIES: DriverCapabilities = deepFreeze({
     customPort: true,
     // requestPath; Azure's HTTP(S) probes want a 200, so expectedCodes may only be "200".
     httpOptions: true,
+    fixedExpectedCodes: '200',
     defaults: { interval: 5, timeout: 86_400, healthyThreshold: 1, unhealthyThreshold: 1 },
   },
   changes: {

@@ -10,7 +10,7 @@ import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
 import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
 import type { CallContext } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
-import { addressesOf, checkProbe, loadDistribution, probeOf } from './az-convert.js';
+import { addressesOf, loadDistribution, probeOf } from './az-convert.js';
 import { isPreconditionFailed } from './az-errors.js';
 import { type ResolvedVM, resolveVMs } from './az-lookup.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
@@ -133,7 +133,6 @@ export function changeHealthCheckerOnAzure(
   next: ResolvedHealthCheckerInfo,
   ctx: CallContext,
 ) {
-  checkProbe(next, ctx.operation);
   return edit(deps, current, ctx, (lb) => {
     lb.probes = [probeOf(next, current.vmGroup.port)];
   });

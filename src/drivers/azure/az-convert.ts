@@ -5,7 +5,6 @@
  */
 import type { LoadBalancer, LoadBalancingRule, Probe, PublicIPAddress } from '@azure/arm-network';
 import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
-import { violationsError } from '../../interfaces/errors.js';
 import type {
   HashFields,
   HealthCheckProtocol,
@@ -17,7 +16,6 @@ import type {
 import { type AzureApi, PART } from './az-api.js';
 import type { ResolvedVM } from './az-lookup.js';
 import { nameOf } from './az-lookup.js';
-import { AZURE_DRIVER_NAME } from './az-name.js';
 
 /** Tags keeping the VPC's name as the user gave it, and when the NLB was made (ARM keeps no date). */
 const VPC_TAG = 'nlbkit-vpc';
@@ -29,19 +27,6 @@ export const CREATE_ID_TAG = 'nlbkit-create-id';
 export const loadDistribution = (h?: HashFields) => (h === 'FIVE_TUPLE' ? 'Default' : 'SourceIP');
 
 const PROBE_PROTOCOL: Record<string, 'Tcp' | 'Http' | 'Https'> = { TCP: 'Tcp', HTTP: 'Http', HTTPS: 'Https' };
-
-/** Azure's HTTP probes want a 200: any other expectedCodes is refused before a call. */
-export function checkProbe(hc: ResolvedHealthCheckerInfo, operation: string): void {
-  if (hc.expectedCodes !== undefined && hc.expectedCodes !== '200')
-    throw violationsError(AZURE_DRIVER_NAME, operation, [
-      {
-        path: 'healthChecker.expectedCodes',
-        message: 'Azure probes accept only 200',
-        allowed: '200',
-        code: 'UNSUPPORTED',
-      },
-    ]);
-}
 
 /** The probe for `hc` on a group served on `groupPort`. */
 export function probeOf(hc: ResolvedHealthCheckerInfo, groupPort: number): Probe {

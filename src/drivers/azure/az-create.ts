@@ -10,15 +10,7 @@ import { NLBError } from '../../interfaces/errors.js';
 import type { NLBInfo } from '../../interfaces/types.js';
 import { type CallContext, PART } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
-import {
-  addressesOf,
-  CREATE_ID_TAG,
-  checkProbe,
-  lbTags,
-  probeOf,
-  publicIpName,
-  ruleOf,
-} from './az-convert.js';
+import { addressesOf, CREATE_ID_TAG, lbTags, probeOf, publicIpName, ruleOf } from './az-convert.js';
 import { deleteOwnPublicIp } from './az-delete.js';
 import { isPreconditionFailed } from './az-errors.js';
 import { frontendSubnet, resolveVMs, resolveVnet } from './az-lookup.js';
@@ -33,7 +25,6 @@ export async function createOnAzure(
 ): Promise<NLBInfo> {
   const { api, options } = deps;
   const name = req.iid.nameId;
-  checkProbe(req.healthChecker, ctx.operation);
   if (!options.location)
     throw new NLBError({
       code: 'INVALID_ARGUMENT',

@@ -40,6 +40,8 @@ export const OPENSTACK_CAPABILITIES: DriverCapabilities = deepFreeze({
     // Through each member's monitor_port.
     customPort: true,
     httpOptions: true,
+    // Octavia's udp_connect_min_interval_health_monitor (default 3).
+    minIntervalFor: { UDP: 3 },
     defaults: { interval: 10, timeout: 5, healthyThreshold: 3, unhealthyThreshold: 3 },
   },
   changes: {

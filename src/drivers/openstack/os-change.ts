@@ -10,7 +10,6 @@ import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.
 import type { CallContext } from './os-api.js';
 import type { OpenStackDeps } from './os-context.js';
 import {
-  checkMonitorRules,
   lbAlgorithm,
   memberBatch,
   memberBody,
@@ -249,7 +248,6 @@ export async function changeHealthCheckerOnOpenStack(
   next: ResolvedHealthCheckerInfo,
   ctx: CallContext,
 ): Promise<NLBInfo> {
-  checkMonitorRules(next, ctx.operation);
   const { octavia } = deps;
   const { lbId, poolId } = ids(current);
   const tree = await readTree(octavia, await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx), ctx);

@@ -77,22 +77,6 @@ const MONITOR_TYPE: Record<HealthCheckProtocol, string> = {
   UDP: 'UDP-CONNECT',
 };
 
-/** Octavia's default `udp_connect_min_interval_health_monitor`: UDP-CONNECT monitors need delay >= 3. */
-export const UDP_CONNECT_MIN_INTERVAL = 3;
-
-/** Octavia's rule the capabilities cannot say (it holds for one protocol only), checked before any call. */
-export function checkMonitorRules(hc: ResolvedHealthCheckerInfo, operation: string): void {
-  if (hc.protocol === 'UDP' && hc.interval < UDP_CONNECT_MIN_INTERVAL)
-    throw violationsError(OPENSTACK_DRIVER_NAME, operation, [
-      {
-        path: 'healthChecker.interval',
-        message: `${hc.interval}s is below Octavia's minimum for UDP-CONNECT monitors`,
-        allowed: `${UDP_CONNECT_MIN_INTERVAL}-86400`,
-        code: 'UNSUPPORTED',
-      },
-    ]);
-}
-
 /** The health monitor's settings (without pool_id), as POST and PUT take them. */
 export function monitorBody(hc: ResolvedHealthCheckerInfo, groupPort: number, forUpdate = false) {
   const http = hc.protocol === 'HTTP' || hc.protocol === 'HTTPS';

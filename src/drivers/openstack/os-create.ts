@@ -12,7 +12,6 @@ import type { NLBInfo } from '../../interfaces/types.js';
 import type { CallContext } from './os-api.js';
 import type { OpenStackDeps } from './os-context.js';
 import {
-  checkMonitorRules,
   createIdTag,
   groupPortTag,
   lbAlgorithm,
@@ -43,7 +42,6 @@ export async function createOnOpenStack(
         code: 'UNSUPPORTED',
       },
     ]);
-  checkMonitorRules(req.healthChecker, ctx.operation);
   const network = await resolveNetwork(api, req.vpcIID, 'vpcIID', ctx);
   const vpc = { nameId: network.name, systemId: network.id };
   // One id per create call: its undo removes only what it made, never another process's namesake.
