@@ -1,6 +1,7 @@
 /** Registers the conformance cases with vitest (an optional peer dependency of nlbkit/testing). */
 import { afterEach, describe, it } from 'vitest';
 import { type ConformanceCase, conformanceCases } from './cases.js';
+import { type PeerWorld, peerCases } from './peer-cases.js';
 import type { ConformanceWorld, MakeWorld } from './world.js';
 
 /** Options of {@link nlbHandlerConformance}. */
@@ -49,4 +50,34 @@ export function nlbHandlerConformance(
 
 function check4VMs(world: ConformanceWorld, c: ConformanceCase) {
   if (world.vms.length < 4) throw new Error(`conformance case '${c.name}' needs at least 4 VMs in the world`);
+}
+
+/**
+ * Registers the peer cases: two handlers over one provider (`makeWorld` returns a `peer` too), as two
+ * processes of a broker hold them. For drivers whose state lives with the provider (clouds, a shared
+ * native store); the mock keeps state in its instance and has no peer.
+ */
+export function nlbHandlerPeerConformance(
+  name: string,
+  makeWorld: () => Promise<PeerWorld>,
+  options: Pick<ConformanceOptions, 'timeoutMs'> = {},
+): void {
+  describe(`NLBHandler peer conformance: ${name}`, () => {
+    let world: PeerWorld | undefined;
+    afterEach(async () => {
+      await world?.cleanup?.();
+      world = undefined;
+    });
+    for (const c of peerCases)
+      it(
+        c.name,
+        async () => {
+          world = await makeWorld();
+          if (world.vms.length < 4)
+            throw new Error(`peer case '${c.name}' needs at least 4 VMs in the world`);
+          await c.run(world);
+        },
+        options.timeoutMs ?? 60_000,
+      );
+  });
 }

@@ -2,13 +2,26 @@
  * The shared conformance suite against the OpenStack driver, over HTTP to the local OpenStack fake
  * (Keystone, Neutron, Nova, Octavia). Every case gets its own fake.
  */
-import { nlbHandlerConformance } from '../../src/testing/index.js';
-import { startOpenStackWorld } from '../drivers/openstack/openstack-world.js';
+import { createOpenStackDriver } from '../../src/drivers/openstack/index.js';
+import { nlbHandlerConformance, nlbHandlerPeerConformance } from '../../src/testing/index.js';
+import { driverOptionsFor, startOpenStackWorld } from '../drivers/openstack/openstack-world.js';
 
 nlbHandlerConformance('openstack (fake)', async () => {
   const world = await startOpenStackWorld({ vmCount: 4 });
   return {
     driver: world.driver,
+    vms: world.vms.map((vm) => ({ nameId: vm.nameId })),
+    vpcIID: { nameId: world.vpcIID.nameId },
+    cleanup: () => world.close(),
+  };
+});
+
+// Two drivers (two processes) on one OpenStack fake.
+nlbHandlerPeerConformance('openstack (fake)', async () => {
+  const world = await startOpenStackWorld({ vmCount: 4 });
+  return {
+    driver: world.driver,
+    peer: createOpenStackDriver(driverOptionsFor(world.fake)),
     vms: world.vms.map((vm) => ({ nameId: vm.nameId })),
     vpcIID: { nameId: world.vpcIID.nameId },
     cleanup: () => world.close(),

@@ -14,7 +14,7 @@ import type {
   VMGroupProtocol,
 } from '../../interfaces/types.js';
 import { AWS_CAPABILITIES } from './aws-capabilities.js';
-import { VPC_NAME_TAG_KEY } from './aws-options.js';
+import { CREATE_ID_TAG_KEY, VPC_NAME_TAG_KEY } from './aws-options.js';
 
 const defaults = AWS_CAPABILITIES.healthCheck.defaults;
 
@@ -103,7 +103,7 @@ export function vmGroupOf(
 export function awsTags(managedTagKey: string, name: string, vpc: IID | undefined, user: KeyValue[]): Tag[] {
   const own: Tag[] = [{ Key: managedTagKey, Value: name }];
   if (vpc) own.push({ Key: VPC_NAME_TAG_KEY, Value: vpc.nameId });
-  const reserved = new Set([managedTagKey, VPC_NAME_TAG_KEY]);
+  const reserved = new Set([managedTagKey, VPC_NAME_TAG_KEY, CREATE_ID_TAG_KEY]);
   return [...own, ...user.filter((t) => !reserved.has(t.key)).map((t) => ({ Key: t.key, Value: t.value }))];
 }
 
@@ -143,7 +143,7 @@ export function toNLBInfo(parts: LbParts, managedTagKey: string): NLBInfo {
     healthChecker: hc,
     createdTime: lb.CreatedTime instanceof Date ? lb.CreatedTime : new Date(lb.CreatedTime ?? 0),
     tagList: tags
-      .filter((t) => t.Key !== managedTagKey && t.Key !== VPC_NAME_TAG_KEY)
+      .filter((t) => t.Key !== managedTagKey && t.Key !== VPC_NAME_TAG_KEY && t.Key !== CREATE_ID_TAG_KEY)
       .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' })),
     keyValueList,
   };

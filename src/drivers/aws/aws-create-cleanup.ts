@@ -11,13 +11,15 @@ import { isNLBError } from '../../interfaces/errors.js';
 import type { CallContext } from './aws-api.js';
 import type { AwsDeps } from './aws-context.js';
 import { AWS_DRIVER_NAME } from './aws-options.js';
-import { findManagedLb, managedTargetGroups } from './aws-read.js';
+import { findManagedLb, madeBy, managedTargetGroups } from './aws-read.js';
 import { waitDeleted } from './aws-wait.js';
 
 /** What a create has (perhaps) made: flags set before each call, ARNs once AWS answered. */
 export interface MadeSoFar {
   name: string;
   vpcId: string;
+  /** The create call's id, tagged on what it makes: only that is removed. */
+  createId: string;
   loadBalancer?: boolean;
   lbArn?: string;
   targetGroup?: boolean;
@@ -48,8 +50,8 @@ export async function cleanUpCreate(
   let lbArn = made.lbArn;
   if (made.loadBalancer && !lbArn)
     await attempt('load balancer lookup', async () => {
-      lbArn = (await findManagedLb(api, options.managedTagKey, { nameId: made.name }, ctx))?.lb
-        .LoadBalancerArn;
+      const found = await findManagedLb(api, options.managedTagKey, { nameId: made.name }, ctx);
+      if (found && madeBy(found.tags, made.createId)) lbArn = found.lb.LoadBalancerArn;
     });
   if (lbArn) {
     const arn = lbArn;
@@ -63,9 +65,9 @@ export async function cleanUpCreate(
     await attempt('target group', async () => {
       const arns = made.tgArn
         ? [made.tgArn]
-        : (await managedTargetGroups(api, options.managedTagKey, made.name, made.vpcId, ctx)).map(
-            (tg) => tg.TargetGroupArn as string,
-          );
+        : (
+            await managedTargetGroups(api, options.managedTagKey, made.name, made.vpcId, ctx, made.createId)
+          ).map((tg) => tg.TargetGroupArn as string);
       for (const arn of arns)
         await api.elb('DeleteTargetGroup', { TargetGroupArn: arn }, ctx).catch(ignoreNotFound);
     });

@@ -1,16 +1,21 @@
 /**
  * createNLB on AWS, all or nothing. AWS calls, in order (the count is asserted by a test and written
  * in docs/drivers/aws.md): [DescribeVpcs, only when the VPC is given by Name tag], DescribeSubnets,
- * DescribeInstances (when there are VMs), CreateLoadBalancer, CreateTargetGroup, RegisterTargets
- * (when there are VMs), CreateListener, then DescribeLoadBalancers until `active`.
+ * DescribeInstances (when there are VMs), CreateLoadBalancer, DescribeTags (is it this call's?),
+ * CreateTargetGroup, RegisterTargets (when there are VMs), CreateListener, then DescribeLoadBalancers
+ * until `active`.
  */
+import { randomUUID } from 'node:crypto';
 import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
+import { NLBError } from '../../interfaces/errors.js';
 import type { NLBInfo } from '../../interfaces/types.js';
 import type { CallContext } from './aws-api.js';
 import { type AwsDeps, newTargetGroupName } from './aws-context.js';
 import { awsTags, healthCheckInput, toNLBInfo } from './aws-convert.js';
 import { cleanUpCreate, type MadeSoFar } from './aws-create-cleanup.js';
 import { resolveInstances, resolveVpcId, subnetsPerAz } from './aws-lookup.js';
+import { AWS_DRIVER_NAME, CREATE_ID_TAG_KEY } from './aws-options.js';
+import { madeBy, tagsOf } from './aws-read.js';
 import { waitActive } from './aws-wait.js';
 
 /** Creates the load balancer, target group, targets and listener; removes them all on any failure. */
@@ -25,9 +30,12 @@ export async function createOnAws(
   const vpc = { nameId: req.vpcIID.nameId, systemId: vpcId };
   const subnets = await subnetsPerAz(api, vpcId, ctx);
   const vms = await resolveInstances(api, vpcId, req.vmGroup.vms, ctx);
-  const tags = awsTags(options.managedTagKey, name, vpc, req.tagList);
+  // One id per call, on what it makes: its clean-up removes only that, never another process's namesake.
+  const createId = randomUUID();
+  const ownTag = { Key: CREATE_ID_TAG_KEY, Value: createId };
+  const tags = [...awsTags(options.managedTagKey, name, vpc, req.tagList), ownTag];
   // Marked before each call is sent: an aborted or timed-out call may still have been applied.
-  const made: MadeSoFar = { name, vpcId };
+  const made: MadeSoFar = { name, vpcId, createId };
 
   try {
     made.loadBalancer = true;
@@ -43,8 +51,20 @@ export async function createOnAws(
       },
       ctx,
     );
-    made.lbArn = created.LoadBalancers?.[0]?.LoadBalancerArn;
-    const lbArn = made.lbArn as string;
+    const createdArn = created.LoadBalancers?.[0]?.LoadBalancerArn as string;
+    // CreateLoadBalancer is idempotent: with another process's load balancer of this name and the same
+    // settings, AWS answers with theirs. Never build on (or clean up) what this call did not make.
+    if (!madeBy((await tagsOf(api, [createdArn], ctx)).get(createdArn), createId)) {
+      made.loadBalancer = false;
+      throw new NLBError({
+        code: 'ALREADY_EXISTS',
+        driver: AWS_DRIVER_NAME,
+        operation: ctx.operation,
+        message: `a load balancer named '${name}' was made by someone else meanwhile`,
+      });
+    }
+    made.lbArn = createdArn;
+    const lbArn = createdArn;
 
     made.targetGroup = true;
     const tgRes = await api.elb(
@@ -56,7 +76,7 @@ export async function createOnAws(
         VpcId: vpcId,
         TargetType: 'instance',
         ...healthCheckInput(req.healthChecker),
-        Tags: awsTags(options.managedTagKey, name, undefined, []),
+        Tags: [...awsTags(options.managedTagKey, name, undefined, []), ownTag],
       },
       ctx,
     );

@@ -73,6 +73,8 @@ export const AWS_DRIVER_NAME = 'aws';
 export const DEFAULT_MANAGED_TAG_KEY = 'nlbkit:nlb';
 /** Tag key holding the VPC's nameId, so reads give back the name the user gave. */
 export const VPC_NAME_TAG_KEY = 'nlbkit:vpc';
+/** Tag with one id per createNLB call, on what it makes: its clean-up removes only that. */
+export const CREATE_ID_TAG_KEY = 'nlbkit:create-id';
 
 /** Fills the defaults of the options that are not about building clients. */
 export function resolveAwsOptions(options: AwsDriverOptions): ResolvedAwsOptions {

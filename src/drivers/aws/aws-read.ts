@@ -10,6 +10,7 @@ import type { AwsApi, CallContext } from './aws-api.js';
 import { forwardTargetGroupArn, type LbParts, toNLBInfo } from './aws-convert.js';
 import { mapTargetState } from './aws-health.js';
 import { instanceNames } from './aws-lookup.js';
+import { CREATE_ID_TAG_KEY } from './aws-options.js';
 
 /** DescribeTags takes at most 20 ARNs per call. */
 const TAG_BATCH = 20;
@@ -36,6 +37,10 @@ export async function tagsOf(api: AwsApi, arns: string[], ctx: CallContext): Pro
 
 const isManaged = (tags: Tag[] | undefined, key: string, name: string | undefined) =>
   !!tags?.some((t) => t.Key === key && t.Value === name);
+
+/** Whether a resource's tags say the create call `createId` made it. */
+export const madeBy = (tags: Tag[] | undefined, createId: string) =>
+  !!tags?.some((t) => t.Key === CREATE_ID_TAG_KEY && t.Value === createId);
 
 /** Any load balancer with this name, managed or not (names are unique per account and region). */
 export async function lbByName(
@@ -120,7 +125,8 @@ export async function readNLB(
 
 /**
  * Target groups tagged as belonging to the NLB `name` in `vpcId`, whether or not a listener uses
- * them: what a create or group change left behind if its own clean-up was cut short.
+ * them: what a create or group change left behind if its own clean-up was cut short. With `createId`,
+ * only those that create call made.
  */
 export async function managedTargetGroups(
   api: AwsApi,
@@ -128,6 +134,7 @@ export async function managedTargetGroups(
   name: string,
   vpcId: string | undefined,
   ctx: CallContext,
+  createId?: string,
 ): Promise<TargetGroup[]> {
   const tgs: TargetGroup[] = [];
   let marker: string | undefined;
@@ -141,5 +148,8 @@ export async function managedTargetGroups(
     tgs.map((tg) => tg.TargetGroupArn as string),
     ctx,
   );
-  return tgs.filter((tg) => isManaged(tags.get(tg.TargetGroupArn as string), managedTagKey, name));
+  return tgs.filter((tg) => {
+    const t = tags.get(tg.TargetGroupArn as string);
+    return isManaged(t, managedTagKey, name) && (!createId || madeBy(t, createId));
+  });
 }

@@ -137,7 +137,7 @@ describe('capabilities are enforced before any AWS call', () => {
 });
 
 describe('request counting', () => {
-  it('createNLB makes exactly 8 calls when the load balancer is active at the first poll', async () => {
+  it('createNLB makes exactly 9 calls when the load balancer is active at the first poll', async () => {
     world = await startAwsWorld({ fake: { activateAfterDescribes: 0 } });
     await world.driver.createNLB(request(world));
     expect(actions(world)).toEqual([
@@ -145,6 +145,7 @@ describe('request counting', () => {
       'DescribeSubnets',
       'DescribeInstances',
       'CreateLoadBalancer',
+      'DescribeTags', // is it this call's (CreateLoadBalancer is idempotent: it may answer with another's)?
       'CreateTargetGroup',
       'RegisterTargets',
       'CreateListener',
@@ -155,7 +156,7 @@ describe('request counting', () => {
   it('each further poll adds one DescribeLoadBalancers, and a VPC named by tag adds DescribeVpcs', async () => {
     world = await startAwsWorld({ fake: { activateAfterDescribes: 2 } });
     await world.driver.createNLB(request(world, { vpcIID: { nameId: 'main' } }));
-    expect(actions(world)).toHaveLength(8 + 1 + 2);
+    expect(actions(world)).toHaveLength(9 + 1 + 2);
     expect(actions(world).filter((a) => a === 'DescribeVpcs')).toHaveLength(1);
   });
 
