@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNativeDriver } from '../../src/drivers/native/index.js';
 import { createFileStore, createMemoryStore } from '../../src/native/store/index.js';
-import { nlbHandlerConformance } from '../../src/testing/index.js';
+import { nlbHandlerConformance, nlbHandlerPeerConformance } from '../../src/testing/index.js';
 import { FakeKernel, fakeDataplane, fakeIpExecutor } from '../native/fake-node.js';
 import { vmInventory, vms } from './native-inventory.js';
 
@@ -36,6 +36,24 @@ nlbHandlerConformance('native (file store)', async () => {
     vms,
     cleanup: async () => {
       await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+// Two drivers (two processes) on one file store, each opening it itself.
+nlbHandlerPeerConformance('native (file store)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'nlbk-conf-'));
+  const stores = [createFileStore(dir), createFileStore(dir)];
+  const [driver, peer] = stores.map((store) =>
+    createNativeDriver({ store, vipPool: { ranges: ['10.99.0.0/24'] }, vmInventory }),
+  );
+  return {
+    driver: driver!,
+    peer: peer!,
+    vms,
+    cleanup: async () => {
+      for (const s of stores) await s.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

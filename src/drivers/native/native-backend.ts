@@ -5,7 +5,7 @@
  */
 import type { BackendContext, DriverBackend, ResolvedVMGroup } from '../../common/guarded-handler.js';
 import { sameIID } from '../../common/iid.js';
-import { NLBError } from '../../interfaces/errors.js';
+import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
 import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
 import { isStoreRevisionConflict } from '../../native/store/state-document.js';
@@ -69,6 +69,33 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
   }
 
   /**
+   * Runs an additive change (addVMs, removeVMs) on the NLB as stored now: the first try on `current`
+   * (what the caller's checks saw); when another writer process changed the record meanwhile (CONFLICT),
+   * again on the fresh record, so concurrent additions from several processes all land. Bounded.
+   */
+  async function onFreshRecord<T>(
+    current: NLBInfo,
+    ctx: BackendContext,
+    step: (fresh: NLBInfo, found: { record: NLBRecord }) => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const found = await store.get(current.iid.nameId);
+      if (!found)
+        throw new NLBError({
+          code: 'NOT_FOUND',
+          driver: DRIVER_NAME,
+          operation: ctx.operation,
+          message: `NLB '${current.iid.nameId}' was deleted by another writer meanwhile`,
+        });
+      try {
+        return await step(attempt === 1 ? current : fromRecord(found.record), found);
+      } catch (e) {
+        if (!isNLBError(e) || e.code !== 'CONFLICT' || attempt >= 10) throw e;
+      }
+    }
+  }
+
+  /**
    * Persists `nlb` (whose listener.ip is already chosen) and waits as the apply mode says. `basis` is
    * the NLB the change was computed from: if the store holds something else now (another writer
    * process), the write is refused with CONFLICT rather than losing that writer's update.
@@ -89,10 +116,23 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
         message: `NLB '${nlb.iid.nameId}' was changed by another writer meanwhile; read it again and retry`,
       });
     const record: NLBRecord = toRecord(nlb, addresses, settings);
-    const revision = await store.put(record, {
-      expectedRevision: stored?.revision ?? 0,
-      ...(storeRevision === undefined ? {} : { expectedStoreRevision: storeRevision }),
-    });
+    const revision = await store
+      .put(record, {
+        expectedRevision: stored?.revision ?? 0,
+        ...(storeRevision === undefined ? {} : { expectedStoreRevision: storeRevision }),
+      })
+      .catch((e: unknown) => {
+        // A create (no basis) whose record appeared meanwhile lost a race for the name.
+        if (!basis && isNLBError(e) && e.code === 'CONFLICT' && !isStoreRevisionConflict(e))
+          throw new NLBError({
+            code: 'ALREADY_EXISTS',
+            driver: DRIVER_NAME,
+            operation: ctx.operation,
+            message: `an NLB named '${nlb.iid.nameId}' was made by another writer meanwhile`,
+            cause: e,
+          });
+        throw e;
+      });
     await deps.afterWrite(revision, ctx);
     return fromRecord(record);
   }
@@ -226,22 +266,32 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
       }),
 
     addVMs: (current, vms, ctx) =>
-      serialized(async () => {
-        const found = await store.get(current.iid.nameId);
-        const addresses = found ? recordAddresses(found.record) : new Map<string, string>();
-        for (const [k, v] of await addressesFor(vms, current.listener.ip as string, ctx, 'vms'))
-          addresses.set(k, v);
-        const group = { ...current.vmGroup, vms: [...current.vmGroup.vms, ...vms] };
-        return save({ ...current, vmGroup: group }, addresses, ctx, current);
-      }),
+      serialized(() =>
+        onFreshRecord(current, ctx, async (fresh, found) => {
+          const present = new Set(fresh.vmGroup.vms.map((v) => v.nameId));
+          const dup = vms.find((v) => present.has(v.nameId));
+          if (dup)
+            throw new NLBError({
+              code: 'ALREADY_EXISTS',
+              driver: DRIVER_NAME,
+              operation: ctx.operation,
+              message: `VM '${dup.nameId}' was added to '${fresh.iid.nameId}' by another writer meanwhile`,
+            });
+          const addresses = recordAddresses(found.record);
+          for (const [k, v] of await addressesFor(vms, fresh.listener.ip as string, ctx, 'vms'))
+            addresses.set(k, v);
+          const group = { ...fresh.vmGroup, vms: [...fresh.vmGroup.vms, ...vms] };
+          return save({ ...fresh, vmGroup: group }, addresses, ctx, fresh);
+        }),
+      ),
 
     removeVMs: (current, vms, ctx) =>
       serialized(async () => {
-        const gone = new Set(vms.map((v) => v.nameId));
-        const found = await store.get(current.iid.nameId);
-        const addresses = found ? recordAddresses(found.record) : new Map<string, string>();
-        const group = { ...current.vmGroup, vms: current.vmGroup.vms.filter((v) => !gone.has(v.nameId)) };
-        await save({ ...current, vmGroup: group }, addresses, ctx, current);
+        await onFreshRecord(current, ctx, async (fresh, found) => {
+          const gone = new Set(vms.map((v) => v.nameId));
+          const group = { ...fresh.vmGroup, vms: fresh.vmGroup.vms.filter((v) => !gone.has(v.nameId)) };
+          return save({ ...fresh, vmGroup: group }, recordAddresses(found.record), ctx, fresh);
+        });
       }),
 
     health: async (current) => {
