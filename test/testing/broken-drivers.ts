@@ -68,3 +68,24 @@ export function ignoresRemoveDriver(): NLBHandler {
   const { handler } = parts();
   return { ...handler, removeVMs: async () => true };
 }
+
+/**
+ * Two handlers over one mock's state whose addVMs reads the group, waits, and writes the whole group
+ * back (a read-modify-write with no conflict check): concurrent additions lose one another.
+ */
+export function lossyPeers(): { driver: NLBHandler; peer: NLBHandler } {
+  const { handler } = parts();
+  const lossy = (): NLBHandler => ({
+    ...handler,
+    async addVMs(iid, vms, opts) {
+      const current = await handler.getNLB(iid, opts);
+      await new Promise((r) => setTimeout(r, 20));
+      return handler.changeVMGroupInfo(
+        iid,
+        { ...current.vmGroup, vms: [...current.vmGroup.vms, ...vms] },
+        opts,
+      );
+    },
+  });
+  return { driver: lossy(), peer: lossy() };
+}

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { createMockDriver } from '../../src/drivers/mock/index.js';
 import type { NLBHandler } from '../../src/interfaces/index.js';
-import { type ConformanceCase, ConformanceFailure, conformanceCases } from '../../src/testing/index.js';
-import { ignoresRemoveDriver, leakyDriver, unvalidatedDriver, VMS } from './broken-drivers.js';
+import {
+  type ConformanceCase,
+  ConformanceFailure,
+  conformanceCases,
+  peerCases,
+} from '../../src/testing/index.js';
+import { ignoresRemoveDriver, leakyDriver, lossyPeers, unvalidatedDriver, VMS } from './broken-drivers.js';
 
 const world = (driver: NLBHandler) => ({ driver, vms: VMS.map((nameId) => ({ nameId })) });
 const byName = (fragment: string): ConformanceCase => {
@@ -52,5 +58,19 @@ describe('the conformance suite has teeth', () => {
       expect(failed).toContain(byName(broken).name);
       expect(failed).not.toContain(crud);
     }
+  });
+
+  it('catches peers that do not share state, and peers whose concurrent addVMs lose one another', async () => {
+    const peerCase = (fragment: string) =>
+      peerCases.find((c) => c.name.includes(fragment)) as (typeof peerCases)[number];
+    const vms = VMS.map((nameId) => ({ nameId }));
+    const mockVms = Object.fromEntries(VMS.map((name) => [name, {}]));
+    const separate = {
+      driver: createMockDriver({ vms: mockVms }),
+      peer: createMockDriver({ vms: mockVms }),
+      vms,
+    };
+    await expect(peerCase('the other reads').run(separate)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(peerCase('every VM lands').run({ ...lossyPeers(), vms })).rejects.toThrow(/all four VMs/);
   });
 });
