@@ -6,7 +6,7 @@
 import { afterAll, describe, it } from 'vitest';
 import { createNativeDriver } from '../../src/drivers/native/index.js';
 import { createPostgresStore } from '../../src/native/store/index.js';
-import { nlbHandlerConformance } from '../../src/testing/index.js';
+import { nlbHandlerConformance, nlbHandlerPeerConformance } from '../../src/testing/index.js';
 import { FakeKernel, fakeDataplane, fakeIpExecutor } from '../native/fake-node.js';
 import { type PostgresServer, postgresBinDir, startPostgres } from '../native/postgres-server.js';
 import { vmInventory, vms } from './native-inventory.js';
@@ -41,6 +41,25 @@ if (bin) {
       cleanup: async () => {
         await driver.close();
         await store.close();
+      },
+    };
+  });
+
+  // Two drivers (two hosts of a broker) on one PostgreSQL schema, each with its own connection pool.
+  nlbHandlerPeerConformance('native (PostgreSQL store)', async () => {
+    server ??= startPostgres(bin);
+    const { url } = await server;
+    const schema = `peer_${++schemas}`;
+    const stores = [1, 2].map(() => createPostgresStore({ connection: { connectionString: url }, schema }));
+    const [driver, peer] = stores.map((store) =>
+      createNativeDriver({ store, vipPool: { ranges: ['10.99.0.0/24'] }, vmInventory }),
+    );
+    return {
+      driver: driver!,
+      peer: peer!,
+      vms,
+      cleanup: async () => {
+        for (const s of stores) await s.close();
       },
     };
   });
