@@ -18,7 +18,8 @@ export const AZURE_CAPABILITIES: DriverCapabilities = deepFreeze({
   listenerProtocols: ['TCP', 'UDP'],
   vmGroupProtocols: ['TCP', 'UDP'],
   sameProtocolRequired: true,
-  listenerIP: false,
+  // INTERNAL: a static private address in the VNet's subnet. (PUBLIC: Azure assigns it; refused.)
+  listenerIP: true,
   vpcRequired: true,
   // loadDistribution: Default hashes the 5-tuple, SourceIP the 2-tuple. No round robin, no weights.
   algorithms: ['SOURCE_HASH'],
@@ -46,7 +47,8 @@ export const AZURE_CAPABILITIES: DriverCapabilities = deepFreeze({
   changes: {
     listenerProtocol: false,
     listenerPort: true,
-    listenerIP: false,
+    // INTERNAL: a static private address in the VNet's subnet. (PUBLIC: Azure assigns it; refused.)
+    listenerIP: true,
     vmGroupProtocol: false,
     vmGroupPort: true,
     algorithm: true,

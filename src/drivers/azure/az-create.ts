@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
-import { NLBError } from '../../interfaces/errors.js';
+import { NLBError, violationsError } from '../../interfaces/errors.js';
 import type { NLBInfo } from '../../interfaces/types.js';
 import { type CallContext, PART } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
@@ -32,6 +32,14 @@ export async function createOnAzure(
       operation: ctx.operation,
       message: 'options.location (or AZURE_LOCATION) is needed to create a load balancer',
     });
+  if (req.type === 'PUBLIC' && req.listener.ip)
+    throw violationsError(AZURE_DRIVER_NAME, ctx.operation, [
+      {
+        path: 'listener.ip',
+        message: 'Azure assigns public addresses; request an address for an INTERNAL NLB, or omit it',
+        code: 'UNSUPPORTED',
+      },
+    ]);
   const vnet = await resolveVnet(api, req.vpcIID, ctx);
   const vms = await resolveVMs(api, req.vmGroup.vms, vnet.id, ctx);
   const subnet = req.type === 'INTERNAL' ? frontendSubnet(vnet, ctx.operation) : undefined;
@@ -70,7 +78,13 @@ export async function createOnAzure(
       );
       frontend = { name: PART.frontend, publicIPAddress: { id: ip.id } };
     } else
-      frontend = { name: PART.frontend, subnet: { id: subnet?.id }, privateIPAllocationMethod: 'Dynamic' };
+      frontend = {
+        name: PART.frontend,
+        subnet: { id: subnet?.id },
+        ...(req.listener.ip
+          ? { privateIPAllocationMethod: 'Static', privateIPAddress: req.listener.ip }
+          : { privateIPAllocationMethod: 'Dynamic' }),
+      };
     // Registered before the call: one that timed out may still have been applied.
     rb.push(`load balancer ${name}`, async () => {
       const made = await findManaged(deps, { nameId: name }, undoCtx);

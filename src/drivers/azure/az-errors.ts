@@ -19,6 +19,7 @@ const BY_CODE: Record<string, NLBErrorCode> = {
   RetryableError: 'UNAVAILABLE',
   InUsePublicIpAddressCannotBeDeleted: 'CONFLICT',
   PrivateIPAddressInUse: 'CONFLICT',
+  PrivateIPAddressNotInSubnet: 'INVALID_ARGUMENT',
   TooManyRequests: 'THROTTLED',
 };
 

@@ -60,6 +60,35 @@ describe('Azure driver: frontends', () => {
     expect(writes(world)).toEqual([]);
   });
 
+  it('INTERNAL honours a requested private address; one in use is CONFLICT, PUBLIC with an address UNSUPPORTED', async () => {
+    world = await startAzureWorld();
+    const nlb = await world.driver.createNLB(
+      request({ type: 'INTERNAL', listener: { protocol: 'TCP', port: 80, ip: '10.0.0.200' } }),
+    );
+    expect(nlb.listener.ip).toBe('10.0.0.200');
+    const taken = world.fake.state.nics[0]?.ip as string;
+    await expect(
+      world.driver.createNLB(
+        request({
+          iid: { nameId: 'api' },
+          type: 'INTERNAL',
+          listener: { protocol: 'TCP', port: 80, ip: taken },
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(taken) });
+    const before = writes(world).length;
+    await expect(
+      world.driver.createNLB(
+        request({ iid: { nameId: 'pub' }, listener: { protocol: 'TCP', port: 80, ip: '20.0.0.5' } }),
+      ),
+    ).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+      violations: [expect.objectContaining({ path: 'listener.ip' })],
+    });
+    expect(writes(world)).toHaveLength(before);
+    expect([...world.fake.state.lbs.keys()]).toEqual(['web']);
+  });
+
   it("INTERNAL takes a private address from the VNet's subnet, and no public IP", async () => {
     world = await startAzureWorld();
     const nlb = await world.driver.createNLB(request({ type: 'INTERNAL' }));

@@ -90,8 +90,33 @@ export function validateLoadBalancer(state: AzureState, name: string, body: Json
           ? obj(kept, 'properties').privateIPAddress
           : undefined;
       outProps.subnet = { id: subnet.id };
-      outProps.privateIPAllocationMethod = 'Dynamic';
-      outProps.privateIPAddress = address ?? `${subnet.prefix}.${subnet.next++}`;
+      if (fp.privateIPAllocationMethod === 'Static') {
+        // A static address must lie in the subnet and be free (NICs, other frontends).
+        const wanted = fp.privateIPAddress;
+        if (typeof wanted !== 'string' || !wanted.startsWith(`${subnet.prefix}.`))
+          throw invalid(
+            'PrivateIPAddressNotInSubnet',
+            `Private static IP address ${String(wanted)} does not belong to the range of subnet ${subnet.id}.`,
+          );
+        const takenByNic = state.nics.some((n) => n.ip === wanted);
+        const takenByLb = [...state.lbs.entries()].some(
+          ([other, lb]) =>
+            other !== name.toLowerCase() &&
+            arr(obj(lb, 'properties'), 'frontendIPConfigurations').some(
+              (x) => obj(x, 'properties').privateIPAddress === wanted,
+            ),
+        );
+        if (takenByNic || takenByLb)
+          throw invalid(
+            'PrivateIPAddressInUse',
+            `IP configuration is using the private IP address ${wanted} which is already allocated to another resource.`,
+          );
+        outProps.privateIPAllocationMethod = 'Static';
+        outProps.privateIPAddress = wanted;
+      } else {
+        outProps.privateIPAllocationMethod = 'Dynamic';
+        outProps.privateIPAddress = address ?? `${subnet.prefix}.${subnet.next++}`;
+      }
     }
     return out;
   });
