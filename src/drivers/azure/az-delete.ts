@@ -1,22 +1,43 @@
 /**
  * deleteNLB on Azure: the load balancer first (a public IP in use cannot be deleted), then its public
- * IP. Both tolerate "already gone", so a retried or half-done delete finishes the job.
+ * IP. Both tolerate "already gone", so a retried delete finishes the job.
  */
 import type { LoadBalancer } from '@azure/arm-network';
-import { isNLBError } from '../../interfaces/errors.js';
+import { sleep } from '../../common/abort.js';
+import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import type { CallContext } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
 import { CREATE_ID_TAG, publicIpOf } from './az-convert.js';
+import { AZURE_DRIVER_NAME } from './az-name.js';
 
 const ignoreNotFound = (e: unknown) => {
   if (!isNLBError(e) || e.code !== 'NOT_FOUND') throw e;
 };
 
-/** deleteNLB's body. */
+/**
+ * deleteNLB's body. Once the load balancer is gone the NLB cannot be found again, so its public IP
+ * must go in this call: tried up to three times, and a last failure names the address left behind.
+ */
 export async function deleteOnAzure({ api }: AzureDeps, lb: LoadBalancer, ctx: CallContext): Promise<void> {
   const ip = publicIpOf(lb);
   await api.deleteLb(lb.name as string, ctx).catch(ignoreNotFound);
-  if (ip) await api.deletePublicIp(ip, ctx).catch(ignoreNotFound);
+  if (!ip) return;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await api.deletePublicIp(ip, { operation: ctx.operation }).catch(ignoreNotFound);
+      return;
+    } catch (e) {
+      if (attempt >= 3)
+        throw new NLBError({
+          code: isNLBError(e) ? e.code : 'PROVIDER_ERROR',
+          driver: AZURE_DRIVER_NAME,
+          operation: ctx.operation,
+          message: `the load balancer is deleted, but its public IP '${ip}' in resource group ${api.rg} is left (delete it by hand): ${e instanceof Error ? e.message : String(e)}`,
+          cause: e,
+        });
+      await sleep(200 * attempt, undefined, AZURE_DRIVER_NAME, ctx.operation);
+    }
+  }
 }
 
 /** Deletes the public IP `name` if it exists and was made by the create call `createId`. */

@@ -60,8 +60,20 @@ export interface OctaviaMonitor {
 const LBAAS = '/v2/lbaas';
 type Waiter = ResolvedOpenStackOptions['waiter'];
 
+/**
+ * Polls until `check` has an answer. A poll that fails transiently (UNAVAILABLE, THROTTLED, TIMEOUT)
+ * is just polled again: the change it watches is under way, and one lost status read must not report
+ * it failed. The waiter's deadline still bounds the whole wait.
+ */
 const poll = <T>(what: string, waiter: Waiter, ctx: CallContext, check: () => Promise<T | undefined>) =>
-  pollUntil(OPENSTACK_DRIVER_NAME, what, waiter, ctx, check);
+  pollUntil(OPENSTACK_DRIVER_NAME, what, waiter, ctx, async () => {
+    try {
+      return await check();
+    } catch (e) {
+      if (isNLBError(e) && e.retryable && e.code !== 'ABORTED') return undefined;
+      throw e;
+    }
+  });
 
 /** Octavia's API for one driver: typed reads, and changes that wait their turn. */
 export class Octavia {

@@ -134,3 +134,31 @@ unchangedOnFailure('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ 
 unchangedOnFailure('changeListener', (w) =>
   w.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 8443 }),
 );
+
+describe('deleteNLB fault injection', async () => {
+  const all = await recordSteps(
+    (w) => w.driver.createNLB(request('web')),
+    (w) => w.driver.deleteNLB({ nameId: 'web' }),
+  );
+  for (const step of all)
+    it(`a failure at ${step.label} leaves the NLB whole or nothing at all`, async () => {
+      world = await startAzureWorld();
+      await world.driver.createNLB(request('web'));
+      world.fake.fail({
+        method: step.method,
+        path: step.path,
+        skip: step.skip,
+        status: 500,
+        code: 'InternalServerError',
+      });
+      const error = await world.driver.deleteNLB({ nameId: 'web' }).catch((e: unknown) => e);
+      if (error !== true) {
+        // Failed: the NLB is still there, whole, and a second delete finishes.
+        expect(isNLBError(error) && error.code).toBe('UNAVAILABLE');
+        expect((await world.driver.getNLB({ nameId: 'web' })).vmGroup.vms).toHaveLength(2);
+        expect(await world.driver.deleteNLB({ nameId: 'web' })).toBe(true);
+      }
+      expect(world.fake.state.lbs.size).toBe(0);
+      expect(world.fake.state.publicIps.size).toBe(0);
+    });
+});
