@@ -18,18 +18,22 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Tokens of the locks this process holds now (several stores may live in one process). */
-const held = new Set<string>();
+/**
+ * This process's mark in every token it writes. A lock naming our pid is an earlier process's (pid
+ * reuse: pid 1 in containers) only without it. Deciding by "tokens we hold now" instead raced: a lock
+ * another store of this process had just released (or not yet recorded) looked stale, was removed
+ * while a third store had taken it, and two writers held it.
+ */
+const PROCESS_MARK = randomBytes(6).toString('hex');
 
 async function tryAcquire(path: string, token: string): Promise<boolean> {
   // The token goes into a private file first and is then hard-linked to the lock name: link(2) is
   // atomic and fails if the lock exists, so a lock file never exists without its owner in it
   // (with open(O_EXCL)+write, a kill -9 in between leaves an ownerless lock forever).
-  const mine = `${path}.${token.replace(':', '-')}`;
+  const mine = `${path}.${token.replaceAll(':', '-')}`;
   await writeFile(mine, token, { mode: 0o600 });
   try {
     await link(mine, path);
-    held.add(token);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -38,9 +42,8 @@ async function tryAcquire(path: string, token: string): Promise<boolean> {
   }
   const content = await readFile(path, 'utf8').catch(() => '');
   const owner = Number.parseInt(content, 10);
-  // A lock naming our pid but none of our tokens was left by an
-  // earlier process that had our pid (pid 1 in containers).
-  const stale = owner === process.pid ? !held.has(content) : !alive(owner);
+  // A lock naming our pid but not our mark was left by an earlier process that had our pid.
+  const stale = owner === process.pid ? !content.includes(`:${PROCESS_MARK}:`) : !alive(owner);
   if (Number.isInteger(owner) && owner > 0 && stale) {
     await unlink(path).catch(() => undefined);
   }
@@ -51,7 +54,7 @@ async function tryAcquire(path: string, token: string): Promise<boolean> {
 export async function withFileLock<T>(path: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let wait = 2;
-  const token = `${process.pid}:${randomBytes(6).toString('hex')}`;
+  const token = `${process.pid}:${PROCESS_MARK}:${randomBytes(6).toString('hex')}`;
   while (!(await tryAcquire(path, token))) {
     if (Date.now() > deadline)
       throw new NLBError({
@@ -68,7 +71,6 @@ export async function withFileLock<T>(path: string, timeoutMs: number, fn: () =>
     return await fn();
   } finally {
     await unlink(path).catch(() => undefined);
-    held.delete(token);
   }
 }
 

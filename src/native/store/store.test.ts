@@ -38,6 +38,17 @@ describe('file store across processes', () => {
     await reader.close();
   });
 
+  it('two instances in one process writing at once never hold the lock together (no lost write, no torn rename)', async () => {
+    const dir = await tempDir();
+    const stores = [1, 2, 3, 4].map(() => createFileStore(dir));
+    const revisions = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => stores[i % 4]!.put(makeRecord(`lb${i}`))),
+    );
+    expect(new Set(revisions).size).toBe(200);
+    expect((await stores[0]!.list()).records).toHaveLength(200);
+    for (const s of stores) await s.close();
+  });
+
   it('refuses a state file that is not valid, naming the file, instead of starting empty', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'state.json'), '{"format":1,"revision":1,"records":{"web":{"revision":1}}}');
