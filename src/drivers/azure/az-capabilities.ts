@@ -47,8 +47,7 @@ export const AZURE_CAPABILITIES: DriverCapabilities = deepFreeze({
   changes: {
     listenerProtocol: false,
     listenerPort: true,
-    // INTERNAL: a static private address in the VNet's subnet. (PUBLIC: Azure assigns it; refused.)
-    listenerIP: true,
+    listenerIP: false,
     vmGroupProtocol: false,
     vmGroupPort: true,
     algorithm: true,

@@ -89,6 +89,19 @@ describe('Azure driver: frontends', () => {
     expect([...world.fake.state.lbs.keys()]).toEqual(['web']);
   });
 
+  it('a listener address cannot be changed after create: UNSUPPORTED, nothing sent', async () => {
+    world = await startAzureWorld();
+    await world.driver.createNLB(
+      request({ type: 'INTERNAL', listener: { protocol: 'TCP', port: 80, ip: '10.0.0.200' } }),
+    );
+    const before = writes(world).length;
+    await expect(
+      world.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 80, ip: '10.0.0.201' }),
+    ).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+    expect(writes(world)).toHaveLength(before);
+    expect((await world.driver.getNLB({ nameId: 'web' })).listener.ip).toBe('10.0.0.200');
+  });
+
   it("INTERNAL takes a private address from the VNet's subnet, and no public IP", async () => {
     world = await startAzureWorld();
     const nlb = await world.driver.createNLB(request({ type: 'INTERNAL' }));
