@@ -9,6 +9,7 @@ import { isNLBError } from '../../../src/interfaces/errors.js';
 import type { NLBCreateRequest } from '../../../src/interfaces/types.js';
 import { essence } from '../../../src/testing/index.js';
 import type { RecordedArmCall } from '../../fakes/azure/index.js';
+import { type FaultStep, faultSteps, idsAsWildcards, recordFaultSteps } from '../fault-steps.js';
 import { type AzureWorld, startAzureWorld } from './azure-world.js';
 
 let world: AzureWorld | undefined;
@@ -26,47 +27,22 @@ const request = (name: string): NLBCreateRequest => ({
   healthChecker: { protocol: 'HTTP', httpPath: '/healthz', interval: 10, threshold: 2 },
 });
 
-const ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-interface Step {
-  label: string;
-  method: string;
-  path: RegExp;
-  skip: number;
+interface Step extends FaultStep {
   write: boolean;
 }
-/** Each call as a step: method, a pattern for its path below Microsoft.Network, its occurrence. */
-function steps(calls: RecordedArmCall[]): Step[] {
-  const seen = new Map<string, number>();
-  return calls.map((c) => {
-    const short = c.path.replace(/^.*\/providers\/Microsoft\.Network\//, '').replace(ID, '{id}');
-    const key = `${c.method} ${short}`;
-    const n = seen.get(key) ?? 0;
-    seen.set(key, n + 1);
-    const source = short.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{id\\\}/g, '[^/]+');
-    return {
-      label: `${key} #${n + 1}`,
+/** Each call as a step, its path below Microsoft.Network. */
+const steps = (calls: RecordedArmCall[]): Step[] =>
+  faultSteps(
+    calls.map((c) => ({
       method: c.method,
-      path: new RegExp(`^${source}$`),
-      skip: n,
-      write: c.method !== 'GET',
-    };
-  });
-}
+      shape: idsAsWildcards(c.path.replace(/^.*\/providers\/Microsoft\.Network\//, '')),
+    })),
+  ).map((s) => ({ ...s, write: s.method !== 'GET' }));
 
-async function recordSteps(
+const recordSteps = (
   prepare: (w: AzureWorld) => Promise<unknown>,
   run: (w: AzureWorld) => Promise<unknown>,
-) {
-  const w = await startAzureWorld();
-  try {
-    await prepare(w);
-    const from = w.fake.calls.length;
-    await run(w);
-    return steps(w.fake.calls.slice(from));
-  } finally {
-    await w.close();
-  }
-}
+) => recordFaultSteps(startAzureWorld, (w) => w.fake.calls, steps, prepare, run);
 
 describe('createNLB fault injection', async () => {
   const create = await recordSteps(

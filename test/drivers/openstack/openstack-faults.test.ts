@@ -10,6 +10,7 @@ import { isNLBError } from '../../../src/interfaces/errors.js';
 import type { HealthCheckerInfo, NLBCreateRequest, NLBInfo } from '../../../src/interfaces/types.js';
 import { essence } from '../../../src/testing/index.js';
 import type { RecordedCall } from '../../fakes/openstack/index.js';
+import { type FaultStep, faultSteps, idsAsWildcards, recordFaultSteps } from '../fault-steps.js';
 import { type OpenStackWorld, startOpenStackWorld } from './openstack-world.js';
 
 let world: OpenStackWorld | undefined;
@@ -27,54 +28,26 @@ const request = (w: OpenStackWorld, name: string): NLBCreateRequest => ({
   healthChecker: { protocol: 'TCP', interval: 10, timeout: 5, threshold: 3 },
 });
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-/** A call as a step: its method, a pattern for its path (ids as wildcards), and which occurrence it is. */
-interface Step {
-  label: string;
-  method: string;
-  path: RegExp;
-  skip: number;
+/** A step, and whether it is a write and a status poll (a GET of the load balancer by id, which the
+ * driver polls again, so the call may succeed). */
+interface Step extends FaultStep {
   write: boolean;
-  /** A status poll (GET of the load balancer by id): the driver polls again, so the call may succeed. */
   poll: boolean;
 }
-function steps(calls: RecordedCall[]): Step[] {
-  const seen = new Map<string, number>();
-  return calls.map((c) => {
-    const shape = c.path.replace(UUID, '{id}');
-    const key = `${c.method} ${shape}`;
-    const n = seen.get(key) ?? 0;
-    seen.set(key, n + 1);
-    const source = shape.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{id\\\}/g, '[^/]+');
-    return {
-      label: `${c.service} ${key} #${n + 1}`,
-      method: c.method,
-      path: new RegExp(`^${source}$`),
-      skip: n,
-      write: c.method !== 'GET' && c.service !== 'identity',
-      poll: c.method === 'GET' && /^\/v2\/lbaas\/loadbalancers\/\{id\}$/.test(shape),
-    };
-  });
-}
+const steps = (calls: RecordedCall[]): Step[] =>
+  faultSteps(calls.map((c) => ({ method: c.method, shape: idsAsWildcards(c.path) }))).map((s, i) => ({
+    ...s,
+    label: `${calls[i]?.service} ${s.label}`,
+    write: s.method !== 'GET' && calls[i]?.service !== 'identity',
+    poll: s.method === 'GET' && /^\/v2\/lbaas\/loadbalancers\/\{id\}$/.test(s.shape),
+  }));
 
 /** The calls `run` makes on a fresh world (after `prepare`), recorded. */
-async function recordSteps(
+const recordSteps = (
   prepare: (w: OpenStackWorld) => Promise<unknown>,
   run: (w: OpenStackWorld) => Promise<unknown>,
   after?: (w: OpenStackWorld) => Promise<unknown>,
-): Promise<Step[]> {
-  const w = await startOpenStackWorld();
-  try {
-    await prepare(w);
-    const from = w.fake.calls.length;
-    await run(w);
-    const recorded = steps(w.fake.calls.slice(from));
-    await after?.(w);
-    return recorded;
-  } finally {
-    await w.close();
-  }
-}
+) => recordFaultSteps(startOpenStackWorld, (w) => w.fake.calls, steps, prepare, run, after);
 
 /** An NLB in a form comparable across worlds (ids differ; names, ports, addresses do not). */
 const comparable = (nlb: NLBInfo) => ({ ...essence(nlb), iid: nlb.iid.nameId });
