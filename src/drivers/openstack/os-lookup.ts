@@ -4,7 +4,7 @@
  * network_id), never by "some server with this IP": the address and subnet a member gets are exactly
  * the VM's own on that network.
  */
-import pLimit from 'p-limit';
+import { mapLimited } from '../../common/map-limited.js';
 import type { ValidVMMember } from '../../interfaces/schemas.js';
 import type { IID } from '../../interfaces/types.js';
 import type { CallContext, OpenStackApi } from './os-api.js';
@@ -177,6 +177,5 @@ export function resolveVMs(
   networkId: string,
   ctx: CallContext,
 ): Promise<ResolvedVM[]> {
-  const limit = pLimit(4);
-  return Promise.all(vms.map((vm) => limit(() => resolveVM(api, vm, networkId, ctx))));
+  return mapLimited(vms, 4, (vm) => resolveVM(api, vm, networkId, ctx));
 }
