@@ -32,7 +32,7 @@ async function reread({ octavia }: OpenStackDeps, lbId: string, ctx: CallContext
   return readNLB(octavia, await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx), ctx);
 }
 
-/** Replaces the pool's members with `vms` on `port`; returns how to put the old ones back. */
+/** Replaces the pool's members with `vms` on `port` (one batch). */
 async function putMembers(
   { octavia }: OpenStackDeps,
   lbId: string,

@@ -27,6 +27,7 @@ const TYPE = 'nlbkit:type=';
 const USER = 'nlbkit:tag:';
 const VM = 'nlbkit:vm=';
 const PORT = 'nlbkit:port=';
+const GROUP_PORT = 'nlbkit:group-port=';
 const MAX_TAG = 255;
 
 /** The load balancer's tags; a user tag too long for Octavia is INVALID_ARGUMENT before any call. */
@@ -144,7 +145,8 @@ export function toNLBInfo(tree: OctaviaTree): NLBInfo {
   const { lb, listener, pool, members, monitor, floatingIp } = tree;
   const type: NLBType = tagValue(lb.tags, TYPE) === 'PUBLIC' || floatingIp ? 'PUBLIC' : 'INTERNAL';
   const protocol = (listener?.protocol === 'UDP' ? 'UDP' : 'TCP') as 'TCP' | 'UDP';
-  const groupPort = members[0]?.protocol_port ?? Number(tagValue(lb.tags, 'nlbkit:group-port=') ?? 0);
+  // The tag is kept with every group change; members are the fallback for a hand-tagged load balancer.
+  const groupPort = Number(tagValue(lb.tags, GROUP_PORT) ?? members[0]?.protocol_port ?? 0);
   const vms: VMGroupMember[] = members
     .map((m) => ({
       nameId: m.name,
@@ -202,11 +204,11 @@ export function toNLBInfo(tree: OctaviaTree): NLBInfo {
 export const createIdTag = (id: string) => `nlbkit:create-id=${id}`;
 
 /** The group port tag: kept so an NLB with no members still knows its backend port. */
-export const groupPortTag = (port: number) => `nlbkit:group-port=${port}`;
+export const groupPortTag = (port: number) => `${GROUP_PORT}${port}`;
 
 /** Replaces the group-port tag in `tags`. */
 export function withGroupPort(tags: string[] | undefined, port: number): string[] {
-  return [...(tags ?? []).filter((t) => !t.startsWith('nlbkit:group-port=')), groupPortTag(port)];
+  return [...(tags ?? []).filter((t) => !t.startsWith(GROUP_PORT)), groupPortTag(port)];
 }
 
 /** Members for `group` on `port` (a ResolvedVMGroup's VMs already resolved to addresses). */
