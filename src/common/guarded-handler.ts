@@ -247,7 +247,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
       const operation = 'changeListener';
       const next = parseInput(listenerSchema, rawListener, { driver, operation, root: 'listener' });
       return onNLB(operation, iid, opts, (current, ctx) => {
-        reject(operation, checkListenerChange(caps, current.listener, next, current.vmGroup.protocol));
+        reject(operation, checkListenerChange(caps, current.listener, next, current.vmGroup));
         const listener = { protocol: next.protocol, port: next.port, ip: next.ip ?? current.listener.ip };
         return backend.changeListener(current, listener, ctx);
       });
@@ -257,7 +257,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
       const operation = 'changeVMGroupInfo';
       const next = parseInput(vmGroupSchema, rawGroup, { driver, operation, root: 'vmGroup' });
       return onNLB(operation, iid, opts, (current, ctx) => {
-        reject(operation, checkVMGroupChange(caps, current.vmGroup, next, current.listener.protocol));
+        reject(operation, checkVMGroupChange(caps, current.vmGroup, next, current.listener));
         // The health checker must still fit the new group (e.g. AWS: no UDP check for a UDP group).
         reject(operation, checkHealthChecker(caps, asRequested(caps, current), next));
         const algorithm = next.algorithm ?? current.vmGroup.algorithm;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { mockDefaultCapabilities } from '../drivers/mock/mock-capabilities.js';
-import { checkCreate, defaultHashFields, resolveHealthChecker } from './capabilities.js';
-import { createRequestSchema } from './schemas.js';
+import {
+  checkCreate,
+  checkListenerChange,
+  checkVMGroupChange,
+  defaultHashFields,
+  resolveHealthChecker,
+} from './capabilities.js';
+import { createRequestSchema, listenerSchema, vmGroupSchema } from './schemas.js';
 
 const caps = structuredClone(mockDefaultCapabilities);
 const request = (hc: object) =>
@@ -62,6 +68,36 @@ describe('capabilities', () => {
       ['healthChecker.expectedCodes', 'UNSUPPORTED', '200'],
     ]);
     expect(codes('200')).toEqual([]);
+  });
+
+  it('holds equal ports on drivers that do not translate them, on create and on each change', () => {
+    const gcpLike = { ...caps, samePortRequired: true };
+    expect(checkCreate(gcpLike, request({ protocol: 'TCP' })).map((x) => [x.path, x.code])).toEqual([
+      ['vmGroup.port', 'UNSUPPORTED'],
+    ]);
+    expect(checkCreate(caps, request({ protocol: 'TCP' }))).toEqual([]);
+    const listener = { protocol: 'UDP' as const, port: 53 };
+    const group = { protocol: 'UDP' as const, port: 53, algorithm: 'ROUND_ROBIN' as const };
+    const movedListener = listenerSchema.parse({ protocol: 'UDP', port: 54 });
+    expect(checkListenerChange(gcpLike, listener, movedListener, group).map((x) => x.path)).toEqual([
+      'listener.port',
+    ]);
+    const movedGroup = vmGroupSchema.parse({ protocol: 'UDP', port: 54, vms: [] });
+    expect(checkVMGroupChange(gcpLike, group, movedGroup, listener).map((x) => x.path)).toEqual([
+      'vmGroup.port',
+    ]);
+    expect(checkVMGroupChange(caps, group, movedGroup, listener)).toEqual([]);
+  });
+
+  it('holds a provider name pattern, saying the rule in words', () => {
+    const lower = { ...caps, namePattern: { pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$', text: 'lowercase' } };
+    const named = (nameId: string) =>
+      checkCreate(lower, { ...request({ protocol: 'TCP' }), iid: { nameId } }).filter(
+        (x) => x.path === 'iid.nameId',
+      );
+    expect(named('Web').map((x) => [x.code, x.allowed])).toEqual([['UNSUPPORTED', 'lowercase']]);
+    expect(named('9web')).toHaveLength(1);
+    expect(named('web-1')).toEqual([]);
   });
 
   it('picks default hash fields the driver honours', () => {

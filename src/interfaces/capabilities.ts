@@ -68,6 +68,8 @@ export interface DriverCapabilities {
   vmGroupProtocols: VMGroupProtocol[];
   /** Whether the listener and VM group protocols must be equal (true on every layer-4 cloud NLB). */
   sameProtocolRequired: boolean;
+  /** Whether the listener port must equal the VM group port (GCP's passthrough NLBs do not translate ports). */
+  samePortRequired?: boolean;
   /** Whether a listener IP may be requested on create. */
   listenerIP: boolean;
   /** Whether a VPC must be named on create. */
@@ -77,6 +79,11 @@ export interface DriverCapabilities {
   hashFields?: HashFields[];
   /** The longest NLB name the provider accepts, when shorter than the schema's 63 (AWS: 32). */
   maxNameLength?: number;
+  /**
+   * A rule NLB names must follow when the provider's is narrower than the schema's (GCP: RFC 1035,
+   * lowercase): `pattern` is a regular expression's source, `text` says it in words.
+   */
+  namePattern?: { pattern: string; text: string };
   /** NLB name prefixes the provider reserves (AWS: `internal-`). Default: none. */
   reservedNamePrefixes?: string[];
   /** Whether per-VM weights are honoured. */
@@ -226,6 +233,7 @@ export function checkCreate(caps: DriverCapabilities, req: ValidCreateRequest): 
   out.push(...checkListener(caps, req.listener, true));
   out.push(...checkVMGroup(caps, req.vmGroup));
   out.push(...checkProtocolPair(caps, req.listener.protocol, req.vmGroup.protocol));
+  out.push(...checkPortPair(caps, req.listener.port, req.vmGroup.port, 'vmGroup.port'));
   out.push(...checkHealthChecker(caps, req.healthChecker, req.vmGroup));
   return out;
 }
@@ -240,6 +248,10 @@ export function checkName(caps: DriverCapabilities, name: string): Violation[] {
         `${name.length} characters is too long on ${caps.driver}`,
         `1-${caps.maxNameLength}`,
       ),
+    );
+  if (caps.namePattern && !new RegExp(caps.namePattern.pattern).test(name))
+    out.push(
+      unsupported('iid.nameId', `'${name}' is not a valid name on ${caps.driver}`, caps.namePattern.text),
     );
   const prefix = caps.reservedNamePrefixes?.find((p) => name.toLowerCase().startsWith(p.toLowerCase()));
   if (prefix !== undefined)
@@ -260,12 +272,25 @@ export function checkProtocolPair(
   return [];
 }
 
-/** Checks a listener change against what is in force now. */
+/** Listener and VM group ports must match on drivers that do not translate ports. */
+export function checkPortPair(
+  caps: DriverCapabilities,
+  listenerPort: number,
+  groupPort: number,
+  path: 'listener.port' | 'vmGroup.port',
+): Violation[] {
+  if (!caps.samePortRequired || listenerPort === groupPort) return [];
+  const other =
+    path === 'vmGroup.port' ? `the listener port (${listenerPort})` : `the VM group port (${groupPort})`;
+  return [unsupported(path, `must equal ${other} on ${caps.driver}, which does not translate ports`)];
+}
+
+/** Checks a listener change against what is in force now, knowing the VM group it serves. */
 export function checkListenerChange(
   caps: DriverCapabilities,
   current: { protocol: ListenerProtocol; port: number; ip?: string },
   next: ValidListener,
-  groupProtocol: VMGroupProtocol,
+  group: { protocol: VMGroupProtocol; port: number },
 ): Violation[] {
   const out = checkListener(caps, next, false);
   if (next.protocol !== current.protocol && !caps.changes.listenerProtocol)
@@ -274,16 +299,17 @@ export function checkListenerChange(
     out.push(unsupported('listener.port', `cannot be changed on ${caps.driver}`));
   if (next.ip !== undefined && next.ip !== current.ip && !caps.changes.listenerIP)
     out.push(unsupported('listener.ip', `cannot be changed on ${caps.driver}`));
-  out.push(...checkProtocolPair(caps, next.protocol, groupProtocol));
+  out.push(...checkProtocolPair(caps, next.protocol, group.protocol));
+  out.push(...checkPortPair(caps, next.port, group.port, 'listener.port'));
   return out;
 }
 
-/** Checks a VM group change against what is in force now. */
+/** Checks a VM group change against what is in force now, knowing the listener it serves. */
 export function checkVMGroupChange(
   caps: DriverCapabilities,
   current: { protocol: VMGroupProtocol; port: number; algorithm: Algorithm },
   next: ValidVMGroup,
-  listenerProtocol: ListenerProtocol,
+  listener: { protocol: ListenerProtocol; port: number },
 ): Violation[] {
   const out = checkVMGroup(caps, next);
   if (next.protocol !== current.protocol && !caps.changes.vmGroupProtocol)
@@ -292,7 +318,8 @@ export function checkVMGroupChange(
     out.push(unsupported('vmGroup.port', `cannot be changed on ${caps.driver}`));
   if (next.algorithm !== undefined && next.algorithm !== current.algorithm && !caps.changes.algorithm)
     out.push(unsupported('vmGroup.algorithm', `cannot be changed on ${caps.driver}`));
-  out.push(...checkProtocolPair(caps, listenerProtocol, next.protocol));
+  out.push(...checkProtocolPair(caps, listener.protocol, next.protocol));
+  out.push(...checkPortPair(caps, listener.port, next.port, 'vmGroup.port'));
   return out;
 }
 

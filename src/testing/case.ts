@@ -9,7 +9,7 @@ export interface ConformanceCase {
   run(world: ConformanceWorld): Promise<unknown>;
 }
 
-/** Creates the base NLB (TCP 80 -> 8080) over the world's first `vmCount` VMs. */
+/** Creates the base NLB (see `baseRequest`) over the world's first `vmCount` VMs. */
 export async function createBase(world: ConformanceWorld, tag: string, vmCount = 2): Promise<NLBInfo> {
   const req = baseRequest(world.driver.capabilities, world, uniqueName(tag), world.vms.slice(0, vmCount));
   return world.driver.createNLB(req);

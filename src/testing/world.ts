@@ -48,7 +48,10 @@ export function healthCheckerFor(
   return out;
 }
 
-/** A create request every driver accepts: TCP 80 -> 8080 over the given VMs. */
+/**
+ * A create request every driver accepts: TCP 80 -> 8080 over the given VMs (8080 -> 8080 where the
+ * driver does not translate ports).
+ */
 export function baseRequest(
   caps: DriverCapabilities,
   world: ConformanceWorld,
@@ -61,7 +64,7 @@ export function baseRequest(
   return {
     iid: { nameId: name },
     ...(world.vpcIID ? { vpcIID: world.vpcIID } : {}),
-    listener: { protocol, port: 80 },
+    listener: { protocol, port: caps.samePortRequired ? 8080 : 80 },
     vmGroup: { protocol, port: 8080, vms: vms.map((vm) => ({ nameId: vm.nameId })) },
     healthChecker: healthCheckerFor(caps, protocol),
   };
@@ -173,6 +176,13 @@ export function unsupportedRequest(
       'scope',
       (r) => {
         r.scope = 'GLOBAL';
+      },
+    ],
+    [
+      caps.samePortRequired === true,
+      'vmGroup.port',
+      (r) => {
+        r.vmGroup.port = r.listener.port + 1;
       },
     ],
   ];
