@@ -9,6 +9,7 @@ import {
   type DriverBackend,
 } from '../../common/guarded-handler.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
+import { retryingOnce } from '../../common/retrying-once.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { AwsApi } from './aws-api.js';
 import { AWS_CAPABILITIES } from './aws-capabilities.js';
@@ -57,23 +58,12 @@ export function createAwsDriver(
 ): NLBHandler {
   const resolved = resolveAwsOptions(options);
   const secrets = secretsOf(options);
-  let ready: Promise<AwsDeps> | undefined;
-
   /** Loads the SDK and builds the clients once; a failure is not remembered, so a later call retries. */
-  const deps = (ctx: BackendContext): Promise<AwsDeps> => {
-    if (!ready) {
-      const attempt = (async () => {
-        const sdk = await loadAwsSdk(ctx.operation, internals.importer);
-        const clients = await buildAwsClients(sdk, options);
-        return { api: new AwsApi(sdk, clients, secrets), options: resolved };
-      })();
-      attempt.catch(() => {
-        if (ready === attempt) ready = undefined;
-      });
-      ready = attempt;
-    }
-    return ready;
-  };
+  const deps = retryingOnce(async (ctx: BackendContext): Promise<AwsDeps> => {
+    const sdk = await loadAwsSdk(ctx.operation, internals.importer);
+    const clients = await buildAwsClients(sdk, options);
+    return { api: new AwsApi(sdk, clients, secrets), options: resolved };
+  });
   const key = resolved.managedTagKey;
 
   const backend: DriverBackend = {

@@ -10,6 +10,7 @@ import {
 } from '../../common/guarded-handler.js';
 import type { ModuleImporter } from '../../common/load-package.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
+import { retryingOnce } from '../../common/retrying-once.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { AzureApi } from './az-api.js';
 import { AZURE_CAPABILITIES } from './az-capabilities.js';
@@ -48,20 +49,12 @@ export function createAzureDriver(
   internals: AzureDriverInternals = {},
 ): NLBHandler {
   const resolved = resolveAzureOptions(options);
-  let ready: Promise<AzureDeps> | undefined;
-  const deps = (ctx: BackendContext): Promise<AzureDeps> => {
-    if (!ready) {
-      const attempt = buildAzureClient(resolved, ctx.operation, internals.importer).then((client) => ({
-        api: new AzureApi(client, resolved),
-        options: resolved,
-      }));
-      attempt.catch(() => {
-        if (ready === attempt) ready = undefined;
-      });
-      ready = attempt;
-    }
-    return ready;
-  };
+  const deps = retryingOnce(
+    async (ctx: BackendContext): Promise<AzureDeps> => ({
+      api: new AzureApi(await buildAzureClient(resolved, ctx.operation, internals.importer), resolved),
+      options: resolved,
+    }),
+  );
 
   const backend: DriverBackend = {
     async list(ctx) {

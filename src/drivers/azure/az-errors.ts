@@ -3,6 +3,7 @@
  * own, with the bearer token scrubbed should it ever appear.
  */
 import { abortedError } from '../../common/abort.js';
+import { codeForHttpStatus } from '../../common/http-status.js';
 import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
 
@@ -23,21 +24,6 @@ const BY_CODE: Record<string, NLBErrorCode> = {
   TooManyRequests: 'THROTTLED',
 };
 
-const BY_STATUS = (status: number): NLBErrorCode | undefined =>
-  status === 400
-    ? 'INVALID_ARGUMENT'
-    : status === 401 || status === 403
-      ? 'PERMISSION_DENIED'
-      : status === 404
-        ? 'NOT_FOUND'
-        : status === 409
-          ? 'CONFLICT'
-          : status === 429
-            ? 'THROTTLED'
-            : status >= 500
-              ? 'UNAVAILABLE'
-              : undefined;
-
 /** Turns whatever an Azure call threw into an NLBError (NLBErrors pass through). */
 export function mapAzureError(e: unknown, what: string, operation: string, signal?: AbortSignal): NLBError {
   if (isNLBError(e)) return e;
@@ -48,7 +34,7 @@ export function mapAzureError(e: unknown, what: string, operation: string, signa
   const message = String(o.message ?? e).replace(/Bearer\s+[\w.-]+/gi, 'Bearer [redacted]');
   const mapped: NLBErrorCode =
     (code ? BY_CODE[code] : undefined) ??
-    (status !== undefined ? BY_STATUS(status) : undefined) ??
+    (status !== undefined ? codeForHttpStatus(status) : undefined) ??
     (code !== undefined &&
     /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|REQUEST_SEND_ERROR)$/.test(code)
       ? 'UNAVAILABLE'

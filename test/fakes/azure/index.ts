@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDefaultHttpClient, createPipelineRequest, type HttpClient } from '@azure/core-rest-pipeline';
+import { readJsonBody } from '../read-json.js';
 import { ArmFault, armError, arr, invalid, notFound, obj, sameId } from './arm.js';
 import { validateLoadBalancer } from './load-balancer.js';
 import { AzureState, type FakeOperation, type FakeVnet, type Json } from './state.js';
@@ -48,24 +49,6 @@ export interface AzureFake {
   /** Calls `listener` with every call as it arrives (before it is answered). */
   onCall(listener: (call: RecordedArmCall) => void): void;
   close(): Promise<void>;
-}
-
-function readJson(req: IncomingMessage): Promise<Json | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      try {
-        resolve(raw ? JSON.parse(raw) : undefined);
-      } catch {
-        reject(
-          invalid('InvalidRequestContent', 'The request content was invalid and could not be deserialized.'),
-        );
-      }
-    });
-    req.on('error', reject);
-  });
 }
 
 interface Answer {
@@ -302,7 +285,9 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
     const url = new URL(req.url ?? '/', 'http://fake');
     let answer: Answer;
     try {
-      const body = await readJson(req);
+      const body = await readJsonBody(req, () =>
+        invalid('InvalidRequestContent', 'The request content was invalid and could not be deserialized.'),
+      );
       if (req.headers.authorization !== `Bearer ${FAKE_TOKEN}`)
         throw new ArmFault(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
       if (!url.searchParams.get('api-version'))

@@ -4,8 +4,9 @@
  * service's error shape), state kept, and the services' rules enforced. Faults: answer a matching call
  * with an error, before or after applying it.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readJsonBody } from '../read-json.js';
 import { type FakeRequest, type FakeResponse, OsFault, renderFault, type Service } from './http.js';
 import { checkToken, type FakeCredentials, issueToken } from './identity.js';
 import { neutron, nova } from './network.js';
@@ -61,23 +62,6 @@ const PREFIXES: [string, Service][] = [
   ['/compute/v2.1', 'compute'],
 ];
 
-function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      if (!raw) return resolve(undefined);
-      try {
-        resolve(JSON.parse(raw));
-      } catch {
-        reject(new OsFault(400, 'Malformed request body', 'BadRequest'));
-      }
-    });
-    req.on('error', reject);
-  });
-}
-
 /** Starts the fake on an ephemeral loopback port. */
 export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promise<OpenStackFake> {
   const state = new OpenStackState();
@@ -108,7 +92,7 @@ export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promi
     const [prefix, service] = PREFIXES.find(([p]) => url.pathname.startsWith(`${p}/`)) ?? ['', 'identity'];
     let out: FakeResponse;
     try {
-      const body = await readJson(req);
+      const body = await readJsonBody(req, () => new OsFault(400, 'Malformed request body', 'BadRequest'));
       const parsed: FakeRequest = {
         method: req.method ?? 'GET',
         path: url.pathname.slice(prefix.length),
