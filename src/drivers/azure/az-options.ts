@@ -4,7 +4,7 @@
  * default to `DefaultAzureCredential` (package `@azure/identity`, loaded on first use).
  */
 import { z } from 'zod';
-import { NLBError } from '../../interfaces/errors.js';
+import { parseDriverOptions } from '../../common/driver-options.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
 
 export { AZURE_DRIVER_NAME } from './az-name.js';
@@ -66,27 +66,20 @@ export function resolveAzureOptions(
   options: AzureDriverOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedAzureOptions {
-  const parsed = optionsSchema.safeParse({
-    subscriptionId: options.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID,
-    resourceGroup: options.resourceGroup ?? env.AZURE_RESOURCE_GROUP,
-    location: options.location ?? (env.AZURE_LOCATION || undefined),
-    endpoint: options.endpoint,
-    maxRetries: options.maxRetries ?? 3,
-    pollIntervalMs: options.pollIntervalMs,
-    managedTagKey: options.managedTagKey ?? 'nlbkit-nlb',
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.join('.') || '(options)';
-    throw new NLBError({
-      code: 'INVALID_ARGUMENT',
-      driver: AZURE_DRIVER_NAME,
-      operation: 'createAzureDriver',
-      message:
-        issue?.code === 'invalid_type'
-          ? `options.${path} is missing (give it, or set the AZURE_* environment variable)`
-          : `options.${path}: ${issue?.message ?? 'invalid'}`,
-    });
-  }
-  return { ...parsed.data, credential: options.credential, httpClient: options.httpClient };
+  const data = parseDriverOptions(
+    optionsSchema,
+    {
+      subscriptionId: options.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID,
+      resourceGroup: options.resourceGroup ?? env.AZURE_RESOURCE_GROUP,
+      location: options.location ?? (env.AZURE_LOCATION || undefined),
+      endpoint: options.endpoint,
+      maxRetries: options.maxRetries ?? 3,
+      pollIntervalMs: options.pollIntervalMs,
+      managedTagKey: options.managedTagKey ?? 'nlbkit-nlb',
+    },
+    AZURE_DRIVER_NAME,
+    'createAzureDriver',
+    'set the AZURE_* environment variable',
+  );
+  return { ...data, credential: options.credential, httpClient: options.httpClient };
 }

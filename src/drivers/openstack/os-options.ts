@@ -5,7 +5,7 @@
  * first call. Secrets are never part of an error or a log line.
  */
 import { z } from 'zod';
-import { NLBError } from '../../interfaces/errors.js';
+import { parseDriverOptions } from '../../common/driver-options.js';
 import { optionsFromCloudsYaml } from './os-clouds-yaml.js';
 import { OPENSTACK_DRIVER_NAME } from './os-name.js';
 
@@ -138,17 +138,11 @@ export function resolveOpenStackOptions(
     waiter: { minDelayMs: 1000, maxDelayMs: 5000, maxWaitMs: 600_000, ...options.waiter },
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
   };
-  const parsed = optionsSchema.safeParse(merged);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = issue?.path.join('.') || '(options)';
-  const missing = issue?.code === 'invalid_type' || issue?.code === 'invalid_union';
-  throw new NLBError({
-    code: 'INVALID_ARGUMENT',
-    driver: OPENSTACK_DRIVER_NAME,
-    operation: 'createOpenStackDriver',
-    message: missing
-      ? `options.${path} is missing or incomplete (give it, or set the OS_* environment variables)`
-      : `options.${path}: ${issue?.message ?? 'invalid'}`,
-  });
+  return parseDriverOptions(
+    optionsSchema,
+    merged,
+    OPENSTACK_DRIVER_NAME,
+    'createOpenStackDriver',
+    'set the OS_* environment variables',
+  );
 }
