@@ -1,4 +1,5 @@
 import { AWS_CAPABILITIES } from '../../src/drivers/aws/index.js';
+import { GCP_CAPABILITIES } from '../../src/drivers/gcp/index.js';
 import { createMockDriver } from '../../src/drivers/mock/index.js';
 import { nlbHandlerConformance } from '../../src/testing/index.js';
 
@@ -18,4 +19,11 @@ nlbHandlerConformance('mock emulating AWS', async () => ({
   driver: createMockDriver({ vms, capabilities: AWS_CAPABILITIES }),
   vms: vmIIDs,
   vpcIID: { nameId: 'vpc-1' },
+}));
+
+// The mock emulating GCP: equal listener and VM ports (no port translation), RFC 1035 names.
+nlbHandlerConformance('mock emulating GCP', async () => ({
+  driver: createMockDriver({ vms, capabilities: GCP_CAPABILITIES }),
+  vms: vmIIDs,
+  vpcIID: { nameId: 'default' },
 }));

@@ -1,0 +1,165 @@
+/**
+ * nlbkit shapes <-> Compute Engine resources. An NLB named N is a forwarding rule N (its listener) to a
+ * backend service N (protocol, scheme, session affinity) with health check N and one GCE_VM_IP network
+ * endpoint group `N-neg-<zone letter>` per zone holding VMs. Each resource's description marks it as
+ * nlbkit's, for which NLB and which create call; the forwarding rule's also keeps the VPC and tags.
+ */
+import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
+import type {
+  HashFields,
+  HealthCheckProtocol,
+  KeyValue,
+  NLBInfo,
+  ResolvedHealthCheckerInfo,
+  VMGroupMember,
+} from '../../interfaces/types.js';
+import type { BackendService, ForwardingRule, HealthCheck } from './gcp-api.js';
+
+/** What nlbkit keeps in a resource's description. */
+export interface Marker {
+  /** The NLB's name. */
+  nlb: string;
+  /** The create call that made the resource (its undo removes only what it made). */
+  createId: string;
+  /** Forwarding rule only: the VPC (network) name and the user's tags. */
+  vpc?: string;
+  tags?: KeyValue[];
+}
+
+const PREFIX = 'nlbkit:';
+/** Compute Engine's limit on a description. */
+export const MAX_DESCRIPTION = 2048;
+
+export const describe = (m: Marker) => `${PREFIX}${JSON.stringify(m)}`;
+
+/** The marker in a description, or undefined when the resource is not nlbkit's. */
+export function markerOf(description: string | null | undefined): Marker | undefined {
+  if (!description?.startsWith(PREFIX)) return undefined;
+  try {
+    const m = JSON.parse(description.slice(PREFIX.length)) as Partial<Marker>;
+    return typeof m.nlb === 'string' && typeof m.createId === 'string' ? (m as Marker) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Is this resource nlbkit's, for NLB `nlb`? */
+export const ownedBy = (r: { description?: string | null } | undefined, nlb: string) =>
+  markerOf(r?.description)?.nlb === nlb;
+
+/** The last segment of a resource URL (its name). */
+export const nameOf = (url: string | null | undefined) => (url ?? '').split('/').filter(Boolean).at(-1) ?? '';
+/** The zone of a zonal resource URL. */
+export const zoneOf = (url: string | null | undefined) => (url ?? '').match(/\/zones\/([^/]+)/)?.[1] ?? '';
+
+/** The NEG name of an NLB in a zone: `<nlb>-neg-<zone letter>`. */
+export const negName = (nlb: string, zone: string) => `${nlb}-neg-${zone.slice(zone.lastIndexOf('-') + 1)}`;
+/** An RE2 pattern for every NEG name of an NLB. */
+export const negPattern = (nlb: string) => `${nlb}-neg-[a-z0-9]+`;
+
+/** Session affinity for nlbkit's hash fields. */
+export const affinityOf = (h?: HashFields) => (h === 'SOURCE_IP' ? 'CLIENT_IP' : 'NONE');
+
+/** The health check resource for `hc` on a group served on `groupPort`. */
+export function healthCheckOf(
+  name: string,
+  hc: ResolvedHealthCheckerInfo,
+  groupPort: number,
+  marker: Marker,
+): HealthCheck {
+  const port = hc.port ?? groupPort;
+  const spec = hc.protocol === 'TCP' ? { port } : { port, requestPath: hc.httpPath ?? '/' };
+  return {
+    name,
+    description: describe(marker),
+    type: hc.protocol,
+    checkIntervalSec: hc.interval,
+    timeoutSec: hc.timeout,
+    healthyThreshold: hc.healthyThreshold,
+    unhealthyThreshold: hc.unhealthyThreshold,
+    [`${hc.protocol.toLowerCase()}HealthCheck`]: spec,
+  };
+}
+
+/** The parts of a backend service nlbkit sets on create. */
+export function backendServiceOf(
+  name: string,
+  scheme: 'EXTERNAL' | 'INTERNAL',
+  group: Pick<ResolvedVMGroup, 'protocol' | 'hashFields'>,
+  healthCheckUrl: string,
+  negUrls: string[],
+  networkUrl: string,
+  marker: Marker,
+): BackendService {
+  return {
+    name,
+    description: describe(marker),
+    loadBalancingScheme: scheme,
+    protocol: group.protocol,
+    sessionAffinity: affinityOf(group.hashFields),
+    healthChecks: [healthCheckUrl],
+    backends: negUrls.map((group) => ({ group, balancingMode: 'CONNECTION' })),
+    ...(scheme === 'INTERNAL' ? { network: networkUrl } : {}),
+  };
+}
+
+const HC_PROTOCOLS = new Set<HealthCheckProtocol>(['TCP', 'HTTP', 'HTTPS']);
+
+/** The NLB its forwarding rule, backend service, health check and members describe. */
+export function toNLBInfo(
+  fr: ForwardingRule,
+  bs: BackendService | undefined,
+  hc: HealthCheck | undefined,
+  vms: VMGroupMember[],
+  networkUrl: string,
+): NLBInfo {
+  const marker = markerOf(fr.description);
+  const protocol = fr.IPProtocol === 'UDP' ? 'UDP' : 'TCP';
+  const port = Number(fr.ports?.[0] ?? fr.portRange?.split('-')[0] ?? 0);
+  const hcProtocol = HC_PROTOCOLS.has(hc?.type as HealthCheckProtocol)
+    ? (hc?.type as HealthCheckProtocol)
+    : 'TCP';
+  const spec = (hc?.[`${hcProtocol.toLowerCase()}HealthCheck` as 'tcpHealthCheck'] ?? {}) as {
+    port?: number | null;
+    requestPath?: string | null;
+  };
+  const healthyThreshold = hc?.healthyThreshold ?? 2;
+  const keyValueList: KeyValue[] = [
+    { key: 'forwardingRule', value: fr.selfLink ?? '' },
+    { key: 'loadBalancingScheme', value: fr.loadBalancingScheme ?? '' },
+  ];
+  if (hc?.selfLink) keyValueList.push({ key: 'healthCheck', value: hc.selfLink });
+  return {
+    iid: { nameId: fr.name ?? '', systemId: String(fr.id ?? '') },
+    vpcIID: { nameId: marker?.vpc ?? '', systemId: networkUrl },
+    type: fr.loadBalancingScheme === 'INTERNAL' ? 'INTERNAL' : 'PUBLIC',
+    scope: 'REGION',
+    listener: {
+      protocol,
+      port,
+      ...(fr.IPAddress ? { ip: fr.IPAddress } : {}),
+      ...(fr.selfLink ? { cspId: fr.selfLink } : {}),
+    },
+    vmGroup: {
+      protocol: bs?.protocol === 'UDP' ? 'UDP' : protocol,
+      port,
+      vms: [...vms].sort((a, b) => a.nameId.localeCompare(b.nameId)),
+      algorithm: 'SOURCE_HASH',
+      hashFields: bs?.sessionAffinity === 'CLIENT_IP' ? 'SOURCE_IP' : 'FIVE_TUPLE',
+      ...(bs?.selfLink ? { cspId: bs.selfLink } : {}),
+    },
+    healthChecker: {
+      protocol: hcProtocol,
+      port: spec.port ?? port,
+      interval: hc?.checkIntervalSec ?? 5,
+      timeout: hc?.timeoutSec ?? 5,
+      threshold: healthyThreshold,
+      healthyThreshold,
+      unhealthyThreshold: hc?.unhealthyThreshold ?? 2,
+      ...(hcProtocol === 'TCP' ? {} : { httpPath: spec.requestPath ?? '/', expectedCodes: '200' }),
+    },
+    createdTime: new Date(fr.creationTimestamp ?? 0),
+    tagList: marker?.tags ?? [],
+    keyValueList,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * deleteNLB on Compute Engine: forwarding rule, backend service, network endpoint groups, health
+ * check, in the order references allow, each found by the NLB's name and removed only if it carries
+ * the NLB's marker. Transient failures are retried; a delete that still fails part way can be run
+ * again, as the driver finds an NLB's leftover parts for deleteNLB (see `findLeftover`).
+ */
+import { NLBError } from '../../interfaces/errors.js';
+import type { NLBInfo } from '../../interfaces/types.js';
+import type { CallContext, GcpApi } from './gcp-api.js';
+import { negPattern, ownedBy } from './gcp-convert.js';
+import { ignoreNotFound } from './gcp-members.js';
+
+const ATTEMPTS = 3;
+
+/** Runs `step` until it succeeds or fails with an error not worth retrying. */
+async function retried(step: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ignoreNotFound(step());
+      return;
+    } catch (e) {
+      if (!(e instanceof NLBError && e.retryable) || attempt >= ATTEMPTS) throw e;
+    }
+  }
+}
+
+/** Deletes every part of the NLB `name` that exists. */
+export async function deleteOnGcp(api: GcpApi, name: string, ctx: CallContext): Promise<void> {
+  await retried(async () => {
+    if (ownedBy(await api.getForwardingRule(name, ctx), name)) await api.deleteForwardingRule(name, ctx);
+  });
+  await retried(async () => {
+    if (ownedBy(await api.getBackendService(name, ctx), name)) await api.deleteBackendService(name, ctx);
+  });
+  let negs: Awaited<ReturnType<GcpApi['findNegs']>> = [];
+  await retried(async () => {
+    negs = await api.findNegs(negPattern(name), ctx);
+  });
+  for (const { zone, neg } of negs)
+    if (ownedBy(neg, name)) await retried(() => api.deleteNeg(zone, neg.name as string, ctx));
+  await retried(async () => {
+    if (ownedBy(await api.getHealthCheck(name, ctx), name)) await api.deleteHealthCheck(name, ctx);
+  });
+}
+
+/**
+ * For deleteNLB only: an NLB whose forwarding rule is gone but whose other parts are left (a delete or
+ * a create that failed part way and could not clean up) is still found, so deleteNLB can finish it.
+ */
+export async function findLeftover(
+  api: GcpApi,
+  name: string,
+  ctx: CallContext,
+): Promise<NLBInfo | undefined> {
+  const [bs, hc, negs] = await Promise.all([
+    api.getBackendService(name, ctx),
+    api.getHealthCheck(name, ctx),
+    api.findNegs(negPattern(name), ctx),
+  ]);
+  if (!ownedBy(bs, name) && !ownedBy(hc, name) && !negs.some(({ neg }) => ownedBy(neg, name)))
+    return undefined;
+  return {
+    iid: { nameId: name },
+    vpcIID: { nameId: '' },
+    type: 'PUBLIC',
+    scope: 'REGION',
+    listener: { protocol: 'TCP', port: 0 },
+    vmGroup: { protocol: 'TCP', port: 0, vms: [], algorithm: 'SOURCE_HASH' },
+    healthChecker: {
+      protocol: 'TCP',
+      interval: 0,
+      timeout: 0,
+      threshold: 0,
+      healthyThreshold: 0,
+      unhealthyThreshold: 0,
+    },
+    createdTime: new Date(0),
+    tagList: [],
+    keyValueList: [{ key: 'state', value: 'leftover parts of a failed create or delete' }],
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The GCP driver: a DriverBackend over regional passthrough Network Load Balancers on Compute Engine
+ * (`@google-cloud/compute`), wrapped by the guarded handler. The SDK is loaded, and credentials are
+ * found, on the first call, not at import or construction.
+ */
+import {
+  type BackendContext,
+  createGuardedHandler,
+  type DriverBackend,
+} from '../../common/guarded-handler.js';
+import type { ModuleImporter } from '../../common/load-package.js';
+import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
+import { retryingOnce } from '../../common/retrying-once.js';
+import type { NLBHandler } from '../../interfaces/handler.js';
+import { GcpApi } from './gcp-api.js';
+import { GCP_CAPABILITIES } from './gcp-capabilities.js';
+import {
+  addVMsOnGcp,
+  changeHealthCheckerOnGcp,
+  changeListenerOnGcp,
+  changeVMGroupOnGcp,
+  removeVMsOnGcp,
+} from './gcp-change.js';
+import { createOnGcp } from './gcp-create.js';
+import { deleteOnGcp, findLeftover } from './gcp-delete.js';
+import { healthOnGcp } from './gcp-health.js';
+import { type GcpDriverOptions, resolveGcpOptions } from './gcp-options.js';
+import { findManaged, listManaged, readNLB } from './gcp-read.js';
+import { buildGcpClients } from './gcp-sdk.js';
+
+/** Test seams that are not part of the public options. @internal */
+export interface GcpDriverInternals {
+  importer?: ModuleImporter;
+  /** Called with the API object once built (tests read its call log). */
+  onApi?: (api: GcpApi) => void;
+}
+
+/**
+ * Creates an NLBHandler for regional passthrough Network Load Balancers in one project and region.
+ *
+ * @example
+ * const nlb = createGcpDriver({ projectId: 'my-project', region: 'europe-west1' });
+ * await nlb.createNLB({ iid: { nameId: 'web' }, vpcIID: { nameId: 'default' },
+ *   listener: { protocol: 'TCP', port: 8080 },
+ *   vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'web-1' }] },
+ *   healthChecker: { protocol: 'TCP' } });
+ */
+export function createGcpDriver(
+  options: GcpDriverOptions = {},
+  internals: GcpDriverInternals = {},
+): NLBHandler {
+  const resolved = resolveGcpOptions(options);
+  const api = retryingOnce(async (ctx: BackendContext): Promise<GcpApi> => {
+    const built = new GcpApi(await buildGcpClients(resolved, ctx.operation, internals.importer), resolved);
+    internals.onApi?.(built);
+    return built;
+  });
+
+  const backend: DriverBackend = {
+    async list(ctx) {
+      const a = await api(ctx);
+      return mapLimited(await listManaged(a, ctx), LIST_CONCURRENCY, (fr) => readNLB(a, fr, ctx));
+    },
+    listIID: async (ctx) =>
+      (await listManaged(await api(ctx), ctx)).map((fr) => ({
+        nameId: fr.name as string,
+        systemId: String(fr.id),
+      })),
+    async find(iid, ctx) {
+      const a = await api(ctx);
+      const fr = await findManaged(a, iid, ctx);
+      if (fr) return readNLB(a, fr, ctx);
+      return ctx.operation === 'deleteNLB' && !iid.systemId ? findLeftover(a, iid.nameId, ctx) : undefined;
+    },
+    // Any forwarding rule of the name blocks a create (names are per region and kind).
+    exists: async (name, ctx) => (await (await api(ctx)).getForwardingRule(name, ctx)) !== undefined,
+    create: async (req, ctx) => createOnGcp(await api(ctx), resolved, req, ctx),
+    delete: async (current, ctx) => deleteOnGcp(await api(ctx), current.iid.nameId, ctx),
+    changeListener: async (current, next, ctx) => changeListenerOnGcp(await api(ctx), current, next, ctx),
+    changeVMGroup: async (current, next, ctx) => changeVMGroupOnGcp(await api(ctx), current, next, ctx),
+    addVMs: async (current, vms, ctx) => addVMsOnGcp(await api(ctx), current, vms, ctx),
+    removeVMs: async (current, vms, ctx) => removeVMsOnGcp(await api(ctx), current, vms, ctx),
+    changeHealthChecker: async (current, next, ctx) =>
+      changeHealthCheckerOnGcp(await api(ctx), current, next, ctx),
+    health: async (current, ctx) => healthOnGcp(await api(ctx), current, ctx),
+  };
+  return createGuardedHandler({ capabilities: GCP_CAPABILITIES, backend });
+}

@@ -1,0 +1,119 @@
+/**
+ * Maps Compute Engine errors to NLBError. The REST transport throws a GaxiosError (`status`: the HTTP
+ * code, `message`: the JSON error body) with google-auth-library clients, or an error with a gRPC
+ * `code` with other auth clients; an operation that ends in an error carries `error.errors[]` codes.
+ */
+import { abortedError } from '../../common/abort.js';
+import { codeForHttpStatus } from '../../common/http-status.js';
+import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
+import { GCP_DRIVER_NAME } from './gcp-name.js';
+
+const BY_REASON: Record<string, NLBErrorCode> = {
+  notFound: 'NOT_FOUND',
+  alreadyExists: 'ALREADY_EXISTS',
+  conditionNotMet: 'CONFLICT',
+  resourceInUseByAnotherResource: 'CONFLICT',
+  resourceNotReady: 'CONFLICT',
+  rateLimitExceeded: 'THROTTLED',
+  userRateLimitExceeded: 'THROTTLED',
+  quotaExceeded: 'THROTTLED',
+  forbidden: 'PERMISSION_DENIED',
+  authError: 'PERMISSION_DENIED',
+  backendError: 'UNAVAILABLE',
+};
+
+/** Operation error codes (`Operation.error.errors[].code`). */
+const BY_OPERATION_CODE: Record<string, NLBErrorCode> = {
+  RESOURCE_NOT_FOUND: 'NOT_FOUND',
+  RESOURCE_ALREADY_EXISTS: 'ALREADY_EXISTS',
+  RESOURCE_IN_USE_BY_ANOTHER_RESOURCE: 'CONFLICT',
+  RESOURCE_NOT_READY: 'CONFLICT',
+  QUOTA_EXCEEDED: 'THROTTLED',
+  RATE_LIMIT_EXCEEDED: 'THROTTLED',
+  INTERNAL_ERROR: 'UNAVAILABLE',
+};
+
+/** gRPC codes, as errors carry them with non-gaxios auth clients. */
+const BY_GRPC: Record<number, NLBErrorCode> = {
+  3: 'INVALID_ARGUMENT',
+  4: 'TIMEOUT',
+  5: 'NOT_FOUND',
+  6: 'ALREADY_EXISTS',
+  7: 'PERMISSION_DENIED',
+  8: 'THROTTLED',
+  9: 'CONFLICT',
+  10: 'CONFLICT',
+  14: 'UNAVAILABLE',
+  16: 'PERMISSION_DENIED',
+};
+
+const NETWORK = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE)$/;
+
+/** The `reason` and message of a Compute Engine JSON error body, when `text` is one. */
+function parseBody(text: string): { reason?: string; message?: string } {
+  try {
+    const body = JSON.parse(text) as { error?: { message?: string; errors?: { reason?: string }[] } };
+    return { reason: body.error?.errors?.[0]?.reason, message: body.error?.message };
+  } catch {
+    return {};
+  }
+}
+
+const scrub = (s: string) => s.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]');
+
+/** Turns whatever a Compute Engine call threw into an NLBError (NLBErrors pass through). */
+export function mapGcpError(e: unknown, what: string, operation: string, signal?: AbortSignal): NLBError {
+  if (isNLBError(e)) return e;
+  if (signal?.aborted) return abortedError(signal, GCP_DRIVER_NAME, operation);
+  const o = (e ?? {}) as { status?: unknown; code?: unknown; message?: unknown };
+  const raw = String(o.message ?? e);
+  const body = parseBody(raw);
+  const status =
+    typeof o.status === 'number'
+      ? o.status
+      : typeof o.code === 'number' && o.code >= 100
+        ? o.code
+        : undefined;
+  const grpc = typeof o.code === 'number' && o.code < 100 ? o.code : undefined;
+  const errno = typeof o.code === 'string' ? o.code : undefined;
+  const mapped: NLBErrorCode =
+    (body.reason ? BY_REASON[body.reason] : undefined) ??
+    (status !== undefined ? codeForHttpStatus(status, 'ALREADY_EXISTS') : undefined) ??
+    (grpc !== undefined ? BY_GRPC[grpc] : undefined) ??
+    (errno && NETWORK.test(errno) ? 'UNAVAILABLE' : 'PROVIDER_ERROR');
+  const message = scrub(body.message ?? raw);
+  return new NLBError({
+    code: mapped,
+    driver: GCP_DRIVER_NAME,
+    operation,
+    message: `${what}: ${body.reason ? `${body.reason}: ` : ''}${message}${mapped === 'PERMISSION_DENIED' ? ' (check the credentials and their roles on the project, e.g. Compute Network Admin)' : ''}`,
+    retryable: mapped === 'PERMISSION_DENIED' || mapped === 'PROVIDER_ERROR' ? false : undefined,
+    cause: { status, reason: body.reason, code: grpc ?? errno, message },
+  });
+}
+
+/** The error of an operation that finished with `error.errors[]`. */
+export function operationError(
+  errors: { code?: string | null; message?: string | null }[],
+  httpStatus: number | undefined,
+  what: string,
+  operation: string,
+): NLBError {
+  const first = errors[0] ?? {};
+  const code =
+    (first.code ? BY_OPERATION_CODE[first.code] : undefined) ??
+    (httpStatus ? codeForHttpStatus(httpStatus, 'ALREADY_EXISTS') : undefined) ??
+    'PROVIDER_ERROR';
+  return new NLBError({
+    code,
+    driver: GCP_DRIVER_NAME,
+    operation,
+    message: `${what}: ${errors.map((x) => `${x.code ?? 'ERROR'}: ${scrub(x.message ?? '')}`).join('; ')}`,
+    retryable: code === 'PROVIDER_ERROR' ? false : undefined,
+    cause: { errors, httpStatus },
+  });
+}
+
+/** The reason of a mapped error, e.g. `alreadyExists` or `conditionNotMet`. */
+export const reasonOf = (e: unknown): string | undefined =>
+  (e as { cause?: { reason?: string } })?.cause?.reason;

@@ -1,0 +1,40 @@
+/**
+ * Per-VM health from the backend service's getHealth, once per network endpoint group: Compute
+ * Engine's own view of each endpoint (HEALTHY, UNHEALTHY, DRAINING, TIMEOUT, UNKNOWN).
+ */
+import { mapLimited } from '../../common/map-limited.js';
+import type { HealthInfo, NLBInfo, VMHealthDetail, VMHealthState } from '../../interfaces/types.js';
+import type { CallContext, GcpApi } from './gcp-api.js';
+import { nameOf } from './gcp-convert.js';
+
+/** Compute Engine endpoint health -> nlbkit state (DRAINING and UNKNOWN stay UNKNOWN). */
+export const GCP_HEALTH_STATES: Record<string, VMHealthState> = {
+  HEALTHY: 'HEALTHY',
+  UNHEALTHY: 'UNHEALTHY',
+  TIMEOUT: 'UNHEALTHY',
+};
+
+export async function healthOnGcp(api: GcpApi, current: NLBInfo, ctx: CallContext): Promise<HealthInfo> {
+  const name = current.iid.nameId;
+  const bs = await api.getBackendService(name, ctx);
+  const reports = await mapLimited(bs?.backends ?? [], 4, (b) => api.backendHealth(name, b.group ?? '', ctx));
+  const seen = new Map(reports.flat().map((s) => [nameOf(s.instance), s.healthState ?? 'UNKNOWN']));
+  const out: HealthInfo = { allVMs: [], healthyVMs: [], unhealthyVMs: [], unknownVMs: [], details: [] };
+  for (const vm of current.vmGroup.vms) {
+    const iid = { nameId: vm.nameId, ...(vm.systemId ? { systemId: vm.systemId } : {}) };
+    const providerState = seen.get(vm.nameId);
+    const state: VMHealthState = (providerState && GCP_HEALTH_STATES[providerState]) || 'UNKNOWN';
+    const detail: VMHealthDetail = {
+      vm: iid,
+      state,
+      reason: providerState ? `GCP health state ${providerState}` : 'not in the health report yet',
+      ...(providerState ? { providerState } : {}),
+    };
+    out.allVMs.push(iid);
+    (state === 'HEALTHY' ? out.healthyVMs : state === 'UNHEALTHY' ? out.unhealthyVMs : out.unknownVMs).push(
+      iid,
+    );
+    out.details.push(detail);
+  }
+  return out;
+}

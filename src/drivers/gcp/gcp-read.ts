@@ -1,0 +1,55 @@
+/**
+ * Reading NLBs: forwarding rules of the region that carry nlbkit's marker for their own name, and what
+ * they point to: backend service, health check, and the VMs in its network endpoint groups.
+ */
+import { mapLimited } from '../../common/map-limited.js';
+import type { IID, NLBInfo } from '../../interfaces/types.js';
+import type { BackendService, CallContext, ForwardingRule, GcpApi } from './gcp-api.js';
+import { markerOf, nameOf, ownedBy, toNLBInfo, zoneOf } from './gcp-convert.js';
+
+/** nlbkit's forwarding rules (one per NLB), by name. */
+export async function listManaged(api: GcpApi, ctx: CallContext): Promise<ForwardingRule[]> {
+  return (await api.listForwardingRules(ctx))
+    .filter((fr) => ownedBy(fr, fr.name ?? ''))
+    .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+}
+
+/** The forwarding rule of the NLB `iid` names (one GET), if it is nlbkit's. */
+export async function findManaged(api: GcpApi, iid: IID, ctx: CallContext) {
+  const fr = await api.getForwardingRule(iid.nameId, ctx);
+  if (!fr || !ownedBy(fr, iid.nameId)) return undefined;
+  if (iid.systemId && String(fr.id) !== iid.systemId) return undefined;
+  return fr;
+}
+
+/** A backend of the NLB: its network endpoint group and the VMs in it. */
+export interface Member {
+  zone: string;
+  neg: string;
+  vms: string[];
+}
+
+/** The VMs in each of the backend service's network endpoint groups (one call per zone). */
+export async function readMembers(
+  api: GcpApi,
+  bs: BackendService | undefined,
+  ctx: CallContext,
+): Promise<Member[]> {
+  return mapLimited(bs?.backends ?? [], 4, async (b) => {
+    const zone = zoneOf(b.group);
+    const neg = nameOf(b.group);
+    const endpoints = (await api.endpoints(zone, neg, ctx)) ?? [];
+    return { zone, neg, vms: endpoints.map((e) => nameOf(e.instance)) };
+  });
+}
+
+/** The NLB as getNLB returns it. */
+export async function readNLB(api: GcpApi, fr: ForwardingRule, ctx: CallContext): Promise<NLBInfo> {
+  const bs = await api.getBackendService(nameOf(fr.backendService), ctx);
+  const [hc, members] = await Promise.all([
+    bs?.healthChecks?.[0] ? api.getHealthCheck(nameOf(bs.healthChecks[0]), ctx) : undefined,
+    readMembers(api, bs, ctx),
+  ]);
+  const vms = members.flatMap((m) => m.vms.map((nameId) => ({ nameId })));
+  return toNLBInfo(fr, bs, hc, vms, api.networkUrl(markerOf(fr.description)?.vpc ?? 'default'));
+}

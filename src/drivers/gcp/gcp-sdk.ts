@@ -1,0 +1,72 @@
+/**
+ * Loads `@google-cloud/compute` on first use and builds the clients the driver needs, sharing one auth
+ * client. Without options.authClient the auth client is made and awaited here, so missing Application
+ * Default Credentials are one clear error rather than a rejection inside the SDK.
+ */
+import { loadPackage, type ModuleImporter } from '../../common/load-package.js';
+import { NLBError } from '../../interfaces/errors.js';
+import { GCP_DRIVER_NAME } from './gcp-name.js';
+import type { ResolvedGcpOptions } from './gcp-options.js';
+
+export const COMPUTE_PACKAGE = '@google-cloud/compute';
+
+type Compute = typeof import('@google-cloud/compute');
+
+/** The clients, one per Compute Engine collection the driver uses. */
+export interface GcpClients {
+  healthChecks: InstanceType<Compute['RegionHealthChecksClient']>;
+  backendServices: InstanceType<Compute['RegionBackendServicesClient']>;
+  forwardingRules: InstanceType<Compute['ForwardingRulesClient']>;
+  negs: InstanceType<Compute['NetworkEndpointGroupsClient']>;
+  instances: InstanceType<Compute['InstancesClient']>;
+  regionOperations: InstanceType<Compute['RegionOperationsClient']>;
+  zoneOperations: InstanceType<Compute['ZoneOperationsClient']>;
+}
+
+const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
+
+/** Builds the clients from the options. */
+export async function buildGcpClients(
+  options: ResolvedGcpOptions,
+  operation: string,
+  importer?: ModuleImporter,
+): Promise<GcpClients> {
+  const compute = await loadPackage<Compute>(GCP_DRIVER_NAME, 'GCP', COMPUTE_PACKAGE, operation, importer);
+  const base: Record<string, unknown> = {
+    fallback: true,
+    projectId: options.projectId,
+    ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
+    ...(options.port ? { port: options.port } : {}),
+    ...(options.protocol === 'http' ? { protocol: 'http' } : {}),
+  };
+  let authClient = options.authClient;
+  if (!authClient) {
+    const probe = new compute.RegionOperationsClient({
+      ...base,
+      scopes: SCOPES,
+      ...(options.keyFilename ? { keyFilename: options.keyFilename } : {}),
+    });
+    try {
+      authClient = await probe.auth.getClient();
+    } catch (e) {
+      throw new NLBError({
+        code: 'PERMISSION_DENIED',
+        driver: GCP_DRIVER_NAME,
+        operation,
+        retryable: false,
+        message: `no Google credentials: ${e instanceof Error ? e.message : String(e)} (set GOOGLE_APPLICATION_CREDENTIALS, run gcloud auth application-default login, or pass options.authClient)`,
+        cause: e,
+      });
+    }
+  }
+  const opts = { ...base, authClient } as ConstructorParameters<Compute['RegionHealthChecksClient']>[0];
+  return {
+    healthChecks: new compute.RegionHealthChecksClient(opts),
+    backendServices: new compute.RegionBackendServicesClient(opts),
+    forwardingRules: new compute.ForwardingRulesClient(opts),
+    negs: new compute.NetworkEndpointGroupsClient(opts),
+    instances: new compute.InstancesClient(opts),
+    regionOperations: new compute.RegionOperationsClient(opts),
+    zoneOperations: new compute.ZoneOperationsClient(opts),
+  };
+}

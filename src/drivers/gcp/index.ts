@@ -1,0 +1,9 @@
+/**
+ * nlbkit's GCP driver (`nlbkit/gcp`): NLBHandler over regional passthrough Network Load Balancers on
+ * Compute Engine. Needs the optional peer dependency `@google-cloud/compute`, loaded on first use.
+ * See docs/drivers/gcp.md.
+ */
+export { GCP_CAPABILITIES, GCP_MAX_NAME_LENGTH, GCP_MAX_VMS } from './gcp-capabilities.js';
+export { createGcpDriver } from './gcp-driver.js';
+export { GCP_HEALTH_STATES } from './gcp-health.js';
+export { GCP_DRIVER_NAME, type GcpDriverOptions } from './gcp-options.js';

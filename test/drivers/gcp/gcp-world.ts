@@ -1,0 +1,56 @@
+/** Test helper: a Compute Engine fake with a network and VMs in three zones, and a GCP driver using it through the real SDK. */
+import { OAuth2Client } from 'google-auth-library';
+import type { GcpDriverInternals } from '../../../src/drivers/gcp/gcp-driver.js';
+import { createGcpDriver, type GcpDriverOptions } from '../../../src/drivers/gcp/index.js';
+import type { NLBHandler } from '../../../src/interfaces/handler.js';
+import type { IID } from '../../../src/interfaces/types.js';
+import { type GceFake, type GceFakeOptions, startGceFake } from '../../fakes/gcp/index.js';
+
+export interface GcpWorld {
+  fake: GceFake;
+  driver: NLBHandler;
+  vpcIID: IID;
+  vms: IID[];
+  close(): Promise<void>;
+}
+
+/** An auth client holding the fake's token (no Google account involved). */
+export function fakeAuthClient(fake: GceFake): OAuth2Client {
+  const client = new OAuth2Client();
+  client.setCredentials({ access_token: fake.token, expiry_date: Date.now() + 3_600_000 });
+  return client;
+}
+
+/** Driver options pointing at the fake. */
+export function driverOptionsFor(fake: GceFake, extra: Partial<GcpDriverOptions> = {}): GcpDriverOptions {
+  return {
+    projectId: fake.project,
+    region: fake.region,
+    apiEndpoint: '127.0.0.1',
+    port: fake.port,
+    protocol: 'http',
+    authClient: fakeAuthClient(fake),
+    pollIntervalMs: 1,
+    ...extra,
+  };
+}
+
+/** A world: network `web-net` with VMs vm-1..vm-N spread over the region's three zones in turn. */
+export async function startGcpWorld(
+  opts: {
+    vmCount?: number;
+    driver?: Partial<GcpDriverOptions>;
+    fake?: GceFakeOptions;
+    internals?: GcpDriverInternals;
+  } = {},
+): Promise<GcpWorld> {
+  const fake = await startGceFake(opts.fake);
+  const network = fake.addNetwork('web-net');
+  const vms: IID[] = [];
+  for (let i = 1; i <= (opts.vmCount ?? 4); i++) {
+    const instance = fake.addInstance(`vm-${i}`, fake.zones[(i - 1) % fake.zones.length] as string, network);
+    vms.push({ nameId: `vm-${i}`, systemId: instance.id });
+  }
+  const driver = createGcpDriver(driverOptionsFor(fake, opts.driver), opts.internals);
+  return { fake, driver, vpcIID: { nameId: 'web-net' }, vms, close: () => fake.close() };
+}
