@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { AWS_CAPABILITIES } from '../../src/drivers/aws/index.js';
 import { AZURE_CAPABILITIES } from '../../src/drivers/azure/index.js';
+import { GCP_CAPABILITIES } from '../../src/drivers/gcp/index.js';
 import { mockDefaultCapabilities } from '../../src/drivers/mock/mock-capabilities.js';
 import { nativeCapabilities } from '../../src/drivers/native/native-capabilities.js';
 import { OPENSTACK_CAPABILITIES } from '../../src/drivers/openstack/index.js';
@@ -13,6 +14,7 @@ it('docs/drivers/comparison.md matches the drivers capabilities (regenerate: pri
   const table = capabilitiesTable([
     AWS_CAPABILITIES,
     AZURE_CAPABILITIES,
+    GCP_CAPABILITIES,
     OPENSTACK_CAPABILITIES,
     nativeCapabilities,
     mockDefaultCapabilities,

@@ -20,6 +20,11 @@ const ROWS: [string, (c: DriverCapabilities) => string][] = [
   ['weights', (c) => yes(c.weights)],
   ['max VMs', (c) => String(c.maxVMs)],
   ['max name length', (c) => String(c.maxNameLength ?? 63)],
+  [
+    'name pattern (beyond the schema)',
+    (c) => (c.namePattern ? `\`${c.namePattern.pattern.replaceAll('|', '\\|')}\`` : '-'),
+  ],
+  ['listener port = VM port', (c) => yes(c.samePortRequired)],
   ['health protocols', (c) => list(c.healthCheck.protocols)],
   ['health protocols, UDP group', (c) => list(c.healthCheck.protocolsForUdpGroup ?? c.healthCheck.protocols)],
   ['health interval', (c) => range(c.healthCheck.interval, ' s')],

@@ -57,6 +57,15 @@ describe('importing nlbkit loads no cloud SDK', () => {
     expect(loaded.filter((u) => SDK.test(u))).toEqual([]);
   });
 
+  it('./src/drivers/gcp/index.ts (import and createGcpDriver)', async () => {
+    const loaded = await modulesImportedBy(
+      `const m = await import('./src/drivers/gcp/index.ts');
+       m.createGcpDriver({ projectId: 'my-project-1', region: 'europe-west1' });`,
+    );
+    expect(loaded.some((u) => u.includes('/src/drivers/gcp/gcp-driver.ts'))).toBe(true);
+    expect(loaded.filter((u) => SDK.test(u) || u.includes('/google-auth-library/'))).toEqual([]);
+  });
+
   it('the probe sees an SDK when one is imported', async () => {
     const loaded = await modulesImportedBy(`await import('@aws-sdk/client-elastic-load-balancing-v2');`);
     expect(loaded.some((u) => SDK.test(u))).toBe(true);
