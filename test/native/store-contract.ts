@@ -83,13 +83,28 @@ export function describeStoreContract(name: string, make: () => Promise<StateSto
       await store.close();
     });
 
+    it('tells a watcher about a change made as soon as watch() returns', async () => {
+      const store = await make();
+      let lastCall = 0;
+      const stop = store.watch(() => {
+        lastCall = performance.now();
+      });
+      const writing = performance.now();
+      await store.put(makeRecord('web'));
+      // Called after the write began: by the change itself, or by the call when watching started.
+      await until(() => lastCall >= writing);
+      stop();
+      await store.close();
+    });
+
     it('keeps node reports and tells watchers about changes', async () => {
       const store = await make();
       let calls = 0;
       const stop = store.watch(() => calls++);
       await new Promise((r) => setTimeout(r, 100));
+      const started = calls; // a store may call once when watching has started
       await store.putNodeReport(report('lb1', 1));
-      await until(() => calls > 0);
+      await until(() => calls > started);
       const seen = calls;
       await store.put(makeRecord('web'));
       await until(() => calls > seen);

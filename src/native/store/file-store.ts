@@ -134,9 +134,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
     }
   };
   const startWatching = () => {
-    void init().then(() => {
+    void init().then(async () => {
       if (listeners.size === 0 || poller) return;
-      void check();
       poller = setInterval(() => void check(), pollMs);
       poller.unref();
       for (const path of [dir, nodesDir]) {
@@ -148,6 +147,10 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
           // Polling alone still sees every change.
         }
       }
+      // The first check takes the baseline; a change made after watch() and before it would go
+      // unseen, so the watchers are told once when watching has started.
+      await check().catch(() => undefined);
+      for (const l of [...listeners]) l();
     });
   };
   const stopWatching = () => {

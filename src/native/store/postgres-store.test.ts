@@ -92,12 +92,27 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
     let woken = 0;
     const stop = reader.watch(() => woken++);
     await until(async () => (await activeListeners(schema)) === 1);
+    await until(() => woken === 1, 3000); // the one call when watching has started
     await writer.put(makeRecord('web'));
-    await until(() => woken > 0, 3000);
+    await until(() => woken > 1, 3000);
     const seenByNotify = woken;
     await writer.putNodeReport(report('lb1', 1));
     await until(() => woken > seenByNotify, 3000);
     expect(await reader.listNodeReports()).toEqual([report('lb1', 1)]);
+    stop();
+    await writer.close();
+    await reader.close();
+  });
+
+  it('tells a fresh watcher about a change committed while it was still connecting', async () => {
+    const schema = freshSchema();
+    const writer = await open({ schema });
+    await writer.list(); // warm: its write commits before the reader's LISTEN is up
+    const reader = await open({ schema, pollMs: 60_000 });
+    let woken = 0;
+    const stop = reader.watch(() => woken++);
+    await writer.put(makeRecord('web'));
+    await until(() => woken > 0, 3000);
     stop();
     await writer.close();
     await reader.close();
@@ -116,10 +131,11 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
     let woken = 0;
     stop = reader.watch(() => woken++);
     await until(async () => (await activeListeners(schema)) === 1);
+    await until(() => woken === 1, 3000); // the one call when watching has started
     await writer.put(makeRecord('web'));
-    await until(() => woken > 0, 3000);
+    await until(() => woken > 1, 3000);
     await new Promise((r) => setTimeout(r, 300));
-    expect(woken).toBe(1);
+    expect(woken).toBe(2);
     stop();
     await writer.close();
     await reader.close();

@@ -368,7 +368,14 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
     }
   };
   const startWatching = () => {
-    void listen();
+    const starting = !listening && !connecting;
+    const started = listen();
+    // A change committed while the LISTEN was being set up would go unseen (and the first poll takes
+    // the state after it as its baseline): tell the watchers once the LISTEN is up.
+    if (starting)
+      void started.then(() => {
+        if (listening) notifyListeners();
+      });
     if (!poller) {
       void poll();
       poller = setInterval(() => void poll(), pollMs);

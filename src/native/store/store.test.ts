@@ -21,6 +21,18 @@ describeStoreContract('memory', async () => createMemoryStore());
 describeStoreContract('file', async () => createFileStore(await tempDir(), { pollMs: 50 }));
 
 describe('file store across processes', () => {
+  it('a fresh watcher is told of a change written while it was still starting', async () => {
+    const dir = await tempDir();
+    const writer = createFileStore(dir, { pollMs: 60_000 });
+    await writer.list();
+    const reader = createFileStore(dir, { pollMs: 60_000 });
+    let woken = 0;
+    const stop = reader.watch(() => woken++);
+    await writer.put(makeRecord('web'));
+    await until(() => woken > 0, 2000);
+    stop();
+  });
+
   it('a second instance on the same directory sees writes and is woken by its watcher', async () => {
     const dir = await tempDir();
     const writer = createFileStore(dir, { pollMs: 50 });

@@ -143,7 +143,9 @@ export interface StateStore {
   revision(): Promise<number>;
   /**
    * Calls `listener` (soon, not necessarily at once) after NLB records or node reports change,
-   * including changes made by other processes. Returns an unsubscribe function.
+   * including changes made by other processes: every change made after `watch` returns is reported.
+   * It may also be called once when watching has started (a store that needs time to start watching
+   * does, so a change made meanwhile is not missed). Returns an unsubscribe function.
    */
   watch(listener: () => void): () => void;
   /** Replaces one node's report. */
