@@ -90,7 +90,11 @@ export async function ensureNeg(
   return api.negUrl(zone, name);
 }
 
-/** Deletes a network endpoint group if the create call `createId` made it. */
+/** Whether a NEG holds no endpoint (another process may have attached VMs to one this call made). */
+const isEmpty = async (api: GcpApi, zone: string, name: string, ctx: CallContext) =>
+  ((await api.endpoints(zone, name, ctx)) ?? []).length === 0;
+
+/** Deletes a network endpoint group if the call `createId` made it and nobody uses it. */
 export async function deleteNegIfMine(
   api: GcpApi,
   zone: string,
@@ -99,7 +103,8 @@ export async function deleteNegIfMine(
   ctx: CallContext,
 ) {
   const neg = await api.getNeg(zone, name, ctx);
-  if (markerOf(neg?.description)?.createId === createId) await ignoreNotFound(api.deleteNeg(zone, name, ctx));
+  if (markerOf(neg?.description)?.createId === createId && (await isEmpty(api, zone, name, ctx)))
+    await ignoreNotFound(api.deleteNeg(zone, name, ctx));
 }
 
 /** Resolves when `p` does or fails with NOT_FOUND (it is gone already). */
@@ -147,12 +152,15 @@ export async function editBackendService(
 
 const asBackends = (groups: string[]) => groups.map((group) => ({ group, balancingMode: 'CONNECTION' }));
 
-/** Adds a NEG as a backend (if it is not one); the undo removes it again if this call added it. */
+/**
+ * Adds a NEG as a backend (if it is not one); the undo removes it again if this call added it and
+ * the NEG is empty (another process may have attached its VMs meanwhile: they stay served).
+ */
 export async function addBackend(api: GcpApi, rb: Rollback, nlb: string, negUrl: string, ctx: CallContext) {
   const undoCtx = { operation: ctx.operation };
   let added = false;
   rb.push(`backend ${nameOf(negUrl)}`, async () => {
-    if (added)
+    if (added && (await isEmpty(api, zoneOf(negUrl), nameOf(negUrl), undoCtx)))
       await editBackendService(
         api,
         nlb,

@@ -296,6 +296,26 @@ describe('GCP driver: membership, health and changes', () => {
     expect(world.fake.state.healthChecks.get('web')?.tcpHealthCheck).toBeUndefined();
   });
 
+  it("a failed addVMs does not undo a zone's new NEG that another process has put a VM in meanwhile", async () => {
+    world = await startGcpWorld();
+    await world.driver.createNLB(request());
+    const fake = world.fake;
+    // While this call attaches vm-3 in the new zone d, another process attaches vm-6 there (it found
+    // the NEG this call made); then this call's attach fails.
+    fake.addInstance('vm-6', fake.zones[2] as string, fake.state.networks.get('web-net') as never);
+    fake.onCall((call) => {
+      const neg = fake.state.negs.get('europe-west1-d/web-neg-d');
+      if (call.path.endsWith('web-neg-d/attachNetworkEndpoints') && neg && !neg.endpoints.has('vm-6'))
+        neg.endpoints.set('vm-6', { instance: 'vm-6', ipAddress: '10.0.0.9' });
+    });
+    fake.fail({ method: 'POST', path: /web-neg-d\/attachNetworkEndpoints$/, status: 503 });
+    await expect(world.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }])).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    });
+    const nlb = await world.driver.getNLB({ nameId: 'web' });
+    expect(nlb.vmGroup.vms.map((vm) => vm.nameId)).toEqual(['vm-1', 'vm-2', 'vm-6']);
+  });
+
   it('a backend-service edit that lost to another writer (412) is redone on a fresh read', async () => {
     world = await startGcpWorld();
     await world.driver.createNLB(request());
