@@ -1,13 +1,14 @@
 /**
  * deleteNLB on Azure: the load balancer first (a public IP in use cannot be deleted), then its public
- * IP. Both tolerate "already gone", so a retried delete finishes the job.
+ * IP. Both tolerate "already gone", so a retried delete finishes the job; a public IP left when the
+ * load balancer is already gone is still found for deleteNLB (`findLeftoverIp`).
  */
 import type { LoadBalancer } from '@azure/arm-network';
 import { sleep } from '../../common/abort.js';
 import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import type { CallContext } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
-import { CREATE_ID_TAG, publicIpOf } from './az-convert.js';
+import { CREATE_ID_TAG, publicIpName, publicIpOf } from './az-convert.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
 
 const ignoreNotFound = (e: unknown) => {
@@ -15,12 +16,17 @@ const ignoreNotFound = (e: unknown) => {
 };
 
 /**
- * deleteNLB's body. Once the load balancer is gone the NLB cannot be found again, so its public IP
- * must go in this call: tried up to three times, and a last failure names the address left behind.
+ * deleteNLB's body: the load balancer (when there is one left), then its public IP, tried up to three
+ * times; a last failure names the address, which a second deleteNLB removes.
  */
-export async function deleteOnAzure({ api }: AzureDeps, lb: LoadBalancer, ctx: CallContext): Promise<void> {
-  const ip = publicIpOf(lb);
-  await api.deleteLb(lb.name as string, ctx).catch(ignoreNotFound);
+export async function deleteOnAzure(
+  { api }: AzureDeps,
+  lb: LoadBalancer | undefined,
+  leftoverIp: string | undefined,
+  ctx: CallContext,
+): Promise<void> {
+  const ip = lb ? publicIpOf(lb) : leftoverIp;
+  if (lb) await api.deleteLb(lb.name as string, ctx).catch(ignoreNotFound);
   if (!ip) return;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -32,12 +38,21 @@ export async function deleteOnAzure({ api }: AzureDeps, lb: LoadBalancer, ctx: C
           code: isNLBError(e) ? e.code : 'PROVIDER_ERROR',
           driver: AZURE_DRIVER_NAME,
           operation: ctx.operation,
-          message: `the load balancer is deleted, but its public IP '${ip}' in resource group ${api.rg} is left (delete it by hand): ${e instanceof Error ? e.message : String(e)}`,
+          message: `the load balancer is deleted, but its public IP '${ip}' in resource group ${api.rg} is left (deleteNLB again removes it): ${e instanceof Error ? e.message : String(e)}`,
           cause: e,
         });
       await sleep(200 * attempt, undefined, AZURE_DRIVER_NAME, ctx.operation);
     }
   }
+}
+
+/**
+ * For deleteNLB only: the NLB's public IP when its load balancer is gone (a delete whose load balancer
+ * went but whose IP delete failed, or finished in the background after a failed poll).
+ */
+export async function findLeftoverIp({ api, options }: AzureDeps, name: string, ctx: CallContext) {
+  const ip = await api.getPublicIp(publicIpName(name), ctx);
+  return ip?.tags?.[options.managedTagKey] === name ? publicIpName(name) : undefined;
 }
 
 /** Deletes the public IP `name` if it exists and was made by the create call `createId`. */

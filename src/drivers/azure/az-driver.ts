@@ -8,6 +8,7 @@ import {
   createGuardedHandler,
   type DriverBackend,
 } from '../../common/guarded-handler.js';
+import { leftoverNLB } from '../../common/leftover.js';
 import type { ModuleImporter } from '../../common/load-package.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import { retryingOnce } from '../../common/retrying-once.js';
@@ -23,7 +24,7 @@ import {
 } from './az-change.js';
 import type { AzureDeps } from './az-context.js';
 import { createOnAzure } from './az-create.js';
-import { deleteOnAzure } from './az-delete.js';
+import { deleteOnAzure, findLeftoverIp } from './az-delete.js';
 import { healthOnAzure } from './az-health.js';
 import { type AzureDriverOptions, resolveAzureOptions } from './az-options.js';
 import { findManaged, listManaged, readNLB } from './az-read.js';
@@ -69,7 +70,11 @@ export function createAzureDriver(
     async find(iid, ctx) {
       const d = await deps(ctx);
       const lb = await findManaged(d, iid, ctx);
-      return lb && readNLB(d, lb, ctx);
+      if (lb) return readNLB(d, lb, ctx);
+      // deleteNLB also finds a public IP its load balancer left behind, to remove it.
+      if (ctx.operation === 'deleteNLB' && !iid.systemId && (await findLeftoverIp(d, iid.nameId, ctx)))
+        return leftoverNLB(iid.nameId, `public IP ${iid.nameId}-nlbkit-ip`);
+      return undefined;
     },
     // Azure names are per resource group: any load balancer with the name blocks a create.
     exists: async (name, ctx) => (await (await deps(ctx)).api.getLb(name, ctx)) !== undefined,
@@ -77,7 +82,7 @@ export function createAzureDriver(
     async delete(current, ctx) {
       const d = await deps(ctx);
       const lb = await findManaged(d, current.iid, ctx);
-      if (lb) await deleteOnAzure(d, lb, ctx);
+      await deleteOnAzure(d, lb, lb ? undefined : await findLeftoverIp(d, current.iid.nameId, ctx), ctx);
     },
     changeListener: async (current, next, ctx) => changeListenerOnAzure(await deps(ctx), current, next, ctx),
     changeVMGroup: async (current, next, ctx) => changeVMGroupOnAzure(await deps(ctx), current, next, ctx),

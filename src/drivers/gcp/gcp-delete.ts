@@ -4,6 +4,7 @@
  * the NLB's marker. Transient failures are retried; a delete that still fails part way can be run
  * again, as the driver finds an NLB's leftover parts for deleteNLB (see `findLeftover`).
  */
+import { leftoverNLB } from '../../common/leftover.js';
 import { NLBError } from '../../interfaces/errors.js';
 import type { NLBInfo } from '../../interfaces/types.js';
 import type { CallContext, GcpApi } from './gcp-api.js';
@@ -59,23 +60,5 @@ export async function findLeftover(
   ]);
   if (!ownedBy(bs, name) && !ownedBy(hc, name) && !negs.some(({ neg }) => ownedBy(neg, name)))
     return undefined;
-  return {
-    iid: { nameId: name },
-    vpcIID: { nameId: '' },
-    type: 'PUBLIC',
-    scope: 'REGION',
-    listener: { protocol: 'TCP', port: 0 },
-    vmGroup: { protocol: 'TCP', port: 0, vms: [], algorithm: 'SOURCE_HASH' },
-    healthChecker: {
-      protocol: 'TCP',
-      interval: 0,
-      timeout: 0,
-      threshold: 0,
-      healthyThreshold: 0,
-      unhealthyThreshold: 0,
-    },
-    createdTime: new Date(0),
-    tagList: [],
-    keyValueList: [{ key: 'state', value: 'leftover parts of a failed create or delete' }],
-  };
+  return leftoverNLB(name, 'parts of a failed create or delete');
 }

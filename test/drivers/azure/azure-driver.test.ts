@@ -42,6 +42,18 @@ describe('Azure driver: frontends', () => {
     expect(world.fake.state.publicIps.size).toBe(0);
   });
 
+  it('deleteNLB removes a public IP whose load balancer is already gone; other calls do not see it', async () => {
+    world = await startAzureWorld();
+    await world.driver.createNLB(request());
+    // A delete whose load balancer went (e.g. finished in the background after a failed poll).
+    world.fake.state.lbs.delete('web');
+    await expect(world.driver.getNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await world.driver.listNLB()).toEqual([]);
+    expect(await world.driver.deleteNLB({ nameId: 'web' })).toBe(true);
+    expect(world.fake.state.publicIps.size).toBe(0);
+    await expect(world.driver.deleteNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it("never takes over a public IP of the same name that is not the NLB's", async () => {
     world = await startAzureWorld();
     const theirs = {
