@@ -13,6 +13,7 @@ import {
   type FakeResponse,
   int,
   notFound,
+  OsFault,
   ok,
   pathMatcher,
   str,
@@ -27,6 +28,24 @@ const MONITOR_TYPES: Record<string, string[]> = {
   TCP: ['HTTP', 'HTTPS', 'PING', 'TCP', 'TLS-HELLO'],
   UDP: ['UDP-CONNECT', 'TCP', 'HTTP', 'SCTP'],
 };
+
+/** What the OVN provider (ovn-octavia-provider) takes; anything else is its UnsupportedOptionError. */
+const OVN = {
+  protocols: ['TCP', 'UDP', 'SCTP'],
+  algorithms: ['SOURCE_IP_PORT', 'SOURCE_IP'],
+  monitorTypes: ['TCP', 'UDP-CONNECT'],
+};
+const PROVIDERS = ['amphora', 'ovn'];
+
+/** Refuses, as Octavia answers a provider's UnsupportedOptionError (501), what OVN does not support. */
+function ovnRefuses(lb: LoadBalancer, unsupported: boolean, what: string) {
+  if (lb.provider === 'ovn' && unsupported)
+    throw new OsFault(
+      501,
+      `Provider 'ovn' does not support a requested option: ${what}`,
+      'ProviderUnsupportedOptionError',
+    );
+}
 
 export interface OctaviaOptions {
   /** Reads of a load balancer (GET by id) that still see it PENDING after a change. */
@@ -134,12 +153,17 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
   }
 
   /** Batch member update: members matched on (address, protocol_port) are updated, the rest replaced. */
-  function putMembers(pool: Pool, list: unknown) {
+  function putMembers(lb: LoadBalancer, pool: Pool, list: unknown) {
     if (!Array.isArray(list)) throw bad('Invalid input for field/attribute members.');
     const seen = new Set<string>();
     const next: Member[] = list.map((raw: Record<string, unknown>) => {
       const address = str(raw, 'address', 'required');
       const port = int(raw, 'protocol_port', 1, 65535);
+      ovnRefuses(
+        lb,
+        raw.monitor_port !== undefined || raw.monitor_address !== undefined,
+        'OVN provider does not support monitor options',
+      );
       const key = `${address}:${port}`;
       if (seen.has(key)) throw bad(`Duplicate member ${key} in the request.`);
       seen.add(key);
@@ -191,6 +215,9 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
         if (state.ipInUse(net.id, wanted))
           throw conflict(`IP address ${wanted} already allocated in subnet.`);
       }
+      const provider = b.provider ?? 'amphora';
+      if (typeof provider !== 'string' || !PROVIDERS.includes(provider))
+        throw bad(`Provider '${String(provider)}' is not enabled.`);
       const id = randomUUID();
       const port = state.addPort(net, `lb-${id}`, wanted as string | undefined);
       const lb: LoadBalancer = {
@@ -202,6 +229,7 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
         vip_port_id: port.id,
         vip_network_id: net.id,
         vip_subnet_id: port.subnetId,
+        provider,
         tags: tags(b),
         created_at: new Date().toISOString(),
         listeners: [],
@@ -282,6 +310,7 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
       const protocol = str(b, 'protocol', 'required');
       if (!LISTENER_PROTOCOLS.includes(protocol))
         throw bad(`Invalid input for field/attribute protocol. Value: '${protocol}'.`);
+      ovnRefuses(lb, !OVN.protocols.includes(protocol), `OVN provider does not support ${protocol} protocol`);
       const port = int(b, 'protocol_port', 1, 65535);
       if (
         lb.listeners.some((l) => l.protocol_port === port && (l.protocol === 'UDP') === (protocol === 'UDP'))
@@ -330,6 +359,11 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
       const algorithm = str(b, 'lb_algorithm', 'required');
       if (!ALGORITHMS.includes(algorithm))
         throw bad(`Invalid input for field/attribute lb_algorithm. Value: '${algorithm}'.`);
+      ovnRefuses(
+        lb,
+        !OVN.algorithms.includes(algorithm),
+        `OVN provider does not support ${algorithm} algorithm`,
+      );
       const pool: Pool = {
         id: randomUUID(),
         name: typeof b.name === 'string' ? b.name : '',
@@ -349,14 +383,14 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
         return ok({ members: pool.members.map((mem) => ({ ...mem, operating_status: 'ONLINE' })) });
       if (method === 'PUT') {
         mutable(lb);
-        pool.members = putMembers(pool, body.members);
+        pool.members = putMembers(lb, pool, body.members);
         busy(lb);
         return { status: 202 };
       }
       if (method === 'POST') {
         mutable(lb);
         const raw = (body.member ?? {}) as Record<string, unknown>;
-        const [member] = putMembers({ ...pool, members: [] }, [raw]) as [Member];
+        const [member] = putMembers(lb, { ...pool, members: [] }, [raw]) as [Member];
         if (
           pool.members.some((m) => m.address === member.address && m.protocol_port === member.protocol_port)
         )
@@ -389,6 +423,11 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
         if (b.lb_algorithm !== undefined) {
           if (!ALGORITHMS.includes(String(b.lb_algorithm)))
             throw bad('Invalid input for field/attribute lb_algorithm.');
+          ovnRefuses(
+            lb,
+            !OVN.algorithms.includes(String(b.lb_algorithm)),
+            `OVN provider does not support ${String(b.lb_algorithm)} algorithm`,
+          );
           pool.lb_algorithm = String(b.lb_algorithm);
         }
         busy(lb);
@@ -408,6 +447,11 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
         throw bad(
           `The associated pool protocol "${pool.protocol}" is not compatible with health monitor type "${type}".`,
         );
+      ovnRefuses(
+        lb,
+        !OVN.monitorTypes.includes(type),
+        `OVN provider does not support ${type} health monitor type`,
+      );
       const monitor: Monitor = {
         id: randomUUID(),
         name: typeof b.name === 'string' ? b.name : '',

@@ -84,6 +84,8 @@ export interface LoadBalancer {
   vip_port_id: string;
   vip_network_id: string;
   vip_subnet_id: string;
+  /** `amphora` (Octavia's default here) or `ovn`, whose limits the fake then enforces. */
+  provider: string;
   tags: string[];
   created_at: string;
   listeners: Listener[];
