@@ -27,3 +27,14 @@ nlbHandlerPeerConformance('openstack (fake)', async () => {
     cleanup: () => world.close(),
   };
 });
+
+// The OVN provider: its narrower capabilities, held by the fake as ovn-octavia-provider holds them.
+nlbHandlerConformance('openstack (fake, OVN provider)', async () => {
+  const world = await startOpenStackWorld({ vmCount: 4, driver: { provider: 'ovn' } });
+  return {
+    driver: world.driver,
+    vms: world.vms.map((vm) => ({ nameId: vm.nameId })),
+    vpcIID: { nameId: world.vpcIID.nameId },
+    cleanup: () => world.close(),
+  };
+});

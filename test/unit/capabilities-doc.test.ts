@@ -7,7 +7,7 @@ import { AZURE_CAPABILITIES } from '../../src/drivers/azure/index.js';
 import { GCP_CAPABILITIES } from '../../src/drivers/gcp/index.js';
 import { mockDefaultCapabilities } from '../../src/drivers/mock/mock-capabilities.js';
 import { nativeCapabilities } from '../../src/drivers/native/native-capabilities.js';
-import { OPENSTACK_CAPABILITIES } from '../../src/drivers/openstack/index.js';
+import { OPENSTACK_CAPABILITIES, OPENSTACK_OVN_CAPABILITIES } from '../../src/drivers/openstack/index.js';
 import { capabilitiesTable } from './capabilities-table.js';
 
 it('docs/drivers/comparison.md matches the drivers capabilities (regenerate: print capabilitiesTable)', async () => {
@@ -16,6 +16,7 @@ it('docs/drivers/comparison.md matches the drivers capabilities (regenerate: pri
     AZURE_CAPABILITIES,
     GCP_CAPABILITIES,
     OPENSTACK_CAPABILITIES,
+    { ...OPENSTACK_OVN_CAPABILITIES, driver: 'openstack (ovn)' },
     nativeCapabilities,
     mockDefaultCapabilities,
   ]);

@@ -3,7 +3,12 @@
  * Neutron (networks, ports, floating IPs) and Nova (servers). No SDK needed: it speaks the APIs over
  * `fetch`. See docs/drivers/openstack.md.
  */
-export { OPENSTACK_CAPABILITIES, OPENSTACK_MAX_MEMBERS } from './os-capabilities.js';
+export {
+  OPENSTACK_CAPABILITIES,
+  OPENSTACK_MAX_MEMBERS,
+  OPENSTACK_OVN_CAPABILITIES,
+  openStackCapabilitiesFor,
+} from './os-capabilities.js';
 export { createOpenStackDriver } from './os-driver.js';
 export { OCTAVIA_MEMBER_STATES } from './os-health.js';
 export {

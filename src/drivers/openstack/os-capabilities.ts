@@ -56,3 +56,29 @@ export const OPENSTACK_CAPABILITIES: DriverCapabilities = deepFreeze({
     healthChecker: true,
   },
 } satisfies DriverCapabilities);
+
+/**
+ * The OVN provider's capabilities (ovn-octavia-provider, late 2026): no round robin or weights (it
+ * ignores weights, so they are refused rather than dropped), the SOURCE_IP_PORT hash only (SOURCE_IP
+ * arrived in mid-2026 and older clouds refuse it), TCP checks (UDP-CONNECT for UDP pools) without HTTP
+ * options or a separate check port (monitor options are refused), and no second listener on a pool,
+ * which a listener-port change would need (its checks follow the listener's port).
+ */
+export const OPENSTACK_OVN_CAPABILITIES: DriverCapabilities = deepFreeze({
+  ...OPENSTACK_CAPABILITIES,
+  algorithms: ['SOURCE_HASH'],
+  hashFields: ['SOURCE_IP_PORT'],
+  weights: false,
+  healthCheck: {
+    ...OPENSTACK_CAPABILITIES.healthCheck,
+    protocols: ['TCP'],
+    protocolsForUdpGroup: ['UDP', 'TCP'],
+    customPort: false,
+    httpOptions: false,
+  },
+  changes: { ...OPENSTACK_CAPABILITIES.changes, listenerPort: false },
+} satisfies DriverCapabilities);
+
+/** The capabilities for an Octavia provider (`amphora` when none is named). */
+export const openStackCapabilitiesFor = (provider?: 'amphora' | 'ovn'): DriverCapabilities =>
+  provider === 'ovn' ? OPENSTACK_OVN_CAPABILITIES : OPENSTACK_CAPABILITIES;

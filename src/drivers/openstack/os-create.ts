@@ -75,7 +75,16 @@ export async function createOnOpenStack(
         'load-balancer',
         'POST',
         '/v2/lbaas/loadbalancers',
-        { loadbalancer: { name, description: 'made by nlbkit', vip_network_id: network.id, ...vip, tags } },
+        {
+          loadbalancer: {
+            name,
+            description: 'made by nlbkit',
+            vip_network_id: network.id,
+            ...vip,
+            ...(options.provider ? { provider: options.provider } : {}),
+            tags,
+          },
+        },
         ctx,
       )
     ).loadbalancer;

@@ -7,7 +7,7 @@ import { createGuardedHandler, type DriverBackend } from '../../common/guarded-h
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { OpenStackApi } from './os-api.js';
-import { OPENSTACK_CAPABILITIES } from './os-capabilities.js';
+import { openStackCapabilitiesFor } from './os-capabilities.js';
 import {
   addVMsOnOpenStack,
   changeHealthCheckerOnOpenStack,
@@ -61,5 +61,5 @@ export function createOpenStackDriver(options: OpenStackDriverOptions = {}): NLB
     changeHealthChecker: (current, next, ctx) => changeHealthCheckerOnOpenStack(deps, current, next, ctx),
     health: (current, ctx) => healthOnOpenStack(api, current, ctx),
   };
-  return createGuardedHandler({ capabilities: OPENSTACK_CAPABILITIES, backend });
+  return createGuardedHandler({ capabilities: openStackCapabilitiesFor(resolved.provider), backend });
 }

@@ -32,6 +32,8 @@ const BY_STATUS: Record<number, NLBErrorCode> = {
   409: 'CONFLICT',
   413: 'THROTTLED',
   429: 'THROTTLED',
+  // A provider's UnsupportedOptionError (e.g. OVN asked for round robin).
+  501: 'UNSUPPORTED',
 };
 
 /** An error for an HTTP answer that was not 2xx. */

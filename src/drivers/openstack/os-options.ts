@@ -60,6 +60,11 @@ export interface OpenStackDriverOptions {
    * are an INTERNAL VIP plus a floating IP. Without it, only INTERNAL can be created.
    */
   floatingNetwork?: string;
+  /**
+   * The Octavia provider: `amphora` (Octavia's reference provider, and these capabilities when unset)
+   * or `ovn` (ovn-octavia-provider: its narrower capabilities, and sent with every create).
+   */
+  provider?: 'amphora' | 'ovn';
   waiter?: OpenStackWaiterOptions;
   /** Per-request timeout, ms. Default 60,000. */
   requestTimeoutMs?: number;
@@ -83,6 +88,7 @@ const optionsSchema = z.strictObject({
   region: text.optional(),
   interface: z.enum(['public', 'internal', 'admin']),
   floatingNetwork: text.optional(),
+  provider: z.enum(['amphora', 'ovn']).optional(),
   waiter: z.strictObject({
     minDelayMs: z.number().positive(),
     maxDelayMs: z.number().positive(),
@@ -135,6 +141,7 @@ export function resolveOpenStackOptions(
     interface: options.interface ?? (env.OS_INTERFACE?.replace(/URL$/, '') || 'public'),
     cloud,
     floatingNetwork: options.floatingNetwork,
+    provider: options.provider,
     waiter: { minDelayMs: 1000, maxDelayMs: 5000, maxWaitMs: 600_000, ...options.waiter },
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
   };

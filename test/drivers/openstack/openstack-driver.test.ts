@@ -375,3 +375,72 @@ describe('OpenStack driver: authentication', () => {
     });
   });
 });
+
+describe('OpenStack driver: the OVN provider', () => {
+  it('creates with provider ovn, hashing SOURCE_IP_PORT by default', async () => {
+    world = await startOpenStackWorld({ driver: { provider: 'ovn' } });
+    const nlb = await world.driver.createNLB(request());
+    expect(world.fake.state.lbs[0]?.provider).toBe('ovn');
+    expect(world.fake.state.lbs[0]?.pools[0]?.lb_algorithm).toBe('SOURCE_IP_PORT');
+    expect(nlb.vmGroup).toMatchObject({ algorithm: 'SOURCE_HASH', hashFields: 'SOURCE_IP_PORT' });
+  });
+
+  const refused: [string, Partial<NLBCreateRequest>, string][] = [
+    [
+      'round robin',
+      { vmGroup: { protocol: 'TCP', port: 8080, algorithm: 'ROUND_ROBIN', vms: [] } },
+      'vmGroup.algorithm',
+    ],
+    [
+      'weights (OVN would ignore them)',
+      { vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1', weight: 5 }] } },
+      'vmGroup.vms[0].weight',
+    ],
+    ['an HTTP check', { healthChecker: { protocol: 'HTTP' } }, 'healthChecker.protocol'],
+    ['a separate check port', { healthChecker: { protocol: 'TCP', port: 9000 } }, 'healthChecker.port'],
+  ];
+  for (const [what, over, path] of refused)
+    it(`${what} is UNSUPPORTED on ${path} before any Octavia call`, async () => {
+      world = await startOpenStackWorld({ driver: { provider: 'ovn' } });
+      await expect(world.driver.createNLB(request(over))).rejects.toMatchObject({
+        code: 'UNSUPPORTED',
+        violations: [expect.objectContaining({ path })],
+      });
+      expect(octaviaWrites(world)).toEqual([]);
+    });
+
+  it('a listener-port change is UNSUPPORTED (it would need a second listener on the pool)', async () => {
+    world = await startOpenStackWorld({ driver: { provider: 'ovn' } });
+    await world.driver.createNLB(request());
+    const before = octaviaWrites(world).length;
+    await expect(
+      world.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 81 }),
+    ).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+    });
+    expect(octaviaWrites(world)).toHaveLength(before);
+  });
+
+  it("Octavia's 501 for an option OVN does not support is UNSUPPORTED, and nothing changes", async () => {
+    world = await startOpenStackWorld({ driver: { provider: 'ovn' } });
+    await world.driver.createNLB(request());
+    // A driver not told the provider (amphora capabilities) asks OVN for round robin.
+    const unaware = createOpenStackDriver(driverOptionsFor(world.fake));
+    await expect(
+      unaware.changeVMGroupInfo(
+        { nameId: 'web' },
+        {
+          protocol: 'TCP',
+          port: 8080,
+          algorithm: 'ROUND_ROBIN',
+          vms: [{ nameId: 'vm-1' }, { nameId: 'vm-2' }],
+        },
+      ),
+    ).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+      message: expect.stringContaining("Provider 'ovn' does not support"),
+    });
+    expect(world.fake.state.lbs[0]?.pools[0]?.lb_algorithm).toBe('SOURCE_IP_PORT');
+    expect((await world.driver.getNLB({ nameId: 'web' })).vmGroup.algorithm).toBe('SOURCE_HASH');
+  });
+});
