@@ -180,12 +180,17 @@ describe.skipIf(why !== undefined)('nft data plane in a network namespace', () =
       await second.destroy();
     });
 
-    it('a group left empty by incremental syncs is adopted too, and reused without a second rule', async () => {
-      const dp = createNftDataplane({ executor: nsEx });
+    it('a group no service uses is deleted by the incremental sync; the table is adopted, and the group comes back when needed', async () => {
+      const { ex, scripts } = spy(nsEx);
+      const dp = createNftDataplane({ executor: ex });
       await dp.sync(nodeState(mixed()));
       const moved = mixed();
-      moved[0]!.algorithm = 'MAGLEV'; // c_rr4tcp_w2 stays, empty, until the next rebuild
+      moved[0]!.algorithm = 'MAGLEV'; // nothing uses c_rr4tcp_w2 any more
       expect((await dp.sync(nodeState(moved))).mode).toBe('incremental');
+      expect(scripts.at(-1)).toMatch(/^delete chain inet nlbkit c_rr4tcp_w2$/m);
+      expect(scripts.at(-1)).toMatch(/^delete map inet nlbkit m_rr4tcp_w2$/m);
+      expect(await ruleset()).not.toMatch(/c_rr4tcp_w2|m_rr4tcp_w2/);
+      expect(await dp.verify(nodeState(moved))).toEqual([]);
       const before = await handles();
       const second = createNftDataplane({ executor: nsEx });
       expect((await second.sync(nodeState(moved))).mode).toBe('none');

@@ -49,3 +49,42 @@ describe('incremental plan', () => {
     expect(planIncremental(before, new Set(before.groups.keys()), same, opts).mode).toBe('none');
   });
 });
+
+describe('incremental plan: groups no service uses', () => {
+  const rr = (ids: string[]) => nodeState(ids.map((id, i) => service({ id, vip: `10.0.0.${i + 1}` })));
+
+  it('deletes the chain and the map of a group left unused, after the elements that used it', () => {
+    const before = buildLayout(rr(['a']), opts);
+    const after = buildLayout(
+      nodeState([service({ id: 'a', vip: '10.0.0.1', algorithm: 'MAGLEV', hashFields: 'FIVE_TUPLE' })], {
+        maglevTableSize: 251,
+      }),
+      opts,
+      before,
+    );
+    const [gone] = [...before.groups.keys()];
+    const plan = planIncremental(before, new Set(before.groups.keys()), after, opts);
+    const lines = plan.text.split('\n');
+    const delChain = lines.indexOf(`delete chain inet nlbkit c_${gone}`);
+    expect(delChain).toBeGreaterThan(lines.findIndex((l) => l.startsWith('delete element')));
+    expect(lines.indexOf(`delete map inet nlbkit m_${gone}`)).toBeGreaterThan(delChain);
+    expect(plan.groups.has(gone as string)).toBe(false);
+  });
+
+  it('keeps a map per-service round-robin chains still share', () => {
+    const per: LayoutOptions = { ...opts, roundRobin: 'per-service' };
+    const before = buildLayout(rr(['a', 'b']), per);
+    const after = buildLayout(rr(['a']), per, before);
+    const plan = planIncremental(before, new Set(before.groups.keys()), after, per);
+    expect(plan.text).toMatch(/^delete chain inet nlbkit c_\S+_b$/m);
+    expect(plan.text).not.toMatch(/^delete map /m);
+    expect([...plan.groups]).toEqual([...after.groups.keys()]);
+  });
+
+  it('keeps a group the kernel holds that the previous layout does not know (its map name is unknown)', () => {
+    const before = buildLayout(rr(['a']), opts);
+    const plan = planIncremental(before, new Set([...before.groups.keys(), 'left_by_older']), before, opts);
+    expect(plan.mode).toBe('none');
+    expect(plan.groups.has('left_by_older')).toBe(true);
+  });
+});

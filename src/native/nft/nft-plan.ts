@@ -3,12 +3,14 @@
  * differ from what the kernel holds (incremental), as one script for one `nft -f -` transaction.
  */
 import type { Layout, LayoutOptions } from './nft-layout.js';
+import { groupChain, groupMap } from './nft-layout.js';
 import type { NftElement } from './nft-objects.js';
 import {
   renderAddChain,
   renderAddElements,
   renderAddMap,
   renderDeleteElements,
+  renderDeleteObjects,
   renderElementKey,
   renderElementValue,
   renderFullTransaction,
@@ -80,12 +82,30 @@ function diffAligned(
 }
 
 /**
+ * The chains and maps of groups `prev` laid out that `next` no longer uses, taken out of `groups` (the
+ * kernel's groups). A group the kernel holds but `prev` does not know (left by an older version) is
+ * kept: its map's name is not known here.
+ */
+function unusedGroups(prev: Layout, next: Layout, groups: Set<string>): { chains: string[]; maps: string[] } {
+  const usedMaps = new Set([...next.groups.values()].map((g) => groupMap(g.mapGroup)));
+  const chains: string[] = [];
+  const maps = new Set<string>();
+  for (const g of prev.groups.values()) {
+    if (next.groups.has(g.name) || !groups.has(g.name)) continue;
+    chains.push(groupChain(g.name));
+    if (!usedMaps.has(groupMap(g.mapGroup))) maps.add(groupMap(g.mapGroup));
+    groups.delete(g.name);
+  }
+  return { chains, maps: [...maps] };
+}
+
+/**
  * Only what differs between `prev` (what the kernel holds) and `next`: services buildLayout reused
  * unchanged are skipped without rendering; for the others, elements whose key disappeared or whose
  * value changed are deleted and new or changed ones added, all deletes before all adds so that a key
  * moving between services in one sync works. Groups never seen by the kernel get their map and chain
- * first. Groups left empty stay until the next full rebuild (cheap, and no chain is deleted while a
- * verdict-map element might still reference it).
+ * first. Groups no service uses any more are deleted after the elements that pointed at them: the
+ * chain, then its map unless a remaining group shares it.
  */
 export function planIncremental(
   prev: Layout,
@@ -131,7 +151,11 @@ export function planIncremental(
     statements += 2 + chain.rules.length;
     groups.add(g.name);
   }
-  text += renderDeleteElements(opts.tableName, dels) + renderAddElements(opts.tableName, adds);
-  statements += dels.length + adds.length;
+  const unused = unusedGroups(prev, next, groups);
+  text +=
+    renderDeleteElements(opts.tableName, dels) +
+    renderDeleteObjects(opts.tableName, unused.chains, unused.maps) +
+    renderAddElements(opts.tableName, adds);
+  statements += dels.length + unused.chains.length + unused.maps.length + adds.length;
   return { mode: statements === 0 ? 'none' : 'incremental', text, statements, groups };
 }

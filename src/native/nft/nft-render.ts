@@ -173,6 +173,19 @@ export function renderAddChain(tableName: string, chain: NftChain): string {
   return `add chain ${t} ${name}\n${rules.join('')}`;
 }
 
+/** Statements that delete regular chains, then maps, of an existing table (their users gone first). */
+export function renderDeleteObjects(
+  tableName: string,
+  chains: readonly string[],
+  maps: readonly string[],
+): string {
+  const t = `inet ${ident(tableName)}`;
+  return [
+    ...chains.map((c) => `delete chain ${t} ${ident(c)}\n`),
+    ...maps.map((m) => `delete map ${t} ${ident(m)}\n`),
+  ].join('');
+}
+
 /** `delete element` statements (one per map) for the given elements. */
 export function renderDeleteElements(tableName: string, elements: readonly NftElement[]): string {
   return perMap(tableName, elements, 'delete', renderElementKey);
