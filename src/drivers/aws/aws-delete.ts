@@ -1,6 +1,7 @@
 /**
  * deleteNLB on AWS: DeleteLoadBalancer (its listeners go with it), wait until it is gone, then delete
- * every target group tagged as this NLB's, in use or left behind by a cut-short create or change. The
+ * every target group tagged as this NLB's, in use or left behind by a cut-short create, change or
+ * delete (deleteNLB finds those even when the load balancer is gone). The
  * caller's AbortSignal is honoured until DeleteLoadBalancer is sent; after that the deletion runs to
  * the end, since stopping half-way would strand target groups no NLB points to any more.
  */
@@ -21,7 +22,7 @@ export async function deleteOnAws(
   current: NLBInfo,
   ctx: CallContext,
 ): Promise<void> {
-  const lbArn = current.iid.systemId as string;
+  const lbArn = current.iid.systemId;
   const vpcId = current.vpcIID.systemId;
   // Found before the load balancer goes, while the caller may still abort without harm.
   const tgArns = new Set(
@@ -30,9 +31,12 @@ export async function deleteOnAws(
     ),
   );
   if (current.vmGroup.cspId) tgArns.add(current.vmGroup.cspId);
-  await api.elb('DeleteLoadBalancer', { LoadBalancerArn: lbArn }, ctx).catch(ignoreNotFound);
   const rest: CallContext = { operation: ctx.operation };
-  await waitDeleted(api, lbArn, options.waiter, rest);
+  // No ARN: only target groups are left (a delete whose load balancer went before them).
+  if (lbArn) {
+    await api.elb('DeleteLoadBalancer', { LoadBalancerArn: lbArn }, ctx).catch(ignoreNotFound);
+    await waitDeleted(api, lbArn, options.waiter, rest);
+  }
   for (const arn of tgArns)
     await api.elb('DeleteTargetGroup', { TargetGroupArn: arn }, rest).catch(ignoreNotFound);
 }

@@ -329,3 +329,18 @@ describe('health', () => {
     expect((await world.driver.getNLB({ nameId: 'web' })).healthChecker).toMatchObject(hc);
   });
 });
+
+describe('deleteNLB after a delete that failed part way', () => {
+  it('finds and removes target groups left when the load balancer is already gone; nothing else sees them', async () => {
+    world = await startAwsWorld();
+    await world.driver.createNLB(request(world));
+    world.fake.failOn('DeleteTargetGroup', { code: 'ResourceInUse', status: 400 });
+    await expect(world.driver.deleteNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(world.fake.counts()).toMatchObject({ loadBalancers: 0, targetGroups: 1 });
+    await expect(world.driver.getNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await world.driver.listNLB()).toEqual([]);
+    expect(await world.driver.deleteNLB({ nameId: 'web' })).toBe(true);
+    expect(world.fake.counts()).toMatchObject({ loadBalancers: 0, targetGroups: 0 });
+    await expect(world.driver.deleteNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
