@@ -212,6 +212,20 @@ export class GcpApi {
     );
     return items;
   }
+  /** Every regional backend service (listNLB reads them in one paged call, not one GET per NLB). */
+  async listBackendServices(ctx: CallContext): Promise<BackendService[]> {
+    const [items] = await this.#run('backendServices.list', ctx, () =>
+      this.clients.backendServices.list({ project: this.project, region: this.region }, CALL),
+    );
+    return items;
+  }
+  /** Every regional health check. */
+  async listHealthChecks(ctx: CallContext): Promise<HealthCheck[]> {
+    const [items] = await this.#run('healthChecks.list', ctx, () =>
+      this.clients.healthChecks.list({ project: this.project, region: this.region }, CALL),
+    );
+    return items;
+  }
   insertForwardingRule = (resource: ForwardingRule, ctx: CallContext) =>
     this.#mutate('forwardingRules.insert', ctx, undefined, () =>
       this.clients.forwardingRules.insert(

@@ -25,7 +25,7 @@ import { createOnGcp } from './gcp-create.js';
 import { deleteOnGcp, findLeftover } from './gcp-delete.js';
 import { healthOnGcp } from './gcp-health.js';
 import { type GcpDriverOptions, resolveGcpOptions } from './gcp-options.js';
-import { findManaged, listManaged, readNLB } from './gcp-read.js';
+import { findManaged, listManaged, readAhead, readNLB } from './gcp-read.js';
 import { buildGcpClients } from './gcp-sdk.js';
 
 /** Test seams that are not part of the public options. @internal */
@@ -59,7 +59,8 @@ export function createGcpDriver(
   const backend: DriverBackend = {
     async list(ctx) {
       const a = await api(ctx);
-      return mapLimited(await listManaged(a, ctx), LIST_CONCURRENCY, (fr) => readNLB(a, fr, ctx));
+      const [frs, ahead] = await Promise.all([listManaged(a, ctx), readAhead(a, ctx)]);
+      return mapLimited(frs, LIST_CONCURRENCY, (fr) => readNLB(a, fr, ctx, ahead));
     },
     listIID: async (ctx) =>
       (await listManaged(await api(ctx), ctx)).map((fr) => ({

@@ -4,7 +4,7 @@
  */
 import { mapLimited } from '../../common/map-limited.js';
 import type { IID, NLBInfo } from '../../interfaces/types.js';
-import type { BackendService, CallContext, ForwardingRule, GcpApi } from './gcp-api.js';
+import type { BackendService, CallContext, ForwardingRule, GcpApi, HealthCheck } from './gcp-api.js';
 import { markerOf, nameOf, ownedBy, toNLBInfo, zoneOf } from './gcp-convert.js';
 
 /** nlbkit's forwarding rules (one per NLB), by name. */
@@ -43,11 +43,34 @@ export async function readMembers(
   });
 }
 
-/** The NLB as getNLB returns it. */
-export async function readNLB(api: GcpApi, fr: ForwardingRule, ctx: CallContext): Promise<NLBInfo> {
-  const bs = await api.getBackendService(nameOf(fr.backendService), ctx);
+/** Backend services and health checks read ahead, by name (listNLB: two lists instead of two GETs per NLB). */
+export interface ReadAhead {
+  backendServices: Map<string, BackendService>;
+  healthChecks: Map<string, HealthCheck>;
+}
+
+/** The region's backend services and health checks, by name. */
+export async function readAhead(api: GcpApi, ctx: CallContext): Promise<ReadAhead> {
+  const [bss, hcs] = await Promise.all([api.listBackendServices(ctx), api.listHealthChecks(ctx)]);
+  return {
+    backendServices: new Map(bss.map((bs) => [bs.name ?? '', bs])),
+    healthChecks: new Map(hcs.map((hc) => [hc.name ?? '', hc])),
+  };
+}
+
+/** The NLB as getNLB returns it; with `ahead`, its backend service and health check come from there. */
+export async function readNLB(
+  api: GcpApi,
+  fr: ForwardingRule,
+  ctx: CallContext,
+  ahead?: ReadAhead,
+): Promise<NLBInfo> {
+  // A part missing from the read-ahead (made after its list was taken) is read on its own.
+  const bsName = nameOf(fr.backendService);
+  const bs = ahead?.backendServices.get(bsName) ?? (await api.getBackendService(bsName, ctx));
+  const hcName = nameOf(bs?.healthChecks?.[0]);
   const [hc, members] = await Promise.all([
-    bs?.healthChecks?.[0] ? api.getHealthCheck(nameOf(bs.healthChecks[0]), ctx) : undefined,
+    hcName ? (ahead?.healthChecks.get(hcName) ?? api.getHealthCheck(hcName, ctx)) : undefined,
     readMembers(api, bs, ctx),
   ]);
   const vms = members.flatMap((m) => m.vms.map((nameId) => ({ nameId })));

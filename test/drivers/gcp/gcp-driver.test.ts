@@ -390,6 +390,25 @@ describe('GCP driver: operations, errors and leftovers', () => {
     await expect(world.driver.deleteNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('listNLB reads backend services and health checks in one list each, not per NLB', async () => {
+    world = await startGcpWorld();
+    for (const nameId of ['a', 'b', 'c']) await world.driver.createNLB(request({ iid: { nameId } }));
+    const from = world.fake.calls.length;
+    const listed = await world.driver.listNLB();
+    expect(listed.map((n) => [n.iid.nameId, n.healthChecker.protocol, n.vmGroup.vms.length])).toEqual([
+      ['a', 'TCP', 2],
+      ['b', 'TCP', 2],
+      ['c', 'TCP', 2],
+    ]);
+    const calls = world.fake.calls
+      .slice(from)
+      .map((c) => `${c.method} ${c.path.split('/').slice(5).join('/')}`);
+    expect(calls.filter((c) => /^GET (backendServices|healthChecks)\//.test(c))).toEqual([]);
+    expect(calls.filter((c) => c.endsWith('listNetworkEndpoints'))).toHaveLength(6);
+    expect(calls).toHaveLength(3 + 6);
+    for (const n of listed) expect(n).toEqual(await world.driver.getNLB(n.iid));
+  });
+
   it('lists only nlbkit forwarding rules, across pages', async () => {
     world = await startGcpWorld({ fake: { pageSize: 1 } });
     await world.driver.createNLB(request());
