@@ -202,7 +202,12 @@ function authBody(auth: ResolvedOpenStackOptions['auth']): unknown {
           },
         },
       },
-      scope: { project: { name: auth.projectName, domain: { name: auth.projectDomainName ?? 'Default' } } },
+      // A name is unique only within its domain; an id is unique (a name, when given, wins: it is what users read).
+      scope: {
+        project: auth.projectName
+          ? { name: auth.projectName, domain: { name: auth.projectDomainName ?? 'Default' } }
+          : { id: auth.projectId },
+      },
     },
   };
 }

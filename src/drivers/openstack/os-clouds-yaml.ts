@@ -61,7 +61,7 @@ const text = (o: Entry, key: string): string | undefined => {
 
 /**
  * The driver options cloud `name` describes. Throws INVALID_ARGUMENT when no clouds.yaml exists, the
- * cloud is not in it, or it uses what the driver does not support (project ids, token auth).
+ * cloud is not in it, or it uses what the driver does not support (token auth).
  */
 export function optionsFromCloudsYaml(
   name: string,
@@ -90,8 +90,6 @@ export function optionsFromCloudsYaml(
     throw invalid(
       `cloud '${name}': auth_type '${authType}' is not supported (use password or v3applicationcredential)`,
     );
-  if (!text(auth, 'project_name') && text(auth, 'project_id') && authType !== 'v3applicationcredential')
-    throw invalid(`cloud '${name}': give auth.project_name (project_id is not supported)`);
   const appCredential = authType === 'v3applicationcredential' || text(auth, 'application_credential_id');
   const out: OpenStackDriverOptions = {};
   const authUrl = text(auth, 'auth_url');
@@ -106,7 +104,8 @@ export function optionsFromCloudsYaml(
     out.auth = {
       username: text(auth, 'username') ?? '',
       password: text(auth, 'password') ?? '',
-      projectName: text(auth, 'project_name') ?? '',
+      projectName: text(auth, 'project_name'),
+      projectId: text(auth, 'project_id'),
       userDomainName: text(auth, 'user_domain_name') ?? text(auth, 'domain_name'),
       projectDomainName: text(auth, 'project_domain_name') ?? text(auth, 'domain_name'),
     };

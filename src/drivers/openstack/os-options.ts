@@ -11,14 +11,17 @@ import { OPENSTACK_DRIVER_NAME } from './os-name.js';
 
 export { OPENSTACK_DRIVER_NAME } from './os-name.js';
 
-/** Keystone v3 password authentication, scoped to a project. */
+/** Keystone v3 password authentication, scoped to a project given by name (with its domain) or by id. */
 export interface OpenStackPasswordAuth {
   type?: 'password';
   username: string;
   password: string;
   /** Default `Default`. */
   userDomainName?: string;
-  projectName: string;
+  /** The project's name; or give `projectId`. */
+  projectName?: string;
+  /** The project's id (ids are unique across domains, so no project domain is needed). */
+  projectId?: string;
   /** Default `Default`. */
   projectDomainName?: string;
 }
@@ -75,14 +78,20 @@ const optionsSchema = z.strictObject({
   cloud: text.optional(),
   authUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   auth: z.union([
-    z.strictObject({
-      type: z.literal('password').optional(),
-      username: text,
-      password: z.string().min(1),
-      userDomainName: text.optional(),
-      projectName: text,
-      projectDomainName: text.optional(),
-    }),
+    z
+      .strictObject({
+        type: z.literal('password').optional(),
+        username: text,
+        password: z.string().min(1),
+        userDomainName: text.optional(),
+        projectName: text.optional(),
+        projectId: text.optional(),
+        projectDomainName: text.optional(),
+      })
+      .refine((a) => a.projectName !== undefined || a.projectId !== undefined, {
+        error: 'needs projectName or projectId',
+        path: ['projectName'],
+      }),
     z.strictObject({ type: z.literal('applicationCredential'), id: text, secret: z.string().min(1) }),
   ]),
   region: text.optional(),
@@ -116,7 +125,8 @@ function authFromEnv(env: NodeJS.ProcessEnv): ResolvedOpenStackOptions['auth'] |
     username: env.OS_USERNAME ?? '',
     password: env.OS_PASSWORD ?? '',
     userDomainName: env.OS_USER_DOMAIN_NAME,
-    projectName: env.OS_PROJECT_NAME ?? env.OS_TENANT_NAME ?? '',
+    projectName: env.OS_PROJECT_NAME || env.OS_TENANT_NAME || undefined,
+    projectId: env.OS_PROJECT_ID || env.OS_TENANT_ID || undefined,
     projectDomainName: env.OS_PROJECT_DOMAIN_NAME,
   };
 }

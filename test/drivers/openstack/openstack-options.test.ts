@@ -52,6 +52,39 @@ describe('OpenStack options', () => {
     });
   });
 
+  it('takes a project id (OS_PROJECT_ID, clouds.yaml project_id) when no project name is given', () => {
+    const { OS_PROJECT_NAME: _, ...noName } = env;
+    expect(resolveOpenStackOptions({}, { ...noName, OS_PROJECT_ID: 'p-1234' }).auth).toMatchObject({
+      projectId: 'p-1234',
+    });
+    expect(() => resolveOpenStackOptions({}, noName)).toThrow(/options\.auth/);
+  });
+
+  it('authenticates scoped to the project by id, and by name when both are given', async () => {
+    const fake = await startOpenStackFake();
+    try {
+      const c = fake.credentials;
+      const base = { authUrl: fake.authUrl, region: fake.region };
+      const byId = createOpenStackDriver({
+        ...base,
+        auth: { username: c.username, password: c.password, projectId: c.projectId },
+      });
+      expect(await byId.listNLB()).toEqual([]);
+      const wrongId = createOpenStackDriver({
+        ...base,
+        auth: { username: c.username, password: c.password, projectId: 'not-the-project' },
+      });
+      await expect(wrongId.listNLB()).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+      const both = createOpenStackDriver({
+        ...base,
+        auth: { username: c.username, password: c.password, projectName: c.projectName, projectId: 'stale' },
+      });
+      expect(await both.listNLB()).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('names what is missing or wrong, never a secret', () => {
     for (const [options, environment, path] of [
       [{}, {}, 'authUrl'],

@@ -8,6 +8,8 @@ export interface FakeCredentials {
   username: string;
   password: string;
   projectName: string;
+  /** The project's id: a scope may name the project by id instead (no domain then). */
+  projectId: string;
   applicationCredential: { id: string; secret: string };
   tokenTtlMs: number;
 }
@@ -30,14 +32,19 @@ export function issueToken(
     const p = identity?.password as {
       user?: { name?: string; password?: string; domain?: { name?: string } };
     };
-    const auth = req.body?.auth as { scope?: { project?: { name?: string; domain?: { name?: string } } } };
-    const scope = auth?.scope;
+    const auth = req.body?.auth as {
+      scope?: { project?: { id?: string; name?: string; domain?: { name?: string } } };
+    };
+    const project = auth?.scope?.project;
+    const scoped =
+      project?.id !== undefined
+        ? project.id === creds.projectId && project.name === undefined
+        : project?.name === creds.projectName && project.domain?.name === 'Default';
     const good =
       p?.user?.name === creds.username &&
       p.user.password === creds.password &&
       p.user.domain?.name === 'Default' &&
-      scope?.project?.name === creds.projectName &&
-      scope.project.domain?.name === 'Default';
+      scoped;
     if (!good) throw unauthorized();
   } else if (methods?.[0] === 'application_credential') {
     const a = identity?.application_credential as { id?: string; secret?: string } | undefined;

@@ -69,6 +69,7 @@ export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promi
     username: 'demo',
     password: 'fake-password-1234',
     projectName: 'demo',
+    projectId: '4d8c2f4a9e3b4f1c8d7e6a5b4c3d2e1f',
     applicationCredential: { id: 'appcred-1', secret: 'fake-appcred-secret-5678' },
     tokenTtlMs: 3_600_000,
     ...opts.credentials,
