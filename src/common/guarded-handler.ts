@@ -85,6 +85,13 @@ export interface DriverBackend {
   listIID?(ctx: BackendContext): Promise<IID[]>;
   create(req: ResolvedCreateRequest, ctx: BackendContext): Promise<NLBInfo>;
   delete(current: NLBInfo, ctx: BackendContext): Promise<void>;
+  /**
+   * For deleteNLB of a name `find` does not know (optional): removes the parts a create or delete
+   * that failed part way left under that name, found by the NLB's marks, and resolves whether there
+   * were any (none: NOT_FOUND). This keeps a failed delete re-runnable after the part that identifies
+   * the NLB is gone.
+   */
+  deleteLeftovers?(nameId: string, ctx: BackendContext): Promise<boolean>;
   changeListener(current: NLBInfo, next: ValidListener, ctx: BackendContext): Promise<NLBInfo>;
   changeVMGroup(current: NLBInfo, next: ResolvedVMGroup, ctx: BackendContext): Promise<NLBInfo>;
   addVMs(current: NLBInfo, vms: ValidVMMember[], ctx: BackendContext): Promise<NLBInfo>;
@@ -237,11 +244,21 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
       );
     },
 
-    deleteNLB: async (iid, opts) =>
-      onNLB('deleteNLB', iid, opts, async (current, ctx) => {
-        await backend.delete(current, ctx);
-        return true;
-      }),
+    deleteNLB: async (rawIID, opts) => {
+      const operation = 'deleteNLB';
+      const iid = parseInput(nlbIIDSchema, rawIID, { driver, operation, root: 'iid' });
+      return locks.run(iid.nameId, () =>
+        call(operation, opts, async (ctx) => {
+          const current = await backend.find(iid, ctx);
+          throwIfAborted(ctx.signal, driver, operation);
+          if (current) await backend.delete(current, ctx);
+          // A systemId names one NLB: leftovers under the name are not it.
+          else if (iid.systemId || !(await backend.deleteLeftovers?.(iid.nameId, ctx)))
+            throw notFound(operation, iid);
+          return true;
+        }),
+      );
+    },
 
     changeListener: async (iid, rawListener, opts) => {
       const operation = 'changeListener';

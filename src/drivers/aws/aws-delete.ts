@@ -1,7 +1,7 @@
 /**
  * deleteNLB on AWS: DeleteLoadBalancer (its listeners go with it), wait until it is gone, then delete
- * every target group tagged as this NLB's, in use or left behind by a cut-short create, change or
- * delete (deleteNLB finds those even when the load balancer is gone). The
+ * every target group tagged as this NLB's, in use or left behind by a cut-short create or change (and,
+ * through `deleteLeftoversOnAws`, by a cut-short delete). The
  * caller's AbortSignal is honoured until DeleteLoadBalancer is sent; after that the deletion runs to
  * the end, since stopping half-way would strand target groups no NLB points to any more.
  */
@@ -22,7 +22,7 @@ export async function deleteOnAws(
   current: NLBInfo,
   ctx: CallContext,
 ): Promise<void> {
-  const lbArn = current.iid.systemId;
+  const lbArn = current.iid.systemId as string;
   const vpcId = current.vpcIID.systemId;
   // Found before the load balancer goes, while the caller may still abort without harm.
   const tgArns = new Set(
@@ -31,12 +31,27 @@ export async function deleteOnAws(
     ),
   );
   if (current.vmGroup.cspId) tgArns.add(current.vmGroup.cspId);
+  await api.elb('DeleteLoadBalancer', { LoadBalancerArn: lbArn }, ctx).catch(ignoreNotFound);
   const rest: CallContext = { operation: ctx.operation };
-  // No ARN: only target groups are left (a delete whose load balancer went before them).
-  if (lbArn) {
-    await api.elb('DeleteLoadBalancer', { LoadBalancerArn: lbArn }, ctx).catch(ignoreNotFound);
-    await waitDeleted(api, lbArn, options.waiter, rest);
-  }
-  for (const arn of tgArns)
-    await api.elb('DeleteTargetGroup', { TargetGroupArn: arn }, rest).catch(ignoreNotFound);
+  await waitDeleted(api, lbArn, options.waiter, rest);
+  await deleteTargetGroups(api, tgArns, rest);
+}
+
+async function deleteTargetGroups(api: AwsDeps['api'], arns: Iterable<string>, ctx: CallContext) {
+  for (const arn of arns)
+    await api.elb('DeleteTargetGroup', { TargetGroupArn: arn }, ctx).catch(ignoreNotFound);
+}
+
+/**
+ * For deleteNLB of a name with no load balancer: the NLB's tagged target groups, left by a delete whose
+ * DeleteTargetGroup failed, removed; whether there were any.
+ */
+export async function deleteLeftoversOnAws({ api, options }: AwsDeps, name: string, ctx: CallContext) {
+  const left = await managedTargetGroups(api, options.managedTagKey, name, undefined, ctx);
+  await deleteTargetGroups(
+    api,
+    left.map((tg) => tg.TargetGroupArn as string),
+    { operation: ctx.operation },
+  );
+  return left.length > 0;
 }

@@ -8,7 +8,6 @@ import {
   createGuardedHandler,
   type DriverBackend,
 } from '../../common/guarded-handler.js';
-import { leftoverNLB } from '../../common/leftover.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import { retryingOnce } from '../../common/retrying-once.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
@@ -23,18 +22,11 @@ import {
 } from './aws-change.js';
 import type { AwsDeps } from './aws-context.js';
 import { createOnAws } from './aws-create.js';
-import { deleteOnAws } from './aws-delete.js';
+import { deleteLeftoversOnAws, deleteOnAws } from './aws-delete.js';
 import { healthInfoOf } from './aws-health.js';
 import type { AwsDriverOptions } from './aws-options.js';
 import { resolveAwsOptions } from './aws-options.js';
-import {
-  findManagedLb,
-  lbByName,
-  listManagedLbs,
-  managedTargetGroups,
-  memberTargets,
-  readNLB,
-} from './aws-read.js';
+import { findManagedLb, lbByName, listManagedLbs, memberTargets, readNLB } from './aws-read.js';
 import { buildAwsClients, loadAwsSdk, type ModuleImporter } from './aws-sdk.js';
 
 /** Test seams that are not part of the public options. @internal */
@@ -90,18 +82,13 @@ export function createAwsDriver(
     async find(iid, ctx) {
       const d = await deps(ctx);
       const found = await findManagedLb(d.api, key, iid, ctx);
-      if (found) return readNLB(d.api, key, found, ctx);
-      // deleteNLB also finds target groups a load balancer deleted before them left behind.
-      if (ctx.operation === 'deleteNLB' && !iid.systemId) {
-        const left = await managedTargetGroups(d.api, key, iid.nameId, undefined, ctx);
-        if (left.length > 0) return leftoverNLB(iid.nameId, `${left.length} target group(s)`);
-      }
-      return undefined;
+      return found && readNLB(d.api, key, found, ctx);
     },
     // Any load balancer holding the name blocks a create, managed or not: AWS names are per account.
     exists: async (name, ctx) => (await lbByName((await deps(ctx)).api, name, ctx)) !== undefined,
     create: async (req, ctx) => createOnAws(await deps(ctx), req, ctx),
     delete: async (current, ctx) => deleteOnAws(await deps(ctx), current, ctx),
+    deleteLeftovers: async (name, ctx) => deleteLeftoversOnAws(await deps(ctx), name, ctx),
     changeListener: async (current, next, ctx) => changeListenerOnAws(await deps(ctx), current, next, ctx),
     changeVMGroup: async (current, next, ctx) => changeVMGroupOnAws(await deps(ctx), current, next, ctx),
     addVMs: async (current, vms, ctx) => addVMsOnAws(await deps(ctx), current, vms, ctx),

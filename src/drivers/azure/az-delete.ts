@@ -1,7 +1,7 @@
 /**
  * deleteNLB on Azure: the load balancer first (a public IP in use cannot be deleted), then its public
  * IP. Both tolerate "already gone", so a retried delete finishes the job; a public IP left when the
- * load balancer is already gone is still found for deleteNLB (`findLeftoverIp`).
+ * load balancer is already gone is removed by deleteNLB too (`deleteLeftoverIp`).
  */
 import type { LoadBalancer } from '@azure/arm-network';
 import { sleep } from '../../common/abort.js';
@@ -47,12 +47,14 @@ export async function deleteOnAzure(
 }
 
 /**
- * For deleteNLB only: the NLB's public IP when its load balancer is gone (a delete whose load balancer
- * went but whose IP delete failed, or finished in the background after a failed poll).
+ * For deleteNLB of a name with no load balancer: the NLB's public IP, left by a delete whose IP delete
+ * failed (or that Azure finished in the background after a failed poll), removed; whether there was one.
  */
-export async function findLeftoverIp({ api, options }: AzureDeps, name: string, ctx: CallContext) {
-  const ip = await api.getPublicIp(publicIpName(name), ctx);
-  return ip?.tags?.[options.managedTagKey] === name ? publicIpName(name) : undefined;
+export async function deleteLeftoverIp(deps: AzureDeps, name: string, ctx: CallContext): Promise<boolean> {
+  const ip = await deps.api.getPublicIp(publicIpName(name), ctx);
+  if (ip?.tags?.[deps.options.managedTagKey] !== name) return false;
+  await deleteOnAzure(deps, undefined, publicIpName(name), ctx);
+  return true;
 }
 
 /** Deletes the public IP `name` if it exists and was made by the create call `createId`. */

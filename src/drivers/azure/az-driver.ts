@@ -8,7 +8,6 @@ import {
   createGuardedHandler,
   type DriverBackend,
 } from '../../common/guarded-handler.js';
-import { leftoverNLB } from '../../common/leftover.js';
 import type { ModuleImporter } from '../../common/load-package.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import { retryingOnce } from '../../common/retrying-once.js';
@@ -24,7 +23,7 @@ import {
 } from './az-change.js';
 import type { AzureDeps } from './az-context.js';
 import { createOnAzure } from './az-create.js';
-import { deleteOnAzure, findLeftoverIp } from './az-delete.js';
+import { deleteLeftoverIp, deleteOnAzure } from './az-delete.js';
 import { healthOnAzure } from './az-health.js';
 import { type AzureDriverOptions, resolveAzureOptions } from './az-options.js';
 import { findManaged, listManaged, readNLB } from './az-read.js';
@@ -70,11 +69,7 @@ export function createAzureDriver(
     async find(iid, ctx) {
       const d = await deps(ctx);
       const lb = await findManaged(d, iid, ctx);
-      if (lb) return readNLB(d, lb, ctx);
-      // deleteNLB also finds a public IP its load balancer left behind, to remove it.
-      if (ctx.operation === 'deleteNLB' && !iid.systemId && (await findLeftoverIp(d, iid.nameId, ctx)))
-        return leftoverNLB(iid.nameId, `public IP ${iid.nameId}-nlbkit-ip`);
-      return undefined;
+      return lb && readNLB(d, lb, ctx);
     },
     // Azure names are per resource group: any load balancer with the name blocks a create.
     exists: async (name, ctx) => (await (await deps(ctx)).api.getLb(name, ctx)) !== undefined,
@@ -82,8 +77,9 @@ export function createAzureDriver(
     async delete(current, ctx) {
       const d = await deps(ctx);
       const lb = await findManaged(d, current.iid, ctx);
-      await deleteOnAzure(d, lb, lb ? undefined : await findLeftoverIp(d, current.iid.nameId, ctx), ctx);
+      if (lb) await deleteOnAzure(d, lb, undefined, ctx);
     },
+    deleteLeftovers: async (name, ctx) => deleteLeftoverIp(await deps(ctx), name, ctx),
     changeListener: async (current, next, ctx) => changeListenerOnAzure(await deps(ctx), current, next, ctx),
     changeVMGroup: async (current, next, ctx) => changeVMGroupOnAzure(await deps(ctx), current, next, ctx),
     addVMs: async (current, vms, ctx) => addVMsOnAzure(await deps(ctx), current, vms, ctx),

@@ -2,11 +2,9 @@
  * deleteNLB on Compute Engine: forwarding rule, backend service, network endpoint groups, health
  * check, in the order references allow, each found by the NLB's name and removed only if it carries
  * the NLB's marker. Transient failures are retried; a delete that still fails part way can be run
- * again, as the driver finds an NLB's leftover parts for deleteNLB (see `findLeftover`).
+ * again (`deleteLeftoversOnGcp`).
  */
-import { leftoverNLB } from '../../common/leftover.js';
 import { NLBError } from '../../interfaces/errors.js';
-import type { NLBInfo } from '../../interfaces/types.js';
 import type { CallContext, GcpApi } from './gcp-api.js';
 import { negPattern, ownedBy } from './gcp-convert.js';
 import { ignoreNotFound } from './gcp-members.js';
@@ -45,20 +43,16 @@ export async function deleteOnGcp(api: GcpApi, name: string, ctx: CallContext): 
 }
 
 /**
- * For deleteNLB only: an NLB whose forwarding rule is gone but whose other parts are left (a delete or
- * a create that failed part way and could not clean up) is still found, so deleteNLB can finish it.
+ * For deleteNLB of a name with no forwarding rule: the NLB's other parts a create or delete that
+ * failed part way left, removed; whether there were any.
  */
-export async function findLeftover(
-  api: GcpApi,
-  name: string,
-  ctx: CallContext,
-): Promise<NLBInfo | undefined> {
+export async function deleteLeftoversOnGcp(api: GcpApi, name: string, ctx: CallContext): Promise<boolean> {
   const [bs, hc, negs] = await Promise.all([
     api.getBackendService(name, ctx),
     api.getHealthCheck(name, ctx),
     api.findNegs(negPattern(name), ctx),
   ]);
-  if (!ownedBy(bs, name) && !ownedBy(hc, name) && !negs.some(({ neg }) => ownedBy(neg, name)))
-    return undefined;
-  return leftoverNLB(name, 'parts of a failed create or delete');
+  if (!ownedBy(bs, name) && !ownedBy(hc, name) && !negs.some(({ neg }) => ownedBy(neg, name))) return false;
+  await deleteOnGcp(api, name, ctx);
+  return true;
 }

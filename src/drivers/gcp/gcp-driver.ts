@@ -22,7 +22,7 @@ import {
   removeVMsOnGcp,
 } from './gcp-change.js';
 import { createOnGcp } from './gcp-create.js';
-import { deleteOnGcp, findLeftover } from './gcp-delete.js';
+import { deleteLeftoversOnGcp, deleteOnGcp } from './gcp-delete.js';
 import { healthOnGcp } from './gcp-health.js';
 import { type GcpDriverOptions, resolveGcpOptions } from './gcp-options.js';
 import { findManaged, listManaged, readAhead, readNLB } from './gcp-read.js';
@@ -70,13 +70,13 @@ export function createGcpDriver(
     async find(iid, ctx) {
       const a = await api(ctx);
       const fr = await findManaged(a, iid, ctx);
-      if (fr) return readNLB(a, fr, ctx);
-      return ctx.operation === 'deleteNLB' && !iid.systemId ? findLeftover(a, iid.nameId, ctx) : undefined;
+      return fr && readNLB(a, fr, ctx);
     },
     // Any forwarding rule of the name blocks a create (names are per region and kind).
     exists: async (name, ctx) => (await (await api(ctx)).getForwardingRule(name, ctx)) !== undefined,
     create: async (req, ctx) => createOnGcp(await api(ctx), resolved, req, ctx),
     delete: async (current, ctx) => deleteOnGcp(await api(ctx), current.iid.nameId, ctx),
+    deleteLeftovers: async (name, ctx) => deleteLeftoversOnGcp(await api(ctx), name, ctx),
     changeListener: async (current, next, ctx) => changeListenerOnGcp(await api(ctx), current, next, ctx),
     changeVMGroup: async (current, next, ctx) => changeVMGroupOnGcp(await api(ctx), current, next, ctx),
     addVMs: async (current, vms, ctx) => addVMsOnGcp(await api(ctx), current, vms, ctx),
