@@ -52,7 +52,11 @@ export interface SyncResult {
   statements: number;
 }
 
-/** Programs one node's kernel. Implementations: nftables (first), IPVS (later). */
+/**
+ * Programs one node's kernel. Implementations: nftables (`createNftDataplane`, the default) and IPVS
+ * (`createIpvsDataplane`). IPVS has no transactions: its sync applies line by line, in an order that
+ * keeps every service serving, and a sync after a failed one completes it (docs/native-ipvs.md).
+ */
 export interface Dataplane {
   /**
    * Makes the kernel hold exactly `state` in one atomic transaction: a full rebuild on the first call

@@ -1,4 +1,4 @@
-/** Maps what running nft left (a spawn error, an exit code, stderr) to an NLBError. */
+/** Maps what running nft (or ipvsadm, for the IPVS data plane) left (a spawn error, an exit code, stderr) to an NLBError. */
 import { NLBError } from '../../interfaces/errors.js';
 import { TIMEOUT_EXIT_CODE } from '../executor/local-executor.js';
 import type { ExecResult } from '../executor/types.js';
@@ -6,18 +6,27 @@ import type { ExecResult } from '../executor/types.js';
 /** Longest stderr excerpt kept in a message. nft echoes the failing script lines, never secrets: we write them. */
 const MAX_STDERR = 2000;
 
-function excerpt(stderr: string): string {
+export function excerpt(stderr: string): string {
   const clean = stderr.replace(/[^\x20-\x7e\n\t]/g, '?').trim();
   return clean.length > MAX_STDERR ? `${clean.slice(0, MAX_STDERR)}...` : clean;
 }
 
+/** The data-plane tool: which binary ran, and the package that brings it. */
+export type DataplaneTool = 'nft' | 'ipvsadm';
+const PACKAGE: Record<DataplaneTool, string> = { nft: 'nftables', ipvsadm: 'ipvsadm' };
+
 /** nft (or `ip`, for a namespace) could not be started at all. */
-export function startError(where: string, operation: string, cause: unknown): NLBError {
+export function startError(
+  where: string,
+  operation: string,
+  cause: unknown,
+  tool: DataplaneTool = 'nft',
+): NLBError {
   return new NLBError({
     code: 'UNAVAILABLE',
     driver: 'native',
     operation,
-    message: `cannot run nft on ${where}: ${(cause as Error)?.message ?? String(cause)} (is nftables installed?)`,
+    message: `cannot run ${tool} on ${where}: ${(cause as Error)?.message ?? String(cause)} (is ${PACKAGE[tool]} installed?)`,
     cause,
   });
 }
@@ -27,9 +36,9 @@ export function isNotFound(r: ExecResult): boolean {
   return r.code !== 0 && /No such file or directory/.test(r.stderr) && !isMissingBinary(r);
 }
 
-/** `ip netns exec` or ssh reporting that nft itself is missing on the far side. */
-function isMissingBinary(r: ExecResult): boolean {
-  return /exec of "?nft"? failed|nft: (command )?not found/.test(r.stderr);
+/** `ip netns exec` or ssh reporting that the tool itself is missing on the far side. */
+function isMissingBinary(r: ExecResult, tool: DataplaneTool = 'nft'): boolean {
+  return new RegExp(`exec of "?${tool}"? failed|${tool}: (command )?not found`).test(r.stderr);
 }
 
 /**
@@ -56,27 +65,32 @@ export function flowtableError(
 }
 
 /** The error for a command that ran and failed. */
-export function resultError(where: string, operation: string, r: ExecResult): NLBError {
+export function resultError(
+  where: string,
+  operation: string,
+  r: ExecResult,
+  tool: DataplaneTool = 'nft',
+): NLBError {
   if (r.code === TIMEOUT_EXIT_CODE && /\(timeout\)/.test(r.stderr)) {
     return new NLBError({
       code: 'TIMEOUT',
       driver: 'native',
       operation,
-      message: `nft on ${where} timed out`,
+      message: `${tool} on ${where} timed out`,
     });
   }
-  if (isMissingBinary(r)) {
+  if (isMissingBinary(r, tool)) {
     return new NLBError({
       code: 'UNAVAILABLE',
       driver: 'native',
       operation,
-      message: `nft is not installed on ${where}: ${excerpt(r.stderr)}`,
+      message: `${tool} is not installed on ${where}: ${excerpt(r.stderr)}`,
     });
   }
   return new NLBError({
     code: 'PROVIDER_ERROR',
     driver: 'native',
     operation,
-    message: `nft on ${where} failed (exit ${r.code}): ${excerpt(r.stderr)}`,
+    message: `${tool} on ${where} failed (exit ${r.code}): ${excerpt(r.stderr)}`,
   });
 }

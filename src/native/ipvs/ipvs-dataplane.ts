@@ -1,0 +1,113 @@
+/**
+ * The IPVS {@link Dataplane}: the Linux Virtual Server in NAT mode (`ipvsadm -m`), for LB nodes that
+ * run IPVS already or want its schedulers. Every sync reads the kernel's table back, plans the
+ * difference (ipvs-plan.ts) and sends it with one `ipvsadm -R`.
+ *
+ * What differs from the nftables data plane (docs/native-dataplane.md#the-ipvs-data-plane):
+ * - IPVS has no transactions. Each line is applied on its own, in an order that keeps every service
+ *   serving; a batch that fails part way leaves the lines before it applied, and the next sync, which
+ *   starts from a fresh read of the kernel, completes it.
+ * - IPVS has no tables to own: nlbkit owns the virtual services whose address lies in `ownedRanges`
+ *   (the VIP pool) and never touches another.
+ * - A removed backend is drained (weight 0) and deleted once it has no connections.
+ * - No SNAT (one-armed) mode; the LB node must be the backends' gateway.
+ * - MAGLEV is the kernel's `mh` scheduler: its table size and hash key are the kernel's, not
+ *   `maglevTableSize` and `hashSeed`, so IPVS nodes agree with each other but not with nft nodes.
+ */
+
+import { NLBError } from '../../interfaces/errors.js';
+import type { ExecResult, Executor } from '../executor/types.js';
+import type { Dataplane, NodeDataplaneState, SyncResult } from '../model.js';
+import { excerpt, resultError, startError } from '../nft/nft-errors.js';
+import { createVipPool } from '../vip/vip-pool.js';
+import { desiredServices } from './ipvs-layout.js';
+import { diffIpvs, planIpvs } from './ipvs-plan.js';
+import { type KernelService, parseIpvsList } from './ipvs-readback.js';
+
+/** Options of {@link createIpvsDataplane}. */
+export interface IpvsDataplaneOptions {
+  /** Where `ipvsadm` runs: {@link localExecutor}, {@link netnsExecutor}, {@link sshExecutor} or a fake. */
+  executor: Executor;
+  /**
+   * The address ranges whose virtual services nlbkit owns (CIDRs or `a-b` ranges, as the VIP pool):
+   * it adds, changes and deletes services there, and nowhere else. Use the driver's `vipPool.ranges`.
+   */
+  ownedRanges: string[];
+  /** The ipvsadm binary (default `ipvsadm`, found on PATH). */
+  ipvsadmCommand?: string;
+  /** Milliseconds one ipvsadm run may take (default 60 000). */
+  timeoutMs?: number;
+}
+
+/** The kernel has no IPVS (or the module cannot be loaded): say what to do. */
+function noIpvs(where: string, operation: string, r: ExecResult): NLBError | undefined {
+  if (!/Can't initialize ipvs|Protocol not available|IP Virtual Server is built/.test(r.stderr))
+    return undefined;
+  return new NLBError({
+    code: 'UNSUPPORTED',
+    driver: 'native',
+    operation,
+    message: `the kernel on ${where} has no IPVS (CONFIG_IP_VS; try \`modprobe ip_vs\`): ${excerpt(r.stderr)}`,
+  });
+}
+
+/**
+ * Creates the IPVS data plane for one LB node.
+ *
+ * @example
+ * const dp = createIpvsDataplane({ executor: netnsExecutor('nlbk-lb1'), ownedRanges: ['10.99.0.0/24'] });
+ * await dp.sync(state);
+ * console.log(await dp.verify(state)); // []
+ */
+export function createIpvsDataplane(options: IpvsDataplaneOptions): Dataplane {
+  const ex = options.executor;
+  const pool = createVipPool(options.ownedRanges);
+  const owns = (vip: string) => pool.contains(vip);
+  const ipvsadm = options.ipvsadmCommand ?? 'ipvsadm';
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => {});
+    return run;
+  };
+
+  const run = async (operation: string, argv: string[], stdin?: string): Promise<ExecResult> => {
+    let r: ExecResult;
+    try {
+      r = await ex.run([ipvsadm, ...argv], { stdin, timeoutMs });
+    } catch (e) {
+      throw startError(ex.where, operation, e, 'ipvsadm');
+    }
+    if (r.code !== 0) throw noIpvs(ex.where, operation, r) ?? resultError(ex.where, operation, r, 'ipvsadm');
+    return r;
+  };
+  const read = async (operation: string): Promise<Map<string, KernelService>> =>
+    parseIpvsList((await run(operation, ['-L', '-n', '--exact'])).stdout);
+  const ownedCount = (k: Map<string, KernelService>) => [...k.values()].filter((s) => owns(s.vip)).length;
+
+  return {
+    sync: (state: NodeDataplaneState) =>
+      serial(async (): Promise<SyncResult> => {
+        // Rendering first: bad input throws before anything runs.
+        const desired = desiredServices(state, owns);
+        const kernel = await read('sync');
+        const plan = planIpvs(kernel, desired, owns);
+        if (plan.lines.length === 0) return { mode: 'none', statements: 0 };
+        await run('sync', ['-R'], `${plan.lines.join('\n')}\n`);
+        return { mode: ownedCount(kernel) === 0 ? 'full' : 'incremental', statements: plan.lines.length };
+      }),
+
+    verify: (state: NodeDataplaneState) =>
+      serial(async () => diffIpvs(await read('verify'), desiredServices(state, owns), owns)),
+
+    destroy: () =>
+      serial(async () => {
+        const kernel = await read('destroy');
+        const lines = [...kernel.values()]
+          .filter((s) => owns(s.vip))
+          .map((s) => `-D ${s.protocol === 'tcp' ? '-t' : '-u'} ${s.endpoint}`);
+        if (lines.length > 0) await run('destroy', ['-R'], `${lines.join('\n')}\n`);
+      }),
+  };
+}

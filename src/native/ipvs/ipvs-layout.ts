@@ -1,0 +1,103 @@
+/**
+ * What the IPVS table must hold for a {@link NodeDataplaneState}: one virtual service per nlbkit service
+ * (NAT forwarding, `-m`) and one real server per backend. Every value is checked again here, through
+ * the same gate the nftables renderer uses, before any of it can reach an `ipvsadm` line.
+ */
+import type { NodeDataplaneState, ServiceSpec } from '../model.js';
+import { addr, port, proto, renderError, uint } from '../nft/nft-values.js';
+
+/** IPVS schedulers nlbkit uses (`ipvsadm -s`). */
+export type IpvsScheduler = 'rr' | 'wrr' | 'sh' | 'mh';
+
+/** One real server of a virtual service. */
+export interface IpvsDest {
+  /** `addr:port` or `[addr]:port`, as ipvsadm writes it. */
+  endpoint: string;
+  weight: number;
+}
+
+/** One virtual service. */
+export interface IpvsService {
+  /** `tcp 198.18.0.1:80`: protocol and endpoint, the identity of a virtual service. */
+  key: string;
+  /** The nlbkit service (NLB) it renders, for messages. */
+  id: string;
+  protocol: 'tcp' | 'udp';
+  /** `addr:port` or `[addr]:port`. */
+  endpoint: string;
+  vip: string;
+  scheduler: IpvsScheduler;
+  /** Scheduler flags, sorted (`mh-fallback`, `mh-port`, ...). */
+  flags: string[];
+  /** By endpoint, in the order they are added (sorted, so every node builds the same mh table). */
+  dests: Map<string, IpvsDest>;
+}
+
+/** Largest weight IPVS takes; nlbkit's weights are 1-100, and duplicates add up. */
+const MAX_WEIGHT = 65535;
+
+/** The endpoint text ipvsadm reads and prints: IPv6 in brackets. */
+export function endpoint(address: string, family: 4 | 6, p: number): string {
+  const a = addr(address, family);
+  return family === 6 ? `[${a}]:${port(p)}` : `${a}:${port(p)}`;
+}
+
+/** Scheduler and flags for a service: weighted only when weights differ; hashing falls back past a drained server. */
+function scheduling(s: ServiceSpec): { scheduler: IpvsScheduler; flags: string[] } {
+  // IPVS hashes only the source for a service (its address and port are fixed), so FIVE_TUPLE is
+  // the source address and port, as SOURCE_IP_PORT.
+  const withPort = s.hashFields !== 'SOURCE_IP';
+  switch (s.algorithm) {
+    case 'ROUND_ROBIN': {
+      const weights = new Set(s.backends.map((b) => b.weight));
+      return { scheduler: weights.size > 1 ? 'wrr' : 'rr', flags: [] };
+    }
+    case 'SOURCE_HASH':
+      // sh keeps a bucket for a weight-0 (draining) server: without fallback its flows would be refused.
+      return { scheduler: 'sh', flags: withPort ? ['sh-fallback', 'sh-port'] : ['sh-fallback'] };
+    case 'MAGLEV':
+      return { scheduler: 'mh', flags: withPort ? ['mh-fallback', 'mh-port'] : ['mh-fallback'] };
+    default:
+      throw renderError(`unknown algorithm ${JSON.stringify(s.algorithm)}`);
+  }
+}
+
+/**
+ * The virtual services `state` asks for, by key. `owns(vip)` must hold for every VIP: a service
+ * outside the owned ranges could never be told apart from someone else's, so it is refused here.
+ */
+export function desiredServices(
+  state: NodeDataplaneState,
+  owns: (vip: string) => boolean,
+): Map<string, IpvsService> {
+  const out = new Map<string, IpvsService>();
+  for (const s of state.services) {
+    if (s.snat) {
+      throw renderError(
+        `service ${s.id}: the IPVS data plane does not masquerade (snat); use the nftables data plane, or make the LB node the backends' gateway`,
+      );
+    }
+    if (s.family !== 4 && s.family !== 6) throw renderError(`service ${s.id}: family must be 4 or 6`);
+    const family = s.family;
+    const protocol = proto(s.protocol);
+    const ep = endpoint(s.vip, family, s.port);
+    if (!owns(s.vip)) {
+      throw renderError(`service ${s.id}: VIP ${s.vip} is outside the ranges this IPVS data plane owns`);
+    }
+    const key = `${protocol} ${ep}`;
+    if (out.has(key)) throw renderError(`two services at ${key} (${out.get(key)?.id} and ${s.id})`);
+    const dests = new Map<string, IpvsDest>();
+    const sorted = [...s.backends].sort((a, b) =>
+      a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port,
+    );
+    for (const b of sorted) {
+      uint(b.weight, 1, 100, `weight of ${b.id}`);
+      const bep = endpoint(b.address, family, b.port);
+      // Two VMs behind one address and port are one real server to IPVS: it gets both shares.
+      const weight = Math.min(MAX_WEIGHT, (dests.get(bep)?.weight ?? 0) + b.weight);
+      dests.set(bep, { endpoint: bep, weight });
+    }
+    out.set(key, { key, id: s.id, protocol, endpoint: ep, vip: s.vip, ...scheduling(s), dests });
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { backend, nodeState, service } from '../../../test/native/nft-fixtures.js';
+import type { ServiceSpec } from '../model.js';
+import { desiredServices } from './ipvs-layout.js';
+import { diffIpvs, planIpvs } from './ipvs-plan.js';
+import { parseIpvsList } from './ipvs-readback.js';
+
+const HEAD = `IP Virtual Server version 1.2.1 (size=4096)
+Prot LocalAddress:Port Scheduler Flags
+  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+`;
+const kernel = (body: string) => parseIpvsList(HEAD + body);
+const owns = (vip: string) => vip.startsWith('10.0.0.');
+const want = (...services: ServiceSpec[]) => desiredServices(nodeState(services), owns);
+
+describe('planIpvs', () => {
+  it('adds a service with its servers on an empty table, and nothing when the table matches', () => {
+    const plan = planIpvs(kernel(''), want(service()), owns);
+    expect(plan.lines).toEqual([
+      '-A -t 10.0.0.1:80 -s rr',
+      '-a -t 10.0.0.1:80 -r 10.1.0.1:8080 -m -w 1',
+      '-a -t 10.0.0.1:80 -r 10.1.0.2:8080 -m -w 1',
+    ]);
+    const same = kernel(`TCP  10.0.0.1:80 rr
+  -> 10.1.0.1:8080  Masq 1 0 0
+  -> 10.1.0.2:8080  Masq 1 4 2
+`);
+    expect(planIpvs(same, want(service()), owns)).toEqual({ lines: [], draining: [] });
+    expect(diffIpvs(same, want(service()), owns)).toEqual([]);
+  });
+
+  it('orders adds, edits, drains and removals, so a service never runs out of servers', () => {
+    const k = kernel(`TCP  10.0.0.1:80 rr
+  -> 10.1.0.1:8080  Masq 1 2 0
+  -> 10.1.0.2:8080  Route 1 0 0
+TCP  10.0.0.9:443 rr
+  -> 10.1.0.1:443  Masq 1 0 0
+`);
+    const next = service({
+      algorithm: 'MAGLEV',
+      backends: [backend(2, { weight: 2 }), backend(3)],
+    });
+    expect(planIpvs(k, want(next), owns)).toEqual({
+      lines: [
+        '-a -t 10.0.0.1:80 -r 10.1.0.3:8080 -m -w 1',
+        '-E -t 10.0.0.1:80 -s mh -b mh-fallback',
+        '-e -t 10.0.0.1:80 -r 10.1.0.2:8080 -m -w 2',
+        '-e -t 10.0.0.1:80 -r 10.1.0.1:8080 -m -w 0',
+        '-D -t 10.0.0.9:443',
+      ],
+      draining: ['tcp 10.0.0.1:80 10.1.0.1:8080'],
+    });
+  });
+
+  it('drains a leaving server while the kernel counts its connections, then deletes it', () => {
+    const one = want(service({ backends: [backend(2)] }));
+    const busy = kernel(`TCP  10.0.0.1:80 rr
+  -> 10.1.0.1:8080  Masq 0 1 0
+  -> 10.1.0.2:8080  Masq 1 0 0
+`);
+    // Already at weight 0 with a connection: nothing to send, still draining, and not a difference.
+    expect(planIpvs(busy, one, owns)).toEqual({ lines: [], draining: ['tcp 10.0.0.1:80 10.1.0.1:8080'] });
+    expect(diffIpvs(busy, one, owns)).toEqual([]);
+    const lingering = kernel(`TCP  10.0.0.1:80 rr
+  -> 10.1.0.1:8080  Masq 0 0 3
+  -> 10.1.0.2:8080  Masq 1 0 0
+`);
+    expect(planIpvs(lingering, one, owns).lines).toEqual([]);
+    const idle = kernel(`TCP  10.0.0.1:80 rr
+  -> 10.1.0.1:8080  Masq 0 0 0
+  -> 10.1.0.2:8080  Masq 1 0 0
+`);
+    expect(planIpvs(idle, one, owns)).toEqual({
+      lines: ['-d -t 10.0.0.1:80 -r 10.1.0.1:8080'],
+      draining: [],
+    });
+    // A drained server that comes back gets its weight again.
+    expect(planIpvs(busy, want(service()), owns).lines).toEqual([
+      '-e -t 10.0.0.1:80 -r 10.1.0.1:8080 -m -w 1',
+    ]);
+  });
+
+  it('never touches services outside the owned ranges', () => {
+    const k = kernel(`TCP  203.0.113.9:80 lc
+  -> 10.1.0.1:80  Route 1 0 0
+UDP  [fd00::1]:53 rr
+`);
+    expect(planIpvs(k, want(), owns).lines).toEqual([]);
+    expect(diffIpvs(k, want(), owns)).toEqual([]);
+  });
+
+  it('lists every difference for verify()', () => {
+    const k = kernel(`TCP  10.0.0.1:80 wrr persistent 60
+  -> 10.1.0.1:8080  Masq 3 0 0
+  -> 10.1.0.7:8080  Masq 1 0 0
+TCP  10.0.0.5:80 rr
+`);
+    expect(diffIpvs(k, want(service(), service({ id: 'gone', port: 81 })), owns)).toEqual([
+      'service tcp 10.0.0.1:80 schedules with wrr persistent 60, expected rr',
+      'real server 10.1.0.1:8080 of tcp 10.0.0.1:80 has Masq weight 3, expected Masq weight 1',
+      'real server 10.1.0.2:8080 of tcp 10.0.0.1:80 is missing',
+      'real server 10.1.0.7:8080 of tcp 10.0.0.1:80 should not take new flows (weight 1)',
+      'service tcp 10.0.0.1:81 (gone) is missing',
+      'service tcp 10.0.0.5:80 is not desired',
+    ]);
+  });
+});
