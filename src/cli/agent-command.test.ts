@@ -20,6 +20,27 @@ describe('nlbkit agent: arguments', () => {
     expect(bad.stderr()).toContain('comma-separated device names');
   });
 
+  it('rejects an unknown data plane, IPVS without its ranges or with a flowtable, and a bad range', async () => {
+    const base = ['agent', '--store', '/x', '--node', 'lb1'];
+    const cases: [string[], string][] = [
+      [['--dataplane', 'xdp'], 'must be nftables or ipvs'],
+      [['--dataplane', 'ipvs'], '--dataplane ipvs needs --ipvs-ranges'],
+      [
+        ['--dataplane', 'ipvs', '--ipvs-ranges', '10.0.0.0/24', '--flowtable-devices', 'eth0'],
+        'nftables option',
+      ],
+      [
+        ['--dataplane', 'ipvs', '--ipvs-ranges', '10.0.0.0/24,10.1.0.0/33'],
+        'not a CIDR or an a-b address range',
+      ],
+    ];
+    const runs = cases.map(([args, message]) => ({ run: runCli([...base, ...args]), message }));
+    for (const { run, message } of runs) {
+      expect(await run.exited).not.toBe(0);
+      expect(run.stderr()).toContain(message);
+    }
+  }, 30_000);
+
   it('rejects a PostgreSQL schema that is not a plain identifier before doing anything', async () => {
     const bad = runCli(['agent', '--store', 'postgres:x";drop', '--node', 'lb1']);
     expect(await bad.exited).not.toBe(0);

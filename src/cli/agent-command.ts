@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseAddress } from '../interfaces/schemas.js';
 import { DEVICE_NAME_PATTERN } from '../native/nft/nft-values.js';
+import { parseVipRange } from '../native/vip/vip-pool.js';
 import { commaList, STORE_OPTION, type StoreSpec } from './store-spec.js';
 
 /** Options of `nlbkit agent`, as parsed. */
@@ -20,6 +21,10 @@ export interface AgentCommandOptions {
   metricsHost: string;
   /** Devices of an nftables flowtable for established load-balanced flows (opt-in). */
   flowtableDevices?: string[];
+  /** The data plane: nftables (default) or IPVS. */
+  dataplane: 'nftables' | 'ipvs';
+  /** With IPVS: the VIP ranges whose virtual services the agent owns. */
+  ipvsRanges?: string[];
 }
 
 const seconds = (text: string): number => {
@@ -37,6 +42,21 @@ const address = (text: string): string => {
   return text;
 };
 const deviceList = commaList(DEVICE_NAME_PATTERN, 16, 'device names (e.g. eth0,eth1)');
+const dataplaneName = (text: string) => {
+  if (text !== 'nftables' && text !== 'ipvs') throw new InvalidArgumentError('must be nftables or ipvs');
+  return text;
+};
+const vipRanges = (text: string): string[] => {
+  const list = text.split(',').map((item) => item.trim());
+  for (const item of list) {
+    try {
+      parseVipRange(item);
+    } catch {
+      throw new InvalidArgumentError(`'${item.slice(0, 60)}' is not a CIDR or an a-b address range`);
+    }
+  }
+  return list;
+};
 const allDownMode = (text: string) => {
   if (text !== 'fail-open' && text !== 'reject')
     throw new InvalidArgumentError('must be fail-open or reject');
@@ -51,6 +71,7 @@ const allDownMode = (text: string) => {
  *
  * @example
  * nlbkit agent --store /var/lib/nlbkit --node lb1 --interval 10
+ * nlbkit agent --store /var/lib/nlbkit --node lb1 --dataplane ipvs --ipvs-ranges 10.99.0.0/24
  * PGHOST=db.internal PGUSER=nlbkit nlbkit agent --store postgres --node lb2
  */
 export function registerAgentCommand(program: Command): void {
@@ -81,7 +102,22 @@ export function registerAgentCommand(program: Command): void {
       'fast-path established load-balanced flows with an nftables flowtable on these devices (e.g. eth0,eth1)',
       deviceList,
     )
+    .option(
+      '--dataplane <name>',
+      'what programs the kernel: nftables, or ipvs (the Linux Virtual Server, NAT mode; needs --ipvs-ranges)',
+      dataplaneName,
+      'nftables',
+    )
+    .option(
+      '--ipvs-ranges <list>',
+      "with --dataplane ipvs: the VIP pool's ranges (CIDRs or a-b); the agent owns the IPVS services there and no others",
+      vipRanges,
+    )
     .action(async (opts: AgentCommandOptions) => {
+      if (opts.dataplane === 'ipvs' && !opts.ipvsRanges)
+        program.error('error: --dataplane ipvs needs --ipvs-ranges');
+      if (opts.dataplane === 'ipvs' && opts.flowtableDevices)
+        program.error('error: --flowtable-devices is an nftables option; the IPVS data plane has none');
       const { runAgent } = await import('./agent-run.js');
       await runAgent(opts);
     });

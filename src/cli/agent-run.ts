@@ -6,6 +6,7 @@ import { netnsExecutor } from '../native/executor/netns-executor.js';
 import { startMetricsServer } from '../native/health/metrics-server.js';
 import { createHealthMonitor } from '../native/health/monitor.js';
 import { createNetnsHealthSource } from '../native/health/netns-health-source.js';
+import { createIpvsDataplane } from '../native/ipvs/ipvs-dataplane.js';
 import { createNftDataplane } from '../native/nft/nft-dataplane.js';
 import { NODE_NAME_PATTERN } from '../native/store/store-schema.js';
 import type { AgentCommandOptions } from './agent-command.js';
@@ -31,11 +32,14 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     store,
     node: opts.node,
     executor,
-    dataplane: () =>
-      createNftDataplane({
-        executor,
-        ...(opts.flowtableDevices ? { flowtable: { devices: opts.flowtableDevices } } : {}),
-      }),
+    dataplane:
+      opts.dataplane === 'ipvs'
+        ? () => createIpvsDataplane({ executor, ownedRanges: opts.ipvsRanges ?? [] })
+        : () =>
+            createNftDataplane({
+              executor,
+              ...(opts.flowtableDevices ? { flowtable: { devices: opts.flowtableDevices } } : {}),
+            }),
     interface: opts.interface,
     intervalSeconds: opts.interval,
     health,
@@ -60,7 +64,9 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     process.once('SIGTERM', on('SIGTERM'));
     stop?.addEventListener('abort', on('abort'), { once: true });
   });
-  log(`agent ${opts.node} starting: store ${store.description}, ${executor.where}, every ${opts.interval}s`);
+  log(
+    `agent ${opts.node} starting: store ${store.description}, ${opts.dataplane ?? 'nftables'} on ${executor.where}, every ${opts.interval}s`,
+  );
   try {
     const first = await agent.start();
     log(`agent ${opts.node} serving revision ${first.revision} (${first.sync.mode})`);

@@ -14,6 +14,7 @@ export {
   type NetnsHealthSourceOptions,
 } from '../../native/health/index.js';
 export type { HealthSource } from '../../native/health/types.js';
+export { createIpvsDataplane, type IpvsDataplaneOptions } from '../../native/ipvs/index.js';
 export { createNftDataplane } from '../../native/nft/nft-dataplane.js';
 export {
   createFileStore,

@@ -1,8 +1,41 @@
-/** The default data plane of an embedded agent: nftables through the agent's executor. */
-import type { Executor } from '../../native/executor/types.js';
+/** The data plane of an embedded agent, chosen by name: nftables (the default) or IPVS. */
+import { NLBError } from '../../interfaces/errors.js';
+import { createIpvsDataplane } from '../../native/ipvs/ipvs-dataplane.js';
 import type { Dataplane } from '../../native/model.js';
-import { createNftDataplane } from '../../native/nft/nft-dataplane.js';
+import { createNftDataplane, flowtableDevices } from '../../native/nft/nft-dataplane.js';
+import { DRIVER_NAME } from './native-capabilities.js';
+import type { EmbeddedAgentOptions } from './native-options.js';
 
-/** A fresh nftables data plane (its first sync adopts an unchanged table, or rebuilds it in full). */
-export const defaultDataplane = (executor: Executor, flowtable?: { devices: string[] }): Dataplane =>
-  createNftDataplane({ executor, ...(flowtable ? { flowtable } : {}) });
+const invalid = (path: string, message: string) =>
+  new NLBError({
+    code: 'INVALID_ARGUMENT',
+    driver: DRIVER_NAME,
+    operation: 'createNativeDriver',
+    message,
+    violations: [{ path, message, code: 'INVALID_ARGUMENT' }],
+  });
+
+/**
+ * The agent's data-plane factory for `agent.dataplane`, checked with the driver's other options so a
+ * combination the data plane cannot run fails at construction, not at the agent's first sync.
+ */
+export function dataplaneFactory(
+  a: EmbeddedAgentOptions,
+  settings: { vipRanges: string[]; snat: boolean },
+): Dataplane | (() => Dataplane) {
+  const choice = a.dataplane ?? 'nftables';
+  if (typeof choice !== 'string') return choice;
+  if (choice === 'nftables') {
+    const flowtable = a.flowtable && { devices: flowtableDevices(a.flowtable.devices) };
+    return () => createNftDataplane({ executor: a.executor, ...(flowtable ? { flowtable } : {}) });
+  }
+  if (choice !== 'ipvs') throw invalid('agent.dataplane', `agent.dataplane must be 'nftables' or 'ipvs'`);
+  if (a.flowtable)
+    throw invalid('agent.flowtable', 'a flowtable is an nftables option; the IPVS data plane has none');
+  if (settings.snat)
+    throw invalid(
+      'snat',
+      'the IPVS data plane (NAT mode) does not masquerade; use the nftables data plane for snat',
+    );
+  return () => createIpvsDataplane({ executor: a.executor, ownedRanges: settings.vipRanges });
+}

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeHealth } from '../../../test/native/fake-health.js';
+import { fakeIpvsadm } from '../../../test/native/fake-ipvsadm.js';
 import { FakeKernel, fakeDataplane, fakeIpExecutor } from '../../../test/native/fake-node.js';
 import type { NLBCreateRequest } from '../../interfaces/types.js';
 import { createAgent } from '../../native/agent/agent.js';
@@ -228,5 +229,39 @@ describe('native driver', () => {
     await agent.start();
     expect(await driver.waitForConvergence({ timeoutMs: 2000 })).toBe(1);
     await agent.stop();
+  });
+});
+
+describe('native driver: choosing the data plane', () => {
+  it("agent.dataplane 'ipvs' programs virtual services in the VIP pool through ipvsadm", async () => {
+    const kernel = new FakeKernel();
+    const ipvs = fakeIpvsadm();
+    const ip = fakeIpExecutor(kernel);
+    const executor = {
+      where: 'fake node',
+      run: (argv: readonly string[], opts?: { stdin?: string }) =>
+        argv[0] === 'ipvsadm' ? ipvs.run(argv, opts) : ip.run(argv),
+    };
+    const { driver } = make({ agent: { executor, dataplane: 'ipvs', intervalSeconds: 3600 } });
+    const nlb = await driver.createNLB(req('web'));
+    expect(nlb.listener.ip).toBe('10.99.0.1');
+    const svc = ipvs.services.get('TCP 10.99.0.1:80');
+    expect(svc?.scheduler).toBe('rr');
+    expect([...(svc?.dests.keys() ?? [])]).toEqual(['10.0.0.11:8080', '10.0.0.12:8080']);
+    expect(kernel.commands.some((c) => c[0] === 'nft')).toBe(false);
+    await driver.deleteNLB(nlb.iid);
+    expect(ipvs.services.size).toBe(0);
+  });
+
+  it.each([
+    ['snat', { snat: true }, /does not masquerade/],
+    ['a flowtable', { agent: { flowtable: { devices: ['eth0'] } } }, /flowtable is an nftables option/],
+    ['an unknown name', { agent: { dataplane: 'xdp' } }, /must be 'nftables' or 'ipvs'/],
+  ])('refuses the IPVS data plane with %s when the driver is made', (_, extra, message) => {
+    const agent = { executor: fakeIpExecutor(new FakeKernel()), dataplane: 'ipvs' as const };
+    const { agent: more, ...rest } = extra as Partial<NativeDriverOptions>;
+    expect(() => make({ ...rest, agent: { ...agent, ...more } as NativeDriverOptions['agent'] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) }),
+    );
   });
 });

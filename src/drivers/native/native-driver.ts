@@ -13,12 +13,11 @@ import { createHealthMonitor } from '../../native/health/monitor.js';
 import { createNetnsHealthSource } from '../../native/health/netns-health-source.js';
 import type { HealthSource } from '../../native/health/types.js';
 import { isPrime } from '../../native/maglev/index.js';
-import { flowtableDevices } from '../../native/nft/nft-dataplane.js';
 import type { StateStore } from '../../native/store/types.js';
 import { createVipPool } from '../../native/vip/index.js';
 import { createNativeBackend } from './native-backend.js';
 import { DRIVER_NAME, nativeCapabilities } from './native-capabilities.js';
-import { defaultDataplane } from './native-dataplane.js';
+import { dataplaneFactory } from './native-dataplane.js';
 import type { NativeDriverOptions } from './native-options.js';
 
 /** Options of {@link NativeDriver.waitForConvergence}. */
@@ -101,13 +100,13 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
       ownedHealth = a.executor.netns
         ? createNetnsHealthSource({ netns: a.executor.netns, monitorOptions: { seed: node } })
         : createHealthMonitor({ seed: node });
-    // Bad flowtable devices fail here, with the other options, rather than at the agent's first sync.
-    if (a.flowtable && !a.dataplane) flowtableDevices(a.flowtable.devices);
+    // Bad data-plane options fail here, with the other options, rather than at the agent's first sync.
+    const dataplane = dataplaneFactory(a, { vipRanges: options.vipPool.ranges, snat: options.snat ?? false });
     agent = createAgent({
       store,
       node,
       executor: a.executor,
-      dataplane: a.dataplane ?? (() => defaultDataplane(a.executor, a.flowtable)),
+      dataplane,
       interface: a.interface,
       intervalSeconds: a.intervalSeconds,
       health: a.health === 'auto' ? ownedHealth : a.health,

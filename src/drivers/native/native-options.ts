@@ -34,17 +34,20 @@ export interface EmbeddedAgentOptions {
   /** Runs `nft` and `ip` for the agent (e.g. `netnsExecutor('nlbk-lb1')`). */
   executor: Executor;
   /**
-   * The data plane, or a factory for it (preferred). Default: nftables through `executor`. With a
+   * Which data plane programs the node: `'nftables'` (the default) or `'ipvs'` (the Linux Virtual
+   * Server in NAT mode through `ipvsadm`; it owns the virtual services in `vipPool.ranges`, has no SNAT
+   * mode and applies a change line by line: see docs/native-dataplane.md#the-ipvs-data-plane), both
+   * through `executor`. Or your own data plane, or a factory for it (preferred). With a
    * factory, the agent builds a fresh instance (whose first sync is a full, atomic rebuild: it adopts
    * only a table that reads back as desired) when it finds the kernel drifted; with an instance it must
    * destroy the table and sync again (not atomic).
    */
-  dataplane?: Dataplane | (() => Dataplane);
+  dataplane?: Dataplane | (() => Dataplane) | 'nftables' | 'ipvs';
   /**
    * Opt-in fast path for the default nftables data plane: an nftables flowtable on these devices, so
    * packets of established load-balanced flows skip routing and the forward/postrouting hooks. Helps
    * long-lived flows (keep-alive), not one-request connections; needs CONFIG_NF_FLOW_TABLE_INET; see
-   * docs/native-dataplane.md#flowtable-opt-in-fast-path for what it bypasses. Ignored when `dataplane` is given.
+   * docs/native-dataplane.md#flowtable-opt-in-fast-path for what it bypasses. Only with the nftables data plane.
    */
   flowtable?: { devices: string[] };
   /** The node's name in the store. Default `embedded`. */
