@@ -22,15 +22,15 @@ done
 [ -f "$cache/version" ] || { echo "vm: run scripts/vm/prepare.sh first" >&2; exit 2; }
 ver=$(cat "$cache/version")
 
-# The job: the command, quoted as given.
-printf '%q ' "$@" >"$cache/job.cmd"
-{ echo 'set -e'; echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root'; cat "$cache/job.cmd"; echo; } >"$cache/job.sh"
-rm -f "$cache/job.exit"
+# The job: the command, quoted as given, in a directory of this run's own (several VMs may run at once).
+job=$(mktemp -d "$cache/job.XXXXXX")
+trap 'rm -rf "$job"' EXIT
+{ echo 'set -e'; echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root'; printf '%q ' "$@"; echo; } >"$job/job.sh"
 
 boot() { # $1: accelerator options; the serial console goes to stdout
   qemu-system-x86_64 $1 -smp "$cpus" -m "$mem" -nographic -no-reboot -net none \
     -kernel "$cache/kernel-$ver/boot/vmlinuz-$ver" -initrd "$cache/initrd-$ver.gz" \
-    -append "console=ttyS0 quiet panic=-1 nlbkit.repo=$repo" \
+    -append "console=ttyS0 quiet panic=-1 nlbkit.repo=$repo nlbkit.job=$job" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -virtfs "local,path=$cache/kernel-$ver/lib/modules/$ver,mount_tag=modules,security_model=none,readonly=on" \
     -virtfs "local,path=$repo,mount_tag=repo,security_model=passthrough"
@@ -53,5 +53,5 @@ if [ -w /dev/kvm ] && [ "${NLBKIT_VM_ACCEL:-auto}" != tcg ]; then
   fi
 fi
 boot "$accel" | sed -u 's/\r$//'
-[ -f "$cache/job.exit" ] || { echo "vm: the guest stopped before the job finished" >&2; exit 1; }
-exit "$(cat "$cache/job.exit")"
+[ -f "$job/job.exit" ] || { echo "vm: the guest stopped before the job finished" >&2; exit 1; }
+exit "$(cat "$job/job.exit")"

@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # /init of the VM's initramfs (built by scripts/vm/prepare.sh). Mounts the host's root read-only over 9p
 # under a tmpfs overlay (the guest writes nothing to the host), the kernel's modules at /lib/modules,
-# the repository read-write at its own path, then runs /<repo>/.cache/vm/job.sh and powers off.
+# the repository read-write at its own path, then runs the job script run.sh wrote (its directory is on the kernel command line) and powers off.
 bb=/bin/busybox
 $bb mount -t proc proc /proc
 $bb mount -t sysfs sys /sys
@@ -12,6 +12,7 @@ for m in $($bb cat /mods/order); do
 done
 opt=trans=virtio,version=9p2000.L,msize=262144
 repo=$($bb sed -n 's/.*nlbkit.repo=\([^ ]*\).*/\1/p' /proc/cmdline)
+job=$($bb sed -n 's/.*nlbkit.job=\([^ ]*\).*/\1/p' /proc/cmdline)
 ver=$($bb uname -r)
 $bb mount -t 9p -o "$opt,ro" hostroot /lower
 $bb mount -t tmpfs -o size=2g tmpfs /upper
@@ -29,4 +30,4 @@ $bb mount -t tmpfs tmpfs /newroot/tmp
 $bb mkdir -p "/newroot$repo"
 $bb mount -t 9p -o "$opt" repo "/newroot$repo"
 $bb hostname nlbkit-vm
-exec $bb chroot /newroot /bin/sh -c "cd '$repo' && /bin/sh .cache/vm/job.sh; echo \$? >.cache/vm/job.exit; sync; echo o >/proc/sysrq-trigger; sleep 10"
+exec $bb chroot /newroot /bin/sh -c "cd '$repo' && /bin/sh '$job/job.sh'; echo \$? >'$job/job.exit'; sync; echo o >/proc/sysrq-trigger; sleep 10"

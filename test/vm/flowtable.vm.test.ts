@@ -3,51 +3,16 @@
  * machine's kernel may lack them (CONFIG_NF_FLOW_TABLE), so the check runs in a VM booted with Debian's
  * kernel and this machine's own userspace (scripts/vm/prepare.sh, scripts/vm/run.sh). The guest side
  * is flowtable-guest.ts; it prints one result line that this test asserts on.
- *
- * Without the VM prepared (or without qemu) it skips locally; under CI=true that is a failure:
- * scripts/setup.sh prepares it when run as root.
+ * Without the VM prepared it skips locally and fails under CI=true (run-guest.ts).
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runGuest, vmPrepared } from './run-guest.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const prepared = existsSync(join(root, '.cache/vm/version'));
-if (!prepared) {
-  const reason = 'the VM test needs scripts/vm/prepare.sh (root, Debian: qemu-system-x86, a Debian kernel)';
-  if (process.env.CI === 'true') throw new Error(`${reason}; CI must provide it (scripts/setup.sh does)`);
-  console.warn(`skipping: ${reason}`);
-}
-
-/** Boots the VM, runs the guest check, returns its result object and the console text. */
-function runGuest(): Promise<{ result?: Record<string, unknown>; output: string; code: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      join(root, 'scripts/vm/run.sh'),
-      ['--', 'node', '--import', 'tsx', 'test/vm/flowtable-guest.ts'],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    child.stdout.on('data', (d) => {
-      output += d;
-    });
-    child.stderr.on('data', (d) => {
-      output += d;
-    });
-    child.on('exit', (code) => {
-      const line = /NLBKIT-RESULT (\{.*\})/.exec(output)?.[1];
-      resolve({ result: line ? (JSON.parse(line) as Record<string, unknown>) : undefined, output, code });
-    });
-  });
-}
+const prepared = vmPrepared();
 
 describe.runIf(prepared)('native flowtable option on a kernel with flowtables (VM)', () => {
   it('offloads a held load-balanced flow, adopts and reads back its table, and names a bad device', async () => {
-    let { result, output, code } = await runGuest();
-    // qemu's CPU emulation has killed node with SIGILL once (with `-cpu max`; run.sh now picks a
-    // conservative model): an emulator fault, not ours, so one retry, and only for that.
-    if (!result && /Illegal instruction/.test(output)) ({ result, output, code } = await runGuest());
+    const { result, output, code } = await runGuest('test/vm/flowtable-guest.ts');
     expect(result, output.slice(-3000)).toBeDefined();
     const r = result!;
     expect(r.error, String(r.error)).toBeUndefined();
