@@ -8,6 +8,7 @@ need=()
 command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v openssl >/dev/null 2>&1 || need+=(openssl) # HTTPS health-check tests make a certificate
+command -v ipvsadm >/dev/null 2>&1 || need+=(ipvsadm) # the IPVS data plane (its test runs in the VM, on this userspace)
 # The PostgreSQL store's tests start a throwaway server (initdb + postgres from Debian's package).
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
@@ -22,7 +23,7 @@ fi
 
 npm ci --no-audit --no-fund
 
-# The VM with Debian's kernel (kernel features this host may lack, e.g. nftables flowtables) for
+# The VM with Debian's kernel (kernel features this host may lack: nftables flowtables, IPVS) for
 # test/vm and the flowtable benchmark: needs root and apt; elsewhere those tests skip (CI fails).
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   ./scripts/vm/prepare.sh
