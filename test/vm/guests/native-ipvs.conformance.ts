@@ -1,0 +1,55 @@
+/**
+ * Runs INSIDE the test VM, under vitest (test/vm/vitest.guest.config.ts): the conformance suite
+ * against the native driver with the IPVS data plane, its agent programming a network namespace made
+ * for each case. Started by ipvs-conformance-guest.ts; not a host test (the host has no IPVS).
+ */
+import { createMemoryStore, createNativeDriver } from '../../../src/drivers/native/index.js';
+import { netnsExecutor } from '../../../src/native/executor/index.js';
+import { nlbHandlerConformance } from '../../../src/testing/index.js';
+import { inNetns, makeNetns } from '../../native/netns.js';
+
+const vmInventory = {
+  vm1: { ipv4: '10.0.0.11', ipv6: 'fd00::11' },
+  vm2: { ipv4: '10.0.0.12', ipv6: 'fd00::12' },
+  vm3: { ipv4: '10.0.0.13', ipv6: 'fd00::13' },
+  vm4: { ipv4: '10.0.0.14', ipv6: 'fd00::14' },
+};
+const vms = Object.keys(vmInventory).map((nameId) => ({ nameId }));
+
+nlbHandlerConformance(
+  'native (IPVS in a netns)',
+  async () => {
+    const ns = makeNetns('cfipvs');
+    const driver = createNativeDriver({
+      store: createMemoryStore(),
+      vipPool: { ranges: ['10.99.0.0/24', 'fd00:99::/120'] },
+      vmInventory,
+      convergenceTimeoutMs: 120_000,
+      agent: { executor: netnsExecutor(ns.name), node: 'lb1', intervalSeconds: 3600, dataplane: 'ipvs' },
+    });
+    return {
+      driver,
+      vms,
+      cleanup: async () => {
+        // Whatever the case left must be exactly what the kernel holds, before teardown.
+        const outcome = await driver.agent?.reconcile();
+        if (outcome && outcome.drift.length > 0)
+          throw new Error(`kernel drifted: ${outcome.drift.join('; ')}`);
+        const listing = inNetns(ns.name, ['ipvsadm', '-L', '-n']);
+        for (const nlb of await driver.listNLB()) {
+          const ip = nlb.listener.ip as string;
+          const endpoint = ip.includes(':') ? `[${ip}]:${nlb.listener.port}` : `${ip}:${nlb.listener.port}`;
+          if (!listing.includes(endpoint))
+            throw new Error(`the kernel has no virtual service for ${nlb.iid.nameId} at ${endpoint}`);
+        }
+        await driver.close({ teardown: true });
+        const left = inNetns(ns.name, ['ipvsadm', '-L', '-n'])
+          .split('\n')
+          .filter((l) => /^(TCP|UDP)/.test(l));
+        ns.remove();
+        if (left.length > 0) throw new Error(`teardown left virtual services: ${left.join('; ')}`);
+      },
+    };
+  },
+  { timeoutMs: 300_000 },
+);
