@@ -8,3 +8,8 @@ export const vmInventory = {
 
 /** The inventory's VMs as IIDs, in order. */
 export const vms = Object.keys(vmInventory).map((nameId) => ({ nameId }));
+
+/** The same four VMs with IPv6 addresses too (fd00::11-14), for runs whose kernel takes IPv6 VIPs. */
+export const dualStackInventory = Object.fromEntries(
+  Object.entries(vmInventory).map(([name, a]) => [name, { ...a, ipv6: `fd00::${a.ipv4.split('.')[3]}` }]),
+);

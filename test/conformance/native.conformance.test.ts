@@ -7,14 +7,7 @@ import { createMemoryStore, createNativeDriver } from '../../src/drivers/native/
 import { netnsExecutor } from '../../src/native/executor/index.js';
 import { nlbHandlerConformance } from '../../src/testing/index.js';
 import { canUseNetns, inNetns, makeNetns } from '../native/netns.js';
-
-const vmInventory = {
-  vm1: { ipv4: '10.0.0.11', ipv6: 'fd00::11' },
-  vm2: { ipv4: '10.0.0.12', ipv6: 'fd00::12' },
-  vm3: { ipv4: '10.0.0.13', ipv6: 'fd00::13' },
-  vm4: { ipv4: '10.0.0.14', ipv6: 'fd00::14' },
-};
-const vms = Object.keys(vmInventory).map((nameId) => ({ nameId }));
+import { dualStackInventory as vmInventory, vms } from './native-inventory.js';
 
 if (canUseNetns()) {
   nlbHandlerConformance('native (nftables in a netns)', async () => {

@@ -6,15 +6,8 @@
 import { createMemoryStore, createNativeDriver } from '../../../src/drivers/native/index.js';
 import { netnsExecutor } from '../../../src/native/executor/index.js';
 import { nlbHandlerConformance } from '../../../src/testing/index.js';
+import { dualStackInventory as vmInventory, vms } from '../../conformance/native-inventory.js';
 import { inNetns, makeNetns } from '../../native/netns.js';
-
-const vmInventory = {
-  vm1: { ipv4: '10.0.0.11', ipv6: 'fd00::11' },
-  vm2: { ipv4: '10.0.0.12', ipv6: 'fd00::12' },
-  vm3: { ipv4: '10.0.0.13', ipv6: 'fd00::13' },
-  vm4: { ipv4: '10.0.0.14', ipv6: 'fd00::14' },
-};
-const vms = Object.keys(vmInventory).map((nameId) => ({ nameId }));
 
 nlbHandlerConformance(
   'native (IPVS in a netns)',
