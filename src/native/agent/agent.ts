@@ -5,6 +5,7 @@
  * plane, verifies it against the kernel, puts the VIPs on the interface and reports back.
  */
 import { isNLBError } from '../../interfaces/errors.js';
+import { type Announcer, noAnnouncer } from '../announce/types.js';
 import type { Executor } from '../executor/types.js';
 import type { AllDownMode } from '../health/select-backends.js';
 import type { HealthSource, TargetHealth } from '../health/types.js';
@@ -41,6 +42,11 @@ export interface AgentOptions {
   health?: HealthSource;
   /** What to render when every backend of a service is unhealthy. Default `fail-open`. */
   allDown?: AllDownMode;
+  /**
+   * How the node announces its VIPs (`l2`, `bgp`); told after every successful apply, stopped
+   * (withdraw, hand over) by `stop()`. Default: none (VIPs only on the agent's interface).
+   */
+  announce?: Announcer;
   /** Where the agent says what it did and what failed. Default: nowhere. */
   log?: (line: string) => void;
 }
@@ -88,6 +94,7 @@ export function createAgent(options: AgentOptions): Agent {
   const factory = typeof options.dataplane === 'function' ? options.dataplane : undefined;
   let dataplane: Dataplane = factory ? factory() : (options.dataplane as Dataplane);
   const vipAddresses = new VipAddresses(options.executor, options.interface, log);
+  const announcer = options.announce ?? noAnnouncer();
   let owned: Set<string> | undefined;
   let lastReport: string | undefined;
   let appliedRevision = 0;
@@ -145,14 +152,18 @@ export function createAgent(options: AgentOptions): Agent {
         if (still.length > 0)
           throw new Error(`kernel still differs after a rebuild: ${still.slice(0, 3).join('; ')}`);
       }
-      const vips = await vipAddresses.reconcile(plan.vips, owned);
+      // An announcer that places VIPs itself (l2) must be the only one to: a VIP held anywhere on a
+      // node that does not own it would be answered by ARP there too.
+      const vips = await vipAddresses.reconcile(announcer.managesAddresses ? [] : plan.vips, owned);
       owned = new Set(vips.owned);
       appliedRevision = plan.revision;
+      const announce = await announcer.update(plan.announce);
       const reported = await report({
         appliedRevision,
         attemptedRevision: plan.revision,
         vips: vips.owned,
         health: healthReport(snapshot, health && planned),
+        ...(announcer.mode === 'none' ? {} : { announce }),
       });
       if (sync.mode !== 'none' || vips.added.length + vips.removed.length > 0)
         log(`${node}: applied revision ${plan.revision} (${sync.mode}, ${sync.statements} statements)`);
@@ -233,6 +244,7 @@ export function createAgent(options: AgentOptions): Agent {
       running = true;
       unsubscribe.push(store.watch(onStoreChange));
       if (health) unsubscribe.push(health.onChange(trigger));
+      unsubscribe.push(announcer.onChange(trigger));
       try {
         const outcome = await reconcile();
         schedule(intervalMs);
@@ -249,6 +261,8 @@ export function createAgent(options: AgentOptions): Agent {
       timer = undefined;
       for (const u of unsubscribe.splice(0)) u();
       await chain;
+      // After the last reconcile: nothing may announce again once withdrawn.
+      await announcer.stop();
     },
     async teardown() {
       await this.stop();

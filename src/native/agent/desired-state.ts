@@ -5,6 +5,7 @@
  */
 
 import type { VMHealthState } from '../../interfaces/types.js';
+import type { AnnounceTarget } from '../announce/types.js';
 import { type AllDownMode, selectBackends } from '../health/select-backends.js';
 import type { HealthTarget } from '../health/types.js';
 import type { BackendSpec, NodeDataplaneState, ServiceSpec } from '../model.js';
@@ -25,6 +26,8 @@ export interface NodePlan {
   targets: HealthTarget[];
   /** Sorted, unique. */
   vips: string[];
+  /** One per VIP, sorted: what an announcer needs (family, and whether any backend takes flows). */
+  announce: AnnounceTarget[];
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -41,6 +44,7 @@ export function planNode(
   const services: ServiceSpec[] = [];
   const targets: HealthTarget[] = [];
   const vips = new Set<string>();
+  const announce = new Map<string, AnnounceTarget>();
   for (const { record } of snapshot.records) {
     const s = record.service;
     vips.add(s.vip);
@@ -58,10 +62,16 @@ export function planNode(
         httpPath: s.health.httpPath,
         expectedCodes: s.health.expectedCodes,
       });
-    const { selected } = selectBackends(
+    const { selected, allDown: none } = selectBackends(
       sorted.map((b) => [b, healthOf(healthKey(record.name, b.id))] as const),
       allDown,
     );
+    // A VIP serves when any service on it has a backend not judged UNHEALTHY (fail-open's all-down
+    // rendering does not count: announcing it would draw traffic to a node with nothing healthy).
+    const serving = !none && selected.length > 0;
+    const target = announce.get(s.vip);
+    if (target) target.serving ||= serving;
+    else announce.set(s.vip, { vip: s.vip, family: s.family, serving });
     const backends: BackendSpec[] = selected.map((b) => ({
       id: b.id,
       address: b.address,
@@ -91,5 +101,6 @@ export function planNode(
     },
     targets,
     vips: [...vips].sort(),
+    announce: [...announce.values()].sort((a, b) => (a.vip < b.vip ? -1 : a.vip > b.vip ? 1 : 0)),
   };
 }

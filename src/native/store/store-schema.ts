@@ -90,6 +90,22 @@ const healthReportSchema = z.strictObject({
 });
 
 /** One agent's report. */
+const announceStateSchema = z.strictObject({
+  mode: z.enum(['none', 'l2', 'bgp']),
+  announced: z.array(canonicalAddress),
+  owners: z.record(canonicalAddress, z.string().regex(NODE_NAME_PATTERN)).optional(),
+  sessions: z
+    .array(
+      z.strictObject({
+        name: z.string().max(200),
+        state: z.string().max(200),
+        info: z.string().max(1000).optional(),
+      }),
+    )
+    .optional(),
+  error: z.string().max(4000).optional(),
+});
+
 export const nodeReportSchema = z.strictObject({
   node: z.string().regex(NODE_NAME_PATTERN),
   appliedRevision: z.number().int().min(0),
@@ -98,4 +114,5 @@ export const nodeReportSchema = z.strictObject({
   updatedAt: isoTime,
   vips: z.array(canonicalAddress),
   health: z.record(nlbName, z.record(vmName, healthReportSchema)),
+  announce: announceStateSchema.optional(),
 });

@@ -10,6 +10,7 @@ import type {
   NLBInfo,
   VMHealthState,
 } from '../../interfaces/types.js';
+import type { AnnounceState } from '../announce/types.js';
 
 /** An NLB as the driver returns it, in JSON form (dates as ISO strings). Opaque to agents. */
 export type StoredNLBInfo = Omit<NLBInfo, 'createdTime'> & { createdTime: string };
@@ -107,6 +108,8 @@ export interface NodeReport {
   vips: string[];
   /** Health by NLB name, then VM name. */
   health: Record<string, Record<string, BackendHealthReport>>;
+  /** What the node announces (absent with announce mode `none`). */
+  announce?: AnnounceState;
 }
 
 /** Options of a conditional write. */

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { makeRecord } from '../../../test/native/store-record.js';
+import type { VMHealthState } from '../../interfaces/types.js';
+import { planNode } from './desired-state.js';
+
+const snapshot = (...records: ReturnType<typeof makeRecord>[]) => ({
+  revision: 7,
+  records: records.map((record) => ({ record, revision: 7 })),
+});
+const health =
+  (states: Record<string, VMHealthState>) =>
+  (key: string): VMHealthState =>
+    states[key] ?? 'UNKNOWN';
+
+describe('planNode announce targets', () => {
+  it('lists each VIP once, sorted, with its family, serving while a backend is not UNHEALTHY', () => {
+    const plan = planNode(
+      snapshot(
+        makeRecord('b', { vip: 'fd00:99::1', vms: { v6: 'fd00::11' } }),
+        makeRecord('a', { vip: '10.99.0.2', vms: { x: '10.0.0.1', y: '10.0.0.2' } }),
+      ),
+      health({ 'a/x': 'UNHEALTHY' }),
+    );
+    expect(plan.announce).toEqual([
+      { vip: '10.99.0.2', family: 4, serving: true },
+      { vip: 'fd00:99::1', family: 6, serving: true },
+    ]);
+  });
+
+  it('a VIP whose backends are all UNHEALTHY does not serve, in fail-open and in reject', () => {
+    const snap = snapshot(makeRecord('a', { vip: '10.99.0.2', vms: { x: '10.0.0.1' } }));
+    for (const mode of ['fail-open', 'reject'] as const)
+      expect(planNode(snap, health({ 'a/x': 'UNHEALTHY' }), mode).announce).toEqual([
+        { vip: '10.99.0.2', family: 4, serving: false },
+      ]);
+  });
+
+  it('a VIP shared by two services serves when either has a usable backend', () => {
+    const plan = planNode(
+      snapshot(
+        makeRecord('a', { vip: '10.99.0.2', port: 80, vms: { x: '10.0.0.1' } }),
+        makeRecord('b', { vip: '10.99.0.2', port: 443, vms: { y: '10.0.0.2' } }),
+      ),
+      health({ 'a/x': 'UNHEALTHY', 'b/y': 'HEALTHY' }),
+    );
+    expect(plan.announce).toEqual([{ vip: '10.99.0.2', family: 4, serving: true }]);
+  });
+});
