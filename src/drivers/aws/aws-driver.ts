@@ -8,6 +8,7 @@ import {
   createGuardedHandler,
   type DriverBackend,
 } from '../../common/guarded-handler.js';
+import type { ModuleImporter } from '../../common/load-package.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import { retryingOnce } from '../../common/retrying-once.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
@@ -27,7 +28,7 @@ import { healthInfoOf } from './aws-health.js';
 import type { AwsDriverOptions } from './aws-options.js';
 import { resolveAwsOptions } from './aws-options.js';
 import { findManagedLb, lbByName, listManagedLbs, memberTargets, readNLB } from './aws-read.js';
-import { buildAwsClients, loadAwsSdk, type ModuleImporter } from './aws-sdk.js';
+import { buildAwsClients, loadAwsSdk } from './aws-sdk.js';
 
 /** Test seams that are not part of the public options. @internal */
 export interface AwsDriverInternals {

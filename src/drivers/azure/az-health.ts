@@ -4,9 +4,7 @@
  */
 import type { HealthInfo, NLBInfo, VMHealthDetail, VMHealthState } from '../../interfaces/types.js';
 import type { AzureApi, CallContext } from './az-api.js';
-
-/** Azure backend-address state -> nlbkit state. */
-export const AZURE_BACKEND_STATES: Record<string, VMHealthState> = { Up: 'HEALTHY', Down: 'UNHEALTHY' };
+import { AZURE_BACKEND_STATES } from './az-health-states.js';
 
 export async function healthOnAzure(api: AzureApi, current: NLBInfo, ctx: CallContext): Promise<HealthInfo> {
   const report = await api.ruleHealth(current.iid.nameId, ctx);

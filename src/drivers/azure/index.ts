@@ -5,5 +5,5 @@
  */
 export { AZURE_CAPABILITIES, AZURE_MAX_BACKENDS } from './az-capabilities.js';
 export { createAzureDriver } from './az-driver.js';
-export { AZURE_BACKEND_STATES } from './az-health.js';
+export { AZURE_BACKEND_STATES } from './az-health-states.js';
 export { AZURE_DRIVER_NAME, type AzureDriverOptions, type AzureTokenCredential } from './az-options.js';

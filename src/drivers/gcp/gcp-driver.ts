@@ -31,8 +31,6 @@ import { buildGcpClients } from './gcp-sdk.js';
 /** Test seams that are not part of the public options. @internal */
 export interface GcpDriverInternals {
   importer?: ModuleImporter;
-  /** Called with the API object once built (tests read its call log). */
-  onApi?: (api: GcpApi) => void;
 }
 
 /**
@@ -50,11 +48,10 @@ export function createGcpDriver(
   internals: GcpDriverInternals = {},
 ): NLBHandler {
   const resolved = resolveGcpOptions(options);
-  const api = retryingOnce(async (ctx: BackendContext): Promise<GcpApi> => {
-    const built = new GcpApi(await buildGcpClients(resolved, ctx.operation, internals.importer), resolved);
-    internals.onApi?.(built);
-    return built;
-  });
+  const api = retryingOnce(
+    async (ctx: BackendContext): Promise<GcpApi> =>
+      new GcpApi(await buildGcpClients(resolved, ctx.operation, internals.importer), resolved),
+  );
 
   const backend: DriverBackend = {
     async list(ctx) {

@@ -6,13 +6,7 @@ import { mapLimited } from '../../common/map-limited.js';
 import type { HealthInfo, NLBInfo, VMHealthDetail, VMHealthState } from '../../interfaces/types.js';
 import type { CallContext, GcpApi } from './gcp-api.js';
 import { nameOf } from './gcp-convert.js';
-
-/** Compute Engine endpoint health -> nlbkit state (DRAINING and UNKNOWN stay UNKNOWN). */
-export const GCP_HEALTH_STATES: Record<string, VMHealthState> = {
-  HEALTHY: 'HEALTHY',
-  UNHEALTHY: 'UNHEALTHY',
-  TIMEOUT: 'UNHEALTHY',
-};
+import { GCP_HEALTH_STATES } from './gcp-health-states.js';
 
 export async function healthOnGcp(api: GcpApi, current: NLBInfo, ctx: CallContext): Promise<HealthInfo> {
   const name = current.iid.nameId;

@@ -5,5 +5,5 @@
  */
 export { GCP_CAPABILITIES, GCP_MAX_NAME_LENGTH, GCP_MAX_VMS } from './gcp-capabilities.js';
 export { createGcpDriver } from './gcp-driver.js';
-export { GCP_HEALTH_STATES } from './gcp-health.js';
+export { GCP_HEALTH_STATES } from './gcp-health-states.js';
 export { GCP_DRIVER_NAME, type GcpDriverOptions } from './gcp-options.js';
