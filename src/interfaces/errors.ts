@@ -45,8 +45,9 @@ export interface NLBErrorInit {
  * The one error type every nlbkit driver throws.
  *
  * @example
+ * const nlb = createMockDriver();
  * try { await nlb.getNLB({ nameId: 'web' }); }
- * catch (e) { if (isNLBError(e) && e.code === 'NOT_FOUND') { ... } }
+ * catch (e) { if (isNLBError(e) && e.code === 'NOT_FOUND') console.log('no NLB named web'); }
  */
 export class NLBError extends Error {
   override readonly name = 'NLBError';

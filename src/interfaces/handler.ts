@@ -17,7 +17,7 @@ import type {
  * Returned objects are copies: changing them never changes the driver's state.
  *
  * @example
- * const nlb = createMockDriver({ vms: { web1: { address: '10.0.0.11' } } });
+ * const nlb = createMockDriver({ vms: { web1: { ipv4: '10.0.0.11' } } });
  * await nlb.createNLB({ iid: { nameId: 'web' }, listener: { protocol: 'TCP', port: 80 },
  *   vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'web1' }] },
  *   healthChecker: { protocol: 'TCP' } });

@@ -18,7 +18,11 @@ export interface ConformanceOptions {
  * reported as skipped; nothing else can be skipped.
  *
  * @example
- * nlbHandlerConformance('mock', async () => ({ driver: createMockDriver({ vms }), vms: iids }));
+ * const vms = { vm1: {}, vm2: {}, vm3: {}, vm4: {} };
+ * nlbHandlerConformance('mock', async () => ({
+ *   driver: createMockDriver({ vms }),
+ *   vms: Object.keys(vms).map((nameId) => ({ nameId })),
+ * }));
  */
 export function nlbHandlerConformance(
   name: string,

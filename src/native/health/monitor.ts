@@ -137,7 +137,7 @@ function copy(h: TargetHealth): TargetHealth {
  *
  * @example
  * const monitor = createHealthMonitor({ seed: 'lb-node-1' });
- * monitor.onChange((keys) => agent.reconcile(keys));
+ * monitor.onChange((keys) => console.log('health changed:', keys));
  * monitor.update([{ key: 'web/vm1', address: '10.0.0.5', port: 80, protocol: 'HTTP', interval: 5,
  *   timeout: 2, rise: 2, fall: 3, httpPath: '/healthz' }]);
  */

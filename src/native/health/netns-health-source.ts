@@ -86,7 +86,8 @@ interface Entry {
  * @throws Error for an invalid namespace name, before anything runs.
  * @example
  * const health = createNetnsHealthSource({ netns: 'nlbk-lb', monitorOptions: { seed: 'lb0' } });
- * const driver = createNativeDriver({ ..., agent: { executor: netnsExecutor('nlbk-lb'), health } });
+ * const driver = createNativeDriver({ store: createMemoryStore(), vipPool: { ranges: ['10.99.0.0/24'] },
+ *   vmInventory: { web1: { ipv4: '10.0.0.11' } }, agent: { executor: netnsExecutor('nlbk-lb'), health } });
  */
 export function createNetnsHealthSource(options: NetnsHealthSourceOptions): NetnsHealthSource {
   const { netns } = options;

@@ -56,6 +56,11 @@ function noIpvs(where: string, operation: string, r: ExecResult): NLBError | und
  *
  * @example
  * const dp = createIpvsDataplane({ executor: netnsExecutor('nlbk-lb1'), ownedRanges: ['10.99.0.0/24'] });
+ * const state: Parameters<typeof dp.sync>[0] = { hashSeed: 42, maglevTableSize: 251, services: [
+ *   { id: 'web', vip: '10.99.0.1', family: 4, protocol: 'tcp', port: 80, algorithm: 'ROUND_ROBIN',
+ *     hashFields: 'FIVE_TUPLE', snat: true,
+ *     backends: [{ id: 'web1', address: '10.0.0.11', port: 8080, weight: 1 }] },
+ * ] };
  * await dp.sync(state);
  * console.log(await dp.verify(state)); // []
  */

@@ -79,7 +79,12 @@ export function flowtableDevices(devices: unknown): string[] {
  *
  * @example
  * const dp = createNftDataplane({ executor: netnsExecutor('nlbk-lb1') });
- * await dp.sync({ services: [...], hashSeed: 42, maglevTableSize: 251 });
+ * const state: Parameters<typeof dp.sync>[0] = { hashSeed: 42, maglevTableSize: 251, services: [
+ *   { id: 'web', vip: '10.99.0.1', family: 4, protocol: 'tcp', port: 80, algorithm: 'MAGLEV',
+ *     hashFields: 'FIVE_TUPLE', snat: true,
+ *     backends: [{ id: 'web1', address: '10.0.0.11', port: 8080, weight: 1 }] },
+ * ] };
+ * await dp.sync(state);
  * console.log(await dp.verify(state)); // []
  */
 export function createNftDataplane(options: NftDataplaneOptions): Dataplane {

@@ -9,7 +9,8 @@ import type { NodeReport, StateStore } from './types.js';
  *
  * @example
  * const store = createMemoryStore();
- * const driver = createNativeDriver({ store, vipPool: { ranges: ['10.99.0.0/24'] }, vmInventory: {...} });
+ * const driver = createNativeDriver({ store, vipPool: { ranges: ['10.99.0.0/24'] },
+ *   vmInventory: { web1: { ipv4: '10.0.0.11' } } });
  */
 export function createMemoryStore(): StateStore {
   let doc: StateDocument = emptyDocument();

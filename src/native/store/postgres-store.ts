@@ -118,7 +118,8 @@ function safeMessage(e: unknown): string {
  *
  * @example
  * const store = createPostgresStore({ connection: { connectionString: process.env.DATABASE_URL } });
- * const driver = createNativeDriver({ store, vipPool: { ranges: ['10.99.0.0/24'] }, vmInventory });
+ * const driver = createNativeDriver({ store, vipPool: { ranges: ['10.99.0.0/24'] },
+ *   vmInventory: { web1: { ipv4: '10.0.0.11' } } });
  */
 export function createPostgresStore(options: PostgresStoreOptions = {}): StateStore {
   const schema = options.schema ?? 'nlbkit';
