@@ -26,7 +26,7 @@ export interface IntRange {
 export interface HealthCheckCapabilities {
   protocols: HealthCheckProtocol[];
   /** Health-check protocols allowed when the VM group is UDP (AWS: no UDP checks). Default: `protocols`. */
-  protocolsForUdpGroup?: HealthCheckProtocol[];
+  protocolsForUdpGroup?: HealthCheckProtocol[] | undefined;
   interval: IntRange | null;
   timeout: IntRange | null;
   healthyThreshold: IntRange | null;
@@ -34,15 +34,15 @@ export interface HealthCheckCapabilities {
   /** Whether healthy and unhealthy thresholds may differ. */
   separateThresholds: boolean;
   /** Whether the timeout must be strictly less than the interval (Octavia) rather than at most equal. */
-  timeoutBelowInterval?: boolean;
+  timeoutBelowInterval?: boolean | undefined;
   /** Whether a check port other than the VM group's may be set. */
   customPort: boolean;
   /** Whether `httpPath` and `expectedCodes` are honoured. */
   httpOptions: boolean;
   /** The only `expectedCodes` the provider checks for, when it allows no other (Azure, GCP: `200`). */
-  fixedExpectedCodes?: string;
+  fixedExpectedCodes?: string | undefined;
   /** A higher minimum interval for some protocols (Octavia: UDP checks at least 3 s apart). */
-  minIntervalFor?: Partial<Record<HealthCheckProtocol, number>>;
+  minIntervalFor?: Partial<Record<HealthCheckProtocol, number>> | undefined;
   /** Values used when a request leaves a setting out. */
   defaults: { interval: number; timeout: number; healthyThreshold: number; unhealthyThreshold: number };
 }
@@ -69,23 +69,23 @@ export interface DriverCapabilities {
   /** Whether the listener and VM group protocols must be equal (true on every layer-4 cloud NLB). */
   sameProtocolRequired: boolean;
   /** Whether the listener port must equal the VM group port (GCP's passthrough NLBs do not translate ports). */
-  samePortRequired?: boolean;
+  samePortRequired?: boolean | undefined;
   /** Whether a listener IP may be requested on create. */
   listenerIP: boolean;
   /** Whether a VPC must be named on create. */
   vpcRequired: boolean;
   algorithms: Algorithm[];
   /** Hash fields the hashing algorithms honour when `hashFields` is given. Default: all. */
-  hashFields?: HashFields[];
+  hashFields?: HashFields[] | undefined;
   /** The longest NLB name the provider accepts, when shorter than the schema's 63 (AWS: 32). */
-  maxNameLength?: number;
+  maxNameLength?: number | undefined;
   /**
    * A rule NLB names must follow when the provider's is narrower than the schema's (GCP: RFC 1035,
    * lowercase): `pattern` is a regular expression's source, `text` says it in words.
    */
-  namePattern?: { pattern: string; text: string };
+  namePattern?: { pattern: string; text: string } | undefined;
   /** NLB name prefixes the provider reserves (AWS: `internal-`). Default: none. */
-  reservedNamePrefixes?: string[];
+  reservedNamePrefixes?: string[] | undefined;
   /** Whether per-VM weights are honoured. */
   weights: boolean;
   /** The most VMs one NLB may hold. */
@@ -288,7 +288,7 @@ export function checkPortPair(
 /** Checks a listener change against what is in force now, knowing the VM group it serves. */
 export function checkListenerChange(
   caps: DriverCapabilities,
-  current: { protocol: ListenerProtocol; port: number; ip?: string },
+  current: { protocol: ListenerProtocol; port: number; ip?: string | undefined },
   next: ValidListener,
   group: { protocol: VMGroupProtocol; port: number },
 ): Violation[] {

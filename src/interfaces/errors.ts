@@ -20,7 +20,7 @@ export interface Violation {
   path: string;
   message: string;
   /** The values or range that would have been accepted, when there is such a list. */
-  allowed?: string;
+  allowed?: string | undefined;
   /** INVALID_ARGUMENT: the value is wrong for everyone. UNSUPPORTED: this driver cannot do it. */
   code: 'INVALID_ARGUMENT' | 'UNSUPPORTED';
 }
@@ -34,9 +34,9 @@ export interface NLBErrorInit {
   /** The NLBHandler method, e.g. `createNLB`. */
   operation: string;
   /** Overrides the default (THROTTLED, UNAVAILABLE and TIMEOUT retry; the rest do not). */
-  retryable?: boolean;
+  retryable?: boolean | undefined;
   /** Every input problem found, for INVALID_ARGUMENT and UNSUPPORTED. */
-  violations?: Violation[];
+  violations?: Violation[] | undefined;
   /** The provider's own error. */
   cause?: unknown;
 }

@@ -9,7 +9,7 @@ export interface IID {
   /** The name the user gave the resource. Unique per driver instance for NLBs. */
   nameId: string;
   /** The provider's id (ARN, UUID, resource id). Filled in by drivers on output. */
-  systemId?: string;
+  systemId?: string | undefined;
 }
 
 /** A free-form key/value pair (spec: KeyValue). */
@@ -43,21 +43,21 @@ export type HashFields = 'SOURCE_IP' | 'SOURCE_IP_PORT' | 'FIVE_TUPLE';
 /** A VM in a VM group: its IID plus an optional weight (extension, default 1). */
 export interface VMGroupMember extends IID {
   /** Relative share of new flows, 1-100. Honoured by ROUND_ROBIN and MAGLEV where the driver supports it. */
-  weight?: number;
+  weight?: number | undefined;
 }
 
 /** The frontend: where clients connect (spec: ListenerInfo). */
 export interface ListenerInfo {
   protocol: ListenerProtocol;
   /** The listener address. Chosen by the driver when omitted; a driver may honour a requested one. */
-  ip?: string;
+  ip?: string | undefined;
   /** 1-65535. */
   port: number;
   /** DNS name, when the provider gives one. Output only. */
-  dnsName?: string;
+  dnsName?: string | undefined;
   /** The provider's id of the listener. Output only. */
-  cspId?: string;
-  keyValueList?: KeyValue[];
+  cspId?: string | undefined;
+  keyValueList?: KeyValue[] | undefined;
 }
 
 /** The backend: the VMs that serve, and on which port (spec: VMGroupInfo). */
@@ -67,34 +67,34 @@ export interface VMGroupInfo {
   port: number;
   vms: VMGroupMember[];
   /** Extension: how flows are spread; default ROUND_ROBIN. */
-  algorithm?: Algorithm;
+  algorithm?: Algorithm | undefined;
   /** Extension: fields hashed by SOURCE_HASH and MAGLEV; default SOURCE_IP for SOURCE_HASH, FIVE_TUPLE for MAGLEV. */
-  hashFields?: HashFields;
+  hashFields?: HashFields | undefined;
   /** The provider's id of the group (target group, backend pool). Output only. */
-  cspId?: string;
-  keyValueList?: KeyValue[];
+  cspId?: string | undefined;
+  keyValueList?: KeyValue[] | undefined;
 }
 
 /** How the VMs' health is checked (spec: HealthCheckerInfo). */
 export interface HealthCheckerInfo {
   protocol: HealthCheckProtocol;
   /** Port to check, 1-65535. Omitted: the VM group's port (AWS calls it "traffic-port"). */
-  port?: number;
+  port?: number | undefined;
   /** Seconds between checks. Omitted: the driver's default. */
-  interval?: number;
+  interval?: number | undefined;
   /** Seconds to wait for an answer; never more than `interval`. Omitted: the driver's default. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Consecutive results that change a VM's state (sets both thresholds below unless they are given). */
-  threshold?: number;
+  threshold?: number | undefined;
   /** Extension: consecutive successes to become healthy (rise). */
-  healthyThreshold?: number;
+  healthyThreshold?: number | undefined;
   /** Extension: consecutive failures to become unhealthy (fall). */
-  unhealthyThreshold?: number;
+  unhealthyThreshold?: number | undefined;
   /** Extension: HTTP(S) path to GET, starting with '/'. Default '/'. */
-  httpPath?: string;
+  httpPath?: string | undefined;
   /** Extension: HTTP(S) status codes that mean healthy, e.g. "200-299" or "200,204". Driver default otherwise. */
-  expectedCodes?: string;
-  keyValueList?: KeyValue[];
+  expectedCodes?: string | undefined;
+  keyValueList?: KeyValue[] | undefined;
 }
 
 /** A health checker as drivers return it: every setting resolved to the value in force. */
@@ -126,16 +126,16 @@ export interface NLBInfo {
 export interface NLBCreateRequest {
   iid: { nameId: string };
   /** The VPC to create the NLB in: required by drivers whose capabilities say `vpcRequired` (clouds). */
-  vpcIID?: IID;
+  vpcIID?: IID | undefined;
   /** Default PUBLIC. */
-  type?: NLBType;
+  type?: NLBType | undefined;
   /** Default REGION. */
-  scope?: NLBScope;
+  scope?: NLBScope | undefined;
   listener: Omit<ListenerInfo, 'dnsName' | 'cspId'>;
   vmGroup: Omit<VMGroupInfo, 'cspId'>;
   healthChecker: HealthCheckerInfo;
-  tagList?: KeyValue[];
-  keyValueList?: KeyValue[];
+  tagList?: KeyValue[] | undefined;
+  keyValueList?: KeyValue[] | undefined;
 }
 
 /** The health state of one VM. UNKNOWN means the driver has not measured it (yet). */
@@ -146,13 +146,13 @@ export interface VMHealthDetail {
   vm: IID;
   state: VMHealthState;
   /** Why, in words: the provider's reason code or the last check's error. */
-  reason?: string;
+  reason?: string | undefined;
   /** The provider's own state name, e.g. AWS `unhealthy.draining`. */
-  providerState?: string;
+  providerState?: string | undefined;
   /** When the state last changed, if known. */
-  lastChange?: Date;
+  lastChange?: Date | undefined;
   /** When the VM was last checked, if known. */
-  lastCheck?: Date;
+  lastCheck?: Date | undefined;
 }
 
 /**
@@ -170,5 +170,5 @@ export interface HealthInfo {
 /** Options every NLBHandler method accepts. */
 export interface CallOptions {
   /** Aborts the call: it then rejects with an NLBError whose code is ABORTED. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }

@@ -7,9 +7,9 @@ import type { ConformanceWorld, MakeWorld } from './world.js';
 /** Options of {@link nlbHandlerConformance}. */
 export interface ConformanceOptions {
   /** Per-case timeout in ms. Default 60,000 (cloud fakes with waiters, namespaces). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Run only cases whose names include one of these strings (for debugging a driver). */
-  only?: string[];
+  only?: string[] | undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ export interface ConformanceWorld {
   /** At least four VMs that exist for this driver, usable in `vmGroup.vms`. */
   vms: IID[];
   /** The VPC to create NLBs in (required by drivers whose capabilities say `vpcRequired`). */
-  vpcIID?: IID;
+  vpcIID?: IID | undefined;
   /** Called after the case, whether it passed or not. */
   cleanup?(): Promise<void>;
 }

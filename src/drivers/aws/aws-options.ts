@@ -7,8 +7,8 @@
 export interface AwsCredentials {
   accessKeyId: string;
   secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
+  sessionToken?: string | undefined;
+  expiration?: Date | undefined;
 }
 
 /** A function that returns credentials, as the SDK's credential providers do. */
@@ -20,45 +20,45 @@ export type AwsCredentialProvider = () => Promise<AwsCredentials>;
  */
 export interface AwsClientLike {
   // biome-ignore lint/suspicious/noExplicitAny: SDK commands are generic classes; the driver builds them itself.
-  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>;
+  send(command: any, options?: { abortSignal?: AbortSignal | undefined }): Promise<any>;
 }
 
 /** How long the driver waits for a load balancer to become active or to disappear. */
 export interface AwsWaiterOptions {
   /** First delay between polls, in ms. Default 5000 (AWS's own waiter default is 15 s). */
-  minDelayMs?: number;
+  minDelayMs?: number | undefined;
   /** Longest delay between polls, in ms; delays double up to it. Default 30000. */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Gives up with a TIMEOUT error after this long, in ms. Default 600000 (10 minutes). */
-  maxWaitMs?: number;
+  maxWaitMs?: number | undefined;
 }
 
 /** Options of {@link createAwsDriver}. Every field is optional; AWS's usual defaults apply. */
 export interface AwsDriverOptions {
   /** The region, e.g. `eu-west-1`. Default: the SDK's chain (AWS_REGION, profile, IMDS). */
-  region?: string;
+  region?: string | undefined;
   /** Credentials or a provider of them. Default: the SDK's default provider chain. */
-  credentials?: AwsCredentials | AwsCredentialProvider;
+  credentials?: AwsCredentials | AwsCredentialProvider | undefined;
   /** An endpoint URL for both ELBv2 and EC2 (tests, LocalStack). Default: AWS's. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Attempts per AWS call, first try included, for throttling and transient errors. Default 5. */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /**
    * Delay before retry number `attempt` (1-based), in ms, or a constant. Default: the SDK's standard
    * exponential backoff with jitter.
    */
-  retryBackoffMs?: number | ((attempt: number) => number);
+  retryBackoffMs?: number | ((attempt: number) => number) | undefined;
   /** An ELBv2 client to use instead of building one (the other client options are then ignored for it). */
-  elbv2Client?: AwsClientLike;
+  elbv2Client?: AwsClientLike | undefined;
   /** An EC2 client to use instead of building one. */
-  ec2Client?: AwsClientLike;
+  ec2Client?: AwsClientLike | undefined;
   /** Polling of load-balancer state. */
-  waiter?: AwsWaiterOptions;
+  waiter?: AwsWaiterOptions | undefined;
   /**
    * The tag key that marks load balancers and target groups as nlbkit's; its value is the NLB's name.
    * Only load balancers carrying it are listed, read or changed. Default `nlbkit:nlb`.
    */
-  managedTagKey?: string;
+  managedTagKey?: string | undefined;
 }
 
 /** The options with every default filled in. */

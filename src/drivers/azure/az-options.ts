@@ -20,21 +20,21 @@ export interface AzureTokenCredential {
 /** Options of {@link createAzureDriver}. */
 export interface AzureDriverOptions {
   /** Default: `AZURE_SUBSCRIPTION_ID`. */
-  subscriptionId?: string;
+  subscriptionId?: string | undefined;
   /** The resource group of the load balancers, their public IPs, the VNet and the VMs' NICs. Default: `AZURE_RESOURCE_GROUP`. */
-  resourceGroup?: string;
+  resourceGroup?: string | undefined;
   /** Region of new load balancers and public IPs, e.g. `westeurope`. Default: `AZURE_LOCATION`. */
-  location?: string;
+  location?: string | undefined;
   /** Default: `new DefaultAzureCredential()` from `@azure/identity`. */
-  credential?: AzureTokenCredential;
+  credential?: AzureTokenCredential | undefined;
   /** Resource Manager endpoint. Default `https://management.azure.com` (other clouds: their own). */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Retries per request for throttling and transient errors (the SDK's policy). Default 3. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Delay between polls of long-running operations when Azure does not say (ms). Default: the SDK's. */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /** The tag marking nlbkit's load balancers (value: the NLB's name). Default `nlbkit-nlb`. */
-  managedTagKey?: string;
+  managedTagKey?: string | undefined;
   /**
    * Sends every HTTP request (a `@azure/core-rest-pipeline` HttpClient). For proxies and tests; the
    * default is the SDK's own.
@@ -57,7 +57,7 @@ const optionsSchema = z.object({
 
 /** Options with the environment and defaults applied. */
 export interface ResolvedAzureOptions extends z.infer<typeof optionsSchema> {
-  credential?: AzureTokenCredential;
+  credential?: AzureTokenCredential | undefined;
   httpClient?: unknown;
 }
 

@@ -12,31 +12,31 @@ export { GCP_DRIVER_NAME } from './gcp-name.js';
 /** Options of {@link createGcpDriver}. */
 export interface GcpDriverOptions {
   /** Default: `GOOGLE_CLOUD_PROJECT`, `GCLOUD_PROJECT` or `CLOUDSDK_CORE_PROJECT`. */
-  projectId?: string;
+  projectId?: string | undefined;
   /** Region of the NLBs and their VMs, e.g. `europe-west1`. Default: `CLOUDSDK_COMPUTE_REGION` or `GOOGLE_CLOUD_REGION`. */
-  region?: string;
+  region?: string | undefined;
   /**
    * A `google-auth-library` client (e.g. from `new GoogleAuth({ scopes }).getClient()`). Default:
    * Application Default Credentials (`GOOGLE_APPLICATION_CREDENTIALS`, gcloud, the metadata server).
    */
   authClient?: unknown;
   /** A service-account key file, instead of ADC. */
-  keyFilename?: string;
+  keyFilename?: string | undefined;
   /**
    * The subnetwork (name) an INTERNAL NLB's address is taken from when the NLB has no VMs to take it
    * from. Default: the first VM's subnetwork.
    */
-  subnetwork?: string;
+  subnetwork?: string | undefined;
   /** API host (`compute.googleapis.com`), for private endpoints and tests. */
-  apiEndpoint?: string;
+  apiEndpoint?: string | undefined;
   /** API port, with `apiEndpoint`. */
-  port?: number;
+  port?: number | undefined;
   /** `https` (default) or `http` (tests against a local fake only). */
-  protocol?: 'http' | 'https';
+  protocol?: 'http' | 'https' | undefined;
   /** How long to wait for one operation to finish (ms). Default 10 minutes. */
-  operationTimeoutMs?: number;
+  operationTimeoutMs?: number | undefined;
   /** Delay before polling an operation again after a transient error (ms). Default 1000. */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
 }
 
 const NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;

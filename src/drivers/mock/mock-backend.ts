@@ -17,18 +17,18 @@ import type { HealthInfo, IID, NLBInfo, VMHealthDetail, VMHealthState } from '..
 /** A VM the mock knows about. */
 export interface MockVM {
   /** The provider id reported for the VM; default `mock-vm-<name>`. */
-  systemId?: string;
+  systemId?: string | undefined;
   /** The VM's private IPv4 address, if any. */
-  ipv4?: string;
+  ipv4?: string | undefined;
   /** The VM's IPv6 address, if any. */
-  ipv6?: string;
+  ipv6?: string | undefined;
 }
 
 /** What the mock knows about one VM's health. */
 export interface MockVMHealth {
   state: VMHealthState;
-  reason?: string;
-  lastChange?: Date;
+  reason?: string | undefined;
+  lastChange?: Date | undefined;
 }
 
 export interface MockBackendDeps {

@@ -37,8 +37,8 @@ export const mockDefaultCapabilities: DriverCapabilities = {
 
 /** A partial override of capabilities; `healthCheck` and `changes` merge one level deep. */
 export type CapabilitiesOverride = Partial<Omit<DriverCapabilities, 'healthCheck' | 'changes'>> & {
-  healthCheck?: Partial<DriverCapabilities['healthCheck']>;
-  changes?: Partial<DriverCapabilities['changes']>;
+  healthCheck?: Partial<DriverCapabilities['healthCheck']> | undefined;
+  changes?: Partial<DriverCapabilities['changes']> | undefined;
 };
 
 /** Merges an override onto a base, keeping the driver name of the override when it gives one. */

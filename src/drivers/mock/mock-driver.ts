@@ -19,17 +19,17 @@ import { type MockFault, MockFaults } from './mock-faults.js';
 /** Options of {@link createMockDriver}. */
 export interface MockDriverOptions {
   /** The VMs that exist, by name. Unknown VMs in a request give NOT_FOUND. Default: none. */
-  vms?: Record<string, MockVM>;
+  vms?: Record<string, MockVM> | undefined;
   /** Emulate a cloud's limits (e.g. `AWS_CAPABILITIES` from nlbkit/aws); merged onto the permissive defaults. */
-  capabilities?: CapabilitiesOverride;
+  capabilities?: CapabilitiesOverride | undefined;
   /** The clock for `createdTime` and health timestamps. Default: `() => new Date()`. */
-  clock?: () => Date;
+  clock?: (() => Date) | undefined;
   /** Makes ids. Default: a counter per kind, `mock-nlb-0001`, `mock-listener-0001`, ... */
-  idGenerator?: (kind: 'nlb' | 'listener' | 'vmgroup') => string;
+  idGenerator?: ((kind: 'nlb' | 'listener' | 'vmgroup') => string) | undefined;
   /** Health of a VM nobody set with `setVMHealth`. Default HEALTHY. */
-  initialHealth?: VMHealthState;
+  initialHealth?: VMHealthState | undefined;
   /** Delay before every operation, in ms (abortable). Default 0. */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
 }
 
 /** One recorded call. */

@@ -3,7 +3,9 @@ import { NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import type { NLBOperation } from '../../interfaces/handler.js';
 
 /** A fault to inject: an NLBError to throw, or the parts of one. */
-export type MockFault = NLBError | { code: NLBErrorCode; message?: string; retryable?: boolean };
+export type MockFault =
+  | NLBError
+  | { code: NLBErrorCode; message?: string | undefined; retryable?: boolean | undefined };
 
 /** Holds injected faults and latency, and applies them before each operation. */
 export class MockFaults {

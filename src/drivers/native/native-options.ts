@@ -8,8 +8,8 @@ import type { StateStore } from '../../native/store/types.js';
 
 /** A VM's addresses. A VM needs an address of the VIP's family to join an NLB. */
 export interface VMAddresses {
-  ipv4?: string;
-  ipv6?: string;
+  ipv4?: string | undefined;
+  ipv6?: string | undefined;
 }
 
 /** VM name -> addresses, or a function that looks one VM up (undefined: no such VM). */
@@ -42,20 +42,20 @@ export interface EmbeddedAgentOptions {
    * only a table that reads back as desired) when it finds the kernel drifted; with an instance it must
    * destroy the table and sync again (not atomic).
    */
-  dataplane?: Dataplane | (() => Dataplane) | 'nftables' | 'ipvs';
+  dataplane?: Dataplane | (() => Dataplane) | 'nftables' | 'ipvs' | undefined;
   /**
    * Opt-in fast path for the default nftables data plane: an nftables flowtable on these devices, so
    * packets of established load-balanced flows skip routing and the forward/postrouting hooks. Helps
    * long-lived flows (keep-alive), not one-request connections; needs CONFIG_NF_FLOW_TABLE_INET; see
    * docs/native-dataplane.md#flowtable-opt-in-fast-path for what it bypasses. Only with the nftables data plane.
    */
-  flowtable?: { devices: string[] };
+  flowtable?: { devices: string[] } | undefined;
   /** The node's name in the store. Default `embedded`. */
-  node?: string;
+  node?: string | undefined;
   /** Interface the agent adds VIPs to. Default `nlbkit0` (a dummy interface it creates). */
-  interface?: string;
+  interface?: string | undefined;
   /** Seconds between periodic reconciles (reconcile, don't trust). Default 10. */
-  intervalSeconds?: number;
+  intervalSeconds?: number | undefined;
   /**
    * Health checks. `'auto'`: the driver runs nlbkit's monitor where the data plane is — inside the
    * executor's network namespace (`createNetnsHealthSource`) when it is a `netnsExecutor`, else in this
@@ -64,9 +64,9 @@ export interface EmbeddedAgentOptions {
    * `createHealthMonitor` checks from this process's namespace). Without it every VM is reported
    * UNKNOWN and every backend is rendered.
    */
-  health?: HealthSource | 'auto';
+  health?: HealthSource | 'auto' | undefined;
   /** What to render when every backend is unhealthy. Default `fail-open`. */
-  allDown?: AllDownMode;
+  allDown?: AllDownMode | undefined;
 }
 
 /** Options of {@link createNativeDriver}. */
@@ -81,28 +81,28 @@ export interface NativeDriverOptions {
    */
   vmInventory: VMInventory;
   /** jhash seed for SOURCE_HASH and MAGLEV, the same on every node. Default 0x6e6c626b ("nlbk"). */
-  hashSeed?: number;
+  hashSeed?: number | undefined;
   /** Maglev lookup-table size, a prime (>= 100 x the largest VM group keeps imbalance <= 1%). Default 4093. */
-  maglevTableSize?: number;
+  maglevTableSize?: number | undefined;
   /**
    * Masquerade traffic to backends (one-armed LB: the LB node is not the backends' gateway). The
    * backends then see the LB node's address, not the client's. Default false (plain DNAT keeps the
    * client address; the LB node must then be the backends' route back). Stored per NLB at creation.
    */
-  snat?: boolean;
+  snat?: boolean | undefined;
   /**
    * The LB nodes whose agents must have applied a revision for it to count as converged (and whose
    * health reports count). Default: the embedded agent's node if any, else every node that reports.
    */
-  nodes?: string[];
+  nodes?: string[] | undefined;
   /**
    * `store-only`: mutations return once the desired state is persisted. `wait-for-agents`: they return
    * once every node in `nodes` has applied it (TIMEOUT after `convergenceTimeoutMs`; the state stays
    * persisted and agents keep trying). Default: `wait-for-agents` with an embedded agent, else `store-only`.
    */
-  applyMode?: 'store-only' | 'wait-for-agents';
+  applyMode?: 'store-only' | 'wait-for-agents' | undefined;
   /** How long `wait-for-agents` and `waitForConvergence` wait, in ms. Default 30000. */
-  convergenceTimeoutMs?: number;
+  convergenceTimeoutMs?: number | undefined;
   /** Run an agent in this process (embedded mode). */
-  agent?: EmbeddedAgentOptions;
+  agent?: EmbeddedAgentOptions | undefined;
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseDriverOptions } from '../../common/driver-options.js';
+import { stripUndefined } from '../../common/strip-undefined.js';
 import { optionsFromCloudsYaml } from './os-clouds-yaml.js';
 import { OPENSTACK_DRIVER_NAME } from './os-name.js';
 
@@ -13,17 +14,17 @@ export { OPENSTACK_DRIVER_NAME } from './os-name.js';
 
 /** Keystone v3 password authentication, scoped to a project given by name (with its domain) or by id. */
 export interface OpenStackPasswordAuth {
-  type?: 'password';
+  type?: 'password' | undefined;
   username: string;
   password: string;
   /** Default `Default`. */
-  userDomainName?: string;
+  userDomainName?: string | undefined;
   /** The project's name; or give `projectId`. */
-  projectName?: string;
+  projectName?: string | undefined;
   /** The project's id (ids are unique across domains, so no project domain is needed). */
-  projectId?: string;
+  projectId?: string | undefined;
   /** Default `Default`. */
-  projectDomainName?: string;
+  projectDomainName?: string | undefined;
 }
 
 /** Keystone v3 application credential (already scoped to its project). */
@@ -36,11 +37,11 @@ export interface OpenStackApplicationCredentialAuth {
 /** How long to wait for Octavia to finish a change (it moves the load balancer to PENDING_* and back). */
 export interface OpenStackWaiterOptions {
   /** First delay between polls, ms. Default 1000. */
-  minDelayMs?: number;
+  minDelayMs?: number | undefined;
   /** Longest delay between polls, ms. Default 5000. */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Give up (TIMEOUT) after this long, ms. Default 600,000 (amphorae take minutes to boot). */
-  maxWaitMs?: number;
+  maxWaitMs?: number | undefined;
 }
 
 /** Options of {@link createOpenStackDriver}. */
@@ -49,28 +50,28 @@ export interface OpenStackDriverOptions {
    * A cloud of `clouds.yaml` (merged with `secure.yaml`) to take authUrl, auth, region and interface
    * from. Default: `OS_CLOUD`. Options given here still win over the file.
    */
-  cloud?: string;
+  cloud?: string | undefined;
   /** Keystone's URL, e.g. `https://keystone.example.com:5000/v3`. Default: `OS_AUTH_URL`. */
-  authUrl?: string;
+  authUrl?: string | undefined;
   /** Credentials. Default: `OS_APPLICATION_CREDENTIAL_ID`/`_SECRET`, else `OS_USERNAME`, `OS_PASSWORD`, `OS_PROJECT_NAME`... */
-  auth?: OpenStackPasswordAuth | OpenStackApplicationCredentialAuth;
+  auth?: OpenStackPasswordAuth | OpenStackApplicationCredentialAuth | undefined;
   /** Region of the endpoints to use. Default: `OS_REGION_NAME`, else the catalog's only region. */
-  region?: string;
+  region?: string | undefined;
   /** Endpoint interface. Default: `OS_INTERFACE`, else `public`. */
-  interface?: 'public' | 'internal' | 'admin';
+  interface?: 'public' | 'internal' | 'admin' | undefined;
   /**
    * The external network floating IPs come from (name or id): needed for PUBLIC load balancers, which
    * are an INTERNAL VIP plus a floating IP. Without it, only INTERNAL can be created.
    */
-  floatingNetwork?: string;
+  floatingNetwork?: string | undefined;
   /**
    * The Octavia provider: `amphora` (Octavia's reference provider, and these capabilities when unset)
    * or `ovn` (ovn-octavia-provider: its narrower capabilities, and sent with every create).
    */
-  provider?: 'amphora' | 'ovn';
-  waiter?: OpenStackWaiterOptions;
+  provider?: 'amphora' | 'ovn' | undefined;
+  waiter?: OpenStackWaiterOptions | undefined;
   /** Per-request timeout, ms. Default 60,000. */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
 }
 
 const text = z.string().min(1).max(255);
@@ -109,9 +110,6 @@ const optionsSchema = z.strictObject({
 /** Options with the environment and the defaults applied, validated. */
 export type ResolvedOpenStackOptions = z.infer<typeof optionsSchema>;
 
-const stripUndefined = <T extends object>(o: T): Partial<T> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-
 /** The credentials the environment describes, if it describes any. */
 function authFromEnv(env: NodeJS.ProcessEnv): ResolvedOpenStackOptions['auth'] | undefined {
   if (env.OS_APPLICATION_CREDENTIAL_ID || env.OS_APPLICATION_CREDENTIAL_SECRET)
@@ -138,7 +136,7 @@ function authFromEnv(env: NodeJS.ProcessEnv): ResolvedOpenStackOptions['auth'] |
 export function resolveOpenStackOptions(
   given: OpenStackDriverOptions,
   env: NodeJS.ProcessEnv = process.env,
-  where: { cwd?: string; home?: string } = {},
+  where: { cwd?: string | undefined; home?: string | undefined } = {},
 ): ResolvedOpenStackOptions {
   // Precedence: the options given, then the named cloud of clouds.yaml, then the OS_* variables.
   const cloud = given.cloud ?? (env.OS_CLOUD || undefined);
@@ -152,7 +150,12 @@ export function resolveOpenStackOptions(
     cloud,
     floatingNetwork: options.floatingNetwork,
     provider: options.provider,
-    waiter: { minDelayMs: 1000, maxDelayMs: 5000, maxWaitMs: 600_000, ...options.waiter },
+    waiter: {
+      minDelayMs: 1000,
+      maxDelayMs: 5000,
+      maxWaitMs: 600_000,
+      ...stripUndefined(options.waiter ?? {}),
+    },
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
   };
   return parseDriverOptions(

@@ -22,9 +22,9 @@ import type { NodeReport, StateStore, WriteOptions } from './types.js';
 /** Options of {@link createFileStore}. */
 export interface FileStoreOptions {
   /** How often watchers poll for changes made by other processes, in ms. Default 500. */
-  pollMs?: number;
+  pollMs?: number | undefined;
   /** How long a write waits for the lock held by another writer, in ms. Default 10000. */
-  lockTimeoutMs?: number;
+  lockTimeoutMs?: number | undefined;
 }
 
 const storeError = (message: string, cause?: unknown) =>

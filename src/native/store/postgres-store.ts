@@ -19,6 +19,7 @@
  * by hand or written by another version, and agents feed them to nft). `pg` is loaded lazily: it is an
  * optional peer dependency, needed only by users of this store.
  */
+import { stripUndefined } from '../../common/strip-undefined.js';
 import { NLBError } from '../../interfaces/errors.js';
 import { checkWriteOptions } from './state-document.js';
 import { checkNodeName, nlbRecordSchema, nodeReportSchema } from './store-schema.js';
@@ -38,21 +39,21 @@ const TABLE_FORMAT = 1;
  * nlbkit's types need neither `pg` nor `@types/pg`).
  */
 export interface PostgresConnectionOptions {
-  connectionString?: string;
-  host?: string;
-  port?: number;
-  user?: string;
-  password?: string | (() => string | Promise<string>);
-  database?: string;
-  ssl?: boolean | Record<string, unknown>;
+  connectionString?: string | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
+  user?: string | undefined;
+  password?: string | (() => string | Promise<string>) | undefined;
+  database?: string | undefined;
+  ssl?: boolean | Record<string, unknown> | undefined;
   /** Pool size; default 4. */
-  max?: number;
-  connectionTimeoutMillis?: number;
-  idleTimeoutMillis?: number;
+  max?: number | undefined;
+  connectionTimeoutMillis?: number | undefined;
+  idleTimeoutMillis?: number | undefined;
   [setting: string]: unknown;
 }
 
-type Notification = { channel: string; payload?: string };
+type Notification = { channel: string; payload?: string | undefined };
 
 /** What the store uses of a node-postgres client (a `pg.PoolClient` is one). */
 export interface PgClientLike {
@@ -83,19 +84,19 @@ export interface PostgresStoreOptions {
    * `password`, `ssl`...). Omitted: the standard `PG*` environment variables (PGHOST, PGUSER,
    * PGPASSWORD, PGDATABASE...). Credentials never appear in errors or in `description`.
    */
-  connection?: PostgresConnectionOptions;
+  connection?: PostgresConnectionOptions | undefined;
   /**
    * Use this pool instead (the store does not end it on close). As node-postgres asks of every pool,
    * give it an `'error'` listener: a server that shuts down sends an error even to connections that
    * are being closed, and without a listener that is an uncaught exception.
    */
-  pool?: PgPoolLike;
+  pool?: PgPoolLike | undefined;
   /** Schema of nlbkit's tables, created when missing. Default `nlbkit`. */
-  schema?: string;
+  schema?: string | undefined;
   /** Watchers also poll the revision this often (ms), in case a notification was missed. Default 5000. */
-  pollMs?: number;
+  pollMs?: number | undefined;
   /** Replaces `import()` of `pg` (tests pretend the package is missing). */
-  importer?: (name: string) => Promise<unknown>;
+  importer?: ((name: string) => Promise<unknown>) | undefined;
 }
 
 const unavailable = (message: string, cause?: unknown, retryable = true) =>
@@ -140,7 +141,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
     poolPromise ??= (async () => {
       if (options.pool) return options.pool;
       type PoolClass = new (config: PostgresConnectionOptions) => PgPoolLike;
-      let pg: { default?: { Pool?: PoolClass }; Pool?: PoolClass };
+      let pg: { default?: { Pool?: PoolClass | undefined } | undefined; Pool?: PoolClass | undefined };
       try {
         pg = (await importer(PG_PACKAGE)) as typeof pg;
       } catch (e) {
@@ -152,7 +153,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
       }
       const PoolClass = pg.Pool ?? pg.default?.Pool;
       if (!PoolClass) throw unavailable(`the package '${PG_PACKAGE}' has no Pool`, undefined, false);
-      const pool = new PoolClass({ max: 4, ...options.connection });
+      const pool = new PoolClass({ max: 4, ...stripUndefined(options.connection ?? {}) });
       // A connection the server ends (restart, pg_terminate_backend) emits 'error' whether or not it
       // is in use; with no listener that is an uncaught exception. Queries still reject on their own,
       // so every connection of the store gets a listener that ignores the event.

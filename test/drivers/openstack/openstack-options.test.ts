@@ -60,6 +60,15 @@ describe('OpenStack options', () => {
     expect(() => resolveOpenStackOptions({}, noName)).toThrow(/options\.auth/);
   });
 
+  it('an option given as undefined means the same as one left out (exactOptionalPropertyTypes users)', () => {
+    const given = resolveOpenStackOptions(
+      { region: undefined, waiter: { minDelayMs: 5, maxDelayMs: undefined, maxWaitMs: undefined } },
+      env,
+    );
+    expect(given.region).toBe('RegionTwo');
+    expect(given.waiter).toEqual({ minDelayMs: 5, maxDelayMs: 5000, maxWaitMs: 600_000 });
+  });
+
   it('authenticates scoped to the project by id, and by name when both are given', async () => {
     const fake = await startOpenStackFake();
     try {
