@@ -14,6 +14,7 @@ export default defineConfig({
       { find: /^nlbkit\/native$/, replacement: src('drivers/native/index.ts') },
       { find: /^nlbkit\/openstack$/, replacement: src('drivers/openstack/index.ts') },
       { find: /^nlbkit\/azure$/, replacement: src('drivers/azure/index.ts') },
+      { find: /^nlbkit\/gcp$/, replacement: src('drivers/gcp/index.ts') },
     ],
   },
   test: {
