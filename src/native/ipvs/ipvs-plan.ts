@@ -19,9 +19,11 @@ export interface IpvsPlan {
   draining: string[];
 }
 
-/** `-t` or `-u` and the endpoint: the service part of every line. */
-const svc = (s: { protocol: 'tcp' | 'udp'; endpoint: string }) =>
-  `${s.protocol === 'tcp' ? '-t' : '-u'} ${s.endpoint}`;
+const SERVICE_OPTION = { tcp: '-t', udp: '-u', sctp: '--sctp-service' } as const;
+
+/** `-t`, `-u` (or `--sctp-service`, to remove one) and the endpoint: the service part of every line. */
+export const svc = (s: { protocol: keyof typeof SERVICE_OPTION; endpoint: string }) =>
+  `${SERVICE_OPTION[s.protocol]} ${s.endpoint}`;
 
 const schedulerArgs = (s: IpvsService) =>
   `-s ${s.scheduler}${s.flags.length ? ` -b ${s.flags.join(',')}` : ''}`;
