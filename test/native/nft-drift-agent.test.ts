@@ -120,11 +120,23 @@ describe.skipIf(!enabled)('the agent repairs drift inside its table (traffic acr
     expect(table()).toBe(clean);
     servedByBackends(probe(client.name, 4));
 
+    // nlbkit's IPV4 dispatch rule replaced by a rewrite: same rule count, but not the rule nlbkit wrote.
+    const listed = inNetns(lb.name, ['nft', '-j', '-a', 'list', 'chain', 'inet', 'nlbkit', 'prerouting']);
+    const handle = JSON.parse(listed).nftables.find((o: { rule?: unknown }) => o.rule).rule.handle;
+    byHand(
+      `replace rule inet nlbkit prerouting handle ${handle} ip daddr ${VIP} tcp dport 80 dnat ip to ${ELSEWHERE}:8080`,
+    );
+    expect(probe(client.name, 2)).toEqual([ELSEWHERE, ELSEWHERE]);
+    expect((await second.agent.reconcile()).drift).toEqual([
+      'chain prerouting: rule 1 is not the one nlbkit wrote',
+    ]);
+    expect(table()).toBe(clean);
+    servedByBackends(probe(client.name, 4));
+
     // A chain that drops everything.
     byHand('add chain inet nlbkit blackhole { type filter hook prerouting priority -300; policy drop; }');
     expect(probe(client.name, 1)).toEqual(['TIMEOUT']);
-    const again = await second.agent.reconcile();
-    expect(again.drift).toEqual([
+    expect((await second.agent.reconcile()).drift).toEqual([
       'chain blackhole: unexpected, type filter hook prerouting priority -300 policy drop, 0 rules',
     ]);
     expect(table()).toBe(clean);

@@ -115,6 +115,21 @@ describe.skipIf(!enabled)('drift inside the owned nft table (network namespace)'
     expect(await createNftDataplane({ executor: nsEx }).sync(state)).toEqual({ mode: 'none', statements: 0 });
   });
 
+  it("a rule of nlbkit's replaced by hand (the chain keeps its rule count): reported and rebuilt", async () => {
+    const dp = createNftDataplane({ executor: nsEx });
+    await dp.sync(state);
+    const clean = await ruleset();
+    const listed = await nsEx.run(['nft', '-j', '-a', 'list', 'chain', 'inet', 'nlbkit', 'prerouting']);
+    const handle = JSON.parse(listed.stdout).nftables.find((o: { rule?: unknown }) => o.rule).rule.handle;
+    const rewrite = `replace rule inet nlbkit prerouting handle ${handle} ip daddr 10.0.0.1 dnat ip to 10.1.0.9\n`;
+    expect((await nsEx.run(['nft', '-f', '-'], { stdin: rewrite })).stderr).toBe('');
+    expect(await dp.verify(state)).toEqual(['chain prerouting: rule 1 is not the one nlbkit wrote']);
+    const fresh = createNftDataplane({ executor: nsEx });
+    expect((await fresh.sync(state)).mode).toBe('full');
+    expect(await ruleset()).toBe(clean);
+    expect(await fresh.verify(state)).toEqual([]);
+  });
+
   it('several at once: every one is reported', async () => {
     const dp = createNftDataplane({ executor: nsEx });
     await dp.sync(state);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { backend, nodeState, recordingExecutor, service } from '../../../test/native/nft-fixtures.js';
+import {
+  backend,
+  emptyTableListing,
+  nodeState,
+  recordingExecutor,
+  service,
+} from '../../../test/native/nft-fixtures.js';
 import { createNftDataplane } from './nft-dataplane.js';
+import { ruleStamp } from './nft-render.js';
 
 const three = () => [
   service({ id: 'a', vip: '10.0.0.1' }),
@@ -15,31 +22,7 @@ const applied = (ex: ReturnType<typeof recordingExecutor>) =>
 const HEAD = ['nft', '-t', 'list', 'table', 'inet', 'nlbkit'];
 const READ = ['nft', '-j', 'list', 'table', 'inet', 'nlbkit'];
 
-/** `nft -j list table` of the table nlbkit writes for a state without services. */
-function emptyTableJson(): string {
-  const chain = (name: string, rules: number, hook?: [string, number]) => [
-    {
-      chain: {
-        family: 'inet',
-        table: 'nlbkit',
-        name,
-        ...(hook ? { type: 'nat', hook: hook[0], prio: hook[1], policy: 'accept' } : {}),
-      },
-    },
-    ...Array.from({ length: rules }, () => ({ rule: { family: 'inet', table: 'nlbkit', chain: name } })),
-  ];
-  return JSON.stringify({
-    nftables: [
-      { table: { family: 'inet', name: 'nlbkit' } },
-      { map: { family: 'inet', table: 'nlbkit', name: 'svc4', map: 'verdict' } },
-      { map: { family: 'inet', table: 'nlbkit', name: 'svc6', map: 'verdict' } },
-      ...chain('prerouting', 2, ['prerouting', -100]),
-      ...chain('output', 2, ['output', -100]),
-      ...chain('postrouting', 1, ['postrouting', 100]),
-      ...chain('reject_new', 2),
-    ],
-  });
-}
+const emptyTableJson = () => JSON.stringify(emptyTableListing());
 
 describe('createNftDataplane (fake executor)', () => {
   it('first sync looks for a table to adopt, then is one full nft -f - transaction; an identical sync sends nothing', async () => {
@@ -122,6 +105,8 @@ describe('createNftDataplane (fake executor)', () => {
   });
 
   it('a service moving to a new group gets the group created, then its elements moved', async () => {
+    const SH_RULE =
+      'meta l4proto tcp dnat ip to ip daddr . th dport . jhash ip saddr mod 2 seed 0x00001234 map @m_sh4tcp_ip_w2';
     const ex = recordingExecutor();
     const dp = createNftDataplane({ executor: ex });
     await dp.sync(nodeState(three()));
@@ -133,7 +118,7 @@ describe('createNftDataplane (fake executor)', () => {
     expect(text.split('\n').filter(Boolean)).toEqual([
       'add map inet nlbkit m_sh4tcp_ip_w2 { typeof ip daddr . th dport . numgen inc mod 1 : ip daddr . th dport; }',
       'add chain inet nlbkit c_sh4tcp_ip_w2',
-      'add rule inet nlbkit c_sh4tcp_ip_w2 meta l4proto tcp dnat ip to ip daddr . th dport . jhash ip saddr mod 2 seed 0x00001234 map @m_sh4tcp_ip_w2',
+      `add rule inet nlbkit c_sh4tcp_ip_w2 ${SH_RULE} comment "${ruleStamp(SH_RULE)}"`,
       'delete element inet nlbkit svc4 { 10.0.0.1 . tcp . 80 }',
       'delete element inet nlbkit m_rr4tcp_w2 { 10.0.0.1 . 80 . 0, 10.0.0.1 . 80 . 1 }',
       'add element inet nlbkit svc4 { 10.0.0.1 . tcp . 80 : goto c_sh4tcp_ip_w2 }',

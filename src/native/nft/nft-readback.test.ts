@@ -4,7 +4,7 @@
  * kernel in test/native/nft-drift.test.ts; the listings here are shaped as nft 1.0.6 prints them.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeState } from '../../../test/native/nft-fixtures.js';
+import { emptyTableListing, nodeState } from '../../../test/native/nft-fixtures.js';
 import { buildLayout, defaultMaglev, type LayoutOptions } from './nft-layout.js';
 import { diffKernel, parseKernelTable } from './nft-readback.js';
 
@@ -14,28 +14,17 @@ const t = { family: 'inet', table: 'nlbkit' };
 
 /** The listing of the table nlbkit writes for a state without services, plus `extra` objects. */
 function listing(extra: Record<string, unknown>[] = [], hooks: { postrouting?: string } = {}): string {
-  const base = (name: string, hook: string, prio: number, policy = 'accept') => ({
-    chain: { ...t, name, type: 'nat', hook, prio, policy },
-  });
-  const rules = (chain: string, n: number) => Array.from({ length: n }, () => ({ rule: { ...t, chain } }));
-  return JSON.stringify({
-    nftables: [
-      { metainfo: { version: '1.0.6', json_schema_version: 1 } },
-      { table: { family: 'inet', name: 'nlbkit', handle: 1 } },
-      { map: { ...t, name: 'svc4', type: ['ipv4_addr', 'inet_proto', 'inet_service'], map: 'verdict' } },
-      { map: { ...t, name: 'svc6', type: ['ipv6_addr', 'inet_proto', 'inet_service'], map: 'verdict' } },
-      base('prerouting', 'prerouting', -100),
-      base('output', 'output', -100),
-      base('postrouting', 'postrouting', 100, hooks.postrouting),
-      { chain: { ...t, name: 'reject_new' } },
-      ...rules('prerouting', 2),
-      ...rules('output', 2),
-      ...rules('postrouting', 1),
-      ...rules('reject_new', 2),
-      ...extra,
-    ],
-  });
+  const doc = emptyTableListing();
+  if (hooks.postrouting) {
+    const post = doc.nftables.find((o) => o.chain?.name === 'postrouting')!;
+    post.chain!.policy = hooks.postrouting;
+  }
+  doc.nftables.push(...(extra as typeof doc.nftables));
+  return JSON.stringify(doc);
 }
+/** Index of the object `kind` named `name` in a parsed listing, for edits in place. */
+const at = (json: { nftables: Record<string, { name?: string }>[] }, kind: string, name: string) =>
+  json.nftables.findIndex((o) => o[kind]?.name === name);
 const diff = (json: string) => diffKernel(parseKernelTable(json), layout, opts);
 
 describe('diffKernel: nothing but what nlbkit renders', () => {
@@ -78,8 +67,8 @@ describe('diffKernel: nothing but what nlbkit renders', () => {
 
   it("a chain of nlbkit's that lost its hook, or got one, is a difference", () => {
     const json = JSON.parse(listing());
-    json.nftables[6].chain = { ...t, name: 'postrouting' };
-    json.nftables[7].chain = {
+    json.nftables[at(json, 'chain', 'postrouting')].chain = { ...t, name: 'postrouting' };
+    json.nftables[at(json, 'chain', 'reject_new')].chain = {
       ...t,
       name: 'reject_new',
       type: 'filter',
@@ -91,6 +80,17 @@ describe('diffKernel: nothing but what nlbkit renders', () => {
       'chain postrouting: no hook, expected type nat hook postrouting priority 100 policy accept',
       'chain reject_new: type filter hook input priority 0 policy drop, expected no hook',
     ]);
+  });
+
+  it("a rule of nlbkit's replaced by hand (same count, no or another stamp) is a difference", () => {
+    const json = JSON.parse(listing());
+    const rules = json.nftables.filter((o: { rule?: { chain: string } }) => o.rule?.chain === 'prerouting');
+    const stamp = rules[0].rule.comment;
+    delete rules[0].rule.comment; // `nft replace rule ... handle N` without a comment
+    rules[1].rule.comment = stamp; // another rule's stamp
+    expect(diff(JSON.stringify(json))).toEqual(['chain prerouting: rule 1 is not the one nlbkit wrote']);
+    rules[0].rule.comment = stamp;
+    expect(diff(JSON.stringify(json))).toEqual(['chain prerouting: rule 2 is not the one nlbkit wrote']);
   });
 
   it('what the kernel names is shown printable and short (no log injection)', () => {

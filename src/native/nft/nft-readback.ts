@@ -1,14 +1,15 @@
 /**
  * Reads what the kernel holds (`nft -j list table`) and compares it with a layout. nlbkit owns the
  * table: everything in it that nlbkit did not render is a difference (drift), as is anything missing.
- * Compared: every map's elements, every chain with its hook, policy and rule count, flowtables, and
- * the absence of anything else (other chains, maps, sets, stateful objects, table flags). Addresses
+ * Compared: every map's elements, every chain with its hook, policy and rules (by count and by the
+ * stamp each rule carries, see ruleStamp), flowtables, and the absence of anything else (other chains,
+ * maps, sets, stateful objects, table flags). Addresses
  * are compared in canonical form.
  */
 import { parseAddress } from '../../interfaces/schemas.js';
 import type { Layout, LayoutOptions } from './nft-layout.js';
 import type { NftHook } from './nft-objects.js';
-import { renderElementKey, renderElementValue, renderRule } from './nft-render.js';
+import { renderElementKey, renderElementValue, renderRule, ruleStamp } from './nft-render.js';
 import { allElements, tableFor } from './nft-table.js';
 
 /**
@@ -19,6 +20,8 @@ export interface KernelTable {
   maps: Map<string, Set<string>>;
   chains: Map<string, number>;
   flowtables: Map<string, string[]>;
+  /** The comment of each rule ('' for none), in order, by chain name. */
+  stamps: Map<string, string[]>;
   /** Base chains: `type nat hook prerouting priority -100 policy accept`, by chain name. */
   hooks: Map<string, string>;
   /** Sets (nlbkit declares none), with their element counts. */
@@ -60,6 +63,7 @@ export function parseKernelTable(json: string): KernelTable {
   const chains = new Map<string, number>();
   const flowtables = new Map<string, string[]>();
   const hooks = new Map<string, string>();
+  const stamps = new Map<string, string[]>();
   const sets = new Map<string, number>();
   const others: string[] = [];
   let flagged = false;
@@ -91,14 +95,19 @@ export function parseKernelTable(json: string): KernelTable {
       if (chain.hook !== undefined)
         hooks.set(chain.name, hookText(chain.type, chain.hook, chain.prio, chain.policy));
     }
-    const rule = item.rule as { chain: string } | undefined;
-    if (rule) chains.set(rule.chain, (chains.get(rule.chain) ?? 0) + 1);
+    const rule = item.rule as { chain: string; comment?: unknown } | undefined;
+    if (rule) {
+      chains.set(rule.chain, (chains.get(rule.chain) ?? 0) + 1);
+      const list = stamps.get(rule.chain) ?? [];
+      list.push(typeof rule.comment === 'string' ? rule.comment : '');
+      stamps.set(rule.chain, list);
+    }
     for (const [kind, body] of Object.entries(item)) {
       if (!KNOWN.has(kind))
         others.push(`${kind} ${(body as { name?: unknown } | null)?.name ?? '(unnamed)'}`);
     }
   }
-  return { maps, chains, flowtables, hooks, sets, others, flagged };
+  return { maps, chains, flowtables, stamps, hooks, sets, others, flagged };
 }
 
 /** The hook line nft -j would list for a chain nlbkit declares (keywords as the numbers inet uses). */
@@ -126,13 +135,19 @@ export function diffKernel(kernel: KernelTable, layout: Layout, opts: LayoutOpti
   const wantChains = new Set<string>();
   for (const c of table.chains) {
     wantChains.add(c.name);
-    const want = c.rules.reduce((n, r) => n + renderRule(r).length, 0);
+    const want = c.rules.flatMap(renderRule);
     const have = kernel.chains.get(c.name);
     if (have === undefined) {
       out.push(`chain ${c.name} is missing`);
       continue;
     }
-    if (have !== want) out.push(`chain ${c.name} has ${have} rules, expected ${want}`);
+    if (have !== want.length) out.push(`chain ${c.name} has ${have} rules, expected ${want.length}`);
+    else {
+      // Same count: each rule must still carry the stamp of the body nlbkit wrote there.
+      const stamps = kernel.stamps.get(c.name) ?? [];
+      const i = want.findIndex((body, k) => stamps[k] !== ruleStamp(body));
+      if (i >= 0) out.push(`chain ${c.name}: rule ${i + 1} is not the one nlbkit wrote`);
+    }
     const hook = kernel.hooks.get(c.name);
     const wantHook = expectedHook(c.hook);
     if (hook !== wantHook)
