@@ -3,14 +3,14 @@
  * table: everything in it that nlbkit did not render is a difference (drift), as is anything missing.
  * Compared: every map's elements, every chain with its hook, policy and rules (by count and by the
  * stamp each rule carries, see ruleStamp), flowtables, and the absence of anything else (other chains,
- * maps, sets, stateful objects, table flags). Addresses
- * are compared in canonical form.
+ * maps, sets, stateful objects, table flags). Addresses are compared in canonical form.
  */
 import { parseAddress } from '../../interfaces/schemas.js';
 import type { Layout, LayoutOptions } from './nft-layout.js';
 import type { NftHook } from './nft-objects.js';
 import { renderElementKey, renderElementValue, renderRule, ruleStamp } from './nft-render.js';
 import { allElements, tableFor } from './nft-table.js';
+import { IPV4_CANONICAL } from './nft-values.js';
 
 /**
  * What the read-back holds: elements as `key : value` text per map, the rule count per chain, the hook
@@ -36,7 +36,12 @@ type Json = unknown;
 
 function part(v: Json): string {
   if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return parseAddress(v)?.address ?? v;
+  if (typeof v === 'string') {
+    // Fast paths (a listing holds ~3 strings per element, 10^5 elements at 10,000 LBs): a canonical
+    // dotted quad is its own canonical form, and a string with neither '.' nor ':' is no address.
+    if (IPV4_CANONICAL.test(v) || !/[.:]/.test(v)) return v;
+    return parseAddress(v)?.address ?? v;
+  }
   if (v && typeof v === 'object') {
     const o = v as Record<string, Json>;
     if (Array.isArray(o.concat)) return o.concat.map(part).join(' . ');
