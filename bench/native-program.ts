@@ -26,6 +26,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '10,1000,10000').split(',').map(Number
 const SAMPLE = Number(process.env.BENCH_NAIVE_SAMPLE ?? 10);
 const CHANGES = 7;
 const FULL_REPEATS = 3;
+const VERIFIES = 5;
 
 /** N LBs of 10 backends. */
 function lbs(n: number): ServiceSpec[] {
@@ -74,6 +75,9 @@ interface Row {
   change: number;
   jsCpu: number;
   nftCpu: number;
+  /** verify() of the loaded table (an agent's every reconcile): median wall time and our JS CPU. */
+  verify: number;
+  verifyJs: number;
   chainsFull: number;
   chainsChange: number;
   naiveFull: number;
@@ -81,7 +85,9 @@ interface Row {
   naiveChange: number;
 }
 
-async function measureNlbkit(n: number): Promise<Pick<Row, 'full' | 'change' | 'jsCpu' | 'nftCpu'>> {
+async function measureNlbkit(
+  n: number,
+): Promise<Pick<Row, 'full' | 'change' | 'jsCpu' | 'nftCpu' | 'verify' | 'verifyJs'>> {
   return inNamespace(async (ex) => {
     const services = lbs(n);
     const state: NodeDataplaneState = { services, hashSeed: 1, maglevTableSize: 251 };
@@ -108,9 +114,23 @@ async function measureNlbkit(n: number): Promise<Pick<Row, 'full' | 'change' | '
       times.push(now() - t0);
       if (r.mode !== 'incremental' || r.statements !== 2) throw new Error(`unexpected ${JSON.stringify(r)}`);
     }
-    const drift = await dp.verify(state);
-    if (drift.length) throw new Error(`verify after the bench: ${drift.join('; ')}`);
-    return { full, change: median(times), jsCpu, nftCpu };
+    const verifies: number[] = [];
+    const verifyJs: number[] = [];
+    for (let k = 0; k < VERIFIES; k++) {
+      const [j0, t0] = [jsCpuMs(), now()];
+      const drift = await dp.verify(state);
+      verifies.push(now() - t0);
+      verifyJs.push(jsCpuMs() - j0);
+      if (drift.length) throw new Error(`verify after the bench: ${drift.join('; ')}`);
+    }
+    return {
+      full,
+      change: median(times),
+      jsCpu,
+      nftCpu,
+      verify: median(verifies),
+      verifyJs: median(verifyJs),
+    };
   });
 }
 
@@ -224,6 +244,9 @@ async function main(): Promise<void> {
     console.log(
       `  ${pad(String(r.n), 6)} LBs: our JS ${s(r.jsCpu)}, nft ${s(r.nftCpu)} (user+sys, 10 ms ticks)`,
     );
+  console.log(`\nnlbkit verify() of the loaded table (every reconcile), median of ${VERIFIES}:`);
+  for (const r of rows)
+    console.log(`  ${pad(String(r.n), 6)} LBs: ${s(r.verify)} wall, our JS ${s(r.verifyJs)} CPU`);
   console.log(
     `\n~ = extrapolated from ${SAMPLE} LBs timed on an empty table and ${SAMPLE} on a nearly full one.`,
   );

@@ -21,7 +21,7 @@ interface Service {
 
 /** The fake's state and knobs. */
 export interface FakeIpvsadm extends Executor {
-  /** By `TCP 10.0.0.1:80` / `UDP [fd00::1]:53` / `FWM 7`. */
+  /** By `TCP 10.0.0.1:80` / `UDP [fd00::1]:53` / `SCTP 10.0.0.1:80` / `FWM 7`. */
   services: Map<string, Service>;
   /** Every `-R` line received, in order. */
   lines: string[];
@@ -82,7 +82,8 @@ export function fakeIpvsadm(): FakeIpvsadm {
     const t = opt('-t');
     const u = opt('-u');
     const f = opt('-f');
-    const key = t ? `TCP ${t}` : u ? `UDP ${u}` : f ? `FWM ${f}` : undefined;
+    const sctp = opt('--sctp-service');
+    const key = t ? `TCP ${t}` : u ? `UDP ${u}` : sctp ? `SCTP ${sctp}` : f ? `FWM ${f}` : undefined;
     if (!key) return 'Illegal service';
     const svc = services.get(key);
     const forward = (Object.keys(FORWARD) as (keyof typeof FORWARD)[]).find((k) => args.includes(k)) ?? '-g';

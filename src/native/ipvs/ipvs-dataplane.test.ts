@@ -61,6 +61,44 @@ describe('createIpvsDataplane (fake ipvsadm)', () => {
     expect(await dp.verify(state({}))).toEqual([]);
   });
 
+  it('a real server added by hand to an owned service is drift: reported, drained, then removed', async () => {
+    const { ex, dp } = setup();
+    await dp.sync(state({}));
+    const web = ex.services.get('TCP 10.0.0.1:80')!;
+    web.dests.set('10.1.0.9:8080', { forward: 'Masq', weight: 5, active: 2, inactive: 0 });
+    web.dests.set('10.1.0.8:8080', { forward: 'Route', weight: 0, active: 0, inactive: 0 });
+    expect(await dp.verify(state({}))).toEqual([
+      'real server 10.1.0.9:8080 of tcp 10.0.0.1:80 should not take new flows (weight 5)',
+      'real server 10.1.0.8:8080 of tcp 10.0.0.1:80 should not take new flows (weight 0)',
+    ]);
+    // Its connections go on (weight 0, as any leaving server); the idle one goes at once.
+    await dp.sync(state({}));
+    expect(ex.lines.slice(-2)).toEqual([
+      '-e -t 10.0.0.1:80 -r 10.1.0.9:8080 -m -w 0',
+      '-d -t 10.0.0.1:80 -r 10.1.0.8:8080',
+    ]);
+    expect(await dp.verify(state({}))).toEqual([]);
+    ex.setConns('TCP 10.0.0.1:80', '10.1.0.9:8080', 0, 0);
+    await dp.sync(state({}));
+    expect([...web.dests.keys()]).toEqual(['10.1.0.1:8080', '10.1.0.2:8080']);
+  });
+
+  it('a service of another protocol (SCTP) on an owned address is drift, and removed', async () => {
+    const { ex, dp } = setup();
+    await dp.sync(state({}));
+    const sctp = { scheduler: 'rr', flags: [], dests: new Map() };
+    ex.services.set('SCTP 10.0.0.1:80', sctp);
+    ex.services.set('SCTP 203.0.113.9:80', { ...sctp, dests: new Map() }); // outside the pool: not ours
+    expect(await dp.verify(state({}))).toEqual(['service sctp 10.0.0.1:80 is not desired']);
+    expect(await dp.sync(state({}))).toEqual({ mode: 'incremental', statements: 1 });
+    expect(ex.lines.at(-1)).toBe('-D --sctp-service 10.0.0.1:80');
+    expect([...ex.services.keys()]).toEqual(['TCP 203.0.113.9:80', 'TCP 10.0.0.1:80', 'SCTP 203.0.113.9:80']);
+    expect(await dp.verify(state({}))).toEqual([]);
+    ex.services.set('SCTP 10.0.0.1:80', sctp);
+    await dp.destroy();
+    expect([...ex.services.keys()]).toEqual(['TCP 203.0.113.9:80', 'SCTP 203.0.113.9:80']);
+  });
+
   it('destroy() removes its own services and no one else’s', async () => {
     const { ex, dp } = setup();
     await dp.sync(state({}, { id: 'b', vip: '10.0.0.2', protocol: 'udp', port: 53 }));

@@ -21,7 +21,7 @@ import type { Dataplane, NodeDataplaneState, SyncResult } from '../model.js';
 import { excerpt, resultError, startError } from '../nft/nft-errors.js';
 import { createVipPool } from '../vip/vip-pool.js';
 import { desiredServices } from './ipvs-layout.js';
-import { diffIpvs, planIpvs } from './ipvs-plan.js';
+import { diffIpvs, planIpvs, serviceArgs } from './ipvs-plan.js';
 import { type KernelService, parseIpvsList } from './ipvs-readback.js';
 
 /** Options of {@link createIpvsDataplane}. */
@@ -109,9 +109,7 @@ export function createIpvsDataplane(options: IpvsDataplaneOptions): Dataplane {
     destroy: () =>
       serial(async () => {
         const kernel = await read('destroy');
-        const lines = [...kernel.values()]
-          .filter((s) => owns(s.vip))
-          .map((s) => `-D ${s.protocol === 'tcp' ? '-t' : '-u'} ${s.endpoint}`);
+        const lines = [...kernel.values()].filter((s) => owns(s.vip)).map((s) => `-D ${serviceArgs(s)}`);
         if (lines.length > 0) await run('destroy', ['-R'], `${lines.join('\n')}\n`);
       }),
   };

@@ -19,9 +19,11 @@ export interface IpvsPlan {
   draining: string[];
 }
 
-/** `-t` or `-u` and the endpoint: the service part of every line. */
-const svc = (s: { protocol: 'tcp' | 'udp'; endpoint: string }) =>
-  `${s.protocol === 'tcp' ? '-t' : '-u'} ${s.endpoint}`;
+const SERVICE_OPTION = { tcp: '-t', udp: '-u', sctp: '--sctp-service' } as const;
+
+/** `-t`, `-u` (or `--sctp-service`, to remove one) and the endpoint: the service part of every line. */
+export const serviceArgs = (s: { protocol: keyof typeof SERVICE_OPTION; endpoint: string }) =>
+  `${SERVICE_OPTION[s.protocol]} ${s.endpoint}`;
 
 const schedulerArgs = (s: IpvsService) =>
   `-s ${s.scheduler}${s.flags.length ? ` -b ${s.flags.join(',')}` : ''}`;
@@ -45,29 +47,31 @@ export function planIpvs(
   for (const d of desired.values()) {
     const k = kernel.get(d.key);
     if (!k) {
-      adds.push(`-A ${svc(d)} ${schedulerArgs(d)}`);
-      for (const dest of d.dests.values()) adds.push(`-a ${svc(d)} -r ${dest.endpoint} -m -w ${dest.weight}`);
+      adds.push(`-A ${serviceArgs(d)} ${schedulerArgs(d)}`);
+      for (const dest of d.dests.values())
+        adds.push(`-a ${serviceArgs(d)} -r ${dest.endpoint} -m -w ${dest.weight}`);
       continue;
     }
-    if (!sameScheduling(k, d)) edits.push(`-E ${svc(d)} ${schedulerArgs(d)}`);
+    if (!sameScheduling(k, d)) edits.push(`-E ${serviceArgs(d)} ${schedulerArgs(d)}`);
     for (const dest of d.dests.values()) {
       const kd = k.dests.get(dest.endpoint);
-      if (!kd) adds.push(`-a ${svc(d)} -r ${dest.endpoint} -m -w ${dest.weight}`);
+      if (!kd) adds.push(`-a ${serviceArgs(d)} -r ${dest.endpoint} -m -w ${dest.weight}`);
       else if (kd.weight !== dest.weight || kd.forward !== 'Masq')
-        edits.push(`-e ${svc(d)} -r ${dest.endpoint} -m -w ${dest.weight}`);
+        edits.push(`-e ${serviceArgs(d)} -r ${dest.endpoint} -m -w ${dest.weight}`);
     }
     for (const kd of k.dests.values()) {
       if (d.dests.has(kd.endpoint)) continue;
       if (drained(kd)) {
-        removals.push(`-d ${svc(d)} -r ${kd.endpoint}`);
+        removals.push(`-d ${serviceArgs(d)} -r ${kd.endpoint}`);
         continue;
       }
-      if (kd.weight !== 0 || kd.forward !== 'Masq') drains.push(`-e ${svc(d)} -r ${kd.endpoint} -m -w 0`);
+      if (kd.weight !== 0 || kd.forward !== 'Masq')
+        drains.push(`-e ${serviceArgs(d)} -r ${kd.endpoint} -m -w 0`);
       draining.push(`${d.key} ${kd.endpoint}`);
     }
   }
   for (const k of kernel.values()) {
-    if (!desired.has(k.key) && owns(k.vip)) removals.push(`-D ${svc(k)}`);
+    if (!desired.has(k.key) && owns(k.vip)) removals.push(`-D ${serviceArgs(k)}`);
   }
   return { lines: [...adds, ...edits, ...drains, ...removals], draining };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEndpoint, parseIpvsList } from './ipvs-readback.js';
 
-// As ipvsadm 1.31 printed it on Debian's 6.1 kernel (the VM test), with a firewall-mark service added.
+// As ipvsadm 1.31 printed it on Debian's 6.1 kernel (the VM test), with firewall-mark and SCTP services added.
 const LISTING = `IP Virtual Server version 1.2.1 (size=4096)
 Prot LocalAddress:Port Scheduler Flags
   -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
@@ -13,6 +13,8 @@ TCP  198.18.0.3:80 rr persistent 300
 FWM  7 rr
   -> 10.9.9.9:0                   Route   1      0          0         
 UDP  198.18.0.1:53 sh (sh-fallback,sh-port)
+SCTP 198.18.0.4:9000 rr
+  -> 198.18.1.12:9000             Masq    1      0          0         
 TCP  [fd00:99::1]:80 wrr
   -> [fd00:1::2]:8080             Masq    2      0          0         
 `;
@@ -25,8 +27,11 @@ describe('parseIpvsList', () => {
       'tcp 198.18.0.2:443',
       'tcp 198.18.0.3:80',
       'udp 198.18.0.1:53',
+      'sctp 198.18.0.4:9000',
       'tcp [fd00:99::1]:80',
     ]);
+    // nlbkit makes no SCTP service, but one on an address it owns is drift, so it is read.
+    expect(k.get('sctp 198.18.0.4:9000')).toMatchObject({ protocol: 'sctp', vip: '198.18.0.4' });
     const web = k.get('tcp 198.18.0.1:80')!;
     expect(web).toMatchObject({ protocol: 'tcp', vip: '198.18.0.1', scheduler: 'rr', flags: [], extra: '' });
     expect([...web.dests.values()]).toEqual([

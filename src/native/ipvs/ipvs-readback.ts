@@ -1,8 +1,9 @@
 /**
  * Reads the kernel's IPVS table from `ipvsadm -L -n --exact`: virtual services with scheduler, flags and
  * persistence, and real servers with forwarding method, weight and connection counts (the counts tell
- * when a drained server can go). Services of other protocols (SCTP, firewall marks) are not nlbkit's
- * and are skipped; a line that cannot be read makes the whole read fail, since planning on a partial
+ * when a drained server can go). Firewall-mark services have no address, so are never nlbkit's, and
+ * are skipped; SCTP services are read like TCP and UDP ones (nlbkit makes none, so one on an owned
+ * address is drift). A line that cannot be read makes the whole read fail, since planning on a partial
  * view could delete or miss something.
  */
 import { NLBError } from '../../interfaces/errors.js';
@@ -21,7 +22,8 @@ export interface KernelDest {
 /** A virtual service as the kernel holds it. */
 export interface KernelService {
   key: string;
-  protocol: 'tcp' | 'udp';
+  /** nlbkit writes tcp and udp; an sctp service on an owned address was made by someone else. */
+  protocol: 'tcp' | 'udp' | 'sctp';
   endpoint: string;
   /** Canonical VIP address. */
   vip: string;
@@ -62,20 +64,20 @@ export function parseEndpoint(
 /** Parses the listing into services by key (`tcp 198.18.0.1:80`). */
 export function parseIpvsList(text: string): Map<string, KernelService> {
   const services = new Map<string, KernelService>();
-  // Real servers of a skipped (foreign-protocol) service are skipped with it.
+  // Real servers of a skipped (firewall-mark) service are skipped with it.
   let current: KernelService | undefined | null = null;
   for (const line of text.split('\n')) {
     if (line.trim() === '' || HEADER_LINE.test(line)) continue;
     const s = SERVICE_LINE.exec(line);
     if (s) {
       const [, prot, ep, scheduler, flags, extra] = s;
-      if (prot !== 'TCP' && prot !== 'UDP') {
+      if (prot === 'FWM') {
         current = undefined;
         continue;
       }
       const parsed = parseEndpoint(ep!);
       if (!parsed) throw unreadable(line);
-      const protocol = prot === 'TCP' ? 'tcp' : 'udp';
+      const protocol = prot === 'TCP' ? 'tcp' : prot === 'UDP' ? 'udp' : 'sctp';
       const key = `${protocol} ${parsed.endpoint}`;
       current = {
         key,

@@ -9,6 +9,7 @@ import { NLBError } from '../../interfaces/errors.js';
 import { createNftDataplane } from './nft-dataplane.js';
 import { buildLayout, defaultMaglev, type LayoutOptions } from './nft-layout.js';
 import { diffKernel, parseKernelTable } from './nft-readback.js';
+import { ruleStamp } from './nft-render.js';
 
 const firstScript = async (flowtable?: { devices: string[] }) => {
   const ex = recordingExecutor();
@@ -21,13 +22,14 @@ const stamp = (script: string) => /comment "(nlbkit:[0-9a-f]{16})"/.exec(script)
 
 describe('nft flowtable option', () => {
   it('declares the flowtable (quoted, sorted devices) and a forward chain that offloads DNAT flows', async () => {
+    const OFFLOAD = 'ct status dnat meta l4proto { tcp, udp } flow add @ft';
     const text = await firstScript({ devices: ['up0', 'dn0', 'up0'] });
     expect(text).toContain(
       '\tflowtable ft {\n\t\thook ingress priority filter\n\t\tdevices = { "dn0", "up0" }\n\t}\n',
     );
     expect(text).toContain(
       '\tchain forward {\n\t\ttype filter hook forward priority 10; policy accept;\n' +
-        '\t\tct status dnat meta l4proto { tcp, udp } flow add @ft\n\t}\n',
+        `\t\t${OFFLOAD} comment "${ruleStamp(OFFLOAD)}"\n\t}\n`,
     );
     // Declared before the chain that names it.
     expect(text.indexOf('flowtable ft')).toBeLessThan(text.indexOf('flow add @ft'));

@@ -82,9 +82,9 @@ export interface Layout {
 /**
  * Version of the rule shapes this code writes. Bump it whenever the text of any rule, chain, map type or
  * hook changes: it is part of the signature, hence of the table's fingerprint comment, so a new agent
- * does not adopt a table written by an older one (it rebuilds it).
+ * does not adopt a table written by an older one (it rebuilds it). 2: every rule carries its stamp.
  */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 /** Name of the flowtable and of the chain that feeds it (when the node has one). */
 export const FLOWTABLE = 'ft';

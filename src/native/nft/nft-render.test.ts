@@ -2,17 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { backend, nodeState, service } from '../../../test/native/nft-fixtures.js';
 import { buildLayout, defaultMaglev, type LayoutOptions } from './nft-layout.js';
 import { planFull } from './nft-plan.js';
-import { renderRule } from './nft-render.js';
+import { renderRule, ruleStamp } from './nft-render.js';
 import { readTableComment, tableComment } from './nft-table.js';
 
 const opts: LayoutOptions = { tableName: 'nlbkit', snatMark: 0x20000000, maglev: defaultMaglev };
 const full = (...services: Parameters<typeof service>[0][]) =>
   planFull(buildLayout(nodeState(services.map((s) => service(s))), opts), opts).text;
-/** The lines of a full transaction that mention `needle`, trimmed. */
+/** A rule line's stamp (see ruleStamp), tested once below and left out of the other comparisons. */
+const STAMP = / comment "nlbkit:[0-9a-f]{12}"$/;
+/** The lines of a full transaction that mention `needle`, trimmed, without rule stamps. */
 const lines = (text: string, needle: string) =>
   text
     .split('\n')
-    .map((l) => l.trim())
+    .map((l) => l.trim().replace(STAMP, ''))
     .filter((l) => l.includes(needle));
 
 describe('full transaction (golden text)', () => {
@@ -20,7 +22,7 @@ describe('full transaction (golden text)', () => {
     expect(full({})).toBe(`table inet nlbkit
 delete table inet nlbkit
 table inet nlbkit {
-\tcomment "nlbkit:5c183921c86d4027"
+\tcomment "nlbkit:554f9601f7ce2cc1"
 \tmap svc4 {
 \t\ttype ipv4_addr . inet_proto . inet_service : verdict
 \t\telements = { 10.0.0.1 . tcp . 80 : goto c_rr4tcp_w2 }
@@ -35,24 +37,24 @@ table inet nlbkit {
 \t}
 \tchain prerouting {
 \t\ttype nat hook prerouting priority dstnat; policy accept;
-\t\tip daddr . meta l4proto . th dport vmap @svc4
-\t\tip6 daddr . meta l4proto . th dport vmap @svc6
+\t\tip daddr . meta l4proto . th dport vmap @svc4 comment "nlbkit:6cb1996a7939"
+\t\tip6 daddr . meta l4proto . th dport vmap @svc6 comment "nlbkit:1feeb76ef12a"
 \t}
 \tchain output {
 \t\ttype nat hook output priority -100; policy accept;
-\t\tip daddr . meta l4proto . th dport vmap @svc4
-\t\tip6 daddr . meta l4proto . th dport vmap @svc6
+\t\tip daddr . meta l4proto . th dport vmap @svc4 comment "nlbkit:6cb1996a7939"
+\t\tip6 daddr . meta l4proto . th dport vmap @svc6 comment "nlbkit:1feeb76ef12a"
 \t}
 \tchain postrouting {
 \t\ttype nat hook postrouting priority srcnat; policy accept;
-\t\tmeta mark & 0x20000000 == 0x20000000 masquerade
+\t\tmeta mark & 0x20000000 == 0x20000000 masquerade comment "nlbkit:d940e2ae128c"
 \t}
 \tchain reject_new {
-\t\tmeta l4proto tcp reject with tcp reset
-\t\treject
+\t\tmeta l4proto tcp reject with tcp reset comment "nlbkit:c18ff5ba5456"
+\t\treject comment "nlbkit:084e990a49ba"
 \t}
 \tchain c_rr4tcp_w2 {
-\t\tmeta l4proto tcp dnat ip to ip daddr . th dport . numgen inc mod 2 map @m_rr4tcp_w2
+\t\tmeta l4proto tcp dnat ip to ip daddr . th dport . numgen inc mod 2 map @m_rr4tcp_w2 comment "nlbkit:4c1ff54e90f7"
 \t}
 }
 `);
@@ -194,6 +196,24 @@ table inet nlbkit {
       stamp(opts, { maglevTableSize: 17 }),
     ];
     expect(new Set([base, ...others]).size).toBe(6);
+  });
+
+  it('stamps every rule with a digest of its own body, so a rule replaced by hand can be told', () => {
+    const text = full(
+      { snat: true },
+      { id: 'b', vip: '10.0.0.2', algorithm: 'MAGLEV' },
+      { id: 'e', vip: '10.0.0.3', backends: [] },
+    );
+    // Inside map and chain blocks, every line but a type or elements line is a rule.
+    const rules = text
+      .split('\n')
+      .filter((l) => /^\t\t[^\t]/.test(l) && !/^\t\t(type|typeof|elements) /.test(l));
+    expect(rules).toHaveLength(9);
+    for (const line of rules) {
+      const m = /^\t\t(.+) comment "(nlbkit:[0-9a-f]{12})"$/.exec(line);
+      expect(m?.[2]).toBe(ruleStamp(m?.[1] ?? ''));
+    }
+    expect(ruleStamp('reject')).not.toBe(ruleStamp('reject '));
   });
 
   it('reads the stamp back from the text listing (plain, terse or with handles), nothing else', () => {

@@ -2,6 +2,7 @@
  * Renders the typed nft objects (nft-objects.ts) to script text for `nft -f -`. This is the one place
  * where text is produced, and every value goes through nft-values.ts on its way out.
  */
+import { createHash } from 'node:crypto';
 import type {
   Family,
   HashInput,
@@ -38,9 +39,23 @@ function selectorExpr(sel: Selector, family: Family): string {
 
 const serviceKeyExpr = (family: Family) => `${L3[family]} daddr . meta l4proto . th dport`;
 
-/** The kernel rule bodies one rule object becomes (reject is two). */
+/** The kernel rule bodies one rule object becomes (reject is two), without their stamps. */
 export function renderRule(rule: NftRule): string[] {
   return renderRuleText(rule).split('\n');
+}
+
+/**
+ * The comment nlbkit writes on each rule: `nlbkit:` and 12 hex digits of the SHA-256 of the rule's
+ * body. nft lists rules in its own normalised form (which differs between nft versions) but keeps
+ * comments verbatim, so verify() tells a rule replaced by hand by its comment.
+ */
+export function ruleStamp(body: string): string {
+  return `nlbkit:${createHash('sha256').update(body).digest('hex').slice(0, 12)}`;
+}
+
+/** The rule lines one rule object becomes, each with its stamp. */
+function stampedRule(rule: NftRule): string[] {
+  return renderRule(rule).map((body) => `${body} comment ${comment(ruleStamp(body))}`);
 }
 
 function renderRuleText(rule: NftRule): string {
@@ -108,7 +123,7 @@ function hookLine(chain: NftChain): string {
 
 /** A chain with its rules, as a block inside `table { }`. */
 function renderChainBlock(chain: NftChain): string {
-  const rules = chain.rules.flatMap((r) => renderRule(r).map((body) => `\t\t${body}\n`)).join('');
+  const rules = chain.rules.flatMap((r) => stampedRule(r).map((line) => `\t\t${line}\n`)).join('');
   return `\tchain ${ident(chain.name)} {\n${hookLine(chain)}${rules}\t}\n`;
 }
 
@@ -169,7 +184,7 @@ export function renderAddChain(tableName: string, chain: NftChain): string {
   if (chain.hook) throw renderError('incremental changes never add base chains');
   const t = `inet ${ident(tableName)}`;
   const name = ident(chain.name);
-  const rules = chain.rules.flatMap((r) => renderRule(r).map((body) => `add rule ${t} ${name} ${body}\n`));
+  const rules = chain.rules.flatMap((r) => stampedRule(r).map((line) => `add rule ${t} ${name} ${line}\n`));
   return `add chain ${t} ${name}\n${rules.join('')}`;
 }
 

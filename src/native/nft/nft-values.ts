@@ -43,7 +43,8 @@ export function device(name: string): string {
 }
 
 /** A canonical dotted quad: no leading zeros, each part 0-255. */
-const IPV4_CANONICAL = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+export const IPV4_CANONICAL =
+  /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 /** IPv6 literals already proven canonical; a table holds the same backend addresses many times. */
 const canonicalV6 = new Set<string>();
 const MAX_REMEMBERED = 200_000;
