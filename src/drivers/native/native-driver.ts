@@ -13,6 +13,7 @@ import { createHealthMonitor } from '../../native/health/monitor.js';
 import { createNetnsHealthSource } from '../../native/health/netns-health-source.js';
 import type { HealthSource } from '../../native/health/types.js';
 import { isPrime } from '../../native/maglev/index.js';
+import { isStoreMissing } from '../../native/store/store-errors.js';
 import type { StateStore } from '../../native/store/types.js';
 import { createVipPool } from '../../native/vip/index.js';
 import { createNativeBackend } from './native-backend.js';
@@ -118,7 +119,15 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
   const startAgent = () => {
     // Started on first use, so constructing a driver has no side effects; a failed first reconcile is
     // retried by the agent and surfaces through waitForConvergence.
-    agentStarted ??= agent?.start().catch(() => undefined) ?? Promise.resolve();
+    agentStarted ??=
+      agent?.start().then(
+        () => undefined,
+        (e: unknown) => {
+          // No store yet: the agent does not run on one that does not exist. The driver's first write
+          // creates it, and the next call starts the agent again.
+          if (isStoreMissing(e)) agentStarted = undefined;
+        },
+      ) ?? Promise.resolve();
     return agentStarted;
   };
 
@@ -162,6 +171,7 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
     inventory: options.vmInventory,
     settings: { snat: options.snat ?? false, hashSeed, maglevTableSize },
     nodes,
+    contention: { deadlineMs: options.contentionTimeoutMs ?? 30_000 },
     afterWrite: async (revision: number, ctx: BackendContext) => {
       if (applyMode === 'wait-for-agents')
         await waitForConvergence({ revision, signal: ctx.signal }, ctx.operation);
