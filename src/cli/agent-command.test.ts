@@ -198,4 +198,33 @@ describe.skipIf(!enabled)('nlbkit agent: a separate process serving a file store
     await driver.close();
     await store.close();
   }, 60_000);
+
+  it('a SIGTERM to its whole process group (systemd, Ctrl-C) is a clean stop: no health worker restarted', async () => {
+    const groupAgent = runCli(
+      ['agent', '--store', dir, '--node', 'lb1', '--netns', ns.name, '--metrics-port', '0'],
+      {},
+      true,
+    );
+    agent = groupAgent;
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no metrics URL in: ${groupAgent.stderr()}`)), 20_000);
+      groupAgent.child.stderr?.on('data', () => {
+        const found = groupAgent.stderr().match(/serving metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found[1] as string);
+        }
+      });
+    });
+    // The worker is up (its snapshot reached the agent) before the signal, so the signal reaches it too.
+    for (let i = 0; i < 80 && !(await (await fetch(url)).text()).includes('nlbkit_health_checks_total'); i++)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(await (await fetch(url)).text()).toContain('nlbkit_health_checks_total');
+    process.kill(-(groupAgent.child.pid as number), 'SIGTERM');
+    expect(await groupAgent.exited).toBe(0);
+    expect(groupAgent.stderr()).toContain('agent lb1 stopping (SIGTERM)');
+    expect(groupAgent.stderr()).toContain('agent lb1 stopped; the kernel keeps serving');
+    expect(groupAgent.stderr()).not.toContain('restarting');
+    expect(groupAgent.stderr()).not.toContain('exited');
+  }, 60_000);
 });
