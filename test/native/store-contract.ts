@@ -1,8 +1,10 @@
 /** The StateStore contract, run against every store implementation (memory, file, PostgreSQL). */
 import { describe, expect, it } from 'vitest';
+import { NLB_NAME_PATTERN } from '../../src/interfaces/schemas.js';
 import { isStoreRevisionConflict } from '../../src/native/store/state-document.js';
 import { isStoreMissing } from '../../src/native/store/store-errors.js';
 import type { NodeReport, StateStore } from '../../src/native/store/types.js';
+import { PROTOTYPE_NAMES as ALL_PROTOTYPE_NAMES } from '../../src/testing/cases-names.js';
 import { makeRecord } from './store-record.js';
 
 export const report = (node: string, appliedRevision: number): NodeReport => ({
@@ -38,8 +40,8 @@ export async function expectStoreMissing(store: StateStore, naming: string): Pro
   }
 }
 
-/** NLB names that are also members of Object.prototype (valid NLB names; `__proto__` is not one). */
-export const PROTOTYPE_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty'] as const;
+/** NLB names that are also members of Object.prototype and valid NLB names (`__proto__` is not one). */
+const PROTOTYPE_NAMES = ALL_PROTOTYPE_NAMES.filter((n) => NLB_NAME_PATTERN.test(n));
 
 /** Waits until `cond` holds (polled every 10 ms), or throws after `ms`. */
 export const until = async (cond: () => boolean | Promise<boolean>, ms = 5000) => {
