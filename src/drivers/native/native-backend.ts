@@ -36,25 +36,9 @@ export interface NativeBackendDeps {
 export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
   const { store, pool, inventory, settings } = deps;
   let writes: Promise<unknown> = Promise.resolve();
-  /**
-   * The store exists once this driver's first write made sure of it. Only then: a store lost later
-   * (a deleted state.json) is an error for every write, never silently created again empty.
-   */
-  let created: Promise<unknown> | undefined;
-  const ensureStore = () => {
-    created ??= store.create().catch((e: unknown) => {
-      created = undefined;
-      throw e;
-    });
-    return created;
-  };
   /** Runs `fn` after every earlier write of this driver. */
   const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = async () => {
-      await ensureStore();
-      return fn();
-    };
-    const p = writes.then(run, run);
+    const p = writes.then(fn, fn);
     writes = p.catch(() => undefined);
     return p;
   };

@@ -6,7 +6,7 @@
 import { sleep } from '../../common/abort.js';
 import { type BackendContext, createGuardedHandler } from '../../common/guarded-handler.js';
 import { NLBError } from '../../interfaces/errors.js';
-import type { NLBHandler } from '../../interfaces/handler.js';
+import type { NLBHandler, NLBOperation } from '../../interfaces/handler.js';
 import { DEFAULT_HASH_SEED, DEFAULT_MAGLEV_TABLE_SIZE } from '../../native/agent/desired-state.js';
 import { type Agent, createAgent } from '../../native/agent/index.js';
 import { createHealthMonitor } from '../../native/health/monitor.js';
@@ -48,6 +48,17 @@ export interface NativeDriver extends NLBHandler {
    */
   close(opts?: { teardown?: boolean }): Promise<void>;
 }
+
+/** The operations that write the store: the first of them creates it. */
+const MUTATIONS: ReadonlySet<NLBOperation> = new Set<NLBOperation>([
+  'createNLB',
+  'deleteNLB',
+  'changeListener',
+  'changeVMGroupInfo',
+  'addVMs',
+  'removeVMs',
+  'changeHealthCheckerInfo',
+]);
 
 const fail = (message: string) =>
   new NLBError({ code: 'INVALID_ARGUMENT', driver: DRIVER_NAME, operation: 'createNativeDriver', message });
@@ -177,12 +188,26 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
         await waitForConvergence({ revision, signal: ctx.signal }, ctx.operation);
     },
   });
+  /**
+   * The store exists once this driver's first mutation made sure of it (before the mutation's own
+   * reads, e.g. whether the name is taken). Only then: a store lost later (a deleted state.json) is an
+   * error for every call, never silently created again empty.
+   */
+  let created: Promise<unknown> | undefined;
+  const ensureStore = () => {
+    created ??= store.create().catch((e: unknown) => {
+      created = undefined;
+      throw e;
+    });
+    return created;
+  };
   const handler = createGuardedHandler({
     capabilities: structuredClone(nativeCapabilities),
     backend,
     // The embedded agent starts with the driver's first call, whatever the apply mode.
     beforeOperation: async (operation) => {
       throwIfClosed(operation);
+      if (MUTATIONS.has(operation)) await ensureStore();
       await startAgent();
     },
   });

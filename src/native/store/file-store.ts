@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { isNLBError, type NLBError } from '../../interfaces/errors.js';
 import { isTempFile, removeStaleTemps, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-lock.js';
+import { createStoreFiles } from './file-store-create.js';
 import {
   applyDelete,
   applyPut,
   documentFromParsed,
   documentToJSON,
-  emptyDocument,
   getRecord,
   type StateDocument,
   toSnapshot,
@@ -138,47 +138,17 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
     throw storeUnreadable(path, fsReason(e), e);
   }
 
-  /**
-   * Creates the store unless `state.json` exists: only in a directory that is absent or empty, never
-   * over a store that lost its state.json (its nodes' reports would still be there) or over another
-   * program's files.
-   */
+  /** Creates the store unless it exists (see file-store-create.ts); true if this call made it. */
   async function create(): Promise<boolean> {
-    const present = await lstat(statePath).catch((e: unknown) => e as NodeJS.ErrnoException);
-    if (!(present instanceof Error)) {
-      if (present.isSymbolicLink() && !(await stat(statePath).catch(() => undefined)))
-        throw storeUnreadable(
-          statePath,
-          'it is a symbolic link to nothing; restore its target, or remove it',
-        );
-      await stateSignature();
-      return false;
-    }
-    if (present.code !== 'ENOENT') return fsFailure(present, statePath);
+    let outcome: 'created' | 'exists';
     try {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+      outcome = await createStoreFiles({ dir, statePath, lockPath, nodesDir }, lockTimeoutMs);
     } catch (e) {
       return fsFailure(e, dir);
     }
-    return withFileLock(lockPath, lockTimeoutMs, async () => {
-      if (await lstat(statePath).catch(() => undefined)) return false; // another process made it
-      const strangers = (await readdir(dir)).filter(
-        (name) => !(name === 'nodes' || name.startsWith('state.lock') || isTempFile(name)),
-      );
-      const reports = (await readdir(nodesDir).catch(() => [] as string[])).filter((n) => !isTempFile(n));
-      if (strangers.length > 0 || reports.length > 0)
-        throw storeUnreadable(
-          dir,
-          reports.length > 0
-            ? `it holds node reports but no state.json: its state was lost; restore state.json from a backup (creating an empty store would make every agent remove every service)`
-            : `it is not empty and holds no state.json; use an empty or new directory for a store`,
-        );
-      await mkdir(nodesDir, { mode: 0o700 }).catch((e: unknown) => {
-        if (ERRNO(e) !== 'EEXIST') throw e;
-      });
-      await writeFileAtomic(statePath, documentToJSON(emptyDocument()));
-      return true;
-    }).catch((e: unknown) => fsFailure(e, dir));
+    // An existing state.json must still be a file this store can read.
+    if (outcome === 'exists') await stateSignature();
+    return outcome === 'created';
   }
 
   function write<T>(change: (doc: StateDocument) => { doc: StateDocument; result: T }): Promise<T> {

@@ -23,7 +23,13 @@ export function storeMissing(where: string, why: string, init: string): NLBError
   return error;
 }
 
-/** True for the error of a store that does not exist (see {@link storeMissing}). */
+/**
+ * True for the error of a store that does not exist (see {@link storeMissing}), as opposed to one that
+ * exists but cannot be read or reached.
+ *
+ * @example
+ * try { await store.list(); } catch (e) { if (isStoreMissing(e)) console.error('run: nlbkit store init'); }
+ */
 export const isStoreMissing = (e: unknown): boolean => e instanceof NLBError && missing.has(e);
 
 /**
