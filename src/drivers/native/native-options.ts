@@ -73,7 +73,7 @@ export interface EmbeddedAgentOptions {
 export interface NativeDriverOptions {
   /**
    * Where desired state lives: `createMemoryStore()`, `createFileStore(dir)` or `createPostgresStore()`.
-   * The driver creates the store (`store.create()`) before its first write, never on a read.
+   * The driver creates the store (`store.create()`) at its first mutating call, never on a read.
    */
   store: StateStore;
   /** The pool listener addresses are allocated from (lowest free) or must lie in when requested. */
