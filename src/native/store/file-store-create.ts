@@ -5,6 +5,7 @@
  * over another program's files.
  */
 import { lstat, mkdir, readdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { isTempFile, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-lock.js';
 import { documentToJSON, emptyDocument } from './state-document.js';
@@ -34,7 +35,7 @@ export async function createStoreFiles(
     return 'exists';
   }
   if (present.code !== 'ENOENT') throw present;
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirectories(dir);
   return withFileLock(lockPath, lockTimeoutMs, async () => {
     if (await lstat(statePath).catch(() => undefined)) return 'exists'; // another process made it
     const strangers = (await readdir(dir)).filter(
@@ -57,4 +58,21 @@ export async function createStoreFiles(
     await writeFileAtomic(statePath, documentToJSON(emptyDocument()));
     return 'created';
   });
+}
+
+/**
+ * `mkdir -p` one level at a time. Node's `mkdir(..., { recursive: true })` spins forever on some
+ * paths (inside /proc/self it loops at 40% CPU); here every level is tried once and any error but
+ * EEXIST is thrown.
+ */
+async function makeDirectories(dir: string): Promise<void> {
+  const absent: string[] = [];
+  for (let p = resolve(dir); !(await stat(p).catch(() => undefined)); p = dirname(p)) {
+    absent.push(p);
+    if (dirname(p) === p) break;
+  }
+  for (const level of absent.reverse())
+    await mkdir(level, { mode: 0o700 }).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    });
 }

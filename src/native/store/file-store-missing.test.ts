@@ -52,6 +52,11 @@ describe('a file store that does not exist', () => {
     await writeFile(file, 'not a store');
     await expectStoreMissing(createFileStore(file), 'not a directory');
     await expectStoreMissing(createFileStore('/proc/self'), '/proc/self/state.json does not exist');
+    // Nor can one be made there: said in words, at once.
+    await expect(createFileStore('/proc/self/nlbkit').create()).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('cannot use /proc/self/nlbkit: cannot create a store there'),
+    });
   });
 
   it('is made by create() alone: once, empty, and never over a lost store or foreign files', async () => {

@@ -144,7 +144,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
     try {
       outcome = await createStoreFiles({ dir, statePath, lockPath, nodesDir }, lockTimeoutMs);
     } catch (e) {
-      return fsFailure(e, dir);
+      if (isNLBError(e)) throw e;
+      throw storeUnreadable(dir, `cannot create a store there: ${fsReason(e)}`, e);
     }
     // An existing state.json must still be a file this store can read.
     if (outcome === 'exists') await stateSignature();
