@@ -46,6 +46,7 @@ const ms = () => performance.now();
 async function measure(name: string, open: () => StateStore): Promise<Row> {
   const a = open();
   const b = open();
+  await a.create();
   // Sequential writes of one record, as the driver does them (read revision, conditional put).
   const puts: number[] = [];
   for (let i = 0; i < WRITES; i++) {

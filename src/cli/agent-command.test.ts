@@ -2,7 +2,7 @@
  * `nlbkit agent` in its own process against a file store, with the driver in this process: the
  * distributed shape (driver -> file store -> agent -> kernel) end to end, plus clean shutdown.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,12 +77,25 @@ describe.skipIf(!enabled)('nlbkit agent: a separate process serving a file store
   beforeAll(async () => {
     ns = makeNetns('cli');
     dir = await mkdtemp(join(tmpdir(), 'nlbk-cli-'));
+    const init = runCli(['store', 'init', dir]);
+    expect(await init.exited).toBe(0);
+    expect(init.stdout()).toContain(`created store file:${dir}`);
   });
   afterAll(async () => {
     agent?.child.kill('SIGKILL');
     ns?.remove();
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('refuses to start on a store that does not exist, naming it, creating nothing', async () => {
+    const typo = join(dir, 'nlbkti');
+    const refused = runCli(['agent', '--store', typo, '--node', 'lb1', '--netns', ns.name, '--no-health']);
+    expect(await refused.exited).toBe(1);
+    expect(refused.stderr()).toContain(`no nlbkit store at ${typo}: the directory does not exist`);
+    expect(refused.stderr()).toContain(`nlbkit store init ${typo}`);
+    expect(await readdir(dir)).not.toContain('nlbkti');
+    expect(() => inNetns(ns.name, ['nft', 'list', 'table', 'inet', 'nlbkit'])).toThrow();
+  }, 30_000);
 
   it('applies what the driver writes, and stops cleanly on SIGTERM leaving the kernel serving', async () => {
     const store = createFileStore(dir, { pollMs: 100 });
@@ -184,5 +197,34 @@ describe.skipIf(!enabled)('nlbkit agent: a separate process serving a file store
     await expect(fetch(url)).rejects.toThrow();
     await driver.close();
     await store.close();
+  }, 60_000);
+
+  it('a SIGTERM to its whole process group (systemd, Ctrl-C) is a clean stop: no health worker restarted', async () => {
+    const groupAgent = runCli(
+      ['agent', '--store', dir, '--node', 'lb1', '--netns', ns.name, '--metrics-port', '0'],
+      {},
+      true,
+    );
+    agent = groupAgent;
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no metrics URL in: ${groupAgent.stderr()}`)), 20_000);
+      groupAgent.child.stderr?.on('data', () => {
+        const found = groupAgent.stderr().match(/serving metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found[1] as string);
+        }
+      });
+    });
+    // The worker is up (its snapshot reached the agent) before the signal, so the signal reaches it too.
+    for (let i = 0; i < 80 && !(await (await fetch(url)).text()).includes('nlbkit_health_checks_total'); i++)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(await (await fetch(url)).text()).toContain('nlbkit_health_checks_total');
+    process.kill(-(groupAgent.child.pid as number), 'SIGTERM');
+    expect(await groupAgent.exited).toBe(0);
+    expect(groupAgent.stderr()).toContain('agent lb1 stopping (SIGTERM)');
+    expect(groupAgent.stderr()).toContain('agent lb1 stopped; the kernel keeps serving');
+    expect(groupAgent.stderr()).not.toContain('restarting');
+    expect(groupAgent.stderr()).not.toContain('exited');
   }, 60_000);
 });

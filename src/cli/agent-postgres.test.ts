@@ -43,6 +43,9 @@ describe.skipIf(!canUseNetns() || !bin)('nlbkit agent on the PostgreSQL store: t
       PGUSER: server.user,
       PGDATABASE: server.database,
     };
+    const init = runCli(['store', 'init', `postgres:${schema}`], env);
+    expect(await init.exited).toBe(0);
+    expect(init.stdout()).toContain(`created store postgres:${schema}`);
     for (const [i, ns] of namespaces.entries()) {
       // A long interval: convergence below must come from NOTIFY, not from the periodic reconcile.
       const args = ['agent', '--store', `postgres:${schema}`, '--node', `lb${i + 1}`, '--netns', ns.name];

@@ -8,6 +8,7 @@ import { createHealthMonitor } from '../native/health/monitor.js';
 import { createNetnsHealthSource } from '../native/health/netns-health-source.js';
 import { createIpvsDataplane } from '../native/ipvs/ipvs-dataplane.js';
 import { createNftDataplane } from '../native/nft/nft-dataplane.js';
+import { isStoreMissing } from '../native/store/store-errors.js';
 import { NODE_NAME_PATTERN } from '../native/store/store-schema.js';
 import type { AgentCommandOptions } from './agent-command.js';
 import { openStore } from './store-spec.js';
@@ -71,6 +72,13 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     const first = await agent.start();
     log(`agent ${opts.node} serving revision ${first.revision} (${first.sync.mode})`);
   } catch (e) {
+    if (isStoreMissing(e)) {
+      // A mistyped --store, or a store never created: serving it as empty would remove every service.
+      await metrics?.close();
+      await health?.close();
+      await store.close();
+      throw e;
+    }
     // The agent keeps retrying on its own; a node that cannot apply yet still reports why.
     log(`agent ${opts.node}: first reconcile failed, retrying: ${e instanceof Error ? e.message : e}`);
   }

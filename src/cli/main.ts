@@ -4,11 +4,13 @@ import { Command } from 'commander';
 import { registerAgentCommand } from './agent-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerStatusCommand } from './status-command.js';
+import { registerStoreCommand } from './store-command.js';
 
 const program = new Command('nlbkit').description('Layer-4 network load balancers, one interface.');
 registerAgentCommand(program);
 registerDemoCommand(program);
 registerStatusCommand(program);
+registerStoreCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : String(e));

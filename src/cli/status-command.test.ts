@@ -2,7 +2,7 @@
  * `nlbkit status`: the store's NLBs and each node's state, and an exit code that says whether every
  * node applied the store's revision (the report as a pure function, then the command in a process).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,6 +87,7 @@ describe('nlbkit status', () => {
     const dir = await mkdtemp(join(tmpdir(), 'nlbk-status-'));
     dirs.push(dir);
     const store = createFileStore(dir);
+    await store.create();
     await store.put(makeRecord('web'));
     await store.putNodeReport(nodeReport('lb1', 1));
     const ok = runCli(['status', '--store', dir]);
@@ -109,5 +110,24 @@ describe('nlbkit status', () => {
     expect(await bad.exited).not.toBe(0);
     expect(bad.stderr()).toContain('comma-separated node names');
     await store.close();
+  }, 60_000);
+
+  it('only reads: a path that is not a store is an error naming it, and nothing is created', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nlbk-status-'));
+    dirs.push(dir);
+    const cases: [string, string][] = [
+      [join(dir, '$(touch x)'), 'the directory does not exist'],
+      [join(dir, 'a/b/c/nodes'), 'the directory does not exist'],
+      [dir, `${join(dir, 'state.json')} does not exist`],
+      // A recursive mkdir in /proc/self used to spin forever: now a plain read that fails at once.
+      ['/proc/self', '/proc/self/state.json does not exist'],
+    ];
+    const runs = cases.map(([path, why]) => ({ path, why, run: runCli(['status', '--store', path]) }));
+    for (const { path, why, run } of runs) {
+      expect(await run.exited, path).toBe(1);
+      expect(run.stderr(), path).toContain(`no nlbkit store at ${path}: ${why}`);
+      expect(run.stdout(), path).toBe('');
+    }
+    expect(await readdir(dir)).toEqual([]);
   }, 60_000);
 });

@@ -4,9 +4,10 @@
  */
 import type { ConformanceCase } from './case.js';
 import { lifecycleCases } from './cases-lifecycle.js';
+import { nameCases } from './cases-names.js';
 import { safetyCases } from './cases-safety.js';
 
 export type { ConformanceCase } from './case.js';
 
 /** Every conformance case, in the order the suite runs them. */
-export const conformanceCases: ConformanceCase[] = [...lifecycleCases, ...safetyCases];
+export const conformanceCases: ConformanceCase[] = [...lifecycleCases, ...safetyCases, ...nameCases];

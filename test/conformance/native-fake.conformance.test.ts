@@ -30,6 +30,7 @@ nlbHandlerConformance('native (memory store, fake node)', async () => {
 nlbHandlerConformance('native (file store)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'nlbk-conf-'));
   const store = createFileStore(dir);
+  await store.create(); // `nlbkit store init`: a driver's reads need a store that exists
   const driver = createNativeDriver({ store, vipPool: { ranges: ['10.99.0.0/24'] }, vmInventory });
   return {
     driver,
@@ -45,6 +46,7 @@ nlbHandlerConformance('native (file store)', async () => {
 nlbHandlerPeerConformance('native (file store)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'nlbk-conf-'));
   const stores = [createFileStore(dir), createFileStore(dir)];
+  await stores[0]!.create();
   const [driver, peer] = stores.map((store) =>
     createNativeDriver({ store, vipPool: { ranges: ['10.99.0.0/24'] }, vmInventory }),
   );

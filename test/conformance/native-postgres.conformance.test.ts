@@ -25,6 +25,7 @@ if (bin) {
     const { url } = await server;
     const kernel = new FakeKernel();
     const store = createPostgresStore({ connection: { connectionString: url }, schema: `conf_${++schemas}` });
+    await store.create();
     const driver = createNativeDriver({
       store,
       vipPool: { ranges: ['10.99.0.0/24'] },
@@ -51,6 +52,7 @@ if (bin) {
     const { url } = await server;
     const schema = `peer_${++schemas}`;
     const stores = [1, 2].map(() => createPostgresStore({ connection: { connectionString: url }, schema }));
+    await stores[0]!.create();
     const [driver, peer] = stores.map((store) =>
       createNativeDriver({ store, vipPool: { ranges: ['10.99.0.0/24'] }, vmInventory }),
     );

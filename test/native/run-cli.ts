@@ -12,11 +12,15 @@ export interface CliProcess {
   stdout(): string;
 }
 
-/** Starts the CLI with `args`; `env` is added to this process's environment. */
-export function runCli(args: string[], env: Record<string, string> = {}): CliProcess {
+/**
+ * Starts the CLI with `args`; `env` is added to this process's environment. `detached`: in a process
+ * group of its own, so a test can signal the group as systemd or a terminal would.
+ */
+export function runCli(args: string[], env: Record<string, string> = {}, detached = false): CliProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
+    detached,
   });
   let stderr = '';
   let stdout = '';

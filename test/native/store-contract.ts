@@ -1,7 +1,10 @@
 /** The StateStore contract, run against every store implementation (memory, file, PostgreSQL). */
 import { describe, expect, it } from 'vitest';
+import { NLB_NAME_PATTERN } from '../../src/interfaces/schemas.js';
 import { isStoreRevisionConflict } from '../../src/native/store/state-document.js';
+import { isStoreMissing } from '../../src/native/store/store-errors.js';
 import type { NodeReport, StateStore } from '../../src/native/store/types.js';
+import { PROTOTYPE_NAMES as ALL_PROTOTYPE_NAMES } from '../../src/testing/cases-names.js';
 import { makeRecord } from './store-record.js';
 
 export const report = (node: string, appliedRevision: number): NodeReport => ({
@@ -12,6 +15,33 @@ export const report = (node: string, appliedRevision: number): NodeReport => ({
   vips: ['10.99.0.1'],
   health: { web: { vm1: { state: 'HEALTHY', lastCheck: new Date(0).toISOString() } } },
 });
+
+/**
+ * Expects every call of `store` (reads, writes, node reports) to fail as a store that does not exist:
+ * UNAVAILABLE, `isStoreMissing`, the message containing `naming`.
+ */
+export async function expectStoreMissing(store: StateStore, naming: string): Promise<void> {
+  const calls: [string, () => Promise<unknown>][] = [
+    ['list', () => store.list()],
+    ['get', () => store.get('web')],
+    ['revision', () => store.revision()],
+    ['listNodeReports', () => store.listNodeReports()],
+    ['putNodeReport', () => store.putNodeReport(report('lb1', 0))],
+    ['put', () => store.put(makeRecord('web'))],
+    ['delete', () => store.delete('web')],
+  ];
+  for (const [call, run] of calls) {
+    const error = await run().then(
+      () => new Error(`${call} succeeded`),
+      (e: unknown) => e,
+    );
+    expect(error, call).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining(naming) });
+    expect(isStoreMissing(error), call).toBe(true);
+  }
+}
+
+/** NLB names that are also members of Object.prototype and valid NLB names (`__proto__` is not one). */
+const PROTOTYPE_NAMES = ALL_PROTOTYPE_NAMES.filter((n) => NLB_NAME_PATTERN.test(n));
 
 /** Waits until `cond` holds (polled every 10 ms), or throws after `ms`. */
 export const until = async (cond: () => boolean | Promise<boolean>, ms = 5000) => {
@@ -94,6 +124,29 @@ export function describeStoreContract(name: string, make: () => Promise<StateSto
       // Called after the write began: by the change itself, or by the call when watching started.
       await until(() => lastCall >= writing);
       stop();
+      await store.close();
+    });
+
+    it('keeps NLBs and VMs named like Object.prototype members apart from the prototype', async () => {
+      const store = await make();
+      for (const name of PROTOTYPE_NAMES) {
+        expect(await store.get(name), name).toBeUndefined();
+        await store.put(makeRecord(name));
+      }
+      expect((await store.list()).records.map((r) => r.record.name)).toEqual([...PROTOTYPE_NAMES].sort());
+      expect((await store.get('toString'))?.record.name).toBe('toString');
+      // VMs named alike, in a node report's health by NLB and VM.
+      const health = Object.fromEntries(
+        PROTOTYPE_NAMES.map((nlb) => [
+          nlb,
+          { toString: { state: 'HEALTHY' as const }, constructor: { state: 'UNHEALTHY' as const } },
+        ]),
+      );
+      await store.putNodeReport({ ...report('lb1', 5), health });
+      const [back] = await store.listNodeReports();
+      expect(JSON.parse(JSON.stringify(back?.health ?? null))).toEqual(health);
+      for (const name of PROTOTYPE_NAMES) expect(await store.delete(name), name).toBe(true);
+      expect(await store.delete('valueOf')).toBe(false);
       await store.close();
     });
 

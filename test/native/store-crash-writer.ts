@@ -7,6 +7,8 @@ import { makeRecord } from './store-record.js';
 
 const dir = process.argv[2] as string;
 const store = createFileStore(dir);
+// As the driver does before its first write: a kill -9 may land inside this too.
+await store.create();
 let i = 0;
 for (;;) {
   i++;

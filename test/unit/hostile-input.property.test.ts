@@ -55,6 +55,12 @@ const hostileText = fc.oneof(
     '299-200',
     '/health',
     '/a b',
+    // Object.prototype members (issue 14 item 4): names, not the prototype's properties.
+    'constructor',
+    'toString',
+    'valueOf',
+    'hasOwnProperty',
+    '__proto__',
   ),
 );
 const hostileNumber = fc.oneof(

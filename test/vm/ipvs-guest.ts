@@ -174,6 +174,8 @@ try {
   step('nlbkit agent --dataplane ipvs');
   const dir = await mkdtemp(join(tmpdir(), 'nlbk-vm-cli-'));
   const store = createFileStore(dir, { pollMs: 200 });
+  // As `nlbkit store init` would: the agent below refuses a store that does not exist yet.
+  await store.create();
   const pool = lab.topo.vipPool.v4;
   const cliDriver = createNativeDriver({
     store,

@@ -21,6 +21,7 @@ export {
   createMemoryStore,
   createPostgresStore,
   type FileStoreOptions,
+  isStoreMissing,
   type PgPoolLike,
   type PostgresConnectionOptions,
   type PostgresStoreOptions,

@@ -16,6 +16,7 @@ import { aggregateHealth } from './native-health.js';
 import { addressesOf, chooseFamily, resolveVMs } from './native-inventory.js';
 import type { VMInventory } from './native-options.js';
 import { fromRecord, type RecordSettings, recordAddresses, systemIdOf, toRecord } from './native-records.js';
+import { type ContentionRetry, retryOnContention, storeKeptChanging } from './native-retry.js';
 
 /** What the backend needs from the driver. */
 export interface NativeBackendDeps {
@@ -27,6 +28,8 @@ export interface NativeBackendDeps {
   nodes?: readonly string[];
   /** Called after every successful write with the store revision it produced. */
   afterWrite(revision: number, ctx: BackendContext): Promise<void>;
+  /** How a write retries while other writer processes keep changing the store. */
+  contention: ContentionRetry;
 }
 
 /** Builds the DriverBackend over the store. */
@@ -55,17 +58,27 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
   /**
    * Runs a step that chooses a VIP from every record and writes with `expectedStoreRevision`: when
    * another writer (another driver process on a shared store) wrote meanwhile, the choice may clash
-   * with its write, so the step runs again on fresh state. Bounded: a store that never settles is an
-   * error, not a hang.
+   * with its write, so the step runs again on fresh state, after a jittered backoff. Bounded by a
+   * deadline: a store that never settles is a retryable UNAVAILABLE (nobody changed this NLB, so not
+   * CONFLICT), not a hang.
    */
-  async function withFreshChoice<T>(step: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await step();
-      } catch (e) {
-        if (!isStoreRevisionConflict(e) || attempt >= 10) throw e;
-      }
-    }
+  function withFreshChoice<T>(ctx: BackendContext, step: () => Promise<T>): Promise<T> {
+    const { deadlineMs } = deps.contention;
+    return retryOnContention(
+      step,
+      isStoreRevisionConflict,
+      (e) => storeKeptChanging(deadlineMs, ctx, e),
+      deps.contention,
+      ctx,
+    );
+  }
+
+  /** The stored record of `name`; NOT_FOUND saying `message` when there is none. */
+  async function storedOrNotFound(name: string, ctx: BackendContext, message: string) {
+    const found = await store.get(name);
+    if (!found)
+      throw new NLBError({ code: 'NOT_FOUND', driver: DRIVER_NAME, operation: ctx.operation, message });
+    return found;
   }
 
   /**
@@ -73,26 +86,26 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
    * (what the caller's checks saw); when another writer process changed the record meanwhile (CONFLICT),
    * again on the fresh record, so concurrent additions from several processes all land. Bounded.
    */
-  async function onFreshRecord<T>(
+  function onFreshRecord<T>(
     current: NLBInfo,
     ctx: BackendContext,
     step: (fresh: NLBInfo, found: { record: NLBRecord }) => Promise<T>,
   ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const found = await store.get(current.iid.nameId);
-      if (!found)
-        throw new NLBError({
-          code: 'NOT_FOUND',
-          driver: DRIVER_NAME,
-          operation: ctx.operation,
-          message: `NLB '${current.iid.nameId}' was deleted by another writer meanwhile`,
-        });
-      try {
-        return await step(attempt === 1 ? current : fromRecord(found.record), found);
-      } catch (e) {
-        if (!isNLBError(e) || e.code !== 'CONFLICT' || attempt >= 10) throw e;
-      }
-    }
+    return retryOnContention(
+      async (attempt) => {
+        const found = await storedOrNotFound(
+          current.iid.nameId,
+          ctx,
+          `NLB '${current.iid.nameId}' was deleted by another writer meanwhile`,
+        );
+        return step(attempt === 1 ? current : fromRecord(found.record), found);
+      },
+      (e) => isNLBError(e) && e.code === 'CONFLICT',
+      // Others changed this very NLB all along: that is a genuine CONFLICT.
+      (e) => e,
+      deps.contention,
+      ctx,
+    );
   }
 
   /**
@@ -172,7 +185,7 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
 
     create: (req, ctx) =>
       serialized(() =>
-        withFreshChoice(async () => {
+        withFreshChoice(ctx, async () => {
           const vms = await resolveVMs(
             inventory,
             req.vmGroup.vms.map((v) => v.nameId),
@@ -232,7 +245,7 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
 
     changeListener: (current, next: ValidListener, ctx) =>
       serialized(() =>
-        withFreshChoice(async () => {
+        withFreshChoice(ctx, async () => {
           const requested = next.ip ?? current.listener.ip;
           const oldVip = current.listener.ip as string;
           const family = requested?.includes(':') ? 6 : 4;
@@ -303,14 +316,7 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
 
     changeHealthChecker: (current, next: ResolvedHealthCheckerInfo, ctx) =>
       serialized(async () => {
-        const found = await store.get(current.iid.nameId);
-        if (!found)
-          throw new NLBError({
-            code: 'NOT_FOUND',
-            driver: DRIVER_NAME,
-            operation: ctx.operation,
-            message: `no NLB named '${current.iid.nameId}'`,
-          });
+        const found = await storedOrNotFound(current.iid.nameId, ctx, `no NLB named '${current.iid.nameId}'`);
         return save({ ...current, healthChecker: next }, recordAddresses(found.record), ctx, current);
       }),
   };

@@ -1,10 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeHealth } from '../../../test/native/fake-health.js';
 import { fakeIpvsadm } from '../../../test/native/fake-ipvsadm.js';
 import { FakeKernel, fakeDataplane, fakeIpExecutor } from '../../../test/native/fake-node.js';
 import type { NLBCreateRequest } from '../../interfaces/types.js';
 import { createAgent } from '../../native/agent/agent.js';
+import { createFileStore } from '../../native/store/file-store.js';
 import { createMemoryStore } from '../../native/store/memory-store.js';
+import { isStoreMissing } from '../../native/store/store-errors.js';
 import { createNativeDriver, type NativeDriver } from './native-driver.js';
 import type { NativeDriverOptions } from './native-options.js';
 
@@ -165,6 +170,27 @@ describe('native driver', () => {
     expect(kernel.ruleset).not.toContain('"port":80,');
     await driver.deleteNLB({ nameId: 'https' });
     expect(kernel.links.get('nlbkit0')?.addrs.has('10.99.0.3')).toBe(false);
+  });
+
+  it('on a file store not yet created: reads are UNAVAILABLE, the first write creates it and the agent starts', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'nlbk-fresh-')), 'store');
+    const kernel = new FakeKernel();
+    const { driver } = make({ store: createFileStore(dir), agent: embedded(kernel) }, kernel);
+    const error = await driver.listNLB().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining(dir) });
+    expect(isStoreMissing(error)).toBe(true);
+    expect(kernel.ruleset).toBeUndefined();
+    // The write creates the store; the embedded agent, refused before, starts and applies it.
+    const nlb = await driver.createNLB(req('web'));
+    expect(JSON.parse(kernel.ruleset ?? '{}').services.map((s: { id: string }) => s.id)).toEqual(['web']);
+    expect((await driver.listNLB()).map((n) => n.iid.nameId)).toEqual(['web']);
+    // Lost afterwards: the next write fails; the driver never starts the store over empty.
+    await rm(join(dir, 'state.json'));
+    const lost = await driver.deleteNLB(nlb.iid).catch((e: unknown) => e);
+    expect(isStoreMissing(lost)).toBe(true);
+    await expect(driver.createNLB(req('api'))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(JSON.parse(kernel.ruleset ?? '{}').services.map((s: { id: string }) => s.id)).toEqual(['web']);
+    await rm(join(dir, '..'), { recursive: true, force: true });
   });
 
   it('starts the embedded agent with the first call even in store-only mode', async () => {

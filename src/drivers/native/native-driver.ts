@@ -6,13 +6,14 @@
 import { sleep } from '../../common/abort.js';
 import { type BackendContext, createGuardedHandler } from '../../common/guarded-handler.js';
 import { NLBError } from '../../interfaces/errors.js';
-import type { NLBHandler } from '../../interfaces/handler.js';
+import type { NLBHandler, NLBOperation } from '../../interfaces/handler.js';
 import { DEFAULT_HASH_SEED, DEFAULT_MAGLEV_TABLE_SIZE } from '../../native/agent/desired-state.js';
 import { type Agent, createAgent } from '../../native/agent/index.js';
 import { createHealthMonitor } from '../../native/health/monitor.js';
 import { createNetnsHealthSource } from '../../native/health/netns-health-source.js';
 import type { HealthSource } from '../../native/health/types.js';
 import { isPrime } from '../../native/maglev/index.js';
+import { isStoreMissing } from '../../native/store/store-errors.js';
 import type { StateStore } from '../../native/store/types.js';
 import { createVipPool } from '../../native/vip/index.js';
 import { createNativeBackend } from './native-backend.js';
@@ -47,6 +48,17 @@ export interface NativeDriver extends NLBHandler {
    */
   close(opts?: { teardown?: boolean }): Promise<void>;
 }
+
+/** The operations that write the store: the first of them creates it. */
+const MUTATIONS: ReadonlySet<NLBOperation> = new Set<NLBOperation>([
+  'createNLB',
+  'deleteNLB',
+  'changeListener',
+  'changeVMGroupInfo',
+  'addVMs',
+  'removeVMs',
+  'changeHealthCheckerInfo',
+]);
 
 const fail = (message: string) =>
   new NLBError({ code: 'INVALID_ARGUMENT', driver: DRIVER_NAME, operation: 'createNativeDriver', message });
@@ -118,7 +130,15 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
   const startAgent = () => {
     // Started on first use, so constructing a driver has no side effects; a failed first reconcile is
     // retried by the agent and surfaces through waitForConvergence.
-    agentStarted ??= agent?.start().catch(() => undefined) ?? Promise.resolve();
+    agentStarted ??=
+      agent?.start().then(
+        () => undefined,
+        (e: unknown) => {
+          // No store yet: the agent does not run on one that does not exist. The driver's first write
+          // creates it, and the next call starts the agent again.
+          if (isStoreMissing(e)) agentStarted = undefined;
+        },
+      ) ?? Promise.resolve();
     return agentStarted;
   };
 
@@ -162,17 +182,32 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
     inventory: options.vmInventory,
     settings: { snat: options.snat ?? false, hashSeed, maglevTableSize },
     nodes,
+    contention: { deadlineMs: options.contentionTimeoutMs ?? 30_000 },
     afterWrite: async (revision: number, ctx: BackendContext) => {
       if (applyMode === 'wait-for-agents')
         await waitForConvergence({ revision, signal: ctx.signal }, ctx.operation);
     },
   });
+  /**
+   * The store exists once this driver's first mutation made sure of it (before the mutation's own
+   * reads, e.g. whether the name is taken). Only then: a store lost later (a deleted state.json) is an
+   * error for every call, never silently created again empty.
+   */
+  let created: Promise<unknown> | undefined;
+  const ensureStore = () => {
+    created ??= store.create().catch((e: unknown) => {
+      created = undefined;
+      throw e;
+    });
+    return created;
+  };
   const handler = createGuardedHandler({
     capabilities: structuredClone(nativeCapabilities),
     backend,
     // The embedded agent starts with the driver's first call, whatever the apply mode.
     beforeOperation: async (operation) => {
       throwIfClosed(operation);
+      if (MUTATIONS.has(operation)) await ensureStore();
       await startAgent();
     },
   });

@@ -9,6 +9,10 @@ import type { BackendHealthReport, NodeReport } from '../../native/store/types.j
 const RANK: Record<VMHealthState, number> = { UNKNOWN: 0, HEALTHY: 1, UNHEALTHY: 2 };
 const latest = (a?: string, b?: string) => (a === undefined ? b : b === undefined ? a : a > b ? a : b);
 
+/** `obj[key]` only when it is the object's own (an NLB or VM may be named `constructor`). */
+const ownEntry = <T>(obj: Record<string, T> | undefined, key: string): T | undefined =>
+  obj && Object.hasOwn(obj, key) ? obj[key] : undefined;
+
 /** Builds HealthInfo for `nlb` from the reports of the nodes that count. */
 export function aggregateHealth(nlb: NLBInfo, reports: readonly NodeReport[]): HealthInfo {
   const out: HealthInfo = { allVMs: [], healthyVMs: [], unhealthyVMs: [], unknownVMs: [], details: [] };
@@ -18,7 +22,7 @@ export function aggregateHealth(nlb: NLBInfo, reports: readonly NodeReport[]): H
       : { nameId: member.nameId };
     const seen: [string, BackendHealthReport][] = [];
     for (const r of reports) {
-      const h = r.health[nlb.iid.nameId]?.[member.nameId];
+      const h = ownEntry(ownEntry(r.health, nlb.iid.nameId), member.nameId);
       if (h) seen.push([r.node, h]);
     }
     let state: VMHealthState = 'UNKNOWN';

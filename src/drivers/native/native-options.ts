@@ -71,7 +71,10 @@ export interface EmbeddedAgentOptions {
 
 /** Options of {@link createNativeDriver}. */
 export interface NativeDriverOptions {
-  /** Where desired state lives: `createMemoryStore()` or `createFileStore(dir)`. */
+  /**
+   * Where desired state lives: `createMemoryStore()`, `createFileStore(dir)` or `createPostgresStore()`.
+   * The driver creates the store (`store.create()`) at its first mutating call, never on a read.
+   */
   store: StateStore;
   /** The pool listener addresses are allocated from (lowest free) or must lie in when requested. */
   vipPool: VipPoolOptions;
@@ -103,6 +106,12 @@ export interface NativeDriverOptions {
   applyMode?: 'store-only' | 'wait-for-agents' | undefined;
   /** How long `wait-for-agents` and `waitForConvergence` wait, in ms. Default 30000. */
   convergenceTimeoutMs?: number | undefined;
+  /**
+   * How long a write keeps retrying, with jittered backoff, while other writer processes keep changing
+   * the store under it, in ms; after that it fails with a retryable UNAVAILABLE. CONFLICT means only
+   * that another writer changed the same NLB. Default 30000.
+   */
+  contentionTimeoutMs?: number | undefined;
   /** Run an agent in this process (embedded mode). */
   agent?: EmbeddedAgentOptions | undefined;
 }

@@ -26,7 +26,9 @@ let server: Promise<PostgresServer> | undefined;
 async function twoFileStores(): Promise<[StateStore, StateStore]> {
   const dir = await mkdtemp(join(tmpdir(), 'nlbk-shared-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return [createFileStore(dir), createFileStore(dir)];
+  const stores: [StateStore, StateStore] = [createFileStore(dir), createFileStore(dir)];
+  await stores[0].create();
+  return stores;
 }
 async function twoPostgresStores(): Promise<[StateStore, StateStore]> {
   server ??= startPostgres(bin as string).then((s) => {
@@ -36,7 +38,9 @@ async function twoPostgresStores(): Promise<[StateStore, StateStore]> {
   const { url } = await server;
   const open = () =>
     createPostgresStore({ connection: { connectionString: url }, schema: `shared_${process.pid}` });
-  return [open(), open()];
+  const stores: [StateStore, StateStore] = [open(), open()];
+  await stores[0].create();
+  return stores;
 }
 
 const cases: [string, () => Promise<[StateStore, StateStore]>][] = [['file', twoFileStores]];

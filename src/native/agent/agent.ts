@@ -10,6 +10,7 @@ import type { Executor } from '../executor/types.js';
 import type { AllDownMode } from '../health/select-backends.js';
 import type { HealthSource, TargetHealth } from '../health/types.js';
 import type { Dataplane, SyncResult } from '../model.js';
+import { isStoreMissing } from '../store/store-errors.js';
 import type { NodeReport, StateStore } from '../store/types.js';
 import { planNode } from './desired-state.js';
 import { healthReport } from './health-report.js';
@@ -67,7 +68,11 @@ export interface ReconcileOutcome {
 /** A running agent. */
 export interface Agent {
   readonly node: string;
-  /** Reconciles once, then on store changes, health changes and every interval. */
+  /**
+   * Reconciles once, then on store changes, health changes and every interval. Rejects if that first
+   * reconcile fails; the agent then keeps retrying, except on a store that does not exist
+   * (`isStoreMissing`): then it does not run at all (a mistyped store is not an empty one).
+   */
   start(): Promise<ReconcileOutcome>;
   /** Runs a reconcile that starts after this call (joining one already queued); serialized. */
   reconcile(): Promise<ReconcileOutcome>;
@@ -97,6 +102,7 @@ export function createAgent(options: AgentOptions): Agent {
   const announcer = options.announce ?? noAnnouncer();
   let owned: Set<string> | undefined;
   let lastReport: string | undefined;
+  let lastHealth: NodeReport['health'] = {};
   let appliedRevision = 0;
   let lastOutcome: ReconcileOutcome | undefined;
   let plannedRevision = -1;
@@ -111,11 +117,35 @@ export function createAgent(options: AgentOptions): Agent {
     if (body === lastReport) return false;
     await store.putNodeReport({ node, updatedAt: new Date().toISOString(), ...r });
     lastReport = body;
+    lastHealth = r.health;
     return true;
   }
 
+  async function readStore() {
+    try {
+      return await store.list();
+    } catch (e) {
+      // Lost, unreachable or unreadable: not empty. The kernel keeps what it serves; the next try
+      // (backing off up to the interval) or a store change brings the agent back.
+      const message = e instanceof Error ? e.message : String(e);
+      const code = isNLBError(e) ? e.code : 'ERROR';
+      log(
+        `${node}: cannot read the store (${code}): ${message}; the kernel keeps revision ${appliedRevision} as it is; retrying`,
+      );
+      if (owned)
+        await report({
+          appliedRevision,
+          attemptedRevision: Math.max(plannedRevision, 0),
+          error: `cannot read the store (${code}): ${message}`.slice(0, 4000),
+          vips: [...owned].sort(),
+          health: lastHealth,
+        }).catch(() => undefined);
+      throw e;
+    }
+  }
+
   async function once(): Promise<ReconcileOutcome> {
-    const snapshot = await store.list();
+    const snapshot = await readStore();
     plannedRevision = snapshot.revision;
     if (!owned) {
       const mine = (await store.listNodeReports()).find((r) => r.node === node);
@@ -250,6 +280,10 @@ export function createAgent(options: AgentOptions): Agent {
         schedule(intervalMs);
         return outcome;
       } catch (e) {
+        if (isStoreMissing(e)) {
+          await this.stop();
+          throw e;
+        }
         schedule(Math.min(retryMs, intervalMs));
         throw e;
       }

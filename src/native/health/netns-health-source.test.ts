@@ -169,6 +169,22 @@ describe.skipIf(missing.length > 0 && process.env.CI !== 'true')(
       expect(alive(first)).toBe(false);
     });
 
+    it('leaves a stop signal sent to the whole group (systemd, Ctrl-C) to the agent: no exit, no restart', async () => {
+      const pid = source.workerPid as number;
+      const restarts = source.restarts;
+      const before = source.get(target.key)?.lastCheck?.getTime() ?? 0;
+      process.kill(pid, 'SIGTERM');
+      process.kill(pid, 'SIGINT');
+      // The same worker keeps checking: verdicts from checks made after the signals arrive.
+      await waitFor(
+        'checks after the signals',
+        () => (source.get(target.key)?.lastCheck?.getTime() ?? 0) > before + 500,
+      );
+      expect(source.workerPid).toBe(pid);
+      expect(source.restarts).toBe(restarts);
+      expect(alive(pid)).toBe(true);
+    });
+
     it('close() leaves no worker behind', async () => {
       const pid = source.workerPid as number;
       expect(alive(pid)).toBe(true);

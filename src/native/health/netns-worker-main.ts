@@ -88,5 +88,9 @@ lines.on('line', (line) => {
 // stdin ends when the parent closes it or dies (even by SIGKILL): that is our cue to go.
 lines.on('close', () => void exit(0));
 process.stdout.on('error', () => void exit(1));
-process.on('SIGTERM', () => void exit(0));
-process.on('SIGINT', () => void exit(0));
+// A stop signal sent to the whole group (systemd's SIGTERM to every process of the unit, Ctrl-C's
+// SIGINT) reaches us together with the agent: dying on it would look like a crash to the agent, which
+// would log it and start a new worker while stopping. The agent ends our stdin when it stops, so these
+// signals are its to act on, not ours.
+process.on('SIGTERM', () => undefined);
+process.on('SIGINT', () => undefined);

@@ -8,4 +8,5 @@ export {
   type PostgresConnectionOptions,
   type PostgresStoreOptions,
 } from './postgres-store.js';
+export { isStoreMissing } from './store-errors.js';
 export type * from './types.js';

@@ -1,6 +1,13 @@
 /** A StateStore held in this process's memory: for tests, the demo, and single-process embedding. */
 
-import { applyDelete, applyPut, emptyDocument, type StateDocument, toSnapshot } from './state-document.js';
+import {
+  applyDelete,
+  applyPut,
+  emptyDocument,
+  getRecord,
+  type StateDocument,
+  toSnapshot,
+} from './state-document.js';
 import { checkNodeName } from './store-schema.js';
 import type { NodeReport, StateStore } from './types.js';
 
@@ -22,10 +29,9 @@ export function createMemoryStore(): StateStore {
 
   return {
     description: 'memory',
-    get: async (name) => {
-      const found = doc.records[name];
-      return found ? structuredClone(found) : undefined;
-    },
+    // Exists from the start: there is nothing to lose or mistype.
+    create: async () => false,
+    get: async (name) => getRecord(doc, name),
     list: async () => toSnapshot(doc),
     put: async (record, opts) => {
       doc = applyPut(doc, record, opts);

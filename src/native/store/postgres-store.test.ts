@@ -7,9 +7,15 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, postgresBinDir, startPostgres } from '../../../test/native/postgres-server.js';
-import { describeStoreContract, report, until } from '../../../test/native/store-contract.js';
+import {
+  describeStoreContract,
+  expectStoreMissing,
+  report,
+  until,
+} from '../../../test/native/store-contract.js';
 import { makeRecord } from '../../../test/native/store-record.js';
 import { createPostgresStore, type PostgresStoreOptions } from './postgres-store.js';
+import { isStoreMissing } from './store-errors.js';
 import type { StateStore } from './types.js';
 
 const bin = postgresBinDir();
@@ -31,14 +37,17 @@ afterAll(async () => {
 
 let schemas = 0;
 const freshSchema = () => `t${process.pid}_${++schemas}`;
-const open = async (opts: Partial<PostgresStoreOptions> = {}): Promise<StateStore> => {
+/** Opens a store on the test server; creates its tables unless `create` is false. */
+const open = async (opts: Partial<PostgresStoreOptions> = {}, create = true): Promise<StateStore> => {
   const s = await getServer();
-  return createPostgresStore({
+  const store = createPostgresStore({
     connection: { connectionString: s.url },
     schema: freshSchema(),
     pollMs: 200,
     ...opts,
   });
+  if (create) await store.create();
+  return store;
 };
 
 /** Runs one SQL statement as the test's superuser (to look at or tamper with what the store wrote). */
@@ -210,6 +219,24 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
     await store.close();
   });
 
+  it('reads a schema without its tables as missing, not empty, and creates them only in create()', async () => {
+    const schema = freshSchema();
+    const store = await open({ schema }, false);
+    const expectMissing = () => expectStoreMissing(store, `no nlbkit store at postgres:${schema}`);
+    await expectMissing();
+    expect(await sql('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).toEqual([]);
+    expect(await store.create()).toBe(true);
+    expect(await store.create()).toBe(false);
+    await store.put(makeRecord('web'));
+    expect(await store.revision()).toBe(1);
+    // Dropped under a running store (tables cached as present): missing again, not empty.
+    await sql(`DROP TABLE "${schema}".records`);
+    await expect(store.list()).rejects.toSatisfy(isStoreMissing);
+    await sql(`DROP SCHEMA "${schema}" CASCADE`);
+    await expectMissing();
+    await store.close();
+  });
+
   it('turns an unreachable server into UNAVAILABLE without the password', async () => {
     const store = createPostgresStore({
       connection: {
@@ -232,7 +259,8 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
     await store.put(makeRecord('web'));
     await store.close();
     await sql(`UPDATE "${schema}".meta SET format = 2`);
-    const newer = await open({ schema });
+    const newer = await open({ schema }, false);
+    await expect(newer.create()).rejects.toMatchObject({ message: expect.stringContaining('format 2') });
     await expect(newer.list()).rejects.toMatchObject({
       code: 'UNAVAILABLE',
       retryable: false,
@@ -243,8 +271,7 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
 
   it('serves agents and drivers that run as roles without CREATE, each with only the grants it needs', async () => {
     const schema = freshSchema();
-    const admin = await open({ schema });
-    await admin.list(); // the tables, made once by a role that may create them
+    const admin = await open({ schema }); // the tables, made once by a role that may create them
     const q = `"${schema}"`;
     for (const statement of [
       `CREATE ROLE ${schema}_agent LOGIN`,
@@ -338,6 +365,7 @@ describe.skipIf(!bin)('PostgreSQL store with a pool of your own', () => {
     // As node-postgres asks: the server's shutdown (afterAll) may reach a connection end() is closing.
     pool.on('error', () => undefined);
     const store = createPostgresStore({ pool, schema: freshSchema() });
+    expect(await store.create()).toBe(true);
     expect(await store.put(makeRecord('web'))).toBe(1);
     await store.close();
     expect((await pool.query('SELECT 1 AS one')).rows[0]).toEqual({ one: 1 });

@@ -22,6 +22,7 @@
 import { stripUndefined } from '../../common/strip-undefined.js';
 import { NLBError } from '../../interfaces/errors.js';
 import { checkWriteOptions } from './state-document.js';
+import { storeMissing } from './store-errors.js';
 import { checkNodeName, nlbRecordSchema, nodeReportSchema } from './store-schema.js';
 import type { NLBRecord, NodeReport, StateStore, StoredRecord, WriteOptions } from './types.js';
 
@@ -91,7 +92,11 @@ export interface PostgresStoreOptions {
    * are being closed, and without a listener that is an uncaught exception.
    */
   pool?: PgPoolLike | undefined;
-  /** Schema of nlbkit's tables, created when missing. Default `nlbkit`. */
+  /**
+   * Schema of nlbkit's tables. Default `nlbkit`. Only `create()` makes them (the native driver calls it
+   * before its first write; `nlbkit store init postgres[:schema]` is the command): every other call on
+   * a schema without them fails with UNAVAILABLE (`isStoreMissing`), never reads it as empty.
+   */
   schema?: string | undefined;
   /** Watchers also poll the revision this often (ms), in case a notification was missed. Default 5000. */
   pollMs?: number | undefined;
@@ -115,7 +120,8 @@ function safeMessage(e: unknown): string {
 }
 
 /**
- * Creates a store in PostgreSQL. Tables are created on first use (idempotent, safe from many processes).
+ * Opens a store in PostgreSQL. Tables are created by `create()` only (idempotent, safe from many
+ * processes); opening connects to nothing until the first call.
  *
  * @example
  * const store = createPostgresStore({ connection: { connectionString: process.env.DATABASE_URL } });
@@ -187,38 +193,60 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
     }
   };
 
+  const missing = () =>
+    storeMissing(
+      `postgres:${schema}`,
+      `schema "${schema}" holds no nlbkit tables (never created, or dropped)`,
+      `nlbkit store init postgres:${schema}`,
+    );
+  /** A query error that says the tables (or the schema) are gone. */
+  const isMissingTable = (e: unknown) => {
+    const code = (e as { code?: unknown }).code;
+    return code === '42P01' || code === '3F000';
+  };
+
   let ready: Promise<void> | undefined;
+  /** Checks once that the tables exist and are of our format (agents' roles need no CREATE for it). */
   const init = () => {
     ready ??= (async () => {
-      // Agents and drivers may run as roles without CREATE on the database: once the tables exist,
-      // nothing here needs more than reading them.
       const found = await existingFormat();
-      if (found !== undefined) return checkFormat(found);
-      await transaction(async (c) => {
-        // Serializes first-time creation across processes (CREATE ... IF NOT EXISTS alone can race).
-        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [channel]);
-        await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-        await c.query(
-          `CREATE TABLE IF NOT EXISTS ${t('meta')} (id int PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL, format int NOT NULL)`,
-        );
-        await c.query(`INSERT INTO ${t('meta')} VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING`, [
-          TABLE_FORMAT,
-        ]);
-        checkFormat(Number((await c.query(`SELECT format FROM ${t('meta')} WHERE id = 1`)).rows[0]?.format));
-        await c.query(
-          `CREATE TABLE IF NOT EXISTS ${t('records')} (name text PRIMARY KEY, revision bigint NOT NULL, record jsonb NOT NULL)`,
-        );
-        await c.query(
-          `CREATE TABLE IF NOT EXISTS ${t('node_reports')} (node text PRIMARY KEY, report jsonb NOT NULL)`,
-        );
-        // Bumped by every report write (no lock, unlike the revision), so polling sees reports change.
-        await c.query(`CREATE SEQUENCE IF NOT EXISTS ${t('report_seq')}`);
-      }, false);
+      if (found === undefined) throw missing();
+      checkFormat(found);
     })();
     ready.catch(() => {
       ready = undefined; // try again on the next call (the server may come up later)
     });
     return ready;
+  };
+
+  /** Creates the schema and tables unless they exist; true if this call made the store. */
+  const create = async (): Promise<boolean> => {
+    const found = await existingFormat();
+    if (found !== undefined) {
+      checkFormat(found);
+      return false;
+    }
+    return transaction(async (c) => {
+      // Serializes first-time creation across processes (CREATE ... IF NOT EXISTS alone can race).
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [channel]);
+      await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await c.query(
+        `CREATE TABLE IF NOT EXISTS ${t('meta')} (id int PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL, format int NOT NULL)`,
+      );
+      const made = await c.query(`INSERT INTO ${t('meta')} VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING`, [
+        TABLE_FORMAT,
+      ]);
+      checkFormat(Number((await c.query(`SELECT format FROM ${t('meta')} WHERE id = 1`)).rows[0]?.format));
+      await c.query(
+        `CREATE TABLE IF NOT EXISTS ${t('records')} (name text PRIMARY KEY, revision bigint NOT NULL, record jsonb NOT NULL)`,
+      );
+      await c.query(
+        `CREATE TABLE IF NOT EXISTS ${t('node_reports')} (node text PRIMARY KEY, report jsonb NOT NULL)`,
+      );
+      // Bumped by every report write (no lock, unlike the revision), so polling sees reports change.
+      await c.query(`CREATE SEQUENCE IF NOT EXISTS ${t('report_seq')}`);
+      return made.rowCount === 1;
+    }, false);
   };
 
   async function transaction<T>(work: (c: PgClientLike) => Promise<T>, needInit = true): Promise<T> {
@@ -242,6 +270,10 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
         broken = true;
       });
       if (e instanceof NLBError) throw e;
+      if (isMissingTable(e)) {
+        ready = undefined;
+        throw missing();
+      }
       throw unavailable(`PostgreSQL: ${safeMessage(e)}`, e);
     } finally {
       client.release(broken);
@@ -254,6 +286,11 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
       return (await (await getPool()).query(text, values)).rows as Record<string, unknown>[];
     } catch (e) {
       if (e instanceof NLBError) throw e;
+      // Dropped while we ran: the store is gone, not empty.
+      if (isMissingTable(e)) {
+        ready = undefined;
+        throw missing();
+      }
       throw unavailable(`PostgreSQL: ${safeMessage(e)}`, e);
     }
   }
@@ -407,6 +444,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
 
   return {
     description: `postgres:${schema}`,
+    create,
     get: async (name) => {
       const rows = await query(`SELECT name, revision, record FROM ${t('records')} WHERE name = $1`, [name]);
       return rows[0] ? toStored(rows[0]) : undefined;

@@ -5,15 +5,38 @@
 import { NLBError } from '../../interfaces/errors.js';
 import type { NLBRecord, StoredRecord, StoreSnapshot, WriteOptions } from './types.js';
 
-/** Every NLB record at one revision. */
+/**
+ * Every NLB record at one revision. A Map, not an object: an NLB may be named `constructor` or
+ * `toString`, which an object would answer from its prototype.
+ */
 export interface StateDocument {
   format: 1;
   revision: number;
-  records: Record<string, StoredRecord>;
+  records: ReadonlyMap<string, StoredRecord>;
 }
 
 /** A store with nothing in it. */
-export const emptyDocument = (): StateDocument => ({ format: 1, revision: 0, records: {} });
+export const emptyDocument = (): StateDocument => ({ format: 1, revision: 0, records: new Map() });
+
+/** The document as the JSON the file store keeps (records as an object by name). */
+export const documentToJSON = (doc: StateDocument): string =>
+  `${JSON.stringify({ format: doc.format, revision: doc.revision, records: Object.fromEntries(doc.records) })}\n`;
+
+/** A validated document read back (see `stateDocumentSchema`: records in a null-prototype object). */
+export const documentFromParsed = (parsed: {
+  revision: number;
+  records: Record<string, StoredRecord>;
+}): StateDocument => ({
+  format: 1,
+  revision: parsed.revision,
+  records: new Map(Object.entries(parsed.records)),
+});
+
+/** A copy of the record named `name`, or undefined. */
+export function getRecord(doc: StateDocument, name: string): StoredRecord | undefined {
+  const found = doc.records.get(name);
+  return found ? structuredClone(found) : undefined;
+}
 
 /** The CONFLICT error of a write whose expected revision is stale (every store uses it). */
 export const conflict = (name: string, expected: number, actual: number) =>
@@ -60,34 +83,32 @@ export function checkWriteOptions(
 }
 
 function checkExpected(doc: StateDocument, name: string, opts: WriteOptions | undefined) {
-  checkWriteOptions(name, doc.revision, doc.records[name]?.revision ?? 0, opts);
+  checkWriteOptions(name, doc.revision, doc.records.get(name)?.revision ?? 0, opts);
 }
 
 /** The document after writing `record`; throws CONFLICT if `opts.expectedRevision` does not match. */
 export function applyPut(doc: StateDocument, record: NLBRecord, opts?: WriteOptions): StateDocument {
   checkExpected(doc, record.name, opts);
   const revision = doc.revision + 1;
-  return {
-    format: 1,
-    revision,
-    records: { ...doc.records, [record.name]: { revision, record: structuredClone(record) } },
-  };
+  const records = new Map(doc.records);
+  records.set(record.name, { revision, record: structuredClone(record) });
+  return { format: 1, revision, records };
 }
 
 /** The document after deleting `name` (unchanged, same revision, when absent). */
 export function applyDelete(doc: StateDocument, name: string, opts?: WriteOptions): StateDocument {
   checkExpected(doc, name, opts);
-  if (!doc.records[name]) return doc;
-  const records = { ...doc.records };
-  delete records[name];
+  if (!doc.records.has(name)) return doc;
+  const records = new Map(doc.records);
+  records.delete(name);
   return { format: 1, revision: doc.revision + 1, records };
 }
 
 /** The document as a sorted snapshot of copies. */
 export function toSnapshot(doc: StateDocument): StoreSnapshot {
-  const names = Object.keys(doc.records).sort();
+  const names = [...doc.records.keys()].sort();
   return {
     revision: doc.revision,
-    records: names.map((n) => structuredClone(doc.records[n] as StoredRecord)),
+    records: names.map((n) => structuredClone(doc.records.get(n) as StoredRecord)),
   };
 }

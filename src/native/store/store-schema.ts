@@ -75,12 +75,50 @@ export const nlbRecordSchema = z
   })
   .refine((r) => r.nlb.iid.nameId === r.name, { error: 'nlb.iid.nameId must equal name' });
 
-/** The whole NLB state: one JSON document, replaced atomically. */
-export const stateDocumentSchema = z.strictObject({
-  format: z.literal(1),
-  revision: z.number().int().min(0),
-  records: z.record(nlbName, z.strictObject({ revision: z.number().int().min(1), record: nlbRecordSchema })),
-});
+const isPlainObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Like `z.record`, but keeps every own key JSON.parse made (`__proto__` too, which `z.record` drops
+ * without a word) in a null-prototype object, so a key like `constructor` never meets a prototype's.
+ */
+function ownRecord<V extends z.ZodType>(key: z.ZodType<string>, value: V) {
+  return z
+    .custom<object>(isPlainObject, { error: 'must be an object' })
+    .transform((obj, ctx): Record<string, z.output<V>> => {
+      const out: Record<string, z.output<V>> = Object.create(null);
+      for (const [k, v] of Object.entries(obj)) {
+        if (!key.safeParse(k).success) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(k.slice(0, 80))} is not a valid key`,
+            path: [k],
+          });
+          return z.NEVER;
+        }
+        const parsed = value.safeParse(v);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues)
+            ctx.addIssue({ code: 'custom', message: issue.message, path: [k, ...issue.path] });
+          return z.NEVER;
+        }
+        out[k] = parsed.data;
+      }
+      return out;
+    });
+}
+
+const storedRecordSchema = z.strictObject({ revision: z.number().int().min(1), record: nlbRecordSchema });
+
+/** The whole NLB state: one JSON document, replaced atomically. Records by name, null-prototype. */
+export const stateDocumentSchema = z
+  .strictObject({
+    format: z.literal(1),
+    revision: z.number().int().min(0),
+    records: ownRecord(nlbName, storedRecordSchema),
+  })
+  .refine((d) => Object.entries(d.records).every(([name, r]) => r.record.name === name), {
+    error: 'every record must be stored under its own name',
+  });
 
 const healthReportSchema = z.strictObject({
   state: z.enum(['HEALTHY', 'UNHEALTHY', 'UNKNOWN']),
@@ -113,6 +151,6 @@ export const nodeReportSchema = z.strictObject({
   error: z.string().max(4000).optional(),
   updatedAt: isoTime,
   vips: z.array(canonicalAddress),
-  health: z.record(nlbName, z.record(vmName, healthReportSchema)),
+  health: ownRecord(nlbName, ownRecord(vmName, healthReportSchema)),
   announce: announceStateSchema.optional(),
 });

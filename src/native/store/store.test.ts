@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreContract, until } from '../../../test/native/store-contract.js';
 import { makeRecord } from '../../../test/native/store-record.js';
-import { createFileStore } from './file-store.js';
+import { createFileStore, type FileStoreOptions } from './file-store.js';
 import { createMemoryStore } from './memory-store.js';
 
 const dirs: string[] = [];
@@ -18,13 +18,19 @@ afterAll(async () => {
 });
 
 describeStoreContract('memory', async () => createMemoryStore());
-describeStoreContract('file', async () => createFileStore(await tempDir(), { pollMs: 50 }));
+/** A new, empty file store, created as the driver or `nlbkit store init` would. */
+const freshFileStore = async (options: FileStoreOptions = {}) => {
+  const store = createFileStore(await tempDir(), { pollMs: 50, ...options });
+  expect(await store.create()).toBe(true);
+  return store;
+};
+describeStoreContract('file', () => freshFileStore());
 
 describe('file store across processes', () => {
   it('a fresh watcher is told of a change written while it was still starting', async () => {
     const dir = await tempDir();
     const writer = createFileStore(dir, { pollMs: 60_000 });
-    await writer.list();
+    await writer.create();
     const reader = createFileStore(dir, { pollMs: 60_000 });
     let woken = 0;
     const stop = reader.watch(() => woken++);
@@ -37,6 +43,7 @@ describe('file store across processes', () => {
     const dir = await tempDir();
     const writer = createFileStore(dir, { pollMs: 50 });
     const reader = createFileStore(dir, { pollMs: 50 });
+    await writer.create();
     let woken = 0;
     reader.watch(() => woken++);
     await new Promise((r) => setTimeout(r, 100));
@@ -53,6 +60,8 @@ describe('file store across processes', () => {
   it('two instances in one process writing at once never hold the lock together (no lost write, no torn rename)', async () => {
     const dir = await tempDir();
     const stores = [1, 2, 3, 4].map(() => createFileStore(dir));
+    // Created by all four at once: exactly one makes it.
+    expect((await Promise.all(stores.map((s) => s.create()))).filter(Boolean)).toHaveLength(1);
     const revisions = await Promise.all(
       Array.from({ length: 200 }, (_, i) => stores[i % 4]!.put(makeRecord(`lb${i}`))),
     );
@@ -70,6 +79,22 @@ describe('file store across processes', () => {
     });
     await writeFile(join(dir, 'state.json'), '{"format":1,');
     await expect(createFileStore(dir).list()).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+
+  it('refuses a state file with a record keyed __proto__ instead of loading the others without it', async () => {
+    const dir = await tempDir();
+    const records = ['web', 'api'].map(
+      (name) => `"${name}":${JSON.stringify({ revision: 1, record: makeRecord(name) })}`,
+    );
+    const proto = `"__proto__":${JSON.stringify({ revision: 1, record: makeRecord('web') })}`;
+    await writeFile(
+      join(dir, 'state.json'),
+      `{"format":1,"revision":3,"records":{${[records[0], proto, records[1]].join(',')}}}`,
+    );
+    await expect(createFileStore(dir).list()).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('"__proto__" is not a valid key'),
+    });
   });
 
   it('refuses records whose addresses could inject into nft (validated on load)', async () => {

@@ -128,12 +128,22 @@ export interface WriteOptions {
 }
 
 /**
- * Where desired state lives. Implementations: {@link createMemoryStore} (one process) and
- * `createFileStore` (one writer process plus agents in other processes).
+ * Where desired state lives. Implementations: {@link createMemoryStore} (one process),
+ * `createFileStore` (one host) and `createPostgresStore` (any hosts).
+ *
+ * A store that does not exist is not an empty one: every read and write of it (node reports included)
+ * fails with UNAVAILABLE naming it (`isStoreMissing` tells that error apart), so an agent pointed at a
+ * mistyped path, or whose store was deleted, keeps the kernel as it is. Only {@link StateStore.create}
+ * creates one (the native driver calls it before its first write; `nlbkit store init` is the command).
  */
 export interface StateStore {
-  /** `memory` or `file:<dir>`, for messages. */
+  /** `memory`, `file:<dir>` or `postgres:<schema>`, for messages. */
   readonly description: string;
+  /**
+   * Creates the store, empty, unless it exists (idempotent, safe from several processes at once);
+   * resolves whether this call created it. Never changes a store that exists.
+   */
+  create(): Promise<boolean>;
   /** One record, or undefined. */
   get(name: string): Promise<StoredRecord | undefined>;
   /** Every record, sorted by name, at one revision. */
