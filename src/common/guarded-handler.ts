@@ -278,6 +278,9 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
         // The health checker must still fit the new group (e.g. AWS: no UDP check for a UDP group).
         reject(operation, checkHealthChecker(caps, asRequested(caps, current), next));
         const algorithm = next.algorithm ?? current.vmGroup.algorithm;
+        // Without `algorithm` the one in force stays, hash fields and all. A named algorithm without
+        // `hashFields` gets its documented default: the result must not depend on what came before.
+        const kept = next.algorithm === undefined ? current.vmGroup.hashFields : undefined;
         const group: ResolvedVMGroup = {
           protocol: next.protocol,
           port: next.port,
@@ -286,7 +289,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
           hashFields:
             algorithm === 'ROUND_ROBIN'
               ? undefined
-              : (next.hashFields ?? current.vmGroup.hashFields ?? defaultHashFields(algorithm, caps)),
+              : (next.hashFields ?? kept ?? defaultHashFields(algorithm, caps)),
           keyValueList: next.keyValueList,
         };
         return backend.changeVMGroup(current, group, ctx);

@@ -3,10 +3,11 @@
  * fresh world, so no case depends on another's leftovers. Cases throw ConformanceFailure on a breach.
  */
 import type { ConformanceCase } from './case.js';
+import { hashFieldCases } from './cases-hash-fields.js';
 import { lifecycleCases } from './cases-lifecycle.js';
 import { safetyCases } from './cases-safety.js';
 
 export type { ConformanceCase } from './case.js';
 
 /** Every conformance case, in the order the suite runs them. */
-export const conformanceCases: ConformanceCase[] = [...lifecycleCases, ...safetyCases];
+export const conformanceCases: ConformanceCase[] = [...lifecycleCases, ...safetyCases, ...hashFieldCases];
