@@ -14,6 +14,7 @@ import {
 } from '../interfaces/capabilities.js';
 import { isNLBError, NLBError, violationsError } from '../interfaces/errors.js';
 import type { NLBHandler, NLBOperation } from '../interfaces/handler.js';
+import { quoteInput } from '../interfaces/input-text.js';
 import {
   createRequestSchema,
   healthCheckerSchema,
@@ -184,7 +185,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
   }
 
   const notFound = (operation: string, iid: IID) =>
-    new NLBError({ code: 'NOT_FOUND', driver, operation, message: `no NLB named '${iid.nameId}'` });
+    new NLBError({ code: 'NOT_FOUND', driver, operation, message: `no NLB named ${quoteInput(iid.nameId)}` });
 
   const reject = (operation: string, violations: ReturnType<typeof checkCreate>) => {
     if (violations.length > 0) throw violationsError(driver, operation, violations);
@@ -236,7 +237,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
               code: 'ALREADY_EXISTS',
               driver,
               operation,
-              message: `an NLB named '${req.iid.nameId}' already exists`,
+              message: `an NLB named ${quoteInput(req.iid.nameId)} already exists`,
             });
           throwIfAborted(ctx.signal, driver, operation);
           return backend.create(resolved, ctx);
@@ -307,7 +308,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
             code: 'ALREADY_EXISTS',
             driver,
             operation,
-            message: `VM '${dup.nameId}' is already in the group of '${current.iid.nameId}'`,
+            message: `VM ${quoteInput(dup.nameId)} is already in the group of ${quoteInput(current.iid.nameId)}`,
           });
         const total = current.vmGroup.vms.length + vms.length;
         if (total > caps.maxVMs)
@@ -340,7 +341,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
             code: 'NOT_FOUND',
             driver,
             operation,
-            message: `VM '${absent.nameId}' is not in the group of '${current.iid.nameId}'`,
+            message: `VM ${quoteInput(absent.nameId)} is not in the group of ${quoteInput(current.iid.nameId)}`,
           });
         await backend.removeVMs(current, vms, ctx);
         return true;

@@ -2,5 +2,6 @@
 export * from './capabilities.js';
 export * from './errors.js';
 export * from './handler.js';
+export * from './input-text.js';
 export * from './schemas.js';
 export * from './types.js';

@@ -4,10 +4,16 @@
  */
 import type { ConformanceCase } from './case.js';
 import { hashFieldCases } from './cases-hash-fields.js';
+import { hostileInputCases } from './cases-hostile-input.js';
 import { lifecycleCases } from './cases-lifecycle.js';
 import { safetyCases } from './cases-safety.js';
 
 export type { ConformanceCase } from './case.js';
 
 /** Every conformance case, in the order the suite runs them. */
-export const conformanceCases: ConformanceCase[] = [...lifecycleCases, ...safetyCases, ...hashFieldCases];
+export const conformanceCases: ConformanceCase[] = [
+  ...lifecycleCases,
+  ...safetyCases,
+  ...hostileInputCases,
+  ...hashFieldCases,
+];
