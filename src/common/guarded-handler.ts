@@ -40,7 +40,7 @@ import type {
   ResolvedHealthCheckerInfo,
   VMGroupProtocol,
 } from '../interfaces/types.js';
-import { throwIfAborted } from './abort.js';
+import { signalOf, throwIfAborted } from './abort.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 
 /** What a backend call knows about the call it serves. */
@@ -142,15 +142,15 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
     ? 'ROUND_ROBIN'
     : (caps.algorithms[0] ?? 'ROUND_ROBIN');
 
-  /** Runs one operation: abort check, hook, body, error mapping. */
+  /** Runs one operation: options, abort check, hook, body, error mapping. */
   async function call<T>(
     operation: NLBOperation,
     opts: CallOptions | undefined,
     body: (ctx: BackendContext) => Promise<T>,
   ) {
-    const signal = opts?.signal;
-    const ctx: BackendContext = { operation, signal };
     try {
+      const signal = signalOf(opts, driver, operation);
+      const ctx: BackendContext = { operation, signal };
       throwIfAborted(signal, driver, operation);
       await beforeOperation?.(operation, signal);
       return copy(await body(ctx));

@@ -66,4 +66,23 @@ describe('parseInput', () => {
     expect(e.message.split('; ')).toHaveLength(MAX_VIOLATIONS_IN_MESSAGE + 1);
     expect(e.message).toMatch(/; and 40 more \(see violations\)$/);
   });
+
+  it('turns a getter that throws into INVALID_ARGUMENT naming the field', () => {
+    const listener = Object.defineProperty({ protocol: 'TCP' }, 'port', {
+      enumerable: true,
+      get() {
+        throw new Error('secret-ish detail');
+      },
+    });
+    const e = rejection(() => parseInput(listenerSchema, listener, { ...ctx, root: 'listener' }));
+    expect(e).toMatchObject({ name: 'NLBError', code: 'INVALID_ARGUMENT', cause: undefined });
+    expect(e.violations).toEqual([
+      {
+        path: 'listener.port',
+        message: 'could not be read (a getter or proxy trap threw)',
+        code: 'INVALID_ARGUMENT',
+      },
+    ]);
+    expect(e.message).not.toContain('secret-ish');
+  });
 });

@@ -7,6 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { type NLBError, type Violation, violationsError } from './errors.js';
 import { joinPath, quoteInput } from './input-text.js';
+import { readInput } from './read-input.js';
 
 /** NLB names: letters, digits and '-', 1-63 characters, no leading or trailing '-'. */
 export const NLB_NAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -248,14 +249,17 @@ export function toViolations(error: z.ZodError, root = ''): Violation[] {
 
 /**
  * Validates `input` with `schema`, returning the parsed value or throwing an INVALID_ARGUMENT NLBError
- * that names every field in error. `root` prefixes the paths (e.g. `listener`).
+ * that names every field in error. `root` prefixes the paths (e.g. `listener`). The input is first read
+ * once into plain data (see {@link readInput}): a getter or Proxy that throws is INVALID_ARGUMENT too.
  */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   input: unknown,
   ctx: { driver: string; operation: string; root?: string },
 ): z.output<S> {
-  const result = schema.safeParse(input);
+  const read = readInput(input, ctx.root);
+  if (!read.ok) throw violationsError(ctx.driver, ctx.operation, [read.violation]) as NLBError;
+  const result = schema.safeParse(read.value);
   if (result.success) return result.data;
   throw violationsError(ctx.driver, ctx.operation, toViolations(result.error, ctx.root)) as NLBError;
 }

@@ -1,7 +1,7 @@
 /**
  * Thousands of random and hostile inputs at the schemas and the mock driver: only NLBError comes out,
  * nothing invalid is accepted, a rejected call never changes state, and its message stays one short
- * line, even with unknown fields of any name.
+ * line. Hostile objects too: throwing getters and proxies anywhere, unknown fields of any name.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,13 @@ import {
   RESOURCE_NAME_PATTERN,
   vmGroupSchema,
 } from '../../src/interfaces/index.js';
-import { MESSAGE_LIMIT, UNSAFE_IN_MESSAGE } from '../../src/testing/hostile-values.js';
+import {
+  MESSAGE_LIMIT,
+  revoked,
+  throwingAt,
+  trapping,
+  UNSAFE_IN_MESSAGE,
+} from '../../src/testing/hostile-values.js';
 
 const hostileText = fc.oneof(
   fc.string(),
@@ -188,6 +194,49 @@ function expectTidy(e: NLBError) {
     expect(text).not.toMatch(UNSAFE_IN_MESSAGE);
 }
 
+const POISONS = ['getter', 'revoked', 'get', 'ownKeys', 'getOwnPropertyDescriptor'] as const;
+type Poison = (typeof POISONS)[number];
+
+/**
+ * A copy of `input` with one object or array in it (the `pick`th found, the root too) made hostile;
+ * `reached` says whether reading the input must trip it (a trap on an empty object never fires).
+ */
+function poisoned(
+  input: unknown,
+  pick: number,
+  how: Poison,
+  listsKeys = true,
+): { value: unknown; reached: boolean } {
+  const root = structuredClone(input);
+  const spots: [Record<string, unknown> | undefined, string][] = [];
+  const visit = (v: unknown, holder: Record<string, unknown> | undefined, key: string) => {
+    if (typeof v !== 'object' || v === null) return;
+    spots.push([holder, key]);
+    for (const [k, child] of Object.entries(v)) visit(child, v as Record<string, unknown>, k);
+  };
+  visit(root, undefined, '');
+  const spot = spots[pick % Math.max(spots.length, 1)];
+  if (!spot) return { value: root, reached: false };
+  const [holder, key] = spot;
+  const target = (holder ? holder[key] : root) as object;
+  const harmed =
+    how === 'getter'
+      ? throwingAt(target, Array.isArray(target) ? 0 : (Object.keys(target)[0] ?? 'x'))
+      : how === 'revoked'
+        ? revoked()
+        : trapping(target, how);
+  // Arrays are read by index and options by name (opts.signal); only other objects have keys listed.
+  const isArray = Array.isArray(target);
+  const hasKeys = Object.keys(target).length > 0;
+  const reached =
+    how === 'getter' ||
+    how === 'revoked' ||
+    (how === 'get' ? isArray || hasKeys : listsKeys && !isArray && hasKeys);
+  if (!holder) return { value: harmed, reached };
+  holder[key] = harmed;
+  return { value: root, reached };
+}
+
 const fresh = async () => {
   const driver = createMockDriver({ vms: { vm1: {}, vm2: {}, vm3: {} } });
   await driver.createNLB({
@@ -252,6 +301,44 @@ describe('hostile input (property tests, 10,000+ cases in all)', () => {
       }),
       { numRuns: RUNS * 2 },
     );
+  });
+
+  it('getters and proxies anywhere in the input: INVALID_ARGUMENT, and nothing changes', async () => {
+    const call = fc.oneof(
+      anyRequest.map((r) => [r, (d: NLBHandler, v: unknown) => d.createNLB(v as never)] as const),
+      listener.map((l) => [l, (d: NLBHandler, v: unknown) => d.changeListener(base, v as never)] as const),
+      vmGroup.map((g) => [g, (d: NLBHandler, v: unknown) => d.changeVMGroupInfo(base, v as never)] as const),
+      vms.map((v) => [v, (d: NLBHandler, x: unknown) => d.addVMs(base, x as never)] as const),
+      fc.constant([base, (d: NLBHandler, v: unknown) => d.getNLB(v as never)] as const),
+      fc.constant([
+        { signal: undefined },
+        (d: NLBHandler, v: unknown) => d.listNLB(v as never),
+        'opts',
+      ] as const),
+    );
+    let reached = 0;
+    await fc.assert(
+      fc.asyncProperty(call, fc.nat(), fc.constantFrom(...POISONS), async ([input, run, opts], pick, how) => {
+        const driver = await fresh();
+        const hostile = poisoned(input, pick, how, opts !== 'opts');
+        const before = await driver.listNLB();
+        const outcome = await run(driver, hostile.value).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (outcome !== undefined) {
+          if (!isNLBError(outcome)) throw new Error(`a non-NLBError escaped: ${String(outcome)}`);
+          expectTidy(outcome);
+          expect(await driver.listNLB()).toEqual(before);
+        }
+        if (!hostile.reached) return;
+        reached += 1;
+        expect(outcome).toMatchObject({ code: 'INVALID_ARGUMENT' });
+        expect((outcome as NLBError).message).toContain('could not be read');
+      }),
+      { numRuns: 1_500 },
+    );
+    expect(reached).toBeGreaterThan(1_000);
   });
 
   it('an unknown field of any name is named in a violation path', async () => {
