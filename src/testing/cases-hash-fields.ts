@@ -30,14 +30,14 @@ export const hashFieldCases: ConformanceCase[] = [
       const nlb = await driver.createNLB(req);
       const { protocol, port, vms } = req.vmGroup;
       const group = (s: Partial<Setting>): VMGroupInfo => ({ protocol, port, vms, ...s });
-      // The settings a group can be in before the change (only the created algorithm where it is
-      // fixed): each algorithm once, hashing on fields other than the target's default.
-      const algorithms = caps.algorithms.filter((a) => caps.changes.algorithm || a === first);
+      // The settings before the change that history could leak from: every hashing algorithm (only
+      // the created one where it is fixed), on fields other than the target's default.
+      const algorithms = hashing.filter((a) => caps.changes.algorithm || a === first);
       for (const target of caps.changes.algorithm ? hashing : [first]) {
         const expected = defaultHashFields(target, caps);
         const otherFields = fields.find((h) => h !== expected);
         const starts: Setting[] = algorithms.map((a) =>
-          a === 'ROUND_ROBIN' || !otherFields ? { algorithm: a } : { algorithm: a, hashFields: otherFields },
+          otherFields ? { algorithm: a, hashFields: otherFields } : { algorithm: a },
         );
         for (const start of starts) {
           await driver.changeVMGroupInfo(nlb.iid, group(start));

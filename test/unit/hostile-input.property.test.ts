@@ -18,13 +18,7 @@ import {
   RESOURCE_NAME_PATTERN,
   vmGroupSchema,
 } from '../../src/interfaces/index.js';
-import {
-  MESSAGE_LIMIT,
-  revoked,
-  throwingAt,
-  trapping,
-  UNSAFE_IN_MESSAGE,
-} from '../../src/testing/hostile-values.js';
+import { MESSAGE_LIMIT, POISONS, poisoned, UNSAFE_IN_MESSAGE } from '../../src/testing/hostile-values.js';
 
 const hostileText = fc.oneof(
   fc.string(),
@@ -192,49 +186,6 @@ function expectTidy(e: NLBError) {
   expect(e.message.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
   for (const text of [e.message, ...e.violations.flatMap((v) => [v.path, v.message])])
     expect(text).not.toMatch(UNSAFE_IN_MESSAGE);
-}
-
-const POISONS = ['getter', 'revoked', 'get', 'ownKeys', 'getOwnPropertyDescriptor'] as const;
-type Poison = (typeof POISONS)[number];
-
-/**
- * A copy of `input` with one object or array in it (the `pick`th found, the root too) made hostile;
- * `reached` says whether reading the input must trip it (a trap on an empty object never fires).
- */
-function poisoned(
-  input: unknown,
-  pick: number,
-  how: Poison,
-  listsKeys = true,
-): { value: unknown; reached: boolean } {
-  const root = structuredClone(input);
-  const spots: [Record<string, unknown> | undefined, string][] = [];
-  const visit = (v: unknown, holder: Record<string, unknown> | undefined, key: string) => {
-    if (typeof v !== 'object' || v === null) return;
-    spots.push([holder, key]);
-    for (const [k, child] of Object.entries(v)) visit(child, v as Record<string, unknown>, k);
-  };
-  visit(root, undefined, '');
-  const spot = spots[pick % Math.max(spots.length, 1)];
-  if (!spot) return { value: root, reached: false };
-  const [holder, key] = spot;
-  const target = (holder ? holder[key] : root) as object;
-  const harmed =
-    how === 'getter'
-      ? throwingAt(target, Array.isArray(target) ? 0 : (Object.keys(target)[0] ?? 'x'))
-      : how === 'revoked'
-        ? revoked()
-        : trapping(target, how);
-  // Arrays are read by index and options by name (opts.signal); only other objects have keys listed.
-  const isArray = Array.isArray(target);
-  const hasKeys = Object.keys(target).length > 0;
-  const reached =
-    how === 'getter' ||
-    how === 'revoked' ||
-    (how === 'get' ? isArray || hasKeys : listsKeys && !isArray && hasKeys);
-  if (!holder) return { value: harmed, reached };
-  holder[key] = harmed;
-  return { value: root, reached };
 }
 
 const fresh = async () => {
