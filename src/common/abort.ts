@@ -1,4 +1,5 @@
-import { NLBError } from '../interfaces/errors.js';
+import { NLBError, violationsError } from '../interfaces/errors.js';
+import type { CallOptions } from '../interfaces/types.js';
 
 /** Throws an ABORTED NLBError if `signal` has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined, driver: string, operation: string): void {
@@ -35,4 +36,33 @@ export function sleep(
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * The caller's signal, read once from `opts`. Options that are not an object or cannot be read (a
+ * throwing getter, a revoked proxy), or a signal that is not an AbortSignal (of any realm), are
+ * INVALID_ARGUMENT, before anything is done.
+ */
+export function signalOf(
+  opts: CallOptions | undefined,
+  driver: string,
+  operation: string,
+): AbortSignal | undefined {
+  if (opts === undefined) return undefined;
+  const invalid = (path: string, message: string) =>
+    violationsError(driver, operation, [{ path, message, code: 'INVALID_ARGUMENT' }]);
+  if (typeof opts !== 'object' || opts === null) throw invalid('opts', 'must be an object');
+  let signal: AbortSignal | undefined;
+  let usable: boolean;
+  try {
+    signal = opts.signal;
+    // What the drivers use of a signal must be there and readable.
+    usable =
+      signal === undefined ||
+      (typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function');
+  } catch {
+    throw invalid('opts.signal', 'could not be read (a getter or proxy trap threw)');
+  }
+  if (!usable) throw invalid('opts.signal', 'must be an AbortSignal');
+  return signal;
 }

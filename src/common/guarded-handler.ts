@@ -14,6 +14,7 @@ import {
 } from '../interfaces/capabilities.js';
 import { isNLBError, NLBError, violationsError } from '../interfaces/errors.js';
 import type { NLBHandler, NLBOperation } from '../interfaces/handler.js';
+import { quoteInput } from '../interfaces/input-text.js';
 import {
   createRequestSchema,
   healthCheckerSchema,
@@ -39,7 +40,7 @@ import type {
   ResolvedHealthCheckerInfo,
   VMGroupProtocol,
 } from '../interfaces/types.js';
-import { throwIfAborted } from './abort.js';
+import { signalOf, throwIfAborted } from './abort.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 
 /** What a backend call knows about the call it serves. */
@@ -141,15 +142,15 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
     ? 'ROUND_ROBIN'
     : (caps.algorithms[0] ?? 'ROUND_ROBIN');
 
-  /** Runs one operation: abort check, hook, body, error mapping. */
+  /** Runs one operation: options, abort check, hook, body, error mapping. */
   async function call<T>(
     operation: NLBOperation,
     opts: CallOptions | undefined,
     body: (ctx: BackendContext) => Promise<T>,
   ) {
-    const signal = opts?.signal;
-    const ctx: BackendContext = { operation, signal };
     try {
+      const signal = signalOf(opts, driver, operation);
+      const ctx: BackendContext = { operation, signal };
       throwIfAborted(signal, driver, operation);
       await beforeOperation?.(operation, signal);
       return copy(await body(ctx));
@@ -184,7 +185,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
   }
 
   const notFound = (operation: string, iid: IID) =>
-    new NLBError({ code: 'NOT_FOUND', driver, operation, message: `no NLB named '${iid.nameId}'` });
+    new NLBError({ code: 'NOT_FOUND', driver, operation, message: `no NLB named ${quoteInput(iid.nameId)}` });
 
   const reject = (operation: string, violations: ReturnType<typeof checkCreate>) => {
     if (violations.length > 0) throw violationsError(driver, operation, violations);
@@ -236,7 +237,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
               code: 'ALREADY_EXISTS',
               driver,
               operation,
-              message: `an NLB named '${req.iid.nameId}' already exists`,
+              message: `an NLB named ${quoteInput(req.iid.nameId)} already exists`,
             });
           throwIfAborted(ctx.signal, driver, operation);
           return backend.create(resolved, ctx);
@@ -278,6 +279,9 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
         // The health checker must still fit the new group (e.g. AWS: no UDP check for a UDP group).
         reject(operation, checkHealthChecker(caps, asRequested(caps, current), next));
         const algorithm = next.algorithm ?? current.vmGroup.algorithm;
+        // Without `algorithm` the one in force stays, hash fields and all. A named algorithm without
+        // `hashFields` gets its documented default: the result must not depend on what came before.
+        const kept = next.algorithm === undefined ? current.vmGroup.hashFields : undefined;
         const group: ResolvedVMGroup = {
           protocol: next.protocol,
           port: next.port,
@@ -286,7 +290,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
           hashFields:
             algorithm === 'ROUND_ROBIN'
               ? undefined
-              : (next.hashFields ?? current.vmGroup.hashFields ?? defaultHashFields(algorithm, caps)),
+              : (next.hashFields ?? kept ?? defaultHashFields(algorithm, caps)),
           keyValueList: next.keyValueList,
         };
         return backend.changeVMGroup(current, group, ctx);
@@ -304,7 +308,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
             code: 'ALREADY_EXISTS',
             driver,
             operation,
-            message: `VM '${dup.nameId}' is already in the group of '${current.iid.nameId}'`,
+            message: `VM ${quoteInput(dup.nameId)} is already in the group of ${quoteInput(current.iid.nameId)}`,
           });
         const total = current.vmGroup.vms.length + vms.length;
         if (total > caps.maxVMs)
@@ -337,7 +341,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
             code: 'NOT_FOUND',
             driver,
             operation,
-            message: `VM '${absent.nameId}' is not in the group of '${current.iid.nameId}'`,
+            message: `VM ${quoteInput(absent.nameId)} is not in the group of ${quoteInput(current.iid.nameId)}`,
           });
         await backend.removeVMs(current, vms, ctx);
         return true;

@@ -4,6 +4,7 @@
  * request a cloud cannot honour fails the same way on every driver (and on the mock emulating it).
  */
 import type { Violation } from './errors.js';
+import { quoteInput } from './input-text.js';
 import type { ValidCreateRequest, ValidHealthChecker, ValidListener, ValidVMGroup } from './schemas.js';
 import type {
   Algorithm,
@@ -129,7 +130,7 @@ function oneOf<T extends string>(
   what: string,
 ) {
   if (value !== undefined && !allowed.includes(value))
-    out.push(unsupported(path, `${what} '${value}' is not supported`, allowed.join('|')));
+    out.push(unsupported(path, `${what} ${quoteInput(value)} is not supported`, allowed.join('|')));
 }
 
 /** Checks a listener against the capabilities. */
@@ -251,7 +252,11 @@ export function checkName(caps: DriverCapabilities, name: string): Violation[] {
     );
   if (caps.namePattern && !new RegExp(caps.namePattern.pattern).test(name))
     out.push(
-      unsupported('iid.nameId', `'${name}' is not a valid name on ${caps.driver}`, caps.namePattern.text),
+      unsupported(
+        'iid.nameId',
+        `${quoteInput(name)} is not a valid name on ${caps.driver}`,
+        caps.namePattern.text,
+      ),
     );
   const prefix = caps.reservedNamePrefixes?.find((p) => name.toLowerCase().startsWith(p.toLowerCase()));
   if (prefix !== undefined)

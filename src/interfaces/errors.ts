@@ -75,11 +75,17 @@ export function isNLBError(e: unknown): e is NLBError {
   );
 }
 
+/** The most violations an error's message lists, so it stays short; `violations` holds them all. */
+export const MAX_VIOLATIONS_IN_MESSAGE = 10;
+
 /** Builds the INVALID_ARGUMENT / UNSUPPORTED error for a list of violations (UNSUPPORTED only when all are). */
 export function violationsError(driver: string, operation: string, violations: Violation[]): NLBError {
   const code = violations.every((v) => v.code === 'UNSUPPORTED') ? 'UNSUPPORTED' : 'INVALID_ARGUMENT';
-  const text = violations
-    .map((v) => `${v.path || '(input)'}: ${v.message}${v.allowed ? ` (allowed: ${v.allowed})` : ''}`)
-    .join('; ');
+  const more = violations.length - MAX_VIOLATIONS_IN_MESSAGE;
+  const text =
+    violations
+      .slice(0, MAX_VIOLATIONS_IN_MESSAGE)
+      .map((v) => `${v.path || '(input)'}: ${v.message}${v.allowed ? ` (allowed: ${v.allowed})` : ''}`)
+      .join('; ') + (more > 0 ? `; and ${more} more (see violations)` : '');
   return new NLBError({ code, driver, operation, message: text, violations });
 }

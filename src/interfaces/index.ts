@@ -2,5 +2,7 @@
 export * from './capabilities.js';
 export * from './errors.js';
 export * from './handler.js';
+export * from './input-text.js';
+export * from './read-input.js';
 export * from './schemas.js';
 export * from './types.js';

@@ -6,6 +6,8 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { type NLBError, type Violation, violationsError } from './errors.js';
+import { joinPath, quoteInput } from './input-text.js';
+import { readInput } from './read-input.js';
 
 /** NLB names: letters, digits and '-', 1-63 characters, no leading or trailing '-'. */
 export const NLB_NAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -124,7 +126,11 @@ export const vmListSchema = z
     const seen = new Set<string>();
     vms.forEach((vm, i) => {
       if (seen.has(vm.nameId)) {
-        ctx.addIssue({ code: 'custom', path: [i, 'nameId'], message: `duplicate VM '${vm.nameId}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'nameId'],
+          message: `duplicate VM ${quoteInput(vm.nameId)}`,
+        });
       }
       seen.add(vm.nameId);
     });
@@ -209,36 +215,51 @@ export type ValidHealthChecker = z.output<typeof healthCheckerSchema>;
 export type ValidVMMember = z.output<typeof vmMemberSchema>;
 export type ValidNLBIID = z.output<typeof nlbIIDSchema>;
 
-/** Turns zod issues into violations with dotted paths (`vmGroup.vms[2].nameId`). */
+/** The most unknown fields one object's violations name one by one; the rest are counted. */
+export const MAX_UNKNOWN_FIELDS_NAMED = 10;
+
+/** One violation per unknown field (path `listener.bogus`), at most {@link MAX_UNKNOWN_FIELDS_NAMED}. */
+function unknownFields(at: string, keys: readonly string[]): Violation[] {
+  const named = keys.slice(0, MAX_UNKNOWN_FIELDS_NAMED).map((key) => ({
+    path: joinPath(at, key),
+    message: 'is not a known field',
+    code: 'INVALID_ARGUMENT' as const,
+  }));
+  const more = keys.length - named.length;
+  if (more > 0)
+    named.push({ path: at, message: `and ${more} more unknown field(s)`, code: 'INVALID_ARGUMENT' });
+  return named;
+}
+
+/**
+ * Turns zod issues into violations with dotted paths (`vmGroup.vms[2].nameId`); every caller-chosen key
+ * in a path is quoted (see {@link joinPath}), and each unknown field is named in its own violation.
+ */
 export function toViolations(error: z.ZodError, root = ''): Violation[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.reduce<string>(
-      (acc, part) =>
-        typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part),
-      root,
-    );
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.reduce<string>(joinPath, root);
+    if (issue.code === 'unrecognized_keys') return unknownFields(path, issue.keys);
     const values = (issue as { values?: unknown[] }).values;
     const allowed = Array.isArray(values) ? values.map(String).join('|') : undefined;
     const message =
-      issue.code === 'unrecognized_keys'
-        ? `unknown field(s) ${(issue as { keys: string[] }).keys.join(', ')}`
-        : issue.code === 'invalid_value' && allowed
-          ? 'is not one of the allowed values'
-          : issue.message;
-    return { path, message, allowed, code: 'INVALID_ARGUMENT' as const };
+      issue.code === 'invalid_value' && allowed ? 'is not one of the allowed values' : issue.message;
+    return [{ path, message, allowed, code: 'INVALID_ARGUMENT' as const }];
   });
 }
 
 /**
  * Validates `input` with `schema`, returning the parsed value or throwing an INVALID_ARGUMENT NLBError
- * that names every field in error. `root` prefixes the paths (e.g. `listener`).
+ * that names every field in error. `root` prefixes the paths (e.g. `listener`). The input is first read
+ * once into plain data (see {@link readInput}): a getter or Proxy that throws is INVALID_ARGUMENT too.
  */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   input: unknown,
   ctx: { driver: string; operation: string; root?: string },
 ): z.output<S> {
-  const result = schema.safeParse(input);
+  const read = readInput(input, ctx.root);
+  if (!read.ok) throw violationsError(ctx.driver, ctx.operation, [read.violation]) as NLBError;
+  const result = schema.safeParse(read.value);
   if (result.success) return result.data;
   throw violationsError(ctx.driver, ctx.operation, toViolations(result.error, ctx.root)) as NLBError;
 }

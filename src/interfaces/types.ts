@@ -68,7 +68,10 @@ export interface VMGroupInfo {
   vms: VMGroupMember[];
   /** Extension: how flows are spread; default ROUND_ROBIN. */
   algorithm?: Algorithm | undefined;
-  /** Extension: fields hashed by SOURCE_HASH and MAGLEV; default SOURCE_IP for SOURCE_HASH, FIVE_TUPLE for MAGLEV. */
+  /**
+   * Extension: fields hashed by SOURCE_HASH and MAGLEV; default SOURCE_IP for SOURCE_HASH, FIVE_TUPLE for
+   * MAGLEV (on create, and on a change that names `algorithm`; a change without `algorithm` keeps both).
+   */
   hashFields?: HashFields | undefined;
   /** The provider's id of the group (target group, backend pool). Output only. */
   cspId?: string | undefined;

@@ -3,6 +3,8 @@
  * fresh world, so no case depends on another's leftovers. Cases throw ConformanceFailure on a breach.
  */
 import type { ConformanceCase } from './case.js';
+import { hashFieldCases } from './cases-hash-fields.js';
+import { hostileInputCases } from './cases-hostile-input.js';
 import { lifecycleCases } from './cases-lifecycle.js';
 import { nameCases } from './cases-names.js';
 import { safetyCases } from './cases-safety.js';
@@ -10,4 +12,10 @@ import { safetyCases } from './cases-safety.js';
 export type { ConformanceCase } from './case.js';
 
 /** Every conformance case, in the order the suite runs them. */
-export const conformanceCases: ConformanceCase[] = [...lifecycleCases, ...safetyCases, ...nameCases];
+export const conformanceCases: ConformanceCase[] = [
+  ...lifecycleCases,
+  ...safetyCases,
+  ...nameCases,
+  ...hostileInputCases,
+  ...hashFieldCases,
+];

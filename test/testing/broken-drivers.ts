@@ -2,7 +2,7 @@
 import { createGuardedHandler, type ResolvedCreateRequest } from '../../src/common/guarded-handler.js';
 import { createMockBackend } from '../../src/drivers/mock/mock-backend.js';
 import { mockDefaultCapabilities } from '../../src/drivers/mock/mock-capabilities.js';
-import type { NLBHandler } from '../../src/interfaces/index.js';
+import { NLBError, type NLBHandler } from '../../src/interfaces/index.js';
 
 export const VMS = ['vm1', 'vm2', 'vm3', 'vm4'];
 
@@ -88,4 +88,45 @@ export function lossyPeers(): { driver: NLBHandler; peer: NLBHandler } {
     },
   });
   return { driver: lossy(), peer: lossy() };
+}
+
+/** Reads the caller's IID before validating it: a throwing getter escapes as a raw Error. */
+export function rawReadDriver(): NLBHandler {
+  const { handler } = parts();
+  return {
+    ...handler,
+    async getNLB(iid, opts) {
+      const nameId = iid.nameId;
+      return handler.getNLB({ nameId }, opts);
+    },
+  };
+}
+
+/** Adds the request's field names to its errors, unquoted and uncut. */
+export function echoingDriver(): NLBHandler {
+  const { handler } = parts();
+  return {
+    ...handler,
+    async createNLB(req, opts) {
+      return handler.createNLB(req, opts).catch((e: NLBError) => {
+        throw new NLBError({ ...e, violations: [...e.violations], message: `fields ${Object.keys(req)}` });
+      });
+    },
+  };
+}
+
+/** Keeps the hash fields in force when a change names an algorithm without them. */
+export function stickyHashDriver(): NLBHandler {
+  const { handler } = parts();
+  return {
+    ...handler,
+    async changeVMGroupInfo(iid, group, opts) {
+      const current = await handler.getNLB(iid, opts);
+      return handler.changeVMGroupInfo(
+        iid,
+        { ...group, hashFields: group.hashFields ?? current.vmGroup.hashFields },
+        opts,
+      );
+    },
+  };
 }

@@ -7,7 +7,16 @@ import {
   conformanceCases,
   peerCases,
 } from '../../src/testing/index.js';
-import { ignoresRemoveDriver, leakyDriver, lossyPeers, unvalidatedDriver, VMS } from './broken-drivers.js';
+import {
+  echoingDriver,
+  ignoresRemoveDriver,
+  leakyDriver,
+  lossyPeers,
+  rawReadDriver,
+  stickyHashDriver,
+  unvalidatedDriver,
+  VMS,
+} from './broken-drivers.js';
 
 const world = (driver: NLBHandler) => ({ driver, vms: VMS.map((nameId) => ({ nameId })) });
 const byName = (fragment: string): ConformanceCase => {
@@ -44,6 +53,22 @@ describe('the conformance suite has teeth', () => {
   it('catches a driver that ignores removeVMs', async () => {
     await expect(byName('addVMs and removeVMs').run(world(ignoresRemoveDriver()))).rejects.toThrow(
       ConformanceFailure,
+    );
+  });
+
+  it('catches a driver that reads input before validating it', async () => {
+    await expect(byName('throwing getter').run(world(rawReadDriver()))).rejects.toThrow(/non-NLBError/);
+  });
+
+  it('catches a driver whose messages echo raw input', async () => {
+    await expect(byName('unknown fields are named').run(world(echoingDriver()))).rejects.toThrow(
+      /control character|characters/,
+    );
+  });
+
+  it('catches a driver whose hash fields depend on history', async () => {
+    await expect(byName('without hashFields').run(world(stickyHashDriver()))).rejects.toThrow(
+      /without hashFields/,
     );
   });
 

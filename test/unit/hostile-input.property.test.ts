@@ -1,6 +1,7 @@
 /**
  * Thousands of random and hostile inputs at the schemas and the mock driver: only NLBError comes out,
- * nothing invalid is accepted, and a rejected call never changes state.
+ * nothing invalid is accepted, a rejected call never changes state, and its message stays one short
+ * line. Hostile objects too: throwing getters and proxies anywhere, unknown fields of any name.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -11,11 +12,13 @@ import {
   isNLBError,
   listenerSchema,
   NLB_NAME_PATTERN,
+  type NLBError,
   type NLBHandler,
   parseAddress,
   RESOURCE_NAME_PATTERN,
   vmGroupSchema,
 } from '../../src/interfaces/index.js';
+import { MESSAGE_LIMIT, POISONS, poisoned, UNSAFE_IN_MESSAGE } from '../../src/testing/hostile-values.js';
 
 const hostileText = fc.oneof(
   fc.string(),
@@ -61,6 +64,10 @@ const hostileText = fc.oneof(
     'valueOf',
     'hasOwnProperty',
     '__proto__',
+    '\u2028',
+    '\u202e',
+    '\u001b[31m',
+    `${'x'.repeat(1_000)}\n[nlbkit] forged`,
   ),
 );
 const hostileNumber = fc.oneof(
@@ -174,9 +181,17 @@ async function onlyNLBErrorsAndNoChangeOnReject(driver: NLBHandler, call: () => 
     return true;
   } catch (e) {
     if (!isNLBError(e)) throw new Error(`a non-NLBError escaped: ${String(e)}`);
+    expectTidy(e);
     expect(await driver.listNLB()).toEqual(before);
     return false;
   }
+}
+
+/** Whatever the input held, the error's message and violations are short and on one line. */
+function expectTidy(e: NLBError) {
+  expect(e.message.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+  for (const text of [e.message, ...e.violations.flatMap((v) => [v.path, v.message])])
+    expect(text).not.toMatch(UNSAFE_IN_MESSAGE);
 }
 
 const fresh = async () => {
@@ -242,6 +257,70 @@ describe('hostile input (property tests, 10,000+ cases in all)', () => {
         await onlyNLBErrorsAndNoChangeOnReject(driver, () => call(driver));
       }),
       { numRuns: RUNS * 2 },
+    );
+  });
+
+  it('getters and proxies anywhere in the input: INVALID_ARGUMENT, and nothing changes', async () => {
+    const call = fc.oneof(
+      anyRequest.map((r) => [r, (d: NLBHandler, v: unknown) => d.createNLB(v as never)] as const),
+      listener.map((l) => [l, (d: NLBHandler, v: unknown) => d.changeListener(base, v as never)] as const),
+      vmGroup.map((g) => [g, (d: NLBHandler, v: unknown) => d.changeVMGroupInfo(base, v as never)] as const),
+      vms.map((v) => [v, (d: NLBHandler, x: unknown) => d.addVMs(base, x as never)] as const),
+      fc.constant([base, (d: NLBHandler, v: unknown) => d.getNLB(v as never)] as const),
+      fc.constant([
+        { signal: undefined },
+        (d: NLBHandler, v: unknown) => d.listNLB(v as never),
+        'opts',
+      ] as const),
+    );
+    let reached = 0;
+    await fc.assert(
+      fc.asyncProperty(call, fc.nat(), fc.constantFrom(...POISONS), async ([input, run, opts], pick, how) => {
+        const driver = await fresh();
+        const hostile = poisoned(input, pick, how, opts !== 'opts');
+        const before = await driver.listNLB();
+        const outcome = await run(driver, hostile.value).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (outcome !== undefined) {
+          if (!isNLBError(outcome)) throw new Error(`a non-NLBError escaped: ${String(outcome)}`);
+          expectTidy(outcome);
+          expect(await driver.listNLB()).toEqual(before);
+        }
+        if (!hostile.reached) return;
+        reached += 1;
+        expect(outcome).toMatchObject({ code: 'INVALID_ARGUMENT' });
+        expect((outcome as NLBError).message).toContain('could not be read');
+      }),
+      { numRuns: 1_500 },
+    );
+    expect(reached).toBeGreaterThan(1_000);
+  });
+
+  it('an unknown field of any name is named in a violation path', async () => {
+    const driver = await fresh();
+    const where = fc.constantFrom(
+      ['', createRequestSchema.shape],
+      ['listener', listenerSchema.shape],
+      ['vmGroup', vmGroupSchema.shape],
+      ['healthChecker', healthCheckerSchema.shape],
+    );
+    await fc.assert(
+      fc.asyncProperty(validRequest, where, hostileText, anything, async (req, [part, shape], key, value) => {
+        fc.pre(!Object.hasOwn(shape, key));
+        const input: Record<string, unknown> = structuredClone(req);
+        const holder = part ? (input[part] as Record<string, unknown>) : input;
+        Object.defineProperty(holder, key, { value, enumerable: true, writable: true, configurable: true });
+        const e = await driver.createNLB(input as never).catch((x: NLBError) => x);
+        expect(e).toMatchObject({ code: 'INVALID_ARGUMENT' });
+        expectTidy(e as NLBError);
+        const named = (e as NLBError).violations.filter((v) => v.message === 'is not a known field');
+        expect(named).toHaveLength(1);
+        expect(named[0]?.path.startsWith(part)).toBe(true);
+        expect(named[0]?.path.length).toBeGreaterThan(part.length);
+      }),
+      { numRuns: 1_000 },
     );
   });
 });

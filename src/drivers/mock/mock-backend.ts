@@ -11,6 +11,7 @@ import type {
 } from '../../common/guarded-handler.js';
 import { byNameId } from '../../common/iid.js';
 import { NLBError } from '../../interfaces/errors.js';
+import { quoteInput } from '../../interfaces/input-text.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
 import type { HealthInfo, IID, NLBInfo, VMHealthDetail, VMHealthState } from '../../interfaces/types.js';
 
@@ -54,7 +55,7 @@ export function createMockBackend(deps: MockBackendDeps): {
   function resolveVMs(vms: ValidVMMember[], ctx: BackendContext) {
     return vms.map((vm) => {
       const known = deps.vms.get(vm.nameId);
-      if (!known) throw fail('NOT_FOUND', ctx, `VM '${vm.nameId}' does not exist`);
+      if (!known) throw fail('NOT_FOUND', ctx, `VM ${quoteInput(vm.nameId)} does not exist`);
       return {
         nameId: vm.nameId,
         systemId: known.systemId ?? `mock-vm-${vm.nameId}`,
@@ -80,7 +81,11 @@ export function createMockBackend(deps: MockBackendDeps): {
     for (const other of nlbs.values()) {
       const l = other.listener;
       if (other.iid.nameId !== self && l.ip === ip && l.port === port && l.protocol === protocol)
-        throw fail('CONFLICT', ctx, `${protocol} ${ip}:${port} is already used by NLB '${other.iid.nameId}'`);
+        throw fail(
+          'CONFLICT',
+          ctx,
+          `${protocol} ${ip}:${port} is already used by NLB ${quoteInput(other.iid.nameId)}`,
+        );
     }
   }
 

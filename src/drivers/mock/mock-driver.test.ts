@@ -142,4 +142,15 @@ describe('mock driver', () => {
     expect(() => createMockDriver({ vms: { 'bad name': {} } })).toThrow(NLBError);
     expect(() => createMockDriver({ vms: { ok: { ipv4: '::1' } } })).toThrow(/not an IPv4 address/);
   });
+
+  it('quotes, escapes and cuts the names and addresses it refuses', () => {
+    const nlb = createMockDriver({ vms });
+    const name = `evil\n[nlbkit] forged${'x'.repeat(100_000)}`;
+    expect(() => nlb.putVM(name)).toThrow(
+      `VM name 'evil\\n[nlbkit] forged${'x'.repeat(64 - 20)}'... (100020 characters) is not a valid name`,
+    );
+    expect(() => nlb.putVM('vm9', { ipv4: '10.0.0.1\r\n' })).toThrow(
+      "ipv4 '10.0.0.1\\r\\n' of VM 'vm9' is not an IPv4 address",
+    );
+  });
 });

@@ -6,6 +6,7 @@
 import { createGuardedHandler } from '../../common/guarded-handler.js';
 import { NLBError } from '../../interfaces/errors.js';
 import type { NLBHandler, NLBOperation } from '../../interfaces/handler.js';
+import { quoteInput } from '../../interfaces/input-text.js';
 import { parseAddress, RESOURCE_NAME_PATTERN } from '../../interfaces/schemas.js';
 import type { IID, VMHealthState } from '../../interfaces/types.js';
 import { createMockBackend, type MockVM, type MockVMHealth } from './mock-backend.js';
@@ -84,14 +85,18 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
   if (options.latencyMs !== undefined) faults.latencyMs = options.latencyMs;
 
   const putVM = (name: string, vm: MockVM = {}) => {
-    if (!RESOURCE_NAME_PATTERN.test(name)) throw invalid('putVM', `VM name '${name}' is not a valid name`);
+    if (!RESOURCE_NAME_PATTERN.test(name))
+      throw invalid('putVM', `VM name ${quoteInput(name)} is not a valid name`);
     for (const [field, value] of [
       ['ipv4', vm.ipv4],
       ['ipv6', vm.ipv6],
     ] as const) {
       const family = field === 'ipv4' ? 4 : 6;
       if (value !== undefined && parseAddress(value)?.family !== family)
-        throw invalid('putVM', `${field} '${value}' of VM '${name}' is not an IPv${family} address`);
+        throw invalid(
+          'putVM',
+          `${field} ${quoteInput(value)} of VM ${quoteInput(name)} is not an IPv${family} address`,
+        );
     }
     vms.set(name, { ...vm });
   };
@@ -122,7 +127,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
     setVMHealth(vm: string | IID, state: VMHealthState, reason?: string) {
       const name = typeof vm === 'string' ? vm : vm.nameId;
       if (!['HEALTHY', 'UNHEALTHY', 'UNKNOWN'].includes(state))
-        throw invalid('setVMHealth', `state must be HEALTHY|UNHEALTHY|UNKNOWN, got '${String(state)}'`);
+        throw invalid('setVMHealth', `state must be HEALTHY|UNHEALTHY|UNKNOWN, got ${quoteInput(state)}`);
       health.set(name, { state, reason, lastChange: clock() });
     },
     failNext: (operation: NLBOperation | '*', fault: MockFault) => faults.failNext(operation, fault),

@@ -6,6 +6,7 @@
 import type { BackendContext, DriverBackend, ResolvedVMGroup } from '../../common/guarded-handler.js';
 import { sameIID } from '../../common/iid.js';
 import { isNLBError, NLBError } from '../../interfaces/errors.js';
+import { quoteInput } from '../../interfaces/input-text.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
 import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
 import { isStoreRevisionConflict } from '../../native/store/state-document.js';
@@ -96,7 +97,7 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
         const found = await storedOrNotFound(
           current.iid.nameId,
           ctx,
-          `NLB '${current.iid.nameId}' was deleted by another writer meanwhile`,
+          `NLB ${quoteInput(current.iid.nameId)} was deleted by another writer meanwhile`,
         );
         return step(attempt === 1 ? current : fromRecord(found.record), found);
       },
@@ -126,7 +127,7 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
         code: 'CONFLICT',
         driver: DRIVER_NAME,
         operation: ctx.operation,
-        message: `NLB '${nlb.iid.nameId}' was changed by another writer meanwhile; read it again and retry`,
+        message: `NLB ${quoteInput(nlb.iid.nameId)} was changed by another writer meanwhile; read it again and retry`,
       });
     const record: NLBRecord = toRecord(nlb, addresses, settings);
     const revision = await store
@@ -141,7 +142,7 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
             code: 'ALREADY_EXISTS',
             driver: DRIVER_NAME,
             operation: ctx.operation,
-            message: `an NLB named '${nlb.iid.nameId}' was made by another writer meanwhile`,
+            message: `an NLB named ${quoteInput(nlb.iid.nameId)} was made by another writer meanwhile`,
             cause: e,
           });
         throw e;
@@ -288,7 +289,7 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
               code: 'ALREADY_EXISTS',
               driver: DRIVER_NAME,
               operation: ctx.operation,
-              message: `VM '${dup.nameId}' was added to '${fresh.iid.nameId}' by another writer meanwhile`,
+              message: `VM ${quoteInput(dup.nameId)} was added to ${quoteInput(fresh.iid.nameId)} by another writer meanwhile`,
             });
           const addresses = recordAddresses(found.record);
           for (const [k, v] of await addressesFor(vms, fresh.listener.ip as string, ctx, 'vms'))
@@ -316,7 +317,11 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
 
     changeHealthChecker: (current, next: ResolvedHealthCheckerInfo, ctx) =>
       serialized(async () => {
-        const found = await storedOrNotFound(current.iid.nameId, ctx, `no NLB named '${current.iid.nameId}'`);
+        const found = await storedOrNotFound(
+          current.iid.nameId,
+          ctx,
+          `no NLB named ${quoteInput(current.iid.nameId)}`,
+        );
         return save({ ...current, healthChecker: next }, recordAddresses(found.record), ctx, current);
       }),
   };

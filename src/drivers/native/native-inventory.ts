@@ -2,6 +2,7 @@
 
 import type { BackendContext } from '../../common/guarded-handler.js';
 import { NLBError } from '../../interfaces/errors.js';
+import { quoteInput } from '../../interfaces/input-text.js';
 import { parseAddress } from '../../interfaces/schemas.js';
 import { DRIVER_NAME } from './native-capabilities.js';
 import type { VMAddresses, VMInventory } from './native-options.js';
@@ -35,7 +36,7 @@ export async function resolveVMs(
         code: 'UNAVAILABLE',
         driver: DRIVER_NAME,
         operation: ctx.operation,
-        message: `the VM inventory failed to look up '${name}'`,
+        message: `the VM inventory failed to look up ${quoteInput(name)}`,
         cause: e,
       });
     }
@@ -44,7 +45,7 @@ export async function resolveVMs(
         code: 'NOT_FOUND',
         driver: DRIVER_NAME,
         operation: ctx.operation,
-        message: `${path}[${i}]: no VM named '${name}' in the inventory`,
+        message: `${path}[${i}]: no VM named ${quoteInput(name)} in the inventory`,
       });
     const canon = (text: string | undefined, family: 4 | 6) => {
       if (text === undefined) return undefined;
@@ -54,7 +55,7 @@ export async function resolveVMs(
           code: 'INVALID_ARGUMENT',
           driver: DRIVER_NAME,
           operation: ctx.operation,
-          message: `the inventory gives VM '${name}' the IPv${family} address '${text}', which is not one`,
+          message: `the inventory gives VM ${quoteInput(name)} the IPv${family} address ${quoteInput(text)}, which is not one`,
         });
       return p.address;
     };
@@ -85,7 +86,7 @@ export function addressesOf(
         code: 'INVALID_ARGUMENT',
         driver: DRIVER_NAME,
         operation: ctx.operation,
-        message: `${path}[${i}]: VM '${vm.name}' has no IPv${family} address, and the NLB's VIP is IPv${family}`,
+        message: `${path}[${i}]: VM ${quoteInput(vm.name)} has no IPv${family} address, and the NLB's VIP is IPv${family}`,
         violations: [
           { path: `${path}[${i}]`, message: `has no IPv${family} address`, code: 'INVALID_ARGUMENT' },
         ],

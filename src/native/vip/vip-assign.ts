@@ -7,6 +7,7 @@
  * automatic allocation always takes an address no NLB uses.
  */
 import { NLBError } from '../../interfaces/errors.js';
+import { quoteInput } from '../../interfaces/input-text.js';
 import type { VipPool } from './vip-pool.js';
 
 /** What one existing NLB occupies. */
@@ -56,7 +57,7 @@ export function assignVip(
     if (clash)
       throw fail(
         'CONFLICT',
-        `${req.requestedIp} ${req.protocol} port ${req.port} is already used by NLB '${clash.name}'`,
+        `${req.requestedIp} ${req.protocol} port ${req.port} is already used by NLB ${quoteInput(clash.name)}`,
       );
     return req.requestedIp;
   }

@@ -5,6 +5,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { NLBError } from '../../interfaces/errors.js';
+import { quoteInput } from '../../interfaces/input-text.js';
 import { parseAddress } from '../../interfaces/schemas.js';
 
 /** One parsed range of the pool, inclusive at both ends. */
@@ -50,8 +51,8 @@ const badRange = (text: string, why: string) =>
     code: 'INVALID_ARGUMENT',
     driver: 'native',
     operation: 'vipPool',
-    message: `VIP range '${text}' ${why}; write a CIDR (10.99.0.0/24, fd00::/120) or a range (10.0.0.5-10.0.0.9)`,
-    violations: [{ path: 'vipPool.ranges', message: `'${text}' ${why}`, code: 'INVALID_ARGUMENT' }],
+    message: `VIP range ${quoteInput(text)} ${why}; write a CIDR (10.99.0.0/24, fd00::/120) or a range (10.0.0.5-10.0.0.9)`,
+    violations: [{ path: 'vipPool.ranges', message: `${quoteInput(text)} ${why}`, code: 'INVALID_ARGUMENT' }],
   });
 
 /** Parses one CIDR or `a-b` range. Throws INVALID_ARGUMENT naming it. */
