@@ -5,6 +5,7 @@
  */
 import { loadPackage, type ModuleImporter } from '../../common/load-package.js';
 import { NLBError } from '../../interfaces/errors.js';
+import { signalAwareAuthClient } from './gcp-call-signal.js';
 import { GCP_DRIVER_NAME } from './gcp-name.js';
 import type { ResolvedGcpOptions } from './gcp-options.js';
 
@@ -59,7 +60,10 @@ export async function buildGcpClients(
       });
     }
   }
-  const opts = { ...base, authClient } as ConstructorParameters<Compute['RegionHealthChecksClient']>[0];
+  const opts = {
+    ...base,
+    authClient: signalAwareAuthClient(authClient as object),
+  } as ConstructorParameters<Compute['RegionHealthChecksClient']>[0];
   return {
     healthChecks: new compute.RegionHealthChecksClient(opts),
     backendServices: new compute.RegionBackendServicesClient(opts),

@@ -4,6 +4,7 @@
  * picks endpoints from the catalog by service type, interface and region, authenticates again on a
  * 401 or an expiring token, and turns every failure into an NLBError without secrets.
  */
+import { untilAborted } from '../../common/abort.js';
 import { NLBError } from '../../interfaces/errors.js';
 import { httpError, providerError, transportError } from './os-errors.js';
 import { OPENSTACK_DRIVER_NAME, type ResolvedOpenStackOptions } from './os-options.js';
@@ -59,7 +60,14 @@ export class OpenStackApi {
   ): Promise<T> {
     const what = `${method} ${service} ${path.split('?')[0]}`;
     for (let attempt = 0; ; attempt++) {
-      const session = await this.#currentSession(ctx);
+      // The token request is shared and runs without the caller's signal; the caller stops waiting
+      // for it as soon as its own signal fires.
+      const session = await untilAborted(
+        this.#currentSession(ctx),
+        ctx.signal,
+        OPENSTACK_DRIVER_NAME,
+        ctx.operation,
+      );
       const base = session.endpoints.get(service) as string;
       this.calls.push(`${method} ${service} ${path.split('?')[0]?.replace(/[0-9a-f-]{36}/g, '{id}')}`);
       const res = await this.#fetch(
