@@ -1,9 +1,11 @@
 /**
- * Maps AWS SDK errors to NLBError codes. The AWS error is kept as `cause`, with anything that looks like
- * a credential scrubbed from its message first (some signature errors echo the canonical request,
- * which names the access key).
+ * Maps AWS SDK errors to NLBError codes. The cause is not the SDK's error, whose `$response` holds the
+ * signed request (access key id, session token): it is a ProviderCause with the AWS code, the HTTP
+ * status, the request id and the message, scrubbed of anything that looks like a credential (some
+ * signature errors echo the canonical request, which names the access key).
  */
 import { abortedError } from '../../common/abort.js';
+import { ProviderCause } from '../../common/provider-cause.js';
 import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import { AWS_DRIVER_NAME } from './aws-options.js';
 
@@ -70,10 +72,18 @@ export function awsErrorCode(e: unknown): string | undefined {
   return raw?.replace(/Exception$/, '');
 }
 
+type SdkMetadata = { $metadata?: { httpStatusCode?: unknown; requestId?: unknown } };
+
 /** HTTP status of an SDK error, when it has one. */
 function httpStatus(e: unknown): number | undefined {
-  const status = (e as { $metadata?: { httpStatusCode?: unknown } })?.$metadata?.httpStatusCode;
+  const status = (e as SdkMetadata)?.$metadata?.httpStatusCode;
   return typeof status === 'number' ? status : undefined;
+}
+
+/** AWS's request id of an SDK error, when it has one. */
+function requestId(e: unknown): string | undefined {
+  const id = (e as SdkMetadata)?.$metadata?.requestId;
+  return typeof id === 'string' ? id : undefined;
 }
 
 const KEY_ID = /\b(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\b/g;
@@ -102,9 +112,16 @@ export function mapAwsError(e: unknown, ctx: AwsErrorContext): NLBError {
   if (isNLBError(e)) return e;
   if (ctx.signal?.aborted) return abortedError(ctx.signal, AWS_DRIVER_NAME, ctx.operation);
   const code = awsErrorCode(e);
-  const rawMessage = e instanceof Error ? e.message : String(e);
-  const message = redact(rawMessage, ctx.secrets);
-  if (e instanceof Error && message !== rawMessage) e.message = message;
+  const message = redact(e instanceof Error ? e.message : String(e), ctx.secrets);
+  const sysCode = (e as { code?: unknown })?.code;
+  const status = httpStatus(e);
+  const cause = new ProviderCause({
+    name: e instanceof Error ? e.name : undefined,
+    message,
+    status,
+    code: code ?? (typeof sysCode === 'string' ? sysCode : undefined),
+    requestId: requestId(e),
+  });
   const make = (nlbCode: NLBErrorCode, text: string, retryable?: boolean) =>
     new NLBError({
       code: nlbCode,
@@ -112,7 +129,7 @@ export function mapAwsError(e: unknown, ctx: AwsErrorContext): NLBError {
       operation: ctx.operation,
       message: `${ctx.action}: ${text}`,
       retryable,
-      cause: e,
+      cause,
     });
   if (code && ACCESS_DENIED.has(code))
     return make(
@@ -122,11 +139,9 @@ export function mapAwsError(e: unknown, ctx: AwsErrorContext): NLBError {
     );
   const mapped = code ? CODES[code] : undefined;
   if (mapped) return make(mapped, `${code}: ${message}`);
-  const status = httpStatus(e);
   if (status === 429) return make('THROTTLED', `${code ?? 'HTTP 429'}: ${message}`);
   if (status !== undefined && status >= 500) return make('UNAVAILABLE', `${code ?? status}: ${message}`);
   if (code === 'TimeoutError' || code === 'RequestTimeout') return make('TIMEOUT', message);
-  const sysCode = (e as { code?: unknown })?.code;
   if (
     typeof sysCode === 'string' &&
     /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN)$/.test(sysCode)

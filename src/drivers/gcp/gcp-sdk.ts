@@ -4,6 +4,7 @@
  * Default Credentials are one clear error rather than a rejection inside the SDK.
  */
 import { loadPackage, type ModuleImporter } from '../../common/load-package.js';
+import { causeOf } from '../../common/provider-cause.js';
 import { NLBError } from '../../interfaces/errors.js';
 import { signalAwareAuthClient } from './gcp-call-signal.js';
 import { GCP_DRIVER_NAME } from './gcp-name.js';
@@ -56,7 +57,8 @@ export async function buildGcpClients(
         operation,
         retryable: false,
         message: `no Google credentials: ${e instanceof Error ? e.message : String(e)} (set GOOGLE_APPLICATION_CREDENTIALS, run gcloud auth application-default login, or pass options.authClient)`,
-        cause: e,
+        // Not `e`: a failed token request keeps its request (client secret, refresh token) in `config`.
+        cause: causeOf(e),
       });
     }
   }
