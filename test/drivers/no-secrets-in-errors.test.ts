@@ -5,7 +5,6 @@
  * and the whole object graph of each error (cause chain at any depth, hidden and symbol properties,
  * getters, Maps and Sets) and its `util.inspect(showHidden, depth: Infinity)` are searched for them.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNLBError } from '../../src/interfaces/errors.js';
 import type { NLBHandler } from '../../src/interfaces/handler.js';
@@ -21,7 +20,7 @@ import {
 import { type GcpWorld, startGcpWorld } from './gcp/gcp-world.js';
 import { type OpenStackWorld, startOpenStackWorld } from './openstack/openstack-world.js';
 import { secretsReachable } from './secret-walk.js';
-import { type SilentServer, startSilentServer } from './silent-server.js';
+import { closedLoopbackUrl, type SilentServer, startSilentServer } from './silent-server.js';
 
 const AWS = {
   accessKeyId: 'ASIAPLANTEDKEYID7Q2Z',
@@ -85,13 +84,7 @@ let openstackApp: OpenStackWorld;
 
 beforeAll(async () => {
   silent = await startSilentServer();
-  // A port that was just free: nothing listens, so connecting fails at once and stays on the host.
-  closedPort = await new Promise<string>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(`http://127.0.0.1:${port}`));
-    });
-  });
+  closedPort = await closedLoopbackUrl();
   [aws, azure, gcp, openstack, openstackApp] = await Promise.all([
     startAwsWorld({ driver: { credentials: AWS, maxAttempts: 1 }, vmCount: 2 }),
     startAzureWorld({ vmCount: 2 }),

@@ -35,3 +35,16 @@ export async function startSilentServer(): Promise<SilentServer> {
       }),
   };
 }
+
+/**
+ * `http://127.0.0.1:<port>` of a port that was just free: nothing listens there, so a connection is
+ * refused at once and nothing leaves the host.
+ */
+export function closedLoopbackUrl(): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(`http://127.0.0.1:${port}`));
+    });
+  });
+}

@@ -3,10 +3,11 @@
  * client. Without options.authClient the auth client is made and awaited here, so missing Application
  * Default Credentials are one clear error rather than a rejection inside the SDK.
  */
+
+import { credentialError } from '../../common/credential-errors.js';
 import { loadPackage, type ModuleImporter } from '../../common/load-package.js';
-import { causeOf } from '../../common/provider-cause.js';
-import { NLBError } from '../../interfaces/errors.js';
 import { signalAwareAuthClient } from './gcp-call-signal.js';
+import { GCP_CREDENTIALS_HINT } from './gcp-errors.js';
 import { GCP_DRIVER_NAME } from './gcp-name.js';
 import type { ResolvedGcpOptions } from './gcp-options.js';
 
@@ -51,14 +52,11 @@ export async function buildGcpClients(
     try {
       authClient = await probe.auth.getClient();
     } catch (e) {
-      throw new NLBError({
-        code: 'PERMISSION_DENIED',
+      throw credentialError(e, {
         driver: GCP_DRIVER_NAME,
         operation,
-        retryable: false,
-        message: `no Google credentials: ${e instanceof Error ? e.message : String(e)} (set GOOGLE_APPLICATION_CREDENTIALS, run gcloud auth application-default login, or pass options.authClient)`,
-        // Not `e`: a failed token request keeps its request (client secret, refresh token) in `config`.
-        cause: causeOf(e),
+        what: 'Google credentials',
+        hint: GCP_CREDENTIALS_HINT,
       });
     }
   }

@@ -6,7 +6,7 @@
  */
 import { untilAborted } from '../../common/abort.js';
 import { NLBError } from '../../interfaces/errors.js';
-import { httpError, providerError, transportError } from './os-errors.js';
+import { httpError, OPENSTACK_CREDENTIALS_HINT, providerError, transportError } from './os-errors.js';
 import { OPENSTACK_DRIVER_NAME, type ResolvedOpenStackOptions } from './os-options.js';
 
 /** The service types of the catalog the driver calls. */
@@ -150,7 +150,15 @@ export class OpenStackApi {
       operation: ctx.operation,
     });
     const body = (await readBody(res)) as { token?: { expires_at?: string; catalog?: CatalogEntry[] } };
-    if (!res.ok) throw httpError(res.status, body, 'Keystone authentication', ctx.operation, this.secrets);
+    if (!res.ok)
+      throw httpError(
+        res.status,
+        body,
+        'Keystone authentication',
+        ctx.operation,
+        this.secrets,
+        OPENSTACK_CREDENTIALS_HINT,
+      );
     const token = res.headers.get('x-subject-token');
     if (!token || !body?.token) throw providerError(ctx.operation, 'Keystone answered without a token');
     const expiresAt = Date.parse(body.token.expires_at ?? '') || Date.now() + 3_600_000;
