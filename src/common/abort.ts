@@ -66,3 +66,38 @@ export function signalOf(
   if (!usable) throw invalid('opts.signal', 'must be an AbortSignal');
   return signal;
 }
+
+/**
+ * Settles as `work` does, or rejects with ABORTED as soon as `signal` fires, whichever is first. For
+ * waits the caller cannot cancel itself (a shared token request, a transport that ignores the
+ * signal): the caller is released at once; `work` goes on and its outcome is ignored.
+ */
+export function untilAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  driver: string,
+  operation: string,
+): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.reject(abortedError(signal, driver, operation));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.catch(() => {});
+      reject(abortedError(signal, driver, operation));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

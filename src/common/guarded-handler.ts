@@ -42,6 +42,7 @@ import type {
 } from '../interfaces/types.js';
 import { signalOf, throwIfAborted } from './abort.js';
 import { KeyedSerializer } from './keyed-serializer.js';
+import { causeOf } from './provider-cause.js';
 
 /** What a backend call knows about the call it serves. */
 export interface BackendContext {
@@ -161,7 +162,8 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
         driver,
         operation,
         message: e instanceof Error ? e.message : 'unexpected error',
-        cause: e,
+        // Not `e` itself: an SDK's error may hold its request, credentials included.
+        cause: causeOf(e),
       });
     }
   }

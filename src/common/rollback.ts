@@ -3,7 +3,9 @@
  * on failure the undo steps run newest first, every one of them even if one fails, and without the
  * caller's AbortSignal (an aborted create must still clean up).
  */
+
 import { isNLBError, NLBError } from '../interfaces/errors.js';
+import { messageOf } from './error-text.js';
 
 /** A stack of undo steps; see the module comment. */
 export class Rollback {
@@ -33,7 +35,7 @@ export class Rollback {
         try {
           await step.undo();
         } catch (undoError) {
-          failed.push(`${step.what} (${undoError instanceof Error ? undoError.message : String(undoError)})`);
+          failed.push(`${step.what} (${messageOf(undoError)})`);
         }
       }
       throw failed.length === 0 ? e : cleanupFailedError(this.driver, e, failed, operation);
@@ -57,7 +59,7 @@ export function cleanupFailedError(
     driver,
     operation,
     retryable: nlbError?.retryable,
-    message: `${original instanceof Error ? original.message : String(original)}; clean-up failed for: ${failed.join(', ')} (deleteNLB removes what is left)`,
+    message: `${messageOf(original)}; clean-up failed for: ${failed.join(', ')} (deleteNLB removes what is left)`,
     cause: original,
   });
 }

@@ -6,6 +6,7 @@
  * without the caller's AbortSignal, so an aborted create still leaves nothing.
  */
 
+import { messageOf } from '../../common/error-text.js';
 import { cleanupFailedError } from '../../common/rollback.js';
 import { isNLBError } from '../../interfaces/errors.js';
 import type { CallContext } from './aws-api.js';
@@ -43,7 +44,7 @@ export async function cleanUpCreate(
     try {
       await step();
     } catch (e) {
-      failed.push(`${what} (${e instanceof Error ? e.message : String(e)})`);
+      failed.push(`${what} (${messageOf(e)})`);
     }
   };
 

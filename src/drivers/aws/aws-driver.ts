@@ -27,7 +27,14 @@ import { deleteLeftoversOnAws, deleteOnAws } from './aws-delete.js';
 import { healthInfoOf } from './aws-health.js';
 import type { AwsDriverOptions } from './aws-options.js';
 import { resolveAwsOptions } from './aws-options.js';
-import { findManagedLb, lbByName, listManagedLbs, memberTargets, readNLB } from './aws-read.js';
+import {
+  findManagedLb,
+  lbByName,
+  listManagedLbs,
+  memberTargets,
+  readNLB,
+  targetRowsReadWith,
+} from './aws-read.js';
 import { buildAwsClients, loadAwsSdk } from './aws-sdk.js';
 
 /** Test seams that are not part of the public options. @internal */
@@ -97,9 +104,11 @@ export function createAwsDriver(
     changeHealthChecker: async (current, next, ctx) =>
       changeHealthCheckerOnAws(await deps(ctx), current, next, ctx),
     async health(current, ctx) {
-      const d = await deps(ctx);
+      // `current` comes from `find`, which has just read the targets' health: no second call.
+      const read = targetRowsReadWith(current);
+      if (read) return healthInfoOf(current.vmGroup.vms, read);
       const tgArn = current.vmGroup.cspId;
-      const rows = tgArn ? await memberTargets(d.api, tgArn, ctx) : [];
+      const rows = tgArn ? await memberTargets((await deps(ctx)).api, tgArn, ctx) : [];
       return healthInfoOf(current.vmGroup.vms, rows);
     },
   };

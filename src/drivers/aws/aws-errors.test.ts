@@ -27,13 +27,16 @@ describe('mapAwsError', () => {
     ['AccessDenied', 'PERMISSION_DENIED', false],
     ['UnauthorizedOperation', 'PERMISSION_DENIED', false],
     ['ServiceUnavailable', 'UNAVAILABLE', true],
-  ])('%s -> %s (retryable %s), with the AWS error as cause', (name, code, retryable) => {
-    const original = awsError(name);
+  ])('%s -> %s (retryable %s), with what of the AWS error helps as cause', (name, code, retryable) => {
+    const original = Object.assign(awsError(name), { $response: { headers: { secret: 'x' } } });
+    original.$metadata = Object.assign(original.$metadata, { requestId: 'req-1' });
     const e = mapAwsError(original, ctx);
     expect(isNLBError(e)).toBe(true);
     expect(e.code).toBe(code);
     expect(e.retryable).toBe(retryable);
-    expect(e.cause).toBe(original);
+    expect(e.cause).not.toBe(original);
+    expect(e.cause).toMatchObject({ name, message: 'boom', status: 400, requestId: 'req-1' });
+    expect(e.cause).not.toHaveProperty('$response');
     expect(e.operation).toBe('createNLB');
     expect(e.message).toContain('CreateLoadBalancer');
   });
@@ -68,7 +71,7 @@ describe('mapAwsError', () => {
       `Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/elasticloadbalancing/aws4_request, Signature=abc123 key ${secret}`,
     );
     const e = mapAwsError(original, { ...ctx, secrets: [secret] });
-    for (const text of [e.message, original.message]) {
+    for (const text of [e.message, (e.cause as Error).message]) {
       expect(text).not.toContain('AKIAIOSFODNN7EXAMPLE');
       expect(text).not.toContain(secret);
       expect(text).not.toContain('abc123');

@@ -1,9 +1,12 @@
 /**
- * Maps AWS SDK errors to NLBError codes. The AWS error is kept as `cause`, with anything that looks like
- * a credential scrubbed from its message first (some signature errors echo the canonical request,
- * which names the access key).
+ * Maps AWS SDK errors to NLBError codes. The cause is not the SDK's error, whose `$response` holds the
+ * signed request (access key id, session token): it is a ProviderCause with the AWS code, the HTTP
+ * status, the request id and the message, scrubbed of anything that looks like a credential (some
+ * signature errors echo the canonical request, which names the access key).
  */
 import { abortedError } from '../../common/abort.js';
+import { credentialError, isNetworkFailure } from '../../common/credential-errors.js';
+import { ProviderCause } from '../../common/provider-cause.js';
 import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import { AWS_DRIVER_NAME } from './aws-options.js';
 
@@ -49,18 +52,24 @@ assign('INVALID_ARGUMENT', [
 ]);
 assign('CONFLICT', ['ResourceInUse', 'OperationNotPermitted', 'PriorityInUse', 'DuplicateTagKeys']);
 assign('UNAVAILABLE', ['ServiceUnavailable', 'InternalFailure', 'InternalError', 'Unavailable']);
-/** Access problems: not retryable; the message points to the IAM policy in the docs. */
-const ACCESS_DENIED = new Set([
-  'AccessDenied',
-  'UnauthorizedOperation',
-  'AuthFailure',
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'SignatureDoesNotMatch',
-  'ExpiredToken',
-  'InvalidAccessKeyId',
-  'MissingAuthenticationToken',
-]);
+/** The credentials are fine but may not do this: the message points to the IAM policy in the docs. */
+const NOT_ALLOWED = new Set(['AccessDenied', 'UnauthorizedOperation']);
+
+/** Where the SDK's default chain looks for credentials first. */
+export const AWS_CREDENTIALS_HINT =
+  'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), or AWS_PROFILE, or pass options.credentials';
+
+/** AWS refused the credentials themselves (not retryable): what to check, by code. */
+const REJECTED: Record<string, string> = {
+  SignatureDoesNotMatch:
+    "the secret access key does not belong to the access key id, or this machine's clock is more than 5 minutes off: check AWS_SECRET_ACCESS_KEY (or options.credentials) and the clock",
+  ExpiredToken: 'the temporary credentials have expired: get new ones (AWS_SESSION_TOKEN, AWS_PROFILE)',
+  InvalidClientTokenId: `AWS does not know the access key id: ${AWS_CREDENTIALS_HINT}`,
+  InvalidAccessKeyId: `AWS does not know the access key id: ${AWS_CREDENTIALS_HINT}`,
+  UnrecognizedClient: `AWS does not know the access key id: ${AWS_CREDENTIALS_HINT}`,
+  AuthFailure: `AWS could not validate the credentials: ${AWS_CREDENTIALS_HINT}`,
+  MissingAuthenticationToken: `the request was not signed: ${AWS_CREDENTIALS_HINT}`,
+};
 
 /** The AWS error code of `e`: its `Code`, or its class name without the `Exception` suffix. */
 export function awsErrorCode(e: unknown): string | undefined {
@@ -70,10 +79,18 @@ export function awsErrorCode(e: unknown): string | undefined {
   return raw?.replace(/Exception$/, '');
 }
 
+type SdkMetadata = { $metadata?: { httpStatusCode?: unknown; requestId?: unknown } };
+
 /** HTTP status of an SDK error, when it has one. */
 function httpStatus(e: unknown): number | undefined {
-  const status = (e as { $metadata?: { httpStatusCode?: unknown } })?.$metadata?.httpStatusCode;
+  const status = (e as SdkMetadata)?.$metadata?.httpStatusCode;
   return typeof status === 'number' ? status : undefined;
+}
+
+/** AWS's request id of an SDK error, when it has one. */
+function requestId(e: unknown): string | undefined {
+  const id = (e as SdkMetadata)?.$metadata?.requestId;
+  return typeof id === 'string' ? id : undefined;
 }
 
 const KEY_ID = /\b(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\b/g;
@@ -102,9 +119,16 @@ export function mapAwsError(e: unknown, ctx: AwsErrorContext): NLBError {
   if (isNLBError(e)) return e;
   if (ctx.signal?.aborted) return abortedError(ctx.signal, AWS_DRIVER_NAME, ctx.operation);
   const code = awsErrorCode(e);
-  const rawMessage = e instanceof Error ? e.message : String(e);
-  const message = redact(rawMessage, ctx.secrets);
-  if (e instanceof Error && message !== rawMessage) e.message = message;
+  const message = redact(e instanceof Error ? e.message : String(e), ctx.secrets);
+  const sysCode = (e as { code?: unknown })?.code;
+  const status = httpStatus(e);
+  const cause = new ProviderCause({
+    name: e instanceof Error ? e.name : undefined,
+    message,
+    status,
+    code: code ?? (typeof sysCode === 'string' ? sysCode : undefined),
+    requestId: requestId(e),
+  });
   const make = (nlbCode: NLBErrorCode, text: string, retryable?: boolean) =>
     new NLBError({
       code: nlbCode,
@@ -112,27 +136,35 @@ export function mapAwsError(e: unknown, ctx: AwsErrorContext): NLBError {
       operation: ctx.operation,
       message: `${ctx.action}: ${text}`,
       retryable,
-      cause: e,
+      cause,
     });
-  if (code && ACCESS_DENIED.has(code))
+  if (code && NOT_ALLOWED.has(code))
     return make(
       'PERMISSION_DENIED',
       `access denied (${code}): check the IAM policy in docs/drivers/aws.md. ${message}`,
       false,
     );
+  const rejected = code ? REJECTED[code] : undefined;
+  if (rejected)
+    return make('PERMISSION_DENIED', `credentials refused (${code}): ${rejected}. ${message}`, false);
+  if (code === 'CredentialsProviderError' || code === 'ProviderError' || code === 'TokenProviderError')
+    return credentialError(e, {
+      driver: AWS_DRIVER_NAME,
+      operation: ctx.operation,
+      what: 'AWS credentials',
+      hint: AWS_CREDENTIALS_HINT,
+      scrub: (text) => redact(text, ctx.secrets),
+      call: ctx.action,
+    });
+  // The SDK's own words when neither options.region nor its chain (AWS_REGION, profile) gives one.
+  if (/^Region is missing/.test(message))
+    return make('INVALID_ARGUMENT', 'no AWS region: pass options.region or set AWS_REGION', false);
   const mapped = code ? CODES[code] : undefined;
   if (mapped) return make(mapped, `${code}: ${message}`);
-  const status = httpStatus(e);
   if (status === 429) return make('THROTTLED', `${code ?? 'HTTP 429'}: ${message}`);
   if (status !== undefined && status >= 500) return make('UNAVAILABLE', `${code ?? status}: ${message}`);
   if (code === 'TimeoutError' || code === 'RequestTimeout') return make('TIMEOUT', message);
-  const sysCode = (e as { code?: unknown })?.code;
-  if (
-    typeof sysCode === 'string' &&
-    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN)$/.test(sysCode)
-  )
-    return make('UNAVAILABLE', `${sysCode}: ${message}`);
-  if (code === 'CredentialsProviderError')
-    return make('PERMISSION_DENIED', `no AWS credentials found (default provider chain): ${message}`, false);
+  if (isNetworkFailure(e))
+    return make('UNAVAILABLE', `${typeof sysCode === 'string' ? sysCode : 'network'}: ${message}`);
   return make('PROVIDER_ERROR', `${code ?? 'error'}: ${message}`, false);
 }

@@ -98,6 +98,18 @@ export async function memberTargets(api: AwsApi, tgArn: string, ctx: CallContext
   );
 }
 
+type TargetRows = Awaited<ReturnType<typeof memberTargets>>;
+
+/**
+ * The DescribeTargetHealth rows `readNLB` read for the NLBInfo it returned. The guarded handler hands
+ * that very object to `health` moments later, under the NLB's lock, so health polling reuses them
+ * instead of asking AWS a second time.
+ */
+const rowsRead = new WeakMap<NLBInfo, TargetRows>();
+
+/** The target rows read with `nlb`, or undefined when it was not built by `readNLB`. */
+export const targetRowsReadWith = (nlb: NLBInfo): TargetRows | undefined => rowsRead.get(nlb);
+
 /** Reads the listener, target group and members of a load balancer and builds its NLBInfo. */
 export async function readNLB(
   api: AwsApi,
@@ -106,6 +118,7 @@ export async function readNLB(
   ctx: CallContext,
 ): Promise<NLBInfo> {
   const parts: LbParts = { ...found, vms: [] };
+  let rows: TargetRows = [];
   const lbArn = found.lb.LoadBalancerArn as string;
   const listeners = await orUndefined(api.elb('DescribeListeners', { LoadBalancerArn: lbArn }, ctx));
   parts.listener = listeners?.Listeners?.[0];
@@ -115,12 +128,14 @@ export async function readNLB(
     parts.targetGroup = tgs?.TargetGroups?.[0];
   }
   if (parts.targetGroup) {
-    const targets = await memberTargets(api, tgArn as string, ctx);
-    const ids = targets.map((t) => t.Target?.Id as string);
+    rows = await memberTargets(api, tgArn as string, ctx);
+    const ids = rows.map((t) => t.Target?.Id as string);
     const names = await instanceNames(api, ids, ctx);
     parts.vms = ids.map((id) => ({ nameId: names.get(id) ?? id, systemId: id }));
   }
-  return toNLBInfo(parts, managedTagKey);
+  const nlb = toNLBInfo(parts, managedTagKey);
+  rowsRead.set(nlb, rows);
+  return nlb;
 }
 
 /**

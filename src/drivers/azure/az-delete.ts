@@ -3,8 +3,10 @@
  * IP. Both tolerate "already gone", so a retried delete finishes the job; a public IP left when the
  * load balancer is already gone is removed by deleteNLB too (`deleteLeftoverIp`).
  */
+
 import type { LoadBalancer } from '@azure/arm-network';
 import { sleep } from '../../common/abort.js';
+import { messageOf } from '../../common/error-text.js';
 import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import type { CallContext } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
@@ -38,7 +40,7 @@ export async function deleteOnAzure(
           code: isNLBError(e) ? e.code : 'PROVIDER_ERROR',
           driver: AZURE_DRIVER_NAME,
           operation: ctx.operation,
-          message: `the load balancer is deleted, but its public IP '${ip}' in resource group ${api.rg} is left (deleteNLB again removes it): ${e instanceof Error ? e.message : String(e)}`,
+          message: `the load balancer is deleted, but its public IP '${ip}' in resource group ${api.rg} is left (deleteNLB again removes it): ${messageOf(e)}`,
           cause: e,
         });
       await sleep(200 * attempt, undefined, AZURE_DRIVER_NAME, ctx.operation);

@@ -3,6 +3,7 @@
  * own, with the bearer token scrubbed should it ever appear.
  */
 import { abortedError } from '../../common/abort.js';
+import { credentialError, isNetworkFailure } from '../../common/credential-errors.js';
 import { codeForHttpStatus } from '../../common/http-status.js';
 import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
@@ -14,7 +15,6 @@ const BY_CODE: Record<string, NLBErrorCode> = {
   AuthorizationFailed: 'PERMISSION_DENIED',
   InvalidAuthenticationToken: 'PERMISSION_DENIED',
   AuthenticationFailed: 'PERMISSION_DENIED',
-  CredentialUnavailableError: 'PERMISSION_DENIED',
   AnotherOperationInProgress: 'CONFLICT',
   PreconditionFailed: 'CONFLICT',
   RetryableError: 'UNAVAILABLE',
@@ -24,21 +24,43 @@ const BY_CODE: Record<string, NLBErrorCode> = {
   TooManyRequests: 'THROTTLED',
 };
 
+/** Errors `@azure/identity` credentials throw (by name: the package is optional). */
+const CREDENTIAL_ERRORS = new Set([
+  'AuthenticationError',
+  'AggregateAuthenticationError',
+  'CredentialUnavailableError',
+  'AuthenticationRequiredError',
+]);
+
+/** What DefaultAzureCredential reads first, for the hint of a missing or refused credential. */
+export const AZURE_CREDENTIAL_HINT =
+  'set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (a service principal), or sign in with `az login`, or pass options.credential';
+
+const scrubToken = (text: string) => text.replace(/Bearer\s+[\w.-]+/gi, 'Bearer [redacted]');
+
 /** Turns whatever an Azure call threw into an NLBError (NLBErrors pass through). */
 export function mapAzureError(e: unknown, what: string, operation: string, signal?: AbortSignal): NLBError {
   if (isNLBError(e)) return e;
   if (signal?.aborted) return abortedError(signal, AZURE_DRIVER_NAME, operation);
   const o = (e ?? {}) as { statusCode?: unknown; code?: unknown; name?: unknown; message?: unknown };
+  // A credential's failure, not Resource Manager's answer: its status (400 for a network failure)
+  // says nothing about the request.
+  if (typeof o.name === 'string' && CREDENTIAL_ERRORS.has(o.name))
+    return credentialError(e, {
+      driver: AZURE_DRIVER_NAME,
+      operation,
+      what: 'Azure credential',
+      hint: AZURE_CREDENTIAL_HINT,
+      scrub: scrubToken,
+      call: what,
+    });
   const status = typeof o.statusCode === 'number' ? o.statusCode : undefined;
   const code = typeof o.code === 'string' ? o.code : typeof o.name === 'string' ? o.name : undefined;
-  const message = String(o.message ?? e).replace(/Bearer\s+[\w.-]+/gi, 'Bearer [redacted]');
+  const message = scrubToken(String(o.message ?? e));
   const mapped: NLBErrorCode =
     (code ? BY_CODE[code] : undefined) ??
     (status !== undefined ? codeForHttpStatus(status) : undefined) ??
-    (code !== undefined &&
-    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|REQUEST_SEND_ERROR)$/.test(code)
-      ? 'UNAVAILABLE'
-      : 'PROVIDER_ERROR');
+    (isNetworkFailure(e) ? 'UNAVAILABLE' : 'PROVIDER_ERROR');
   return new NLBError({
     code: mapped,
     driver: AZURE_DRIVER_NAME,

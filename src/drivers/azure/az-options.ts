@@ -79,7 +79,11 @@ export function resolveAzureOptions(
     },
     AZURE_DRIVER_NAME,
     'createAzureDriver',
-    'set the AZURE_* environment variable',
+    {
+      subscriptionId: 'AZURE_SUBSCRIPTION_ID',
+      resourceGroup: 'AZURE_RESOURCE_GROUP',
+      location: 'AZURE_LOCATION',
+    },
   );
   return { ...data, credential: options.credential, httpClient: options.httpClient };
 }

@@ -4,8 +4,9 @@
  * waited for until its operation is DONE, an operation error being the call's error.
  */
 import type { protos } from '@google-cloud/compute';
-import { sleep, throwIfAborted } from '../../common/abort.js';
+import { sleep, throwIfAborted, untilAborted } from '../../common/abort.js';
 import { NLBError } from '../../interfaces/errors.js';
+import { withCallSignal } from './gcp-call-signal.js';
 import { mapGcpError, operationError } from './gcp-errors.js';
 import { GCP_DRIVER_NAME } from './gcp-name.js';
 import type { ResolvedGcpOptions } from './gcp-options.js';
@@ -68,7 +69,9 @@ export class GcpApi {
     throwIfAborted(ctx.signal, GCP_DRIVER_NAME, ctx.operation);
     this.calls.push(what);
     try {
-      return await fn();
+      // The signal ends the request in flight (see gcp-call-signal.ts); the race covers any wait the
+      // transport does outside `fetch` (a token refresh).
+      return await untilAborted(withCallSignal(ctx.signal, fn), ctx.signal, GCP_DRIVER_NAME, ctx.operation);
     } catch (e) {
       throw mapGcpError(e, what, ctx.operation, ctx.signal);
     }

@@ -3,6 +3,7 @@
  * (`@google-cloud/compute`), wrapped by the guarded handler. The SDK is loaded, and credentials are
  * found, on the first call, not at import or construction.
  */
+import { untilAborted } from '../../common/abort.js';
 import {
   type BackendContext,
   createGuardedHandler,
@@ -24,7 +25,7 @@ import {
 import { createOnGcp } from './gcp-create.js';
 import { deleteLeftoversOnGcp, deleteOnGcp } from './gcp-delete.js';
 import { healthOnGcp } from './gcp-health.js';
-import { type GcpDriverOptions, resolveGcpOptions } from './gcp-options.js';
+import { GCP_DRIVER_NAME, type GcpDriverOptions, resolveGcpOptions } from './gcp-options.js';
 import { findManaged, listManaged, readAhead, readNLB } from './gcp-read.js';
 import { buildGcpClients } from './gcp-sdk.js';
 
@@ -48,10 +49,12 @@ export function createGcpDriver(
   internals: GcpDriverInternals = {},
 ): NLBHandler {
   const resolved = resolveGcpOptions(options);
-  const api = retryingOnce(
+  const build = retryingOnce(
     async (ctx: BackendContext): Promise<GcpApi> =>
       new GcpApi(await buildGcpClients(resolved, ctx.operation, internals.importer), resolved),
   );
+  // Finding Application Default Credentials may ask the metadata server: a caller may stop waiting.
+  const api = (ctx: BackendContext) => untilAborted(build(ctx), ctx.signal, GCP_DRIVER_NAME, ctx.operation);
 
   const backend: DriverBackend = {
     async list(ctx) {

@@ -4,9 +4,14 @@
  * `code` with other auth clients; an operation that ends in an error carries `error.errors[]` codes.
  */
 import { abortedError } from '../../common/abort.js';
+import { credentialError, isNetworkFailure } from '../../common/credential-errors.js';
 import { codeForHttpStatus } from '../../common/http-status.js';
 import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import { GCP_DRIVER_NAME } from './gcp-name.js';
+
+/** Where Application Default Credentials come from, for a missing or refused credential. */
+export const GCP_CREDENTIALS_HINT =
+  'set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run `gcloud auth application-default login`, or pass options.keyFilename or options.authClient';
 
 const BY_REASON: Record<string, NLBErrorCode> = {
   notFound: 'NOT_FOUND',
@@ -47,8 +52,6 @@ const BY_GRPC: Record<number, NLBErrorCode> = {
   16: 'PERMISSION_DENIED',
 };
 
-const NETWORK = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE)$/;
-
 /** The `reason` and message of a Compute Engine JSON error body, when `text` is one. */
 function parseBody(text: string): { reason?: string; message?: string } {
   try {
@@ -61,11 +64,30 @@ function parseBody(text: string): { reason?: string; message?: string } {
 
 const scrub = (s: string) => s.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]');
 
+/** OAuth token-endpoint refusals: the credential itself is bad (revoked, wrong client, no access). */
+const TOKEN_REFUSAL = /^(invalid_grant|invalid_client|unauthorized_client|invalid_scope|access_denied)$/;
+
 /** Turns whatever a Compute Engine call threw into an NLBError (NLBErrors pass through). */
 export function mapGcpError(e: unknown, what: string, operation: string, signal?: AbortSignal): NLBError {
   if (isNLBError(e)) return e;
   if (signal?.aborted) return abortedError(signal, GCP_DRIVER_NAME, operation);
-  const o = (e ?? {}) as { status?: unknown; code?: unknown; message?: unknown };
+  const o = (e ?? {}) as {
+    status?: unknown;
+    code?: unknown;
+    message?: unknown;
+    response?: { data?: { error?: unknown } };
+  };
+  // The auth client's token refresh failed: a credential problem, not Compute Engine's answer.
+  const oauth = o.response?.data?.error;
+  if (typeof oauth === 'string' && TOKEN_REFUSAL.test(oauth))
+    return credentialError(e, {
+      driver: GCP_DRIVER_NAME,
+      operation,
+      what: 'Google credentials',
+      hint: GCP_CREDENTIALS_HINT,
+      scrub,
+      call: what,
+    });
   const raw = String(o.message ?? e);
   const body = parseBody(raw);
   const status =
@@ -80,7 +102,7 @@ export function mapGcpError(e: unknown, what: string, operation: string, signal?
     (body.reason ? BY_REASON[body.reason] : undefined) ??
     (status !== undefined ? codeForHttpStatus(status, 'ALREADY_EXISTS') : undefined) ??
     (grpc !== undefined ? BY_GRPC[grpc] : undefined) ??
-    (errno && NETWORK.test(errno) ? 'UNAVAILABLE' : 'PROVIDER_ERROR');
+    (isNetworkFailure(e) ? 'UNAVAILABLE' : 'PROVIDER_ERROR');
   const message = scrub(body.message ?? raw);
   return new NLBError({
     code: mapped,

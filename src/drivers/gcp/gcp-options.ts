@@ -85,7 +85,7 @@ export function resolveGcpOptions(
     },
     GCP_DRIVER_NAME,
     'createGcpDriver',
-    'set its environment variable',
+    { projectId: 'GOOGLE_CLOUD_PROJECT', region: 'CLOUDSDK_COMPUTE_REGION' },
   );
   return { ...data, authClient: options.authClient };
 }

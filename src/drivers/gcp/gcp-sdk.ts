@@ -3,8 +3,11 @@
  * client. Without options.authClient the auth client is made and awaited here, so missing Application
  * Default Credentials are one clear error rather than a rejection inside the SDK.
  */
+
+import { credentialError } from '../../common/credential-errors.js';
 import { loadPackage, type ModuleImporter } from '../../common/load-package.js';
-import { NLBError } from '../../interfaces/errors.js';
+import { signalAwareAuthClient } from './gcp-call-signal.js';
+import { GCP_CREDENTIALS_HINT } from './gcp-errors.js';
 import { GCP_DRIVER_NAME } from './gcp-name.js';
 import type { ResolvedGcpOptions } from './gcp-options.js';
 
@@ -49,17 +52,18 @@ export async function buildGcpClients(
     try {
       authClient = await probe.auth.getClient();
     } catch (e) {
-      throw new NLBError({
-        code: 'PERMISSION_DENIED',
+      throw credentialError(e, {
         driver: GCP_DRIVER_NAME,
         operation,
-        retryable: false,
-        message: `no Google credentials: ${e instanceof Error ? e.message : String(e)} (set GOOGLE_APPLICATION_CREDENTIALS, run gcloud auth application-default login, or pass options.authClient)`,
-        cause: e,
+        what: 'Google credentials',
+        hint: GCP_CREDENTIALS_HINT,
       });
     }
   }
-  const opts = { ...base, authClient } as ConstructorParameters<Compute['RegionHealthChecksClient']>[0];
+  const opts = {
+    ...base,
+    authClient: signalAwareAuthClient(authClient as object),
+  } as ConstructorParameters<Compute['RegionHealthChecksClient']>[0];
   return {
     healthChecks: new compute.RegionHealthChecksClient(opts),
     backendServices: new compute.RegionBackendServicesClient(opts),

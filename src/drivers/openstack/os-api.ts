@@ -4,8 +4,9 @@
  * picks endpoints from the catalog by service type, interface and region, authenticates again on a
  * 401 or an expiring token, and turns every failure into an NLBError without secrets.
  */
+import { untilAborted } from '../../common/abort.js';
 import { NLBError } from '../../interfaces/errors.js';
-import { httpError, providerError, transportError } from './os-errors.js';
+import { httpError, OPENSTACK_CREDENTIALS_HINT, providerError, transportError } from './os-errors.js';
 import { OPENSTACK_DRIVER_NAME, type ResolvedOpenStackOptions } from './os-options.js';
 
 /** The service types of the catalog the driver calls. */
@@ -59,7 +60,14 @@ export class OpenStackApi {
   ): Promise<T> {
     const what = `${method} ${service} ${path.split('?')[0]}`;
     for (let attempt = 0; ; attempt++) {
-      const session = await this.#currentSession(ctx);
+      // The token request is shared and runs without the caller's signal; the caller stops waiting
+      // for it as soon as its own signal fires.
+      const session = await untilAborted(
+        this.#currentSession(ctx),
+        ctx.signal,
+        OPENSTACK_DRIVER_NAME,
+        ctx.operation,
+      );
       const base = session.endpoints.get(service) as string;
       this.calls.push(`${method} ${service} ${path.split('?')[0]?.replace(/[0-9a-f-]{36}/g, '{id}')}`);
       const res = await this.#fetch(
@@ -142,7 +150,15 @@ export class OpenStackApi {
       operation: ctx.operation,
     });
     const body = (await readBody(res)) as { token?: { expires_at?: string; catalog?: CatalogEntry[] } };
-    if (!res.ok) throw httpError(res.status, body, 'Keystone authentication', ctx.operation, this.secrets);
+    if (!res.ok)
+      throw httpError(
+        res.status,
+        body,
+        'Keystone authentication',
+        ctx.operation,
+        this.secrets,
+        OPENSTACK_CREDENTIALS_HINT,
+      );
     const token = res.headers.get('x-subject-token');
     if (!token || !body?.token) throw providerError(ctx.operation, 'Keystone answered without a token');
     const expiresAt = Date.parse(body.token.expires_at ?? '') || Date.now() + 3_600_000;

@@ -36,17 +36,25 @@ const BY_STATUS: Record<number, NLBErrorCode> = {
   501: 'UNSUPPORTED',
 };
 
-/** An error for an HTTP answer that was not 2xx. */
+/** What to check when Keystone refuses the credentials: the variables they come from. */
+export const OPENSTACK_CREDENTIALS_HINT =
+  'check OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME and OS_USER_DOMAIN_NAME (or OS_APPLICATION_CREDENTIAL_ID and OS_APPLICATION_CREDENTIAL_SECRET), or the cloud OS_CLOUD names in clouds.yaml, or options.auth';
+
+/**
+ * An error for an HTTP answer that was not 2xx. A 401/403 says what to check: `authHint` when
+ * Keystone refused to authenticate, else the credentials' role on the project.
+ */
 export function httpError(
   status: number,
   body: unknown,
   what: string,
   operation: string,
   secrets: readonly string[],
+  authHint = 'check the credentials and the role on the project',
 ): NLBError {
   const code = BY_STATUS[status] ?? (status >= 500 ? 'UNAVAILABLE' : 'PROVIDER_ERROR');
   const said = redact(openStackMessage(body) ?? 'no message', secrets);
-  const hint = status === 401 || status === 403 ? ' (check the credentials and the role on the project)' : '';
+  const hint = status === 401 || status === 403 ? ` (${authHint})` : '';
   return new NLBError({
     code,
     driver: OPENSTACK_DRIVER_NAME,

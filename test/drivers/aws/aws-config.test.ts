@@ -170,7 +170,7 @@ describe('errors', () => {
     const text = `${err.message} ${String((err.cause as Error).message)} ${JSON.stringify(err)}`;
     expect(text).not.toContain(secret);
     expect(text).not.toContain(keyId);
-    expect(err.message).toMatch(/access denied/);
+    expect(err.message).toMatch(/credentials refused \(SignatureDoesNotMatch\)/);
   });
 });
 

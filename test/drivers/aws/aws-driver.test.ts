@@ -160,19 +160,31 @@ describe('request counting', () => {
     expect(actions(world).filter((a) => a === 'DescribeVpcs')).toHaveLength(1);
   });
 
+  /** What reading one NLB costs. */
+  const READ = [
+    'DescribeLoadBalancers',
+    'DescribeTags',
+    'DescribeListeners',
+    'DescribeTargetGroups',
+    'DescribeTargetHealth',
+    'DescribeInstances',
+  ];
+
   it('getNLB makes 6 calls', async () => {
     world = await startAwsWorld();
     await world.driver.createNLB(request(world));
     world.fake.resetCalls();
     await world.driver.getNLB({ nameId: 'web' });
-    expect(actions(world)).toEqual([
-      'DescribeLoadBalancers',
-      'DescribeTags',
-      'DescribeListeners',
-      'DescribeTargetGroups',
-      'DescribeTargetHealth',
-      'DescribeInstances',
-    ]);
+    expect(actions(world)).toEqual(READ);
+  });
+
+  it('getVMGroupHealthInfo makes the same 6 calls: the targets’ health is read once', async () => {
+    world = await startAwsWorld();
+    await world.driver.createNLB(request(world));
+    world.fake.resetCalls();
+    const health = await world.driver.getVMGroupHealthInfo({ nameId: 'web' });
+    expect(actions(world)).toEqual(READ);
+    expect(health.allVMs.map((vm) => vm.nameId).sort()).toEqual(['vm-1', 'vm-2']);
   });
 });
 

@@ -103,6 +103,9 @@ describe('createNLB fault injection', async () => {
     const err = await world.driver.createNLB(request(world, 'web')).catch((e: unknown) => e);
     expect((err as { code: string }).code).toBe('INVALID_ARGUMENT');
     expect((err as Error).message).toMatch(/clean-up failed.*deleteNLB/);
+    // Each error says who it is once, not once per error wrapped in it.
+    expect((err as Error).message.match(/\[nlbkit\]/g)).toHaveLength(1);
+    expect((err as Error).message).toMatch(/^\[nlbkit\] \[aws\] createNLB: CreateListener: /);
     expect(world.fake.counts()).toMatchObject({ loadBalancers: 1, targetGroups: 1, listeners: 0 });
     const half = await world.driver.getNLB({ nameId: 'web' });
     expect(half.keyValueList).toContainEqual({ key: 'Incomplete', value: 'true' });

@@ -350,12 +350,17 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
 
 /** An HttpClient that sends requests for Resource Manager to the fake (a copy per request: pollers reuse theirs). */
 export function fakeHttpClient(fake: AzureFake): HttpClient {
+  return redirectingHttpClient(fake.endpoint);
+}
+
+/** Sends the SDK's Resource Manager requests to `endpoint` (`http://127.0.0.1:<port>`) instead. */
+export function redirectingHttpClient(endpoint: string): HttpClient {
   const inner = createDefaultHttpClient();
   return {
     sendRequest(request) {
       const url = new URL(request.url);
       const copy = createPipelineRequest({
-        url: `${fake.endpoint}${url.pathname}${url.search}`,
+        url: `${endpoint}${url.pathname}${url.search}`,
         method: request.method,
         headers: request.headers,
         body: request.body,
