@@ -15,6 +15,7 @@ import type { HealthSource } from '../../native/health/types.js';
 import { isPrime } from '../../native/maglev/index.js';
 import type { StateStore } from '../../native/store/types.js';
 import { createVipPool } from '../../native/vip/index.js';
+import { announcerFor } from './native-announce.js';
 import { createNativeBackend } from './native-backend.js';
 import { DRIVER_NAME, nativeCapabilities } from './native-capabilities.js';
 import { dataplaneFactory } from './native-dataplane.js';
@@ -111,6 +112,7 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
       intervalSeconds: a.intervalSeconds,
       health: a.health === 'auto' ? ownedHealth : a.health,
       allDown: a.allDown,
+      announce: announcerFor(a.announce),
     });
   }
   const nodes = options.nodes ?? (agent ? [agent.node] : undefined);

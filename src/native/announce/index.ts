@@ -16,19 +16,25 @@ export type AnnounceConfig =
   // The l2 announcer's options are its own module's (src/native/announce/l2/).
   | { mode: 'l2'; [option: string]: unknown };
 
+/** What every announcer may share with the agent that runs it. */
+export interface AnnouncerContext {
+  /** Where failures are told (used when the config has no `log` of its own). Default: nowhere. */
+  log?: (line: string) => void;
+}
+
 /**
  * Builds the announcer for `config`; options are checked here, before anything runs (INVALID_ARGUMENT).
  *
  * @example
  * const announce = createAnnouncer({ mode: 'bgp', includeFile: '/etc/bird/nlbkit.conf' });
  */
-export function createAnnouncer(config: AnnounceConfig): Announcer {
+export function createAnnouncer(config: AnnounceConfig, context: AnnouncerContext = {}): Announcer {
   switch (config?.mode) {
     case 'none':
       return noAnnouncer();
     case 'bgp': {
       const { mode: _, ...options } = config;
-      return createBgpAnnouncer(options);
+      return createBgpAnnouncer({ ...options, log: options.log ?? context.log });
     }
     case 'l2':
       throw new NLBError({
