@@ -72,6 +72,13 @@ export function createBgpAnnouncer(options: BgpAnnouncerOptions = {}): Announcer
   let stopped = false;
   let poll: NodeJS.Timeout | undefined;
   let lastSessions = '';
+  // One apply at a time: a stop racing an update must not be overwritten by the update's file.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
 
   const birdc = async (...args: string[]) => {
     const r = await executor.run(['birdc', '-s', socket, ...args], { timeoutMs: COMMAND_TIMEOUT_MS });
@@ -144,7 +151,11 @@ export function createBgpAnnouncer(options: BgpAnnouncerOptions = {}): Announcer
       startPolling();
       let error: string | undefined;
       try {
-        await apply(renderInclude(targets, prefix));
+        // Rendered (and its values checked) before queueing; skipped if a stop got in first.
+        const text = renderInclude(targets, prefix);
+        await serial(async () => {
+          if (!stopped) await apply(text);
+        });
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
         log(`bgp: announcing failed: ${error}`);
@@ -166,7 +177,7 @@ export function createBgpAnnouncer(options: BgpAnnouncerOptions = {}): Announcer
       if (poll) clearInterval(poll);
       poll = undefined;
       // Withdraw everything before the agent exits: an empty include, reloaded.
-      await apply(renderInclude([], prefix));
+      await serial(() => apply(renderInclude([], prefix)));
     },
   };
 }
