@@ -6,7 +6,7 @@
  */
 
 import { mustRun } from '../src/cli/demo/lab-exec.js';
-import { type HaLab, type HaNode, startHaLab } from '../src/cli/demo/lab-ha.js';
+import { type HaLab, type HaNode, haRequest, startHaLab } from '../src/cli/demo/lab-ha.js';
 import { BENCH_PREFIX } from '../src/cli/demo/lab-names.js';
 import { outcome, startProbes, timeUntil } from './failover-probe.js';
 import { type FailoverRow, spread } from './failover-row.js';
@@ -16,6 +16,11 @@ export interface FailoverOptions {
   /** Failures of each kind. */
   runs: number;
   log: (line: string) => void;
+  /**
+   * Which parts to run (default all): failure kinds by name (`graceful stop`, `kill -9`,
+   * `silent death`, `backends unhealthy`), `established`, `none`.
+   */
+  only?: Set<string>;
 }
 
 /** What a NAT node's death does to established connections (docs/native-ha.md). */
@@ -63,20 +68,10 @@ async function restore(lab: HaLab, node: HaNode, kind: Kind): Promise<void> {
 /** Runs every bgp failure kind, the established-connection count, then the `none` row. */
 export async function runBgpFailover(
   opts: FailoverOptions,
-): Promise<{ rows: FailoverRow[]; established: EstablishedResult }> {
+): Promise<{ rows: FailoverRow[]; established: EstablishedResult | undefined }> {
   const lab = await startHaLab({ backends: 3, prefix: BENCH_PREFIX });
   try {
-    const nlb = await lab.driver.createNLB({
-      iid: { nameId: 'bench' },
-      listener: { protocol: 'TCP', port: 80 },
-      vmGroup: {
-        protocol: 'TCP',
-        port: 8080,
-        vms: lab.topo.backends.map((b) => ({ nameId: b.name })),
-        algorithm: 'MAGLEV',
-      },
-      healthChecker: { protocol: 'TCP', interval: 1, timeout: 1, healthyThreshold: 2, unhealthyThreshold: 2 },
-    });
+    const nlb = await lab.driver.createNLB(haRequest(lab, 'bench'));
     const vip = nlb.listener.ip as string;
     const via = async (nodes: HaNode[]) =>
       (await lab.nexthops(vip)).join() ===
@@ -93,7 +88,8 @@ export async function runBgpFailover(
     await sleep(5000);
 
     const rows: FailoverRow[] = [];
-    for (const kind of KINDS) {
+    const wanted = (part: string) => !opts.only || opts.only.has(part);
+    for (const kind of KINDS.filter(wanted)) {
       const moved: number[] = [];
       const recovered: number[] = [];
       const failed: number[] = [];
@@ -134,8 +130,10 @@ export async function runBgpFailover(
       rows.push(row);
     }
 
-    const established = await measureEstablished(lab, vip, via, both, opts);
-    rows.push(await runNone(lab, vip, opts));
+    const established = wanted('established')
+      ? await measureEstablished(lab, vip, via, both, opts)
+      : undefined;
+    if (wanted('none')) rows.push(await runNone(lab, vip, opts));
     return { rows, established };
   } finally {
     await lab.destroy();

@@ -4,7 +4,7 @@
  * Prints one Markdown table (docs/performance.md holds a run's output) with the issue's goals beside
  * the figures, and how many established connections a NAT node's death breaks.
  *
- * Run: sudo npm run bench:failover [-- --runs 20 --modes bgp,l2]
+ * Run: sudo npm run bench:failover [-- --runs 20 --modes bgp,l2 --only 'silent death,none']
  *
  * Modes:
  * - bgp (failover-bgp.ts): router BIRD + ECMP, two LB nodes with BIRD (BFD 100 ms x 3) and agents;
@@ -26,7 +26,12 @@ import { type EstablishedResult, type FailoverOptions, runBgpFailover } from './
 import { type FailoverRow, renderTable } from './failover-row.js';
 
 const { values: args } = parseArgs({
-  options: { runs: { type: 'string', default: '20' }, modes: { type: 'string', default: 'bgp,l2' } },
+  options: {
+    runs: { type: 'string', default: '20' },
+    modes: { type: 'string', default: 'bgp,l2' },
+    // Parts of the bgp module to run (failure kinds, `established`, `none`); default all.
+    only: { type: 'string' },
+  },
 });
 const runs = Number(args.runs);
 const modes = new Set((args.modes ?? '').split(','));
@@ -36,7 +41,7 @@ if (spawnSync('bird', ['--version']).error)
   throw new Error('bench:failover needs BIRD 2: apt-get install bird2');
 
 const log = (line: string) => console.error(`${new Date().toISOString()} ${line}`);
-const opts: FailoverOptions = { runs, log };
+const opts: FailoverOptions = { runs, log, ...(args.only ? { only: new Set(args.only.split(',')) } : {}) };
 const rows: FailoverRow[] = [];
 let established: EstablishedResult | undefined;
 

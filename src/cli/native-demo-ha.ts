@@ -4,7 +4,7 @@
  * node is killed (kill -9 of its agent and BIRD) and new connections carry on through the other.
  */
 import { spawnSync } from 'node:child_process';
-import { type HaLab, type HaNode, startHaLab } from './demo/lab-ha.js';
+import { type HaLab, type HaNode, haRequest, startHaLab } from './demo/lab-ha.js';
 import { DEMO_PREFIX } from './demo/lab-names.js';
 import { countByBackend } from './demo/lab-programs.js';
 import { renderShares } from './demo/render.js';
@@ -33,17 +33,7 @@ async function walk(lab: HaLab): Promise<void> {
     `   client host ${lab.client.address.v4} -> router (BIRD, ECMP) -> lb0 ${lb0.uplink.v4}, lb1 ${lb1.uplink.v4}`,
   );
   console.log('   each LB node: BIRD with BFD (100 ms x 3) + nlbkit agent --announce bgp, one shared store');
-  const nlb = await lab.driver.createNLB({
-    iid: { nameId: 'demo-ha' },
-    listener: { protocol: 'TCP', port: 80 },
-    vmGroup: {
-      protocol: 'TCP',
-      port: 8080,
-      vms: lab.topo.backends.map((b) => ({ nameId: b.name })),
-      algorithm: 'MAGLEV',
-    },
-    healthChecker: { protocol: 'TCP', interval: 1, timeout: 1, healthyThreshold: 2, unhealthyThreshold: 2 },
-  });
+  const nlb = await lab.driver.createNLB(haRequest(lab, 'demo-ha'));
   const vip = nlb.listener.ip as string;
   const name = (hop: string) => lab.nodes.find((n) => n.uplink.v4 === hop)?.name ?? hop;
   const routeVia = async (count: number) => {

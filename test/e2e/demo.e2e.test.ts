@@ -44,6 +44,18 @@ function runDemo(env: NodeJS.ProcessEnv = process.env): Run {
   return { child, done, output: () => out };
 }
 
+/** Resolves once the demo has printed `text`; rejects if it ends first. */
+const printed = (run: Run, text: string) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (run.output().includes(text)) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+    run.done.then(() => reject(new Error(`demo ended before it was interrupted:\n${run.output()}`)));
+  });
+
 const leftBehind = (pid: number | undefined) =>
   listNamespaces().filter((ns) => ns.startsWith(`nlbk-demo-${pid}-`));
 /** `nlbkit agent` processes of the demo's HA step still running (they run in the host namespace). */
@@ -81,43 +93,25 @@ describe.skipIf(!enabled)('native demo', () => {
     expect(agentsOf(run.child.pid)).toEqual([]);
   }, 240_000);
 
-  it('cleans up on Ctrl-C (SIGINT to its process group, as a terminal sends it)', async () => {
-    const run = runDemo();
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (run.output().includes('1. createNLB')) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 50);
-      run.done.then(() => reject(new Error(`demo ended before it was interrupted:\n${run.output()}`)));
-    });
-    expect(leftBehind(run.child.pid).length).toBeGreaterThan(0);
-    process.kill(-run.child.pid!, 'SIGINT');
-    const { code, out } = await run.done;
-    expect(code, out).toBe(130);
-    expect(out).toContain("SIGINT: removing the demo's namespaces");
-    expect(leftBehind(run.child.pid)).toEqual([]);
-  }, 120_000);
-
-  it('cleans up on Ctrl-C during the HA step: namespaces, BIRDs and agent processes', async () => {
-    const run = runDemo();
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (run.output().includes('createNLB demo-ha')) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 50);
-      run.done.then(() => reject(new Error(`demo ended before it was interrupted:\n${run.output()}`)));
-    });
-    expect(agentsOf(run.child.pid).length).toBe(2);
-    process.kill(-run.child.pid!, 'SIGINT');
-    const { code, out } = await run.done;
-    expect(code, out).toBe(130);
-    expect(leftBehind(run.child.pid)).toEqual([]);
-    expect(agentsOf(run.child.pid)).toEqual([]);
-  }, 240_000);
+  it.each([
+    ['in the single-node steps', '1. createNLB', 0],
+    ['in the HA step (BIRDs and agent processes too)', 'createNLB demo-ha', 2],
+  ])(
+    'cleans up on Ctrl-C %s (SIGINT to its process group, as a terminal sends it)',
+    async (_, marker, agents) => {
+      const run = runDemo();
+      await printed(run, marker);
+      expect(leftBehind(run.child.pid).length).toBeGreaterThan(0);
+      expect(agentsOf(run.child.pid).length).toBe(agents);
+      process.kill(-run.child.pid!, 'SIGINT');
+      const { code, out } = await run.done;
+      expect(code, out).toBe(130);
+      expect(out).toContain("SIGINT: removing the demo's namespaces");
+      expect(leftBehind(run.child.pid)).toEqual([]);
+      expect(agentsOf(run.child.pid)).toEqual([]);
+    },
+    240_000,
+  );
 
   it('says what is missing, and how to get it, when ip and nft cannot be found', async () => {
     const run = runDemo({ ...process.env, PATH: '/nonexistent' });

@@ -7,9 +7,8 @@
  * the failover times themselves are measured by `npm run bench:failover`, not here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HaLab, type HaNode, startHaLab } from '../../src/cli/demo/lab-ha.js';
+import { type HaLab, type HaNode, haRequest, startHaLab } from '../../src/cli/demo/lab-ha.js';
 import { canRunBird } from '../native/bird.js';
-import { TCP_CHECK } from './harness/health-settings.js';
 import { requireRootNetns, waitFor } from './harness/index.js';
 
 const enabled = requireRootNetns() && canRunBird();
@@ -71,17 +70,7 @@ describe.skipIf(!enabled)('native HA: BGP + ECMP over two LB nodes', () => {
       ['web4', lab.topo.vipPool.v4.replace('.0/24', '.10')],
       ['web6', lab.topo.vipPool.v6.replace('::/64', '::10')],
     ] as const) {
-      const nlb = await lab.driver.createNLB({
-        iid: { nameId: name },
-        listener: { protocol: 'TCP', port: 80, ip },
-        vmGroup: {
-          protocol: 'TCP',
-          port: 8080,
-          vms: lab.topo.backends.map((b) => ({ nameId: b.name })),
-          algorithm: 'MAGLEV',
-        },
-        healthChecker: TCP_CHECK,
-      });
+      const nlb = await lab.driver.createNLB(haRequest(lab, name, ip));
       vips.push(nlb.listener.ip!);
     }
     await routedVia([lb0, lb1], 60_000);

@@ -13,6 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileStore, createNativeDriver, type NativeDriver } from '../../drivers/native/index.js';
+import type { NLBCreateRequest } from '../../interfaces/types.js';
 import { renderInclude } from '../../native/announce/bgp/bird-render.js';
 import type { StateStore } from '../../native/store/types.js';
 import { BACKEND_NET, uplink } from './lab-addresses.js';
@@ -57,6 +58,24 @@ export interface HaLab {
   /** Drops the node's traffic to the backends (its health checks fail; others still reach them). */
   cutBackends(node: HaNode, on: boolean): Promise<void>;
   destroy(): Promise<void>;
+}
+
+/**
+ * A TCP NLB on port 80 over every backend of `lab` (MAGLEV, so both nodes pick the same backend for a
+ * flow), with fast checks (1 s, rise 2, fall 2), at `ip` if given.
+ */
+export function haRequest(lab: HaLab, name: string, ip?: string): NLBCreateRequest {
+  return {
+    iid: { nameId: name },
+    listener: { protocol: 'TCP', port: 80, ...(ip ? { ip } : {}) },
+    vmGroup: {
+      protocol: 'TCP',
+      port: 8080,
+      vms: lab.topo.backends.map((b) => ({ nameId: b.name })),
+      algorithm: 'MAGLEV',
+    },
+    healthChecker: { protocol: 'TCP', interval: 1, timeout: 1, healthyThreshold: 2, unhealthyThreshold: 2 },
+  };
 }
 
 /** What to build. */
