@@ -142,6 +142,16 @@ describe.skipIf(!enabled)('BGP announcer with real BIRD', () => {
       'Established',
     ]);
 
+    // Someone reloads BIRD with an emptied include: the next update notices and announces again.
+    await writeFile(include, renderInclude([]));
+    await node.birdc('configure');
+    const repaired = await announcer.update([
+      { vip: V4, family: 4, serving: true },
+      { vip: V6, family: 6, serving: true },
+    ]);
+    expect(repaired.announced).toEqual([V4, V6]);
+    expect(await readFile(include, 'utf8')).toContain(`route ${V4}/32 blackhole;`);
+
     const one = await announcer.update([
       { vip: V4, family: 4, serving: false },
       { vip: V6, family: 6, serving: true },

@@ -149,24 +149,33 @@ export function createBgpAnnouncer(options: BgpAnnouncerOptions = {}): Announcer
     async update(targets: AnnounceTarget[]): Promise<AnnounceState> {
       if (stopped) return { mode: 'bgp', announced: [], error: 'stopped' };
       startPolling();
+      const want = [...new Set(targets.filter((t) => t.serving).map((t) => t.vip))].sort().join();
       let error: string | undefined;
-      try {
-        // Rendered (and its values checked) before queueing; skipped if a stop got in first.
-        const text = renderInclude(targets, prefix);
-        await serial(async () => {
-          if (!stopped) await apply(text);
-        });
-      } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
-        log(`bgp: announcing failed: ${error}`);
+      let state: { announced: string[]; sessions: AnnounceSession[] } | undefined;
+      // Reconcile, don't trust: if BIRD holds other routes than the file we last wrote (someone
+      // reloaded another include, or edited it), write and reload once more.
+      for (let attempt = 0; attempt < 2 && !stopped; attempt++) {
+        try {
+          // Rendered (and its values checked) before queueing; skipped if a stop got in first.
+          const text = renderInclude(targets, prefix);
+          if (attempt > 0) applied = undefined;
+          await serial(async () => {
+            if (!stopped) await apply(text);
+          });
+          error = undefined;
+        } catch (e) {
+          error = e instanceof Error ? e.message : String(e);
+          log(`bgp: announcing failed: ${error}`);
+        }
+        try {
+          state = await readBack();
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          return { mode: 'bgp', announced: [], error: error ?? message };
+        }
+        if (error || state.announced.join() === want) break;
       }
-      try {
-        const state = await readBack();
-        return { mode: 'bgp', ...state, ...(error ? { error } : {}) };
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        return { mode: 'bgp', announced: [], error: error ?? message };
-      }
+      return { mode: 'bgp', ...(state ?? { announced: [] }), ...(error ? { error } : {}) };
     },
     onChange(listener) {
       listeners.add(listener);
