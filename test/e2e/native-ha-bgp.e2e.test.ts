@@ -111,12 +111,24 @@ describe.skipIf(!enabled)('native HA: BGP + ECMP over two LB nodes', () => {
   });
 
   it('kill -9 of the agent and BIRD: the route moves; new connections succeed; it comes back', async () => {
+    // The same flows (fixed source ports) before, over both nodes, and after, all through lb0:
+    // MAGLEV with one seed picks the same backend on either node, so a moved flow keeps its backend.
+    const sourcePorts = Array.from({ length: 40 }, (_, i) => 43000 + i);
+    const flows = async () =>
+      (await lab.client.agent.batch({ proto: 'tcp', host: vips[0]!, port: 80, count: 40, sourcePorts })).map(
+        (r) => r.backend,
+      );
+    const lb1Packets = await lab.packets(lb1);
+    const before = await flows();
+    expect(await lab.packets(lb1)).toBeGreaterThan(lb1Packets);
     const traffic = connect(150, 10);
     await lb1.agent.kill();
     lb1.bird.signal('SIGKILL');
     await routedVia([lb0], 10_000);
     await traffic;
     expect(await connect(50)).toEqual([]);
+    expect(await flows()).toEqual(before);
+    expect(new Set(before).size).toBeGreaterThan(1);
     await lb1.bird.start();
     await lb1.agent.start();
     await routedVia([lb0, lb1], 30_000);
