@@ -3,10 +3,11 @@ import { InvalidArgumentError } from 'commander';
 import { parseAddress } from '../interfaces/schemas.js';
 import { DEVICE_NAME_PATTERN } from '../native/nft/nft-values.js';
 import { parseVipRange } from '../native/vip/vip-pool.js';
+import { type AnnounceFlags, addAnnounceOptions, announceConfig } from './announce-options.js';
 import { commaList, STORE_OPTION, type StoreSpec } from './store-spec.js';
 
 /** Options of `nlbkit agent`, as parsed. */
-export interface AgentCommandOptions {
+export interface AgentCommandOptions extends AnnounceFlags {
   store: StoreSpec;
   node: string;
   netns?: string;
@@ -73,10 +74,10 @@ const allDownMode = (text: string) => {
  * nlbkit agent --store /var/lib/nlbkit --node lb1 --interval 10
  * nlbkit agent --store /var/lib/nlbkit --node lb1 --dataplane ipvs --ipvs-ranges 10.99.0.0/24
  * PGHOST=db.internal PGUSER=nlbkit nlbkit agent --store postgres --node lb2
+ * nlbkit agent --store postgres --node lb1 --announce bgp --bird-include /etc/bird/nlbkit.conf
  */
 export function registerAgentCommand(program: Command): void {
-  program
-    .command('agent')
+  addAnnounceOptions(program.command('agent'))
     .description('run the native load-balancer agent of this node until SIGINT/SIGTERM')
     .requiredOption(...STORE_OPTION)
     .requiredOption('--node <name>', "this node's name in the store (letters, digits, '.', '_', '-')")
@@ -118,6 +119,11 @@ export function registerAgentCommand(program: Command): void {
         program.error('error: --dataplane ipvs needs --ipvs-ranges');
       if (opts.dataplane === 'ipvs' && opts.flowtableDevices)
         program.error('error: --flowtable-devices is an nftables option; the IPVS data plane has none');
+      try {
+        announceConfig(opts);
+      } catch (e) {
+        program.error(`error: ${e instanceof Error ? e.message : e}`);
+      }
       const { runAgent } = await import('./agent-run.js');
       await runAgent(opts);
     });

@@ -1,6 +1,7 @@
 /** Runs `nlbkit agent` (see agent-command.ts): builds the agent from options, stops it on a signal. */
 import { createAgent } from '../native/agent/agent.js';
 import { INTERFACE_PATTERN } from '../native/agent/vip-addresses.js';
+import { createAnnouncer } from '../native/announce/index.js';
 import { localExecutor } from '../native/executor/local-executor.js';
 import { netnsExecutor } from '../native/executor/netns-executor.js';
 import { startMetricsServer } from '../native/health/metrics-server.js';
@@ -11,6 +12,7 @@ import { createNftDataplane } from '../native/nft/nft-dataplane.js';
 import { isStoreMissing } from '../native/store/store-errors.js';
 import { NODE_NAME_PATTERN } from '../native/store/store-schema.js';
 import type { AgentCommandOptions } from './agent-command.js';
+import { announceConfig } from './announce-options.js';
 import { openStore } from './store-spec.js';
 
 const log = (line: string) => console.error(`${new Date().toISOString()} ${line}`);
@@ -21,6 +23,8 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     throw new Error(`--node '${opts.node}' must be 1-63 letters, digits, '.', '_' or '-'`);
   if (opts.interface !== undefined && !INTERFACE_PATTERN.test(opts.interface))
     throw new Error(`--interface '${opts.interface}' is not a valid interface name`);
+  // Built first: a bad announce option stops the agent before it touches the store or the kernel.
+  const announce = createAnnouncer(announceConfig(opts), { log });
   const executor = opts.netns ? netnsExecutor(opts.netns) : localExecutor();
   const store = openStore(opts.store);
   // With --netns, checks run in a worker inside that namespace, so they take the data plane's path.
@@ -45,6 +49,7 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     intervalSeconds: opts.interval,
     health,
     allDown: opts.allDown,
+    announce,
     log,
   });
 
@@ -66,7 +71,7 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     stop?.addEventListener('abort', on('abort'), { once: true });
   });
   log(
-    `agent ${opts.node} starting: store ${store.description}, ${opts.dataplane ?? 'nftables'} on ${executor.where}, every ${opts.interval}s`,
+    `agent ${opts.node} starting: store ${store.description}, ${opts.dataplane ?? 'nftables'} on ${executor.where}, every ${opts.interval}s, announce ${announce.mode}`,
   );
   try {
     const first = await agent.start();
@@ -84,8 +89,14 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
   }
   const why = await stopped;
   log(`agent ${opts.node} stopping (${why})`);
-  if (opts.teardownOnExit) await agent.teardown();
-  else await agent.stop();
+  // A graceful stop withdraws (bgp) or hands over (l2) the VIPs; if that fails, say so and exit anyway.
+  try {
+    if (opts.teardownOnExit) await agent.teardown();
+    else await agent.stop();
+  } catch (e) {
+    log(`agent ${opts.node}: stopping the announcer failed: ${e instanceof Error ? e.message : e}`);
+    process.exitCode = 1;
+  }
   await metrics?.close();
   await health?.close();
   await store.close();

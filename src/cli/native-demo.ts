@@ -45,6 +45,11 @@ export async function runNativeDemo(): Promise<void> {
     const lb = await startDriver(topo);
     close = lb.close;
     await walkThrough(topo, lb.driver);
+    await close();
+    close = undefined;
+    await topo.destroy();
+    const { runHaStep } = await import('./native-demo-ha.js');
+    await runHaStep((text) => console.log(`\n${text}`));
   } finally {
     await close?.().catch(() => undefined);
     await topo?.destroy();

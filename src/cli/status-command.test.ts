@@ -77,6 +77,48 @@ describe('storeStatus', () => {
   });
 });
 
+describe('status of announcing nodes', () => {
+  it('shows per node the revision, announced VIPs, bgp sessions, l2 owners and errors', async () => {
+    const store = createMemoryStore();
+    await store.put(makeRecord('web'));
+    const status = storeStatus(await store.list(), [
+      nodeReport('lb1', 1, {
+        announce: {
+          mode: 'bgp',
+          announced: ['10.99.0.1', 'fd00:99::1'],
+          sessions: [
+            { name: 'router4', state: 'Established' },
+            { name: 'router6', state: 'Active', info: 'Socket: Connection refused' },
+          ],
+        },
+        health: { web: { vm1: { state: 'UNHEALTHY' } } },
+      }),
+      nodeReport('lb2', 1, {
+        announce: {
+          mode: 'l2',
+          announced: [],
+          owners: { '10.99.0.1': 'lb3' },
+          error: 'lease store unreachable',
+        },
+      }),
+      nodeReport('lb3', 1),
+    ]);
+    expect(status.nodes[0]?.announce?.sessions?.[0]).toEqual({ name: 'router4', state: 'Established' });
+    expect(status.nodes[2]?.announce).toBeUndefined();
+    const lines = renderStatus(status, 'memory').split('\n');
+    const at = (node: string) => lines.findIndex((l) => l.startsWith(`  ${node}  `));
+    expect(lines[at('lb1')]).toContain('lb1  in sync (revision 1)  vips 1');
+    expect(lines[at('lb1')]).toContain('unhealthy: web/vm1');
+    expect(lines[at('lb1') + 1]).toBe(
+      '    bgp: announces 10.99.0.1, fd00:99::1; sessions router4 Established, router6 Active',
+    );
+    expect(lines[at('lb2') + 1]).toBe(
+      '    l2: holds nothing; owners 10.99.0.1=lb3; ERROR: lease store unreachable',
+    );
+    expect(lines[at('lb3') + 1]).toBe('converged');
+  });
+});
+
 describe('nlbkit status', () => {
   const dirs: string[] = [];
   afterAll(async () => {
@@ -103,6 +145,9 @@ describe('nlbkit status', () => {
       converged: false,
       nodes: [{ node: 'lb1', appliedRevision: 1 }],
     });
+    const every = runCli(['status', '--store', dir, '--nodes']);
+    expect(await every.exited).toBe(1);
+    expect(every.stdout()).toContain('lb1  behind (revision 1)');
     const missing = runCli(['status', '--store', dir, '--nodes', 'lb1,lb2']);
     expect(await missing.exited).toBe(1);
     expect(missing.stdout()).toContain('lb2  ERROR: never reported');

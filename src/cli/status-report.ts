@@ -2,6 +2,7 @@
  * What `nlbkit status` prints: the store's NLBs and every node's report, and whether every node has
  * applied the store's revision without error (the command's exit code). Pure, for tests.
  */
+import type { AnnounceState } from '../native/announce/types.js';
 import type { NodeReport, StoreSnapshot } from '../native/store/types.js';
 
 /** The status as data (`--json`). */
@@ -21,6 +22,8 @@ export interface StoreStatus {
     updatedAt: string;
     vips: number;
     unhealthy: string[];
+    /** How the node announces its VIPs (absent with `announce: none`). */
+    announce?: AnnounceState;
   }[];
   /** Every node reported the store revision without error, and at least one node reported. */
   converged: boolean;
@@ -59,6 +62,7 @@ export function storeStatus(
       updatedAt: r.updatedAt,
       vips: r.vips.length,
       unhealthy: unhealthy.sort(),
+      ...(r.announce ? { announce: r.announce } : {}),
     };
   });
   return {
@@ -86,13 +90,33 @@ export function renderStatus(status: StoreStatus, where: string): string {
   out.push(`nodes: ${status.nodes.length === 0 ? 'none has reported' : ''}`.trimEnd());
   for (const n of status.nodes) {
     const state = n.inSync
-      ? 'in sync'
+      ? `in sync (revision ${n.appliedRevision})`
       : n.error
         ? `ERROR: ${n.error}`
         : `behind (revision ${n.appliedRevision})`;
     const unhealthy = n.unhealthy.length > 0 ? `; unhealthy: ${n.unhealthy.join(', ')}` : '';
     out.push(`  ${n.node}  ${state}  vips ${n.vips}  reported ${n.updatedAt}${unhealthy}`);
+    if (n.announce) out.push(`    ${renderAnnounce(n.announce)}`);
   }
   out.push(status.converged ? 'converged' : 'NOT converged');
   return out.join('\n');
+}
+
+/** One line for a node's announcements: what it announces, and its sessions (bgp) or owners (l2). */
+function renderAnnounce(a: AnnounceState): string {
+  const parts = [
+    `${a.mode}: ${a.mode === 'l2' ? 'holds' : 'announces'} ${a.announced.join(', ') || 'nothing'}`,
+  ];
+  if (a.sessions)
+    parts.push(`sessions ${a.sessions.map((s) => `${s.name} ${s.state}`).join(', ') || 'none'}`);
+  if (a.owners)
+    parts.push(
+      `owners ${
+        Object.entries(a.owners)
+          .map(([vip, node]) => `${vip}=${node}`)
+          .join(', ') || 'none'
+      }`,
+    );
+  if (a.error) parts.push(`ERROR: ${a.error}`);
+  return parts.join('; ');
 }

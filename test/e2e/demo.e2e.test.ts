@@ -2,7 +2,7 @@
  * Runs the native demo as a user would (a child process) and checks what it prints and that it leaves
  * no namespace behind: after a full run, after Ctrl-C, and when `ip`/`nft` cannot be found.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -44,8 +44,25 @@ function runDemo(env: NodeJS.ProcessEnv = process.env): Run {
   return { child, done, output: () => out };
 }
 
+/** Resolves once the demo has printed `text`; rejects if it ends first. */
+const printed = (run: Run, text: string) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (run.output().includes(text)) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+    run.done.then(() => reject(new Error(`demo ended before it was interrupted:\n${run.output()}`)));
+  });
+
 const leftBehind = (pid: number | undefined) =>
   listNamespaces().filter((ns) => ns.startsWith(`nlbk-demo-${pid}-`));
+/** `nlbkit agent` processes of the demo's HA step still running (they run in the host namespace). */
+const agentsOf = (pid: number | undefined) =>
+  (spawnSync('pgrep', ['-f', `netns nlbk-demo-${pid}-`], { encoding: 'utf8' }).stdout ?? '')
+    .split('\n')
+    .filter(Boolean);
 
 describe.skipIf(!enabled)('native demo', () => {
   it('shows traffic reaching every backend, then removes every namespace', async () => {
@@ -59,28 +76,42 @@ describe.skipIf(!enabled)('native demo', () => {
     }
     expect(out).toContain('the backends saw the client address 198.18.2.1');
     expect(out).toContain('fails, as it should');
+    // The HA step: both nodes carry traffic, one is killed, every new connection still succeeds.
+    const ha = out.slice(out.indexOf('7. Two LB nodes'));
+    expect(ha, out).toMatch(/the router's route: via lb0 and lb1/);
+    expect(ha).toMatch(/kill -9 lb1 \(agent and BIRD\): \d+ ms later the router routes via lb0 only/);
+    const succeeded = [...ha.matchAll(/(\d+) of 300 new connections succeeded/g)].map((m) => Number(m[1]));
+    expect(succeeded).toEqual([300, 300]);
+    for (const lb of ['lb0', 'lb1']) {
+      // Before the kill, each node's packet counter row shows a share above zero.
+      const row = new RegExp(`^\\s+${lb}\\s+packets\\s+\\S+\\s+(\\d+)`, 'm').exec(ha);
+      expect(Number(row?.[1]), `${lb} in\n${ha}`).toBeGreaterThan(0);
+    }
+    expect(ha).toContain('lb1 restarted: the router routes via lb0 and lb1 again');
     expect(out).toContain('every demo namespace is gone');
     expect(leftBehind(run.child.pid)).toEqual([]);
-  }, 120_000);
+    expect(agentsOf(run.child.pid)).toEqual([]);
+  }, 240_000);
 
-  it('cleans up on Ctrl-C (SIGINT to its process group, as a terminal sends it)', async () => {
-    const run = runDemo();
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (run.output().includes('1. createNLB')) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 50);
-      run.done.then(() => reject(new Error(`demo ended before it was interrupted:\n${run.output()}`)));
-    });
-    expect(leftBehind(run.child.pid).length).toBeGreaterThan(0);
-    process.kill(-run.child.pid!, 'SIGINT');
-    const { code, out } = await run.done;
-    expect(code, out).toBe(130);
-    expect(out).toContain("SIGINT: removing the demo's namespaces");
-    expect(leftBehind(run.child.pid)).toEqual([]);
-  }, 120_000);
+  it.each([
+    ['in the single-node steps', '1. createNLB', 0],
+    ['in the HA step (BIRDs and agent processes too)', 'createNLB demo-ha', 2],
+  ])(
+    'cleans up on Ctrl-C %s (SIGINT to its process group, as a terminal sends it)',
+    async (_, marker, agents) => {
+      const run = runDemo();
+      await printed(run, marker);
+      expect(leftBehind(run.child.pid).length).toBeGreaterThan(0);
+      expect(agentsOf(run.child.pid).length).toBe(agents);
+      process.kill(-run.child.pid!, 'SIGINT');
+      const { code, out } = await run.done;
+      expect(code, out).toBe(130);
+      expect(out).toContain("SIGINT: removing the demo's namespaces");
+      expect(leftBehind(run.child.pid)).toEqual([]);
+      expect(agentsOf(run.child.pid)).toEqual([]);
+    },
+    240_000,
+  );
 
   it('says what is missing, and how to get it, when ip and nft cannot be found', async () => {
     const run = runDemo({ ...process.env, PATH: '/nonexistent' });

@@ -6,6 +6,16 @@ export {
   createAgent,
   type ReconcileOutcome,
 } from '../../native/agent/index.js';
+export {
+  type AnnounceConfig,
+  type AnnounceMode,
+  type Announcer,
+  type AnnounceState,
+  type AnnounceTarget,
+  type BgpAnnouncerOptions,
+  createAnnouncer,
+  createBgpAnnouncer,
+} from '../../native/announce/index.js';
 export { type Executor, localExecutor, netnsExecutor, sshExecutor } from '../../native/executor/index.js';
 export {
   createHealthMonitor,

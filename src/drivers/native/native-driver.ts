@@ -16,6 +16,7 @@ import { isPrime } from '../../native/maglev/index.js';
 import { isStoreMissing } from '../../native/store/store-errors.js';
 import type { StateStore } from '../../native/store/types.js';
 import { createVipPool } from '../../native/vip/index.js';
+import { announcerFor } from './native-announce.js';
 import { createNativeBackend } from './native-backend.js';
 import { DRIVER_NAME, nativeCapabilities } from './native-capabilities.js';
 import { dataplaneFactory } from './native-dataplane.js';
@@ -123,6 +124,7 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
       intervalSeconds: a.intervalSeconds,
       health: a.health === 'auto' ? ownedHealth : a.health,
       allDown: a.allDown,
+      announce: announcerFor(a.announce),
     });
   }
   const nodes = options.nodes ?? (agent ? [agent.node] : undefined);

@@ -1,5 +1,6 @@
 /** Options of the native driver: where state lives, where VIPs come from, how VMs are found. */
 
+import type { AnnounceConfig, Announcer } from '../../native/announce/index.js';
 import type { Executor } from '../../native/executor/types.js';
 import type { AllDownMode } from '../../native/health/select-backends.js';
 import type { HealthSource } from '../../native/health/types.js';
@@ -67,6 +68,14 @@ export interface EmbeddedAgentOptions {
   health?: HealthSource | 'auto' | undefined;
   /** What to render when every backend is unhealthy. Default `fail-open`. */
   allDown?: AllDownMode | undefined;
+  /**
+   * How the node announces its VIPs to the network (docs/native-ha.md). Default `{ mode: 'none' }`: the
+   * VIPs sit on `interface` and someone routes them by hand. `{ mode: 'bgp', includeFile, socket }`:
+   * a host route per serving VIP through BIRD 2 (`createBgpAnnouncer`'s options); `{ mode: 'l2', ... }`:
+   * one owner per VIP answers ARP/NDP. Or your own {@link Announcer}. Checked when the driver is made;
+   * the driver's `close()` withdraws (bgp) or hands over (l2) before the agent stops.
+   */
+  announce?: AnnounceConfig | Announcer | undefined;
 }
 
 /** Options of {@link createNativeDriver}. */

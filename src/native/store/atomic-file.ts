@@ -9,10 +9,10 @@ import { basename, dirname, join } from 'node:path';
 
 const TMP_MARK = '.tmp-';
 
-/** Replaces `path` with `data` atomically and durably. */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+/** Replaces `path` with `data` atomically and durably; the new file gets `mode` (default 0600). */
+export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
   const tmp = `${path}${TMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fh = await open(tmp, 'wx', 0o600);
+  const fh = await open(tmp, 'wx', mode);
   try {
     await fh.writeFile(data, 'utf8');
     await fh.sync();
