@@ -83,6 +83,10 @@ export class LbNode {
       child.once('exit', (code) => reject(new Error(`agent ${this.name} exited (${code}): ${this.log}`)));
     });
   }
+  /** Takes the node off the shared segment (its front link down) or puts it back. */
+  setLink(up: boolean): void {
+    sh(this.ns, 'link', 'set', 'dev', 'eth0', up ? 'up' : 'down');
+  }
   /** kill -9 (the kernel keeps what the agent put there) or SIGTERM (graceful: VIPs handed over). */
   async stop(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
     const child = this.#child;
