@@ -9,6 +9,9 @@ command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v openssl >/dev/null 2>&1 || need+=(openssl) # HTTPS health-check tests make a certificate
 command -v ipvsadm >/dev/null 2>&1 || need+=(ipvsadm) # the IPVS data plane (its test runs in the VM, on this userspace)
+# Layer-2 announcement: gratuitous ARP (arping -U) and unsolicited NA (na6; Debian's ndisc6 has no ndsend).
+command -v arping >/dev/null 2>&1 || need+=(iputils-arping)
+command -v na6 >/dev/null 2>&1 || need+=(ipv6toolkit)
 # The PostgreSQL store's tests start a throwaway server (initdb + postgres from Debian's package).
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
