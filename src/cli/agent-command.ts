@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseAddress } from '../interfaces/schemas.js';
+import { INTERFACE_PATTERN } from '../native/agent/vip-addresses.js';
 import { DEVICE_NAME_PATTERN } from '../native/nft/nft-values.js';
 import { parseVipRange } from '../native/vip/vip-pool.js';
 import { commaList, STORE_OPTION, type StoreSpec } from './store-spec.js';
@@ -25,6 +26,14 @@ export interface AgentCommandOptions {
   dataplane: 'nftables' | 'ipvs';
   /** With IPVS: the VIP ranges whose virtual services the agent owns. */
   ipvsRanges?: string[];
+  /** How the node announces its VIPs: none (default) or l2 (lease-owned VIPs on --l2-interface). */
+  announce: 'none' | 'l2';
+  /** l2: the interface on the shared segment that holds and announces the node's VIPs. */
+  l2Interface?: string;
+  /** l2: lease TTL, renew interval and safety margin (ms); defaults in createL2Announcer. */
+  l2LeaseTtl?: number;
+  l2Renew?: number;
+  l2Margin?: number;
 }
 
 const seconds = (text: string): number => {
@@ -57,6 +66,20 @@ const vipRanges = (text: string): string[] => {
   }
   return list;
 };
+const announceMode = (text: string) => {
+  if (text !== 'none' && text !== 'l2') throw new InvalidArgumentError('must be none or l2');
+  return text;
+};
+const ms = (text: string): number => {
+  const n = Number(text);
+  if (!/^[0-9]{1,7}$/.test(text) || n < 50 || n > 600_000)
+    throw new InvalidArgumentError('must be 50-600000 milliseconds');
+  return n;
+};
+const interfaceName = (text: string) => {
+  if (!INTERFACE_PATTERN.test(text)) throw new InvalidArgumentError('must be an interface name (e.g. eth0)');
+  return text;
+};
 const allDownMode = (text: string) => {
   if (text !== 'fail-open' && text !== 'reject')
     throw new InvalidArgumentError('must be fail-open or reject');
@@ -73,6 +96,7 @@ const allDownMode = (text: string) => {
  * nlbkit agent --store /var/lib/nlbkit --node lb1 --interval 10
  * nlbkit agent --store /var/lib/nlbkit --node lb1 --dataplane ipvs --ipvs-ranges 10.99.0.0/24
  * PGHOST=db.internal PGUSER=nlbkit nlbkit agent --store postgres --node lb2
+ * PGHOST=db.internal nlbkit agent --store postgres --node lb2 --announce l2 --l2-interface eth0
  */
 export function registerAgentCommand(program: Command): void {
   program
@@ -113,7 +137,27 @@ export function registerAgentCommand(program: Command): void {
       "with --dataplane ipvs: the VIP pool's ranges (CIDRs or a-b); the agent owns the IPVS services there and no others",
       vipRanges,
     )
+    .option(
+      '--announce <mode>',
+      'how the node announces its VIPs: none, or l2 (one node per VIP holds it on --l2-interface; needs --store postgres)',
+      announceMode,
+      'none',
+    )
+    .option(
+      '--l2-interface <iface>',
+      'with --announce l2: the interface on the shared segment, e.g. eth0',
+      interfaceName,
+    )
+    .option('--l2-lease-ttl <ms>', 'with --announce l2: lease time to live (default 4000)', ms)
+    .option('--l2-renew <ms>', 'with --announce l2: renew interval (default a quarter of the TTL)', ms)
+    .option(
+      '--l2-margin <ms>',
+      'with --announce l2: drop a VIP this long before its lease could end (default a fifth of the TTL)',
+      ms,
+    )
     .action(async (opts: AgentCommandOptions) => {
+      if (opts.announce === 'l2' && !opts.l2Interface)
+        program.error('error: --announce l2 needs --l2-interface');
       if (opts.dataplane === 'ipvs' && !opts.ipvsRanges)
         program.error('error: --dataplane ipvs needs --ipvs-ranges');
       if (opts.dataplane === 'ipvs' && opts.flowtableDevices)

@@ -1,6 +1,7 @@
 /** Runs `nlbkit agent` (see agent-command.ts): builds the agent from options, stops it on a signal. */
 import { createAgent } from '../native/agent/agent.js';
 import { INTERFACE_PATTERN } from '../native/agent/vip-addresses.js';
+import { createL2Announcer, requireLeases } from '../native/announce/l2/index.js';
 import { localExecutor } from '../native/executor/local-executor.js';
 import { netnsExecutor } from '../native/executor/netns-executor.js';
 import { startMetricsServer } from '../native/health/metrics-server.js';
@@ -22,6 +23,20 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     throw new Error(`--interface '${opts.interface}' is not a valid interface name`);
   const executor = opts.netns ? netnsExecutor(opts.netns) : localExecutor();
   const store = openStore(opts.store);
+  // Refused (bad settings, a store without leases) before anything starts.
+  const announce =
+    opts.announce === 'l2'
+      ? createL2Announcer({
+          leases: requireLeases(store),
+          node: opts.node,
+          executor,
+          interface: opts.l2Interface as string,
+          leaseTtlMs: opts.l2LeaseTtl,
+          renewEveryMs: opts.l2Renew,
+          safetyMarginMs: opts.l2Margin,
+          log,
+        })
+      : undefined;
   // With --netns, checks run in a worker inside that namespace, so they take the data plane's path.
   const health = !opts.health
     ? undefined
@@ -44,6 +59,7 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     intervalSeconds: opts.interval,
     health,
     allDown: opts.allDown,
+    announce,
     log,
   });
 

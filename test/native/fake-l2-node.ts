@@ -27,12 +27,15 @@ export function fakeL2Node(name: string): FakeL2Node {
       const [cmd, ...rest] = argv;
       if (cmd === 'arping' || cmd === 'na6') return ok();
       if (cmd !== 'ip') return { code: 127, stdout: '', stderr: `${cmd}: not found` };
+      const dev = argv[argv.indexOf('dev') + 1];
+      // The agent's own VIP interface (it puts nothing there under l2) exists and is up.
+      if (rest[0] === 'link') return ok(`1: ${dev}: <BROADCAST,UP,LOWER_UP>`);
+      const addrs = dev === 'eth0' ? [...node.addrs] : [];
       if (rest[0] === '-j' && rest[1] === 'addr')
-        return ok(
-          JSON.stringify([{ addr_info: [...node.addrs].map((a) => ({ local: a, scope: 'global' })) }]),
-        );
+        return ok(JSON.stringify([{ addr_info: addrs.map((a) => ({ local: a, scope: 'global' })) }]));
       const [, , op, cidr] = rest; // -4|-6 addr op cidr dev eth0 ...
       const vip = String(cidr).split('/')[0] as string;
+      if (dev !== 'eth0') return { code: 1, stdout: '', stderr: `unexpected address change on ${dev}` };
       if (op === 'replace') node.addrs.add(vip);
       else if (op === 'del') {
         if (!node.addrs.delete(vip))

@@ -9,6 +9,7 @@ import { NLBError } from '../../interfaces/errors.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { DEFAULT_HASH_SEED, DEFAULT_MAGLEV_TABLE_SIZE } from '../../native/agent/desired-state.js';
 import { type Agent, createAgent } from '../../native/agent/index.js';
+import { createL2Announcer, requireLeases } from '../../native/announce/l2/index.js';
 import { createHealthMonitor } from '../../native/health/monitor.js';
 import { createNetnsHealthSource } from '../../native/health/netns-health-source.js';
 import type { HealthSource } from '../../native/health/types.js';
@@ -102,9 +103,14 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
         : createHealthMonitor({ seed: node });
     // Bad data-plane options fail here, with the other options, rather than at the agent's first sync.
     const dataplane = dataplaneFactory(a, { vipRanges: options.vipPool.ranges, snat: options.snat ?? false });
+    const announce =
+      a.announce?.mode === 'l2'
+        ? createL2Announcer({ ...a.announce, leases: requireLeases(store), node, executor: a.executor })
+        : undefined;
     agent = createAgent({
       store,
       node,
+      announce,
       executor: a.executor,
       dataplane,
       interface: a.interface,

@@ -1,5 +1,6 @@
 /** Options of the native driver: where state lives, where VIPs come from, how VMs are found. */
 
+import type { L2AnnounceSettings } from '../../native/announce/l2/index.js';
 import type { Executor } from '../../native/executor/types.js';
 import type { AllDownMode } from '../../native/health/select-backends.js';
 import type { HealthSource } from '../../native/health/types.js';
@@ -67,6 +68,14 @@ export interface EmbeddedAgentOptions {
   health?: HealthSource | 'auto';
   /** What to render when every backend is unhealthy. Default `fail-open`. */
   allDown?: AllDownMode;
+  /**
+   * How the node announces its VIPs. Default none (VIPs on `interface`). `{ mode: 'l2', interface:
+   * 'eth0', ... }`: one node per VIP holds it on that interface and announces it by gratuitous ARP /
+   * unsolicited NA, ownership by leases in the store (PostgreSQL; the memory store in one process); see
+   * docs/native-ha.md#layer-2-announce-l2. Bad settings, or a store without leases, throw when the
+   * driver is made.
+   */
+  announce?: { mode: 'none' } | ({ mode: 'l2' } & L2AnnounceSettings);
 }
 
 /** Options of {@link createNativeDriver}. */

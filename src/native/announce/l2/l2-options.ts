@@ -5,6 +5,7 @@ import type { Executor } from '../../executor/types.js';
 import { type Clock, systemClock } from '../../health/clock.js';
 import type { LeaseStore } from '../../store/lease-types.js';
 import { NODE_NAME_PATTERN } from '../../store/store-schema.js';
+import type { StateStore } from '../../store/types.js';
 
 /**
  * How late (ms) the kernel may remove an address after its lifetime ends: it checks lifetimes at most
@@ -48,6 +49,18 @@ export interface L2AnnouncerOptions {
   clock?: Clock;
   /** Where the announcer says what it did. Default: nowhere. */
   log?: (line: string) => void;
+}
+
+/** What a user sets for layer 2 (the driver's `agent.announce`, the CLI's `--l2-*` flags). */
+export type L2AnnounceSettings = Omit<L2AnnouncerOptions, 'leases' | 'node' | 'executor' | 'clock' | 'log'>;
+
+/** The store's leases; INVALID_ARGUMENT for a store without them (the file store). */
+export function requireLeases(store: StateStore): LeaseStore {
+  if (!store.leases)
+    throw invalid(
+      `layer-2 announcement needs a store with leases: the ${store.description} store has none (use PostgreSQL)`,
+    );
+  return store.leases;
 }
 
 /** The options after defaults and checks. */
