@@ -181,7 +181,10 @@ export async function startL2Lab(): Promise<L2Lab> {
       const n = ns(name);
       plug(n, 'eth0', 'br0', `198.18.50.${11 + i}`, `fd00:50::${11 + i}`);
       plug(n, 'eth1', 'br1', `198.18.51.${11 + i}`, `fd00:51::${11 + i}`);
+      // keep_addr_on_down: a node taken off the segment (bench: "node dies") keeps its own IPv6
+      // addresses when its link comes back, as a rebooted node would have them configured again.
       inNs(n, ['sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
+      inNs(n, ['sysctl', '-qw', 'net.ipv6.conf.eth0.keep_addr_on_down=1']);
       const mac = JSON.parse(sh(n, '-j', 'link', 'show', 'dev', 'eth0').toString())[0].address as string;
       return new LbNode(name, n, mac, {
         node: name,
