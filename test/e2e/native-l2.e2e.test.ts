@@ -99,7 +99,11 @@ describe.skipIf(!enabled)('native layer-2 announcement (two LB nodes, one segmen
     expect(samples.length).toBeGreaterThan(500);
     expect(splitBrain).toEqual([]);
     expect(longestNoneMs).toBeLessThanOrEqual(TAKEOVER_BOUND_MS);
-    // Both nodes owned a VIP at some point (ownership moves, not stuck on one node).
-    expect(new Set(samples.flatMap((x) => [...x.v4, ...x.v6]))).toEqual(new Set(['lb1', 'lb2']));
+    // Ownership really moved between the nodes, many times (not only restarts that kept their lease).
+    const moves = (['v4', 'v6'] as const).reduce((n, fam) => {
+      const owners = samples.map((x) => x[fam][0]).filter((o) => o !== undefined);
+      return n + owners.filter((o, i) => i > 0 && o !== owners[i - 1]).length;
+    }, 0);
+    expect(moves).toBeGreaterThanOrEqual(10);
   }, 300_000);
 });
