@@ -9,10 +9,11 @@ command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v openssl >/dev/null 2>&1 || need+=(openssl) # HTTPS health-check tests make a certificate
 command -v ipvsadm >/dev/null 2>&1 || need+=(ipvsadm) # the IPVS data plane (its test runs in the VM, on this userspace)
-# High availability (docs/native-ha.md): BIRD 2 announces VIPs by BGP; arping and ndsend (ndisc6) by ARP/NDP.
+# High availability (docs/native-ha.md): BIRD 2 announces VIPs by BGP; gratuitous ARP (arping -U) and
+# unsolicited NA (na6 from ipv6toolkit; Debian's ndisc6 has no ndsend) announce them on layer 2.
 command -v bird >/dev/null 2>&1 || need+=(bird2)
 command -v arping >/dev/null 2>&1 || need+=(iputils-arping)
-command -v ndsend >/dev/null 2>&1 || need+=(ndisc6)
+command -v na6 >/dev/null 2>&1 || need+=(ipv6toolkit)
 # The PostgreSQL store's tests start a throwaway server (initdb + postgres from Debian's package).
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then

@@ -75,6 +75,7 @@ const allDownMode = (text: string) => {
  * nlbkit agent --store /var/lib/nlbkit --node lb1 --dataplane ipvs --ipvs-ranges 10.99.0.0/24
  * PGHOST=db.internal PGUSER=nlbkit nlbkit agent --store postgres --node lb2
  * nlbkit agent --store postgres --node lb1 --announce bgp --bird-include /etc/bird/nlbkit.conf
+ * PGHOST=db.internal nlbkit agent --store postgres --node lb2 --announce l2 --l2-interface eth0
  */
 export function registerAgentCommand(program: Command): void {
   addAnnounceOptions(program.command('agent'))

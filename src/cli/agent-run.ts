@@ -23,10 +23,11 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     throw new Error(`--node '${opts.node}' must be 1-63 letters, digits, '.', '_' or '-'`);
   if (opts.interface !== undefined && !INTERFACE_PATTERN.test(opts.interface))
     throw new Error(`--interface '${opts.interface}' is not a valid interface name`);
-  // Built first: a bad announce option stops the agent before it touches the store or the kernel.
-  const announce = createAnnouncer(announceConfig(opts), { log });
   const executor = opts.netns ? netnsExecutor(opts.netns) : localExecutor();
+  // Opening a store reads nothing. The announcer is built before anything touches the store or the
+  // kernel: a bad announce option (or l2 on a store without leases) stops the agent first.
   const store = openStore(opts.store);
+  const announce = createAnnouncer(announceConfig(opts), { log, store, node: opts.node, executor });
   // With --netns, checks run in a worker inside that namespace, so they take the data plane's path.
   const health = !opts.health
     ? undefined

@@ -5,6 +5,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { isNLBError } from '../interfaces/errors.js';
+import { INTERFACE_PATTERN } from '../native/agent/vip-addresses.js';
 import { path } from '../native/announce/bgp/bird-values.js';
 import type { AnnounceConfig, AnnounceMode } from '../native/announce/index.js';
 
@@ -15,6 +16,12 @@ export interface AnnounceFlags {
   birdInclude?: string;
   /** bgp: BIRD's control socket. */
   birdSocket?: string;
+  /** l2: the interface on the shared segment that holds and announces the node's VIPs. */
+  l2Interface?: string;
+  /** l2: lease TTL, renew interval and safety margin (ms); defaults in createL2Announcer. */
+  l2LeaseTtl?: number;
+  l2Renew?: number;
+  l2Margin?: number;
 }
 
 const mode = (text: string): AnnounceMode => {
@@ -30,6 +37,17 @@ const birdPath = (what: string) => (text: string) => {
       isNLBError(e) ? e.message.replace(/^\[nlbkit\] \[native\] render: /, '') : what,
     );
   }
+};
+
+const ms = (text: string): number => {
+  const n = Number(text);
+  if (!/^[0-9]{1,7}$/.test(text) || n < 50 || n > 600_000)
+    throw new InvalidArgumentError('must be 50-600000 milliseconds');
+  return n;
+};
+const interfaceName = (text: string) => {
+  if (!INTERFACE_PATTERN.test(text)) throw new InvalidArgumentError('must be an interface name (e.g. eth0)');
+  return text;
 };
 
 /** Adds `--announce` and the mode-specific flags to `command`. */
@@ -50,6 +68,18 @@ export function addAnnounceOptions(command: Command): Command {
       '--bird-socket <path>',
       "with --announce bgp: BIRD's control socket (default /run/bird/bird.ctl)",
       birdPath('BIRD control socket'),
+    )
+    .option(
+      '--l2-interface <iface>',
+      'with --announce l2: the interface on the shared segment, e.g. eth0 (needs --store postgres)',
+      interfaceName,
+    )
+    .option('--l2-lease-ttl <ms>', 'with --announce l2: lease time to live (default 4000)', ms)
+    .option('--l2-renew <ms>', 'with --announce l2: renew interval (default a quarter of the TTL)', ms)
+    .option(
+      '--l2-margin <ms>',
+      'with --announce l2: drop a VIP this long before its lease could end (default a fifth of the TTL)',
+      ms,
     );
 }
 
@@ -58,6 +88,20 @@ export function announceConfig(flags: AnnounceFlags): AnnounceConfig {
   const bgpFlags = flags.birdInclude !== undefined || flags.birdSocket !== undefined;
   if (bgpFlags && flags.announce !== 'bgp')
     throw new Error('--bird-include and --bird-socket need --announce bgp');
+  const l2Flags = [flags.l2Interface, flags.l2LeaseTtl, flags.l2Renew, flags.l2Margin].some(
+    (f) => f !== undefined,
+  );
+  if (l2Flags && flags.announce !== 'l2') throw new Error('the --l2-* flags need --announce l2');
+  if (flags.announce === 'l2') {
+    if (!flags.l2Interface) throw new Error('--announce l2 needs --l2-interface');
+    return {
+      mode: 'l2',
+      interface: flags.l2Interface,
+      ...(flags.l2LeaseTtl !== undefined ? { leaseTtlMs: flags.l2LeaseTtl } : {}),
+      ...(flags.l2Renew !== undefined ? { renewEveryMs: flags.l2Renew } : {}),
+      ...(flags.l2Margin !== undefined ? { safetyMarginMs: flags.l2Margin } : {}),
+    };
+  }
   if (flags.announce === 'bgp')
     return {
       mode: 'bgp',

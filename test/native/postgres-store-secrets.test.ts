@@ -72,6 +72,7 @@ describe.skipIf(!bin)('PostgreSQL store: no password in any error', () => {
     for (const connection of withPassword()) {
       const schema = freshSchema();
       const store = createPostgresStore({ connection, schema });
+      await store.create();
       await store.put(makeRecord('web'));
       const admin = new pg.Client({ connectionString: server.url });
       await admin.connect();

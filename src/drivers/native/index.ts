@@ -15,6 +15,10 @@ export {
   type BgpAnnouncerOptions,
   createAnnouncer,
   createBgpAnnouncer,
+  createL2Announcer,
+  type L2AnnouncerOptions,
+  type L2AnnounceSettings,
+  requireLeases,
 } from '../../native/announce/index.js';
 export { type Executor, localExecutor, netnsExecutor, sshExecutor } from '../../native/executor/index.js';
 export {

@@ -124,7 +124,7 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
       intervalSeconds: a.intervalSeconds,
       health: a.health === 'auto' ? ownedHealth : a.health,
       allDown: a.allDown,
-      announce: announcerFor(a.announce),
+      announce: announcerFor(a.announce, { store, node, executor: a.executor }),
     });
   }
   const nodes = options.nodes ?? (agent ? [agent.node] : undefined);

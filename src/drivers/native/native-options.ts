@@ -71,9 +71,12 @@ export interface EmbeddedAgentOptions {
   /**
    * How the node announces its VIPs to the network (docs/native-ha.md). Default `{ mode: 'none' }`: the
    * VIPs sit on `interface` and someone routes them by hand. `{ mode: 'bgp', includeFile, socket }`:
-   * a host route per serving VIP through BIRD 2 (`createBgpAnnouncer`'s options); `{ mode: 'l2', ... }`:
-   * one owner per VIP answers ARP/NDP. Or your own {@link Announcer}. Checked when the driver is made;
-   * the driver's `close()` withdraws (bgp) or hands over (l2) before the agent stops.
+   * a host route per serving VIP through BIRD 2 (`createBgpAnnouncer`'s options). `{ mode: 'l2',
+   * interface: 'eth0', ... }`: one node per VIP holds it on that interface and announces it by
+   * gratuitous ARP / unsolicited NA, ownership by leases in the store (PostgreSQL; the memory store in
+   * one process). Or your own {@link Announcer}. Bad settings, or l2 on a store without leases, throw
+   * when the driver is made; the driver's `close()` withdraws (bgp) or hands over (l2) before the
+   * agent stops.
    */
   announce?: AnnounceConfig | Announcer | undefined;
 }

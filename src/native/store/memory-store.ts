@@ -1,5 +1,6 @@
 /** A StateStore held in this process's memory: for tests, the demo, and single-process embedding. */
 
+import { createMemoryLeases } from './memory-leases.js';
 import {
   applyDelete,
   applyPut,
@@ -50,6 +51,7 @@ export function createMemoryStore(): StateStore {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    leases: createMemoryLeases(),
     putNodeReport: async (report) => {
       checkNodeName(report.node);
       reports.set(report.node, structuredClone(report));

@@ -6,6 +6,7 @@
  *   <schema>.records       name -> (revision, record jsonb)
  *   <schema>.node_reports  node -> report jsonb
  *   <schema>.report_seq    a sequence bumped by every report write (what polling watches besides meta)
+ *   <schema>.leases        name -> (holder, expires, data): leases (postgres-leases.ts), made on first use
  *
  * Every put and delete first bumps the revision row (`UPDATE ... RETURNING`), which holds that row's
  * lock until commit: writers from any number of processes are serialized there, so revisions are
@@ -21,6 +22,7 @@
  */
 import { stripUndefined } from '../../common/strip-undefined.js';
 import { NLBError } from '../../interfaces/errors.js';
+import { createPostgresLeases } from './postgres-leases.js';
 import { checkWriteOptions } from './state-document.js';
 import { storeMissing } from './store-errors.js';
 import { checkNodeName, nlbRecordSchema, nodeReportSchema } from './store-schema.js';
@@ -503,6 +505,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
         if (listeners.size === 0) void stopWatching();
       };
     },
+    leases: createPostgresLeases({ query, table: t('leases') }),
     putNodeReport: async (report: NodeReport) => {
       checkNodeName(report.node);
       await transaction(async (c) => {

@@ -28,6 +28,7 @@ export function storeMissing(where: string, why: string, init: string): NLBError
  * exists but cannot be read or reached.
  *
  * @example
+ * const store = createFileStore('/var/lib/nlbkit');
  * try { await store.list(); } catch (e) { if (isStoreMissing(e)) console.error('run: nlbkit store init'); }
  */
 export const isStoreMissing = (e: unknown): boolean => e instanceof NLBError && missing.has(e);

@@ -11,6 +11,7 @@ import type {
   VMHealthState,
 } from '../../interfaces/types.js';
 import type { AnnounceState } from '../announce/types.js';
+import type { LeaseStore } from './lease-types.js';
 
 /** An NLB as the driver returns it, in JSON form (dates as ISO strings). Opaque to agents. */
 export type StoredNLBInfo = Omit<NLBInfo, 'createdTime'> & { createdTime: string };
@@ -165,6 +166,11 @@ export interface StateStore {
   putNodeReport(report: NodeReport): Promise<void>;
   /** Every node's last report, sorted by node name. */
   listNodeReports(): Promise<NodeReport[]>;
+  /**
+   * Leases decided by the store's own clock (layer-2 VIP ownership, node liveness). The memory and
+   * PostgreSQL stores have them; the file store has none (layer 2 across hosts needs PostgreSQL).
+   */
+  readonly leases?: LeaseStore;
   /** Stops watching and releases resources. */
   close(): Promise<void>;
 }

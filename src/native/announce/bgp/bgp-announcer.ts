@@ -59,8 +59,10 @@ const tail = (text: string) => text.trim().split('\n').slice(-3).join(' | ').sli
  * (BIRD keeps running the previous configuration) and is reported in `error`.
  *
  * @example
+ * const executor = localExecutor();
  * const announce = createBgpAnnouncer({ includeFile: '/etc/bird/nlbkit.conf', socket: '/run/bird/bird.ctl' });
- * const agent = createAgent({ store, node: 'lb1', executor, dataplane, announce });
+ * const agent = createAgent({ store: createFileStore('/var/lib/nlbkit'), node: 'lb1', executor, announce,
+ *   dataplane: () => createNftDataplane({ executor }) });
  */
 export function createBgpAnnouncer(options: BgpAnnouncerOptions = {}): Announcer {
   const { includeFile, socket, prefix, pollSeconds } = checkOptions(options);
