@@ -31,20 +31,26 @@ function recordingAnnouncer(managesAddresses: boolean) {
   return { announcer, calls, listeners, stopped: () => stopped };
 }
 
+/** An agent over one stored NLB (VIP 10.99.0.1) on a fake kernel, with a recording announcer. */
+async function announcingAgent(managesAddresses: boolean) {
+  const store = createMemoryStore();
+  await store.put(makeRecord('web', { vip: '10.99.0.1' }));
+  const kernel = new FakeKernel();
+  const rec = recordingAnnouncer(managesAddresses);
+  const agent = createAgent({
+    store,
+    node: 'lb1',
+    executor: fakeIpExecutor(kernel),
+    dataplane: () => fakeDataplane(kernel),
+    intervalSeconds: 3600,
+    announce: rec.announcer,
+  });
+  return { store, kernel, rec, agent };
+}
+
 describe('agent announcement seam', () => {
   it('tells the announcer the applied VIPs, reports its state, and stops it after the last run', async () => {
-    const store = createMemoryStore();
-    await store.put(makeRecord('web', { vip: '10.99.0.1' }));
-    const kernel = new FakeKernel();
-    const rec = recordingAnnouncer(false);
-    const agent = createAgent({
-      store,
-      node: 'lb1',
-      executor: fakeIpExecutor(kernel),
-      dataplane: () => fakeDataplane(kernel),
-      intervalSeconds: 3600,
-      announce: rec.announcer,
-    });
+    const { store, kernel, rec, agent } = await announcingAgent(false);
     await agent.start();
     expect(rec.calls.at(-1)).toEqual([{ vip: '10.99.0.1', family: 4, serving: true }]);
     expect(kernel.links.get('nlbkit0')?.addrs).toEqual(new Set(['10.99.0.1']));
@@ -57,18 +63,7 @@ describe('agent announcement seam', () => {
   });
 
   it('puts no VIP on its own interface when the announcer manages addresses (l2)', async () => {
-    const store = createMemoryStore();
-    await store.put(makeRecord('web', { vip: '10.99.0.1' }));
-    const kernel = new FakeKernel();
-    const rec = recordingAnnouncer(true);
-    const agent = createAgent({
-      store,
-      node: 'lb1',
-      executor: fakeIpExecutor(kernel),
-      dataplane: () => fakeDataplane(kernel),
-      intervalSeconds: 3600,
-      announce: rec.announcer,
-    });
+    const { kernel, rec, agent } = await announcingAgent(true);
     const outcome = await agent.start();
     expect(outcome.vipsAdded).toEqual([]);
     expect([...(kernel.links.get('nlbkit0')?.addrs ?? [])]).toEqual([]);
