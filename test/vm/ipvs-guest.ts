@@ -195,6 +195,9 @@ try {
     const svc = (await ipvs()).get(`tcp ${viaCli.listener.ip}:80`);
     const traffic = await send(viaCli.listener.ip!, 80, 6);
     result.cli = { dests: svc?.dests.size, ok: traffic.filter((r) => r.ok).length };
+  } catch (e) {
+    // What the agent said is the only clue to why it did not converge: keep its last words.
+    throw new Error(`${(e as Error).message}\nagent stderr: ${cli.stderr().slice(-2000)}`, { cause: e });
   } finally {
     cli.child.kill('SIGTERM');
     result.cliExit = await cli.exited;
