@@ -182,7 +182,9 @@ try {
     vipPool: { ranges: [pool] },
     vmInventory: Object.fromEntries(lab.topo.backends.map((b) => [b.name, { ipv4: b.address.v4 }])),
     nodes: ['cli'],
-    convergenceTimeoutMs: 120_000,
+    // A second Node process compiles the whole CLI under qemu's CPU emulation first: on a loaded
+    // 2-core host that alone took over 120 s (CI, 5 Dec), so the wait is generous and measured.
+    convergenceTimeoutMs: 300_000,
   });
   const cli = runCli([
     'agent',
@@ -191,7 +193,9 @@ try {
   ]);
   try {
     const viaCli = await cliDriver.createNLB(request('cli-web'));
+    const started = Date.now();
     await cliDriver.waitForConvergence();
+    log(`the CLI agent applied its first revision after ${Date.now() - started} ms`);
     const svc = (await ipvs()).get(`tcp ${viaCli.listener.ip}:80`);
     const traffic = await send(viaCli.listener.ip!, 80, 6);
     result.cli = { dests: svc?.dests.size, ok: traffic.filter((r) => r.ok).length };

@@ -55,5 +55,5 @@ describe.runIf(prepared)('native driver on the IPVS data plane (VM)', () => {
     expect(r.cli).toEqual({ dests: 3, ok: 6 });
     expect(r.cliExit).toBe(0);
     expect(r.cliAfterExit).toEqual(['tcp 203.0.113.9:80']);
-  }, 600_000);
+  }, 900_000);
 });
