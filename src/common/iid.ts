@@ -1,8 +1,5 @@
 import type { IID } from '../interfaces/types.js';
 
-/** The key a VM or NLB is known by inside nlbkit: its nameId. */
-export const iidKey = (iid: IID): string => iid.nameId;
-
 /** True when `a` and `b` name the same resource (same nameId; systemIds must agree when both are set). */
 export function sameIID(a: IID, b: IID): boolean {
   if (a.nameId !== b.nameId) return false;

@@ -22,9 +22,6 @@ export interface CallContext {
 export const PART = { frontend: 'frontend', pool: 'pool', probe: 'probe', rule: 'rule' } as const;
 
 export class AzureApi {
-  /** Calls made, by name (tests count and fail them). */
-  readonly calls: string[] = [];
-
   constructor(
     readonly client: NetworkManagementClient,
     readonly options: ResolvedAzureOptions,
@@ -55,7 +52,6 @@ export class AzureApi {
     ctx: CallContext,
     fn: (opts: Record<string, unknown>) => Promise<T>,
   ): Promise<T> {
-    this.calls.push(what);
     const opts: Record<string, unknown> = { abortSignal: ctx.signal };
     if (this.options.pollIntervalMs) opts.updateIntervalInMs = this.options.pollIntervalMs;
     try {

@@ -37,9 +37,6 @@ export const ENDPOINTS_PER_CALL = 500;
 export const API_BASE = 'https://www.googleapis.com/compute/v1';
 
 export class GcpApi {
-  /** Calls made, by name (tests count and fail them). */
-  readonly calls: string[] = [];
-
   constructor(
     readonly clients: GcpClients,
     readonly options: ResolvedGcpOptions,
@@ -67,7 +64,6 @@ export class GcpApi {
 
   async #run<T>(what: string, ctx: CallContext, fn: () => Promise<T>): Promise<T> {
     throwIfAborted(ctx.signal, GCP_DRIVER_NAME, ctx.operation);
-    this.calls.push(what);
     try {
       // The signal ends the request in flight (see gcp-call-signal.ts); the race covers any wait the
       // transport does outside `fetch` (a token refresh).

@@ -37,8 +37,6 @@ const EXPIRY_MARGIN_MS = 60_000;
 export class OpenStackApi {
   #session: Session | undefined;
   #authenticating: Promise<Session> | undefined;
-  /** Requests sent, by `METHOD service path-without-ids` (tests count calls). */
-  readonly calls: string[] = [];
 
   constructor(private readonly options: ResolvedOpenStackOptions) {}
 
@@ -69,7 +67,6 @@ export class OpenStackApi {
         ctx.operation,
       );
       const base = session.endpoints.get(service) as string;
-      this.calls.push(`${method} ${service} ${path.split('?')[0]?.replace(/[0-9a-f-]{36}/g, '{id}')}`);
       const res = await this.#fetch(
         `${base}${path}`,
         method,
@@ -144,7 +141,6 @@ export class OpenStackApi {
     const root = this.options.authUrl.replace(/\/+$/, '');
     const url = `${/\/v3$/.test(root) ? root : `${root}/v3`}/auth/tokens`;
     const what = 'POST identity /v3/auth/tokens';
-    this.calls.push(what);
     // Without the caller's signal: a shared token must not fail for everyone because one call was aborted.
     const res = await this.#fetch(url, 'POST', authBody(this.options.auth), {}, what, {
       operation: ctx.operation,
