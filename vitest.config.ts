@@ -1,27 +1,46 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { NETNS_INCLUDE, UNIT_INCLUDE, VM_INCLUDE } from './test/projects.js';
 
-const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * Examples import 'nlbkit' exactly as users do; in this repo that means the sources. The aliases come
+ * from package.json's exports (`./dist/x/index.js` -> `src/x/index.ts`), so a new entry point cannot be
+ * forgotten here.
+ */
+const pkg = JSON.parse(readFileSync(here('./package.json'), 'utf8')) as {
+  exports: Record<string, { import: string } | string>;
+};
+const entries = Object.entries(pkg.exports).flatMap(([entry, t]) =>
+  typeof t === 'string' ? [] : [[entry, t] as const],
+);
+const alias = entries.map(([entry, target]) => ({
+  find: new RegExp(`^${`nlbkit${entry.slice(1)}`.replace(/[/.]/g, '\\$&')}$`),
+  replacement: here(target.import.replace(/^\.\/dist\//, './src/').replace(/\.js$/, '.ts')),
+}));
 
 export default defineConfig({
-  // Examples import 'nlbkit' exactly as users do; in this repo that means the sources.
-  resolve: {
-    alias: [
-      { find: /^nlbkit$/, replacement: src('index.ts') },
-      { find: /^nlbkit\/mock$/, replacement: src('drivers/mock/index.ts') },
-      { find: /^nlbkit\/testing$/, replacement: src('testing/index.ts') },
-      { find: /^nlbkit\/aws$/, replacement: src('drivers/aws/index.ts') },
-      { find: /^nlbkit\/native$/, replacement: src('drivers/native/index.ts') },
-      { find: /^nlbkit\/openstack$/, replacement: src('drivers/openstack/index.ts') },
-      { find: /^nlbkit\/azure$/, replacement: src('drivers/azure/index.ts') },
-      { find: /^nlbkit\/gcp$/, replacement: src('drivers/gcp/index.ts') },
-    ],
-  },
+  resolve: { alias },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Namespace tests share the kernel; their files run one at a time (see test/e2e).
+    // Files run in parallel, namespace tests too: each lab names its namespaces and addresses after
+    // its process (see test/e2e/README.md), so labs never meet.
     fileParallelism: true,
+    // `npm run test:unit` runs the first alone: no root, seconds. `npm test` runs all three.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: UNIT_INCLUDE,
+          exclude: [...configDefaults.exclude, ...NETNS_INCLUDE, ...VM_INCLUDE],
+        },
+      },
+      { extends: true, test: { name: 'netns', include: NETNS_INCLUDE } },
+      { extends: true, test: { name: 'vm', include: VM_INCLUDE } },
+    ],
   },
 });
