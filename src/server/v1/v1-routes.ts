@@ -58,8 +58,8 @@ export function v1Routes(
         const iid = readIID(op, c.req.param('name'), c.req.query(), ctx);
         const body = op.body ? parseInput(op.body, await readJsonBody(c, ctx), ctx) : undefined;
         const handler = await registry.handler(connection);
-        const signal = opts.signal ? AbortSignal.any([c.req.raw.signal, opts.signal]) : c.req.raw.signal;
-        const result = await op.run({ handler, iid, body, signal });
+        const linked = linkedSignal(c.req.raw.signal, opts.signal);
+        const result = await op.run({ handler, iid, body, signal: linked.signal }).finally(linked.dispose);
         if (op.successStatus === 204) return c.body(null, 204);
         return c.json(result as object, op.successStatus ?? 200);
       } catch (e) {
@@ -98,4 +98,25 @@ function readIID(
   const nameId = parseInput(nlbNameSchema, name, { ...ctx, root: 'name' });
   const { systemId } = parseInput(nlbQuerySchema, query, { ...ctx, root: 'query' });
   return systemId === undefined ? { nameId } : { nameId, systemId };
+}
+
+/**
+ * The request's signal, aborted also by the server's shutdown signal. Not `AbortSignal.any`: on
+ * Node 20 a long-lived source signal keeps every dependent made from it, and memory grows with
+ * each request; here the listener is removed when the operation settles.
+ */
+function linkedSignal(request: AbortSignal, shutdown: AbortSignal | undefined) {
+  if (!shutdown) return { signal: request, dispose: () => {} };
+  const controller = new AbortController();
+  const abort = () => controller.abort(shutdown.aborted ? shutdown.reason : request.reason);
+  if (request.aborted || shutdown.aborted) abort();
+  request.addEventListener('abort', abort, { once: true });
+  shutdown.addEventListener('abort', abort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      request.removeEventListener('abort', abort);
+      shutdown.removeEventListener('abort', abort);
+    },
+  };
 }
