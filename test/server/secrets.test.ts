@@ -25,7 +25,7 @@ it('errors of a connection with a secret answer without it', async () => {
     await t.call('GET', '/v1/connections/unset/nlbs', { token: TOKEN }),
   ];
   expect(answers.map((a) => a.status)).toEqual([503, 503, 400]);
-  expect((answers[2]?.body as { message: string }).message).toMatch(/T_NOT_SET is not set/);
+  expect((answers[2]!.body as { message: string }).message).toMatch(/T_NOT_SET is not set/);
   const everything = [
     ...answers.map((a) => JSON.stringify(a.body)),
     ...log,
