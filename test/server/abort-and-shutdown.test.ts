@@ -83,3 +83,12 @@ it('shutdown: at the deadline the operations still running are aborted, and leav
   mock.setLatency(0);
   expect(await mock.listIID()).toEqual([]);
 });
+
+it('/healthz answers 503 while the server drains', async () => {
+  let draining = false;
+  const t = await startTestServer({ registry: registryOf({}), draining: () => draining });
+  servers.push(t);
+  expect(await t.call('GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+  draining = true;
+  expect(await t.call('GET', '/healthz')).toMatchObject({ status: 503, body: { status: 'draining' } });
+});
