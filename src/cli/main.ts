@@ -3,12 +3,14 @@
 import { Command } from 'commander';
 import { registerAgentCommand } from './agent-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerServeCommand } from './serve-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerStoreCommand } from './store-command.js';
 
 const program = new Command('nlbkit').description('Layer-4 network load balancers, one interface.');
 registerAgentCommand(program);
 registerDemoCommand(program);
+registerServeCommand(program);
 registerStatusCommand(program);
 registerStoreCommand(program);
 

@@ -66,6 +66,22 @@ describe('importing nlbkit loads no cloud SDK', () => {
     expect(loaded.filter((u) => SDK.test(u) || u.includes('/google-auth-library/'))).toEqual([]);
   });
 
+  // nlbkit serve: a connection's driver is imported through its entry point when first used.
+  it('a server connection (aws) loads its driver only when used, and no SDK even then', async () => {
+    const loaded = await modulesImportedBy(
+      `const { createConnectionRegistry } = await import('./src/server/connections/connection-registry.ts');
+       const { parseConnections } = await import('./src/server/connections/connections-file.ts');
+       const r = createConnectionRegistry(parseConnections('connections: {eu: {driver: aws, region: eu-west-1}, t: {driver: mock}}'));
+       await (await r.handler('t')).listNLB();
+       (await import('node:fs')).appendFileSync(process.env.NLBKIT_TRACE_FILE, 'MARK\\n');
+       await r.handler('eu');`,
+    );
+    const mark = loaded.indexOf('MARK');
+    expect(mark).toBeGreaterThan(0);
+    expect(loaded.findIndex((u) => u.includes('/src/drivers/aws/index.ts'))).toBeGreaterThan(mark);
+    expect(loaded.filter((u) => SDK.test(u))).toEqual([]);
+  });
+
   it('the probe sees an SDK when one is imported', async () => {
     const loaded = await modulesImportedBy(`await import('@aws-sdk/client-elastic-load-balancing-v2');`);
     expect(loaded.some((u) => SDK.test(u))).toBe(true);

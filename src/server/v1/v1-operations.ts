@@ -1,0 +1,159 @@
+/**
+ * The `/v1` API as data: one entry per route, from which both the Hono routes (v1-routes.ts) and
+ * their OpenAPI docs are made, so a route cannot exist undocumented. Every NLBHandler operation is
+ * here, plus the connection list and each connection's capabilities.
+ */
+import { z } from 'zod';
+import type { NLBHandler } from '../../interfaces/handler.js';
+import {
+  createRequestSchema,
+  healthCheckerSchema,
+  listenerSchema,
+  systemIdSchema,
+  vmChangeListSchema,
+  vmGroupSchema,
+} from '../../interfaces/schemas.js';
+import type { IID } from '../../interfaces/types.js';
+import type { RouteDoc } from '../openapi/route-doc.js';
+import {
+  capabilitiesSchema,
+  healthInfoSchema,
+  iidListSchema,
+  nlbInfoSchema,
+  nlbListSchema,
+} from './v1-response-schemas.js';
+
+/** What an operation gets: the connection's handler, the NLB's IID (routes with `{name}`), the body. */
+export interface V1Call {
+  handler: NLBHandler;
+  iid: IID;
+  body: unknown;
+  signal: AbortSignal;
+}
+
+/** One route of the `/v1` API over one connection. */
+export interface V1Operation {
+  method: RouteDoc['method'];
+  /** Below `/v1/connections/{connection}`, OpenAPI style. */
+  path: string;
+  /** The NLBHandler method, for errors and metrics. */
+  operation: string;
+  summary: string;
+  body?: z.ZodType;
+  response?: z.ZodType;
+  successStatus?: 200 | 201 | 204;
+  run(call: V1Call): Promise<unknown>;
+}
+
+const NLB = '/nlbs/{name}';
+/** Query parameters of routes that name one NLB. */
+export const nlbQuerySchema = z.strictObject({ systemId: systemIdSchema.optional() });
+
+/** Every route below a connection. */
+export const V1_OPERATIONS: readonly V1Operation[] = [
+  {
+    method: 'get',
+    path: '/capabilities',
+    operation: 'capabilities',
+    summary: "What the connection's driver supports; requests outside it are answered 422 UNSUPPORTED",
+    response: capabilitiesSchema,
+    run: async ({ handler }) => handler.capabilities,
+  },
+  {
+    method: 'get',
+    path: '/iids',
+    operation: 'listIID',
+    summary: 'The IIDs of every NLB of the connection',
+    response: iidListSchema,
+    run: ({ handler, signal }) => handler.listIID({ signal }),
+  },
+  {
+    method: 'get',
+    path: '/nlbs',
+    operation: 'listNLB',
+    summary: 'Every NLB of the connection',
+    response: nlbListSchema,
+    run: ({ handler, signal }) => handler.listNLB({ signal }),
+  },
+  {
+    method: 'post',
+    path: '/nlbs',
+    operation: 'createNLB',
+    summary:
+      'Creates an NLB, all or nothing (body: NLBCreateRequest); 409 ALREADY_EXISTS when the name is taken',
+    body: createRequestSchema,
+    response: nlbInfoSchema,
+    successStatus: 201,
+    run: ({ handler, body, signal }) => handler.createNLB(body as never, { signal }),
+  },
+  {
+    method: 'get',
+    path: NLB,
+    operation: 'getNLB',
+    summary: 'One NLB',
+    response: nlbInfoSchema,
+    run: ({ handler, iid, signal }) => handler.getNLB(iid, { signal }),
+  },
+  {
+    method: 'delete',
+    path: NLB,
+    operation: 'deleteNLB',
+    summary: 'Deletes an NLB and everything made for it',
+    successStatus: 204,
+    run: ({ handler, iid, signal }) => handler.deleteNLB(iid, { signal }),
+  },
+  {
+    method: 'put',
+    path: `${NLB}/listener`,
+    operation: 'changeListener',
+    summary: 'Changes the listener (body: ListenerInfo); answers the NLB',
+    body: listenerSchema,
+    response: nlbInfoSchema,
+    run: ({ handler, iid, body, signal }) => handler.changeListener(iid, body as never, { signal }),
+  },
+  {
+    method: 'put',
+    path: `${NLB}/vmgroup`,
+    operation: 'changeVMGroupInfo',
+    summary: 'Replaces the VM group (body: VMGroupInfo); answers the NLB',
+    body: vmGroupSchema,
+    response: nlbInfoSchema,
+    run: ({ handler, iid, body, signal }) => handler.changeVMGroupInfo(iid, body as never, { signal }),
+  },
+  {
+    method: 'put',
+    path: `${NLB}/healthchecker`,
+    operation: 'changeHealthCheckerInfo',
+    summary: 'Replaces the health checker (body: HealthCheckerInfo); answers the NLB',
+    body: healthCheckerSchema,
+    response: nlbInfoSchema,
+    run: ({ handler, iid, body, signal }) => handler.changeHealthCheckerInfo(iid, body as never, { signal }),
+  },
+  {
+    method: 'post',
+    path: `${NLB}/vms`,
+    operation: 'addVMs',
+    summary:
+      'Adds VMs (body: VMGroupMember[]); 409 ALREADY_EXISTS, and nothing added, if one is in the group',
+    body: vmChangeListSchema,
+    response: nlbInfoSchema,
+    run: ({ handler, iid, body, signal }) => handler.addVMs(iid, body as never, { signal }),
+  },
+  {
+    method: 'delete',
+    path: `${NLB}/vms`,
+    operation: 'removeVMs',
+    summary: 'Removes VMs (body: IID[]); 404, and nothing removed, if one is not in the group',
+    body: vmChangeListSchema,
+    successStatus: 204,
+    run: ({ handler, iid, body, signal }) => handler.removeVMs(iid, body as never, { signal }),
+  },
+  {
+    method: 'get',
+    path: `${NLB}/health`,
+    operation: 'getVMGroupHealthInfo',
+    summary: "The VM group's health: healthy, unhealthy and unknown VMs",
+    response: healthInfoSchema,
+    run: ({ handler, iid, signal }) => handler.getVMGroupHealthInfo(iid, { signal }),
+  },
+];
