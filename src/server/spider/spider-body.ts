@@ -1,0 +1,90 @@
+/**
+ * Reading and checking a spider request: its JSON body (GETs included: CB-Spider's own curl examples
+ * send `{"ConnectionName": ...}` as the body of a GET, test/nlb-test-curl/common/list-get-nlb-test.sh),
+ * size-limited, then validated with zod before any driver call.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { NLBError } from '../../interfaces/errors.js';
+import { parseInput } from '../../interfaces/schemas.js';
+import { InputRejected } from './spider-errors.js';
+
+/** The `driver` the spider routes' own NLBErrors name (the connection is not known yet). */
+export const SPIDER = 'spider';
+
+const reject = (status: 400 | 413 | 415, operation: string, message: string) =>
+  new InputRejected(status, new NLBError({ code: 'INVALID_ARGUMENT', driver: SPIDER, operation, message }));
+
+/** Reads a byte stream whole, refusing it (413) once it passes `maxBytes`. */
+async function readLimited(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  operation: string,
+): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw reject(413, operation, `the request body is larger than ${maxBytes} bytes`);
+    parts.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(parts);
+}
+
+/** The body's byte stream: Node's request for a GET (a fetch Request cannot carry one), else the Request's. */
+function bodyStream(c: Context): AsyncIterable<Uint8Array> | undefined {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') {
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    return incoming && !incoming.readableEnded ? incoming : undefined;
+  }
+  const stream = c.req.raw.body;
+  return stream ? (stream as unknown as AsyncIterable<Uint8Array>) : undefined;
+}
+
+/** The request's JSON body, or undefined when it has none. */
+export async function readJsonBody(c: Context, maxBytes: number, operation: string): Promise<unknown> {
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > maxBytes) throw reject(413, operation, `the request body is larger than ${maxBytes} bytes`);
+  const stream = bodyStream(c);
+  if (!stream) return undefined;
+  const text = (await readLimited(stream, maxBytes, operation)).toString('utf8');
+  if (text.trim() === '') return undefined;
+  const type = c.req.header('content-type') ?? '';
+  if (type !== '' && !/^application\/json\s*(?:;|$)/i.test(type))
+    throw reject(415, operation, 'the request body must be JSON (Content-Type: application/json)');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw reject(400, operation, 'the request body is not valid JSON');
+  }
+}
+
+/** `input` checked with `schema`; every violation named, as a 400 before any driver call. */
+export function checkInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  operation: string,
+  root?: string,
+): z.output<S> {
+  try {
+    return parseInput(schema, input, { driver: SPIDER, operation, ...(root ? { root } : {}) });
+  } catch (e) {
+    throw e instanceof NLBError ? new InputRejected(400, e) : e;
+  }
+}
+
+/**
+ * The connection a request names: `ConnectionName` in the body, else in the query (NLBRest.go:
+ * "To support for Get-Query Param Type API").
+ */
+export function connectionOf(
+  body: { ConnectionName?: string | undefined } | undefined,
+  query: { ConnectionName?: string | undefined },
+  operation: string,
+): string {
+  const name = body?.ConnectionName || query.ConnectionName;
+  if (!name)
+    throw reject(400, operation, 'ConnectionName is required, in the JSON body or as a query parameter');
+  return name;
+}
