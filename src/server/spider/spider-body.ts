@@ -16,6 +16,9 @@ export const SPIDER = 'spider';
 const reject = (status: 400 | 413 | 415, operation: string, message: string) =>
   new InputRejected(status, new NLBError({ code: 'INVALID_ARGUMENT', driver: SPIDER, operation, message }));
 
+const reject413 = (operation: string, maxBytes: number) =>
+  reject(413, operation, `the request body is larger than ${maxBytes} bytes`);
+
 /** Reads a byte stream whole, refusing it (413) once it passes `maxBytes`. */
 async function readLimited(
   chunks: AsyncIterable<Uint8Array>,
@@ -26,29 +29,51 @@ async function readLimited(
   let size = 0;
   for await (const chunk of chunks) {
     size += chunk.byteLength;
-    if (size > maxBytes) throw reject(413, operation, `the request body is larger than ${maxBytes} bytes`);
+    if (size > maxBytes) throw reject413(operation, maxBytes);
     parts.push(Buffer.from(chunk));
   }
   return Buffer.concat(parts);
 }
 
-/** The body's byte stream: Node's request for a GET (a fetch Request cannot carry one), else the Request's. */
-function bodyStream(c: Context): AsyncIterable<Uint8Array> | undefined {
+/**
+ * Node's request body for a GET (a fetch Request cannot carry one). Past `maxBytes` the rest is read
+ * and dropped rather than the socket destroyed, so the client still gets its 413.
+ */
+function readIncoming(incoming: IncomingMessage, maxBytes: number, operation: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= maxBytes) return void parts.push(chunk);
+      incoming.off('data', onData);
+      incoming.resume();
+      reject(reject413(operation, maxBytes));
+    };
+    incoming.on('data', onData);
+    incoming.once('end', () => resolve(Buffer.concat(parts)));
+    incoming.once('error', reject);
+  });
+}
+
+/** The raw body, or undefined when there is none. */
+async function readBody(c: Context, maxBytes: number, operation: string): Promise<Buffer | undefined> {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') {
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    return incoming && !incoming.readableEnded ? incoming : undefined;
+    return incoming && !incoming.readableEnded ? readIncoming(incoming, maxBytes, operation) : undefined;
   }
   const stream = c.req.raw.body;
-  return stream ? (stream as unknown as AsyncIterable<Uint8Array>) : undefined;
+  return stream
+    ? readLimited(stream as unknown as AsyncIterable<Uint8Array>, maxBytes, operation)
+    : undefined;
 }
 
 /** The request's JSON body, or undefined when it has none. */
 export async function readJsonBody(c: Context, maxBytes: number, operation: string): Promise<unknown> {
   const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > maxBytes) throw reject(413, operation, `the request body is larger than ${maxBytes} bytes`);
-  const stream = bodyStream(c);
-  if (!stream) return undefined;
-  const text = (await readLimited(stream, maxBytes, operation)).toString('utf8');
+  if (declared > maxBytes) throw reject413(operation, maxBytes);
+  const raw = await readBody(c, maxBytes, operation);
+  const text = raw?.toString('utf8') ?? '';
   if (text.trim() === '') return undefined;
   const type = c.req.header('content-type') ?? '';
   if (type !== '' && !/^application\/json\s*(?:;|$)/i.test(type))
