@@ -20,8 +20,13 @@ import type { ConnectionRegistry } from '../../../src/server/spider/registry-typ
 /** The VMs every connection knows: CB-Spider's test scripts use vm-01 to vm-04. */
 export const VMS = { 'vm-01': '10.0.0.11', 'vm-02': '10.0.0.12', 'vm-03': '10.0.0.13', 'vm-04': '10.0.0.14' };
 
-/** A registry over `mock-conn` (mock), `native-conn` (native, memory store) and `broken-conn`. */
-export function testRegistry(): ConnectionRegistry & { mock: MockDriver; native: NativeDriver } {
+/**
+ * A registry over `mock-conn` (mock), `native-conn` (native, memory store), `broken-conn` (cannot be
+ * created) and any `extra` connections.
+ */
+export function testRegistry(
+  extra: Record<string, { driver: string; handler: NLBHandler }> = {},
+): ConnectionRegistry & { mock: MockDriver; native: NativeDriver } {
   const vms = Object.fromEntries(Object.entries(VMS).map(([name, ipv4]) => [name, { ipv4 }]));
   const mock = createMockDriver({ vms });
   const native = createNativeDriver({
@@ -33,6 +38,7 @@ export function testRegistry(): ConnectionRegistry & { mock: MockDriver; native:
     'mock-conn': 'mock',
     'native-conn': 'native',
     'broken-conn': 'aws',
+    ...Object.fromEntries(Object.entries(extra).map(([name, e]) => [name, e.driver])),
   };
   const unknown = (name: string) =>
     new NLBError({
@@ -53,6 +59,8 @@ export function testRegistry(): ConnectionRegistry & { mock: MockDriver; native:
     async handler(name): Promise<NLBHandler> {
       if (name === 'mock-conn') return mock;
       if (name === 'native-conn') return native;
+      const more = extra[name];
+      if (more) return more.handler;
       if (name === 'broken-conn')
         throw new NLBError({
           code: 'UNAVAILABLE',
