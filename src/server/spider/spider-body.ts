@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { NLBError } from '../../interfaces/errors.js';
 import { parseInput } from '../../interfaces/schemas.js';
 import { InputRejected } from './spider-errors.js';
+import { SPIDER_FIELD_NAMES } from './spider-schemas.js';
 
 /** The `driver` the spider routes' own NLBErrors name (the connection is not known yet). */
 export const SPIDER = 'spider';
@@ -68,6 +69,28 @@ async function readBody(c: Context, maxBytes: number, operation: string): Promis
     : undefined;
 }
 
+const CANONICAL = new Map<string, string>(SPIDER_FIELD_NAMES.map((name) => [name.toLowerCase(), name]));
+/** Deeper than any request goes; what lies below is left for validation to refuse. */
+const MAX_KEY_DEPTH = 16;
+
+/**
+ * Field names as Go's encoding/json matches them: a key that equals a known name but for case is
+ * read as that name, unless the exact name is there too. Other keys stay, for validation to name.
+ */
+export function goFieldNames(value: unknown, depth = 0): unknown {
+  if (depth > MAX_KEY_DEPTH || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => goFieldNames(v, depth + 1));
+  const own = value as Record<string, unknown>;
+  // fromEntries defines own properties: a "__proto__" key stays data, never a prototype.
+  return Object.fromEntries(
+    Object.entries(own).map(([key, v]) => {
+      const canonical = CANONICAL.get(key.toLowerCase());
+      const name = canonical && !Object.hasOwn(own, canonical) ? canonical : key;
+      return [name, goFieldNames(v, depth + 1)];
+    }),
+  );
+}
+
 /** The request's JSON body, or undefined when it has none. */
 export async function readJsonBody(c: Context, maxBytes: number, operation: string): Promise<unknown> {
   const declared = Number(c.req.header('content-length') ?? '0');
@@ -79,7 +102,7 @@ export async function readJsonBody(c: Context, maxBytes: number, operation: stri
   if (type !== '' && !/^application\/json\s*(?:;|$)/i.test(type))
     throw reject(415, operation, 'the request body must be JSON (Content-Type: application/json)');
   try {
-    return JSON.parse(text);
+    return goFieldNames(JSON.parse(text));
   } catch {
     throw reject(400, operation, 'the request body is not valid JSON');
   }

@@ -4,7 +4,9 @@
  */
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
+import { quoteInput } from '../../interfaces/input-text.js';
 import { nlbNameSchema } from '../../interfaces/schemas.js';
 import type { ConnectionRegistry } from './registry-types.js';
 import { checkInput, connectionOf, readJsonBody } from './spider-body.js';
@@ -50,3 +52,31 @@ export async function spiderRequest<BS extends z.ZodType, QS extends z.ZodType =
 /** The NLB name in the path, checked like every other name. */
 export const nameParam = (c: Context, operation: string): string =>
   checkInput(nlbNameSchema, c.req.param('Name'), operation, 'Name');
+
+/**
+ * Runs `fn` on the NLB `nameId`. When it fails NOT_FOUND because the NLB itself is missing, the
+ * message is CB-Spider's (NLBManager.go: "NLB '%s' does not exist in connection '%s'"), which its
+ * clients look for: CB-Tumblebug matches "does not exist in connection" and "not exist".
+ */
+export async function onNLB<T>(
+  r: SpiderRequest<unknown, unknown>,
+  nameId: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!isNLBError(e) || e.code !== 'NOT_FOUND') throw e;
+    const exists = await r.handler.listIID({ signal: r.signal }).then(
+      (iids) => iids.some((iid) => iid.nameId === nameId),
+      () => true, // unknown: keep the driver's own answer
+    );
+    if (exists) throw e;
+    throw new NLBError({
+      code: 'NOT_FOUND',
+      driver: e.driver,
+      operation: e.operation,
+      message: `NLB ${quoteInput(nameId)} does not exist in connection ${quoteInput(r.connection)}`,
+    });
+  }
+}

@@ -10,7 +10,7 @@ import { basicAuth } from 'hono/basic-auth';
 import { HTTPException } from 'hono/http-exception';
 import { KeyedSerializer } from '../../common/keyed-serializer.js';
 import type { ConnectionRegistry } from './registry-types.js';
-import { nameParam, spiderRequest } from './spider-context.js';
+import { nameParam, onNLB, type SpiderRequest, spiderRequest } from './spider-context.js';
 import { toCreateRequest, toHealthChecker, toSpiderHealth, toSpiderNLB } from './spider-convert.js';
 import { type SpiderErrorMode, spiderErrorResponse } from './spider-errors.js';
 import { registerListingRoutes } from './spider-listing-routes.js';
@@ -74,8 +74,12 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
   const mode = opts.errors ?? 'spider';
   const maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
   // CB-Spider changes a VM group's port and protocol only; nlbkit's change replaces the group, so the
-  // VMs are read and written back, one such change per NLB at a time.
+  // VMs are read and written back: operations on one NLB run one at a time here, so no addVMs sent
+  // through these routes can land between that read and write.
   const perNLB = new KeyedSerializer();
+  /** One operation on one NLB: one at a time per NLB, with CB-Spider's text when the NLB is missing. */
+  const onOne = <T>(r: SpiderRequest<unknown, unknown>, nameId: string, fn: () => Promise<T>) =>
+    perNLB.run(`${r.connection}/${nameId}`, () => onNLB(r, nameId, fn));
   const app = new Hono();
   app.use('/spider/*', spiderAuth(opts.credentials ?? fromEnv()));
 
@@ -115,7 +119,9 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
     route(async (c) => {
       const nameId = nameParam(c, 'getNLB');
       const r = await req(c, 'getNLB', spiderConnectionBodySchema);
-      return c.json(toSpiderNLB(await r.handler.getNLB({ nameId }, { signal: r.signal })));
+      return c.json(
+        toSpiderNLB(await onOne(r, nameId, () => r.handler.getNLB({ nameId }, { signal: r.signal }))),
+      );
     }),
   );
   app.delete(
@@ -129,7 +135,9 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
         maxBodyBytes,
         registry,
       });
-      return c.json(result(await r.handler.deleteNLB({ nameId }, { signal: r.signal })));
+      return c.json(
+        result(await onOne(r, nameId, () => r.handler.deleteNLB({ nameId }, { signal: r.signal }))),
+      );
     }),
   );
   app.post(
@@ -138,9 +146,7 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
       const nameId = nameParam(c, 'addVMs');
       const r = await req(c, 'addVMs', spiderVMsBodySchema);
       const vms = r.body.ReqInfo.VMs.map((vm) => ({ nameId: vm }));
-      const nlb = await perNLB.run(`${r.connection}/${nameId}`, () =>
-        r.handler.addVMs({ nameId }, vms, { signal: r.signal }),
-      );
+      const nlb = await onOne(r, nameId, () => r.handler.addVMs({ nameId }, vms, { signal: r.signal }));
       return c.json(toSpiderNLB(nlb));
     }),
   );
@@ -150,9 +156,7 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
       const nameId = nameParam(c, 'removeVMs');
       const r = await req(c, 'removeVMs', spiderVMsBodySchema);
       const vms = r.body.ReqInfo.VMs.map((vm) => ({ nameId: vm }));
-      const ok = await perNLB.run(`${r.connection}/${nameId}`, () =>
-        r.handler.removeVMs({ nameId }, vms, { signal: r.signal }),
-      );
+      const ok = await onOne(r, nameId, () => r.handler.removeVMs({ nameId }, vms, { signal: r.signal }));
       return c.json(result(ok));
     }),
   );
@@ -163,7 +167,11 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
       const r = await req(c, 'changeListener', spiderListenerChangeBodySchema);
       const { Protocol, Port } = r.body.ReqInfo;
       const listener = { protocol: Protocol.toUpperCase() as 'TCP' | 'UDP', port: Number(Port) };
-      return c.json(toSpiderNLB(await r.handler.changeListener({ nameId }, listener, { signal: r.signal })));
+      return c.json(
+        toSpiderNLB(
+          await onOne(r, nameId, () => r.handler.changeListener({ nameId }, listener, { signal: r.signal })),
+        ),
+      );
     }),
   );
   app.put(
@@ -173,7 +181,7 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
       const r = await req(c, 'changeVMGroupInfo', spiderVMGroupChangeBodySchema);
       const { Protocol, Port } = r.body.ReqInfo;
       const weights = r.handler.capabilities.weights;
-      const nlb = await perNLB.run(`${r.connection}/${nameId}`, async () => {
+      const nlb = await onOne(r, nameId, async () => {
         const current = await r.handler.getNLB({ nameId }, { signal: r.signal });
         const vms = current.vmGroup.vms.map((vm) => ({
           nameId: vm.nameId,
@@ -196,7 +204,11 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
       const r = await req(c, 'changeHealthCheckerInfo', spiderHealthCheckerChangeBodySchema);
       const hc = toHealthChecker(r.body.ReqInfo);
       return c.json(
-        toSpiderNLB(await r.handler.changeHealthCheckerInfo({ nameId }, hc, { signal: r.signal })),
+        toSpiderNLB(
+          await onOne(r, nameId, () =>
+            r.handler.changeHealthCheckerInfo({ nameId }, hc, { signal: r.signal }),
+          ),
+        ),
       );
     }),
   );
@@ -205,7 +217,11 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
     route(async (c) => {
       const nameId = nameParam(c, 'getVMGroupHealthInfo');
       const r = await req(c, 'getVMGroupHealthInfo', spiderConnectionBodySchema);
-      return c.json(toSpiderHealth(await r.handler.getVMGroupHealthInfo({ nameId }, { signal: r.signal })));
+      return c.json(
+        toSpiderHealth(
+          await onOne(r, nameId, () => r.handler.getVMGroupHealthInfo({ nameId }, { signal: r.signal })),
+        ),
+      );
     }),
   );
   registerListingRoutes(app, route, req, registry);

@@ -117,10 +117,18 @@ export const spiderHealthCheckerChangeBodySchema = z.strictObject({
   ReqInfo: spiderHealthCheckerRequestSchema,
 });
 
-/** Body of `POST` and `DELETE /spider/nlb/{Name}/vms` (NLBAddVMsRequest, NLBRemoveVMsRequest). */
+/**
+ * Body of `POST` and `DELETE /spider/nlb/{Name}/vms` (NLBAddVMsRequest, NLBRemoveVMsRequest).
+ * `Protocol` and `Port` are accepted and ignored: CB-Tumblebug sends its VM-group struct here
+ * (cb-tumblebug src/core/model/nlb.go SpiderNLBAddRemoveVMReqInfoWrapper).
+ */
 export const spiderVMsBodySchema = z.strictObject({
   ...connectionField,
-  ReqInfo: z.strictObject({ VMs: vmNamesSchema.min(1, { error: 'must name at least one VM' }) }),
+  ReqInfo: z.strictObject({
+    Protocol: z.string().max(16).optional(),
+    Port: z.string().max(16).optional(),
+    VMs: vmNamesSchema.min(1, { error: 'must name at least one VM' }),
+  }),
 });
 
 /** Body of `POST /spider/getnlbowner` (NLBGetOwnerVPCRequest). */
@@ -142,6 +150,34 @@ export const spiderDeleteQuerySchema = z.object({
   ...connectionField,
   force: z.enum(['true', 'false', ''], { error: 'must be true or false' }).optional(),
 });
+
+/**
+ * Every field name of the requests above. CB-Spider decodes JSON with Go's encoding/json, which
+ * matches names case-insensitively; CB-Tumblebug relies on it (it sends `"protocol"`, `"port"`,
+ * `"interval"`: src/core/model/nlb.go NLBListenerReq, SpiderNLBHealthCheckerReq).
+ */
+export const SPIDER_FIELD_NAMES = [
+  'ConnectionName',
+  'IDTransformMode',
+  'ReqInfo',
+  'Name',
+  'VPCName',
+  'Type',
+  'Scope',
+  'Listener',
+  'VMGroup',
+  'HealthChecker',
+  'TagList',
+  'Key',
+  'Value',
+  'Protocol',
+  'Port',
+  'VMs',
+  'Interval',
+  'Timeout',
+  'Threshold',
+  'CSPId',
+] as const;
 
 // ---- Answers (for /openapi.json and for tests that hold answers to CB-Spider's shapes)
 

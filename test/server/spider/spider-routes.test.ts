@@ -210,13 +210,57 @@ describe.each(['mock-conn', 'native-conn'])('CB-Spider routes on %s', (conn) => 
     const missing = await server.call('GET', '/spider/nlb/nlb-defaults', { body: connBody });
     expect(missing.status).toBe(500);
     expect(Object.keys(missing.json)).toEqual(['message']);
-    expect(missing.json.message).toContain('nlb-defaults');
+    // CB-Spider's text (NLBManager.go), which CB-Tumblebug looks for ("does not exist in connection").
+    expect(missing.json.message).toContain(`NLB 'nlb-defaults' does not exist in connection '${conn}'`);
+    const again = await server.call('DELETE', '/spider/nlb/nlb-defaults', { body: connBody });
+    expect(again.json.message.toLowerCase()).toContain('not exist');
     expect((await server.call('GET', `/spider/countnlb/${conn}`)).json).toEqual({ count: 0 });
     // Counting every connection needs every one: broken-conn cannot be created, so no partial count.
     const all = await server.call('GET', '/spider/countnlb');
     expect(all).toMatchObject({
       status: 500,
       json: { message: expect.stringContaining('region is not set') },
+    });
+  });
+
+  it("accepts CB-Tumblebug's requests: Go's case-insensitive field names, its VM-group struct for VMs", async () => {
+    // cb-tumblebug src/core/model/nlb.go: SpiderNLBReqInfo { Name, VPCName, Type, Scope, Listener
+    // NLBListenerReq {json:"protocol", json:"port"}, VMGroup SpiderNLBNodeGroupReq {Protocol, Port, VMs},
+    // HealthChecker SpiderNLBHealthCheckerReq {json:"protocol","port","interval","timeout","threshold"} }
+    const create = await server.call('POST', '/spider/nlb', {
+      body: {
+        ConnectionName: conn,
+        ReqInfo: {
+          Name: 'tb-nlb',
+          VPCName: 'vpc-01',
+          Type: 'PUBLIC',
+          Scope: 'REGION',
+          Listener: { protocol: 'TCP', port: '22' },
+          VMGroup: { Protocol: 'TCP', Port: '22', VMs: ['vm-01'] },
+          HealthChecker: {
+            protocol: 'TCP',
+            port: '22',
+            interval: 'default',
+            timeout: 'default',
+            threshold: '5',
+          },
+        },
+      },
+    });
+    expect(create.status).toBe(200);
+    expect(create.json.Listener).toMatchObject({ Protocol: 'TCP', Port: '22' });
+    expect(create.json.HealthChecker.Threshold).toBe(5);
+    // SpiderNLBAddRemoveVMReqInfoWrapper { ConnectionName, ReqInfo SpiderNLBNodeGroupReq }: Protocol and Port empty.
+    const add = await server.call('POST', '/spider/nlb/tb-nlb/vms', {
+      body: { ConnectionName: conn, ReqInfo: { Protocol: '', Port: '', VMs: ['vm-02'] } },
+    });
+    expect(names(add.json.VMGroup.VMs)).toEqual(['vm-01', 'vm-02']);
+    const remove = await server.call('DELETE', '/spider/nlb/tb-nlb/vms', {
+      body: { connectionname: conn, reqinfo: { protocol: '', port: '', vms: ['vm-02'] } },
+    });
+    expect(remove.json).toEqual({ Result: 'true' });
+    expect((await server.call('DELETE', '/spider/nlb/tb-nlb', { body: connBody })).json).toEqual({
+      Result: 'true',
     });
   });
 
