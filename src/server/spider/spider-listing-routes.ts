@@ -11,7 +11,12 @@ import type { ConnectionRegistry } from './registry-types.js';
 import { checkInput, SPIDER } from './spider-body.js';
 import type { spiderRequest } from './spider-context.js';
 import { toSpiderIID, toSpiderNLB } from './spider-convert.js';
-import { connectionNameSchema, spiderConnectionBodySchema, spiderOwnerBodySchema } from './spider-schemas.js';
+import {
+  connectionNameSchema,
+  spiderConnectionBodySchema,
+  spiderOwnerBodySchema,
+  spiderReadBodySchema,
+} from './spider-schemas.js';
 
 const noSuchId = (operation: string, connection: string) =>
   new NLBError({
@@ -48,7 +53,7 @@ export function registerListingRoutes(app: Hono, route: Route, req: Req, registr
   app.get(
     '/spider/allnlb',
     route(async (c) => {
-      const r = await req(c, 'listIID', spiderConnectionBodySchema);
+      const r = await req(c, 'listIID', spiderReadBodySchema);
       const mapped = (await r.handler.listIID({ signal: r.signal })).map(toSpiderIID);
       return c.json({ AllList: { MappedList: mapped, OnlySpiderList: [], OnlyCSPList: [] } });
     }),
@@ -56,7 +61,7 @@ export function registerListingRoutes(app: Hono, route: Route, req: Req, registr
   app.get(
     '/spider/allnlbinfo',
     route(async (c) => {
-      const r = await req(c, 'listNLB', spiderConnectionBodySchema);
+      const r = await req(c, 'listNLB', spiderReadBodySchema);
       const mapped = (await r.handler.listNLB({ signal: r.signal })).map(toSpiderNLB);
       return c.json({
         ResourceType: 'nlb',

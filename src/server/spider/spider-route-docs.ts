@@ -19,6 +19,7 @@ import {
   spiderNLBInfoSchema,
   spiderOwnerBodySchema,
   spiderQuerySchema,
+  spiderReadBodySchema,
   spiderResultAnswerSchema,
   spiderVMGroupChangeBodySchema,
   spiderVMsBodySchema,
@@ -26,7 +27,7 @@ import {
 
 const statuses = [200, 400, 401, 404, 409, 413, 415, 429, 500, 501, 503, 504];
 const doc = (d: RouteDoc): RouteDoc => ({ statuses, ...d });
-const read = { query: spiderQuerySchema, body: spiderConnectionBodySchema };
+const read = { query: spiderQuerySchema, body: spiderReadBodySchema };
 
 /** Every spider route, for `/openapi.json`. */
 export const spiderRouteDocs: RouteDoc[] = [
@@ -131,7 +132,8 @@ export const spiderRouteDocs: RouteDoc[] = [
     method: 'delete',
     path: '/spider/cspnlb/{Id}',
     summary: "Delete an NLB by the provider's id (CB-Spider; only NLBs nlbkit manages)",
-    ...read,
+    query: spiderQuerySchema,
+    body: spiderConnectionBodySchema,
     response: spiderResultAnswerSchema,
   }),
   doc({

@@ -20,6 +20,7 @@ import {
   spiderDeleteQuerySchema,
   spiderHealthCheckerChangeBodySchema,
   spiderListenerChangeBodySchema,
+  spiderReadBodySchema,
   spiderVMGroupChangeBodySchema,
   spiderVMsBodySchema,
 } from './spider-schemas.js';
@@ -110,7 +111,7 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
   app.get(
     '/spider/nlb',
     route(async (c) => {
-      const r = await req(c, 'listNLB', spiderConnectionBodySchema);
+      const r = await req(c, 'listNLB', spiderReadBodySchema);
       return c.json({ nlb: (await r.handler.listNLB({ signal: r.signal })).map(toSpiderNLB) });
     }),
   );
@@ -118,7 +119,7 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
     '/spider/nlb/:Name',
     route(async (c) => {
       const nameId = nameParam(c, 'getNLB');
-      const r = await req(c, 'getNLB', spiderConnectionBodySchema);
+      const r = await req(c, 'getNLB', spiderReadBodySchema);
       return c.json(
         toSpiderNLB(await onOne(r, nameId, () => r.handler.getNLB({ nameId }, { signal: r.signal }))),
       );
@@ -216,7 +217,7 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
     '/spider/nlb/:Name/health',
     route(async (c) => {
       const nameId = nameParam(c, 'getVMGroupHealthInfo');
-      const r = await req(c, 'getVMGroupHealthInfo', spiderConnectionBodySchema);
+      const r = await req(c, 'getVMGroupHealthInfo', spiderReadBodySchema);
       return c.json(
         toSpiderHealth(
           await onOne(r, nameId, () => r.handler.getVMGroupHealthInfo({ nameId }, { signal: r.signal })),

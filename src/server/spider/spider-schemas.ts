@@ -137,8 +137,16 @@ export const spiderOwnerBodySchema = z.strictObject({
   ReqInfo: z.strictObject({ CSPId: systemIdSchema }),
 });
 
-/** A body that carries only the connection (CommonRest.go ConnectionRequest); GETs may send it too. */
+/** A body that carries only the connection (CommonRest.go ConnectionRequest), for DELETEs. */
 export const spiderConnectionBodySchema = z.strictObject(connectionField);
+
+/**
+ * The body of a read (GET): the connection; anything else is ignored, as CB-Spider ignores it.
+ * CB-Tumblebug sends a whole create body with `GET /spider/nlb/{Name}` when it adopts an NLB
+ * (cb-tumblebug src/core/infra/loadbalance.go, option "register"). Reads change nothing, so the
+ * typo protection of the other bodies is not needed here.
+ */
+export const spiderReadBodySchema = z.object(connectionField);
 
 /**
  * Query of every route: the connection, when the body does not carry it. Other parameters are

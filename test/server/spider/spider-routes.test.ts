@@ -77,6 +77,11 @@ describe.each(['mock-conn', 'native-conn'])('CB-Spider routes on %s', (conn) => 
     expect(list.status).toBe(200);
     expect(spiderListAnswerSchema.parse(list.json).nlb.map((n) => n.IId.NameId)).toEqual(['spider-nlb-01']);
     const byQuery = await server.call('GET', `/spider/nlb?ConnectionName=${conn}`);
+    // CB-Tumblebug adopts an NLB with its whole create body on the GET (loadbalance.go, "register").
+    const withCreateBody = await server.call('GET', '/spider/nlb/spider-nlb-01', {
+      body: createExample(conn),
+    });
+    expect(withCreateBody.json.IId?.NameId).toBe('spider-nlb-01');
     expect(byQuery.json).toEqual(list.json);
     const one = await server.call('GET', '/spider/nlb/spider-nlb-01', { body: connBody });
     expect(one.status).toBe(200);
