@@ -3,19 +3,11 @@
  * driver, and a create cut short leaves nothing.
  */
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { spiderRoutes } from '../../../src/server/spider/spider-routes.js';
-import { GOOD_AUTH, PASSWORD, startServer, type TestServer, testRegistry, USER } from './spider-harness.js';
+import { expect, it } from 'vitest';
+import { GOOD_AUTH, spiderServerForSuite } from './spider-harness.js';
 
-const registry = testRegistry();
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer(spiderRoutes(registry, { credentials: { username: USER, password: PASSWORD } }));
-});
-afterAll(async () => {
-  await server.close();
-  await registry.close();
-});
+const suite = spiderServerForSuite();
+const { registry } = suite;
 
 it('aborts a create whose client disconnects, leaving no NLB', async () => {
   registry.mock.setLatency(30_000); // the mock waits (abortably) before doing anything
@@ -27,7 +19,7 @@ it('aborts a create whose client disconnects, leaving no NLB', async () => {
       HealthChecker: { Protocol: 'TCP' },
     },
   });
-  const url = new URL(`${server.url}/spider/nlb`);
+  const url = new URL(`${suite.server.url}/spider/nlb`);
   const req = httpRequest({
     host: url.hostname,
     port: url.port,

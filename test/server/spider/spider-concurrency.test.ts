@@ -2,22 +2,20 @@
  * Concurrent requests on one NLB all land: VMs added at once through the spider routes while the
  * VM group's port changes (a read of the VMs and a write back) are all there at the end.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spiderRoutes } from '../../../src/server/spider/spider-routes.js';
-import { PASSWORD, startServer, type TestServer, testRegistry, USER } from './spider-harness.js';
+import {
+  PASSWORD,
+  spiderServerForSuite,
+  startServer,
+  type TestServer,
+  testRegistry,
+  USER,
+} from './spider-harness.js';
 
 describe.each(['mock-conn', 'native-conn'])('concurrent spider requests on %s', (conn) => {
-  const registry = testRegistry();
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer(
-      spiderRoutes(registry, { credentials: { username: USER, password: PASSWORD } }),
-    );
-  });
-  afterAll(async () => {
-    await server.close();
-    await registry.close();
-  });
+  const suite = spiderServerForSuite();
+  const server = { call: ((...args) => suite.server.call(...args)) as TestServer['call'] };
 
   it('adds every VM and changes the port, losing nothing', async () => {
     const created = await server.call('POST', '/spider/nlb', {

@@ -7,6 +7,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { afterAll, beforeAll } from 'vitest';
 import { createMockDriver, type MockDriver } from '../../../src/drivers/mock/index.js';
 import {
   createMemoryStore,
@@ -16,6 +17,7 @@ import {
 import { NLBError } from '../../../src/interfaces/errors.js';
 import type { NLBHandler } from '../../../src/interfaces/handler.js';
 import type { ConnectionRegistry } from '../../../src/server/spider/registry-types.js';
+import { type SpiderRouteOptions, spiderRoutes } from '../../../src/server/spider/spider-routes.js';
 
 /** The VMs every connection knows: CB-Spider's test scripts use vm-01 to vm-04. */
 export const VMS = { 'vm-01': '10.0.0.11', 'vm-02': '10.0.0.12', 'vm-03': '10.0.0.13', 'vm-04': '10.0.0.14' };
@@ -154,3 +156,21 @@ export async function startServer(app: Hono): Promise<TestServer> {
 }
 
 export { basic };
+
+/**
+ * A test registry and the spider routes over it on a loopback socket, started before the suite's
+ * tests and closed after them; `server` is set once started.
+ */
+export function spiderServerForSuite(opts: SpiderRouteOptions = {}) {
+  const suite = { registry: testRegistry(), server: undefined as unknown as TestServer };
+  beforeAll(async () => {
+    suite.server = await startServer(
+      spiderRoutes(suite.registry, { credentials: { username: USER, password: PASSWORD }, ...opts }),
+    );
+  });
+  afterAll(async () => {
+    await suite.server?.close();
+    await suite.registry.close();
+  });
+  return suite;
+}

@@ -4,8 +4,7 @@
  * test/nlb-test-curl/common/*.sh, quoted below) and its answer shapes (NLBHandler.go's json tags,
  * held with the strict schemas of spider-schemas.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spiderRoutes } from '../../../src/server/spider/spider-routes.js';
+import { describe, expect, it } from 'vitest';
 import {
   spiderAllInfoAnswerSchema,
   spiderAllListAnswerSchema,
@@ -13,7 +12,7 @@ import {
   spiderListAnswerSchema,
   spiderNLBInfoSchema,
 } from '../../../src/server/spider/spider-schemas.js';
-import { PASSWORD, startServer, type TestServer, testRegistry, USER } from './spider-harness.js';
+import { spiderServerForSuite, type TestServer } from './spider-harness.js';
 
 // create-nlb-test.sh, with 1.create-nlb-TCP-80-test.sh's arguments (TCP 80, TCP 80, TCP 80, 10 9 3):
 //   "ConnectionName": "'${CONN_CONFIG}'",
@@ -37,17 +36,10 @@ const createExample = (conn: string) => ({
 const names = (iids: { NameId: string }[]) => iids.map((i) => i.NameId).sort();
 
 describe.each(['mock-conn', 'native-conn'])('CB-Spider routes on %s', (conn) => {
-  const registry = testRegistry();
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer(
-      spiderRoutes(registry, { credentials: { username: USER, password: PASSWORD } }),
-    );
-  });
-  afterAll(async () => {
-    await server.close();
-    await registry.close();
-  });
+  const suite = spiderServerForSuite();
+  const registry = suite.registry;
+  const call: TestServer['call'] = (...args) => suite.server.call(...args);
+  const server = { call };
   const connBody = { ConnectionName: conn };
 
   it('creates from the documented example and answers NLBInfo with string ports and the VM names', async () => {
