@@ -50,6 +50,14 @@ const hostile = (conn: string): [string, string, string, Parameters<TestServer['
     400,
   ],
   ['an unknown field', 'POST', '/spider/nlb', { body: withInfo(conn, { Nmae: 'typo' }) }, 400],
+  // Go matches names in any case; a name given twice (exactly and in other case) is not guessed at.
+  [
+    'a field given twice in two cases',
+    'POST',
+    '/spider/nlb',
+    { body: { ...good(conn), connectionname: 'other-conn' } },
+    400,
+  ],
   ['a shell string as name', 'POST', '/spider/nlb', { body: withInfo(conn, { Name: 'web;rm -rf /' }) }, 400],
   ['a 300 kB name', 'POST', '/spider/nlb', { body: withInfo(conn, { Name: 'a'.repeat(300_000) }) }, 400],
   [
