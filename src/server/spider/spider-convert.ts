@@ -127,4 +127,7 @@ export function toSpiderHealth(health: HealthInfo): SpiderHealthAnswer {
   };
 }
 
+/** CB-Spider's boolean answer (CommonRest.go BooleanInfo): `{"Result":"true"}`. */
+export const toSpiderResult = (ok: boolean) => ({ Result: ok ? 'true' : 'false' });
+
 export { toIID as toSpiderIID };

@@ -10,7 +10,7 @@ import { systemIdSchema } from '../../interfaces/schemas.js';
 import type { ConnectionRegistry } from './registry-types.js';
 import { checkInput, SPIDER } from './spider-body.js';
 import type { spiderRequest } from './spider-context.js';
-import { toSpiderIID, toSpiderNLB } from './spider-convert.js';
+import { toSpiderIID, toSpiderNLB, toSpiderResult } from './spider-convert.js';
 import {
   connectionNameSchema,
   spiderConnectionBodySchema,
@@ -25,7 +25,6 @@ const noSuchId = (operation: string, connection: string) =>
     operation,
     message: `connection ${quoteInput(connection)} manages no NLB with that id`,
   });
-const result = (ok: boolean) => ({ Result: ok ? 'true' : 'false' });
 
 /** Wraps a route so that whatever it throws is answered by the error convention. */
 export type Route = (fn: (c: Context) => Promise<Response>) => (c: Context) => Promise<Response>;
@@ -101,7 +100,7 @@ export function registerListingRoutes(app: Hono, route: Route, req: Req, registr
       const id = checkInput(systemIdSchema, c.req.param('Id'), 'deleteNLB', 'Id');
       const iid = (await r.handler.listIID({ signal: r.signal })).find((i) => i.systemId === id);
       if (!iid) throw noSuchId('deleteNLB', r.connection);
-      return c.json(result(await r.handler.deleteNLB({ nameId: iid.nameId }, { signal: r.signal })));
+      return c.json(toSpiderResult(await r.handler.deleteNLB({ nameId: iid.nameId }, { signal: r.signal })));
     }),
   );
   const owner = route(async (c) => {

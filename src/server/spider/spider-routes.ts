@@ -11,7 +11,13 @@ import { HTTPException } from 'hono/http-exception';
 import { KeyedSerializer } from '../../common/keyed-serializer.js';
 import type { ConnectionRegistry } from './registry-types.js';
 import { nameParam, onNLB, type SpiderRequest, spiderRequest } from './spider-context.js';
-import { toCreateRequest, toHealthChecker, toSpiderHealth, toSpiderNLB } from './spider-convert.js';
+import {
+  toCreateRequest,
+  toHealthChecker,
+  toSpiderHealth,
+  toSpiderNLB,
+  toSpiderResult,
+} from './spider-convert.js';
 import { type SpiderErrorMode, spiderErrorResponse } from './spider-errors.js';
 import { registerListingRoutes } from './spider-listing-routes.js';
 import {
@@ -41,8 +47,6 @@ export interface SpiderRouteOptions {
   /** The largest request body accepted, in bytes (413 beyond). Default 1 MiB. */
   maxBodyBytes?: number | undefined;
 }
-
-const result = (ok: boolean) => ({ Result: ok ? 'true' : 'false' });
 
 /** Basic auth answering CB-Spider's 401 `{"message":"Unauthorized"}` (CBSpiderRuntime.go). */
 function spiderAuth(credentials: SpiderRouteOptions['credentials']): MiddlewareHandler {
@@ -137,7 +141,7 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
         registry,
       });
       return c.json(
-        result(await onOne(r, nameId, () => r.handler.deleteNLB({ nameId }, { signal: r.signal }))),
+        toSpiderResult(await onOne(r, nameId, () => r.handler.deleteNLB({ nameId }, { signal: r.signal }))),
       );
     }),
   );
@@ -158,7 +162,7 @@ export function spiderRoutes(registry: ConnectionRegistry, opts: SpiderRouteOpti
       const r = await req(c, 'removeVMs', spiderVMsBodySchema);
       const vms = r.body.ReqInfo.VMs.map((vm) => ({ nameId: vm }));
       const ok = await onOne(r, nameId, () => r.handler.removeVMs({ nameId }, vms, { signal: r.signal }));
-      return c.json(result(ok));
+      return c.json(toSpiderResult(ok));
     }),
   );
   app.put(
