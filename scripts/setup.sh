@@ -17,6 +17,8 @@ command -v na6 >/dev/null 2>&1 || need+=(ipv6toolkit)
 # The PostgreSQL store's tests start a throwaway server (initdb + postgres from Debian's package).
 command -v curl >/dev/null 2>&1 || need+=(curl) # docs/server.md's curl session is run by a test
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# The server's status page is tested in headless Chromium (Debian's, driven by playwright-core).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need[*]} with apt-get"
