@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createServerApp } from '../server/app.js';
 import { checkConnections, renderChecks } from '../server/connections/check-connections.js';
 import { createConnectionRegistry } from '../server/connections/connection-registry.js';
 import { loadConnectionsFile } from '../server/connections/connections-file.js';
 import { checkToken } from '../server/http/bearer-token.js';
 import { DEFAULT_LISTEN, isLoopback, type ListenAddress, parseListen } from '../server/listen-address.js';
 import { listen } from '../server/serve.js';
+import { createServeApp } from '../server/serve-app.js';
+import type { SpiderErrorMode } from '../server/spider/index.js';
 
 /** Options of `nlbkit serve`, as parsed. */
 interface ServeOptions {
@@ -15,10 +16,16 @@ interface ServeOptions {
   listen: ListenAddress;
   tokenFile?: string;
   shutdownTimeout: number;
+  spiderErrors: SpiderErrorMode;
 }
 
 /** The environment variable holding the bearer token (or give `--token-file`). */
 export const TOKEN_ENV = 'NLBKIT_TOKEN';
+
+const spiderErrors = (text: string): SpiderErrorMode => {
+  if (text !== 'spider' && text !== 'http') throw new Error("--spider-errors must be 'spider' or 'http'");
+  return text;
+};
 
 const seconds = (text: string) => {
   const n = Number(text);
@@ -37,7 +44,9 @@ const seconds = (text: string) => {
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('serve the HTTP API (/v1, /openapi.json, /healthz, /metrics) over the connections of a file')
+    .description(
+      'serve the HTTP API (/v1, CB-Spider /spider, /openapi.json, /healthz, /metrics, status page /) over the connections of a file',
+    )
     .requiredOption('--config <file>', 'the connections file (YAML; docs/server.md)')
     .option('--check', 'create every connection, list its NLBs, report each one and exit (1 if any failed)')
     .option(
@@ -49,6 +58,12 @@ export function registerServeCommand(program: Command): void {
     .option(
       '--token-file <file>',
       `file holding the bearer token (default: the ${TOKEN_ENV} environment variable)`,
+    )
+    .option(
+      '--spider-errors <mode>',
+      "CB-Spider routes' errors: 'spider' (its 500 {message}) or 'http' (real status codes)",
+      spiderErrors,
+      'spider',
     )
     .option(
       '--shutdown-timeout <seconds>',
@@ -73,9 +88,10 @@ export function registerServeCommand(program: Command): void {
         );
       const shutdown = new AbortController();
       let draining = false;
-      const app = createServerApp({
+      const app = createServeApp({
         registry,
         token,
+        spiderErrors: opts.spiderErrors,
         signal: shutdown.signal,
         draining: () => draining,
         version: packageVersion(),

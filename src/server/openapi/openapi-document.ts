@@ -72,7 +72,7 @@ function operation(doc: RouteDoc, errorSchema: unknown) {
     };
   return {
     summary: doc.summary,
-    ...(doc.auth === false ? { security: [] } : {}),
+    ...(doc.auth === false ? { security: [] } : doc.auth === 'basic' ? { security: [{ basic: [] }] } : {}),
     parameters: [...pathParameters(doc.path), ...queryParameters(doc.query)],
     ...(doc.body
       ? {
@@ -106,7 +106,12 @@ export function openApiDocument(docs: readonly RouteDoc[], opts: OpenApiOptions)
   return {
     openapi: '3.1.0',
     info: { title: opts.title, version: opts.version },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        basic: { type: 'http', scheme: 'basic' },
+      },
+    },
     security: [{ bearer: [] }],
     paths,
   };

@@ -15,6 +15,6 @@ export interface RouteDoc {
   /** The success status when it is not 200 (201 for a create, 204 for no content). */
   successStatus?: number;
   statuses?: number[];
-  /** False for routes anyone may call (no bearer token). Default true. */
-  auth?: boolean;
+  /** True: the bearer token; `'basic'`: HTTP Basic (CB-Spider's routes, the status page); false: none. Default true. */
+  auth?: boolean | 'basic';
 }

@@ -8,7 +8,7 @@ import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { quoteInput } from '../../interfaces/input-text.js';
 import { nlbNameSchema } from '../../interfaces/schemas.js';
-import type { ConnectionRegistry } from './registry-types.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { checkInput, connectionOf, readJsonBody } from './spider-body.js';
 import { spiderQuerySchema } from './spider-schemas.js';
 

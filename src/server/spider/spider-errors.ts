@@ -6,27 +6,11 @@
  * the body adds `code`, `retryable` and `violations`.
  */
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isNLBError, type NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
+import { isNLBError, type NLBError } from '../../interfaces/errors.js';
+import { STATUS_OF_CODE } from '../http/error-response.js';
 
 /** `spider`: CB-Spider's 500 `{"message"}`. `http`: real status codes and machine-readable errors. */
 export type SpiderErrorMode = 'spider' | 'http';
-
-/** The HTTP status of each NLBError code under `errors: 'http'`. */
-export const HTTP_STATUS_BY_CODE: Readonly<Record<NLBErrorCode, ContentfulStatusCode>> = {
-  NOT_FOUND: 404,
-  ALREADY_EXISTS: 409,
-  CONFLICT: 409,
-  INVALID_ARGUMENT: 400,
-  UNSUPPORTED: 501,
-  THROTTLED: 429,
-  UNAVAILABLE: 503,
-  TIMEOUT: 504,
-  PERMISSION_DENIED: 403,
-  // Not in issue 16's table: the caller went away (nginx's 499), and a provider failure with no better code.
-  ABORTED: 499 as ContentfulStatusCode,
-  PROVIDER_ERROR: 502,
-};
 
 /**
  * A request refused before any driver call (unreadable, too large, invalid). It keeps its 4xx status
@@ -57,7 +41,7 @@ export function spiderErrorResponse(c: Context, e: unknown, mode: SpiderErrorMod
   if (isNLBError(e)) {
     if (mode === 'spider') return c.json(body(e, mode), 500);
     if (e.code === 'THROTTLED') c.header('Retry-After', '1');
-    return c.json(body(e, mode), HTTP_STATUS_BY_CODE[e.code] ?? 500);
+    return c.json(body(e, mode), STATUS_OF_CODE[e.code] ?? 500);
   }
   // Not ours to describe: an unexpected error's text may hold anything, so it is not sent.
   return c.json({ message: 'internal error' }, 500);

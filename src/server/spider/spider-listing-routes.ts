@@ -7,7 +7,7 @@ import type { Context, Hono } from 'hono';
 import { NLBError } from '../../interfaces/errors.js';
 import { quoteInput } from '../../interfaces/input-text.js';
 import { systemIdSchema } from '../../interfaces/schemas.js';
-import type { ConnectionRegistry } from './registry-types.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { checkInput, SPIDER } from './spider-body.js';
 import type { spiderRequest } from './spider-context.js';
 import { toSpiderIID, toSpiderNLB, toSpiderResult } from './spider-convert.js';

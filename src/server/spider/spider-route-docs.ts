@@ -3,7 +3,7 @@
  * requests with (one source of truth). Statuses: 200, and the error convention's (500 by default;
  * 400/401/413/415 for requests refused before any driver call; the `errors: 'http'` statuses).
  */
-import type { RouteDoc } from './registry-types.js';
+import type { RouteDoc } from '../openapi/route-doc.js';
 import {
   spiderAllInfoAnswerSchema,
   spiderAllListAnswerSchema,
@@ -25,8 +25,9 @@ import {
   spiderVMsBodySchema,
 } from './spider-schemas.js';
 
-const statuses = [200, 400, 401, 404, 409, 413, 415, 429, 500, 501, 503, 504];
-const doc = (d: RouteDoc): RouteDoc => ({ statuses, ...d });
+// The error statuses (200 is each route's success); CB-Spider's convention answers 500 for most.
+const statuses = [400, 401, 404, 409, 413, 415, 422, 429, 500, 503, 504];
+const doc = (d: RouteDoc): RouteDoc => ({ statuses, auth: 'basic', ...d });
 const read = { query: spiderQuerySchema, body: spiderReadBodySchema };
 
 /** Every spider route, for `/openapi.json`. */

@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { basicAuth } from 'hono/basic-auth';
 import { HTTPException } from 'hono/http-exception';
 import { KeyedSerializer } from '../../common/keyed-serializer.js';
-import type { ConnectionRegistry } from './registry-types.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { nameParam, onNLB, type SpiderRequest, spiderRequest } from './spider-context.js';
 import {
   toCreateRequest,
@@ -40,7 +40,7 @@ export interface SpiderRouteOptions {
   credentials?: { username: string; password: string } | undefined;
   /**
    * `'spider'` (default): every driver error is HTTP 500 `{"message"}`, as CB-Spider answers.
-   * `'http'`: the NLBError code's status (404, 409, 400, 501, 429, 503, 504, 403) and a body with
+   * `'http'`: the NLBError code's status (the /v1 API's table: 404, 409, 400, 422, 429, 503, 504, 403, ...) and a body with
    * `code`, `retryable` and `violations`. Requests refused before any driver call are 4xx in both.
    */
   errors?: SpiderErrorMode | undefined;

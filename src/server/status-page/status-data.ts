@@ -9,7 +9,7 @@ import { isNLBError } from '../../interfaces/errors.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import type { HealthInfo, NLBInfo, VMHealthState } from '../../interfaces/types.js';
 import type { StateStore } from '../../native/store/types.js';
-import type { ConnectionRegistry } from '../spider/registry-types.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
 
 /** One VM of an NLB and its health (UNKNOWN too when health could not be read). */
 export interface VMStatus {

@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import { basicAuth } from 'hono/basic-auth';
-import type { ConnectionRegistry } from '../spider/registry-types.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { collectStatus } from './status-data.js';
 import { renderStatusPage } from './status-html.js';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NLBErrorCode } from '../../../src/interfaces/errors.js';
-import { HTTP_STATUS_BY_CODE } from '../../../src/server/spider/spider-errors.js';
+import { STATUS_OF_CODE } from '../../../src/server/http/error-response.js';
 import { spiderRoutes } from '../../../src/server/spider/spider-routes.js';
 import { PASSWORD, startServer, type TestServer, testRegistry, USER } from './spider-harness.js';
 
@@ -20,18 +20,18 @@ const create = (name: string, extra: Record<string, unknown> = {}) => ({
   },
 });
 
-// Issue 16's table, written out here so a change to the code's table is a failing test.
+// Issue 16's table (422 and 503 as docs/server.md#errors explains), written out here so a change to the code's table is a failing test.
 const EXPECTED: Record<NLBErrorCode, number> = {
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
   CONFLICT: 409,
   INVALID_ARGUMENT: 400,
-  UNSUPPORTED: 501,
+  UNSUPPORTED: 422,
   THROTTLED: 429,
   UNAVAILABLE: 503,
   TIMEOUT: 504,
   PERMISSION_DENIED: 403,
-  ABORTED: 499,
+  ABORTED: 503,
   PROVIDER_ERROR: 502,
 };
 
@@ -53,7 +53,7 @@ describe('spider error conventions', () => {
   it.each(Object.keys(EXPECTED) as NLBErrorCode[])(
     'maps %s to its status, or to 500 by default',
     async (code) => {
-      expect(HTTP_STATUS_BY_CODE[code]).toBe(EXPECTED[code]);
+      expect(STATUS_OF_CODE[code]).toBe(EXPECTED[code]);
       registry.mock.failNext('getNLB', { code, message: `injected ${code}` });
       const real = await http.call('GET', '/spider/nlb/web?ConnectionName=mock-conn');
       expect(real.status).toBe(EXPECTED[code]);
@@ -106,8 +106,8 @@ describe('spider error conventions', () => {
     expect((await http.call('GET', '/spider/nlb?ConnectionName=mock-conn')).status).toBe(200);
   });
 
-  it('answers regnlb 501 UNSUPPORTED with real status codes', async () => {
+  it('answers regnlb 422 UNSUPPORTED with real status codes', async () => {
     const a = await http.call('POST', '/spider/regnlb', { body: { ConnectionName: 'mock-conn' } });
-    expect(a).toMatchObject({ status: 501, json: { code: 'UNSUPPORTED' } });
+    expect(a).toMatchObject({ status: 422, json: { code: 'UNSUPPORTED' } });
   });
 });

@@ -16,7 +16,7 @@ import {
 } from '../../../src/drivers/native/index.js';
 import { NLBError } from '../../../src/interfaces/errors.js';
 import type { NLBHandler } from '../../../src/interfaces/handler.js';
-import type { ConnectionRegistry } from '../../../src/server/spider/registry-types.js';
+import type { ConnectionRegistry } from '../../../src/server/connections/connection-registry.js';
 import { type SpiderRouteOptions, spiderRoutes } from '../../../src/server/spider/spider-routes.js';
 
 /** The VMs every connection knows: CB-Spider's test scripts use vm-01 to vm-04. */
