@@ -23,8 +23,8 @@ export interface ScheduledRun {
   scheduledAt: number;
   /** When it actually started (after any queueing). */
   startedAt: number;
-  /** Fires when the key is removed or the scheduler closes. */
-  signal: AbortSignal;
+  /** Fires when the key is removed or the scheduler closes (made on first use: most runs never ask). */
+  readonly signal: AbortSignal;
 }
 
 /** Options of {@link CheckScheduler}. */
@@ -47,6 +47,8 @@ interface Entry {
   gen: number;
   busy: boolean;
   removed: boolean;
+  /** Closed while a run was in flight: a signal made later is born aborted. */
+  aborted?: boolean;
   controller?: AbortController;
 }
 
@@ -147,7 +149,10 @@ export class CheckScheduler {
     this.#heap.clear();
     for (const job of this.#queue.splice(0)) job.entry.busy = false;
     this.#queueHead = 0;
-    for (const entry of this.#entries.values()) entry.controller?.abort(new Error('health monitor closed'));
+    for (const entry of this.#entries.values()) {
+      entry.aborted = true;
+      entry.controller?.abort(new Error('health monitor closed'));
+    }
     await Promise.allSettled([...this.#running]);
   }
 
@@ -223,23 +228,35 @@ export class CheckScheduler {
   }
 
   #start({ entry, scheduledAt }: Job): void {
-    const controller = new AbortController();
-    entry.controller = controller;
+    // An AbortController per run costs about as much as a TCP check's own JavaScript: make it only
+    // when the run asks for its signal, and abort it only if it exists.
+    let controller: AbortController | undefined;
     const run: ScheduledRun = {
       key: entry.key,
       scheduledAt,
       startedAt: this.#clock.now(),
-      signal: controller.signal,
+      get signal() {
+        if (!controller) {
+          controller = new AbortController();
+          if (entry.removed || entry.aborted)
+            controller.abort(new Error(`${entry.key} is no longer checked`));
+          else entry.controller = controller;
+        }
+        return controller.signal;
+      },
     };
-    const p: Promise<void> = Promise.resolve()
-      .then(() => this.#opts.run(run))
-      .catch(() => {})
-      .finally(() => {
-        this.#running.delete(p);
-        entry.busy = false;
-        if (entry.controller === controller) entry.controller = undefined;
-        if (!this.#closed) this.#pump();
-      });
+    const settle = () => {
+      this.#running.delete(p);
+      entry.busy = false;
+      if (controller && entry.controller === controller) entry.controller = undefined;
+      if (!this.#closed) this.#pump();
+    };
+    let p: Promise<void>;
+    try {
+      p = this.#opts.run(run).then(settle, settle);
+    } catch {
+      p = Promise.resolve().then(settle);
+    }
     this.#running.add(p);
   }
 }
