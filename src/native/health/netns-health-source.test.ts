@@ -115,7 +115,12 @@ describe.skipIf(missing.length > 0 && process.env.CI !== 'true')(
       execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
       execFileSync('ip', ['-n', ns, 'addr', 'add', `${ADDRESS}/32`, 'dev', 'lo']);
       await startServer();
-      source = createNetnsHealthSource({ netns: ns, snapshotIntervalMs: 200, log: () => undefined });
+      source = createNetnsHealthSource({
+        netns: ns,
+        snapshotIntervalMs: 200,
+        refreshIntervalMs: 200, // the signal test watches lastCheck move on
+        log: () => undefined,
+      });
       source.onChange((_keys, batch) => changes.push(...batch));
     });
 

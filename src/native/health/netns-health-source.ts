@@ -30,8 +30,16 @@ export interface NetnsHealthSourceOptions {
   netns: string;
   /** Options of the monitor in the namespace (seed, concurrency, coalescing). */
   monitorOptions?: WorkerMonitorOptions;
-  /** How often the worker sends every target's health and its metrics. Default 1000 ms. */
+  /**
+   * How often the worker sends its heartbeat: the targets whose state or reason changed since it last
+   * said, and its metrics. Default 1000 ms.
+   */
   snapshotIntervalMs?: number;
+  /**
+   * A target whose state and reason stay the same is reported again after this long, so the mirror's
+   * `lastCheck` and streak counters are at most this old. Default 60,000 ms.
+   */
+  refreshIntervalMs?: number;
   /** Restart delay after a worker dies: doubles from `min` to `max`. Default 200 ms to 10 s. */
   restartDelayMs?: { min?: number; max?: number };
   /** Where worker crashes and its stderr go. Default: process warnings. */
@@ -48,7 +56,7 @@ export interface NetnsHealthSource extends HealthSource {
   onChange(listener: ChangeListener): () => void;
   /** Every target's health (copies). */
   states(): Map<string, TargetHealth>;
-  /** The worker's metrics as of its last snapshot (at most `snapshotIntervalMs` old); '' before it. */
+  /** The worker's metrics as of its last heartbeat (at most `snapshotIntervalMs` old); '' before it. */
   metricsText(): string;
   /**
    * Resolves when a worker is up (starting one if none was yet); rejects if it dies first (e.g. no such
@@ -132,7 +140,7 @@ export function createNetnsHealthSource(options: NetnsHealthSourceOptions): Netn
     if (m.type === 'ready') {
       up = true;
       for (const w of waiters.splice(0)) w.resolve();
-    } else if (m.type === 'snapshot') {
+    } else if (m.type === 'delta') {
       metrics = m.metrics;
       for (const [key, h] of Object.entries(m.health)) take(key, healthFromWire(h), m.seq);
     } else if (m.type === 'changes') {
@@ -185,6 +193,7 @@ export function createNetnsHealthSource(options: NetnsHealthSourceOptions): Netn
       type: 'init',
       monitor: options.monitorOptions ?? {},
       snapshotIntervalMs: options.snapshotIntervalMs ?? 1000,
+      ...(options.refreshIntervalMs !== undefined ? { refreshIntervalMs: options.refreshIntervalMs } : {}),
     });
     proc.send({ type: 'update', seq, targets: wire() });
   };
