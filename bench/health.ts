@@ -12,6 +12,7 @@
  * Listener i is 127.0.(1 + floor(a / 250)).(1 + a % 250) with a = floor(i / 4), port 20001 + i % 4;
  * `--processes` children hold them, each with its file limit raised by prlimit.
  */
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -171,6 +172,46 @@ async function run(mode: 'native' | 'js'): Promise<Row> {
   };
 }
 
+/**
+ * The floor: the native helper alone, fed as fast as it answers (64 checks in flight) with no
+ * scheduler, state or JavaScript per check; its CPU per connect + RST close. On loopback the kernel
+ * runs both ends of each handshake in the checker's context, so this is an upper bound of what the
+ * same check costs against a remote backend.
+ */
+async function nativeFloor(helper: string, ms: number): Promise<{ perSecond: number; usPerCheck: number }> {
+  const eps = Array.from({ length: TARGETS }, (_, i) => endpoint(i));
+  const listeners = await startListeners(eps, PROCESSES);
+  const proc = spawn(helper, [], { stdio: ['pipe', 'pipe', 'ignore'] });
+  let sent = 0;
+  let done = 0;
+  const t0 = performance.now();
+  const more = (n: number) => {
+    let lines = '';
+    for (let k = 0; k < n && performance.now() - t0 < ms; k++, sent++) {
+      const e = eps[sent % eps.length] as Endpoint;
+      lines += `${sent} ${e.address} ${e.port} 500\n`;
+    }
+    if (lines) proc.stdin.write(lines);
+  };
+  const finished = new Promise<void>((resolve) => {
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (chunk: string) => {
+      const n = chunk.split('\n').length - 1;
+      done += n;
+      more(n);
+      if (done >= sent && performance.now() - t0 >= ms) resolve();
+    });
+  });
+  const cpu0 = processCpuSeconds(proc.pid as number);
+  more(64);
+  await finished;
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = processCpuSeconds(proc.pid as number) - cpu0;
+  proc.stdin.end();
+  listeners.close();
+  return { perSecond: done / wall, usPerCheck: (cpu * 1e6) / done };
+}
+
 /** CPU per HTTP check: HTTP_TARGETS listeners answering 200, checked every interval. */
 async function httpCost(): Promise<{ perSecond: number; usPerCheck: number; failures: number }> {
   const eps = Array.from({ length: HTTP_TARGETS }, (_, i) => endpoint(i, 21001));
@@ -223,6 +264,7 @@ async function main(): Promise<void> {
       `interval ${INTERVAL} s, concurrency ${CONCURRENCY}, ${SECONDS} s per run; ${os.cpus().length} CPUs, ` +
       `Node ${process.version}; load average ${loadavg()}`,
   );
+  const floor = helper ? await nativeFloor(helper, 5000) : undefined;
   const rows: Row[] = [];
   for (const mode of modes) rows.push(await run(mode));
   const http = HTTP_TARGETS > 0 ? await httpCost() : undefined;
@@ -260,6 +302,11 @@ async function main(): Promise<void> {
     '1',
   );
   line('time from down to notification', (r) => `${r.notifyAfter.toFixed(2)} s`);
+  if (floor)
+    line(
+      'floor: the native helper alone, CPU per connect + RST (no JavaScript)',
+      () => `${floor.usPerCheck.toFixed(1)} µs (${floor.perSecond.toFixed(0)}/s)`,
+    );
   line('listener processes CPU (not the monitor)', (r) => `${(r.listenerCpu * 100).toFixed(1)}%`);
   if (http)
     console.log(

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -129,6 +130,12 @@ static void start(int ep, const char *line) {
 
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
+  /* Each check in flight holds a socket here, not in the monitor: allow as many as the hard limit. */
+  struct rlimit nofile;
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &nofile);
+  }
   int ep = epoll_create1(EPOLL_CLOEXEC);
   if (ep < 0) return 2;
   fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
@@ -184,9 +191,13 @@ int main(void) {
       }
       size_t i = find_fd(fd);
       if (i == (size_t)-1) continue;
+      /* EPOLLOUT alone is a completed connect; only a failure (EPOLLERR) needs getsockopt for its errno. */
       int err = 0;
-      socklen_t el = sizeof err;
-      if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0) err = errno;
+      if (evs[k].events & (EPOLLERR | EPOLLHUP)) {
+        socklen_t el = sizeof err;
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0) err = errno;
+        if (err == 0) err = ECONNRESET;
+      }
       finish(i, err, err == 0);
     }
     if (!input_open) {

@@ -52,6 +52,34 @@ interface Entry {
   controller?: AbortController;
 }
 
+/**
+ * A run as handed to `run`. Its AbortController is made only when the run reads `signal` (an
+ * AbortController per run costs about as much as a TCP check's own JavaScript), and aborted only if made.
+ */
+class Run implements ScheduledRun {
+  controller: AbortController | undefined;
+
+  constructor(
+    readonly entry: Entry,
+    readonly scheduledAt: number,
+    readonly startedAt: number,
+  ) {}
+
+  get key(): string {
+    return this.entry.key;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      const { entry } = this;
+      if (entry.removed || entry.aborted) this.controller.abort(new Error(`${entry.key} is no longer checked`));
+      else entry.controller = this.controller;
+    }
+    return this.controller.signal;
+  }
+}
+
 interface Slot {
   at: number;
   key: string;
@@ -228,27 +256,11 @@ export class CheckScheduler {
   }
 
   #start({ entry, scheduledAt }: Job): void {
-    // An AbortController per run costs about as much as a TCP check's own JavaScript: make it only
-    // when the run asks for its signal, and abort it only if it exists.
-    let controller: AbortController | undefined;
-    const run: ScheduledRun = {
-      key: entry.key,
-      scheduledAt,
-      startedAt: this.#clock.now(),
-      get signal() {
-        if (!controller) {
-          controller = new AbortController();
-          if (entry.removed || entry.aborted)
-            controller.abort(new Error(`${entry.key} is no longer checked`));
-          else entry.controller = controller;
-        }
-        return controller.signal;
-      },
-    };
+    const run = new Run(entry, scheduledAt, this.#clock.now());
     const settle = () => {
       this.#running.delete(p);
       entry.busy = false;
-      if (controller && entry.controller === controller) entry.controller = undefined;
+      if (run.controller && entry.controller === run.controller) entry.controller = undefined;
       if (!this.#closed) this.#pump();
     };
     let p: Promise<void>;
