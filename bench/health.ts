@@ -150,7 +150,7 @@ async function run(mode: 'native' | 'js'): Promise<Row> {
   while (reported() < downKeys.size && performance.now() < tDown + 15_000) await sleep(50);
   await sleep(3000); // anything trickling in later would show as a second notification
   await monitor.close();
-  listeners.close();
+  await listeners.close();
   return {
     mode,
     cpu: cpu / wall,
@@ -208,7 +208,7 @@ async function nativeFloor(helper: string, ms: number): Promise<{ perSecond: num
   const wall = (performance.now() - t0) / 1000;
   const cpu = processCpuSeconds(proc.pid as number) - cpu0;
   proc.stdin.end();
-  listeners.close();
+  await listeners.close();
   return { perSecond: done / wall, usPerCheck: (cpu * 1e6) / done };
 }
 
@@ -249,7 +249,7 @@ async function httpCost(): Promise<{ perSecond: number; usPerCheck: number; fail
   const wall = (performance.now() - t0) / 1000;
   measuring = false;
   await monitor.close();
-  listeners.close();
+  await listeners.close();
   return { perSecond: checks / wall, usPerCheck: (cpu * 1e6) / Math.max(1, checks), failures };
 }
 
