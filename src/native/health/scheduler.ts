@@ -73,7 +73,8 @@ class Run implements ScheduledRun {
     if (!this.controller) {
       this.controller = new AbortController();
       const { entry } = this;
-      if (entry.removed || entry.aborted) this.controller.abort(new Error(`${entry.key} is no longer checked`));
+      if (entry.removed || entry.aborted)
+        this.controller.abort(new Error(`${entry.key} is no longer checked`));
       else entry.controller = this.controller;
     }
     return this.controller.signal;

@@ -4,7 +4,7 @@
  */
 import type { CheckSpec } from './checkers/types.js';
 import { parseExpectedCodes } from './expected-codes.js';
-import type { MonitorTarget } from './monitor.js';
+import type { MonitorTarget } from './monitor-types.js';
 
 /**
  * What makes two targets "the same backend check": `update()` keeps the health of a key whose identity
