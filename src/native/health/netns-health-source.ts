@@ -8,6 +8,7 @@
  */
 import { runnableProgram } from '../../common/runnable-program.js';
 import { assertNetnsName } from '../executor/netns-executor.js';
+import { locateTcpChecker } from './checkers/native-tcp-prober.js';
 import type { ChangeListener, MonitorTarget } from './monitor.js';
 import { targetIdentity, validateTarget } from './monitor.js';
 import {
@@ -189,9 +190,12 @@ export function createNetnsHealthSource(options: NetnsHealthSourceOptions): Netn
       },
     });
     child = proc;
+    // The worker may run from a transpiled copy in the temp directory, where it cannot find the
+    // package's native TCP checker: tell it where this side found it.
+    const tcpCheckerPath = locateTcpChecker();
     proc.send({
       type: 'init',
-      monitor: options.monitorOptions ?? {},
+      monitor: { ...(tcpCheckerPath ? { tcpCheckerPath } : {}), ...options.monitorOptions },
       snapshotIntervalMs: options.snapshotIntervalMs ?? 1000,
       ...(options.refreshIntervalMs !== undefined ? { refreshIntervalMs: options.refreshIntervalMs } : {}),
     });

@@ -56,6 +56,9 @@ export const workerMonitorOptions = z.strictObject({
   seed: z.string().max(1000).optional(),
   coalesceQuietMs: z.number().min(0).optional(),
   coalesceMaxDelayMs: z.number().min(0).optional(),
+  tcpChecker: z.enum(['auto', 'js']).optional(),
+  /** The native TCP checker the parent found: the worker runs from a transpiled copy that cannot. */
+  tcpCheckerPath: z.string().startsWith('/').max(4096).optional(),
 });
 /** Options of the monitor inside the namespace: {@link HealthMonitorOptions} minus the functions. */
 export type WorkerMonitorOptions = z.infer<typeof workerMonitorOptions>;
