@@ -73,7 +73,14 @@ export function createJsTcpProber(): TcpProber {
     kind: 'js',
     probe(address, port, timeoutMs, done) {
       const token = next++;
-      const socket = net.connect({ host: address, port });
+      let socket: net.Socket;
+      try {
+        socket = net.connect({ host: address, port });
+      } catch (err) {
+        // A port net refuses outright (the monitor validates ports, so a bug): a failure, never a throw.
+        queueMicrotask(() => done(false, errorReason(err)));
+        return token;
+      }
       const p: Pending = { socket, done, timeoutMs, connected: false };
       pending.set(token, p);
       socket.once('connect', () => {

@@ -81,6 +81,14 @@ describe.each(probers)('%s TCP prober', (kind, make) => {
     p.close();
   });
 
+  it('answers a port it cannot connect to at all with a failure, not a throw', async () => {
+    const p = make();
+    const out = await probe(p, HOST, 70_000);
+    expect(out.ok).toBe(false);
+    expect(out.reason).toMatch(/port|EINVAL/i); // JavaScript: RangeError on the port; helper: EINVAL
+    p.close();
+  });
+
   it('cancel and close answer "aborted" at once', async () => {
     const p = make();
     const port = await listening();
