@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev) # builds the native TCP health checker (native/)
 command -v openssl >/dev/null 2>&1 || need+=(openssl) # HTTPS health-check tests make a certificate
 command -v ipvsadm >/dev/null 2>&1 || need+=(ipvsadm) # the IPVS data plane (its test runs in the VM, on this userspace)
 # High availability (docs/native-ha.md): BIRD 2 announces VIPs by BGP; gratuitous ARP (arping -U) and
@@ -30,6 +31,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund
+# The health monitor's TCP checker (epoll, RST close); without it checks run in JavaScript, slower.
+npm run build:native
 
 # The VM with Debian's kernel (kernel features this host may lack: nftables flowtables, IPVS) for
 # test/vm and the flowtable benchmark: needs root and apt; elsewhere those tests skip (CI fails).

@@ -5,10 +5,12 @@
 import type { HealthInfo, NLBInfo, VMHealthDetail, VMHealthState } from '../../interfaces/types.js';
 import type { AzureApi, CallContext } from './az-api.js';
 import { AZURE_BACKEND_STATES } from './az-health-states.js';
+import { lbRead } from './az-read.js';
 
 export async function healthOnAzure(api: AzureApi, current: NLBInfo, ctx: CallContext): Promise<HealthInfo> {
   const report = await api.ruleHealth(current.iid.nameId, ctx);
-  const lb = await api.getLb(current.iid.nameId, ctx);
+  // The read that built `current` has the load balancer already: no second GET.
+  const lb = lbRead.of(current) ?? (await api.getLb(current.iid.nameId, ctx));
   const ipOf = new Map(
     (lb?.backendAddressPools?.[0]?.loadBalancerBackendAddresses ?? []).map((a) => [
       a.name ?? '',

@@ -1,5 +1,6 @@
 /** Reading NLBs: the resource group's load balancers carrying nlbkit's tag, with their public IPs. */
 import type { LoadBalancer } from '@azure/arm-network';
+import { readWith } from '../../common/read-with.js';
 import type { IID, NLBInfo } from '../../interfaces/types.js';
 import type { CallContext } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
@@ -23,9 +24,12 @@ export async function findManaged({ api, options }: AzureDeps, iid: IID, ctx: Ca
   return lb;
 }
 
+/** The load balancer each NLBInfo was read from: health maps backend names to addresses with it. */
+export const lbRead = readWith<LoadBalancer>();
+
 /** The NLB as getNLB returns it. */
 export async function readNLB(deps: AzureDeps, lb: LoadBalancer, ctx: CallContext): Promise<NLBInfo> {
   const ipName = publicIpOf(lb);
   const ip = ipName ? await deps.api.getPublicIp(ipName, ctx) : undefined;
-  return toNLBInfo(deps.api, lb, deps.options.managedTagKey, ip);
+  return lbRead.keep(toNLBInfo(deps.api, lb, deps.options.managedTagKey, ip), lb);
 }

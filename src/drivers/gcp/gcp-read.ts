@@ -3,6 +3,7 @@
  * they point to: backend service, health check, and the VMs in its network endpoint groups.
  */
 import { mapLimited } from '../../common/map-limited.js';
+import { readWith } from '../../common/read-with.js';
 import type { IID, NLBInfo } from '../../interfaces/types.js';
 import type { BackendService, CallContext, ForwardingRule, GcpApi, HealthCheck } from './gcp-api.js';
 import { markerOf, nameOf, ownedBy, toNLBInfo, zoneOf } from './gcp-convert.js';
@@ -58,6 +59,9 @@ export async function readAhead(api: GcpApi, ctx: CallContext): Promise<ReadAhea
   };
 }
 
+/** The backend service each NLBInfo was read with: health asks it for its endpoint groups. */
+export const backendServiceRead = readWith<BackendService | undefined>();
+
 /** The NLB as getNLB returns it; with `ahead`, its backend service and health check come from there. */
 export async function readNLB(
   api: GcpApi,
@@ -74,5 +78,6 @@ export async function readNLB(
     readMembers(api, bs, ctx),
   ]);
   const vms = members.flatMap((m) => m.vms.map((nameId) => ({ nameId })));
-  return toNLBInfo(fr, bs, hc, vms, api.networkUrl(markerOf(fr.description)?.vpc ?? 'default'));
+  const nlb = toNLBInfo(fr, bs, hc, vms, api.networkUrl(markerOf(fr.description)?.vpc ?? 'default'));
+  return backendServiceRead.keep(nlb, bs);
 }

@@ -67,7 +67,8 @@ describe('metrics text format', () => {
       { key: 'b', address: '10.0.0.2', ...t },
       { key: 'c', address: '10.0.0.3', ...t, protocol: 'HTTP' },
     ]);
-    await clock.advance(3000);
+    // Three slots each (phases are hashes; the latest here is 972 ms), every check done 30 ms later.
+    await clock.advance(3100);
     const s = samples(monitor.metricsText());
     expect(s.get('nlbkit_health_checks_total{protocol="TCP"}')).toBe(6);
     expect(s.get('nlbkit_health_checks_total{protocol="HTTP"}')).toBe(3);

@@ -44,6 +44,14 @@ export class Counter implements Metric {
     this.#values.set(k, (this.#values.get(k) ?? 0) + n);
   }
 
+  /** An incrementer for one series, its labels rendered once (for per-check hot paths). */
+  series(labels: Labels = {}): (n?: number) => void {
+    const k = labelText(labels);
+    return (n = 1) => {
+      this.#values.set(k, (this.#values.get(k) ?? 0) + n);
+    };
+  }
+
   /** Sets the series (gauges). */
   set(labels: Labels, n: number): void {
     this.#values.set(labelText(labels), n);
@@ -82,8 +90,13 @@ export class Histogram implements Metric {
   observe(value: number): void {
     this.#sum += value;
     this.#count++;
-    const i = this.buckets.findIndex((b) => value <= b);
-    if (i >= 0) this.#counts[i] = (this.#counts[i] as number) + 1;
+    const b = this.buckets;
+    for (let i = 0; i < b.length; i++) {
+      if (value <= (b[i] as number)) {
+        this.#counts[i] = (this.#counts[i] as number) + 1;
+        return;
+      }
+    }
   }
 
   /** Observations so far. */

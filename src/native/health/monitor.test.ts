@@ -89,15 +89,16 @@ describe('health monitor', () => {
     expect(Math.max(...delays)).toBeLessThanOrEqual(2000);
   });
 
-  it('a target flapping every half interval never changes state', async () => {
-    const { clock, monitor, batches, down } = setup();
+  it('a target whose checks alternate pass and fail never changes state', async () => {
+    const { clock, monitor, batches, down, checked } = setup();
     monitor.update([target(1, { initial: 'HEALTHY', rise: 2, fall: 2 })]);
     const addr = target(1).address;
-    for (let t = 0; t < 40; t++) {
+    for (let t = 0; t < 20; t++) {
       if (t % 2) down.add(addr);
       else down.delete(addr);
-      await clock.advance(500);
+      await clock.advance(1000); // one check per interval, whatever its phase
     }
+    expect(checked).toHaveLength(20);
     expect(monitor.get('web/vm1')?.state).toBe('HEALTHY');
     expect(batches).toHaveLength(0);
   });
@@ -116,6 +117,38 @@ describe('health monitor', () => {
     await clock.advance(1000);
     expect(checked.sort()).toEqual(['10.0.0.1', '10.9.9.9']); // vm1 still once per second, vm3 gone
     expect(monitor.states().size).toBe(2);
+    await monitor.close();
+  });
+
+  it('runs a check shared by several NLBs once, and gives each its own rise/fall verdict', async () => {
+    const { clock, monitor, checked, down } = setup();
+    const shared = { address: '10.7.0.1', rise: 1, fall: 1 };
+    monitor.update([
+      target(1, { ...shared, key: 'a/vm' }),
+      target(2, { ...shared, key: 'b/vm', rise: 3, fall: 2 }), // other thresholds: still the same check
+      target(3, { ...shared, key: 'c/vm', timeout: 0.25 }), // another timeout: another check
+      target(4, { ...shared, key: 'd/vm', port: 81 }), // another port: another check
+    ]);
+    await clock.advance(3000);
+    expect(checked.filter((a) => a === '10.7.0.1')).toHaveLength(9); // 3 checks x 3 intervals, not 12
+    expect(monitor.get('a/vm')?.state).toBe('HEALTHY');
+    expect(monitor.get('b/vm')).toMatchObject({ state: 'HEALTHY', consecutiveSuccesses: 3 });
+    const checks = /nlbkit_health_checks_total\{protocol="TCP"\} (\d+)/.exec(monitor.metricsText());
+    expect(checks?.[1]).toBe('9');
+    down.add('10.7.0.1');
+    await clock.advance(1000);
+    expect(monitor.get('a/vm')?.state).toBe('UNHEALTHY'); // fall 1
+    expect(monitor.get('b/vm')?.state).toBe('HEALTHY'); // fall 2: one failure is not enough
+    // Removing one sharer keeps the check for the others; removing the last stops it.
+    checked.length = 0;
+    monitor.update([target(2, { ...shared, key: 'b/vm', rise: 3, fall: 2 })]);
+    await clock.advance(1000);
+    expect(checked).toEqual(['10.7.0.1']);
+    expect(monitor.get('b/vm')?.state).toBe('UNHEALTHY');
+    monitor.update([]);
+    checked.length = 0;
+    await clock.advance(2000);
+    expect(checked).toEqual([]);
     await monitor.close();
   });
 

@@ -4,128 +4,45 @@
  */
 import type { VMHealthState } from '../../interfaces/types.js';
 import { runCheck } from './checkers/index.js';
-import type { Checker, CheckSpec } from './checkers/types.js';
-import { type Clock, systemClock } from './clock.js';
+import { createTcpProber } from './checkers/native-tcp-prober.js';
+import type { TcpProber } from './checkers/tcp-prober.js';
+import type { CheckSpec } from './checkers/types.js';
+import { systemClock } from './clock.js';
 import { ChangeCoalescer, type HealthChange } from './coalescer.js';
-import { parseExpectedCodes } from './expected-codes.js';
-import { type MetricsServer, type MetricsServerOptions, startMetricsServer } from './metrics-server.js';
+import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { MonitorMetrics } from './monitor-metrics.js';
+import type {
+  ChangeListener,
+  CheckEvent,
+  HealthMonitor,
+  HealthMonitorOptions,
+  MonitorTarget,
+} from './monitor-types.js';
 import { CheckScheduler, type ScheduledRun } from './scheduler.js';
-import { applyOutcome, initialHealth } from './state-machine.js';
-import type { HealthSource, HealthTarget, TargetHealth } from './types.js';
+import { applyOutcome, type CheckOutcome, initialHealth } from './state-machine.js';
+import { probeIdOf, specOf, targetIdentity, validateTarget } from './target-spec.js';
+import type { TargetHealth } from './types.js';
 
-/** A target with the checker options the contract does not carry (all optional). */
-export interface MonitorTarget extends HealthTarget {
-  /** HTTP(S) Host header and TLS SNI name. Default: the address. */
-  host?: string;
-  /** HTTPS: verify the certificate. Default false (as AWS, GCP, Azure and Octavia checks). */
-  tlsVerify?: boolean;
-  /** HTTPS with tlsVerify: extra trusted CA certificates (PEM). */
-  ca?: string | Buffer;
-  /** UDP probe datagram. Default empty. */
-  udpPayload?: Buffer;
-}
-
-/** One finished check, for logs and benchmarks. Times are the clock's milliseconds. */
-export interface CheckEvent {
-  key: string;
-  ok: boolean;
-  reason?: string;
-  scheduledAt: number;
-  startedAt: number;
-  durationMs: number;
-}
-
-/** Options of {@link createHealthMonitor}; every one has a default. */
-export interface HealthMonitorOptions {
-  /** Most checks at once. Default 256: each holds a socket, so stay well under `ulimit -n`. */
-  concurrency?: number;
-  /** Mixed into each target's jitter phase; set it to the node name so LB nodes don't check in lockstep. */
-  seed?: string;
-  /** Batch a notification after this long without a new change. Default 250 ms. */
-  coalesceQuietMs?: number;
-  /** ...but never hold a change longer than this. Default 2000 ms. */
-  coalesceMaxDelayMs?: number;
-  /** Default: the system clock (tests inject a fake one). */
-  clock?: Clock;
-  /** Default: the real TCP/HTTP(S)/UDP checkers. */
-  checker?: Checker;
-  /** Told about every finished check. */
-  onCheck?: (event: CheckEvent) => void;
-  /** Told when an onChange listener throws (other listeners still run). Default: process warning. */
-  onError?: (err: unknown) => void;
-}
-
-/** The listener of {@link HealthMonitor.onChange}: changed keys, and what each changed from and to. */
-export type ChangeListener = (keys: string[], changes: readonly HealthChange[]) => void;
-
-/** A running health monitor: the {@link HealthSource} the agent uses, plus metrics. */
-export interface HealthMonitor extends HealthSource {
-  /** Replaces the targets. Unchanged keys keep state and schedule; never notifies (the caller knows). */
-  update(targets: readonly MonitorTarget[]): void;
-  /** Batched, debounced state changes; returns an unsubscribe function. */
-  onChange(listener: ChangeListener): () => void;
-  /** Every target's health (copies). */
-  states(): Map<string, TargetHealth>;
-  /** Delivers pending batched changes now. */
-  flush(): void;
-  /** Counters and histograms in the Prometheus text exposition format. */
-  metricsText(): string;
-  /** Serves metricsText() at GET /metrics (default 127.0.0.1, free port); closed by close(). */
-  serveMetrics(opts?: MetricsServerOptions): Promise<MetricsServer>;
-}
+export type * from './monitor-types.js';
+export { targetIdentity, validateTarget } from './target-spec.js';
 
 interface TargetRecord {
   target: MonitorTarget;
-  spec: CheckSpec;
   /** What makes two targets "the same backend check": changing it resets health. */
   identity: string;
+  /** The check this target's verdicts come from, shared with every target of the same probe id. */
+  probe: Probe;
   health: TargetHealth;
 }
 
-/**
- * What makes two targets "the same backend check": `update()` keeps the health of a key whose identity
- * is unchanged and starts a changed one afresh. Exported for mirrors of a monitor (the netns source).
- */
-export function targetIdentity(t: MonitorTarget): string {
-  return JSON.stringify([
-    t.address,
-    t.port,
-    t.protocol,
-    t.httpPath ?? '/',
-    t.expectedCodes ?? '',
-    t.host ?? '',
-    t.tlsVerify === true,
-    t.ca?.toString() ?? '',
-    t.udpPayload?.toString('hex') ?? '',
-  ]);
-}
-
-function specOf(t: MonitorTarget): CheckSpec {
-  const spec: CheckSpec = {
-    address: t.address,
-    port: t.port,
-    protocol: t.protocol,
-    timeoutMs: t.timeout * 1000,
-  };
-  if (t.httpPath !== undefined) spec.httpPath = t.httpPath;
-  if (t.expectedCodes !== undefined) spec.expectedCodes = parseExpectedCodes(t.expectedCodes);
-  if (t.host !== undefined) spec.host = t.host;
-  if (t.tlsVerify !== undefined) spec.tlsVerify = t.tlsVerify;
-  if (t.ca !== undefined) spec.ca = t.ca;
-  if (t.udpPayload !== undefined) spec.udpPayload = t.udpPayload;
-  return spec;
-}
-
-/** Throws the RangeError `update()` would throw for `t`. Exported so a proxy can fail the same way. */
-export function validateTarget(t: MonitorTarget): void {
-  const bad = (what: string) => new RangeError(`health target ${t.key}: ${what}`);
-  if (!(t.interval > 0)) throw bad(`interval must be positive seconds, got ${t.interval}`);
-  if (!(t.timeout > 0)) throw bad(`timeout must be positive seconds, got ${t.timeout}`);
-  if (!Number.isInteger(t.rise) || t.rise < 1) throw bad(`rise must be a whole number >= 1, got ${t.rise}`);
-  if (!Number.isInteger(t.fall) || t.fall < 1) throw bad(`fall must be a whole number >= 1, got ${t.fall}`);
-  if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535)
-    throw bad(`port must be 1-65535, got ${t.port}`);
+/** One check on the schedule: run once per interval for every target that shares it. */
+interface Probe {
+  id: string;
+  spec: CheckSpec;
+  intervalMs: number;
+  records: Set<TargetRecord>;
+  /** The TCP prober's token of the check in flight. */
+  token?: number;
 }
 
 function copy(h: TargetHealth): TargetHealth {
@@ -146,11 +63,33 @@ export function createHealthMonitor(opts: HealthMonitorOptions = {}): HealthMoni
   const checker = opts.checker ?? runCheck;
   const metrics = new MonitorMetrics();
   const records = new Map<string, TargetRecord>();
+  const probes = new Map<string, Probe>();
   const listeners = new Set<ChangeListener>();
   const servers = new Set<MetricsServer>();
   let closed = false;
   const onError =
     opts.onError ?? ((err: unknown) => process.emitWarning(`nlbkit health listener failed: ${err}`));
+  // TCP checks skip the generic checker (a promise, a timer and an AbortSignal each) when nothing
+  // replaces it: a prober runs them, made on the first TCP check.
+  let prober: TcpProber | undefined;
+  const useProber = opts.checker === undefined;
+  const getProber = () => {
+    prober ??= createTcpProber({
+      mode: opts.tcpChecker ?? 'auto',
+      ...(opts.tcpCheckerPath !== undefined ? { helperPath: opts.tcpCheckerPath } : {}),
+      onFallback: (why) => process.emitWarning(why),
+    });
+    return prober;
+  };
+  const counted = new Map<string, { checks: () => void; failures: () => void }>();
+  const countersOf = (protocol: string) => {
+    let c = counted.get(protocol);
+    if (!c) {
+      c = { checks: metrics.checks.series({ protocol }), failures: metrics.failures.series({ protocol }) };
+      counted.set(protocol, c);
+    }
+    return c;
+  };
 
   const coalescer = new ChangeCoalescer(
     clock,
@@ -169,38 +108,59 @@ export function createHealthMonitor(opts: HealthMonitorOptions = {}): HealthMoni
     },
   );
 
-  const run = async ({ key, scheduledAt, startedAt, signal }: ScheduledRun): Promise<void> => {
-    const record = records.get(key);
-    if (!record) return;
-    metrics.lateness.observe(Math.max(0, startedAt - scheduledAt) / 1000);
-    const outcome = await checker(record.spec, signal);
-    // A check aborted (target removed, monitor closed) or replaced (its address changed) is no evidence.
-    if (signal.aborted || closed || records.get(key) !== record) return;
+  /** Folds one finished check into every target that shares it. */
+  const finish = (probe: Probe, run: ScheduledRun, outcome: CheckOutcome) => {
+    // A check aborted (last target removed, monitor closed) or replaced is no evidence.
+    if (closed || probes.get(probe.id) !== probe) return;
     const finishedAt = clock.now();
-    const protocol = { protocol: record.target.protocol };
-    metrics.checks.inc(protocol);
-    if (!outcome.ok) metrics.failures.inc(protocol);
-    metrics.duration.observe((finishedAt - startedAt) / 1000);
-    const from = record.health.state;
-    const { health, changed } = applyOutcome(record.health, outcome, record.target, new Date(finishedAt));
-    record.health = health;
-    if (changed) {
+    const counters = countersOf(probe.spec.protocol);
+    counters.checks();
+    if (!outcome.ok) counters.failures();
+    metrics.duration.observe((finishedAt - run.startedAt) / 1000);
+    const at = new Date(finishedAt);
+    let first: string | undefined;
+    for (const record of probe.records) {
+      first ??= record.target.key;
+      const from = record.health.state;
+      const { health, changed } = applyOutcome(record.health, outcome, record.target, at);
+      record.health = health;
+      if (!changed) continue;
       metrics.stateChanges.inc({ to: health.state });
-      const change: HealthChange = { key, from, to: health.state, at: new Date(finishedAt) };
+      const change: HealthChange = { key: record.target.key, from, to: health.state, at };
       if (outcome.reason !== undefined) change.reason = outcome.reason;
       coalescer.add(change);
     }
-    if (opts.onCheck) {
+    if (opts.onCheck && first !== undefined) {
       const event: CheckEvent = {
-        key,
+        key: first,
+        targets: probe.records.size,
         ok: outcome.ok,
-        scheduledAt,
-        startedAt,
-        durationMs: finishedAt - startedAt,
+        scheduledAt: run.scheduledAt,
+        startedAt: run.startedAt,
+        durationMs: finishedAt - run.startedAt,
       };
       if (outcome.reason !== undefined) event.reason = outcome.reason;
       opts.onCheck(event);
     }
+  };
+
+  const run = (r: ScheduledRun): Promise<void> => {
+    const probe = probes.get(r.key);
+    if (!probe) return Promise.resolve();
+    metrics.lateness.observe(Math.max(0, r.startedAt - r.scheduledAt) / 1000);
+    const { spec } = probe;
+    if (useProber && spec.protocol === 'TCP') {
+      return new Promise((resolve) => {
+        probe.token = getProber().probe(spec.address, spec.port, spec.timeoutMs, (ok, reason) => {
+          probe.token = undefined;
+          finish(probe, r, reason === undefined ? { ok } : { ok, reason });
+          resolve();
+        });
+      });
+    }
+    return checker(spec, r.signal).then((outcome) => {
+      if (!r.signal.aborted) finish(probe, r, outcome);
+    });
   };
 
   const scheduler = new CheckScheduler({
@@ -210,6 +170,27 @@ export function createHealthMonitor(opts: HealthMonitorOptions = {}): HealthMoni
     onSkip: (_key, reason, slots) => metrics.skipped.inc({ reason }, slots),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
   });
+
+  /** Takes a target off its check; a check left without targets stops (its run in flight is aborted). */
+  const detach = (record: TargetRecord) => {
+    const { probe } = record;
+    probe.records.delete(record);
+    if (probe.records.size > 0) return;
+    probes.delete(probe.id);
+    if (probe.token !== undefined) prober?.cancel(probe.token);
+    scheduler.unschedule(probe.id);
+  };
+
+  const probeFor = (target: MonitorTarget, identity: string): Probe => {
+    const id = probeIdOf(target, identity);
+    let probe = probes.get(id);
+    if (!probe) {
+      probe = { id, spec: specOf(target), intervalMs: target.interval * 1000, records: new Set() };
+      probes.set(id, probe);
+      scheduler.schedule(id, probe.intervalMs);
+    }
+    return probe;
+  };
 
   const monitor: HealthMonitor = {
     update(targets) {
@@ -221,26 +202,32 @@ export function createHealthMonitor(opts: HealthMonitorOptions = {}): HealthMoni
         if (next.has(t.key)) throw new RangeError(`health target ${t.key} is listed twice`);
         next.set(t.key, t);
       }
-      const specs = new Map([...next].map(([k, t]) => [k, specOf(t)] as const));
-      for (const key of [...records.keys()]) {
+      for (const t of next.values()) specOf(t); // throws for bad expected codes, before any change
+      for (const [key, record] of [...records]) {
         if (next.has(key)) continue;
         records.delete(key);
-        scheduler.unschedule(key);
+        detach(record);
         coalescer.drop(key);
       }
       for (const [key, target] of next) {
         const identity = targetIdentity(target);
         const old = records.get(key);
-        const spec = specs.get(key) as CheckSpec;
+        const id = probeIdOf(target, identity);
         if (old && old.identity === identity) {
           // Same backend, maybe new timing or thresholds: keep what we know, apply the new settings.
           old.target = target;
-          old.spec = spec;
-        } else {
-          if (old) scheduler.unschedule(key); // abort the old check: its result is about another backend
-          records.set(key, { target, spec, identity, health: initialHealth(target.initial) });
+          if (old.probe.id === id) continue;
+          detach(old);
+          old.probe = probeFor(target, identity);
+          old.probe.records.add(old);
+          continue;
         }
-        scheduler.schedule(key, target.interval * 1000);
+        // A new target, or another backend under this key: it starts afresh, on the check it shares.
+        if (old) detach(old);
+        const probe = probeFor(target, identity);
+        const record: TargetRecord = { target, identity, probe, health: initialHealth(target.initial) };
+        probe.records.add(record);
+        records.set(key, record);
       }
     },
     get(key) {
@@ -279,7 +266,9 @@ export function createHealthMonitor(opts: HealthMonitorOptions = {}): HealthMoni
       // Pending changes are dropped, not delivered: nobody should act on a monitor that is shutting down.
       coalescer.cancel();
       listeners.clear();
-      await scheduler.close();
+      const stopping = scheduler.close();
+      prober?.close(); // settles the TCP checks in flight, which the scheduler waits for
+      await stopping;
       await Promise.all([...servers].map((s) => s.close()));
       servers.clear();
     },

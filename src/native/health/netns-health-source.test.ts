@@ -4,8 +4,10 @@
  * Needs root and `ip`: skipped with a message without them, a failure under CI=true.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLabRequirements } from '../../cli/demo/preflight.js';
+import { locateTcpChecker } from './checkers/native-tcp-prober.js';
 import type { HealthChange } from './coalescer.js';
 import type { MonitorTarget } from './monitor.js';
 import { createNetnsHealthSource, type NetnsHealthSource, RESTARTING_REASON } from './netns-health-source.js';
@@ -29,6 +31,19 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** The command names of `pid`'s children. */
+const childCommands = (pid: number): string[] =>
+  readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .flatMap((e) => {
+      try {
+        const m = /^\d+ \((.*)\) \S (\d+)/.exec(readFileSync(`/proc/${e}/stat`, 'utf8'));
+        return m && Number(m[2]) === pid ? [m[1] as string] : [];
+      } catch {
+        return [];
+      }
+    });
 
 const alive = (pid: number) => {
   try {
@@ -115,7 +130,12 @@ describe.skipIf(missing.length > 0 && process.env.CI !== 'true')(
       execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
       execFileSync('ip', ['-n', ns, 'addr', 'add', `${ADDRESS}/32`, 'dev', 'lo']);
       await startServer();
-      source = createNetnsHealthSource({ netns: ns, snapshotIntervalMs: 200, log: () => undefined });
+      source = createNetnsHealthSource({
+        netns: ns,
+        snapshotIntervalMs: 200,
+        refreshIntervalMs: 200, // the signal test watches lastCheck move on
+        log: () => undefined,
+      });
       source.onChange((_keys, batch) => changes.push(...batch));
     });
 
@@ -137,6 +157,9 @@ describe.skipIf(missing.length > 0 && process.env.CI !== 'true')(
       await waitFor('a change to HEALTHY', () => changes.find((c) => c.to === 'HEALTHY'));
       expect(source.states().get(target.key)?.lastCheck).toBeInstanceOf(Date);
       expect(source.metricsText()).toMatch(/nlbkit_health_checks_total\{protocol="TCP"\} [1-9]/);
+      // Its TCP checks run in the native helper the parent found (the worker is a transpiled copy).
+      if (locateTcpChecker() || process.env.CI === 'true')
+        expect(childCommands(source.workerPid as number)).toContain('nlbkit-tcp-chec');
     });
 
     it('goes UNHEALTHY when the server stops, and says so through onChange', async () => {

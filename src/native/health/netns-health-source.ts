@@ -8,6 +8,7 @@
  */
 import { runnableProgram } from '../../common/runnable-program.js';
 import { assertNetnsName } from '../executor/netns-executor.js';
+import { locateTcpChecker } from './checkers/native-tcp-prober.js';
 import type { ChangeListener, MonitorTarget } from './monitor.js';
 import { targetIdentity, validateTarget } from './monitor.js';
 import {
@@ -30,8 +31,16 @@ export interface NetnsHealthSourceOptions {
   netns: string;
   /** Options of the monitor in the namespace (seed, concurrency, coalescing). */
   monitorOptions?: WorkerMonitorOptions;
-  /** How often the worker sends every target's health and its metrics. Default 1000 ms. */
+  /**
+   * How often the worker sends its heartbeat: the targets whose state or reason changed since it last
+   * said, and its metrics. Default 1000 ms.
+   */
   snapshotIntervalMs?: number;
+  /**
+   * A target whose state and reason stay the same is reported again after this long, so the mirror's
+   * `lastCheck` and streak counters are at most this old. Default 60,000 ms.
+   */
+  refreshIntervalMs?: number;
   /** Restart delay after a worker dies: doubles from `min` to `max`. Default 200 ms to 10 s. */
   restartDelayMs?: { min?: number; max?: number };
   /** Where worker crashes and its stderr go. Default: process warnings. */
@@ -48,7 +57,7 @@ export interface NetnsHealthSource extends HealthSource {
   onChange(listener: ChangeListener): () => void;
   /** Every target's health (copies). */
   states(): Map<string, TargetHealth>;
-  /** The worker's metrics as of its last snapshot (at most `snapshotIntervalMs` old); '' before it. */
+  /** The worker's metrics as of its last heartbeat (at most `snapshotIntervalMs` old); '' before it. */
   metricsText(): string;
   /**
    * Resolves when a worker is up (starting one if none was yet); rejects if it dies first (e.g. no such
@@ -132,7 +141,7 @@ export function createNetnsHealthSource(options: NetnsHealthSourceOptions): Netn
     if (m.type === 'ready') {
       up = true;
       for (const w of waiters.splice(0)) w.resolve();
-    } else if (m.type === 'snapshot') {
+    } else if (m.type === 'delta') {
       metrics = m.metrics;
       for (const [key, h] of Object.entries(m.health)) take(key, healthFromWire(h), m.seq);
     } else if (m.type === 'changes') {
@@ -181,10 +190,14 @@ export function createNetnsHealthSource(options: NetnsHealthSourceOptions): Netn
       },
     });
     child = proc;
+    // The worker may run from a transpiled copy in the temp directory, where it cannot find the
+    // package's native TCP checker: tell it where this side found it.
+    const tcpCheckerPath = locateTcpChecker();
     proc.send({
       type: 'init',
-      monitor: options.monitorOptions ?? {},
+      monitor: { ...(tcpCheckerPath ? { tcpCheckerPath } : {}), ...options.monitorOptions },
       snapshotIntervalMs: options.snapshotIntervalMs ?? 1000,
+      ...(options.refreshIntervalMs !== undefined ? { refreshIntervalMs: options.refreshIntervalMs } : {}),
     });
     proc.send({ type: 'update', seq, targets: wire() });
   };

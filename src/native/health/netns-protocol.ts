@@ -56,6 +56,9 @@ export const workerMonitorOptions = z.strictObject({
   seed: z.string().max(1000).optional(),
   coalesceQuietMs: z.number().min(0).optional(),
   coalesceMaxDelayMs: z.number().min(0).optional(),
+  tcpChecker: z.enum(['auto', 'js']).optional(),
+  /** The native TCP checker the parent found: the worker runs from a transpiled copy that cannot. */
+  tcpCheckerPath: z.string().startsWith('/').max(4096).optional(),
 });
 /** Options of the monitor inside the namespace: {@link HealthMonitorOptions} minus the functions. */
 export type WorkerMonitorOptions = z.infer<typeof workerMonitorOptions>;
@@ -66,6 +69,7 @@ export const toWorker = z.discriminatedUnion('type', [
     type: z.literal('init'),
     monitor: workerMonitorOptions,
     snapshotIntervalMs: z.number().int().min(10).max(3_600_000),
+    refreshIntervalMs: z.number().int().min(10).max(86_400_000).optional(),
   }),
   z.strictObject({ type: z.literal('update'), seq: z.number().int().min(0), targets: z.array(wireTarget) }),
 ]);
@@ -81,8 +85,10 @@ export const toParent = z.discriminatedUnion('type', [
     changes: z.array(wireChange),
     health: z.record(z.string(), wireHealth),
   }),
+  // The heartbeat: only the targets whose state or reason changed, that were checked for the first
+  // time, or whose last report is older than the refresh interval; and the metrics text.
   z.strictObject({
-    type: z.literal('snapshot'),
+    type: z.literal('delta'),
     seq: z.number().int(),
     health: z.record(z.string(), wireHealth),
     metrics: z.string().max(10_000_000),

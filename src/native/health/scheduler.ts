@@ -23,8 +23,8 @@ export interface ScheduledRun {
   scheduledAt: number;
   /** When it actually started (after any queueing). */
   startedAt: number;
-  /** Fires when the key is removed or the scheduler closes. */
-  signal: AbortSignal;
+  /** Fires when the key is removed or the scheduler closes (made on first use: most runs never ask). */
+  readonly signal: AbortSignal;
 }
 
 /** Options of {@link CheckScheduler}. */
@@ -47,7 +47,38 @@ interface Entry {
   gen: number;
   busy: boolean;
   removed: boolean;
+  /** Closed while a run was in flight: a signal made later is born aborted. */
+  aborted?: boolean;
   controller?: AbortController;
+}
+
+/**
+ * A run as handed to `run`. Its AbortController is made only when the run reads `signal` (an
+ * AbortController per run costs about as much as a TCP check's own JavaScript), and aborted only if made.
+ */
+class Run implements ScheduledRun {
+  controller: AbortController | undefined;
+
+  constructor(
+    readonly entry: Entry,
+    readonly scheduledAt: number,
+    readonly startedAt: number,
+  ) {}
+
+  get key(): string {
+    return this.entry.key;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      const { entry } = this;
+      if (entry.removed || entry.aborted)
+        this.controller.abort(new Error(`${entry.key} is no longer checked`));
+      else entry.controller = this.controller;
+    }
+    return this.controller.signal;
+  }
 }
 
 interface Slot {
@@ -147,7 +178,10 @@ export class CheckScheduler {
     this.#heap.clear();
     for (const job of this.#queue.splice(0)) job.entry.busy = false;
     this.#queueHead = 0;
-    for (const entry of this.#entries.values()) entry.controller?.abort(new Error('health monitor closed'));
+    for (const entry of this.#entries.values()) {
+      entry.aborted = true;
+      entry.controller?.abort(new Error('health monitor closed'));
+    }
     await Promise.allSettled([...this.#running]);
   }
 
@@ -223,23 +257,19 @@ export class CheckScheduler {
   }
 
   #start({ entry, scheduledAt }: Job): void {
-    const controller = new AbortController();
-    entry.controller = controller;
-    const run: ScheduledRun = {
-      key: entry.key,
-      scheduledAt,
-      startedAt: this.#clock.now(),
-      signal: controller.signal,
+    const run = new Run(entry, scheduledAt, this.#clock.now());
+    const settle = () => {
+      this.#running.delete(p);
+      entry.busy = false;
+      if (run.controller && entry.controller === run.controller) entry.controller = undefined;
+      if (!this.#closed) this.#pump();
     };
-    const p: Promise<void> = Promise.resolve()
-      .then(() => this.#opts.run(run))
-      .catch(() => {})
-      .finally(() => {
-        this.#running.delete(p);
-        entry.busy = false;
-        if (entry.controller === controller) entry.controller = undefined;
-        if (!this.#closed) this.#pump();
-      });
+    let p: Promise<void>;
+    try {
+      p = this.#opts.run(run).then(settle, settle);
+    } catch {
+      p = Promise.resolve().then(settle);
+    }
     this.#running.add(p);
   }
 }

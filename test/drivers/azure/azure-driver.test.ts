@@ -402,3 +402,23 @@ describe('Azure driver: ownership, packages, credentials, options', () => {
     expect(world.fake.state.publicIps.size).toBe(0);
   });
 });
+
+describe('Azure driver: health polling cost', () => {
+  it('getVMGroupHealthInfo reads the NLB once and asks the rule for its health: no second GET', async () => {
+    world = await startAzureWorld();
+    await world.driver.createNLB(request());
+    world.fake.calls.length = 0;
+    const health = await world.driver.getVMGroupHealthInfo({ nameId: 'web' });
+    const calls = world.fake.calls.map(
+      (c) => `${c.method} ${c.path.replace(/\?.*/, '').split('/').slice(-3).join('/')}`,
+    );
+    expect(calls.filter((c) => !c.includes('operationResults'))).toEqual([
+      'GET Microsoft.Network/loadBalancers/web', // find: the NLB (its backend addresses serve health too)
+      'GET Microsoft.Network/publicIPAddresses/web-nlbkit-ip', // find: its public address
+      'POST loadBalancingRules/rule/health', // the rule's per-backend health (a long-running operation)
+    ]);
+    // The rest polls that operation until it is done: the fake answers on the second poll.
+    expect(calls.filter((c) => c.includes('operationResults'))).toHaveLength(2);
+    expect(health.allVMs.map((vm) => vm.nameId).sort()).toEqual(['vm-1', 'vm-2']);
+  });
+});

@@ -479,3 +479,23 @@ describe('GCP driver: options, packages, credentials', () => {
     );
   });
 });
+
+describe('GCP driver: health polling cost', () => {
+  it('getVMGroupHealthInfo reads the NLB once and asks getHealth once per endpoint group', async () => {
+    world = await startGcpWorld();
+    await world.driver.createNLB(request());
+    world.fake.calls.length = 0;
+    const health = await world.driver.getVMGroupHealthInfo({ nameId: 'web' });
+    const calls = world.fake.calls.map((c) => `${c.method} ${c.path.split('/').slice(-2).join('/')}`);
+    expect(calls).toEqual([
+      'GET forwardingRules/web', // find: the NLB
+      'GET backendServices/web', // find: its backend service (health reuses it)
+      'GET healthChecks/web', // find: its check
+      'POST web-neg-b/listNetworkEndpoints', // find: the VMs, one call per zone's endpoint group
+      'POST web-neg-c/listNetworkEndpoints',
+      'POST web/getHealth', // health: one call per endpoint group
+      'POST web/getHealth',
+    ]);
+    expect(health.allVMs.map((vm) => vm.nameId).sort()).toEqual(['vm-1', 'vm-2']);
+  });
+});

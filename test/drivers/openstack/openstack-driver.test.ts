@@ -444,3 +444,23 @@ describe('OpenStack driver: the OVN provider', () => {
     expect((await world.driver.getNLB({ nameId: 'web' })).vmGroup.algorithm).toBe('SOURCE_HASH');
   });
 });
+
+describe('OpenStack driver: health polling cost', () => {
+  it('getVMGroupHealthInfo reads the NLB once and its status tree once', async () => {
+    world = await startOpenStackWorld();
+    await world.driver.createNLB(request());
+    world.fake.calls.length = 0;
+    const health = await world.driver.getVMGroupHealthInfo({ nameId: 'web' });
+    const calls = world.fake.calls.map((c) => `${c.method} ${c.path.replace(/[0-9a-f-]{36}/g, 'ID')}`);
+    expect(calls).toEqual([
+      'GET /v2/lbaas/loadbalancers', // find: the NLB by name
+      'GET /v2/lbaas/listeners/ID', // find: listener, pool, members, address, check
+      'GET /v2/lbaas/pools/ID',
+      'GET /v2/lbaas/pools/ID/members',
+      'GET /v2.0/floatingips',
+      'GET /v2/lbaas/healthmonitors/ID',
+      'GET /v2/lbaas/loadbalancers/ID/status', // health: every member's operating status at once
+    ]);
+    expect(health.allVMs.map((vm) => vm.nameId).sort()).toEqual(['vm-1', 'vm-2']);
+  });
+});
