@@ -35,6 +35,7 @@ import {
   type LogView,
   logChanged,
   logLines,
+  resetView,
   viewDocument,
 } from './state-log.js';
 import { type LogEntry, LogFormatError } from './state-log-format.js';
@@ -85,7 +86,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
   let writes: Promise<unknown> = Promise.resolve();
   // Catching up and changing the view, one at a time in this process.
   const exclusive = pLimit(1);
-  let view: LogView = emptyView();
+  const view: LogView = emptyView();
 
   /** Why `state.json` is not there (stat said ENOENT or ENOTDIR), as the error to throw. */
   async function missing(e: unknown): Promise<NLBError> {
@@ -105,7 +106,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
 
   /** The log's errors as the store's: a log that is gone is a lost store, never an empty one. */
   function logFailure(e: unknown): never {
-    view = emptyView();
+    void resetView(view);
     if (isNLBError(e)) throw e;
     if (ERRNO(e) === 'ENOENT')
       throw storeMissing(dir, `${logPath} does not exist (state.json says the records are there)`, initHint);
@@ -124,7 +125,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
     if (found.format === 1) return found.doc;
     return exclusive(async () => {
       try {
-        if (view.ino === undefined || (await logChanged(logPath, view))) {
+        if (view.fh === undefined || (await logChanged(logPath, view))) {
           if ((await catchUp(logPath, view, maxStateBytes)) === 'damaged')
             throw new LogFormatError('a damaged line is followed by others');
         }
@@ -169,7 +170,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
     if (found.format !== 1) return;
     await writeFileAtomic(logPath, logLines(found.doc.revision, found.doc.records).join(''));
     await writeFileAtomic(statePath, MARKER_JSON);
-    view = emptyView();
+    await resetView(view);
   }
 
   /**
@@ -338,6 +339,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
       listeners.clear();
       stopWatching();
       await writes;
+      await exclusive(() => resetView(view));
     },
   };
 }

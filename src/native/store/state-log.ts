@@ -7,7 +7,7 @@
  * write is acknowledged. Compaction writes the live records to a new file beside the log and renames
  * it over the log: a kill -9 at any moment leaves the old log or the new one, both whole.
  */
-import { open, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file.js';
 import type { StateDocument } from './state-document.js';
 import {
@@ -22,8 +22,15 @@ import type { StoredRecord } from './types.js';
 
 /** A log as read so far. */
 export interface LogView {
-  /** The file read (inode), undefined before the first read. */
+  /**
+   * The file read, held open: while it is, no other file can get its inode number, so a log that
+   * compaction replaced is never mistaken for the one read (inode numbers are reused once freed).
+   */
+  fh: FileHandle | undefined;
+  /** Its inode, undefined before the first read. */
   ino: bigint | undefined;
+  /** Its modification time when read: changed with no new bytes means it was rewritten in place. */
+  mtimeNs: bigint;
   /** End of the last intact line read. */
   offset: number;
   /** Snapshot lines still to come before the changes. */
@@ -36,7 +43,9 @@ export interface LogView {
 }
 
 export const emptyView = (): LogView => ({
+  fh: undefined,
   ino: undefined,
+  mtimeNs: 0n,
   offset: 0,
   snapshotLeft: 0,
   revision: 0,
@@ -90,32 +99,41 @@ export function applyEntry(view: LogView, entry: LogEntry, bytes: number, inSnap
  * log is over `maxBytes`. On a throw, `view` may be half-read: the caller discards it.
  */
 export async function catchUp(path: string, view: LogView, maxBytes: number): Promise<LogTail> {
-  const fh = await open(path, 'r');
-  try {
-    const s = await fh.stat({ bigint: true });
-    if (!s.isFile()) throw new LogFormatError('it is not a regular file');
-    if (s.size > BigInt(maxBytes)) throw new RangeError(`it is ${s.size} bytes`);
-    if (view.ino !== s.ino) Object.assign(view, emptyView(), { ino: s.ino });
-    const size = Number(s.size);
-    if (size < view.offset) throw new LogFormatError('it is shorter than what was read from it before');
-    if (size === view.offset) return 'none';
-    const bytes = Buffer.alloc(size - view.offset);
-    const { bytesRead } = await fh.read(bytes, 0, bytes.length, view.offset);
-    const scanned = scanLines(bytes.subarray(0, bytesRead));
-    for (const { value, bytes: length } of scanned.lines) {
-      applyLine(view, value, length);
-      view.offset += length;
-    }
-    return scanned.tail;
-  } finally {
-    await fh.close();
+  let s = await stat(path, { bigint: true });
+  const rewritten = s.ino === view.ino && Number(s.size) === view.offset && s.mtimeNs !== view.mtimeNs;
+  if (!view.fh || s.ino !== view.ino || rewritten) {
+    await resetView(view);
+    view.fh = await open(path, 'r');
+    s = await view.fh.stat({ bigint: true });
+    view.ino = s.ino;
   }
+  if (!s.isFile()) throw new LogFormatError('it is not a regular file');
+  if (s.size > BigInt(maxBytes)) throw new RangeError(`it is ${s.size} bytes`);
+  view.mtimeNs = s.mtimeNs;
+  const size = Number(s.size);
+  if (size < view.offset) throw new LogFormatError('it is shorter than what was read from it before');
+  if (size === view.offset) return 'none';
+  const bytes = Buffer.alloc(size - view.offset);
+  const { bytesRead } = await view.fh.read(bytes, 0, bytes.length, view.offset);
+  const scanned = scanLines(bytes.subarray(0, bytesRead));
+  for (const { value, bytes: length } of scanned.lines) {
+    applyLine(view, value, length);
+    view.offset += length;
+  }
+  return scanned.tail;
 }
 
-/** The log's inode and size, to tell whether anything changed since `view` read it. */
+/** Empties `view` and lets go of the file it held. */
+export async function resetView(view: LogView): Promise<void> {
+  const held = view.fh;
+  Object.assign(view, emptyView());
+  await held?.close().catch(() => undefined);
+}
+
+/** Whether the log at `path` is another file, or has other bytes, than `view` read. */
 export async function logChanged(path: string, view: LogView): Promise<boolean> {
   const s = await stat(path, { bigint: true });
-  return s.ino !== view.ino || Number(s.size) !== view.offset;
+  return s.ino !== view.ino || Number(s.size) !== view.offset || s.mtimeNs !== view.mtimeNs;
 }
 
 /**
@@ -131,6 +149,7 @@ export async function appendEntry(path: string, view: LogView, entry: LogEntry):
       for (let done = 0; done < line.length; )
         done += (await fh.write(line, done, line.length - done, view.offset + done)).bytesWritten;
       await fh.datasync();
+      view.mtimeNs = (await fh.stat({ bigint: true })).mtimeNs;
     } catch (e) {
       await fh.truncate(view.offset).catch(() => undefined);
       throw e;
@@ -159,9 +178,13 @@ export const garbageBytes = (view: LogView): number => view.offset - view.liveTo
 export async function compact(path: string, view: LogView): Promise<void> {
   const lines = logLines(view.revision, view.records);
   await writeFileAtomic(path, lines.join(''));
-  // The records in memory are the new file's: only where it ends and which inode it is change.
-  const s = await stat(path, { bigint: true });
+  // The records in memory are the new file's: only the file held, and where it ends, change.
+  const fh = await open(path, 'r');
+  await view.fh?.close().catch(() => undefined);
+  view.fh = fh;
+  const s = await fh.stat({ bigint: true });
   view.ino = s.ino;
+  view.mtimeNs = s.mtimeNs;
   view.offset = Number(s.size);
   view.snapshotLeft = 0;
   view.liveTotal = 0;
