@@ -14,7 +14,8 @@
  * the 10,000, beside the goals.
  *
  * Run: npm run bench:store [-- --writes 300 --records 1000 --sizes 10,1000,10000 --samples 50
- *      --budget 300 --only scaling|writes]   (PostgreSQL part needs initdb/postgres)
+ *      --budget 300 --only scaling|writes --drivers mock,memory,file,postgres]
+ * (the PostgreSQL part needs initdb/postgres)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     samples: { type: 'string', default: '50' },
     budget: { type: 'string', default: '300' },
     only: { type: 'string' },
+    drivers: { type: 'string', default: 'mock,memory,file,postgres' },
   },
 });
 const WRITES = Number(args.writes);
@@ -43,6 +45,7 @@ const RECORDS = Number(args.records);
 const SIZES = args.sizes.split(',').map(Number);
 const SAMPLES = Number(args.samples);
 const BUDGET_SECONDS = Number(args.budget);
+const DRIVERS = new Set(args.drivers.split(','));
 
 interface Row {
   store: string;
@@ -136,15 +139,16 @@ async function scaling(): Promise<void> {
     }
   };
   const mock = createMockDriver({ vms: { vm1: {}, vm2: {} } });
-  await run({ name: 'mock', driver: mock, close: async () => undefined });
-  await run(nativeOver('native/memory', createMemoryStore()));
+  if (DRIVERS.has('mock')) await run({ name: 'mock', driver: mock, close: async () => undefined });
+  if (DRIVERS.has('memory')) await run(nativeOver('native/memory', createMemoryStore()));
   const dir = await mkdtemp(join(tmpdir(), 'nlbk-bench-scale-'));
   try {
-    await run(nativeOver('native/file', createFileStore(dir)));
+    if (DRIVERS.has('file')) await run(nativeOver('native/file', createFileStore(dir)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   const bin = postgresBinDir();
+  if (!DRIVERS.has('postgres')) return printScaling(results);
   if (!bin) console.log('PostgreSQL not installed (initdb/postgres): its scaling rows are skipped');
   else {
     const server = await startPostgres(bin, { durable: true });

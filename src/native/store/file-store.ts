@@ -187,10 +187,10 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
         return exclusive(async () => {
           try {
             await migrate();
-            if ((await catchUp(logPath, view, maxStateBytes)) === 'damaged')
-              throw new LogFormatError('a damaged line is followed by others');
+            const tail = await catchUp(logPath, view, maxStateBytes);
+            if (tail === 'damaged') throw new LogFormatError('a damaged line is followed by others');
             const { entry, result } = change(viewDocument(view));
-            if (entry) await appendEntry(logPath, view, entry);
+            if (entry) await appendEntry(logPath, view, entry, tail);
             if (garbageBytes(view) > view.liveTotal + compactSlackBytes) await compact(logPath, view);
             return result;
           } catch (e) {

@@ -137,14 +137,20 @@ export async function logChanged(path: string, view: LogView): Promise<boolean> 
 }
 
 /**
- * Appends `entry` after the intact lines (cutting off a torn tail first), flushes it, and applies it
- * to `view`. Only under the writers' lock. On failure the log is cut back to where it was.
+ * Appends `entry` after the intact lines (cutting off a torn tail first when `tail` says there is
+ * one), flushes it, and applies it to `view`. Only under the writers' lock, right after a catch-up.
+ * On failure the log is cut back to where it was.
  */
-export async function appendEntry(path: string, view: LogView, entry: LogEntry): Promise<void> {
+export async function appendEntry(
+  path: string,
+  view: LogView,
+  entry: LogEntry,
+  tail: LogTail,
+): Promise<void> {
   const line = Buffer.from(encodeLine(entry));
   const fh = await open(path, 'r+');
   try {
-    await fh.truncate(view.offset);
+    if (tail !== 'none') await fh.truncate(view.offset);
     try {
       for (let done = 0; done < line.length; )
         done += (await fh.write(line, done, line.length - done, view.offset + done)).bytesWritten;
