@@ -2,7 +2,8 @@
  * The file store's log (format 2): a format-1 state.json read and migrated, torn and damaged lines,
  * compaction (left half done by a dead writer, and under a watching reader).
  */
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,18 @@ describe('file store format 2 (log)', () => {
       message: expect.stringContaining('state.log does not exist'),
     });
     await expect(store.put(makeRecord('api'))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+
+  it('a log that is a FIFO or a directory is UNAVAILABLE naming it, at once', async () => {
+    for (const make of [(p: string) => execFileSync('mkfifo', [p]), (p: string) => mkdir(p)]) {
+      const dir = await tempDir();
+      await writeFile(join(dir, 'state.json'), MARKER_JSON);
+      await make(join(dir, 'state.log'));
+      await expect(createFileStore(dir).list()).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringContaining(`cannot use ${join(dir, 'state.log')}`),
+      });
+    }
   });
 
   it('compaction left half done by a dead writer (its temporary file) changes nothing and is cleaned', async () => {

@@ -168,6 +168,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
   async function migrate(): Promise<void> {
     const found = await marker.read();
     if (found.format !== 1) return;
+    await removeStaleTemps(statePath);
     await writeFileAtomic(logPath, logLines(found.doc.revision, found.doc.records).join(''));
     await writeFileAtomic(statePath, MARKER_JSON);
     await resetView(view);

@@ -100,6 +100,8 @@ export function applyEntry(view: LogView, entry: LogEntry, bytes: number, inSnap
  */
 export async function catchUp(path: string, view: LogView, maxBytes: number): Promise<LogTail> {
   let s = await stat(path, { bigint: true });
+  // Checked before opening: opening a FIFO would block.
+  if (!s.isFile()) throw new LogFormatError('it is not a regular file');
   const rewritten = s.ino === view.ino && Number(s.size) === view.offset && s.mtimeNs !== view.mtimeNs;
   if (!view.fh || s.ino !== view.ino || rewritten) {
     await resetView(view);
