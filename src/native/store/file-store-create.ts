@@ -11,6 +11,7 @@ import { isTempFile, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-lock.js';
 import { MARKER_JSON } from './file-store-marker.js';
 import { logLines } from './state-log.js';
+import { parseHeader, scanLines } from './state-log-format.js';
 import { storeUnreadable } from './store-errors.js';
 
 /** The paths of one file store. */
@@ -22,8 +23,20 @@ export interface FileStorePaths {
   nodesDir: string;
 }
 
-/** An empty store's log. */
-const EMPTY_LOG = logLines(0, new Map()).join('');
+/** Whether the log at `path` is an empty store's (what a creation cut short leaves). */
+async function isEmptyLog(path: string): Promise<boolean> {
+  const size = (await lstat(path)).size;
+  // An empty log is one header line, far below this.
+  if (size > 4096) return false;
+  const { lines, tail } = scanLines(await readFile(path));
+  if (lines.length !== 1 || tail !== 'none') return false;
+  try {
+    const header = parseHeader(lines[0]?.value);
+    return header.revision === 0 && header.count === 0;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Makes the store's directory and an empty `state.json` under the writers' lock, unless `state.json`
@@ -63,15 +76,13 @@ export async function createStoreFiles(
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     });
     // A log with records but no state.json: state.json was lost, not a creation cut short.
-    const logSize = (await lstat(logPath).catch(() => undefined))?.size;
-    const log =
-      logSize === undefined ? undefined : logSize > EMPTY_LOG.length ? '' : await readFile(logPath, 'utf8');
-    if (log !== undefined && log !== EMPTY_LOG)
+    const logThere = (await lstat(logPath).catch(() => undefined)) !== undefined;
+    if (logThere && !(await isEmptyLog(logPath)))
       throw storeUnreadable(
         dir,
         `it holds ${logPath} but no state.json: its state.json was lost; restore it from a backup (or write ${MARKER_JSON.trim()} into it)`,
       );
-    await writeFileAtomic(logPath, EMPTY_LOG);
+    await writeFileAtomic(logPath, logLines(0, new Map()).join(''));
     await writeFileAtomic(statePath, MARKER_JSON);
     return 'created';
   });

@@ -66,7 +66,10 @@ describe('file store format 2 (log)', () => {
   it('a migration cut short (log written, state.json still format 1) is done again from state.json', async () => {
     const dir = await formatOneStore();
     // What a writer killed between the two renames leaves: a log, and the format-1 state.json in charge.
-    await writeFile(join(dir, 'state.log'), encodeLine({ format: 2, revision: 0, count: 0 }));
+    await writeFile(
+      join(dir, 'state.log'),
+      encodeLine({ format: 2, revision: 0, count: 0, id: '0'.repeat(16) }),
+    );
     expect(await names(dir)).toEqual(['api@4', 'web@2']);
     const store = createFileStore(dir);
     await store.delete('web');
@@ -157,11 +160,27 @@ describe('file store format 2 (log)', () => {
     await store.put(makeRecord('web'));
     // A compacted log being written by a process that died (pid 2^22 + 1: above pid_max's default).
     const tmp = join(dir, 'state.log.tmp-4194305-deadbeef');
-    await writeFile(tmp, encodeLine({ format: 2, revision: 9, count: 0 }).slice(0, 20));
+    await writeFile(tmp, encodeLine({ format: 2, revision: 9, count: 0, id: '1'.repeat(16) }).slice(0, 20));
     expect(await names(dir)).toEqual(['web@1']);
     await store.put(makeRecord('web', { port: 81 }));
     expect(await readdir(dir)).not.toContain('state.log.tmp-4194305-deadbeef');
     expect(await names(dir)).toEqual(['web@2']);
+  });
+
+  it('a reader tells another log with the inode number it read (reused once freed) by its header', async () => {
+    const dir = await tempDir();
+    const store = createFileStore(dir);
+    await store.create();
+    await store.put(makeRecord('web'));
+    const reader = createFileStore(dir);
+    expect((await reader.list()).revision).toBe(1);
+    // Another store's longer log, written into the same inode (what inode reuse looks like to a reader).
+    const other = await tempDir();
+    const writer = createFileStore(other);
+    await writer.create();
+    for (const name of ['a', 'b', 'c']) await writer.put(makeRecord(name));
+    await writeFile(join(dir, 'state.log'), await readFile(join(other, 'state.log')));
+    expect((await reader.list()).records.map((r) => r.record.name)).toEqual(['a', 'b', 'c']);
   });
 
   it('a watching reader sees every change across compactions, at one revision each time', async () => {

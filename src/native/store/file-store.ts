@@ -106,7 +106,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
 
   /** The log's errors as the store's: a log that is gone is a lost store, never an empty one. */
   function logFailure(e: unknown): never {
-    void resetView(view);
+    resetView(view);
     if (isNLBError(e)) throw e;
     if (ERRNO(e) === 'ENOENT')
       throw storeMissing(dir, `${logPath} does not exist (state.json says the records are there)`, initHint);
@@ -125,7 +125,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
     if (found.format === 1) return found.doc;
     return exclusive(async () => {
       try {
-        if (view.fh === undefined || (await logChanged(logPath, view))) {
+        if (view.ino === undefined || (await logChanged(logPath, view))) {
           if ((await catchUp(logPath, view, maxStateBytes)) === 'damaged')
             throw new LogFormatError('a damaged line is followed by others');
         }
@@ -171,7 +171,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
     await removeStaleTemps(statePath);
     await writeFileAtomic(logPath, logLines(found.doc.revision, found.doc.records).join(''));
     await writeFileAtomic(statePath, MARKER_JSON);
-    await resetView(view);
+    resetView(view);
   }
 
   /**
@@ -340,7 +340,6 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
       listeners.clear();
       stopWatching();
       await writes;
-      await exclusive(() => resetView(view));
     },
   };
 }

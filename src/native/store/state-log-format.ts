@@ -3,7 +3,8 @@
  * checksum the first 8 hex digits of the JSON's SHA-256, so a line cut short by a kill -9 (no newline
  * yet) or damaged by a power loss (bad checksum) is told apart from a written one:
  *
- *   {"format":2,"revision":R,"count":N}   header: the store revision R, then N snapshot lines
+ *   {"format":2,"revision":R,"count":N,"id":"..."}  header: the store revision R, then N snapshot
+ *                                         lines; `id` is random per file (see state-log.ts)
  *   {"r":5,"put":{...record}}             a record at its revision (snapshot lines: any order)
  *   {"r":9,"del":"web"}                   a delete (after the snapshot only)
  *
@@ -21,6 +22,8 @@ export interface LogHeader {
   format: 2;
   revision: number;
   count: number;
+  /** 16 random hex digits, new with every file written whole (creation, compaction, migration). */
+  id: string;
 }
 
 /** One change (or, in the snapshot, one record). */
@@ -30,6 +33,7 @@ const headerSchema = z.strictObject({
   format: z.literal(2),
   revision: z.number().int().min(0),
   count: z.number().int().min(0),
+  id: z.string().regex(/^[0-9a-f]{16}$/),
 });
 const entrySchema = z.union([
   z.strictObject({ r: z.number().int().min(1), put: nlbRecordSchema }),

@@ -1,12 +1,14 @@
 /**
  * One process's view of the file store's log (state.log): every record at the revision of the last
- * intact line read. Catching up reads only the bytes appended since (O(change), not O(store)); a new
- * inode (another process compacted the log) is read from the start.
+ * intact line read. Catching up reads only the bytes appended since (O(change), not O(store)); another
+ * file (another process compacted the log: a new inode, or a reused inode number with another header
+ * id) is read from the start.
  *
  * Appends are one line each, written at the end of the intact lines and flushed (fdatasync) before the
  * write is acknowledged. Compaction writes the live records to a new file beside the log and renames
  * it over the log: a kill -9 at any moment leaves the old log or the new one, both whole.
  */
+import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file.js';
 import type { StateDocument } from './state-document.js';
@@ -22,13 +24,13 @@ import type { StoredRecord } from './types.js';
 
 /** A log as read so far. */
 export interface LogView {
-  /**
-   * The file read, held open: while it is, no other file can get its inode number, so a log that
-   * compaction replaced is never mistaken for the one read (inode numbers are reused once freed).
-   */
-  fh: FileHandle | undefined;
-  /** Its inode, undefined before the first read. */
+  /** The inode read, undefined before the first read. */
   ino: bigint | undefined;
+  /**
+   * Its header line. An inode number is reused once freed, so a later compaction's file may have the
+   * one read; its header (a random id) tells it apart.
+   */
+  header: string | undefined;
   /** Its modification time when read: changed with no new bytes means it was rewritten in place. */
   mtimeNs: bigint;
   /** End of the last intact line read. */
@@ -43,8 +45,8 @@ export interface LogView {
 }
 
 export const emptyView = (): LogView => ({
-  fh: undefined,
   ino: undefined,
+  header: undefined,
   mtimeNs: 0n,
   offset: 0,
   snapshotLeft: 0,
@@ -99,37 +101,48 @@ export function applyEntry(view: LogView, entry: LogEntry, bytes: number, inSnap
  * log is over `maxBytes`. On a throw, `view` may be half-read: the caller discards it.
  */
 export async function catchUp(path: string, view: LogView, maxBytes: number): Promise<LogTail> {
-  let s = await stat(path, { bigint: true });
+  const byPath = await stat(path, { bigint: true });
   // Checked before opening: opening a FIFO would block.
-  if (!s.isFile()) throw new LogFormatError('it is not a regular file');
-  const rewritten = s.ino === view.ino && Number(s.size) === view.offset && s.mtimeNs !== view.mtimeNs;
-  if (!view.fh || s.ino !== view.ino || rewritten) {
-    await resetView(view);
-    view.fh = await open(path, 'r');
-    s = await view.fh.stat({ bigint: true });
+  if (!byPath.isFile()) throw new LogFormatError('it is not a regular file');
+  const fh = await open(path, 'r');
+  try {
+    const s = await fh.stat({ bigint: true });
+    if (!s.isFile()) throw new LogFormatError('it is not a regular file');
+    if (s.size > BigInt(maxBytes)) throw new RangeError(`it is ${s.size} bytes`);
+    const size = Number(s.size);
+    const rewritten = size === view.offset && s.mtimeNs !== view.mtimeNs;
+    if (s.ino !== view.ino || rewritten || !(await sameHeader(fh, view))) resetView(view);
     view.ino = s.ino;
+    view.mtimeNs = s.mtimeNs;
+    if (size < view.offset) throw new LogFormatError('it is shorter than what was read from it before');
+    if (size === view.offset) return 'none';
+    const bytes = Buffer.alloc(size - view.offset);
+    const { bytesRead } = await fh.read(bytes, 0, bytes.length, view.offset);
+    const scanned = scanLines(bytes.subarray(0, bytesRead));
+    for (const { value, bytes: length } of scanned.lines) {
+      // At offset 0 the buffer starts with the header line.
+      if (view.offset === 0) view.header = bytes.toString('utf8', 0, length);
+      applyLine(view, value, length);
+      view.offset += length;
+    }
+    return scanned.tail;
+  } finally {
+    await fh.close();
   }
-  if (!s.isFile()) throw new LogFormatError('it is not a regular file');
-  if (s.size > BigInt(maxBytes)) throw new RangeError(`it is ${s.size} bytes`);
-  view.mtimeNs = s.mtimeNs;
-  const size = Number(s.size);
-  if (size < view.offset) throw new LogFormatError('it is shorter than what was read from it before');
-  if (size === view.offset) return 'none';
-  const bytes = Buffer.alloc(size - view.offset);
-  const { bytesRead } = await view.fh.read(bytes, 0, bytes.length, view.offset);
-  const scanned = scanLines(bytes.subarray(0, bytesRead));
-  for (const { value, bytes: length } of scanned.lines) {
-    applyLine(view, value, length);
-    view.offset += length;
-  }
-  return scanned.tail;
 }
 
-/** Empties `view` and lets go of the file it held. */
-export async function resetView(view: LogView): Promise<void> {
-  const held = view.fh;
+/** Whether the file's first line is the header `view` read (true before anything was read). */
+async function sameHeader(fh: FileHandle, view: LogView): Promise<boolean> {
+  if (view.header === undefined) return true;
+  const expected = Buffer.from(view.header);
+  const got = Buffer.alloc(expected.length);
+  const { bytesRead } = await fh.read(got, 0, got.length, 0);
+  return bytesRead === got.length && got.equals(expected);
+}
+
+/** Empties `view`. */
+export function resetView(view: LogView): void {
   Object.assign(view, emptyView());
-  await held?.close().catch(() => undefined);
 }
 
 /** Whether the log at `path` is another file, or has other bytes, than `view` read. */
@@ -171,7 +184,8 @@ export async function appendEntry(
 
 /** The lines of a whole log for `records` at `revision`: the header, then one per record, in order. */
 export function logLines(revision: number, records: ReadonlyMap<string, StoredRecord>): string[] {
-  const lines = [encodeLine({ format: 2, revision, count: records.size })];
+  const id = randomBytes(8).toString('hex');
+  const lines = [encodeLine({ format: 2, revision, count: records.size, id })];
   for (const { revision: r, record } of records.values()) lines.push(encodeLine({ r, put: record }));
   return lines;
 }
@@ -186,12 +200,10 @@ export const garbageBytes = (view: LogView): number => view.offset - view.liveTo
 export async function compact(path: string, view: LogView): Promise<void> {
   const lines = logLines(view.revision, view.records);
   await writeFileAtomic(path, lines.join(''));
-  // The records in memory are the new file's: only the file held, and where it ends, change.
-  const fh = await open(path, 'r');
-  await view.fh?.close().catch(() => undefined);
-  view.fh = fh;
-  const s = await fh.stat({ bigint: true });
+  // The records in memory are the new file's: only which file it is, and where it ends, change.
+  const s = await stat(path, { bigint: true });
   view.ino = s.ino;
+  view.header = lines[0];
   view.mtimeNs = s.mtimeNs;
   view.offset = Number(s.size);
   view.snapshotLeft = 0;
