@@ -16,7 +16,6 @@
  * record in it, from earlier versions) is read as it is and becomes a log on the next write.
  * Watching is polling (cheap stat calls) sped up by fs.watch.
  */
-import { type FSWatcher, watch as fsWatch } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -25,6 +24,7 @@ import { isTempFile, removeStaleTemps, writeFileAtomic } from './atomic-file.js'
 import { withFileLock } from './file-lock.js';
 import { createStoreFiles } from './file-store-create.js';
 import { createMarkerReader, MARKER_JSON } from './file-store-marker.js';
+import { createFileStoreWatcher } from './file-store-watch.js';
 import { checkDocumentWrite, getRecord, type StateDocument, toSnapshot } from './state-document.js';
 import {
   appendEntry,
@@ -206,63 +206,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
     return p;
   }
 
-  async function signature(): Promise<string> {
-    const parts: string[] = [];
-    for (const path of [statePath, logPath, nodesDir]) {
-      const s = await stat(path, { bigint: true }).catch(() => undefined);
-      parts.push(s ? `${s.ino}:${s.mtimeNs}:${s.size}` : '-');
-    }
-    for (const name of (await readdir(nodesDir).catch(() => [] as string[])).sort()) {
-      if (isTempFile(name)) continue;
-      const s = await stat(join(nodesDir, name), { bigint: true }).catch(() => undefined);
-      if (s) parts.push(`${name}:${s.ino}:${s.mtimeNs}`);
-    }
-    return parts.join('|');
-  }
-
-  const listeners = new Set<() => void>();
-  let poller: NodeJS.Timeout | undefined;
-  let watchers: FSWatcher[] = [];
-  let lastSig: string | undefined;
-  let checking = false;
-  const check = async () => {
-    if (checking) return;
-    checking = true;
-    try {
-      const sig = await signature();
-      if (lastSig !== undefined && sig !== lastSig) for (const l of [...listeners]) l();
-      lastSig = sig;
-    } finally {
-      checking = false;
-    }
-  };
-  const startWatching = () => {
-    void (async () => {
-      if (listeners.size === 0 || poller) return;
-      poller = setInterval(() => void check(), pollMs);
-      poller.unref();
-      for (const path of [dir, nodesDir]) {
-        try {
-          const w = fsWatch(path, { persistent: false }, () => void check());
-          w.on('error', () => undefined);
-          watchers.push(w);
-        } catch {
-          // Polling alone still sees every change.
-        }
-      }
-      // The first check takes the baseline; a change made after watch() and before it would go
-      // unseen, so the watchers are told once when watching has started.
-      await check().catch(() => undefined);
-      for (const l of [...listeners]) l();
-    })();
-  };
-  const stopWatching = () => {
-    if (poller) clearInterval(poller);
-    poller = undefined;
-    for (const w of watchers) w.close();
-    watchers = [];
-    lastSig = undefined;
-  };
+  const watcher = createFileStoreWatcher({ dir, paths: [statePath, logPath], nodesDir, pollMs });
 
   const cleanedNodes = new Set<string>();
   const nodePath = (node: string) => {
@@ -288,14 +232,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
         return { entry: { r: doc.revision + 1, del: name }, result: true };
       }),
     revision: async () => (await current()).revision,
-    watch: (listener) => {
-      listeners.add(listener);
-      startWatching();
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0) stopWatching();
-      };
-    },
+    watch: (listener) => watcher.watch(listener),
     putNodeReport: async (report: NodeReport) => {
       const path = nodePath(report.node);
       // An agent reports into a store that exists, never into one it would be creating.
@@ -337,8 +274,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
       return out;
     },
     close: async () => {
-      listeners.clear();
-      stopWatching();
+      watcher.close();
       await writes;
     },
   };
