@@ -128,6 +128,21 @@ describe('file store format 2 (log)', () => {
     });
   });
 
+  it('refuses to write a record it would refuse to read, writing nothing', async () => {
+    const dir = await tempDir();
+    const store = createFileStore(dir);
+    await store.create();
+    const bad = makeRecord('web');
+    bad.service.vip = '10.99.0.1; flush ruleset';
+    const before = await readFile(join(dir, 'state.log'), 'utf8');
+    await expect(store.put(bad)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('service.vip'),
+    });
+    expect(await readFile(join(dir, 'state.log'), 'utf8')).toBe(before);
+    expect(await createFileStore(dir).revision()).toBe(0);
+  });
+
   it('a state.json without its log is a lost store, never an empty one', async () => {
     const dir = await tempDir();
     const store = createFileStore(dir);

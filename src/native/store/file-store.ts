@@ -19,7 +19,7 @@
 import { lstat, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { isNLBError, type NLBError } from '../../interfaces/errors.js';
+import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import { isTempFile, removeStaleTemps, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-lock.js';
 import { createStoreFiles } from './file-store-create.js';
@@ -40,8 +40,8 @@ import {
 } from './state-log.js';
 import { type LogEntry, LogFormatError } from './state-log-format.js';
 import { fsReason, storeMissing, storeUnreadable } from './store-errors.js';
-import { checkNodeName, nodeReportSchema } from './store-schema.js';
-import type { NodeReport, StateStore, WriteOptions } from './types.js';
+import { checkNodeName, nlbRecordSchema, nodeReportSchema } from './store-schema.js';
+import type { NLBRecord, NodeReport, StateStore, WriteOptions } from './types.js';
 
 /** Options of {@link createFileStore}. */
 export interface FileStoreOptions {
@@ -59,6 +59,19 @@ export interface FileStoreOptions {
    * bytes. Default 1 MiB.
    */
   compactSlackBytes?: number | undefined;
+}
+
+/** Throws INVALID_ARGUMENT, naming the first problem, for a record the store would refuse to read. */
+function checkRecord(record: NLBRecord): void {
+  const parsed = nlbRecordSchema.safeParse(record);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0];
+  throw new NLBError({
+    code: 'INVALID_ARGUMENT',
+    driver: 'native',
+    operation: 'store',
+    message: `record is not valid: ${issue?.path.join('.') || 'the record'}: ${issue?.message}`,
+  });
 }
 
 const ERRNO = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
@@ -219,12 +232,16 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
     create,
     get: async (name) => getRecord(await current(), name),
     list: async () => toSnapshot(await current()),
-    put: (record, opts?: WriteOptions) =>
-      write((doc) => {
+    put: async (record, opts?: WriteOptions) => {
+      // The log is append-only: a line that would not validate on read would make the whole store
+      // unreadable for every reader, so it is refused before it is written.
+      checkRecord(record);
+      return write((doc) => {
         checkDocumentWrite(doc, record.name, opts);
         const entry = { r: doc.revision + 1, put: structuredClone(record) };
         return { entry, result: entry.r };
-      }),
+      });
+    },
     delete: (name, opts?: WriteOptions) =>
       write((doc) => {
         checkDocumentWrite(doc, name, opts);
