@@ -143,6 +143,24 @@ describe('file store format 2 (log)', () => {
     expect(await createFileStore(dir).revision()).toBe(0);
   });
 
+  it('an empty log, or one cut inside its header, is UNAVAILABLE, never an empty store', async () => {
+    const dir = await tempDir();
+    const store = createFileStore(dir);
+    await store.create();
+    const log = join(dir, 'state.log');
+    const header = await readFile(log, 'utf8');
+    for (const text of ['', header.slice(0, 30)]) {
+      await writeFile(log, text);
+      for (const s of [store, createFileStore(dir)])
+        await expect(s.list()).rejects.toMatchObject({
+          code: 'UNAVAILABLE',
+          message: expect.stringContaining('no complete header line'),
+        });
+      await expect(store.put(makeRecord('web'))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      expect(await readFile(log, 'utf8')).toBe(text);
+    }
+  });
+
   it('a state.json without its log is a lost store, never an empty one', async () => {
     const dir = await tempDir();
     const store = createFileStore(dir);

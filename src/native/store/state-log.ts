@@ -115,7 +115,7 @@ export async function catchUp(path: string, view: LogView, maxBytes: number): Pr
     view.ino = s.ino;
     view.mtimeNs = s.mtimeNs;
     if (size < view.offset) throw new LogFormatError('it is shorter than what was read from it before');
-    if (size === view.offset) return 'none';
+    if (size === view.offset) return noHeaderless(view, 'none');
     const bytes = Buffer.alloc(size - view.offset);
     const { bytesRead } = await fh.read(bytes, 0, bytes.length, view.offset);
     const scanned = scanLines(bytes.subarray(0, bytesRead));
@@ -125,10 +125,17 @@ export async function catchUp(path: string, view: LogView, maxBytes: number): Pr
       applyLine(view, value, length);
       view.offset += length;
     }
-    return scanned.tail;
+    return noHeaderless(view, scanned.tail);
   } finally {
     await fh.close();
   }
+}
+
+/** `tail`, unless no header was read: an empty log (or one cut inside its header) is no store's. */
+function noHeaderless(view: LogView, tail: LogTail): LogTail {
+  if (view.header === undefined)
+    throw new LogFormatError('it holds no complete header line (empty, or cut short)');
+  return tail;
 }
 
 /** Whether the file's first line is the header `view` read (true before anything was read). */
