@@ -9,23 +9,43 @@
  * - wake-up latency: a second instance watching; time from `put` resolving to its watcher being called
  *   (memory: same instance; file: fs.watch/poll; PostgreSQL: NOTIFY);
  * printed side by side with ratios to the file store, the embedded default.
+ * Then the scaling table (bench/store-scaling.ts): createNLB, getNLB, addVMs, deleteNLB through the
+ * native driver on each store (and the mock driver) at 10, 1,000 and 10,000 NLBs, and the time to create
+ * the 10,000, beside the goals.
  *
- * Run: npm run bench:store [-- --writes 300 --records 1000]   (PostgreSQL part needs initdb/postgres)
+ * Run: npm run bench:store [-- --writes 300 --records 1000 --sizes 10,1000,10000 --samples 50
+ *      --budget 300 --only scaling|writes --drivers mock,memory,file,postgres]
+ * (the PostgreSQL part needs initdb/postgres)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createMockDriver } from '../src/drivers/mock/index.js';
+import { createNativeDriver } from '../src/drivers/native/index.js';
 import { createFileStore, createMemoryStore, createPostgresStore } from '../src/native/store/index.js';
 import type { StateStore } from '../src/native/store/types.js';
 import { type PostgresServer, postgresBinDir, startPostgres } from '../test/native/postgres-server.js';
 import { makeRecord } from '../test/native/store-record.js';
+import { measureScaling, printScaling, type ScalingResult, type ScalingSubject } from './store-scaling.js';
 
 const { values: args } = parseArgs({
-  options: { writes: { type: 'string', default: '300' }, records: { type: 'string', default: '1000' } },
+  options: {
+    writes: { type: 'string', default: '300' },
+    records: { type: 'string', default: '1000' },
+    sizes: { type: 'string', default: '10,1000,10000' },
+    samples: { type: 'string', default: '50' },
+    budget: { type: 'string', default: '300' },
+    only: { type: 'string' },
+    drivers: { type: 'string', default: 'mock,memory,file,postgres' },
+  },
 });
 const WRITES = Number(args.writes);
 const RECORDS = Number(args.records);
+const SIZES = args.sizes.split(',').map(Number);
+const SAMPLES = Number(args.samples);
+const BUDGET_SECONDS = Number(args.budget);
+const DRIVERS = new Set(args.drivers.split(','));
 
 interface Row {
   store: string;
@@ -101,7 +121,50 @@ async function measure(name: string, open: () => StateStore): Promise<Row> {
   };
 }
 
+const vmInventory = { vm1: { ipv4: '10.0.0.11' }, vm2: { ipv4: '10.0.0.12' } };
+/** The native driver over `store`, with a pool big enough for every size. */
+const nativeOver = (name: string, store: StateStore): ScalingSubject => {
+  const driver = createNativeDriver({ store, vipPool: { ranges: ['10.64.0.0/14'] }, vmInventory });
+  return { name, driver, close: () => driver.close() };
+};
+
+/** The scaling table: every store through the native driver, and the mock driver. */
+async function scaling(): Promise<void> {
+  const results: ScalingResult[] = [];
+  const run = async (subject: ScalingSubject) => {
+    try {
+      results.push(await measureScaling(subject, SIZES, SAMPLES, BUDGET_SECONDS));
+    } finally {
+      await subject.close();
+    }
+  };
+  const mock = createMockDriver({ vms: { vm1: {}, vm2: {} } });
+  if (DRIVERS.has('mock')) await run({ name: 'mock', driver: mock, close: async () => undefined });
+  if (DRIVERS.has('memory')) await run(nativeOver('native/memory', createMemoryStore()));
+  const dir = await mkdtemp(join(tmpdir(), 'nlbk-bench-scale-'));
+  try {
+    if (DRIVERS.has('file')) await run(nativeOver('native/file', createFileStore(dir)));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const bin = postgresBinDir();
+  if (!DRIVERS.has('postgres')) return printScaling(results);
+  if (!bin) console.log('PostgreSQL not installed (initdb/postgres): its scaling rows are skipped');
+  else {
+    const server = await startPostgres(bin, { durable: true });
+    try {
+      const connection = { connectionString: server.url };
+      await run(nativeOver('native/postgres', createPostgresStore({ connection })));
+    } finally {
+      await server.stop();
+    }
+  }
+  printScaling(results);
+}
+
 async function main() {
+  if (args.only !== 'writes') await scaling();
+  if (args.only === 'scaling') return;
   const rows: Row[] = [];
   const memory = createMemoryStore();
   rows.push(await measure('memory', () => memory));

@@ -1,12 +1,15 @@
 /**
  * Child process of the kill -9 test: writes to a file store in a loop and prints each revision once
  * its put has resolved, so the parent knows what was acknowledged before it kills us.
+ * Usage: store-crash-writer.ts <dir> [compactSlackBytes]
  */
 import { createFileStore } from '../../src/native/store/file-store.js';
 import { makeRecord } from './store-record.js';
 
 const dir = process.argv[2] as string;
-const store = createFileStore(dir);
+// Optional: the log's compaction slack (0: compact every few writes, so kills land in compactions too).
+const slack = process.argv[3];
+const store = createFileStore(dir, slack === undefined ? {} : { compactSlackBytes: Number(slack) });
 // As the driver does before its first write: a kill -9 may land inside this too.
 await store.create();
 let i = 0;

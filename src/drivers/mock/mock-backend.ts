@@ -46,6 +46,10 @@ export function createMockBackend(deps: MockBackendDeps): {
   nlbs: Map<string, NLBInfo>;
 } {
   const nlbs = new Map<string, NLBInfo>();
+  /** Who listens where (`protocol ip:port` -> NLB name): a clash check costs one lookup, not a scan. */
+  const listeners = new Map<string, string>();
+  const listenerKey = (l: { protocol: string; ip?: string | undefined; port: number }) =>
+    `${l.protocol} ${l.ip}:${l.port}`;
   let nextAddress = 1;
 
   const fail = (code: 'NOT_FOUND' | 'CONFLICT', ctx: BackendContext, message: string) =>
@@ -78,19 +82,21 @@ export function createMockBackend(deps: MockBackendDeps): {
     self: string | undefined,
     ctx: BackendContext,
   ) {
-    for (const other of nlbs.values()) {
-      const l = other.listener;
-      if (other.iid.nameId !== self && l.ip === ip && l.port === port && l.protocol === protocol)
-        throw fail(
-          'CONFLICT',
-          ctx,
-          `${protocol} ${ip}:${port} is already used by NLB ${quoteInput(other.iid.nameId)}`,
-        );
-    }
+    const other = listeners.get(listenerKey({ protocol, ip, port }));
+    if (other !== undefined && other !== self)
+      throw fail('CONFLICT', ctx, `${protocol} ${ip}:${port} is already used by NLB ${quoteInput(other)}`);
+  }
+
+  function forget(name: string) {
+    const old = nlbs.get(name);
+    if (old && listeners.get(listenerKey(old.listener)) === name) listeners.delete(listenerKey(old.listener));
+    nlbs.delete(name);
   }
 
   function store(info: NLBInfo): NLBInfo {
+    forget(info.iid.nameId);
     nlbs.set(info.iid.nameId, info);
+    listeners.set(listenerKey(info.listener), info.iid.nameId);
     return info;
   }
 
@@ -148,7 +154,7 @@ export function createMockBackend(deps: MockBackendDeps): {
     },
 
     async delete(current) {
-      nlbs.delete(current.iid.nameId);
+      forget(current.iid.nameId);
     },
 
     async changeListener(current, next: ValidListener, ctx) {

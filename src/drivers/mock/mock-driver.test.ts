@@ -100,6 +100,21 @@ describe('mock driver', () => {
     ).resolves.toBeTruthy();
   });
 
+  it('frees a listener address and port when its NLB is deleted or moves', async () => {
+    const nlb = createMockDriver({ vms });
+    const at = (port: number) => ({ protocol: 'TCP' as const, port, ip: '192.0.2.50' });
+    await nlb.createNLB({ ...request('a'), listener: at(80) });
+    await nlb.changeListener({ nameId: 'a' }, at(81));
+    // 80 is free again, 81 is a's own (a change of a's listener to itself is no clash).
+    await expect(nlb.createNLB({ ...request('b'), listener: at(80) })).resolves.toBeTruthy();
+    await expect(nlb.createNLB({ ...request('c'), listener: at(81) })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(nlb.changeListener({ nameId: 'a' }, at(81))).resolves.toBeTruthy();
+    await nlb.deleteNLB({ nameId: 'a' });
+    await expect(nlb.createNLB({ ...request('c'), listener: at(81) })).resolves.toBeTruthy();
+  });
+
   it('emulates a cloud with capabilities: same rejection, every violation named', async () => {
     const nlb = createMockDriver({
       vms,

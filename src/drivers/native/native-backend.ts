@@ -11,7 +11,7 @@ import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
 import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
 import { isStoreRevisionConflict } from '../../native/store/state-document.js';
 import type { NLBRecord, StateStore } from '../../native/store/types.js';
-import { assignVip, type VipPool } from '../../native/vip/index.js';
+import { assignVip, type VipPool, type VipUse, VipUseIndex } from '../../native/vip/index.js';
 import { DRIVER_NAME } from './native-capabilities.js';
 import { aggregateHealth } from './native-health.js';
 import { addressesOf, chooseFamily, resolveVMs } from './native-inventory.js';
@@ -44,16 +44,44 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
     return p;
   };
 
+  const useOf = (record: NLBRecord): VipUse => ({
+    name: record.name,
+    vip: record.service.vip,
+    protocol: record.service.protocol,
+    port: record.service.port,
+  });
+  /**
+   * Every NLB's listener at one store revision, kept up to date with this driver's own writes, so a
+   * create reads every record only when another writer (another process) changed the store.
+   */
+  let known: { revision: number; index: VipUseIndex } | undefined;
+
   /** Every NLB's listener, and the store revision they were read at (the VIP choice rests on both). */
   const uses = async () => {
-    const snapshot = await store.list();
-    const list = snapshot.records.map(({ record }) => ({
-      name: record.name,
-      vip: record.service.vip,
-      protocol: record.service.protocol,
-      port: record.service.port,
-    }));
-    return { list, revision: snapshot.revision };
+    const revision = await store.revision();
+    if (known?.revision !== revision) {
+      const snapshot = await store.list();
+      known = {
+        revision: snapshot.revision,
+        index: new VipUseIndex(
+          pool,
+          snapshot.records.map((r) => useOf(r.record)),
+        ),
+      };
+    }
+    return { index: known.index, revision: known.revision };
+  };
+
+  /**
+   * Brings the index past this driver's own write, which took the store to `revision`: only when that
+   * write was the one change since the index's revision (every write bumps the revision by one);
+   * otherwise another writer's change is unknown and the next create reads every record again.
+   */
+  const wrote = (revision: number, change: (index: VipUseIndex) => void) => {
+    if (known && revision === known.revision + 1) {
+      change(known.index);
+      known.revision = revision;
+    } else known = undefined;
   };
 
   /**
@@ -147,6 +175,7 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
           });
         throw e;
       });
+    wrote(revision, (index) => index.set(useOf(record)));
     await deps.afterWrite(revision, ctx);
     return fromRecord(record);
   }
@@ -202,7 +231,7 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
           const taken = await uses();
           const vip = assignVip(
             pool,
-            taken.list,
+            taken.index,
             {
               name: req.iid.nameId,
               requestedIp: req.listener.ip,
@@ -241,7 +270,9 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
         const found = await store.get(current.iid.nameId);
         if (!found) return;
         await store.delete(current.iid.nameId, { expectedRevision: found.revision });
-        await deps.afterWrite(await store.revision(), ctx);
+        const revision = await store.revision();
+        wrote(revision, (index) => index.remove(current.iid.nameId));
+        await deps.afterWrite(revision, ctx);
       }),
 
     changeListener: (current, next: ValidListener, ctx) =>
@@ -253,7 +284,7 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
           const taken = await uses();
           const vip = assignVip(
             pool,
-            taken.list,
+            taken.index,
             {
               name: current.iid.nameId,
               requestedIp: requested,

@@ -60,6 +60,20 @@ describe('native driver', () => {
     expect((await driver.createNLB(req('c'))).listener.ip).toBe('10.99.0.1');
   });
 
+  it('chooses from the store as it is when another driver changed it since', async () => {
+    const store = createMemoryStore();
+    const { driver: a } = make({ store });
+    const { driver: b } = make({ store });
+    expect((await a.createNLB(req('x'))).listener.ip).toBe('10.99.0.1');
+    expect((await a.createNLB(req('y'))).listener.ip).toBe('10.99.0.2');
+    // b frees .1 and gives it to z: a's own index of the VIPs in use is out of date and must not be used.
+    await b.deleteNLB({ nameId: 'x' });
+    expect((await b.createNLB(req('z'))).listener.ip).toBe('10.99.0.1');
+    expect((await a.createNLB(req('w'))).listener.ip).toBe('10.99.0.3');
+    await a.deleteNLB({ nameId: 'y' });
+    expect((await a.createNLB(req('v'))).listener.ip).toBe('10.99.0.2');
+  });
+
   it('honours a requested VIP in the pool, rejects one outside, shares on another port only', async () => {
     const { driver } = make();
     expect((await driver.createNLB(req('a', { ip: '10.99.0.5' }))).listener.ip).toBe('10.99.0.5');

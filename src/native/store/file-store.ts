@@ -1,33 +1,47 @@
 /**
  * A StateStore in a directory, for one writer process (the driver) and agents in other processes:
  *
- *   <dir>/state.json          every NLB record and the store revision, replaced atomically per write
- *   <dir>/state.lock          writers hold it around read-check-write (O_EXCL lock file with pid)
+ *   <dir>/state.json          says the directory is a store: {"format":2,"log":"state.log"}
+ *   <dir>/state.log           every change, one checksummed line each, appended (state-log.ts)
+ *   <dir>/state.lock          writers hold it around read-check-append (link(2) lock file with pid)
  *   <dir>/nodes/<node>.json   each agent's report, replaced atomically by that agent alone
  *
- * Readers take no lock: rename(2) makes them see a whole old or a whole new file. Writers re-read
- * state.json under the lock, check `expectedRevision` against it, then replace it, so even a second
- * writer process cannot lose an update. Watching is polling (cheap stat calls) sped up by fs.watch.
+ * Every operation costs the same with 10 or 10,000 NLBs: a write appends one line and flushes it
+ * (fdatasync) before it resolves; a read stats the log and reads only the lines appended since this
+ * process last read it. Readers take no lock and use only complete lines whose checksum holds, so a
+ * write in progress (or cut short by kill -9) is invisible. Writers catch up under the lock, check
+ * `expectedRevision`, cut off a torn last line, then append, so a second writer process cannot lose an
+ * update. When old versions of records make up more than half the log, the writer replaces it with a
+ * compacted one (rename(2): readers see the old file or the new one). A format-1 state.json (every
+ * record in it, from earlier versions) is read as it is and becomes a log on the next write.
+ * Watching is polling (cheap stat calls) sped up by fs.watch.
  */
-import { type FSWatcher, watch as fsWatch } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isNLBError, type NLBError } from '../../interfaces/errors.js';
+import pLimit from 'p-limit';
+import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import { isTempFile, removeStaleTemps, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-lock.js';
 import { createStoreFiles } from './file-store-create.js';
+import { createMarkerReader, MARKER_JSON } from './file-store-marker.js';
+import { createFileStoreWatcher } from './file-store-watch.js';
+import { checkDocumentWrite, getRecord, type StateDocument, toSnapshot } from './state-document.js';
 import {
-  applyDelete,
-  applyPut,
-  documentFromParsed,
-  documentToJSON,
-  getRecord,
-  type StateDocument,
-  toSnapshot,
-} from './state-document.js';
+  appendEntry,
+  catchUp,
+  compact,
+  emptyView,
+  garbageBytes,
+  type LogView,
+  logChanged,
+  logLines,
+  resetView,
+  viewDocument,
+} from './state-log.js';
+import { type LogEntry, LogFormatError } from './state-log-format.js';
 import { fsReason, storeMissing, storeUnreadable } from './store-errors.js';
-import { checkNodeName, nodeReportSchema, stateDocumentSchema } from './store-schema.js';
-import type { NodeReport, StateStore, WriteOptions } from './types.js';
+import { checkNodeName, nlbRecordSchema, nodeReportSchema } from './store-schema.js';
+import type { NLBRecord, NodeReport, StateStore, WriteOptions } from './types.js';
 
 /** Options of {@link createFileStore}. */
 export interface FileStoreOptions {
@@ -40,6 +54,24 @@ export interface FileStoreOptions {
    * would stall the process for nothing: no store written by nlbkit comes near). Default 64 MiB.
    */
   maxStateBytes?: number | undefined;
+  /**
+   * The log is compacted when old versions of records in it exceed the live records plus this many
+   * bytes. Default 1 MiB.
+   */
+  compactSlackBytes?: number | undefined;
+}
+
+/** Throws INVALID_ARGUMENT, naming the first problem, for a record the store would refuse to read. */
+function checkRecord(record: NLBRecord): void {
+  const parsed = nlbRecordSchema.safeParse(record);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0];
+  throw new NLBError({
+    code: 'INVALID_ARGUMENT',
+    driver: 'native',
+    operation: 'store',
+    message: `record is not valid: ${issue?.path.join('.') || 'the record'}: ${issue?.message}`,
+  });
 }
 
 const ERRNO = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
@@ -55,15 +87,19 @@ const ERRNO = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
  */
 export function createFileStore(dir: string, options: FileStoreOptions = {}): StateStore {
   const statePath = join(dir, 'state.json');
+  const logPath = join(dir, 'state.log');
   const lockPath = join(dir, 'state.lock');
   const nodesDir = join(dir, 'nodes');
   const pollMs = options.pollMs ?? 500;
   const lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
   const maxStateBytes = options.maxStateBytes ?? 64 * 1024 * 1024;
+  const compactSlackBytes = options.compactSlackBytes ?? 1024 * 1024;
   const initHint = `nlbkit store init ${dir}`;
-  let cache: { sig: string; doc: StateDocument } | undefined;
   // Writes of this process queue here before taking the file lock.
   let writes: Promise<unknown> = Promise.resolve();
+  // Catching up and changing the view, one at a time in this process.
+  const exclusive = pLimit(1);
+  const view: LogView = emptyView();
 
   /** Why `state.json` is not there (stat said ENOENT or ENOTDIR), as the error to throw. */
   async function missing(e: unknown): Promise<NLBError> {
@@ -78,54 +114,39 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
       initHint,
     );
   }
+  const marker = createMarkerReader(statePath, maxStateBytes, missing);
+  const stateSignature = () => marker.signature();
 
-  /** The state file's signature; throws when the store does not exist or the file cannot be used. */
-  async function stateSignature(): Promise<{ sig: string; size: bigint }> {
-    let s: Awaited<ReturnType<typeof statBig>>;
-    try {
-      s = await statBig(statePath);
-    } catch (e) {
-      if (ERRNO(e) === 'ENOENT' || ERRNO(e) === 'ENOTDIR') throw await missing(e);
-      throw storeUnreadable(statePath, fsReason(e), e);
-    }
-    if (s.isDirectory()) throw storeUnreadable(statePath, fsReason({ code: 'EISDIR' }));
-    // A FIFO or a device would block the read, or never end.
-    if (!s.isFile()) throw storeUnreadable(statePath, 'it is not a regular file');
-    return { sig: `${s.ino}:${s.mtimeNs}:${s.size}`, size: s.size };
+  /** The log's errors as the store's: a log that is gone is a lost store, never an empty one. */
+  function logFailure(e: unknown): never {
+    resetView(view);
+    if (isNLBError(e)) throw e;
+    if (ERRNO(e) === 'ENOENT')
+      throw storeMissing(dir, `${logPath} does not exist (state.json says the records are there)`, initHint);
+    if (e instanceof LogFormatError) throw storeUnreadable(logPath, `${e.message}; restore it from a backup`);
+    if (e instanceof RangeError)
+      throw storeUnreadable(
+        logPath,
+        `${e.message}, more than the ${maxStateBytes} this store reads (maxStateBytes)`,
+      );
+    throw storeUnreadable(logPath, fsReason(e), e);
   }
 
-  async function load(): Promise<StateDocument> {
-    const { sig, size } = await stateSignature();
-    if (cache?.sig === sig) return cache.doc;
-    if (size > BigInt(maxStateBytes))
-      throw storeUnreadable(
-        statePath,
-        `it is ${size} bytes, more than the ${maxStateBytes} this store reads (maxStateBytes); it is not a state nlbkit wrote`,
-      );
-    let text: string;
-    try {
-      text = await readFile(statePath, 'utf8');
-    } catch (e) {
-      if (ERRNO(e) === 'ENOENT') throw await missing(e);
-      throw storeUnreadable(statePath, fsReason(e), e);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      throw storeUnreadable(statePath, 'it is not valid JSON; restore it from a backup', e);
-    }
-    const result = stateDocumentSchema.safeParse(parsed);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw storeUnreadable(
-        statePath,
-        `it does not hold a valid nlbkit state: ${issue?.path.join('.') || 'the document'}: ${issue?.message}`,
-      );
-    }
-    const doc = documentFromParsed(result.data as unknown as Parameters<typeof documentFromParsed>[0]);
-    cache = { sig, doc };
-    return doc;
+  /** The records as they are now: from the log, read only as far as it grew since. */
+  async function current(): Promise<StateDocument> {
+    const found = await marker.read();
+    if (found.format === 1) return found.doc;
+    return exclusive(async () => {
+      try {
+        if (view.ino === undefined || (await logChanged(logPath, view))) {
+          if ((await catchUp(logPath, view, maxStateBytes)) === 'damaged')
+            throw new LogFormatError('a damaged line is followed by others');
+        }
+      } catch (e) {
+        logFailure(e);
+      }
+      return viewDocument(view);
+    });
   }
 
   /** Maps what fs throws inside a store operation to the store's errors (never Node's raw message). */
@@ -142,7 +163,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
   async function create(): Promise<boolean> {
     let outcome: 'created' | 'exists';
     try {
-      outcome = await createStoreFiles({ dir, statePath, lockPath, nodesDir }, lockTimeoutMs);
+      outcome = await createStoreFiles({ dir, statePath, logPath, lockPath, nodesDir }, lockTimeoutMs);
     } catch (e) {
       if (isNLBError(e)) throw e;
       throw storeUnreadable(dir, `cannot create a store there: ${fsReason(e)}`, e);
@@ -152,84 +173,53 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
     return outcome === 'created';
   }
 
-  function write<T>(change: (doc: StateDocument) => { doc: StateDocument; result: T }): Promise<T> {
+  /**
+   * Under the lock: a format-1 state.json becomes a log holding its records at its revision (log
+   * first, state.json last: a kill -9 between leaves the format-1 file in charge, and the next writer
+   * migrates again).
+   */
+  async function migrate(): Promise<void> {
+    const found = await marker.read();
+    if (found.format !== 1) return;
+    await removeStaleTemps(statePath);
+    await writeFileAtomic(logPath, logLines(found.doc.revision, found.doc.records).join(''));
+    await writeFileAtomic(statePath, MARKER_JSON);
+    resetView(view);
+  }
+
+  /**
+   * One write: under the file lock, catch up, let `change` check the expectations and say what to
+   * append (nothing: no change), append it durably, and compact when the log is mostly old versions.
+   */
+  function write<T>(change: (doc: StateDocument) => { entry?: LogEntry; result: T }): Promise<T> {
     const run = async () => {
       // A store that does not exist is not created by a write (create() is the one way): checked
       // before the lock, whose file would otherwise be made in a directory that is not a store.
       await stateSignature();
       return withFileLock(lockPath, lockTimeoutMs, async () => {
-        await removeStaleTemps(statePath);
-        const before = await load();
-        const { doc, result } = change(before);
-        if (doc !== before) {
-          await writeFileAtomic(statePath, documentToJSON(doc));
-          cache = undefined;
-        }
-        return result;
-      }).catch((e: unknown) => fsFailure(e, statePath));
+        await removeStaleTemps(logPath);
+        return exclusive(async () => {
+          try {
+            await migrate();
+            const tail = await catchUp(logPath, view, maxStateBytes);
+            if (tail === 'damaged') throw new LogFormatError('a damaged line is followed by others');
+            const { entry, result } = change(viewDocument(view));
+            if (entry) await appendEntry(logPath, view, entry, tail);
+            if (garbageBytes(view) > view.liveTotal + compactSlackBytes) await compact(logPath, view);
+            return result;
+          } catch (e) {
+            if (isNLBError(e) && e.code === 'CONFLICT') throw e;
+            return logFailure(e);
+          }
+        });
+      }).catch((e: unknown) => fsFailure(e, logPath));
     };
     const p = writes.then(run, run);
     writes = p.catch(() => undefined);
     return p;
   }
 
-  async function signature(): Promise<string> {
-    const parts: string[] = [];
-    for (const path of [statePath, nodesDir]) {
-      const s = await stat(path, { bigint: true }).catch(() => undefined);
-      parts.push(s ? `${s.ino}:${s.mtimeNs}` : '-');
-    }
-    for (const name of (await readdir(nodesDir).catch(() => [] as string[])).sort()) {
-      if (isTempFile(name)) continue;
-      const s = await stat(join(nodesDir, name), { bigint: true }).catch(() => undefined);
-      if (s) parts.push(`${name}:${s.ino}:${s.mtimeNs}`);
-    }
-    return parts.join('|');
-  }
-
-  const listeners = new Set<() => void>();
-  let poller: NodeJS.Timeout | undefined;
-  let watchers: FSWatcher[] = [];
-  let lastSig: string | undefined;
-  let checking = false;
-  const check = async () => {
-    if (checking) return;
-    checking = true;
-    try {
-      const sig = await signature();
-      if (lastSig !== undefined && sig !== lastSig) for (const l of [...listeners]) l();
-      lastSig = sig;
-    } finally {
-      checking = false;
-    }
-  };
-  const startWatching = () => {
-    void (async () => {
-      if (listeners.size === 0 || poller) return;
-      poller = setInterval(() => void check(), pollMs);
-      poller.unref();
-      for (const path of [dir, nodesDir]) {
-        try {
-          const w = fsWatch(path, { persistent: false }, () => void check());
-          w.on('error', () => undefined);
-          watchers.push(w);
-        } catch {
-          // Polling alone still sees every change.
-        }
-      }
-      // The first check takes the baseline; a change made after watch() and before it would go
-      // unseen, so the watchers are told once when watching has started.
-      await check().catch(() => undefined);
-      for (const l of [...listeners]) l();
-    })();
-  };
-  const stopWatching = () => {
-    if (poller) clearInterval(poller);
-    poller = undefined;
-    for (const w of watchers) w.close();
-    watchers = [];
-    lastSig = undefined;
-  };
+  const watcher = createFileStoreWatcher({ dir, paths: [statePath, logPath], nodesDir, pollMs });
 
   const cleanedNodes = new Set<string>();
   const nodePath = (node: string) => {
@@ -240,27 +230,26 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
   return {
     description: `file:${dir}`,
     create,
-    get: async (name) => getRecord(await load(), name),
-    list: async () => toSnapshot(await load()),
-    put: (record, opts?: WriteOptions) =>
-      write((doc) => {
-        const next = applyPut(doc, record, opts);
-        return { doc: next, result: next.revision };
-      }),
+    get: async (name) => getRecord(await current(), name),
+    list: async () => toSnapshot(await current()),
+    put: async (record, opts?: WriteOptions) => {
+      // The log is append-only: a line that would not validate on read would make the whole store
+      // unreadable for every reader, so it is refused before it is written.
+      checkRecord(record);
+      return write((doc) => {
+        checkDocumentWrite(doc, record.name, opts);
+        const entry = { r: doc.revision + 1, put: structuredClone(record) };
+        return { entry, result: entry.r };
+      });
+    },
     delete: (name, opts?: WriteOptions) =>
       write((doc) => {
-        const next = applyDelete(doc, name, opts);
-        return { doc: next, result: next !== doc };
+        checkDocumentWrite(doc, name, opts);
+        if (!doc.records.has(name)) return { result: false };
+        return { entry: { r: doc.revision + 1, del: name }, result: true };
       }),
-    revision: async () => (await load()).revision,
-    watch: (listener) => {
-      listeners.add(listener);
-      startWatching();
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0) stopWatching();
-      };
-    },
+    revision: async () => (await current()).revision,
+    watch: (listener) => watcher.watch(listener),
     putNodeReport: async (report: NodeReport) => {
       const path = nodePath(report.node);
       // An agent reports into a store that exists, never into one it would be creating.
@@ -302,11 +291,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): St
       return out;
     },
     close: async () => {
-      listeners.clear();
-      stopWatching();
+      watcher.close();
       await writes;
     },
   };
 }
-
-const statBig = (path: string) => stat(path, { bigint: true });

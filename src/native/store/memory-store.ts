@@ -21,7 +21,7 @@ import type { NodeReport, StateStore } from './types.js';
  *   vmInventory: { web1: { ipv4: '10.0.0.11' } } });
  */
 export function createMemoryStore(): StateStore {
-  let doc: StateDocument = emptyDocument();
+  const doc: StateDocument = emptyDocument();
   const reports = new Map<string, NodeReport>();
   const listeners = new Set<() => void>();
   const notify = () => {
@@ -35,14 +35,12 @@ export function createMemoryStore(): StateStore {
     get: async (name) => getRecord(doc, name),
     list: async () => toSnapshot(doc),
     put: async (record, opts) => {
-      doc = applyPut(doc, record, opts);
+      const revision = applyPut(doc, record, opts);
       notify();
-      return doc.revision;
+      return revision;
     },
     delete: async (name, opts) => {
-      const before = doc;
-      doc = applyDelete(doc, name, opts);
-      if (doc === before) return false;
+      if (!applyDelete(doc, name, opts)) return false;
       notify();
       return true;
     },

@@ -1,6 +1,7 @@
 /**
- * The store's content as one value, and the pure steps that change it. Both stores share these, so
- * revision and conflict rules are the same in memory and on disk.
+ * The store's content as one value, and the steps that change it in place (O(1) each, whatever the
+ * number of records). Every store shares these, so revision and conflict rules are the same in memory
+ * and on disk.
  */
 import { NLBError } from '../../interfaces/errors.js';
 import type { NLBRecord, StoredRecord, StoreSnapshot, WriteOptions } from './types.js';
@@ -12,13 +13,16 @@ import type { NLBRecord, StoredRecord, StoreSnapshot, WriteOptions } from './typ
 export interface StateDocument {
   format: 1;
   revision: number;
-  records: ReadonlyMap<string, StoredRecord>;
+  records: Map<string, StoredRecord>;
 }
 
 /** A store with nothing in it. */
 export const emptyDocument = (): StateDocument => ({ format: 1, revision: 0, records: new Map() });
 
-/** The document as the JSON the file store keeps (records as an object by name). */
+/**
+ * The document as format-1 JSON: the whole state.json of file stores before format 2 (still read, and
+ * migrated by the next write; tests write one to check that).
+ */
 export const documentToJSON = (doc: StateDocument): string =>
   `${JSON.stringify({ format: doc.format, revision: doc.revision, records: Object.fromEntries(doc.records) })}\n`;
 
@@ -82,26 +86,25 @@ export function checkWriteOptions(
     throw conflict(name, opts.expectedRevision, recordRevision);
 }
 
-function checkExpected(doc: StateDocument, name: string, opts: WriteOptions | undefined) {
+/** Checks a write of `name` into `doc` against `opts` (CONFLICT when stale); writes nothing. */
+export function checkDocumentWrite(doc: StateDocument, name: string, opts: WriteOptions | undefined): void {
   checkWriteOptions(name, doc.revision, doc.records.get(name)?.revision ?? 0, opts);
 }
 
-/** The document after writing `record`; throws CONFLICT if `opts.expectedRevision` does not match. */
-export function applyPut(doc: StateDocument, record: NLBRecord, opts?: WriteOptions): StateDocument {
-  checkExpected(doc, record.name, opts);
-  const revision = doc.revision + 1;
-  const records = new Map(doc.records);
-  records.set(record.name, { revision, record: structuredClone(record) });
-  return { format: 1, revision, records };
+/** Writes a copy of `record` into `doc` in place; resolves the new revision. Throws CONFLICT when stale. */
+export function applyPut(doc: StateDocument, record: NLBRecord, opts?: WriteOptions): number {
+  checkDocumentWrite(doc, record.name, opts);
+  doc.revision++;
+  doc.records.set(record.name, { revision: doc.revision, record: structuredClone(record) });
+  return doc.revision;
 }
 
-/** The document after deleting `name` (unchanged, same revision, when absent). */
-export function applyDelete(doc: StateDocument, name: string, opts?: WriteOptions): StateDocument {
-  checkExpected(doc, name, opts);
-  if (!doc.records.has(name)) return doc;
-  const records = new Map(doc.records);
-  records.delete(name);
-  return { format: 1, revision: doc.revision + 1, records };
+/** Deletes `name` from `doc` in place; false (and no new revision) when absent. Throws CONFLICT when stale. */
+export function applyDelete(doc: StateDocument, name: string, opts?: WriteOptions): boolean {
+  checkDocumentWrite(doc, name, opts);
+  if (!doc.records.delete(name)) return false;
+  doc.revision++;
+  return true;
 }
 
 /** The document as a sorted snapshot of copies. */

@@ -9,14 +9,9 @@
 import { NLBError } from '../../interfaces/errors.js';
 import { quoteInput } from '../../interfaces/input-text.js';
 import type { VipPool } from './vip-pool.js';
+import { type VipUse, VipUseIndex } from './vip-uses.js';
 
-/** What one existing NLB occupies. */
-export interface VipUse {
-  name: string;
-  vip: string;
-  protocol: 'TCP' | 'UDP';
-  port: number;
-}
+export type { VipUse };
 
 /** The NLB that wants a VIP. */
 export interface VipRequest {
@@ -30,16 +25,17 @@ export interface VipRequest {
 }
 
 /**
- * Returns the VIP for `req`. Throws INVALID_ARGUMENT (listener.ip outside the pool, or no range of the
- * family), CONFLICT (the address, protocol and port are another NLB's, or the pool is exhausted).
+ * Returns the VIP for `req`, given every NLB's use (an index the caller keeps, or a list). Throws
+ * INVALID_ARGUMENT (listener.ip outside the pool, or no range of the family), CONFLICT (the address,
+ * protocol and port are another NLB's, or the pool is exhausted).
  */
 export function assignVip(
   pool: VipPool,
-  uses: readonly VipUse[],
+  uses: VipUseIndex | readonly VipUse[],
   req: VipRequest,
   ctx: { driver: string; operation: string },
 ): string {
-  const others = uses.filter((u) => u.name !== req.name);
+  const index = uses instanceof VipUseIndex ? uses : new VipUseIndex(pool, uses);
   const fail = (code: 'INVALID_ARGUMENT' | 'CONFLICT', message: string, path = 'listener.ip') =>
     new NLBError({
       ...ctx,
@@ -51,22 +47,17 @@ export function assignVip(
   if (req.requestedIp !== undefined) {
     if (!pool.contains(req.requestedIp))
       throw fail('INVALID_ARGUMENT', `${req.requestedIp} is outside the VIP pool (${pool.description})`);
-    const clash = others.find(
-      (u) => u.vip === req.requestedIp && u.protocol === req.protocol && u.port === req.port,
-    );
-    if (clash)
+    const clash = index.holder(req.requestedIp, req.protocol, req.port, req.name);
+    if (clash !== undefined)
       throw fail(
         'CONFLICT',
-        `${req.requestedIp} ${req.protocol} port ${req.port} is already used by NLB ${quoteInput(clash.name)}`,
+        `${req.requestedIp} ${req.protocol} port ${req.port} is already used by NLB ${quoteInput(clash)}`,
       );
     return req.requestedIp;
   }
   if (!pool.families.has(req.family))
     throw fail('INVALID_ARGUMENT', `the VIP pool (${pool.description}) has no IPv${req.family} range`);
-  const vip = pool.allocate(
-    others.map((u) => u.vip),
-    req.family,
-  );
+  const vip = index.lowestFree(req.family, req.name);
   if (vip === undefined)
     throw fail('CONFLICT', `the VIP pool (${pool.description}) has no free IPv${req.family} address`);
   return vip;

@@ -26,6 +26,20 @@ export interface VipPool {
   contains(ip: string): boolean;
   /** The lowest address of `family` not in `used`, first range first; undefined when none is free. */
   allocate(used: Iterable<string>, family: 4 | 6): string | undefined;
+  /**
+   * Where canonical address `ip` stands in the pool's order of its family (ranges in the order given,
+   * addresses ascending within each): 0 for the first address. Undefined outside the pool.
+   */
+  rank(ip: string): bigint | undefined;
+  /**
+   * The first address of `family` at rank `fromRank` (default 0) or after it for which `taken` says
+   * false, with its rank; undefined when none is free. Costs one `taken` call per address skipped.
+   */
+  firstFree(
+    family: 4 | 6,
+    taken: (ip: string) => boolean,
+    fromRank?: bigint,
+  ): { ip: string; rank: bigint } | undefined;
   /** The families the pool can hand out. */
   readonly families: ReadonlySet<4 | 6>;
 }
@@ -101,7 +115,33 @@ export function createVipPool(ranges: readonly string[]): VipPool {
     const v = toBig(p.address);
     return parsed.find((r) => r.family === p.family && v >= r.first && v <= r.last) ? p : undefined;
   };
+  const sizeOf = (r: VipRange) => r.last - r.first + 1n;
   return {
+    rank(ip) {
+      const p = parseAddress(ip);
+      if (!p) return undefined;
+      const v = toBig(p.address);
+      let before = 0n;
+      for (const r of parsed) {
+        if (r.family !== p.family) continue;
+        if (v >= r.first && v <= r.last) return before + (v - r.first);
+        before += sizeOf(r);
+      }
+      return undefined;
+    },
+    firstFree(family, taken, fromRank = 0n) {
+      let before = 0n;
+      for (const r of parsed) {
+        if (r.family !== family) continue;
+        const size = sizeOf(r);
+        for (let i = fromRank > before ? fromRank - before : 0n; i < size; i++) {
+          const ip = fromBig(r.first + i, family);
+          if (!taken(ip)) return { ip, rank: before + i };
+        }
+        before += size;
+      }
+      return undefined;
+    },
     description: ranges.join(', '),
     ranges: parsed,
     families: new Set(parsed.map((r) => r.family)),
