@@ -405,6 +405,11 @@ export const addressFits = (ip: string, family: AddressFamily): boolean =>
 /**
  * The family a create request asks for: the one it names, else the requested `ip`'s, else the
  * driver's default (undefined: the driver chooses).
+ *
+ * @example
+ * import { requestedAddressFamily } from 'nlbkit';
+ * const caps = { addressFamilies: { families: ['IPV4' as const, 'IPV6' as const], change: false } };
+ * requestedAddressFamily(caps, { ip: 'fd00::1' }); // 'IPV6'
  */
 export function requestedAddressFamily(
   caps: Pick<DriverCapabilities, 'addressFamilies'>,
@@ -416,6 +421,11 @@ export function requestedAddressFamily(
 /**
  * The family a listener change leaves in force: the one it names, else the current one, unless the
  * requested `ip` is of another family (then that address's family, as the native driver always did).
+ *
+ * @example
+ * import { nextAddressFamily } from 'nlbkit';
+ * nextAddressFamily({ addressFamily: 'IPV4' }, { ip: '2001:db8::5' }); // 'IPV6'
+ * nextAddressFamily({ addressFamily: 'DUAL_STACK' }, { ip: '2001:db8::5' }); // 'DUAL_STACK'
  */
 export function nextAddressFamily(
   current: { addressFamily?: AddressFamily | undefined },
