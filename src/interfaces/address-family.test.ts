@@ -1,5 +1,6 @@
 /** The capability rules for listener address families, as the guard applies them. */
 import { describe, expect, it } from 'vitest';
+import { mockDefaultCapabilities } from '../drivers/mock/mock-capabilities.js';
 import {
   addressFamiliesOf,
   checkCreate,
@@ -11,39 +12,9 @@ import {
 } from './capabilities.js';
 import { createRequestSchema, listenerSchema } from './schemas.js';
 
-const base: DriverCapabilities = {
-  driver: 'test',
-  types: ['PUBLIC'],
-  scopes: ['REGION'],
-  listenerProtocols: ['TCP'],
-  vmGroupProtocols: ['TCP'],
-  sameProtocolRequired: true,
-  listenerIP: true,
-  vpcRequired: false,
-  algorithms: ['ROUND_ROBIN'],
-  weights: true,
-  maxVMs: 10,
-  healthCheck: {
-    protocols: ['TCP'],
-    interval: { min: 1, max: 60 },
-    timeout: { min: 1, max: 60 },
-    healthyThreshold: { min: 1, max: 10 },
-    unhealthyThreshold: { min: 1, max: 10 },
-    separateThresholds: true,
-    customPort: true,
-    httpOptions: true,
-    defaults: { interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
-  },
-  changes: {
-    listenerProtocol: false,
-    listenerPort: true,
-    listenerIP: true,
-    vmGroupProtocol: false,
-    vmGroupPort: true,
-    algorithm: true,
-    healthChecker: true,
-  },
-};
+// The mock's permissive capabilities, without an address-family declaration.
+const { addressFamilies: _, ...rest } = structuredClone(mockDefaultCapabilities);
+const base: DriverCapabilities = rest;
 const dual: DriverCapabilities = {
   ...base,
   addressFamilies: { families: ['IPV4', 'DUAL_STACK'], default: 'IPV4', change: false },
