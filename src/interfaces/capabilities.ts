@@ -407,7 +407,6 @@ export const addressFits = (ip: string, family: AddressFamily): boolean =>
  * driver's default (undefined: the driver chooses).
  *
  * @example
- * import { requestedAddressFamily } from 'nlbkit';
  * const caps = { addressFamilies: { families: ['IPV4' as const, 'IPV6' as const], change: false } };
  * requestedAddressFamily(caps, { ip: 'fd00::1' }); // 'IPV6'
  */
@@ -423,7 +422,6 @@ export function requestedAddressFamily(
  * requested `ip` is of another family (then that address's family, as the native driver always did).
  *
  * @example
- * import { nextAddressFamily } from 'nlbkit';
  * nextAddressFamily({ addressFamily: 'IPV4' }, { ip: '2001:db8::5' }); // 'IPV6'
  * nextAddressFamily({ addressFamily: 'DUAL_STACK' }, { ip: '2001:db8::5' }); // 'DUAL_STACK'
  */
