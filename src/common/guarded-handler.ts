@@ -10,6 +10,8 @@ import {
   checkListenerChange,
   checkVMGroupChange,
   defaultHashFields,
+  nextAddressFamily,
+  requestedAddressFamily,
   resolveHealthChecker,
 } from '../interfaces/capabilities.js';
 import { isNLBError, NLBError, violationsError } from '../interfaces/errors.js';
@@ -215,7 +217,12 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
         vpcIID: req.vpcIID ?? { nameId: 'default' },
         type: req.type ?? 'PUBLIC',
         scope: req.scope ?? 'REGION',
-        listener: { protocol: req.listener.protocol, port: req.listener.port, ip: req.listener.ip },
+        listener: {
+          protocol: req.listener.protocol,
+          port: req.listener.port,
+          ip: req.listener.ip,
+          addressFamily: requestedAddressFamily(caps, req.listener),
+        },
         vmGroup: {
           ...req.vmGroup,
           cspId: undefined,
@@ -268,7 +275,10 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
       const next = parseInput(listenerSchema, rawListener, { driver, operation, root: 'listener' });
       return onNLB(operation, iid, opts, (current, ctx) => {
         reject(operation, checkListenerChange(caps, current.listener, next, current.vmGroup));
-        const listener = { protocol: next.protocol, port: next.port, ip: next.ip ?? current.listener.ip };
+        // A new family gets a new address unless one is named: the current one is of the old family.
+        const addressFamily = nextAddressFamily(current.listener, next);
+        const kept = addressFamily === current.listener.addressFamily ? current.listener.ip : undefined;
+        const listener = { protocol: next.protocol, port: next.port, ip: next.ip ?? kept, addressFamily };
         return backend.changeListener(current, listener, ctx);
       });
     },

@@ -7,6 +7,7 @@ import type { Violation } from './errors.js';
 import { quoteInput } from './input-text.js';
 import type { ValidCreateRequest, ValidHealthChecker, ValidListener, ValidVMGroup } from './schemas.js';
 import type {
+  AddressFamily,
   Algorithm,
   HashFields,
   HealthCheckProtocol,
@@ -93,6 +94,8 @@ export interface DriverCapabilities {
   maxVMs: number;
   healthCheck: HealthCheckCapabilities;
   changes: ChangeCapabilities;
+  /** Listener address families (dual stack). Default (absent): IPv4 only, not changeable. */
+  addressFamilies?: AddressFamilyCapabilities | undefined;
 }
 
 const rangeText = (r: IntRange) => `${r.min}-${r.max}`;
@@ -139,6 +142,7 @@ export function checkListener(caps: DriverCapabilities, l: ValidListener, creati
   oneOf(out, 'listener.protocol', l.protocol, caps.listenerProtocols, 'protocol');
   if (creating && l.ip !== undefined && !caps.listenerIP)
     out.push(unsupported('listener.ip', `a listener IP cannot be requested on ${caps.driver}`));
+  out.push(...checkAddressFamily(caps, l));
   return out;
 }
 
@@ -232,6 +236,7 @@ export function checkCreate(caps: DriverCapabilities, req: ValidCreateRequest): 
   oneOf(out, 'type', req.type, caps.types, 'type');
   oneOf(out, 'scope', req.scope, caps.scopes, 'scope');
   out.push(...checkListener(caps, req.listener, true));
+  out.push(...checkCreateAddressFamily(caps, req.listener));
   out.push(...checkVMGroup(caps, req.vmGroup));
   out.push(...checkProtocolPair(caps, req.listener.protocol, req.vmGroup.protocol));
   out.push(...checkPortPair(caps, req.listener.port, req.vmGroup.port, 'vmGroup.port'));
@@ -293,7 +298,12 @@ export function checkPortPair(
 /** Checks a listener change against what is in force now, knowing the VM group it serves. */
 export function checkListenerChange(
   caps: DriverCapabilities,
-  current: { protocol: ListenerProtocol; port: number; ip?: string | undefined },
+  current: {
+    protocol: ListenerProtocol;
+    port: number;
+    ip?: string | undefined;
+    addressFamily?: AddressFamily | undefined;
+  },
   next: ValidListener,
   group: { protocol: VMGroupProtocol; port: number },
 ): Violation[] {
@@ -304,6 +314,7 @@ export function checkListenerChange(
     out.push(unsupported('listener.port', `cannot be changed on ${caps.driver}`));
   if (next.ip !== undefined && next.ip !== current.ip && !caps.changes.listenerIP)
     out.push(unsupported('listener.ip', `cannot be changed on ${caps.driver}`));
+  out.push(...checkAddressFamilyChange(caps, current, next));
   out.push(...checkProtocolPair(caps, next.protocol, group.protocol));
   out.push(...checkPortPair(caps, next.port, group.port, 'listener.port'));
   return out;
@@ -360,4 +371,110 @@ export function defaultHashFields(
   return !allowed || allowed.length === 0 || allowed.includes(preferred)
     ? preferred
     : (allowed[0] as HashFields);
+}
+
+// --- Listener address families (dual stack) ---
+
+/** Which listener address families a driver offers (extension). */
+export interface AddressFamilyCapabilities {
+  /** The families a listener may have. */
+  families: AddressFamily[];
+  /**
+   * The family of a create request that names none and requests no `ip` (a requested `ip` gives its
+   * own family). Undefined: the driver chooses (native: IPv4 when every VM has an IPv4 address).
+   */
+  default?: AddressFamily | undefined;
+  /** Whether changeListener may change the family of a live NLB. */
+  change: boolean;
+}
+
+/** What a driver without `addressFamilies` offers: IPv4 only. */
+export const IPV4_ONLY: AddressFamilyCapabilities = { families: ['IPV4'], default: 'IPV4', change: false };
+
+/** The driver's address-family capabilities, {@link IPV4_ONLY} when it declares none. */
+export const addressFamiliesOf = (caps: Pick<DriverCapabilities, 'addressFamilies'>) =>
+  caps.addressFamilies ?? IPV4_ONLY;
+
+/** The single family of a canonical address. */
+export const familyOfAddress = (ip: string): 'IPV4' | 'IPV6' => (ip.includes(':') ? 'IPV6' : 'IPV4');
+
+/** Whether a listener of `family` can have `ip` (a DUAL_STACK one takes either family's). */
+export const addressFits = (ip: string, family: AddressFamily): boolean =>
+  family === 'DUAL_STACK' || familyOfAddress(ip) === family;
+
+/**
+ * The family a create request asks for: the one it names, else the requested `ip`'s, else the
+ * driver's default (undefined: the driver chooses).
+ *
+ * @example
+ * const caps = { addressFamilies: { families: ['IPV4' as const, 'IPV6' as const], change: false } };
+ * requestedAddressFamily(caps, { ip: 'fd00::1' }); // 'IPV6'
+ */
+export function requestedAddressFamily(
+  caps: Pick<DriverCapabilities, 'addressFamilies'>,
+  l: { ip?: string | undefined; addressFamily?: AddressFamily | undefined },
+): AddressFamily | undefined {
+  return l.addressFamily ?? (l.ip !== undefined ? familyOfAddress(l.ip) : addressFamiliesOf(caps).default);
+}
+
+/**
+ * The family a listener change leaves in force: the one it names, else the current one, unless the
+ * requested `ip` is of another family (then that address's family, as the native driver always did).
+ *
+ * @example
+ * nextAddressFamily({ addressFamily: 'IPV4' }, { ip: '2001:db8::5' }); // 'IPV6'
+ * nextAddressFamily({ addressFamily: 'DUAL_STACK' }, { ip: '2001:db8::5' }); // 'DUAL_STACK'
+ */
+export function nextAddressFamily(
+  current: { addressFamily?: AddressFamily | undefined },
+  next: { ip?: string | undefined; addressFamily?: AddressFamily | undefined },
+): AddressFamily | undefined {
+  if (next.addressFamily !== undefined) return next.addressFamily;
+  const now = current.addressFamily;
+  if (next.ip === undefined || now === undefined || addressFits(next.ip, now)) return now;
+  return familyOfAddress(next.ip);
+}
+
+/** A named family must be offered, and a requested `ip` must be of it. */
+function checkAddressFamily(caps: DriverCapabilities, l: ValidListener): Violation[] {
+  const out: Violation[] = [];
+  const { families } = addressFamiliesOf(caps);
+  oneOf(out, 'listener.addressFamily', l.addressFamily, families, 'address family');
+  if (l.addressFamily !== undefined && l.ip !== undefined && !addressFits(l.ip, l.addressFamily))
+    out.push(
+      invalid('listener.ip', `${l.ip} is not an address of an ${l.addressFamily} listener`, l.addressFamily),
+    );
+  return out;
+}
+
+/** A create that names no family gets the requested `ip`'s: that family must be offered too. */
+function checkCreateAddressFamily(caps: DriverCapabilities, l: ValidListener): Violation[] {
+  const family = requestedAddressFamily(caps, l);
+  const { families } = addressFamiliesOf(caps);
+  if (l.addressFamily !== undefined || family === undefined || families.includes(family)) return [];
+  return [
+    unsupported(
+      'listener.ip',
+      `an ${family} listener is not supported on ${caps.driver}`,
+      families.join('|'),
+    ),
+  ];
+}
+
+/** A change of family (named, or implied by an `ip` of the other family) needs `change`. */
+function checkAddressFamilyChange(
+  caps: DriverCapabilities,
+  current: { addressFamily?: AddressFamily | undefined },
+  next: ValidListener,
+): Violation[] {
+  const family = nextAddressFamily(current, next);
+  if (family === current.addressFamily || current.addressFamily === undefined) return [];
+  const path = next.addressFamily !== undefined ? 'listener.addressFamily' : 'listener.ip';
+  const { families, change } = addressFamiliesOf(caps);
+  if (!change) return [unsupported(path, `the address family cannot be changed on ${caps.driver}`)];
+  if (next.addressFamily === undefined && family !== undefined && !families.includes(family))
+    return [
+      unsupported(path, `an ${family} listener is not supported on ${caps.driver}`, families.join('|')),
+    ];
+  return [];
 }

@@ -148,6 +148,9 @@ export const listenerSchema = z.strictObject({
   dnsName: z.string().max(255).optional(),
   cspId: systemIdSchema.optional(),
   keyValueList: keyValueListSchema.optional(),
+  addressFamily: z.enum(['IPV4', 'IPV6', 'DUAL_STACK']).optional(),
+  /** Output only, accepted so a returned listener can be passed back; ignored on input. */
+  ipv6: ipAddressSchema.optional(),
 });
 
 export const vmGroupSchema = z.strictObject({

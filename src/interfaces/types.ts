@@ -58,6 +58,18 @@ export interface ListenerInfo {
   /** The provider's id of the listener. Output only. */
   cspId?: string | undefined;
   keyValueList?: KeyValue[] | undefined;
+  /**
+   * Extension: the IP families the listener accepts. Default on create: IPV4 on the clouds and the
+   * mock; on the native driver, the family of `ip` when given, else IPv4 when every VM has an IPv4
+   * address (see the driver's `capabilities.addressFamilies`). Reported by every read.
+   */
+  addressFamily?: AddressFamily | undefined;
+  /**
+   * Extension: the listener's IPv6 address whenever it has one and the provider reports it (for an
+   * IPV6 listener the same as `ip`; `ip` stays the primary: the IPv4 address of a DUAL_STACK one).
+   * Output only: ignored on input.
+   */
+  ipv6?: string | undefined;
 }
 
 /** The backend: the VMs that serve, and on which port (spec: VMGroupInfo). */
@@ -134,7 +146,7 @@ export interface NLBCreateRequest {
   type?: NLBType | undefined;
   /** Default REGION. */
   scope?: NLBScope | undefined;
-  listener: Omit<ListenerInfo, 'dnsName' | 'cspId'>;
+  listener: Omit<ListenerInfo, 'dnsName' | 'cspId' | 'ipv6'>;
   vmGroup: Omit<VMGroupInfo, 'cspId'>;
   healthChecker: HealthCheckerInfo;
   tagList?: KeyValue[] | undefined;
@@ -175,3 +187,9 @@ export interface CallOptions {
   /** Aborts the call: it then rejects with an NLBError whose code is ABORTED. */
   signal?: AbortSignal | undefined;
 }
+
+/**
+ * The IP families of a listener (extension): IPV4 (default on clouds), IPV6 only, or DUAL_STACK
+ * (both, one IPv4 and one IPv6 address). Which a driver offers is in `capabilities.addressFamilies`.
+ */
+export type AddressFamily = 'IPV4' | 'IPV6' | 'DUAL_STACK';

@@ -2,7 +2,11 @@
  * Renders drivers' capabilities as one Markdown table (rows: what a user compares; columns: drivers),
  * so docs/drivers/comparison.md is made from the data the drivers enforce and cannot drift from it.
  */
-import type { DriverCapabilities, IntRange } from '../../src/interfaces/capabilities.js';
+import {
+  addressFamiliesOf,
+  type DriverCapabilities,
+  type IntRange,
+} from '../../src/interfaces/capabilities.js';
 
 const range = (r: IntRange | null, unit = '') => (r ? `${r.min}-${r.max}${unit}` : 'fixed');
 const list = (xs: readonly string[] | undefined) => (xs && xs.length > 0 ? xs.join(', ') : '-');
@@ -62,6 +66,15 @@ const ROWS: [string, (c: DriverCapabilities) => string][] = [
     (c) => [c.changes.vmGroupPort, c.changes.vmGroupProtocol, c.changes.algorithm].map(yes).join(' / '),
   ],
   ['change health checker', (c) => yes(c.changes.healthChecker)],
+  // Listener address families (dual stack).
+  [
+    'listener address families (default)',
+    (c) => {
+      const a = addressFamiliesOf(c);
+      return `${list(a.families)} (default: ${a.default ?? "the VMs' family"})`;
+    },
+  ],
+  ['change address family', (c) => yes(addressFamiliesOf(c).change)],
 ];
 
 /** The Markdown table comparing `drivers` (in the given order). */

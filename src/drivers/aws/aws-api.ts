@@ -26,6 +26,7 @@ export interface ElbActions {
   CreateListener: [L.CreateListenerCommandInput, L.CreateListenerCommandOutput];
   ModifyListener: [L.ModifyListenerCommandInput, L.ModifyListenerCommandOutput];
   DeleteListener: [L.DeleteListenerCommandInput, L.DeleteListenerCommandOutput];
+  SetIpAddressType: [L.SetIpAddressTypeCommandInput, L.SetIpAddressTypeCommandOutput];
 }
 
 /** The EC2 actions the driver uses (read-only). */
@@ -52,6 +53,7 @@ export const ELB_ACTIONS: readonly (keyof ElbActions)[] = [
   'CreateListener',
   'ModifyListener',
   'DeleteListener',
+  'SetIpAddressType',
 ];
 /** EC2 actions the driver may call. */
 export const EC2_ACTIONS: readonly (keyof Ec2Actions)[] = [

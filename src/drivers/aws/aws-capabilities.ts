@@ -54,4 +54,7 @@ export const AWS_CAPABILITIES: DriverCapabilities = deepFreeze({
     algorithm: false,
     healthChecker: true,
   },
+  // IpAddressType ipv4 | dualstack (SetIpAddressType changes it). An IPv6-only network load balancer
+  // does not exist: `dualstack-without-public-ipv4` is for Application Load Balancers.
+  addressFamilies: { families: ['IPV4', 'DUAL_STACK'], default: 'IPV4', change: true },
 } satisfies DriverCapabilities);

@@ -8,7 +8,7 @@ import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
 import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
-import type { IID, NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
+import type { AddressFamily, IID, NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
 import type { CallContext } from './aws-api.js';
 import { type AwsDeps, newTargetGroupName } from './aws-context.js';
 import { awsTags, healthCheckerOf, healthCheckInput, vmGroupOf } from './aws-convert.js';
@@ -33,7 +33,12 @@ const ignoreNotFound = (e: unknown) => {
 
 const vpcOf = (current: NLBInfo) => current.vpcIID.systemId ?? current.vpcIID.nameId;
 
-/** ModifyListener: port (and protocol, which the capabilities keep equal to the group's). */
+const ipAddressType = (family: AddressFamily | undefined) => (family === 'DUAL_STACK' ? 'dualstack' : 'ipv4');
+
+/**
+ * SetIpAddressType when the family changes, then ModifyListener: port (and protocol, which the
+ * capabilities keep equal to the group's). A failed ModifyListener sets the old address type back.
+ */
 export async function changeListenerOnAws(
   { api }: AwsDeps,
   current: NLBInfo,
@@ -41,8 +46,21 @@ export async function changeListenerOnAws(
   ctx: CallContext,
 ): Promise<NLBInfo> {
   const arn = need(current.listener.cspId, 'listener', current, ctx);
-  await api.elb('ModifyListener', { ListenerArn: arn, Port: next.port, Protocol: next.protocol }, ctx);
-  return { ...current, listener: { ...current.listener, protocol: next.protocol, port: next.port } };
+  const before = current.listener.addressFamily ?? 'IPV4';
+  const family = next.addressFamily ?? before;
+  const cleanup: CallContext = { operation: ctx.operation };
+  return new Rollback(AWS_DRIVER_NAME).run(ctx.operation, async (rb) => {
+    if (family !== before) {
+      const lbArn = need(current.iid.systemId, 'load balancer', current, ctx);
+      const set = (f: AddressFamily, c: CallContext) =>
+        api.elb('SetIpAddressType', { LoadBalancerArn: lbArn, IpAddressType: ipAddressType(f) }, c);
+      rb.push(`the IP address type of ${lbArn}`, () => set(before, cleanup));
+      await set(family, ctx);
+    }
+    await api.elb('ModifyListener', { ListenerArn: arn, Port: next.port, Protocol: next.protocol }, ctx);
+    const listener = { ...current.listener, protocol: next.protocol, port: next.port, addressFamily: family };
+    return { ...current, listener };
+  });
 }
 
 /** Replaces the target group; see the module comment. */

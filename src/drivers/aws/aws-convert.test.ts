@@ -104,7 +104,20 @@ describe('NLB assembly', () => {
       'nlbkit:nlb',
     );
     expect(info.vmGroup.vms.map((v) => v.nameId)).toEqual(['a', 'b']);
-    expect(info.listener).toEqual({ protocol: 'TCP', port: 80, dnsName: 'web.elb', cspId: 'arn:l' });
+    expect(info.listener).toEqual({
+      protocol: 'TCP',
+      port: 80,
+      dnsName: 'web.elb',
+      cspId: 'arn:l',
+      addressFamily: 'IPV4',
+    });
     expect(info.keyValueList.map((kv) => kv.key)).not.toContain('Incomplete');
+  });
+
+  it('reports the listener family from IpAddressType', () => {
+    const parts = { tags: [], vms: [], listener: { Protocol: 'TCP' as const, Port: 80 } };
+    const family = (IpAddressType: 'ipv4' | 'dualstack') =>
+      toNLBInfo({ ...parts, lb: { ...lb, IpAddressType } }, 'nlbkit:nlb').listener.addressFamily;
+    expect([family('ipv4'), family('dualstack')]).toEqual(['IPV4', 'DUAL_STACK']);
   });
 });

@@ -73,6 +73,8 @@ export function listenerOf(
   };
   if (lb.DNSName) out.dnsName = lb.DNSName;
   if (listener?.ListenerArn) out.cspId = listener.ListenerArn;
+  // The DNS name answers A and AAAA for dualstack; the addresses themselves are AWS's to change.
+  out.addressFamily = lb.IpAddressType === 'dualstack' ? 'DUAL_STACK' : 'IPV4';
   return out;
 }
 

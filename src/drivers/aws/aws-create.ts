@@ -28,7 +28,8 @@ export async function createOnAws(
   const name = req.iid.nameId;
   const vpcId = await resolveVpcId(api, req.vpcIID, ctx);
   const vpc = { nameId: req.vpcIID.nameId, systemId: vpcId };
-  const subnets = await subnetsPerAz(api, vpcId, ctx);
+  const dualStack = req.listener.addressFamily === 'DUAL_STACK';
+  const subnets = await subnetsPerAz(api, vpcId, ctx, dualStack);
   const vms = await resolveInstances(api, vpcId, req.vmGroup.vms, ctx);
   // One id per call, on what it makes: its clean-up removes only that, never another process's namesake.
   const createId = randomUUID();
@@ -45,7 +46,7 @@ export async function createOnAws(
         Name: name,
         Type: 'network',
         Scheme: req.type === 'INTERNAL' ? 'internal' : 'internet-facing',
-        IpAddressType: 'ipv4',
+        IpAddressType: dualStack ? 'dualstack' : 'ipv4',
         Subnets: subnets,
         Tags: tags,
       },

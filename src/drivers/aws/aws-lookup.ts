@@ -33,10 +33,21 @@ export async function resolveVpcId(api: AwsApi, vpc: IID, ctx: CallContext): Pro
  * One subnet per Availability Zone of the VPC (an NLB takes at most one per AZ): in each AZ the
  * subnet with the smallest id, so repeated creates choose the same ones.
  */
-export async function subnetsPerAz(api: AwsApi, vpcId: string, ctx: CallContext): Promise<string[]> {
+export async function subnetsPerAz(
+  api: AwsApi,
+  vpcId: string,
+  ctx: CallContext,
+  ipv6 = false,
+): Promise<string[]> {
   const out = await api.ec2('DescribeSubnets', { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }, ctx);
   const byAz = new Map<string, string>();
-  for (const s of out.Subnets ?? []) {
+  const all = out.Subnets ?? [];
+  // Dual stack needs subnets with an IPv6 CIDR: only those, when there are any. With none, AWS's own
+  // refusal ("You must specify subnets with an associated IPv6 CIDR block") reaches the caller.
+  const withIpv6 = all.filter((s) =>
+    s.Ipv6CidrBlockAssociationSet?.some((a) => a.Ipv6CidrBlockState?.State === 'associated'),
+  );
+  for (const s of ipv6 && withIpv6.length > 0 ? withIpv6 : all) {
     if (!s.SubnetId || !s.AvailabilityZone) continue;
     const seen = byAz.get(s.AvailabilityZone);
     if (seen === undefined || s.SubnetId < seen) byAz.set(s.AvailabilityZone, s.SubnetId);

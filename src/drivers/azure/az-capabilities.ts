@@ -53,4 +53,8 @@ export const AZURE_CAPABILITIES: DriverCapabilities = deepFreeze({
     algorithm: true,
     healthChecker: true,
   },
+  // IPv4 only, said here so the guard refuses IPV6 and DUAL_STACK before any call. Azure's dual stack
+  // (an IPv6 frontend on a Standard IPv6 public IP, an IPv6 pool of the NICs' IPv6 configurations and
+  // a rule per frontend) is not mapped yet; an IPv6-only load balancer does not exist on Azure.
+  addressFamilies: { families: ['IPV4'], default: 'IPV4', change: false },
 } satisfies DriverCapabilities);

@@ -113,6 +113,8 @@ export function toNLBInfo(
       ip: publicIp?.ipAddress ?? frontend?.privateIPAddress,
       ...(publicIp?.dnsSettings?.fqdn ? { dnsName: publicIp.dnsSettings.fqdn } : {}),
       ...(frontend?.id ? { cspId: frontend.id } : {}),
+      // The one frontend nlbkit makes is IPv4 (see AZURE_CAPABILITIES.addressFamilies).
+      addressFamily: 'IPV4',
     },
     vmGroup: {
       protocol,

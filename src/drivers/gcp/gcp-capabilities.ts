@@ -65,4 +65,7 @@ export const GCP_CAPABILITIES: DriverCapabilities = deepFreeze({
     algorithm: true,
     healthChecker: true,
   },
+  // IPV6: a forwarding rule with ipVersion IPV6 on a dual-stack subnetwork; DUAL_STACK: an IPv4 and
+  // an IPv6 rule to one backend service. Forwarding rules cannot be changed in place.
+  addressFamilies: { families: ['IPV4', 'IPV6', 'DUAL_STACK'], default: 'IPV4', change: false },
 } satisfies DriverCapabilities);

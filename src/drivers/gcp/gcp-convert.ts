@@ -24,7 +24,15 @@ export interface Marker {
   /** Forwarding rule only: the VPC (network) name and the user's tags. */
   vpc?: string;
   tags?: KeyValue[];
+  /** Forwarding rule only: the listener's family when not IPV4 (DUAL_STACK: see {@link v6RuleName}). */
+  af?: 'IPV6' | 'DUAL_STACK';
 }
+
+/** The second forwarding rule of a DUAL_STACK NLB: its IPv6 one. */
+export const v6RuleName = (nlb: string) => `${nlb}-v6`;
+
+/** An address as a forwarding rule reports it (an IPv6 one may carry its /96). */
+const bare = (ip: string | null | undefined) => (ip ? ip.replace(/\/\d+$/, '') : undefined);
 
 const PREFIX = 'nlbkit:';
 /** Compute Engine's limit on a description. */
@@ -112,6 +120,8 @@ export function toNLBInfo(
   hc: HealthCheck | undefined,
   vms: VMGroupMember[],
   networkUrl: string,
+  /** The IPv6 forwarding rule of a DUAL_STACK NLB. */
+  v6?: ForwardingRule,
 ): NLBInfo {
   const marker = markerOf(fr.description);
   const protocol = fr.IPProtocol === 'UDP' ? 'UDP' : 'TCP';
@@ -137,8 +147,11 @@ export function toNLBInfo(
     listener: {
       protocol,
       port,
-      ...(fr.IPAddress ? { ip: fr.IPAddress } : {}),
+      ...(fr.IPAddress ? { ip: bare(fr.IPAddress) } : {}),
       ...(fr.selfLink ? { cspId: fr.selfLink } : {}),
+      addressFamily: marker?.af ?? (fr.ipVersion === 'IPV6' ? 'IPV6' : 'IPV4'),
+      ...(fr.ipVersion === 'IPV6' && fr.IPAddress ? { ipv6: bare(fr.IPAddress) } : {}),
+      ...(v6?.IPAddress ? { ipv6: bare(v6.IPAddress) } : {}),
     },
     vmGroup: {
       protocol: bs?.protocol === 'UDP' ? 'UDP' : protocol,

@@ -18,6 +18,7 @@ import {
   type Marker,
   markerOf,
   nameOf,
+  v6RuleName,
 } from './gcp-convert.js';
 import { byZone, resolveVMs } from './gcp-lookup.js';
 import { changeEndpoints, endpointsOf, ensureNeg, ignoreNotFound } from './gcp-members.js';
@@ -46,7 +47,13 @@ export async function createOnGcp(
   const network = req.vpcIID.nameId;
   const createId = randomUUID();
   const marker: Marker = { nlb: name, createId };
-  const frDescription = describe({ ...marker, vpc: network, tags: req.tagList });
+  const family = req.listener.addressFamily ?? 'IPV4';
+  const frDescription = describe({
+    ...marker,
+    vpc: network,
+    tags: req.tagList,
+    ...(family === 'IPV4' ? {} : { af: family }),
+  });
   if (frDescription.length > MAX_DESCRIPTION)
     throw violationsError(GCP_DRIVER_NAME, ctx.operation, [
       {
@@ -67,6 +74,34 @@ export async function createOnGcp(
       operation: ctx.operation,
       message: 'an INTERNAL NLB takes its address from a subnetwork: give it a VM, or set options.subnetwork',
     });
+  if (family !== 'IPV4' && !subnetwork)
+    throw new NLBError({
+      code: 'INVALID_ARGUMENT',
+      driver: GCP_DRIVER_NAME,
+      operation: ctx.operation,
+      message: `an ${family} NLB takes its IPv6 address from a dual-stack subnetwork: give it a VM, or set options.subnetwork`,
+    });
+  const v6ip = req.listener.ip?.includes(':') ? req.listener.ip : undefined;
+  const v4ip = v6ip ? undefined : req.listener.ip;
+  // The rule for `ipVersion`: IPv6 rules always name their subnetwork (its IPv6 range gives the address).
+  const rule = (
+    ruleName: string,
+    ipVersion: 'IPV4' | 'IPV6',
+    ip: string | undefined,
+    description: string,
+  ) => ({
+    name: ruleName,
+    description,
+    IPProtocol: req.listener.protocol,
+    ports: [String(req.listener.port)],
+    backendService: api.regionUrl('backendServices', name),
+    loadBalancingScheme: scheme,
+    ...(ip ? { IPAddress: ip } : {}),
+    ...(ipVersion === 'IPV6' ? { ipVersion, subnetwork } : {}),
+    ...(scheme === 'INTERNAL'
+      ? { network: api.networkUrl(network), subnetwork }
+      : { networkTier: 'PREMIUM' }),
+  });
   const undoCtx = { operation: ctx.operation };
   const removeIfMine = async (
     get: () => Promise<{ description?: string | null } | undefined>,
@@ -114,33 +149,34 @@ export async function createOnGcp(
       ),
       ctx,
     );
+    if (family === 'DUAL_STACK') {
+      // The IPv6 rule first: the NLB shows (by its main rule) only once it is whole.
+      const v6 = v6RuleName(name);
+      rb.push(`forwarding rule ${v6}`, () =>
+        removeIfMine(
+          () => api.getForwardingRule(v6, undoCtx),
+          () => api.deleteForwardingRule(v6, undoCtx),
+        ),
+      );
+      await api.insertForwardingRule(rule(v6, 'IPV6', v6ip, describe(marker)), ctx).catch((e) => {
+        throw e instanceof NLBError && e.code === 'ALREADY_EXISTS'
+          ? takenMeanwhile(v6, 'forwarding rule', ctx.operation, e)
+          : e;
+      });
+    }
     rb.push(`forwarding rule ${name}`, () =>
       removeIfMine(
         () => api.getForwardingRule(name, undoCtx),
         () => api.deleteForwardingRule(name, undoCtx),
       ),
     );
-    await api
-      .insertForwardingRule(
-        {
-          name,
-          description: frDescription,
-          IPProtocol: req.listener.protocol,
-          ports: [String(req.listener.port)],
-          backendService: api.regionUrl('backendServices', name),
-          loadBalancingScheme: scheme,
-          ...(req.listener.ip ? { IPAddress: req.listener.ip } : {}),
-          ...(scheme === 'INTERNAL'
-            ? { network: api.networkUrl(network), subnetwork }
-            : { networkTier: 'PREMIUM' }),
-        },
-        ctx,
-      )
-      .catch((e) => {
-        throw e instanceof NLBError && e.code === 'ALREADY_EXISTS'
-          ? takenMeanwhile(name, 'forwarding rule', ctx.operation, e)
-          : e;
-      });
+    const main =
+      family === 'IPV6' ? rule(name, 'IPV6', v6ip, frDescription) : rule(name, 'IPV4', v4ip, frDescription);
+    await api.insertForwardingRule(main, ctx).catch((e) => {
+      throw e instanceof NLBError && e.code === 'ALREADY_EXISTS'
+        ? takenMeanwhile(name, 'forwarding rule', ctx.operation, e)
+        : e;
+    });
     const fr = await api.getForwardingRule(name, ctx);
     if (!fr || markerOf(fr.description)?.createId !== createId)
       throw takenMeanwhile(name, 'forwarding rule', ctx.operation, undefined);

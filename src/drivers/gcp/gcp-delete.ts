@@ -6,7 +6,7 @@
  */
 import { NLBError } from '../../interfaces/errors.js';
 import type { CallContext, GcpApi } from './gcp-api.js';
-import { negPattern, ownedBy } from './gcp-convert.js';
+import { negPattern, ownedBy, v6RuleName } from './gcp-convert.js';
 import { ignoreNotFound } from './gcp-members.js';
 
 const ATTEMPTS = 3;
@@ -25,6 +25,11 @@ async function retried(step: () => Promise<unknown>): Promise<void> {
 
 /** Deletes every part of the NLB `name` that exists. */
 export async function deleteOnGcp(api: GcpApi, name: string, ctx: CallContext): Promise<void> {
+  // A DUAL_STACK NLB's IPv6 rule first: it points at the backend service too.
+  await retried(async () => {
+    const v6 = v6RuleName(name);
+    if (ownedBy(await api.getForwardingRule(v6, ctx), name)) await api.deleteForwardingRule(v6, ctx);
+  });
   await retried(async () => {
     if (ownedBy(await api.getForwardingRule(name, ctx), name)) await api.deleteForwardingRule(name, ctx);
   });
@@ -47,12 +52,14 @@ export async function deleteOnGcp(api: GcpApi, name: string, ctx: CallContext): 
  * failed part way left, removed; whether there were any.
  */
 export async function deleteLeftoversOnGcp(api: GcpApi, name: string, ctx: CallContext): Promise<boolean> {
-  const [bs, hc, negs] = await Promise.all([
+  const [bs, hc, negs, v6] = await Promise.all([
     api.getBackendService(name, ctx),
     api.getHealthCheck(name, ctx),
     api.findNegs(negPattern(name), ctx),
+    api.getForwardingRule(v6RuleName(name), ctx),
   ]);
-  if (!ownedBy(bs, name) && !ownedBy(hc, name) && !negs.some(({ neg }) => ownedBy(neg, name))) return false;
+  const parts = [bs, hc, v6, ...negs.map(({ neg }) => neg)];
+  if (!parts.some((p) => ownedBy(p, name))) return false;
   await deleteOnGcp(api, name, ctx);
   return true;
 }

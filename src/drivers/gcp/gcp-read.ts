@@ -6,7 +6,7 @@ import { mapLimited } from '../../common/map-limited.js';
 import { readWith } from '../../common/read-with.js';
 import type { IID, NLBInfo } from '../../interfaces/types.js';
 import type { BackendService, CallContext, ForwardingRule, GcpApi, HealthCheck } from './gcp-api.js';
-import { markerOf, nameOf, ownedBy, toNLBInfo, zoneOf } from './gcp-convert.js';
+import { markerOf, nameOf, ownedBy, toNLBInfo, v6RuleName, zoneOf } from './gcp-convert.js';
 
 /** nlbkit's forwarding rules (one per NLB), by name. */
 export async function listManaged(api: GcpApi, ctx: CallContext): Promise<ForwardingRule[]> {
@@ -73,11 +73,15 @@ export async function readNLB(
   const bsName = nameOf(fr.backendService);
   const bs = ahead?.backendServices.get(bsName) ?? (await api.getBackendService(bsName, ctx));
   const hcName = nameOf(bs?.healthChecks?.[0]);
-  const [hc, members] = await Promise.all([
+  const marker = markerOf(fr.description);
+  const [hc, members, v6] = await Promise.all([
     hcName ? (ahead?.healthChecks.get(hcName) ?? api.getHealthCheck(hcName, ctx)) : undefined,
     readMembers(api, bs, ctx),
+    // A DUAL_STACK NLB's IPv6 address is its second forwarding rule's.
+    marker?.af === 'DUAL_STACK' ? api.getForwardingRule(v6RuleName(fr.name ?? ''), ctx) : undefined,
   ]);
   const vms = members.flatMap((m) => m.vms.map((nameId) => ({ nameId })));
-  const nlb = toNLBInfo(fr, bs, hc, vms, api.networkUrl(markerOf(fr.description)?.vpc ?? 'default'));
+  const own = v6 && ownedBy(v6, fr.name ?? '') ? v6 : undefined;
+  const nlb = toNLBInfo(fr, bs, hc, vms, api.networkUrl(marker?.vpc ?? 'default'), own);
   return backendServiceRead.keep(nlb, bs);
 }

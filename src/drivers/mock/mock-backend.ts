@@ -13,7 +13,15 @@ import { byNameId } from '../../common/iid.js';
 import { NLBError } from '../../interfaces/errors.js';
 import { quoteInput } from '../../interfaces/input-text.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
-import type { HealthInfo, IID, NLBInfo, VMHealthDetail, VMHealthState } from '../../interfaces/types.js';
+import type {
+  AddressFamily,
+  HealthInfo,
+  IID,
+  ListenerInfo,
+  NLBInfo,
+  VMHealthDetail,
+  VMHealthState,
+} from '../../interfaces/types.js';
 
 /** A VM the mock knows about. */
 export interface MockVM {
@@ -75,6 +83,31 @@ export function createMockBackend(deps: MockBackendDeps): {
     return n < 255 ? `192.0.2.${n}` : `198.51.100.${(n - 254) % 255}`;
   }
 
+  /** The listener's addresses for `family` (IPV4 when undefined): requested ones kept, others made up. */
+  function listenerAddresses(family: AddressFamily | undefined, requested: string | undefined) {
+    const v6 = requested?.includes(':') ? requested : undefined;
+    if (family === 'IPV6') {
+      const ip = v6 ?? nextIPv6();
+      return { ip, ipv6: ip };
+    }
+    const ip = listenerAddress(v6 ? undefined : requested);
+    return { ip, ipv6: family === 'DUAL_STACK' ? (v6 ?? nextIPv6()) : undefined };
+  }
+
+  /** The addresses after a listener change: new ones for a new family, else the requested one swapped in. */
+  function changedAddresses(current: ListenerInfo, family: AddressFamily, requested: string | undefined) {
+    if (family !== current.addressFamily) return listenerAddresses(family, requested);
+    const v6 = requested?.includes(':') ? requested : undefined;
+    if (family === 'IPV6') return { ip: v6 ?? current.ip, ipv6: v6 ?? current.ipv6 };
+    const ip = requested !== undefined && !v6 ? requested : current.ip;
+    return { ip, ipv6: family === 'DUAL_STACK' ? (v6 ?? current.ipv6) : undefined };
+  }
+
+  /** The next IPv6 listener address, from the documentation prefix 2001:db8::/32. */
+  function nextIPv6(): string {
+    return `2001:db8::${(nextAddress++).toString(16)}`;
+  }
+
   function assertListenerFree(
     ip: string,
     port: number,
@@ -129,7 +162,8 @@ export function createMockBackend(deps: MockBackendDeps): {
 
     async create(req: ResolvedCreateRequest, ctx) {
       const vmGroup = groupOf(req.vmGroup, undefined, ctx);
-      const ip = listenerAddress(req.listener.ip);
+      const family = req.listener.addressFamily ?? 'IPV4';
+      const { ip, ipv6 } = listenerAddresses(family, req.listener.ip);
       assertListenerFree(ip, req.listener.port, req.listener.protocol, undefined, ctx);
       const name = req.iid.nameId;
       return store({
@@ -144,6 +178,8 @@ export function createMockBackend(deps: MockBackendDeps): {
           dnsName: `${name.toLowerCase()}.mock.nlbkit.test`,
           cspId: deps.newId('listener'),
           keyValueList: [],
+          addressFamily: family,
+          ...(ipv6 ? { ipv6 } : {}),
         },
         vmGroup,
         healthChecker: req.healthChecker,
@@ -158,11 +194,15 @@ export function createMockBackend(deps: MockBackendDeps): {
     },
 
     async changeListener(current, next: ValidListener, ctx) {
-      const ip = next.ip ?? (current.listener.ip as string);
+      const family = next.addressFamily ?? current.listener.addressFamily ?? 'IPV4';
+      const addresses = changedAddresses(current.listener, family, next.ip);
+      const ip = addresses.ip as string;
       assertListenerFree(ip, next.port, next.protocol, current.iid.nameId, ctx);
+      const { ipv6: _old, ...rest } = current.listener;
+      const listener = { ...rest, protocol: next.protocol, port: next.port, ip, addressFamily: family };
       return store({
         ...current,
-        listener: { ...current.listener, protocol: next.protocol, port: next.port, ip },
+        listener: addresses.ipv6 ? { ...listener, ipv6: addresses.ipv6 } : listener,
       });
     },
 

@@ -33,6 +33,7 @@ export const mockDefaultCapabilities: DriverCapabilities = {
     algorithm: true,
     healthChecker: true,
   },
+  addressFamilies: { families: ['IPV4', 'IPV6', 'DUAL_STACK'], default: 'IPV4', change: true },
 };
 
 /** A partial override of capabilities; `healthCheck` and `changes` merge one level deep. */

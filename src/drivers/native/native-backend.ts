@@ -222,11 +222,9 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
             ctx,
             'vmGroup.vms',
           );
-          const family = req.listener.ip
-            ? req.listener.ip.includes(':')
-              ? 6
-              : 4
-            : chooseFamily(vms, pool.families);
+          // The guard gives the named family, or the requested ip's; else the VMs' addresses decide.
+          const named = req.listener.addressFamily;
+          const family = named ? (named === 'IPV6' ? 6 : 4) : chooseFamily(vms, pool.families);
           const addresses = addressesOf(vms, family, ctx, 'vmGroup.vms');
           const taken = await uses();
           const vip = assignVip(
@@ -278,9 +276,10 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
     changeListener: (current, next: ValidListener, ctx) =>
       serialized(() =>
         withFreshChoice(ctx, async () => {
-          const requested = next.ip ?? current.listener.ip;
+          // The guard passes no ip when the family changes: a new VIP of the new family is chosen.
+          const requested = next.ip;
           const oldVip = current.listener.ip as string;
-          const family = requested?.includes(':') ? 6 : 4;
+          const family = next.addressFamily === 'IPV6' ? 6 : 4;
           const taken = await uses();
           const vip = assignVip(
             pool,

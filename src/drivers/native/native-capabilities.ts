@@ -1,4 +1,4 @@
-import type { DriverCapabilities } from '../../interfaces/capabilities.js';
+import type { AddressFamilyCapabilities, DriverCapabilities } from '../../interfaces/capabilities.js';
 
 /** The driver's name, in errors and capabilities. */
 export const DRIVER_NAME = 'native';
@@ -41,4 +41,16 @@ export const nativeCapabilities: DriverCapabilities = {
     algorithm: true,
     healthChecker: true,
   },
+  // One VIP per NLB, of either family; no default: see nativeAddressFamilies. A DUAL_STACK listener
+  // would be two services, which the data plane does not pair.
+  addressFamilies: { families: ['IPV4', 'IPV6'], change: true },
 };
+
+/**
+ * The address families one driver instance offers: those its VIP pool has ranges of (a pool of one
+ * family offers only that one, and no change of family).
+ */
+export function nativeAddressFamilies(poolFamilies: ReadonlySet<4 | 6>): AddressFamilyCapabilities {
+  const families = (['IPV4', 'IPV6'] as const).filter((f) => poolFamilies.has(f === 'IPV4' ? 4 : 6));
+  return { families, change: families.length > 1 };
+}

@@ -18,7 +18,7 @@ import type { StateStore } from '../../native/store/types.js';
 import { createVipPool } from '../../native/vip/index.js';
 import { announcerFor } from './native-announce.js';
 import { createNativeBackend } from './native-backend.js';
-import { DRIVER_NAME, nativeCapabilities } from './native-capabilities.js';
+import { DRIVER_NAME, nativeAddressFamilies, nativeCapabilities } from './native-capabilities.js';
 import { dataplaneFactory } from './native-dataplane.js';
 import type { NativeDriverOptions } from './native-options.js';
 
@@ -204,7 +204,10 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
     return created;
   };
   const handler = createGuardedHandler({
-    capabilities: structuredClone(nativeCapabilities),
+    capabilities: {
+      ...structuredClone(nativeCapabilities),
+      addressFamilies: nativeAddressFamilies(pool.families),
+    },
     backend,
     // The embedded agent starts with the driver's first call, whatever the apply mode.
     beforeOperation: async (operation) => {

@@ -62,9 +62,14 @@ export function toRecord(
   };
 }
 
-/** The NLBInfo a record holds. */
+/** The NLBInfo a record holds; the listener's family is its VIP's (records from before it was kept too). */
 export function fromRecord(record: NLBRecord): NLBInfo {
-  return { ...structuredClone(record.nlb), createdTime: new Date(record.nlb.createdTime) } as NLBInfo;
+  const nlb = { ...structuredClone(record.nlb), createdTime: new Date(record.nlb.createdTime) } as NLBInfo;
+  const vip = record.service.vip;
+  const v6 = vip.includes(':');
+  const { ipv6: _, ...listener } = nlb.listener;
+  nlb.listener = { ...listener, addressFamily: v6 ? 'IPV6' : 'IPV4', ...(v6 ? { ipv6: vip } : {}) };
+  return nlb;
 }
 
 /** The address of every backend in a record, by VM name. */

@@ -55,6 +55,9 @@ export const OPENSTACK_CAPABILITIES: DriverCapabilities = deepFreeze({
     algorithm: true,
     healthChecker: true,
   },
+  // A VIP on the network's IPv6 subnet; dual stack: an IPv4 VIP plus `additional_vips` on the IPv6
+  // subnet (Octavia 2023.1+). VIPs cannot be changed on a live load balancer.
+  addressFamilies: { families: ['IPV4', 'IPV6', 'DUAL_STACK'], default: 'IPV4', change: false },
 } satisfies DriverCapabilities);
 
 /**

@@ -6,6 +6,7 @@
 import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
 import { violationsError } from '../../interfaces/errors.js';
 import type {
+  AddressFamily,
   Algorithm,
   HashFields,
   HealthCheckProtocol,
@@ -174,6 +175,7 @@ export function toNLBInfo(tree: OctaviaTree): NLBInfo {
       port: listener?.protocol_port ?? 0,
       ip: floatingIp?.floating_ip_address ?? lb.vip_address,
       ...(listener ? { cspId: listener.id } : {}),
+      ...addressesOf(lb),
     },
     vmGroup: {
       protocol,
@@ -218,4 +220,13 @@ export function memberBatch(
   monitor: number | undefined,
 ) {
   return vms.map((vm) => memberBody(vm, group.port, monitor));
+}
+
+/** The listener's family and IPv6 address: the VIP's, and its additional VIPs' (dual stack). */
+function addressesOf(lb: OctaviaLb): { addressFamily: AddressFamily; ipv6?: string } {
+  const v6 = [lb.vip_address, ...(lb.additional_vips ?? []).map((v) => v.ip_address)].find((a) =>
+    a.includes(':'),
+  );
+  if (!v6) return { addressFamily: 'IPV4' };
+  return { addressFamily: lb.vip_address.includes(':') ? 'IPV6' : 'DUAL_STACK', ipv6: v6 };
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
 import { NLBError, violationsError } from '../../interfaces/errors.js';
-import type { NLBInfo } from '../../interfaces/types.js';
+import type { AddressFamily, NLBInfo } from '../../interfaces/types.js';
 import type { CallContext } from './os-api.js';
 import type { OpenStackDeps } from './os-context.js';
 import {
@@ -21,10 +21,29 @@ import {
   monitorPort,
 } from './os-convert.js';
 import { deleteLoadBalancer, releaseFloatingIps } from './os-delete.js';
-import { resolveFloatingNetwork, resolveNetwork, resolveVMs } from './os-lookup.js';
+import { resolveFloatingNetwork, resolveNetwork, resolveVMs, vipSubnetsFor } from './os-lookup.js';
 import type { OctaviaLb } from './os-octavia.js';
 import { OPENSTACK_DRIVER_NAME } from './os-options.js';
 import { byAge, listManaged, readNLB } from './os-read.js';
+
+/**
+ * Where the VIPs go: IPV4 on the network (Octavia picks the subnet), IPV6 on its IPv6 subnet,
+ * DUAL_STACK on its IPv4 subnet with an additional VIP on the IPv6 one. A requested address is the
+ * VIP's of its family (INTERNAL IPv4, or IPv6 of any type: a PUBLIC IPv4 one is the floating IP's).
+ */
+function vipFields(req: ResolvedCreateRequest, family: AddressFamily, subnets: { v4?: string; v6?: string }) {
+  const ip = req.listener.ip;
+  const v6ip = ip?.includes(':') ? ip : undefined;
+  const v4ip = ip && !v6ip && req.type === 'INTERNAL' ? ip : undefined;
+  if (family === 'IPV6') return { vip_subnet_id: subnets.v6, ...(v6ip ? { vip_address: v6ip } : {}) };
+  const primary = v4ip ? { vip_address: v4ip } : {};
+  if (family === 'IPV4') return primary;
+  return {
+    vip_subnet_id: subnets.v4,
+    ...primary,
+    additional_vips: [{ subnet_id: subnets.v6, ...(v6ip ? { ip_address: v6ip } : {}) }],
+  };
+}
 
 /** Creates the whole tree; see the module comment. */
 export async function createOnOpenStack(
@@ -52,8 +71,11 @@ export async function createOnOpenStack(
     createIdTag(createId),
   ];
   const vms = await resolveVMs(api, req.vmGroup.vms, network.id, ctx);
+  const family = req.listener.addressFamily ?? 'IPV4';
+  const subnets = await vipSubnetsFor(api, network, family, ctx);
+  // Floating IPs are IPv4 NAT: a PUBLIC IPv6-only VIP is reachable on its own (routed) address.
   const floating =
-    req.type === 'PUBLIC'
+    req.type === 'PUBLIC' && family !== 'IPV6'
       ? await resolveFloatingNetwork(api, options.floatingNetwork as string, ctx)
       : undefined;
   // Clean-up runs without the caller's signal: an aborted create must still leave nothing.
@@ -69,7 +91,7 @@ export async function createOnOpenStack(
       const id = lb?.id ?? mine?.id;
       if (id) await deleteLoadBalancer(deps, id, undoCtx);
     });
-    const vip = req.type === 'INTERNAL' && req.listener.ip ? { vip_address: req.listener.ip } : {};
+    const vip = vipFields(req, family, subnets);
     lb = (
       await api.request<{ loadbalancer: OctaviaLb }>(
         'load-balancer',
@@ -157,7 +179,9 @@ export async function createOnOpenStack(
             floating_network_id: floating.id,
             port_id: vipPort,
             description: `nlbkit ${name}`,
-            ...(req.listener.ip ? { floating_ip_address: req.listener.ip } : {}),
+            ...(req.listener.ip && !req.listener.ip.includes(':')
+              ? { floating_ip_address: req.listener.ip }
+              : {}),
           },
         },
         ctx,

@@ -5,10 +5,12 @@
  * the VM's own on that network.
  */
 import { mapLimited } from '../../common/map-limited.js';
+import { violationsError } from '../../interfaces/errors.js';
 import type { ValidVMMember } from '../../interfaces/schemas.js';
-import type { IID } from '../../interfaces/types.js';
+import type { AddressFamily, IID } from '../../interfaces/types.js';
 import type { CallContext, OpenStackApi } from './os-api.js';
 import { providerError } from './os-errors.js';
+import { OPENSTACK_DRIVER_NAME } from './os-options.js';
 
 /** A Neutron network. */
 export interface Network {
@@ -178,4 +180,33 @@ export function resolveVMs(
   ctx: CallContext,
 ): Promise<ResolvedVM[]> {
   return mapLimited(vms, 4, (vm) => resolveVM(api, vm, networkId, ctx));
+}
+
+/** The subnets of the VIP network a listener of `family` needs: the first of each IP version. */
+export async function vipSubnetsFor(
+  api: OpenStackApi,
+  network: Network,
+  family: AddressFamily,
+  ctx: CallContext,
+): Promise<{ v4?: string; v6?: string }> {
+  if (family === 'IPV4') return {};
+  const { subnets = [] } = await api.request<{ subnets?: { id: string; ip_version: number }[] }>(
+    'network',
+    'GET',
+    `/v2.0/subnets?network_id=${encodeURIComponent(network.id)}`,
+    undefined,
+    ctx,
+  );
+  const first = (version: number) => subnets.find((s) => s.ip_version === version)?.id;
+  const out = { v4: first(4), v6: first(6) };
+  const missing = !out.v6 ? 'an IPv6' : family === 'DUAL_STACK' && !out.v4 ? 'an IPv4' : undefined;
+  if (missing)
+    throw violationsError(OPENSTACK_DRIVER_NAME, ctx.operation, [
+      {
+        path: 'listener.addressFamily',
+        message: `${family} needs ${missing} subnet on network '${network.name}', which has none`,
+        code: 'INVALID_ARGUMENT',
+      },
+    ]);
+  return out;
 }

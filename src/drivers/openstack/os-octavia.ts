@@ -17,6 +17,8 @@ export interface OctaviaLb {
   vip_address: string;
   vip_port_id: string;
   vip_network_id: string;
+  /** Further VIPs on other subnets of the VIP network (dual stack). */
+  additional_vips?: { subnet_id: string; ip_address: string }[];
   tags?: string[];
   created_at?: string;
   listeners: { id: string }[];

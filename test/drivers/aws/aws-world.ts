@@ -29,10 +29,18 @@ export function driverOptionsFor(fake: AwsFake, extra: Partial<AwsDriverOptions>
 
 /** Starts a world with `vmCount` instances named vm-1.. in one VPC named `main`. */
 export async function startAwsWorld(
-  opts: { fake?: AwsFakeOptions; driver?: Partial<AwsDriverOptions>; vmCount?: number } = {},
+  opts: {
+    fake?: AwsFakeOptions;
+    driver?: Partial<AwsDriverOptions>;
+    vmCount?: number;
+    /** Subnets with IPv6 CIDR blocks (dual-stack load balancers need them); default true (all). */
+    ipv6?: boolean | string[];
+    /** The VPC's zones; default the fake's two. */
+    azs?: string[];
+  } = {},
 ): Promise<AwsWorld> {
   const fake = await startAwsFake(opts.fake);
-  const vpc = fake.addVpc({ name: 'main' });
+  const vpc = fake.addVpc({ name: 'main', ipv6: opts.ipv6 ?? true, ...(opts.azs ? { azs: opts.azs } : {}) });
   const vms: IID[] = [];
   for (let i = 1; i <= (opts.vmCount ?? 4); i++) {
     const name = `vm-${i}`;

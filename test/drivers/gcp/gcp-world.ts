@@ -42,10 +42,13 @@ export async function startGcpWorld(
     driver?: Partial<GcpDriverOptions>;
     fake?: GceFakeOptions;
     internals?: GcpDriverInternals;
+    /** The subnetwork's IPv6 range (dual stack), or none; default EXTERNAL. */
+    ipv6?: 'EXTERNAL' | 'INTERNAL' | 'none';
   } = {},
 ): Promise<GcpWorld> {
   const fake = await startGceFake(opts.fake);
-  const network = fake.addNetwork('web-net');
+  const ipv6 = opts.ipv6 ?? 'EXTERNAL';
+  const network = fake.addNetwork('web-net', 1, ipv6 === 'none' ? undefined : ipv6);
   const vms: IID[] = [];
   for (let i = 1; i <= (opts.vmCount ?? 4); i++) {
     const instance = fake.addInstance(`vm-${i}`, fake.zones[(i - 1) % fake.zones.length] as string, network);

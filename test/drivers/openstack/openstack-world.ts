@@ -37,10 +37,16 @@ export function driverOptionsFor(
 
 /** Starts a world: network `private` with VMs vm-1.., external network `public`. */
 export async function startOpenStackWorld(
-  opts: { fake?: OpenStackFakeOptions; driver?: Partial<OpenStackDriverOptions>; vmCount?: number } = {},
+  opts: {
+    fake?: OpenStackFakeOptions;
+    driver?: Partial<OpenStackDriverOptions>;
+    vmCount?: number;
+    /** Give `private` an IPv6 subnet too (dual-stack VIPs need one); default true. */
+    ipv6?: boolean;
+  } = {},
 ): Promise<OpenStackWorld> {
   const fake = await startOpenStackFake(opts.fake);
-  const net = fake.addNetwork('private');
+  const net = fake.addNetwork('private', { ipv6: opts.ipv6 ?? true });
   fake.addNetwork('public', { external: true });
   const vms: IID[] = [];
   for (let i = 1; i <= (opts.vmCount ?? 4); i++) {

@@ -100,6 +100,21 @@ const describeSubnets: Handler = ({ state, params }) => {
         ['defaultForAz', false],
         ['mapPublicIpOnLaunch', false],
         tagSet(subnetTags(s, state)),
+        [
+          'ipv6CidrBlockAssociationSet',
+          s.ipv6Cidr === undefined
+            ? undefined
+            : [
+                [
+                  'item',
+                  [
+                    ['ipv6CidrBlock', s.ipv6Cidr],
+                    ['associationId', `subnet-cidr-assoc-${s.subnetId.slice(7)}`],
+                    ['ipv6CidrBlockState', [['state', 'associated']]],
+                  ],
+                ],
+              ],
+        ],
       ]),
     ],
   ];

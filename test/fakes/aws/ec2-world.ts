@@ -14,6 +14,11 @@ export interface AddVpcOptions {
   cidr?: string;
   /** One subnet (a /24, or the whole block if it is a /24) per zone; default `REGIONa`, `REGIONb`. */
   azs?: string[];
+  /**
+   * Give the VPC an IPv6 /56 and each subnet a /64 of it (dual stack), or only the subnets of the
+   * zones listed; default false.
+   */
+  ipv6?: boolean | string[];
 }
 
 /** Options of `addInstance`. */
@@ -36,14 +41,19 @@ export function addVpc(state: FakeState, opts: AddVpcOptions = {}): { vpcId: str
   const azs = opts.azs ?? [`${region}a`, `${region}b`];
   if (prefix === 24 && azs.length > 1) throw new Error('addVpc: a /24 VPC holds only one subnet');
   const vpcId = ec2Id('vpc');
+  // Amazon-provided blocks look like 2600:1f18:xxxx:yy00::/56; a counter keeps them apart.
+  const v6 = opts.ipv6 ? `2600:1f18:${(state.vpcs.size + 1).toString(16)}:` : undefined;
   state.vpcs.set(vpcId, {
     vpcId,
     cidr: `${intToIp(base)}/${prefix}`,
     ...(opts.name ? { name: opts.name } : {}),
+    ...(v6 ? { ipv6Cidr: `${v6}:/56` } : {}),
   });
   const subnetIds = azs.map((az, k) => {
     const subnetId = ec2Id('subnet');
-    state.subnets.set(subnetId, { subnetId, vpcId, az, cidr: `${intToIp(base + k * 256)}/24` });
+    const dual = v6 && (opts.ipv6 === true || (Array.isArray(opts.ipv6) && opts.ipv6.includes(az)));
+    const ipv6 = dual ? { ipv6Cidr: `${v6}${k.toString(16)}::/64` } : {};
+    state.subnets.set(subnetId, { subnetId, vpcId, az, cidr: `${intToIp(base + k * 256)}/24`, ...ipv6 });
     return subnetId;
   });
   return { vpcId, subnetIds };

@@ -53,6 +53,26 @@ function resolveSubnets(
   return { vpcId: subnets[0]!.vpcId, subnets: subnets.map((s) => ({ subnetId: s.subnetId, az: s.az })) };
 }
 
+/** Dual stack needs an associated IPv6 CIDR block on every subnet, as AWS says. */
+function checkIpv6Subnets(state: FakeState, subnets: { subnetId: string }[]): void {
+  if (subnets.some((s) => state.subnets.get(s.subnetId)?.ipv6Cidr === undefined))
+    throw validationError('You must specify subnets with an associated IPv6 CIDR block.');
+}
+
+/** SetIpAddressType: ipv4 | dualstack on a network load balancer, on the subnets it has. */
+const setIpAddressType: Handler = ({ state, params }) => {
+  const arn = params.req('LoadBalancerArn');
+  checkLbArn(arn);
+  const type = params.req('IpAddressType');
+  checkEnum('ipAddressType', type, ['ipv4', 'dualstack', 'dualstack-without-public-ipv4']);
+  const lb = state.lb(arn);
+  if (type === 'dualstack-without-public-ipv4')
+    throw validationError(`IP address type '${type}' is not supported for network load balancers`);
+  if (type === 'dualstack') checkIpv6Subnets(state, lb.subnets);
+  lb.ipAddressType = type;
+  return [['IpAddressType', type]];
+};
+
 const createLoadBalancer: Handler = ({ state, params }) => {
   const name = params.req('Name');
   checkName('Load balancer', name);
@@ -72,7 +92,11 @@ const createLoadBalancer: Handler = ({ state, params }) => {
   if (plain.length > 0 && mapped.length > 0) {
     throw validationError('You can specify subnets or subnet mappings, but not both');
   }
+  // Network load balancers take ipv4 and dualstack; dualstack-without-public-ipv4 is for ALBs.
+  if (ipAddressType === 'dualstack-without-public-ipv4')
+    throw validationError(`IP address type '${ipAddressType}' is not supported for network load balancers`);
   const { vpcId, subnets } = resolveSubnets(state, plain.length > 0 ? plain : mapped);
+  if (ipAddressType === 'dualstack') checkIpv6Subnets(state, subnets);
   const tags = readTags(params);
   const existing = [...state.loadBalancers.values()].find((lb) => lb.name === name);
   if (existing) {
@@ -157,4 +181,5 @@ export const loadBalancerHandlers: Record<string, Handler> = {
   CreateLoadBalancer: createLoadBalancer,
   DescribeLoadBalancers: describeLoadBalancers,
   DeleteLoadBalancer: deleteLoadBalancer,
+  SetIpAddressType: setIpAddressType,
 };

@@ -22,6 +22,8 @@ export interface Vpc {
   vpcId: string;
   cidr: string;
   name?: string;
+  /** The VPC's associated IPv6 block (a /56), when it has one. */
+  ipv6Cidr?: string;
 }
 
 /** A subnet; one per AZ is created by `addVpc`. */
@@ -30,6 +32,8 @@ export interface Subnet {
   vpcId: string;
   az: string;
   cidr: string;
+  /** The subnet's associated IPv6 block (a /64), when it has one: dual-stack load balancers need it. */
+  ipv6Cidr?: string;
 }
 
 /** An EC2 instance added by a test; always `running`. */

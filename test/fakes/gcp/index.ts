@@ -56,7 +56,8 @@ export interface GceFake {
   /** Drops every fault not yet used up. */
   clearFaults(): void;
   onCall(listener: (call: GceCall) => void): void;
-  addNetwork(name: string, subnets?: number): Network;
+  /** `ipv6`: dual-stack subnets (`stackType: IPV4_IPV6`) with an IPv6 range of that access type. */
+  addNetwork(name: string, subnets?: number, ipv6?: 'EXTERNAL' | 'INTERNAL'): Network;
   addInstance(name: string, zone: string, network: Network, subnet?: number): Instance;
   /** Reserves a regional external address a PUBLIC NLB may ask for. */
   reserveAddress(ip: string): void;
@@ -161,7 +162,7 @@ export async function startGceFake(opts: GceFakeOptions = {}): Promise<GceFake> 
       faults.length = 0;
     },
     onCall: (listener) => listeners.push(listener),
-    addNetwork: (name, subnets) => state.addNetwork(name, subnets),
+    addNetwork: (name, subnets, ipv6) => state.addNetwork(name, subnets, ipv6),
     addInstance: (name, zone, network, subnet) => state.addInstance(name, zone, network, subnet),
     reserveAddress: (ip) => state.reservedAddresses.add(ip),
     setHealth: (instance, s) => state.health.set(instance, s),

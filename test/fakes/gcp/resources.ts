@@ -15,6 +15,7 @@ import {
   NAME,
   newId,
   notFound,
+  type Subnet,
   zoneOf,
 } from './state.js';
 
@@ -143,6 +144,15 @@ export function backendServiceOf(state: GceState, body: Json, name: string, exis
   };
 }
 
+/** Takes a requested address of a subnetwork's range (`prefix`), as GCP checks it. */
+function claim(subnet: Subnet, ip: string, prefix: string, range: string): void {
+  if (!ip.startsWith(prefix))
+    throw invalid(`Invalid value for field 'resource.IPAddress': '${ip}' is not in ${range}.`);
+  if (subnet.used.has(ip))
+    throw new GceFault(409, 'alreadyExists', `IP address '${ip}' is already being used by another resource.`);
+  subnet.used.add(ip);
+}
+
 /** A forwarding rule as stored; assigns its address when none is asked for. */
 export function forwardingRuleOf(state: GceState, body: Json, name: string): Json {
   const bsUrl = String(body.backendService ?? '');
@@ -168,23 +178,32 @@ export function forwardingRuleOf(state: GceState, body: Json, name: string): Jso
     throw invalid("Invalid value for field 'resource.ports': 1 to 5 port numbers are allowed.");
   let ip = body.IPAddress as string | undefined;
   let subnetwork: string | undefined;
-  if (scheme === 'INTERNAL') {
+  const ipVersion = body.ipVersion ?? 'IPV4';
+  if (ipVersion !== 'IPV4' && ipVersion !== 'IPV6')
+    throw invalid(`Invalid value for field 'resource.ipVersion': '${String(ipVersion)}'.`);
+  if (ipVersion === 'IPV6') {
+    // An IPv6 rule takes its address from the IPv6 range of a dual-stack subnetwork whose access type
+    // matches the scheme (EXTERNAL: external IPv6, INTERNAL: internal IPv6).
+    if (typeof body.subnetwork !== 'string')
+      throw invalid("Invalid value for field 'resource.subnetwork': required for an IPv6 forwarding rule.");
+    const subnet = state.subnetOf(body.subnetwork);
+    if (!subnet) throw notFound(body.subnetwork);
+    const v6 = subnet.ipv6;
+    if (!v6 || v6.accessType !== scheme)
+      throw invalid(
+        `Invalid value for field 'resource.subnetwork': '${body.subnetwork}'. The subnetwork must have stackType IPV4_IPV6 and ipv6AccessType ${String(scheme)}.`,
+      );
+    subnetwork = body.subnetwork;
+    if (ip !== undefined) claim(subnet, ip, v6.prefix, "the subnetwork's IPv6 range");
+    else ip = state.takeIpv6({ ...subnet, ipv6: v6 });
+  } else if (scheme === 'INTERNAL') {
     if (typeof body.subnetwork !== 'string')
       throw invalid("Invalid value for field 'resource.subnetwork': required for INTERNAL.");
     const subnet = state.subnetOf(body.subnetwork);
     if (!subnet) throw notFound(body.subnetwork);
     subnetwork = body.subnetwork;
-    if (ip !== undefined) {
-      if (!ip.startsWith(subnet.prefix))
-        throw invalid(`Invalid value for field 'resource.IPAddress': '${ip}' is not in the subnetwork.`);
-      if (subnet.used.has(ip))
-        throw new GceFault(
-          409,
-          'alreadyExists',
-          `IP address '${ip}' is already being used by another resource.`,
-        );
-      subnet.used.add(ip);
-    } else ip = state.takeInternal(subnet);
+    if (ip !== undefined) claim(subnet, ip, subnet.prefix, 'the subnetwork');
+    else ip = state.takeInternal(subnet);
   } else if (ip !== undefined) {
     if (!state.reservedAddresses.has(ip))
       throw invalid(
@@ -204,6 +223,7 @@ export function forwardingRuleOf(state: GceState, body: Json, name: string): Jso
     description: body.description ?? '',
     IPAddress: ip,
     IPProtocol: protocol,
+    ipVersion,
     ports,
     backendService: state.regionUrl('backendServices', lastSegment(bsUrl)),
     loadBalancingScheme: scheme,

@@ -45,6 +45,8 @@ export interface Subnet {
   /** e.g. `10.0.0.` (a /24). */
   prefix: string;
   used: Set<string>;
+  /** Dual stack (`stackType: IPV4_IPV6`): whose IPv6 range it has, and its prefix (`2600:1900:…::`). */
+  ipv6?: { accessType: 'EXTERNAL' | 'INTERNAL'; prefix: string; next: number };
 }
 
 export interface Network {
@@ -118,13 +120,23 @@ export class GceState {
     return this.regionUrl('subnetworks', name);
   }
 
-  addNetwork(name: string, subnets = 1): Network {
+  addNetwork(name: string, subnets = 1, ipv6?: 'EXTERNAL' | 'INTERNAL'): Network {
     const network: Network = { name, subnets: [] };
     for (let i = 0; i < subnets; i++)
       network.subnets.push({
         name: `${name}-subnet-${i}`,
         prefix: `10.${this.networks.size}.${i}.`,
         used: new Set(),
+        ...(ipv6
+          ? {
+              ipv6: {
+                accessType: ipv6,
+                // External ranges come from Google's 2600:1900::/28; internal ones are ULAs.
+                prefix: `${ipv6 === 'EXTERNAL' ? '2600:1900' : 'fd20'}:${this.networks.size.toString(16)}:${i.toString(16)}::`,
+                next: 1,
+              },
+            }
+          : {}),
       });
     this.networks.set(name, network);
     return network;
@@ -142,6 +154,13 @@ export class GceState {
     };
     this.instances.push(instance);
     return instance;
+  }
+
+  /** The next free IPv6 address of a dual-stack subnet. */
+  takeIpv6(subnet: Subnet & { ipv6: NonNullable<Subnet['ipv6']> }): string {
+    const ip = `${subnet.ipv6.prefix}${(subnet.ipv6.next++).toString(16)}`;
+    subnet.used.add(ip);
+    return ip;
   }
 
   /** The next free address of a subnet. */

@@ -50,7 +50,8 @@ export interface OpenStackFake {
   onCall(listener: (call: RecordedCall) => void): void;
   /** Forgets every issued token (the next call with one gets 401). */
   revokeTokens(): void;
-  addNetwork(name: string, opts?: { external?: boolean }): Network;
+  /** `ipv6`: a second subnet, IPv6, making the network dual stack. */
+  addNetwork(name: string, opts?: { external?: boolean; ipv6?: boolean }): Network;
   addServer(name: string, network: Network): { id: string; name: string };
   close(): Promise<void>;
 }

@@ -32,6 +32,19 @@ export function neutron(state: OpenStackState, req: FakeRequest): FakeResponse {
     if (!net) throw notFound(`Network ${pathId()} could not be found.`, 'NetworkNotFound');
     return ok({ network: networkView(net) });
   }
+  if (method === 'GET' && path === '/v2.0/subnets') {
+    const network = query.get('network_id');
+    const subnets = state.networks
+      .filter((n) => network === null || n.id === network)
+      .flatMap((n) => n.subnets)
+      .map((s) => ({
+        id: s.id,
+        network_id: s.networkId,
+        ip_version: s.ipVersion ?? 4,
+        cidr: s.ipVersion === 6 ? `${s.prefix}/64` : `${s.prefix}.0/24`,
+      }));
+    return ok({ subnets });
+  }
   if (method === 'GET' && path === '/v2.0/ports') {
     const device = query.get('device_id');
     const network = query.get('network_id');
@@ -43,7 +56,10 @@ export function neutron(state: OpenStackState, req: FakeRequest): FakeResponse {
         id: p.id,
         network_id: p.networkId,
         device_id: p.deviceId,
-        fixed_ips: [{ subnet_id: p.subnetId, ip_address: p.ip }],
+        fixed_ips: [
+          { subnet_id: p.subnetId, ip_address: p.ip },
+          ...(p.more ?? []).map((m) => ({ subnet_id: m.subnetId, ip_address: m.ip })),
+        ],
       })),
     });
   }
@@ -68,8 +84,11 @@ export function neutron(state: OpenStackState, req: FakeRequest): FakeResponse {
     if (!net.external)
       throw bad(`Bad floatingip request: Network ${net.id} is not a valid external network.`);
     const portId = str(body, 'port_id', 'required');
-    if (!state.ports.some((p) => p.id === portId))
-      throw notFound(`Port ${portId} could not be found.`, 'PortNotFound');
+    const target = state.ports.find((p) => p.id === portId);
+    if (!target) throw notFound(`Port ${portId} could not be found.`, 'PortNotFound');
+    // Floating IPs are IPv4 NAT: a port without an IPv4 address cannot take one.
+    if (target.ip.includes(':') && !target.more?.some((m) => !m.ip.includes(':')))
+      throw bad(`Bad floatingip request: Port ${portId} does not have any IPv4 address.`);
     if (state.floatingIps.some((f) => f.portId === portId))
       throw conflict(`Cannot associate floating IP with port ${portId}: it already has a floating IP.`);
     const wanted = body.floating_ip_address;

@@ -19,7 +19,7 @@ import {
   str,
   tags,
 } from './http.js';
-import type { Listener, LoadBalancer, Member, Monitor, OpenStackState, Pool } from './state.js';
+import type { Listener, LoadBalancer, Member, Monitor, OpenStackState, Pool, Subnet } from './state.js';
 
 const LISTENER_PROTOCOLS = ['TCP', 'UDP', 'HTTP', 'HTTPS', 'TERMINATED_HTTPS', 'SCTP'];
 const ALGORITHMS = ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP', 'SOURCE_IP_PORT'];
@@ -52,6 +52,43 @@ export interface OctaviaOptions {
   pendingReads: number;
 }
 
+const inSubnet = (s: Subnet, ip: string) =>
+  s.ipVersion === 6 ? ip.startsWith(s.prefix) : ip.startsWith(`${s.prefix}.`);
+
+/**
+ * The VIP's network and subnet (vip_subnet_id, else the network's first subnet) and the subnets of
+ * `additional_vips`, which must be other subnets of that same network, as Octavia requires.
+ */
+function vipSubnets(state: OpenStackState, b: Record<string, unknown>) {
+  const subnetId = b.vip_subnet_id;
+  const subnet = typeof subnetId === 'string' ? state.subnet(subnetId) : undefined;
+  if (subnetId !== undefined && !subnet)
+    throw bad(`Validation failure: Subnet ${String(subnetId)} not found.`);
+  const netId = b.vip_network_id ?? subnet?.networkId;
+  const net = state.networks.find((n) => n.id === netId);
+  if (!net) throw bad(`Validation failure: Network ${String(netId)} not found.`);
+  if (subnet && subnet.networkId !== net.id)
+    throw bad(`Validation failure: Subnet ${subnet.id} is not in network ${net.id}.`);
+  const vip = subnet ?? (net.subnets[0] as Subnet);
+  const more = b.additional_vips ?? [];
+  if (!Array.isArray(more)) throw bad('Invalid input for field/attribute additional_vips.');
+  const extra = more.map((v: unknown) => {
+    const { subnet_id: id, ip_address: ip } = (v ?? {}) as { subnet_id?: unknown; ip_address?: unknown };
+    if (ip !== undefined && typeof ip !== 'string')
+      throw bad('Invalid input for field/attribute ip_address.');
+    const s = typeof id === 'string' ? state.subnet(id) : undefined;
+    if (!s) throw bad(`Validation failure: Subnet ${String(id)} not found.`);
+    if (s.networkId !== net.id)
+      throw bad('Validation failure: All VIP subnets must belong to the same network.');
+    if (s.id === vip.id)
+      throw bad(
+        'Validation failure: Duplicate VIP subnet(s) specified. Only one IP can be bound per subnet.',
+      );
+    return { subnet: s, ip: ip as string | undefined };
+  });
+  return { net, subnet: vip, extra };
+}
+
 const lbView = (lb: LoadBalancer) => ({
   id: lb.id,
   name: lb.name,
@@ -62,6 +99,7 @@ const lbView = (lb: LoadBalancer) => ({
   vip_port_id: lb.vip_port_id,
   vip_network_id: lb.vip_network_id,
   vip_subnet_id: lb.vip_subnet_id,
+  additional_vips: lb.additional_vips,
   tags: lb.tags,
   created_at: lb.created_at,
   listeners: lb.listeners.map((l) => ({ id: l.id })),
@@ -206,11 +244,10 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
       const b = (body.loadbalancer ?? {}) as Record<string, unknown>;
       const name = typeof b.name === 'string' ? b.name : '';
       if (name.length > 255) throw bad('Invalid input for field/attribute name.');
-      const net = state.networks.find((n) => n.id === str(b, 'vip_network_id', 'required'));
-      if (!net) throw bad(`Validation failure: Network ${String(b.vip_network_id)} not found.`);
+      const { net, subnet, extra } = vipSubnets(state, b);
       const wanted = b.vip_address;
       if (wanted !== undefined) {
-        if (typeof wanted !== 'string' || !wanted.startsWith(`${net.subnets[0]?.prefix}.`))
+        if (typeof wanted !== 'string' || !inSubnet(subnet, wanted))
           throw bad(`Validation failure: VIP address ${String(wanted)} is not in the network's subnet.`);
         if (state.ipInUse(net.id, wanted))
           throw conflict(`IP address ${wanted} already allocated in subnet.`);
@@ -219,7 +256,13 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
       if (typeof provider !== 'string' || !PROVIDERS.includes(provider))
         throw bad(`Provider '${String(provider)}' is not enabled.`);
       const id = randomUUID();
-      const port = state.addPort(net, `lb-${id}`, wanted as string | undefined);
+      const port = state.addPort(net, `lb-${id}`, wanted as string | undefined, subnet);
+      // Additional VIPs are further fixed IPs of the same VIP port.
+      port.more = extra.map(({ subnet: s, ip }) => {
+        if (ip !== undefined && (!inSubnet(s, ip) || state.ipInUse(net.id, ip)))
+          throw bad(`Validation failure: VIP address ${ip} is not available in subnet ${s.id}.`);
+        return { subnetId: s.id, ip: ip ?? state.nextAddress(s) };
+      });
       const lb: LoadBalancer = {
         id,
         name,
@@ -229,6 +272,7 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
         vip_port_id: port.id,
         vip_network_id: net.id,
         vip_subnet_id: port.subnetId,
+        additional_vips: port.more.map((m) => ({ subnet_id: m.subnetId, ip_address: m.ip })),
         provider,
         tags: tags(b),
         created_at: new Date().toISOString(),

@@ -8,9 +8,11 @@ import { randomUUID } from 'node:crypto';
 export interface Subnet {
   id: string;
   networkId: string;
-  /** Three octets, e.g. `10.0.1`: the subnet is `<prefix>.0/24`. */
+  /** Three octets, e.g. `10.0.1`: the subnet is `<prefix>.0/24`; IPv6: `fd00:1::`, a /64. */
   prefix: string;
   next: number;
+  /** 4 unless said otherwise. */
+  ipVersion?: 4 | 6;
 }
 export interface Network {
   id: string;
@@ -24,6 +26,8 @@ export interface Port {
   deviceId: string;
   subnetId: string;
   ip: string;
+  /** Further fixed IPs (a dual-stack VIP port's IPv6 address). */
+  more?: { subnetId: string; ip: string }[];
 }
 export interface FloatingIp {
   id: string;
@@ -84,6 +88,8 @@ export interface LoadBalancer {
   vip_port_id: string;
   vip_network_id: string;
   vip_subnet_id: string;
+  /** Octavia's `additional_vips`: further VIPs on other subnets of the VIP network (dual stack). */
+  additional_vips: { subnet_id: string; ip_address: string }[];
   /** `amphora` (Octavia's default here) or `ovn`, whose limits the fake then enforces. */
   provider: string;
   tags: string[];
@@ -105,7 +111,7 @@ export class OpenStackState {
   /** Member health by server name: ONLINE unless a test says otherwise. */
   readonly health = new Map<string, string>();
 
-  addNetwork(name: string, opts: { external?: boolean; prefix?: string } = {}): Network {
+  addNetwork(name: string, opts: { external?: boolean; prefix?: string; ipv6?: boolean } = {}): Network {
     const id = randomUUID();
     const prefix = opts.prefix ?? `10.${this.networks.length}.0`;
     const net: Network = {
@@ -114,14 +120,22 @@ export class OpenStackState {
       external: opts.external ?? false,
       subnets: [{ id: randomUUID(), networkId: id, prefix, next: 10 }],
     };
+    // A second, IPv6 subnet (a /64 of fd00::/8) makes the network dual stack.
+    if (opts.ipv6)
+      net.subnets.push({
+        id: randomUUID(),
+        networkId: id,
+        prefix: `fd00:${(this.networks.length + 1).toString(16)}::`,
+        next: 10,
+        ipVersion: 6,
+      });
     this.networks.push(net);
     return net;
   }
 
-  /** A fixed IP on `network`'s first subnet, as a port owned by `deviceId`. */
-  addPort(network: Network, deviceId: string, ip?: string): Port {
-    const subnet = network.subnets[0] as Subnet;
-    const address = ip ?? `${subnet.prefix}.${subnet.next++}`;
+  /** A fixed IP on `subnet` (default: `network`'s first), as a port owned by `deviceId`. */
+  addPort(network: Network, deviceId: string, ip?: string, subnet = network.subnets[0] as Subnet): Port {
+    const address = ip ?? this.nextAddress(subnet);
     const port = { id: randomUUID(), networkId: network.id, deviceId, subnetId: subnet.id, ip: address };
     this.ports.push(port);
     return port;
@@ -134,8 +148,17 @@ export class OpenStackState {
     return server;
   }
 
+  /** The next free address of a subnet. */
+  nextAddress(subnet: Subnet): string {
+    return subnet.ipVersion === 6
+      ? `${subnet.prefix}${(subnet.next++).toString(16)}`
+      : `${subnet.prefix}.${subnet.next++}`;
+  }
+
   ipInUse(networkId: string, ip: string): boolean {
-    return this.ports.some((p) => p.networkId === networkId && p.ip === ip);
+    return this.ports.some(
+      (p) => p.networkId === networkId && (p.ip === ip || p.more?.some((m) => m.ip === ip)),
+    );
   }
 
   subnet(id: string): Subnet | undefined {
