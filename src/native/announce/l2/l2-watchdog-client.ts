@@ -72,7 +72,7 @@ export class L2WatchdogClient {
    */
   async start(): Promise<boolean> {
     if (this.#child || this.#stopping) return this.#child !== undefined;
-    if (Date.now() < this.#notBefore) return false;
+    if (performance.now() < this.#notBefore) return false;
     const { program, log, ...args } = this.#o;
     const file = program ?? (await runnableProgram(import.meta.url, WATCHDOG_PROGRAM));
     if (this.#child || this.#stopping) return this.#child !== undefined;
@@ -82,7 +82,7 @@ export class L2WatchdogClient {
       detached: true,
     });
     this.#child = child;
-    this.#startedAt = Date.now();
+    this.#startedAt = performance.now();
     let stderr = '';
     let spawnError = '';
     child.on('error', (e) => {
@@ -118,8 +118,8 @@ export class L2WatchdogClient {
       const why = spawnError || `exited (${signal ?? code})${stderr.trim() ? `: ${stderr.trim()}` : ''}`;
       for (const [id, p] of this.#pending) this.#settle(id, p, new Error(`the l2 watchdog ${why}`));
       if (this.#stopping) return;
-      if (Date.now() - this.#startedAt >= STABLE_MS) this.#failures = 0;
-      this.#notBefore = Date.now() + Math.min(MAX_RESTART_MS, MIN_RESTART_MS * 2 ** this.#failures);
+      if (performance.now() - this.#startedAt >= STABLE_MS) this.#failures = 0;
+      this.#notBefore = performance.now() + Math.min(MAX_RESTART_MS, MIN_RESTART_MS * 2 ** this.#failures);
       this.#failures += 1;
       log(`l2 watchdog ${why}`);
       for (const l of this.#deathListeners) l(why);
