@@ -100,7 +100,7 @@ async function oneFailure(lab: L2Lab, vip: string, failure: FailoverRow['failure
   const next = lab.nodes.find((n) => n !== owner) as LbNode;
   failedAt = performance.now();
   // A dying node: its agent killed and its link to the segment gone at once. An agent killed alone
-  // leaves the node's kernel serving (its VIP until the address lifetime ends, its nft rules after).
+  // leaves the node's kernel up: its watchdog removes the VIP at once, its nft rules stay.
   if (failure === 'node dies') owner.setLink(false);
   await owner.stop(failure === 'graceful stop' ? 'SIGTERM' : 'SIGKILL');
   let movedAt: number | undefined;
@@ -201,7 +201,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const perKind = Number(process.argv[2] ?? 20);
   const rows = await runL2Failover(perKind);
   console.log(
-    `lease TTL ${TIMING.ttlMs} ms, renew every ${TIMING.renewMs} ms, margin ${TIMING.marginMs} ms, address lifetime 1 s`,
+    `lease TTL ${TIMING.ttlMs} ms, renew every ${TIMING.renewMs} ms, margin ${TIMING.marginMs} ms, address lifetime 1 s, watchdog`,
   );
   console.log(formatL2Rows(rows));
 }

@@ -30,9 +30,9 @@ describe('nlbkit agent --announce l2: arguments', () => {
             '--no-health',
             ...l2.slice(6),
             '--l2-lease-ttl',
-            '1500',
+            '400',
           ],
-          'too short',
+          'leaseTtlMs must be an integer 500-600000',
         ],
         [l2, 'needs a store with leases'],
       ];

@@ -74,11 +74,15 @@ export function addAnnounceOptions(command: Command): Command {
       'with --announce l2: the interface on the shared segment, e.g. eth0 (needs --store postgres)',
       interfaceName,
     )
-    .option('--l2-lease-ttl <ms>', 'with --announce l2: lease time to live (default 4000)', ms)
+    .option(
+      '--l2-lease-ttl <ms>',
+      'with --announce l2: lease time to live (default 1000, with the watchdog the agent starts)',
+      ms,
+    )
     .option('--l2-renew <ms>', 'with --announce l2: renew interval (default a quarter of the TTL)', ms)
     .option(
       '--l2-margin <ms>',
-      'with --announce l2: drop a VIP this long before its lease could end (default a fifth of the TTL)',
+      'with --announce l2: drop a VIP this long before its lease could end (default 30% of the TTL)',
       ms,
     );
 }

@@ -1,7 +1,8 @@
 /**
  * Layer-2 high availability in network namespaces: two LB nodes (agent processes with the layer-2
  * announcer over PostgreSQL) and a client on one bridge. Killing the owner moves the client's
- * neighbour entry to the other node's MAC and new connections succeed, for IPv4 and IPv6; across 50
+ * neighbour entry to the other node's MAC and new connections succeed, for IPv4 and IPv6; a frozen
+ * (SIGSTOP) owner's watchdog removes its VIP before the other node takes it; across 50
  * random kills (-9) and graceful stops with restarts, sampled every 50 ms, no VIP is ever on two nodes
  * and none is on no node for longer than the takeover bound.
  */
@@ -59,10 +60,14 @@ describe.skipIf(!enabled)('native layer-2 announcement (two LB nodes, one segmen
       vip,
       lab.nodes.map((n) => n.name),
     )[0];
-    return waitFor(`${preferred} to hold ${vip}`, async () => {
-      const owner = await ownerOf(vip);
-      return owner.name === preferred ? owner : undefined;
-    }, 45_000);
+    return waitFor(
+      `${preferred} to hold ${vip}`,
+      async () => {
+        const owner = await ownerOf(vip);
+        return owner.name === preferred ? owner : undefined;
+      },
+      45_000,
+    );
   };
   const connect = (host: string) =>
     lab.client.batch({ proto: 'tcp', host, port: 80, count: 4, timeoutMs: 2000 });
@@ -88,6 +93,28 @@ describe.skipIf(!enabled)('native layer-2 announcement (two LB nodes, one segmen
       expect(new Set(after.map((r) => r.backend)).size).toBeGreaterThan(0);
       await owner.start();
     }, 90_000);
+
+  it('a frozen owner (SIGSTOP): its watchdog removes the VIP at the deadline, before the other node takes it', async () => {
+    const owner = await settledOwnerOf(VIP4);
+    const next = lab.nodes.find((n) => n !== owner) as LbNode;
+    const sampler = startSampler(lab, 50);
+    let samples: Sample[] = [];
+    owner.signal('SIGSTOP');
+    try {
+      await waitFor(`${next.name} to own ${VIP4}`, async () => (await ownerOf(VIP4)) === next, 20_000);
+    } finally {
+      owner.signal('SIGCONT');
+      samples = await sampler.stop();
+    }
+    expect(analyse(samples).splitBrain).toEqual([]);
+    const on = (n: LbNode) => samples.filter((x) => x.v4.includes(n.name)).map((x) => x.at);
+    // Gone from the frozen node before the other node held it (the lease was still the frozen node's).
+    expect(Math.max(...on(owner))).toBeLessThan(Math.min(...on(next)));
+    // Removed by its watchdog: the frozen agent, once thawed, hears that the deadline removed it.
+    await waitFor('the thawed agent to log the removal', () =>
+      owner.log.includes(`l2 watchdog removed ${VIP4} at its deadline`),
+    );
+  }, 90_000);
 
   it('50 random kills and graceful stops with restarts: never two owners, never none for longer than the takeover', async () => {
     const sampler = startSampler(lab, 50);
@@ -126,5 +153,5 @@ describe.skipIf(!enabled)('native layer-2 announcement (two LB nodes, one segmen
       return n + owners.filter((o, i) => i > 0 && o !== owners[i - 1]).length;
     }, 0);
     expect(moves).toBeGreaterThanOrEqual(10);
-  }, 300_000);
+  }, 600_000);
 });

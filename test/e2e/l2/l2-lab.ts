@@ -23,8 +23,8 @@ import type { L2AgentArgs } from './l2-agent-main.js';
 const run = promisify(execFile);
 export const VIP4 = '198.18.50.100';
 export const VIP6 = 'fd00:50::100';
-/** Lease timings for the lab: TTL 3 s leaves room for a 1 s address lifetime and its kernel slack. */
-export const TIMING = { ttlMs: 3000, renewMs: 500, marginMs: 400 } as const;
+/** Lease timings for the lab: the defaults with the watchdog (createL2Announcer). */
+export const TIMING = { ttlMs: 1000, renewMs: 250, marginMs: 300 } as const;
 /** The longest a VIP may be held by nobody after its owner dies: TTL + a renewal + slack for load. */
 export const TAKEOVER_BOUND_MS = TIMING.ttlMs + TIMING.renewMs + 1500;
 
@@ -86,6 +86,10 @@ export class LbNode {
   /** Takes the node off the shared segment (its front link down) or puts it back. */
   setLink(up: boolean): void {
     sh(this.ns, 'link', 'set', 'dev', 'eth0', up ? 'up' : 'down');
+  }
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the agent alone; its watchdog runs on. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    this.#child?.kill(signal);
   }
   /** kill -9 (the kernel keeps what the agent put there) or SIGTERM (graceful: VIPs handed over). */
   async stop(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {

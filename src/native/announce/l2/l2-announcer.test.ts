@@ -184,11 +184,26 @@ describe('layer-2 announcer', () => {
       { addressLifetimeSeconds: 0 },
       { announceEveryMs: 1.5 },
       { leases: undefined },
+      { watchdog: true }, // this executor does not run on this host: no watchdog can guard it
+      { watchdog: 'yes' as never },
     ];
     for (const o of bad)
       expect(() => createL2Announcer({ ...base, ...o } as L2AnnouncerOptions), JSON.stringify(o)).toThrow(
         expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
       );
+    // With the watchdog (an executor on this host): the re-derived minimums.
+    const here = { ...base, executor: { ...fake.executor, where: 'local' } };
+    const withWatchdog: Partial<L2AnnouncerOptions>[] = [
+      { leaseTtlMs: 400 }, // below 500
+      { leaseTtlMs: 1000, safetyMarginMs: 99 }, // no time for a late timer and an `ip addr del`
+      { leaseTtlMs: 1000, safetyMarginMs: 300, renewEveryMs: 351 }, // not two renewals before the deadline
+      { leaseTtlMs: 3000, safetyMarginMs: 300, addressLifetimeSeconds: 2 }, // would lapse while held
+    ];
+    for (const o of withWatchdog)
+      expect(() => createL2Announcer({ ...here, ...o }), JSON.stringify(o)).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      );
+    createL2Announcer({ ...here, leaseTtlMs: 1000, safetyMarginMs: 300, renewEveryMs: 350 });
     const announcer: Announcer = createL2Announcer(base);
     for (const vip of ['10.99.0.1/32', '10.099.0.1', 'fd00::0001', '1.2.3.4 dev lo', '-1'])
       await expect(announcer.update([{ vip, family: 4, serving: true }])).rejects.toMatchObject({

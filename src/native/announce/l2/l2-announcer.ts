@@ -7,15 +7,18 @@
  * one does not take it, by the next ones after a wait by rank; so VIPs spread over the nodes and every
  * node reaches the same choice without talking to the others. The holder renews every `renewEveryMs`;
  * an owner whose renewals fail drops the VIP at (renew sent) + TTL - margin, by a timer of its own,
- * before the store could give the lease to anyone else. The address carries a kernel lifetime that each
- * renewal refreshes, so a killed or frozen agent's VIP leaves the kernel by itself, also before the
- * lease ends. Takeover: lease, then address, then announce; hand-over: address, then lease.
+ * before the store could give the lease to anyone else. A watchdog process (l2-watchdog.ts) places the
+ * addresses and removes each at that same deadline unless renewed, and all of them the moment this
+ * process dies, so a killed or frozen agent's VIP is gone before the lease ends; the address's kernel
+ * lifetime, refreshed on each renewal, is the last backstop (and the only one without a watchdog).
+ * Takeover: lease, then address, then announce; hand-over: address, then lease.
  */
 import { NLBError } from '../../../interfaces/errors.js';
 import type { Announcer, AnnounceState, AnnounceTarget } from '../types.js';
 import { vipFamily } from './l2-commands.js';
 import { L2Kernel } from './l2-kernel.js';
 import { KERNEL_LIFETIME_SLACK_MS, type L2AnnouncerOptions, resolveL2Options } from './l2-options.js';
+import { L2WatchdogClient } from './l2-watchdog-client.js';
 import { readLeases, rendezvousRank } from './rendezvous.js';
 
 /** How long a VIP handed back to its preferred node is not handed back again (ms). */
@@ -47,7 +50,10 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).sli
 export function createL2Announcer(options: L2AnnouncerOptions): Announcer {
   const cfg = resolveL2Options(options);
   const { leases, node, clock, log } = cfg;
-  const kernel = new L2Kernel(cfg.executor, cfg.iface, cfg.lifetimeS, log);
+  const watchdog =
+    cfg.watchdog &&
+    new L2WatchdogClient({ iface: cfg.iface, lifetimeS: cfg.lifetimeS, ...cfg.watchdog, log });
+  const kernel = new L2Kernel(cfg.executor, cfg.iface, cfg.lifetimeS, log, watchdog || undefined);
   let targets = new Map<string, AnnounceTarget>();
   const held = new Map<string, Held>();
   const freeSince = new Map<string, number>();
@@ -71,6 +77,11 @@ export function createL2Announcer(options: L2AnnouncerOptions): Announcer {
   const notify = () => {
     for (const l of [...listeners]) queueMicrotask(l);
   };
+  // A dead watchdog's VIPs are off the interface now (nothing guarded them); a new one takes them again.
+  kernel.onWatchdogDeath((vips) => {
+    for (const vip of vips) held.delete(vip);
+    notify();
+  });
 
   /** Stops holding a VIP locally (address first); the lease is left to expire or be released. */
   const lose = async (vip: string, why: string) => {
@@ -122,8 +133,8 @@ export function createL2Announcer(options: L2AnnouncerOptions): Announcer {
     }
     owners[vip] = node;
     const deadline = sent + cfg.ttlMs - cfg.marginMs;
-    // The kernel must drop the address by itself before the deadline, should this agent die now.
-    const safe = clock.now() + cfg.lifetimeS * 1000 + KERNEL_LIFETIME_SLACK_MS <= deadline;
+    // The watchdog (or, without one, the kernel's address lifetime) must be able to drop it in time.
+    const safe = kernel.canHold(deadline - clock.now(), KERNEL_LIFETIME_SLACK_MS);
     const had = held.get(vip);
     if (!safe) {
       log(
@@ -134,7 +145,7 @@ export function createL2Announcer(options: L2AnnouncerOptions): Announcer {
       return false;
     }
     try {
-      await kernel.hold(vip);
+      await kernel.hold(vip, deadline - clock.now());
     } catch (e) {
       // Undo: a lease without the address would keep the VIP from a node that can serve it.
       await lose(vip, 'cannot place the address');
@@ -154,6 +165,7 @@ export function createL2Announcer(options: L2AnnouncerOptions): Announcer {
 
   async function tick(): Promise<boolean> {
     let changed = await dropExpired();
+    await kernel.ready();
     const now = clock.now();
     const serving = [...targets.values()]
       .filter((t) => t.serving)
@@ -296,6 +308,7 @@ export function createL2Announcer(options: L2AnnouncerOptions): Announcer {
       await kernel.settle().catch(() => undefined);
       for (const vip of mine) await leases.releaseLease(`vip/${vip}`, node).catch(() => undefined);
       await leases.releaseLease(`node/${node}`, node).catch(() => undefined);
+      await kernel.close().catch((e) => log(`${node}: ${message(e)}`));
     },
   };
 }
