@@ -58,6 +58,12 @@ export interface ResolvedVMGroup {
   algorithm: Algorithm;
   hashFields?: HashFields;
   keyValueList?: KeyValue[];
+  /**
+   * Seconds a removed VM keeps its connections: as requested on create (undefined: the provider's
+   * default, `capabilities.draining.defaultSec`, left as it is); on a change, the one in force when the
+   * request leaves it out. Only set where `capabilities.draining` exists.
+   */
+  drainTimeoutSec?: number;
 }
 
 /** A validated create request with every default filled in. */
@@ -295,6 +301,8 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
               : (next.hashFields ?? kept ?? defaultHashFields(algorithm, caps)),
           keyValueList: next.keyValueList,
         };
+        const drain = next.drainTimeoutSec ?? current.vmGroup.drainTimeoutSec;
+        if (drain !== undefined) group.drainTimeoutSec = drain;
         return backend.changeVMGroup(current, group, ctx);
       });
     },

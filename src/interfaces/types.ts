@@ -76,6 +76,13 @@ export interface VMGroupInfo {
   /** The provider's id of the group (target group, backend pool). Output only. */
   cspId?: string | undefined;
   keyValueList?: KeyValue[] | undefined;
+  /**
+   * Extension (connection draining): seconds a removed VM keeps its established connections while it
+   * gets no new ones; 0 cuts them at once. Omitted on create: the driver's default
+   * (`capabilities.draining.defaultSec`: AWS 300, GCP 0, native 0, mock 0); omitted on a change: the
+   * value in force stays. Refused with UNSUPPORTED where `capabilities.draining` is absent (Azure).
+   */
+  drainTimeoutSec?: number | undefined;
 }
 
 /** How the VMs' health is checked (spec: HealthCheckerInfo). */

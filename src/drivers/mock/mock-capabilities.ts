@@ -33,6 +33,8 @@ export const mockDefaultCapabilities: DriverCapabilities = {
     algorithm: true,
     healthChecker: true,
   },
+  // Draining and adoption (issue 20): kept as data, no connections to drain.
+  draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: 0, unhealthy: true },
 };
 
 /** A partial override of capabilities; `healthCheck` and `changes` merge one level deep. */

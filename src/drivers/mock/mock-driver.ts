@@ -102,16 +102,21 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
   };
   for (const [name, vm] of Object.entries(options.vms ?? {})) putVM(name, vm);
 
+  const capabilities = mergeCapabilities(mockDefaultCapabilities, {
+    ...options.capabilities,
+    driver: DRIVER,
+  });
   const { backend } = createMockBackend({
     clock,
     newId,
     vms,
     health,
     initialHealth: options.initialHealth ?? 'HEALTHY',
+    drainDefaultSec: capabilities.draining?.defaultSec,
   });
   // The driver name stays "mock" even when emulating a cloud: errors must say who really answered.
   const handler = createGuardedHandler({
-    capabilities: mergeCapabilities(mockDefaultCapabilities, { ...options.capabilities, driver: DRIVER }),
+    capabilities,
     backend,
     beforeOperation: async (operation, signal) => {
       calls.push({ operation, at: clock() });
