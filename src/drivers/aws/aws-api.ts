@@ -26,6 +26,15 @@ export interface ElbActions {
   CreateListener: [L.CreateListenerCommandInput, L.CreateListenerCommandOutput];
   ModifyListener: [L.ModifyListenerCommandInput, L.ModifyListenerCommandOutput];
   DeleteListener: [L.DeleteListenerCommandInput, L.DeleteListenerCommandOutput];
+  // Connection draining (issue 20).
+  DescribeTargetGroupAttributes: [
+    L.DescribeTargetGroupAttributesCommandInput,
+    L.DescribeTargetGroupAttributesCommandOutput,
+  ];
+  ModifyTargetGroupAttributes: [
+    L.ModifyTargetGroupAttributesCommandInput,
+    L.ModifyTargetGroupAttributesCommandOutput,
+  ];
 }
 
 /** The EC2 actions the driver uses (read-only). */
@@ -52,6 +61,8 @@ export const ELB_ACTIONS: readonly (keyof ElbActions)[] = [
   'CreateListener',
   'ModifyListener',
   'DeleteListener',
+  'DescribeTargetGroupAttributes',
+  'ModifyTargetGroupAttributes',
 ];
 /** EC2 actions the driver may call. */
 export const EC2_ACTIONS: readonly (keyof Ec2Actions)[] = [

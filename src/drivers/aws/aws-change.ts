@@ -12,6 +12,7 @@ import type { IID, NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/t
 import type { CallContext } from './aws-api.js';
 import { type AwsDeps, newTargetGroupName } from './aws-context.js';
 import { awsTags, healthCheckerOf, healthCheckInput, vmGroupOf } from './aws-convert.js';
+import { setDrain } from './aws-drain.js';
 import { resolveInstances } from './aws-lookup.js';
 import { AWS_DRIVER_NAME } from './aws-options.js';
 import { managedTargetGroups } from './aws-read.js';
@@ -84,6 +85,8 @@ export async function changeVMGroupOnAws(
     const tg = res.TargetGroups?.[0] ?? {};
     tgArn = tg.TargetGroupArn as string;
     const newArn = tgArn;
+    // The new group gets the delay in force (or the one asked for), not AWS's default.
+    if (next.drainTimeoutSec !== undefined) await setDrain(api, newArn, next.drainTimeoutSec, ctx);
     if (vms.length > 0)
       await api.elb(
         'RegisterTargets',
@@ -96,7 +99,7 @@ export async function changeVMGroupOnAws(
     );
     await api.elb('ModifyListener', { ListenerArn: listenerArn, DefaultActions: forward(newArn) }, ctx);
     await api.elb('DeleteTargetGroup', { TargetGroupArn: oldTg }, ctx);
-    return { ...current, vmGroup: vmGroupOf(tg, vms, next.protocol) };
+    return { ...current, vmGroup: vmGroupOf(tg, vms, next.protocol, next.drainTimeoutSec) };
   });
 }
 
@@ -118,7 +121,10 @@ export async function addVMsOnAws(
   return { ...current, vmGroup: { ...current.vmGroup, vms: all.vms } };
 }
 
-/** DeregisterTargets; AWS then drains them (state `draining`), which reads as no longer a member. */
+/**
+ * DeregisterTargets; AWS then drains them (state `draining`) for the group's deregistration delay
+ * (`vmGroup.drainTimeoutSec`), which reads as no longer a member.
+ */
 export async function removeVMsOnAws(
   { api }: AwsDeps,
   current: NLBInfo,

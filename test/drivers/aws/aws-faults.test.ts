@@ -19,7 +19,12 @@ const request = (w: AwsWorld, name: string): NLBCreateRequest => ({
   iid: { nameId: name },
   vpcIID: w.vpcIID,
   listener: { protocol: 'TCP', port: 80 },
-  vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1' }, { nameId: 'vm-2' }] },
+  vmGroup: {
+    protocol: 'TCP',
+    port: 8080,
+    vms: [{ nameId: 'vm-1' }, { nameId: 'vm-2' }],
+    drainTimeoutSec: 30,
+  },
   healthChecker: { protocol: 'TCP', interval: 10, timeout: 5, threshold: 3 },
 });
 
@@ -50,8 +55,14 @@ describe('createNLB fault injection', async () => {
   const createActions = await createSteps();
 
   it('records the expected write steps', () => {
-    const writes = createActions.map(([a]) => a).filter((a) => /^(Create|Register)/.test(a));
-    expect(writes).toEqual(['CreateLoadBalancer', 'CreateTargetGroup', 'RegisterTargets', 'CreateListener']);
+    const writes = createActions.map(([a]) => a).filter((a) => /^(Create|Register|Modify)/.test(a));
+    expect(writes).toEqual([
+      'CreateLoadBalancer',
+      'CreateTargetGroup',
+      'ModifyTargetGroupAttributes',
+      'RegisterTargets',
+      'CreateListener',
+    ]);
   });
 
   for (const [action, nth] of createActions) {
@@ -118,7 +129,12 @@ describe('createNLB fault injection', async () => {
 });
 
 describe('changeVMGroupInfo fault injection', async () => {
-  const next = { protocol: 'TCP' as const, port: 9090, vms: [{ nameId: 'vm-3' }, { nameId: 'vm-4' }] };
+  const next = {
+    protocol: 'TCP' as const,
+    port: 9090,
+    vms: [{ nameId: 'vm-3' }, { nameId: 'vm-4' }],
+    drainTimeoutSec: 60,
+  };
 
   /** The actions a clean group change makes (after the guarded handler's own reads). */
   async function changeSteps(): Promise<[string, number][]> {
@@ -136,7 +152,13 @@ describe('changeVMGroupInfo fault injection', async () => {
 
   it('records the expected write steps', () => {
     const writes = changeActions.map(([a]) => a).filter((a) => !a.startsWith('Describe'));
-    expect(writes).toEqual(['CreateTargetGroup', 'RegisterTargets', 'ModifyListener', 'DeleteTargetGroup']);
+    expect(writes).toEqual([
+      'CreateTargetGroup',
+      'ModifyTargetGroupAttributes',
+      'RegisterTargets',
+      'ModifyListener',
+      'DeleteTargetGroup',
+    ]);
   });
 
   for (const [action, nth] of changeActions) {
@@ -151,6 +173,7 @@ describe('changeVMGroupInfo fault injection', async () => {
       const after = await world.driver.getNLB({ nameId: 'web' });
       expect(essence(after)).toEqual(essence(before));
       expect(after.vmGroup.cspId).toBe(before.vmGroup.cspId);
+      expect(after.vmGroup.drainTimeoutSec).toBe(30);
       await world.driver.deleteNLB({ nameId: 'web' });
       expect(world.fake.counts()).toEqual(EMPTY);
     });
