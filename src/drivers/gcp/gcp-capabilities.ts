@@ -65,4 +65,7 @@ export const GCP_CAPABILITIES: DriverCapabilities = deepFreeze({
     algorithm: true,
     healthChecker: true,
   },
+  // Draining (issue 20): the backend service's connectionDraining, applied when an endpoint leaves
+  // its zonal NEG (removeVMs). Unhealthy backends follow connectionTrackingPolicy, not this.
+  draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: 0, unhealthy: false },
 } satisfies DriverCapabilities);
