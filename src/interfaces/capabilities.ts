@@ -104,8 +104,12 @@ export interface DriverCapabilities {
 export interface DrainingCapabilities {
   /** The seconds `vmGroup.drainTimeoutSec` may take (0: cut at once). */
   timeoutSec: IntRange;
-  /** What an NLB created without `drainTimeoutSec` gets, in seconds (the provider's own default). */
-  defaultSec: number;
+  /**
+   * What an NLB created without `drainTimeoutSec` gets, in seconds (the provider's own default); null:
+   * no timeout, a removed VM's established connections go on until they end (and getNLB leaves
+   * `drainTimeoutSec` out).
+   */
+  defaultSec: number | null;
   /** Whether a VM that turns unhealthy is drained too (not only a removed one). */
   unhealthy: boolean;
 }

@@ -62,6 +62,14 @@ const ROWS: [string, (c: DriverCapabilities) => string][] = [
     (c) => [c.changes.vmGroupPort, c.changes.vmGroupProtocol, c.changes.algorithm].map(yes).join(' / '),
   ],
   ['change health checker', (c) => yes(c.changes.healthChecker)],
+  // Draining (issue 20).
+  [
+    'connection draining (`drainTimeoutSec`)',
+    (c) =>
+      c.draining
+        ? `${range(c.draining.timeoutSec, ' s')}, default ${c.draining.defaultSec === null ? 'none (untimed)' : `${c.draining.defaultSec} s`}${c.draining.unhealthy ? '' : ', removed VMs only'}`
+        : 'no',
+  ],
 ];
 
 /** The Markdown table comparing `drivers` (in the given order). */

@@ -53,4 +53,7 @@ export const AZURE_CAPABILITIES: DriverCapabilities = deepFreeze({
     algorithm: true,
     healthChecker: true,
   },
+  // Draining (issue 20): Azure Load Balancer has no drain timeout to set.
+  noDraining:
+    'Azure Load Balancer has no drain timeout; a removed or unhealthy VM gets no new flows at once, and its established flows are not timed by the load balancer (they go on until they close or reach the TCP idle timeout of the load-balancing rule)',
 } satisfies DriverCapabilities);

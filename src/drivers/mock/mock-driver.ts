@@ -112,7 +112,7 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
     vms,
     health,
     initialHealth: options.initialHealth ?? 'HEALTHY',
-    drainDefaultSec: capabilities.draining?.defaultSec,
+    drainDefaultSec: capabilities.draining?.defaultSec ?? undefined,
   });
   // The driver name stays "mock" even when emulating a cloud: errors must say who really answered.
   const handler = createGuardedHandler({

@@ -41,4 +41,7 @@ export const nativeCapabilities: DriverCapabilities = {
     algorithm: true,
     healthChecker: true,
   },
+  // Draining (issue 20): a removed VM gets no new flows at once; its flows end after the timeout
+  // (nft: conntrack entries deleted; IPVS: the real server deleted). Unset: they go on until they end.
+  draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: null, unhealthy: false },
 };
