@@ -98,6 +98,8 @@ export interface DriverCapabilities {
   draining?: DrainingCapabilities | undefined;
   /** Why draining cannot be set and what the provider does instead, when `draining` is absent. */
   noDraining?: string | undefined;
+  /** Whether the driver implements `AdoptableNLBHandler` (adoptNLB / releaseNLB). Default false. */
+  adoption?: boolean | undefined;
 }
 
 /** How long a removed VM may keep its established connections on a driver. */

@@ -3,6 +3,7 @@
  * fresh world, so no case depends on another's leftovers. Cases throw ConformanceFailure on a breach.
  */
 import type { ConformanceCase } from './case.js';
+import { adoptionCases } from './cases-adoption.js';
 import { drainingCases } from './cases-draining.js';
 import { hashFieldCases } from './cases-hash-fields.js';
 import { hostileInputCases } from './cases-hostile-input.js';
@@ -19,6 +20,7 @@ export const conformanceCases: ConformanceCase[] = [
   ...nameCases,
   ...hostileInputCases,
   ...hashFieldCases,
-  // Issue 20: draining.
+  // Issue 20: draining, adoption.
   ...drainingCases,
+  ...adoptionCases,
 ];

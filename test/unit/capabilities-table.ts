@@ -70,6 +70,7 @@ const ROWS: [string, (c: DriverCapabilities) => string][] = [
         ? `${range(c.draining.timeoutSec, ' s')}, default ${c.draining.defaultSec === null ? 'none (untimed)' : `${c.draining.defaultSec} s`}${c.draining.unhealthy ? '' : ', removed VMs only'}`
         : 'no',
   ],
+  ['adoptNLB / releaseNLB', (c) => yes(c.adoption)],
 ];
 
 /** The Markdown table comparing `drivers` (in the given order). */

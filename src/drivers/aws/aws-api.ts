@@ -35,6 +35,9 @@ export interface ElbActions {
     L.ModifyTargetGroupAttributesCommandInput,
     L.ModifyTargetGroupAttributesCommandOutput,
   ];
+  // Adoption (issue 20).
+  AddTags: [L.AddTagsCommandInput, L.AddTagsCommandOutput];
+  RemoveTags: [L.RemoveTagsCommandInput, L.RemoveTagsCommandOutput];
 }
 
 /** The EC2 actions the driver uses (read-only). */
@@ -63,6 +66,8 @@ export const ELB_ACTIONS: readonly (keyof ElbActions)[] = [
   'DeleteListener',
   'DescribeTargetGroupAttributes',
   'ModifyTargetGroupAttributes',
+  'AddTags',
+  'RemoveTags',
 ];
 /** EC2 actions the driver may call. */
 export const EC2_ACTIONS: readonly (keyof Ec2Actions)[] = [

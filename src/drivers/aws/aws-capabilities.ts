@@ -57,4 +57,6 @@ export const AWS_CAPABILITIES: DriverCapabilities = deepFreeze({
   // Draining (issue 20): the target group's deregistration delay. An unhealthy target's connections
   // are cut by AWS's default (`target_health_state.unhealthy.connection_termination.enabled`).
   draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: 300, unhealthy: false },
+  // Adoption (issue 20): tagging an existing network load balancer and its target group.
+  adoption: true,
 } satisfies DriverCapabilities);

@@ -102,9 +102,11 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
   };
   for (const [name, vm] of Object.entries(options.vms ?? {})) putVM(name, vm);
 
+  // Never `adoption`, even when emulating a cloud that has it: the mock holds no foreign load balancers.
   const capabilities = mergeCapabilities(mockDefaultCapabilities, {
     ...options.capabilities,
     driver: DRIVER,
+    adoption: false,
   });
   const { backend } = createMockBackend({
     clock,

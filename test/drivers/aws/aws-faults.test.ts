@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isNLBError } from '../../../src/interfaces/errors.js';
 import type { NLBCreateRequest } from '../../../src/interfaces/types.js';
 import { essence } from '../../../src/testing/index.js';
-import { type AwsWorld, startAwsWorld } from './aws-world.js';
+import { type AwsWorld, actionSteps, startAwsWorld } from './aws-world.js';
 
 let world: AwsWorld | undefined;
 afterEach(async () => {
@@ -28,15 +28,7 @@ const request = (w: AwsWorld, name: string): NLBCreateRequest => ({
   healthChecker: { protocol: 'TCP', interval: 10, timeout: 5, threshold: 3 },
 });
 
-/** Each call of a recorded run as [action, its occurrence number among calls of that action]. */
-function steps(actions: string[]): [string, number][] {
-  const seen = new Map<string, number>();
-  return actions.map((a) => {
-    const n = (seen.get(a) ?? 0) + 1;
-    seen.set(a, n);
-    return [a, n];
-  });
-}
+const steps = actionSteps;
 
 const EMPTY = { loadBalancers: 0, targetGroups: 0, listeners: 0, targets: 0 };
 
