@@ -12,7 +12,7 @@ import type { IID, NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/t
 import type { CallContext } from './aws-api.js';
 import { type AwsDeps, newTargetGroupName } from './aws-context.js';
 import { awsTags, healthCheckerOf, healthCheckInput, vmGroupOf } from './aws-convert.js';
-import { setDrain } from './aws-drain.js';
+import { copyDrain, setDrain } from './aws-drain.js';
 import { resolveInstances } from './aws-lookup.js';
 import { AWS_DRIVER_NAME } from './aws-options.js';
 import { managedTargetGroups } from './aws-read.js';
@@ -85,8 +85,10 @@ export async function changeVMGroupOnAws(
     const tg = res.TargetGroups?.[0] ?? {};
     tgArn = tg.TargetGroupArn as string;
     const newArn = tgArn;
-    // The new group gets the delay in force (or the one asked for), not AWS's default.
-    if (next.drainTimeoutSec !== undefined) await setDrain(api, newArn, next.drainTimeoutSec, ctx);
+    // The new group gets the drain settings in force (or the delay asked for), not AWS's defaults.
+    if (next.drainTimeoutSec === undefined || next.drainTimeoutSec === current.vmGroup.drainTimeoutSec)
+      await copyDrain(api, oldTg, newArn, ctx);
+    else await setDrain(api, newArn, next.drainTimeoutSec, ctx);
     if (vms.length > 0)
       await api.elb(
         'RegisterTargets',

@@ -36,3 +36,20 @@ export async function readDrain(api: AwsApi, tgArn: string, ctx: CallContext): P
   const seconds = Number(value);
   return value !== undefined && Number.isInteger(seconds) ? seconds : AWS_DEFAULT_DRAIN_SEC;
 }
+
+/**
+ * Gives `toArn` the drain settings `fromArn` has, both attributes as they are (a group change that
+ * keeps the delay must not turn AWS's default "connections kept past it" into "terminated").
+ */
+export async function copyDrain(
+  api: AwsApi,
+  fromArn: string,
+  toArn: string,
+  ctx: CallContext,
+): Promise<void> {
+  const res = await api.elb('DescribeTargetGroupAttributes', { TargetGroupArn: fromArn }, ctx);
+  const keys = new Set([DRAIN_TIMEOUT_KEY, DRAIN_TERMINATION_KEY]);
+  const Attributes = (res.Attributes ?? []).filter((a) => keys.has(a.Key ?? ''));
+  if (Attributes.length > 0)
+    await api.elb('ModifyTargetGroupAttributes', { TargetGroupArn: toArn, Attributes }, ctx);
+}
