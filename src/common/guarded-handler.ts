@@ -3,6 +3,8 @@
  * driver must keep, in one place: validate with zod, check the driver's capabilities, serialize the
  * operations on one NLB, honour AbortSignal, throw only NLBError, and return copies.
  */
+
+import type { AdoptOperation } from '../interfaces/adoption.js';
 import type { DriverCapabilities } from '../interfaces/capabilities.js';
 import {
   checkCreate,
@@ -48,7 +50,7 @@ import { causeOf } from './provider-cause.js';
 
 /** What a backend call knows about the call it serves. */
 export interface BackendContext {
-  operation: NLBOperation;
+  operation: NLBOperation | AdoptOperation;
   signal?: AbortSignal;
 }
 
@@ -60,6 +62,12 @@ export interface ResolvedVMGroup {
   algorithm: Algorithm;
   hashFields?: HashFields;
   keyValueList?: KeyValue[];
+  /**
+   * Seconds a removed VM keeps its connections: as requested on create (undefined: the provider's
+   * default, `capabilities.draining.defaultSec`, left as it is); on a change, the one in force when the
+   * request leaves it out. Only set where `capabilities.draining` exists.
+   */
+  drainTimeoutSec?: number;
 }
 
 /** A validated create request with every default filled in. */
@@ -114,6 +122,38 @@ export interface GuardedHandlerOptions {
   backend: DriverBackend;
   /** Runs before every operation (after validation); the mock uses it for fault injection and latency. */
   beforeOperation?: (operation: NLBOperation, signal?: AbortSignal) => Promise<void>;
+  /** The per-NLB locks, when another part (the adoption extension) must share them. Default: its own. */
+  locks?: KeyedSerializer | undefined;
+}
+
+/**
+ * Runs one operation the way every guarded call runs: options, abort check, `before`, body, a copy of
+ * the result, and any non-NLBError mapped to PROVIDER_ERROR (with a safe cause, never the error).
+ */
+export async function guardedCall<T>(
+  driver: string,
+  operation: NLBOperation | AdoptOperation,
+  opts: CallOptions | undefined,
+  before: ((signal?: AbortSignal) => Promise<void>) | undefined,
+  body: (ctx: BackendContext) => Promise<T>,
+): Promise<T> {
+  try {
+    const signal = signalOf(opts, driver, operation);
+    const ctx: BackendContext = { operation, signal };
+    throwIfAborted(signal, driver, operation);
+    await before?.(signal);
+    return structuredClone(await body(ctx));
+  } catch (e) {
+    if (isNLBError(e)) throw e;
+    throw new NLBError({
+      code: 'PROVIDER_ERROR',
+      driver,
+      operation,
+      message: e instanceof Error ? e.message : 'unexpected error',
+      // Not `e` itself: an SDK's error may hold its request, credentials included.
+      cause: causeOf(e),
+    });
+  }
 }
 
 /**
@@ -138,36 +178,20 @@ function asRequested(caps: DriverCapabilities, current: NLBInfo): HealthCheckerI
 export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler {
   const { capabilities: caps, backend, beforeOperation } = options;
   const driver = caps.driver;
-  const locks = new KeyedSerializer();
-  const copy = <T>(value: T): T => structuredClone(value);
+  const locks = options.locks ?? new KeyedSerializer();
   // ROUND_ROBIN unless the driver cannot (AWS's flow hash): then the driver's first algorithm.
   const defaultAlgorithm = caps.algorithms.includes('ROUND_ROBIN')
     ? 'ROUND_ROBIN'
     : (caps.algorithms[0] ?? 'ROUND_ROBIN');
 
   /** Runs one operation: options, abort check, hook, body, error mapping. */
-  async function call<T>(
+  function call<T>(
     operation: NLBOperation,
     opts: CallOptions | undefined,
     body: (ctx: BackendContext) => Promise<T>,
   ) {
-    try {
-      const signal = signalOf(opts, driver, operation);
-      const ctx: BackendContext = { operation, signal };
-      throwIfAborted(signal, driver, operation);
-      await beforeOperation?.(operation, signal);
-      return copy(await body(ctx));
-    } catch (e) {
-      if (isNLBError(e)) throw e;
-      throw new NLBError({
-        code: 'PROVIDER_ERROR',
-        driver,
-        operation,
-        message: e instanceof Error ? e.message : 'unexpected error',
-        // Not `e` itself: an SDK's error may hold its request, credentials included.
-        cause: causeOf(e),
-      });
-    }
+    const before = beforeOperation && ((signal?: AbortSignal) => beforeOperation(operation, signal));
+    return guardedCall(driver, operation, opts, before, body);
   }
 
   /** Validates `iid`, takes the NLB's lock, loads it (NOT_FOUND if absent) and runs `body`. */
@@ -305,6 +329,8 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
               : (next.hashFields ?? kept ?? defaultHashFields(algorithm, caps)),
           keyValueList: next.keyValueList,
         };
+        const drain = next.drainTimeoutSec ?? current.vmGroup.drainTimeoutSec;
+        if (drain !== undefined) group.drainTimeoutSec = drain;
         return backend.changeVMGroup(current, group, ctx);
       });
     },

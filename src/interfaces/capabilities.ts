@@ -96,6 +96,27 @@ export interface DriverCapabilities {
   changes: ChangeCapabilities;
   /** Listener address families (dual stack). Default (absent): IPv4 only, not changeable. */
   addressFamilies?: AddressFamilyCapabilities | undefined;
+  // Connection draining and adoption (extensions, issue 20).
+  /** Connection draining (`vmGroup.drainTimeoutSec`). Absent: cannot be set; see `noDraining`. */
+  draining?: DrainingCapabilities | undefined;
+  /** Why draining cannot be set and what the provider does instead, when `draining` is absent. */
+  noDraining?: string | undefined;
+  /** Whether the driver implements `AdoptableNLBHandler` (adoptNLB / releaseNLB). Default false. */
+  adoption?: boolean | undefined;
+}
+
+/** How long a removed VM may keep its established connections on a driver. */
+export interface DrainingCapabilities {
+  /** The seconds `vmGroup.drainTimeoutSec` may take (0: cut at once). */
+  timeoutSec: IntRange;
+  /**
+   * What an NLB created without `drainTimeoutSec` gets, in seconds (the provider's own default); null:
+   * no timeout, a removed VM's established connections go on until they end (and getNLB leaves
+   * `drainTimeoutSec` out).
+   */
+  defaultSec: number | null;
+  /** Whether a VM that turns unhealthy is drained too (not only a removed one). */
+  unhealthy: boolean;
 }
 
 const rangeText = (r: IntRange) => `${r.min}-${r.max}`;
@@ -158,6 +179,23 @@ export function checkVMGroup(caps: DriverCapabilities, g: ValidVMGroup): Violati
     if (i >= 0)
       out.push(unsupported(`vmGroup.vms[${i}].weight`, `weights are not supported on ${caps.driver}`));
   }
+  out.push(...checkDrain(caps, g.drainTimeoutSec));
+  return out;
+}
+
+/** Checks `vmGroup.drainTimeoutSec` against the driver's draining capabilities. */
+export function checkDrain(caps: DriverCapabilities, seconds: number | undefined): Violation[] {
+  if (seconds === undefined) return [];
+  const path = 'vmGroup.drainTimeoutSec';
+  if (!caps.draining)
+    return [
+      unsupported(
+        path,
+        `connection draining cannot be set on ${caps.driver}${caps.noDraining ? `: ${caps.noDraining}` : ''}`,
+      ),
+    ];
+  const out: Violation[] = [];
+  checkRange(out, path, seconds, caps.draining.timeoutSec, caps.driver);
   return out;
 }
 

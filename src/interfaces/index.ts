@@ -1,4 +1,5 @@
 /** The nlbkit contract: types, schemas, capabilities, errors and the NLBHandler interface. */
+export * from './adoption.js';
 export * from './capabilities.js';
 export * from './errors.js';
 export * from './handler.js';

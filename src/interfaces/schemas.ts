@@ -161,6 +161,13 @@ export const vmGroupSchema = z.strictObject({
   hashFields: z.enum(['SOURCE_IP', 'SOURCE_IP_PORT', 'FIVE_TUPLE']).optional(),
   cspId: systemIdSchema.optional(),
   keyValueList: keyValueListSchema.optional(),
+  // Connection draining (extension); each driver's range is in its capabilities.
+  drainTimeoutSec: z
+    .number({ error: 'must be a number of seconds' })
+    .int({ error: 'must be a whole number of seconds' })
+    .min(0, { error: 'must be 0-3600' })
+    .max(3600, { error: 'must be 0-3600' })
+    .optional(),
 });
 
 export const healthCheckerSchema = z

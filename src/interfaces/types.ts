@@ -88,6 +88,14 @@ export interface VMGroupInfo {
   /** The provider's id of the group (target group, backend pool). Output only. */
   cspId?: string | undefined;
   keyValueList?: KeyValue[] | undefined;
+  /**
+   * Extension (connection draining): seconds a removed VM keeps its established connections while it
+   * gets no new ones; 0 cuts them at once. Omitted on create: the driver's default
+   * (`capabilities.draining.defaultSec`: AWS 300, GCP 0, mock 0; native: none, a removed VM's
+   * connections go on until they end, and getNLB leaves the field out); omitted on a change: the
+   * value in force stays. Refused with UNSUPPORTED where `capabilities.draining` is absent (Azure).
+   */
+  drainTimeoutSec?: number | undefined;
 }
 
 /** How the VMs' health is checked (spec: HealthCheckerInfo). */

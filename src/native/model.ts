@@ -33,6 +33,11 @@ export interface ServiceSpec {
   backends: BackendSpec[];
   /** Masquerade traffic to the backends (one-armed LB); the client address is then lost. */
   snat: boolean;
+  /**
+   * Removed backends whose drain time is over (issue 20): their established flows must end (IPVS
+   * deletes the real server; the agent deletes their conntrack entries). Absent: none.
+   */
+  drained?: { address: string; port: number; until: number }[];
 }
 
 /** Everything the kernel of one node must hold for nlbkit. */

@@ -4,6 +4,8 @@
  */
 import type { ConformanceCase } from './case.js';
 import { addressFamilyCases } from './cases-address-family.js';
+import { adoptionCases } from './cases-adoption.js';
+import { drainingCases } from './cases-draining.js';
 import { hashFieldCases } from './cases-hash-fields.js';
 import { hostileInputCases } from './cases-hostile-input.js';
 import { lifecycleCases } from './cases-lifecycle.js';
@@ -20,4 +22,7 @@ export const conformanceCases: ConformanceCase[] = [
   ...hostileInputCases,
   ...hashFieldCases,
   ...addressFamilyCases,
+  // Issue 20: draining, adoption.
+  ...drainingCases,
+  ...adoptionCases,
 ];

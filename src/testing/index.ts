@@ -3,4 +3,11 @@ export { ConformanceFailure, check, checkEqual, checkRejects } from './assertion
 export { type ConformanceCase, conformanceCases } from './cases.js';
 export { type ConformanceOptions, nlbHandlerConformance, nlbHandlerPeerConformance } from './conformance.js';
 export { type PeerCase, type PeerWorld, peerCases } from './peer-cases.js';
-export { baseRequest, type ConformanceWorld, essence, type MakeWorld, uniqueName } from './world.js';
+export {
+  baseRequest,
+  type ConformanceWorld,
+  essence,
+  type ForeignLoadBalancers,
+  type MakeWorld,
+  uniqueName,
+} from './world.js';

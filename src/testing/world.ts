@@ -12,6 +12,20 @@ export interface ConformanceWorld {
   vpcIID?: IID | undefined;
   /** Called after the case, whether it passed or not. */
   cleanup?(): Promise<void>;
+  // Adoption (issue 20).
+  /** Required when `capabilities.adoption`: makes load balancers in the provider as someone else would. */
+  foreign?: ForeignLoadBalancers | undefined;
+}
+
+/** Load balancers made directly in the provider (its SDK), not by nlbkit: what adoptNLB takes over. */
+export interface ForeignLoadBalancers {
+  /**
+   * Makes a load balancer named `name` forwarding TCP 80 to port 8080 of `vms` and returns its
+   * provider id. `shape` 'two-listeners' adds a second listener (TCP 81), which nlbkit cannot show.
+   */
+  create(name: string, vms: IID[], shape?: 'plain' | 'two-listeners'): Promise<string>;
+  /** Whether the provider still holds the load balancer `systemId`. */
+  exists(systemId: string): Promise<boolean>;
 }
 
 /** Makes a fresh world. */

@@ -5,6 +5,7 @@
 
 import { createAwsDriver } from '../../src/drivers/aws/index.js';
 import { nlbHandlerConformance, nlbHandlerPeerConformance } from '../../src/testing/index.js';
+import { awsForeign } from '../drivers/aws/aws-foreign.js';
 import { driverOptionsFor, startAwsWorld } from '../drivers/aws/aws-world.js';
 
 nlbHandlerConformance('aws (fake)', async () => {
@@ -14,6 +15,7 @@ nlbHandlerConformance('aws (fake)', async () => {
     vms: world.vms.map((vm) => ({ nameId: vm.nameId })),
     vpcIID: world.vpcIID,
     cleanup: () => world.close(),
+    foreign: awsForeign(world.fake, world.vpcIID.systemId as string, world.subnetIds, world.vms),
   };
 });
 

@@ -75,6 +75,15 @@ const ROWS: [string, (c: DriverCapabilities) => string][] = [
     },
   ],
   ['change address family', (c) => yes(addressFamiliesOf(c).change)],
+  // Draining (issue 20).
+  [
+    'connection draining (`drainTimeoutSec`)',
+    (c) =>
+      c.draining
+        ? `${range(c.draining.timeoutSec, ' s')}, default ${c.draining.defaultSec === null ? 'none (untimed)' : `${c.draining.defaultSec} s`}${c.draining.unhealthy ? '' : ', removed VMs only'}`
+        : 'no',
+  ],
+  ['adoptNLB / releaseNLB', (c) => yes(c.adoption)],
 ];
 
 /** The Markdown table comparing `drivers` (in the given order). */

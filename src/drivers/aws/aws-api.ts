@@ -27,6 +27,18 @@ export interface ElbActions {
   ModifyListener: [L.ModifyListenerCommandInput, L.ModifyListenerCommandOutput];
   DeleteListener: [L.DeleteListenerCommandInput, L.DeleteListenerCommandOutput];
   SetIpAddressType: [L.SetIpAddressTypeCommandInput, L.SetIpAddressTypeCommandOutput];
+  // Connection draining (issue 20).
+  DescribeTargetGroupAttributes: [
+    L.DescribeTargetGroupAttributesCommandInput,
+    L.DescribeTargetGroupAttributesCommandOutput,
+  ];
+  ModifyTargetGroupAttributes: [
+    L.ModifyTargetGroupAttributesCommandInput,
+    L.ModifyTargetGroupAttributesCommandOutput,
+  ];
+  // Adoption (issue 20).
+  AddTags: [L.AddTagsCommandInput, L.AddTagsCommandOutput];
+  RemoveTags: [L.RemoveTagsCommandInput, L.RemoveTagsCommandOutput];
 }
 
 /** The EC2 actions the driver uses (read-only). */
@@ -54,6 +66,10 @@ export const ELB_ACTIONS: readonly (keyof ElbActions)[] = [
   'ModifyListener',
   'DeleteListener',
   'SetIpAddressType',
+  'DescribeTargetGroupAttributes',
+  'ModifyTargetGroupAttributes',
+  'AddTags',
+  'RemoveTags',
 ];
 /** EC2 actions the driver may call. */
 export const EC2_ACTIONS: readonly (keyof Ec2Actions)[] = [

@@ -57,4 +57,9 @@ export const AWS_CAPABILITIES: DriverCapabilities = deepFreeze({
   // IpAddressType ipv4 | dualstack (SetIpAddressType changes it). An IPv6-only network load balancer
   // does not exist: `dualstack-without-public-ipv4` is for Application Load Balancers.
   addressFamilies: { families: ['IPV4', 'DUAL_STACK'], default: 'IPV4', change: true },
+  // Draining (issue 20): the target group's deregistration delay. An unhealthy target's connections
+  // are cut by AWS's default (`target_health_state.unhealthy.connection_termination.enabled`).
+  draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: 300, unhealthy: false },
+  // Adoption (issue 20): tagging an existing network load balancer and its target group.
+  adoption: true,
 } satisfies DriverCapabilities);

@@ -12,6 +12,7 @@ import type { AddressFamily, IID, NLBInfo, ResolvedHealthCheckerInfo } from '../
 import type { CallContext } from './aws-api.js';
 import { type AwsDeps, newTargetGroupName } from './aws-context.js';
 import { awsTags, healthCheckerOf, healthCheckInput, vmGroupOf } from './aws-convert.js';
+import { copyDrain, setDrain } from './aws-drain.js';
 import { resolveInstances } from './aws-lookup.js';
 import { AWS_DRIVER_NAME } from './aws-options.js';
 import { managedTargetGroups } from './aws-read.js';
@@ -102,6 +103,10 @@ export async function changeVMGroupOnAws(
     const tg = res.TargetGroups?.[0] ?? {};
     tgArn = tg.TargetGroupArn as string;
     const newArn = tgArn;
+    // The new group gets the drain settings in force (or the delay asked for), not AWS's defaults.
+    if (next.drainTimeoutSec === undefined || next.drainTimeoutSec === current.vmGroup.drainTimeoutSec)
+      await copyDrain(api, oldTg, newArn, ctx);
+    else await setDrain(api, newArn, next.drainTimeoutSec, ctx);
     if (vms.length > 0)
       await api.elb(
         'RegisterTargets',
@@ -114,7 +119,7 @@ export async function changeVMGroupOnAws(
     );
     await api.elb('ModifyListener', { ListenerArn: listenerArn, DefaultActions: forward(newArn) }, ctx);
     await api.elb('DeleteTargetGroup', { TargetGroupArn: oldTg }, ctx);
-    return { ...current, vmGroup: vmGroupOf(tg, vms, next.protocol) };
+    return { ...current, vmGroup: vmGroupOf(tg, vms, next.protocol, next.drainTimeoutSec) };
   });
 }
 
@@ -136,7 +141,10 @@ export async function addVMsOnAws(
   return { ...current, vmGroup: { ...current.vmGroup, vms: all.vms } };
 }
 
-/** DeregisterTargets; AWS then drains them (state `draining`), which reads as no longer a member. */
+/**
+ * DeregisterTargets; AWS then drains them (state `draining`) for the group's deregistration delay
+ * (`vmGroup.drainTimeoutSec`), which reads as no longer a member.
+ */
 export async function removeVMsOnAws(
   { api }: AwsDeps,
   current: NLBInfo,

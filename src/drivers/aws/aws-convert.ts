@@ -89,6 +89,7 @@ export function vmGroupOf(
   tg: TargetGroup | undefined,
   vms: IID[],
   fallback: VMGroupProtocol,
+  drainTimeoutSec?: number,
 ): NLBInfo['vmGroup'] {
   const out: NLBInfo['vmGroup'] = {
     protocol: (tg?.Protocol as VMGroupProtocol | undefined) ?? fallback,
@@ -98,6 +99,7 @@ export function vmGroupOf(
     hashFields: AWS_HASH_FIELDS,
   };
   if (tg?.TargetGroupArn) out.cspId = tg.TargetGroupArn;
+  if (drainTimeoutSec !== undefined) out.drainTimeoutSec = drainTimeoutSec;
   return out;
 }
 
@@ -117,6 +119,8 @@ export interface LbParts {
   targetGroup?: TargetGroup;
   /** The VM group's members (draining targets already left out), with names. */
   vms: IID[];
+  /** The target group's deregistration delay, when read. */
+  drainTimeoutSec?: number;
 }
 
 /** Builds the NLBInfo of an AWS network load balancer and its parts. */
@@ -141,7 +145,7 @@ export function toNLBInfo(parts: LbParts, managedTagKey: string): NLBInfo {
     type: lb.Scheme === 'internal' ? 'INTERNAL' : 'PUBLIC',
     scope: 'REGION',
     listener: listenerOf(lb, listener, protocol),
-    vmGroup: vmGroupOf(targetGroup, parts.vms, protocol),
+    vmGroup: vmGroupOf(targetGroup, parts.vms, protocol, parts.drainTimeoutSec),
     healthChecker: hc,
     createdTime: lb.CreatedTime instanceof Date ? lb.CreatedTime : new Date(lb.CreatedTime ?? 0),
     tagList: tags

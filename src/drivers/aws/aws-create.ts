@@ -13,6 +13,7 @@ import type { CallContext } from './aws-api.js';
 import { type AwsDeps, newTargetGroupName } from './aws-context.js';
 import { awsTags, healthCheckInput, toNLBInfo } from './aws-convert.js';
 import { cleanUpCreate, type MadeSoFar } from './aws-create-cleanup.js';
+import { AWS_DEFAULT_DRAIN_SEC, setDrain } from './aws-drain.js';
 import { resolveInstances, resolveVpcId, subnetsPerAz } from './aws-lookup.js';
 import { AWS_DRIVER_NAME, CREATE_ID_TAG_KEY } from './aws-options.js';
 import { madeBy, tagsOf } from './aws-read.js';
@@ -84,6 +85,8 @@ export async function createOnAws(
     const targetGroup = tgRes.TargetGroups?.[0] ?? {};
     made.tgArn = targetGroup.TargetGroupArn;
     const tgArn = made.tgArn as string;
+    const drain = req.vmGroup.drainTimeoutSec;
+    if (drain !== undefined) await setDrain(api, tgArn, drain, ctx);
 
     if (vms.length > 0)
       await api.elb(
@@ -103,7 +106,9 @@ export async function createOnAws(
       ctx,
     );
     const lb = await waitActive(api, lbArn, options.waiter, ctx);
-    return toNLBInfo({ lb, tags, listener: lis.Listeners?.[0], targetGroup, vms }, options.managedTagKey);
+    const drainTimeoutSec = drain ?? AWS_DEFAULT_DRAIN_SEC;
+    const parts = { lb, tags, listener: lis.Listeners?.[0], targetGroup, vms, drainTimeoutSec };
+    return toNLBInfo(parts, options.managedTagKey);
   } catch (e) {
     throw await cleanUpCreate(deps, made, e, ctx.operation);
   }

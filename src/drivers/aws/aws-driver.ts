@@ -3,15 +3,14 @@
  * capabilities, per-NLB serialization, abort, copies). The SDK is loaded on the first call, not at
  * import or construction, so creating a driver is cheap and `import 'nlbkit'` never loads it.
  */
-import {
-  type BackendContext,
-  createGuardedHandler,
-  type DriverBackend,
-} from '../../common/guarded-handler.js';
+
+import { createAdoptableHandler } from '../../common/guarded-adoption.js';
+import type { BackendContext, DriverBackend } from '../../common/guarded-handler.js';
 import type { ModuleImporter } from '../../common/load-package.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import { retryingOnce } from '../../common/retrying-once.js';
-import type { NLBHandler } from '../../interfaces/handler.js';
+import type { AdoptableNLBHandler } from '../../interfaces/adoption.js';
+import { adoptOnAws, releaseOnAws } from './aws-adopt.js';
 import { AwsApi } from './aws-api.js';
 import { AWS_CAPABILITIES } from './aws-capabilities.js';
 import {
@@ -51,7 +50,7 @@ function secretsOf(options: AwsDriverOptions): string[] {
 }
 
 /**
- * Creates an NLBHandler for AWS Network Load Balancers.
+ * Creates an NLBHandler for AWS Network Load Balancers, with adoptNLB / releaseNLB (AdoptableNLBHandler).
  *
  * @example
  * const nlb = createAwsDriver({ region: 'eu-west-1' });
@@ -63,7 +62,7 @@ function secretsOf(options: AwsDriverOptions): string[] {
 export function createAwsDriver(
   options: AwsDriverOptions = {},
   internals: AwsDriverInternals = {},
-): NLBHandler {
+): AdoptableNLBHandler {
   const resolved = resolveAwsOptions(options);
   const secrets = secretsOf(options);
   /** Loads the SDK and builds the clients once; a failure is not remembered, so a later call retries. */
@@ -113,5 +112,12 @@ export function createAwsDriver(
     },
   };
 
-  return createGuardedHandler({ capabilities: AWS_CAPABILITIES, backend });
+  return createAdoptableHandler({
+    capabilities: AWS_CAPABILITIES,
+    backend,
+    adoption: {
+      adopt: async (systemId, name, ctx) => adoptOnAws(await deps(ctx), systemId, name, ctx),
+      release: async (current, ctx) => releaseOnAws(await deps(ctx), current, ctx),
+    },
+  });
 }

@@ -8,6 +8,7 @@ import type { NLBError } from '../../interfaces/errors.js';
 import type { IID, NLBInfo } from '../../interfaces/types.js';
 import type { AwsApi, CallContext } from './aws-api.js';
 import { forwardTargetGroupArn, type LbParts, toNLBInfo } from './aws-convert.js';
+import { readDrain } from './aws-drain.js';
 import { mapTargetState } from './aws-health.js';
 import { instanceNames } from './aws-lookup.js';
 import { CREATE_ID_TAG_KEY } from './aws-options.js';
@@ -128,6 +129,7 @@ export async function readNLB(
     parts.targetGroup = tgs?.TargetGroups?.[0];
   }
   if (parts.targetGroup) {
+    parts.drainTimeoutSec = await readDrain(api, tgArn as string, ctx);
     rows = await memberTargets(api, tgArn as string, ctx);
     const ids = rows.map((t) => t.Target?.Id as string);
     const names = await instanceNames(api, ids, ctx);

@@ -57,4 +57,7 @@ export const AZURE_CAPABILITIES: DriverCapabilities = deepFreeze({
   // (an IPv6 frontend on a Standard IPv6 public IP, an IPv6 pool of the NICs' IPv6 configurations and
   // a rule per frontend) is not mapped yet; an IPv6-only load balancer does not exist on Azure.
   addressFamilies: { families: ['IPV4'], default: 'IPV4', change: false },
+  // Draining (issue 20): Azure Load Balancer has no drain timeout to set.
+  noDraining:
+    'Azure Load Balancer has no drain timeout; a removed or unhealthy VM gets no new flows at once, and its established flows are not timed by the load balancer (they go on until they close or reach the TCP idle timeout of the load-balancing rule)',
 } satisfies DriverCapabilities);

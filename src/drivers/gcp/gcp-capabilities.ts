@@ -68,4 +68,7 @@ export const GCP_CAPABILITIES: DriverCapabilities = deepFreeze({
   // IPV6: a forwarding rule with ipVersion IPV6 on a dual-stack subnetwork; DUAL_STACK: an IPv4 and
   // an IPv6 rule to one backend service. Forwarding rules cannot be changed in place.
   addressFamilies: { families: ['IPV4', 'IPV6', 'DUAL_STACK'], default: 'IPV4', change: false },
+  // Draining (issue 20): the backend service's connectionDraining, applied when an endpoint leaves
+  // its zonal NEG (removeVMs). Unhealthy backends follow connectionTrackingPolicy, not this.
+  draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: 0, unhealthy: false },
 } satisfies DriverCapabilities);

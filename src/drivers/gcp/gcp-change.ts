@@ -113,6 +113,7 @@ export async function changeVMGroupOnGcp(
         ctx,
       );
     }
+    await changeDraining(api, rb, name, current.vmGroup.drainTimeoutSec, next.drainTimeoutSec, ctx);
     if (toAdd.length > 0) {
       const bs = await api.getBackendService(name, ctx);
       const backends = (bs?.backends ?? []).map((b) => b.group ?? '');
@@ -121,6 +122,34 @@ export async function changeVMGroupOnGcp(
     if (toRemove.size > 0) await detachByName(api, rb, name, toRemove, ctx);
     return reread(api, current, ctx);
   });
+}
+
+/** Patches the backend service's connection draining when it changes, undone by the rollback. */
+async function changeDraining(
+  api: GcpApi,
+  rb: Rollback,
+  name: string,
+  before: number | undefined,
+  after: number | undefined,
+  ctx: CallContext,
+): Promise<void> {
+  if (after === undefined || after === before) return;
+  const draining = (seconds: number) => ({ connectionDraining: { drainingTimeoutSec: seconds } });
+  if (before !== undefined)
+    rb.push('connection draining', () =>
+      editBackendService(
+        api,
+        name,
+        (bs) => (bs.drainingTimeoutSec === after ? draining(before) : undefined),
+        { operation: ctx.operation },
+      ),
+    );
+  await editBackendService(
+    api,
+    name,
+    (bs) => (bs.drainingTimeoutSec === after ? undefined : draining(after)),
+    ctx,
+  );
 }
 
 /** The fields of a health check a PUT sets (what was read, as it can be sent back). */

@@ -93,7 +93,7 @@ export function healthCheckOf(
 export function backendServiceOf(
   name: string,
   scheme: 'EXTERNAL' | 'INTERNAL',
-  group: Pick<ResolvedVMGroup, 'protocol' | 'hashFields'>,
+  group: Pick<ResolvedVMGroup, 'protocol' | 'hashFields' | 'drainTimeoutSec'>,
   healthCheckUrl: string,
   negUrls: string[],
   networkUrl: string,
@@ -105,6 +105,9 @@ export function backendServiceOf(
     loadBalancingScheme: scheme,
     protocol: group.protocol,
     sessionAffinity: affinityOf(group.hashFields),
+    ...(group.drainTimeoutSec === undefined
+      ? {}
+      : { connectionDraining: { drainingTimeoutSec: group.drainTimeoutSec } }),
     healthChecks: [healthCheckUrl],
     backends: negUrls.map((group) => ({ group, balancingMode: 'CONNECTION' })),
     ...(scheme === 'INTERNAL' ? { network: networkUrl } : {}),
@@ -160,6 +163,7 @@ export function toNLBInfo(
       algorithm: 'SOURCE_HASH',
       hashFields: bs?.sessionAffinity === 'CLIENT_IP' ? 'SOURCE_IP' : 'FIVE_TUPLE',
       ...(bs?.selfLink ? { cspId: bs.selfLink } : {}),
+      ...(bs ? { drainTimeoutSec: bs.connectionDraining?.drainingTimeoutSec ?? 0 } : {}),
     },
     healthChecker: {
       protocol: hcProtocol,

@@ -123,7 +123,11 @@ export async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
 export async function editBackendService(
   api: GcpApi,
   name: string,
-  edit: (bs: { backends: string[]; sessionAffinity: string }) => Record<string, unknown> | undefined,
+  edit: (bs: {
+    backends: string[];
+    sessionAffinity: string;
+    drainingTimeoutSec: number;
+  }) => Record<string, unknown> | undefined,
   ctx: CallContext,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -138,6 +142,7 @@ export async function editBackendService(
     const patch = edit({
       backends: (bs.backends ?? []).map((b) => b.group ?? ''),
       sessionAffinity: bs.sessionAffinity ?? 'NONE',
+      drainingTimeoutSec: bs.connectionDraining?.drainingTimeoutSec ?? 0,
     });
     if (!patch) return;
     try {

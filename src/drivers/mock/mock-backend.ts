@@ -46,6 +46,8 @@ export interface MockBackendDeps {
   vms: Map<string, MockVM>;
   health: Map<string, MockVMHealth>;
   initialHealth: VMHealthState;
+  /** What an NLB created without `drainTimeoutSec` reports; undefined where draining is not emulated. */
+  drainDefaultSec?: number | undefined;
 }
 
 /** Creates the mock's DriverBackend and the NLB map it keeps. */
@@ -133,6 +135,9 @@ export function createMockBackend(deps: MockBackendDeps): {
     return info;
   }
 
+  const drainOf = (seconds: number | undefined) =>
+    seconds === undefined ? {} : { drainTimeoutSec: seconds };
+
   function groupOf(next: ResolvedVMGroup, current: NLBInfo['vmGroup'] | undefined, ctx: BackendContext) {
     return {
       protocol: next.protocol,
@@ -142,6 +147,7 @@ export function createMockBackend(deps: MockBackendDeps): {
       ...(next.hashFields ? { hashFields: next.hashFields } : {}),
       cspId: current?.cspId ?? deps.newId('vmgroup'),
       keyValueList: next.keyValueList ?? [],
+      ...drainOf(next.drainTimeoutSec ?? deps.drainDefaultSec),
     };
   }
 

@@ -34,6 +34,8 @@ export const mockDefaultCapabilities: DriverCapabilities = {
     healthChecker: true,
   },
   addressFamilies: { families: ['IPV4', 'IPV6', 'DUAL_STACK'], default: 'IPV4', change: true },
+  // Draining and adoption (issue 20): kept as data, no connections to drain.
+  draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: 0, unhealthy: true },
 };
 
 /** A partial override of capabilities; `healthCheck` and `changes` merge one level deep. */

@@ -102,16 +102,23 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
   };
   for (const [name, vm] of Object.entries(options.vms ?? {})) putVM(name, vm);
 
+  // Never `adoption`, even when emulating a cloud that has it: the mock holds no foreign load balancers.
+  const capabilities = mergeCapabilities(mockDefaultCapabilities, {
+    ...options.capabilities,
+    driver: DRIVER,
+    adoption: false,
+  });
   const { backend } = createMockBackend({
     clock,
     newId,
     vms,
     health,
     initialHealth: options.initialHealth ?? 'HEALTHY',
+    drainDefaultSec: capabilities.draining?.defaultSec ?? undefined,
   });
   // The driver name stays "mock" even when emulating a cloud: errors must say who really answered.
   const handler = createGuardedHandler({
-    capabilities: mergeCapabilities(mockDefaultCapabilities, { ...options.capabilities, driver: DRIVER }),
+    capabilities,
     backend,
     beforeOperation: async (operation, signal) => {
       calls.push({ operation, at: clock() });

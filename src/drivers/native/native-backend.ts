@@ -13,6 +13,7 @@ import { isStoreRevisionConflict } from '../../native/store/state-document.js';
 import type { NLBRecord, StateStore } from '../../native/store/types.js';
 import { assignVip, type VipPool, type VipUse, VipUseIndex } from '../../native/vip/index.js';
 import { DRIVER_NAME } from './native-capabilities.js';
+import { drainingAfter } from './native-drain.js';
 import { aggregateHealth } from './native-health.js';
 import { addressesOf, chooseFamily, resolveVMs } from './native-inventory.js';
 import type { VMInventory } from './native-options.js';
@@ -158,6 +159,8 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
         message: `NLB ${quoteInput(nlb.iid.nameId)} was changed by another writer meanwhile; read it again and retry`,
       });
     const record: NLBRecord = toRecord(nlb, addresses, settings);
+    const draining = drainingAfter(stored?.record, record, nlb.vmGroup.drainTimeoutSec, Date.now());
+    if (draining.length > 0) record.service.draining = draining;
     const revision = await store
       .put(record, {
         expectedRevision: stored?.revision ?? 0,
@@ -200,6 +203,7 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
     };
     if (group.hashFields) vmGroup.hashFields = group.hashFields;
     if (group.keyValueList) vmGroup.keyValueList = group.keyValueList;
+    if (group.drainTimeoutSec !== undefined) vmGroup.drainTimeoutSec = group.drainTimeoutSec;
     return { ...current, vmGroup };
   };
 

@@ -44,6 +44,9 @@ export const nativeCapabilities: DriverCapabilities = {
   // One VIP per NLB, of either family; no default: see nativeAddressFamilies. A DUAL_STACK listener
   // would be two services, which the data plane does not pair.
   addressFamilies: { families: ['IPV4', 'IPV6'], change: true },
+  // Draining (issue 20): a removed VM gets no new flows at once; its flows end after the timeout
+  // (nft: conntrack entries deleted; IPVS: the real server deleted). Unset: they go on until they end.
+  draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: null, unhealthy: false },
 };
 
 /**

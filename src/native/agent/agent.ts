@@ -13,6 +13,7 @@ import type { Dataplane, SyncResult } from '../model.js';
 import { isStoreMissing } from '../store/store-errors.js';
 import type { NodeReport, StateStore } from '../store/types.js';
 import { planNode } from './desired-state.js';
+import { createFlowCutter, cutsOf } from './flow-cutter.js';
 import { healthReport } from './health-report.js';
 import { VipAddresses } from './vip-addresses.js';
 
@@ -110,6 +111,11 @@ export function createAgent(options: AgentOptions): Agent {
   let timer: NodeJS.Timeout | undefined;
   let retryMs = 1000;
   const unsubscribe: (() => void)[] = [];
+  const cutFlows = createFlowCutter(options.executor, log);
+  let nextDrainEnd: number | undefined;
+  // A drain that ends before the next interval wakes the agent then (plus a moment, so it has ended).
+  const wakeIn = (ms: number) =>
+    nextDrainEnd === undefined ? ms : Math.max(0, Math.min(ms, nextDrainEnd - Date.now() + 50));
 
   async function report(r: Omit<NodeReport, 'node' | 'updatedAt'>): Promise<boolean> {
     // Only a report that says something new is written: an idle agent does not churn the store.
@@ -188,6 +194,8 @@ export function createAgent(options: AgentOptions): Agent {
       owned = new Set(vips.owned);
       appliedRevision = plan.revision;
       const announce = await announcer.update(plan.announce);
+      await cutFlows(cutsOf(plan.state));
+      nextDrainEnd = plan.nextDrainEnd;
       const reported = await report({
         appliedRevision,
         attemptedRevision: plan.revision,
@@ -243,7 +251,7 @@ export function createAgent(options: AgentOptions): Agent {
     try {
       await reconcile();
       retryMs = 1000;
-      schedule(intervalMs);
+      schedule(wakeIn(intervalMs));
     } catch {
       // Retry sooner than the interval after a failure, backing off up to it.
       schedule(Math.min(retryMs, intervalMs));
@@ -277,7 +285,7 @@ export function createAgent(options: AgentOptions): Agent {
       unsubscribe.push(announcer.onChange(trigger));
       try {
         const outcome = await reconcile();
-        schedule(intervalMs);
+        schedule(wakeIn(intervalMs));
         return outcome;
       } catch (e) {
         if (isStoreMissing(e)) {

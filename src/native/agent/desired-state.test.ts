@@ -46,3 +46,20 @@ describe('planNode announce targets', () => {
     expect(plan.announce).toEqual([{ vip: '10.99.0.2', family: 4, serving: true }]);
   });
 });
+
+describe('planNode drains', () => {
+  it('lists ended drains as drained, and wakes at the next end', () => {
+    const record = makeRecord('web', { vms: { a: '10.0.0.1' } });
+    record.service.draining = [
+      { id: 'b', address: '10.0.0.2', port: 8080, until: 1000 },
+      { id: 'c', address: '10.0.0.3', port: 8080, until: 3000 },
+    ];
+    const plan = planNode(snapshot(record), health({}), 'fail-open', 2000);
+    expect(plan.state.services[0]?.drained).toEqual([{ address: '10.0.0.2', port: 8080, until: 1000 }]);
+    expect(plan.state.services[0]?.backends.map((b) => b.id)).toEqual(['a']);
+    expect(plan.nextDrainEnd).toBe(3000);
+    const later = planNode(snapshot(record), health({}), 'fail-open', 3000);
+    expect(later.state.services[0]?.drained).toHaveLength(2);
+    expect(later.nextDrainEnd).toBeUndefined();
+  });
+});

@@ -28,6 +28,8 @@ export interface NodePlan {
   vips: string[];
   /** One per VIP, sorted: what an announcer needs (family, and whether any backend takes flows). */
   announce: AnnounceTarget[];
+  /** When the next drain ends (ms since the epoch), so the agent wakes then; absent: none running. */
+  nextDrainEnd?: number;
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -40,7 +42,9 @@ export function planNode(
   snapshot: StoreSnapshot,
   healthOf: (key: string) => VMHealthState,
   allDown: AllDownMode = 'fail-open',
+  now: number = Date.now(),
 ): NodePlan {
+  let nextDrainEnd: number | undefined;
   const services: ServiceSpec[] = [];
   const targets: HealthTarget[] = [];
   const vips = new Set<string>();
@@ -78,7 +82,14 @@ export function planNode(
       port: s.backendPort,
       weight: b.weight,
     }));
+    const drained = (s.draining ?? [])
+      .filter((d) => {
+        if (d.until > now) nextDrainEnd = Math.min(nextDrainEnd ?? d.until, d.until);
+        return d.until <= now;
+      })
+      .map((d) => ({ address: d.address, port: d.port, until: d.until }));
     services.push({
+      ...(drained.length > 0 ? { drained } : {}),
       id: record.name,
       vip: s.vip,
       family: s.family,
@@ -102,5 +113,6 @@ export function planNode(
     targets,
     vips: [...vips].sort(),
     announce: [...announce.values()].sort((a, b) => (a.vip < b.vip ? -1 : a.vip > b.vip ? 1 : 0)),
+    ...(nextDrainEnd === undefined ? {} : { nextDrainEnd }),
   };
 }

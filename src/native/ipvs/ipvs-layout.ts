@@ -31,6 +31,8 @@ export interface IpvsService {
   flags: string[];
   /** By endpoint, in the order they are added (sorted, so every node builds the same mh table). */
   dests: Map<string, IpvsDest>;
+  /** Endpoints of removed servers whose drain time is over: deleted even with connections (issue 20). */
+  drained?: Set<string>;
 }
 
 /** Largest weight IPVS takes; nlbkit's weights are 1-100, and duplicates add up. */
@@ -97,7 +99,18 @@ export function desiredServices(
       const weight = Math.min(MAX_WEIGHT, (dests.get(bep)?.weight ?? 0) + b.weight);
       dests.set(bep, { endpoint: bep, weight });
     }
-    out.set(key, { key, id: s.id, protocol, endpoint: ep, vip: s.vip, ...scheduling(s), dests });
+    const service: IpvsService = {
+      key,
+      id: s.id,
+      protocol,
+      endpoint: ep,
+      vip: s.vip,
+      ...scheduling(s),
+      dests,
+    };
+    const drained = (s.drained ?? []).map((d) => endpoint(d.address, family, d.port));
+    if (drained.length > 0) service.drained = new Set(drained);
+    out.set(key, service);
   }
   return out;
 }

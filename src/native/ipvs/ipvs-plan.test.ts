@@ -74,6 +74,14 @@ TCP  10.0.0.9:443 rr
       lines: ['-d -t 10.0.0.1:80 -r 10.1.0.1:8080'],
       draining: [],
     });
+    // Its drain time over (drainTimeoutSec), it is deleted with its connections.
+    const over = want(
+      service({ backends: [backend(2)], drained: [{ address: '10.1.0.1', port: 8080, until: 1 }] }),
+    );
+    expect(planIpvs(busy, over, owns)).toEqual({
+      lines: ['-d -t 10.0.0.1:80 -r 10.1.0.1:8080'],
+      draining: [],
+    });
     // A drained server that comes back gets its weight again.
     expect(planIpvs(busy, want(service()), owns).lines).toEqual([
       '-e -t 10.0.0.1:80 -r 10.1.0.1:8080 -m -w 1',

@@ -6,7 +6,8 @@
  * IPVS has no transactions, so the order keeps every service able to serve throughout: new services
  * and servers first, then edits, then drains, then removals. A real server that leaves is drained, not
  * deleted: weight 0 stops new flows while its connections go on (deleting it would make the kernel
- * drop their packets), and a later sync deletes it once the kernel counts no connection to it.
+ * drop their packets), and a later sync deletes it once the kernel counts no connection to it, or once
+ * its NLB's drain timeout is over (`ServiceSpec.drained`), whichever comes first.
  */
 import type { IpvsService } from './ipvs-layout.js';
 import type { KernelDest, KernelService } from './ipvs-readback.js';
@@ -61,7 +62,8 @@ export function planIpvs(
     }
     for (const kd of k.dests.values()) {
       if (d.dests.has(kd.endpoint)) continue;
-      if (drained(kd)) {
+      // Idle, or its drain time is over (a set drainTimeoutSec): deleted, ending what it still serves.
+      if (drained(kd) || d.drained?.has(kd.endpoint)) {
         removals.push(`-d ${serviceArgs(d)} -r ${kd.endpoint}`);
         continue;
       }

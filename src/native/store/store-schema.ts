@@ -58,11 +58,22 @@ const desiredServiceSchema = z
       httpPath: z.string().regex(HTTP_PATH_PATTERN).optional(),
       expectedCodes: z.string().regex(EXPECTED_CODES_PATTERN).optional(),
     }),
+    draining: z
+      .array(
+        z.strictObject({
+          id: vmName,
+          address: canonicalAddress,
+          port,
+          until: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+        }),
+      )
+      .optional(),
   })
   .refine(
     (s) =>
       parseAddress(s.vip)?.family === s.family &&
-      s.backends.every((b) => parseAddress(b.address)?.family === s.family),
+      s.backends.every((b) => parseAddress(b.address)?.family === s.family) &&
+      (s.draining ?? []).every((b) => parseAddress(b.address)?.family === s.family),
     { error: 'the VIP and every backend address must be of the service family' },
   );
 

@@ -59,6 +59,19 @@ export interface DesiredService {
   maglevTableSize: number;
   backends: StoredBackend[];
   health: StoredHealthCheck;
+  /** Removed backends whose connections drain until `until` (issue 20); absent: none. */
+  draining?: StoredDrain[];
+}
+
+/** A backend that left the group: no new flows; its connections are ended at `until`. */
+export interface StoredDrain {
+  /** The VM's nameId. */
+  id: string;
+  address: string;
+  /** The port it served on. */
+  port: number;
+  /** When its connections are ended, in ms since the epoch. */
+  until: number;
 }
 
 /** Everything the store keeps for one NLB. */

@@ -181,10 +181,13 @@ describe('docs', () => {
     const policy = JSON.parse(json as string) as { Statement: { Action: string[] }[] };
     const granted = policy.Statement.flatMap((s) => s.Action).sort();
     const needed = [
-      ...ELB_ACTIONS.map((a) => `elasticloadbalancing:${a}`),
-      // Tags given to CreateLoadBalancer / CreateTargetGroup are authorized as AddTags.
-      'elasticloadbalancing:AddTags',
-      ...EC2_ACTIONS.map((a) => `ec2:${a}`),
+      ...new Set([
+        ...ELB_ACTIONS.map((a) => `elasticloadbalancing:${a}`),
+        // Tags given to CreateLoadBalancer / CreateTargetGroup are authorized as AddTags (which
+        // adoptNLB also calls).
+        'elasticloadbalancing:AddTags',
+        ...EC2_ACTIONS.map((a) => `ec2:${a}`),
+      ]),
     ].sort();
     expect(granted).toEqual(needed);
   });

@@ -166,11 +166,12 @@ describe('request counting', () => {
     'DescribeTags',
     'DescribeListeners',
     'DescribeTargetGroups',
+    'DescribeTargetGroupAttributes',
     'DescribeTargetHealth',
     'DescribeInstances',
   ];
 
-  it('getNLB makes 6 calls', async () => {
+  it('getNLB makes 7 calls', async () => {
     world = await startAwsWorld();
     await world.driver.createNLB(request(world));
     world.fake.resetCalls();
@@ -178,7 +179,7 @@ describe('request counting', () => {
     expect(actions(world)).toEqual(READ);
   });
 
-  it('getVMGroupHealthInfo makes the same 6 calls: the targets’ health is read once', async () => {
+  it('getVMGroupHealthInfo makes the same 7 calls: the targets’ health is read once', async () => {
     world = await startAwsWorld();
     await world.driver.createNLB(request(world));
     world.fake.resetCalls();

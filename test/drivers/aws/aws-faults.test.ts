@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isNLBError } from '../../../src/interfaces/errors.js';
 import type { NLBCreateRequest } from '../../../src/interfaces/types.js';
 import { essence } from '../../../src/testing/index.js';
-import { type AwsWorld, startAwsWorld } from './aws-world.js';
+import { type AwsWorld, actionSteps, startAwsWorld } from './aws-world.js';
 
 let world: AwsWorld | undefined;
 afterEach(async () => {
@@ -19,19 +19,16 @@ const request = (w: AwsWorld, name: string): NLBCreateRequest => ({
   iid: { nameId: name },
   vpcIID: w.vpcIID,
   listener: { protocol: 'TCP', port: 80 },
-  vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1' }, { nameId: 'vm-2' }] },
+  vmGroup: {
+    protocol: 'TCP',
+    port: 8080,
+    vms: [{ nameId: 'vm-1' }, { nameId: 'vm-2' }],
+    drainTimeoutSec: 30,
+  },
   healthChecker: { protocol: 'TCP', interval: 10, timeout: 5, threshold: 3 },
 });
 
-/** Each call of a recorded run as [action, its occurrence number among calls of that action]. */
-function steps(actions: string[]): [string, number][] {
-  const seen = new Map<string, number>();
-  return actions.map((a) => {
-    const n = (seen.get(a) ?? 0) + 1;
-    seen.set(a, n);
-    return [a, n];
-  });
-}
+const steps = actionSteps;
 
 const EMPTY = { loadBalancers: 0, targetGroups: 0, listeners: 0, targets: 0 };
 
@@ -50,8 +47,14 @@ describe('createNLB fault injection', async () => {
   const createActions = await createSteps();
 
   it('records the expected write steps', () => {
-    const writes = createActions.map(([a]) => a).filter((a) => /^(Create|Register)/.test(a));
-    expect(writes).toEqual(['CreateLoadBalancer', 'CreateTargetGroup', 'RegisterTargets', 'CreateListener']);
+    const writes = createActions.map(([a]) => a).filter((a) => /^(Create|Register|Modify)/.test(a));
+    expect(writes).toEqual([
+      'CreateLoadBalancer',
+      'CreateTargetGroup',
+      'ModifyTargetGroupAttributes',
+      'RegisterTargets',
+      'CreateListener',
+    ]);
   });
 
   for (const [action, nth] of createActions) {
@@ -118,7 +121,12 @@ describe('createNLB fault injection', async () => {
 });
 
 describe('changeVMGroupInfo fault injection', async () => {
-  const next = { protocol: 'TCP' as const, port: 9090, vms: [{ nameId: 'vm-3' }, { nameId: 'vm-4' }] };
+  const next = {
+    protocol: 'TCP' as const,
+    port: 9090,
+    vms: [{ nameId: 'vm-3' }, { nameId: 'vm-4' }],
+    drainTimeoutSec: 60,
+  };
 
   /** The actions a clean group change makes (after the guarded handler's own reads). */
   async function changeSteps(): Promise<[string, number][]> {
@@ -136,7 +144,13 @@ describe('changeVMGroupInfo fault injection', async () => {
 
   it('records the expected write steps', () => {
     const writes = changeActions.map(([a]) => a).filter((a) => !a.startsWith('Describe'));
-    expect(writes).toEqual(['CreateTargetGroup', 'RegisterTargets', 'ModifyListener', 'DeleteTargetGroup']);
+    expect(writes).toEqual([
+      'CreateTargetGroup',
+      'ModifyTargetGroupAttributes',
+      'RegisterTargets',
+      'ModifyListener',
+      'DeleteTargetGroup',
+    ]);
   });
 
   for (const [action, nth] of changeActions) {
@@ -151,6 +165,7 @@ describe('changeVMGroupInfo fault injection', async () => {
       const after = await world.driver.getNLB({ nameId: 'web' });
       expect(essence(after)).toEqual(essence(before));
       expect(after.vmGroup.cspId).toBe(before.vmGroup.cspId);
+      expect(after.vmGroup.drainTimeoutSec).toBe(30);
       await world.driver.deleteNLB({ nameId: 'web' });
       expect(world.fake.counts()).toEqual(EMPTY);
     });

@@ -1,15 +1,17 @@
 /** Test helper: an AWS fake with a VPC and named instances, and an AWS driver pointed at it. */
 import { type AwsDriverOptions, createAwsDriver } from '../../../src/drivers/aws/index.js';
-import type { NLBHandler } from '../../../src/interfaces/handler.js';
+import type { AdoptableNLBHandler } from '../../../src/interfaces/adoption.js';
 import type { IID } from '../../../src/interfaces/types.js';
 import { type AwsFake, type AwsFakeOptions, awsClientConfig, startAwsFake } from '../../fakes/aws/index.js';
 
 /** A fake, a VPC in it, VMs, and a driver using the fake through the real SDK over HTTP. */
 export interface AwsWorld {
   fake: AwsFake;
-  driver: NLBHandler;
+  driver: AdoptableNLBHandler;
   vpcIID: IID;
   vms: IID[];
+  /** The VPC's subnets, one per AZ (for load balancers made outside nlbkit). */
+  subnetIds: string[];
   close(): Promise<void>;
 }
 
@@ -48,5 +50,22 @@ export async function startAwsWorld(
     vms.push({ nameId: name, systemId: instanceId });
   }
   const driver = createAwsDriver(driverOptionsFor(fake, opts.driver));
-  return { fake, driver, vpcIID: { nameId: 'main', systemId: vpc.vpcId }, vms, close: () => fake.close() };
+  return {
+    fake,
+    driver,
+    vpcIID: { nameId: 'main', systemId: vpc.vpcId },
+    vms,
+    subnetIds: vpc.subnetIds,
+    close: () => fake.close(),
+  };
+}
+
+/** Each call of a recorded run as [action, its occurrence number among calls of that action]. */
+export function actionSteps(actions: string[]): [string, number][] {
+  const seen = new Map<string, number>();
+  return actions.map((a) => {
+    const n = (seen.get(a) ?? 0) + 1;
+    seen.set(a, n);
+    return [a, n];
+  });
 }

@@ -23,7 +23,12 @@ const request = (w: GcpWorld, name: string): NLBCreateRequest => ({
   iid: { nameId: name },
   vpcIID: w.vpcIID,
   listener: { protocol: 'TCP', port: 8080 },
-  vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1' }, { nameId: 'vm-2' }] },
+  vmGroup: {
+    protocol: 'TCP',
+    port: 8080,
+    vms: [{ nameId: 'vm-1' }, { nameId: 'vm-2' }],
+    drainTimeoutSec: 30,
+  },
   healthChecker: { protocol: 'TCP', interval: 10, timeout: 5, threshold: 3 },
 });
 
@@ -82,6 +87,7 @@ function comparable(nlb: NLBInfo, fake: GceFake) {
   return {
     nlb: { ...essence(nlb), iid: nlb.iid.nameId, ip: nlb.listener.ip },
     affinity: bs?.sessionAffinity,
+    draining: bs?.connectionDraining,
     backends: ((bs?.backends ?? []) as { group: string }[]).map((b) => b.group.split('/').at(-1)).sort(),
     negs: [...fake.state.negs.entries()].map(([k, n]) => [k, [...n.endpoints.keys()].sort()]).sort(),
   };
@@ -155,10 +161,16 @@ function unchangedOnFailure(title: string, change: (w: GcpWorld) => Promise<unkn
   });
 }
 
-unchangedOnFailure('changeVMGroupInfo (affinity, VMs replaced)', (w) =>
+unchangedOnFailure('changeVMGroupInfo (affinity, draining, VMs replaced)', (w) =>
   w.driver.changeVMGroupInfo(
     { nameId: 'web' },
-    { protocol: 'TCP', port: 8080, hashFields: 'FIVE_TUPLE', vms: [{ nameId: 'vm-2' }, { nameId: 'vm-3' }] },
+    {
+      protocol: 'TCP',
+      port: 8080,
+      hashFields: 'FIVE_TUPLE',
+      drainTimeoutSec: 90,
+      vms: [{ nameId: 'vm-2' }, { nameId: 'vm-3' }],
+    },
   ),
 );
 const httpCheck: HealthCheckerInfo = {

@@ -5,6 +5,7 @@ import { loadBalancerHandlers } from './elbv2-load-balancers.js';
 import { tagHandlers } from './elbv2-tags.js';
 import { targetGroupHandlers } from './elbv2-target-groups.js';
 import { targetHandlers } from './elbv2-targets.js';
+import { targetGroupAttributeHandlers } from './elbv2-tg-attributes.js';
 import { renderQueryError, renderQueryResult, type ServiceDef } from './protocols.js';
 
 /** ELBv2 as served by the fake. */
@@ -17,6 +18,7 @@ export const elbv2Service: ServiceDef = {
     ...listenerHandlers,
     ...targetHandlers,
     ...tagHandlers,
+    ...targetGroupAttributeHandlers,
   },
   throttle: { code: 'Throttling', status: 400 },
   renderResult: renderQueryResult,

@@ -83,6 +83,8 @@ export interface TargetGroup {
   vpcId: string;
   targetType: 'instance' | 'ip';
   health: HealthSettings;
+  /** Target group attributes (deregistration delay, ...); AWS's defaults until first read or set. */
+  attributes?: Map<string, string>;
 }
 
 /** A listener forwarding to one target group. */

@@ -83,6 +83,23 @@ export function healthCheckOf(state: GceState, body: Json, name: string, existin
   };
 }
 
+/** `connectionDraining.drainingTimeoutSec`: 0-3600 s, 0 (no draining) when left out, as on GCE. */
+function drainingOf(draining: unknown): number {
+  if (draining === undefined || draining === null) return 0;
+  const seconds: unknown = (draining as Json).drainingTimeoutSec ?? 0;
+  if (
+    typeof draining !== 'object' ||
+    typeof seconds !== 'number' ||
+    !Number.isInteger(seconds) ||
+    seconds < 0 ||
+    seconds > 3600
+  )
+    throw invalid(
+      `Invalid value for field 'resource.connectionDraining.drainingTimeoutSec': '${String(seconds)}'. Must be between 0 and 3600.`,
+    );
+  return seconds;
+}
+
 /** A backend service as stored; checks its references. */
 export function backendServiceOf(state: GceState, body: Json, name: string, existing?: Json): Json {
   const scheme = body.loadBalancingScheme ?? 'EXTERNAL';
@@ -98,6 +115,7 @@ export function backendServiceOf(state: GceState, body: Json, name: string, exis
   const affinity = body.sessionAffinity ?? 'NONE';
   if (typeof affinity !== 'string' || !AFFINITIES.has(affinity))
     throw invalid(`Invalid value for field 'resource.sessionAffinity': '${String(affinity)}'.`);
+  const drainingTimeoutSec = drainingOf(body.connectionDraining);
   const checks = body.healthChecks;
   if (!Array.isArray(checks) || checks.length !== 1)
     throw invalid("Invalid value for field 'resource.healthChecks': exactly one health check is required.");
@@ -133,6 +151,7 @@ export function backendServiceOf(state: GceState, body: Json, name: string, exis
     loadBalancingScheme: scheme,
     protocol,
     sessionAffinity: affinity,
+    connectionDraining: { drainingTimeoutSec },
     healthChecks: [state.regionUrl('healthChecks', lastSegment(String(checks[0])))],
     backends: backends.map((b) => ({
       group: state.zoneUrl(zoneOf(String(b.group)), 'networkEndpointGroups', lastSegment(String(b.group))),
