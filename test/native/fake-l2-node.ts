@@ -4,8 +4,8 @@
  * (`arping`, `na6`), and leases on a clock the test moves, which a test can cut off per node.
  */
 import type { ExecResult, Executor } from '../../src/native/executor/types.js';
-import type { FakeClock } from '../../src/native/health/fake-clock.js';
 import type { LeaseStore } from '../../src/native/store/lease-types.js';
+import type { FakeClock } from './fake-clock.js';
 
 /** One fake node: its addresses on `eth0`, every command it ran. */
 export interface FakeL2Node {

@@ -7,7 +7,6 @@ export type { Checker, CheckSpec } from './checkers/types.js';
 export { type Clock, systemClock, type TimerHandle } from './clock.js';
 export type { HealthChange } from './coalescer.js';
 export { DEFAULT_EXPECTED_CODES, parseExpectedCodes, type StatusMatcher } from './expected-codes.js';
-export { createFakeClock, type FakeClock } from './fake-clock.js';
 export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';
 export {
   type ChangeListener,

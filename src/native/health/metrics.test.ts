@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createFakeClock } from '../../../test/native/fake-clock.js';
 import type { Checker } from './checkers/types.js';
-import { createFakeClock } from './fake-clock.js';
 import { Counter, Histogram, renderMetrics } from './metrics.js';
 import { createHealthMonitor } from './monitor.js';
 

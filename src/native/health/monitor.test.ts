@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { createFakeClock } from '../../../test/native/fake-clock.js';
 import type { Checker } from './checkers/types.js';
 import type { HealthChange } from './coalescer.js';
-import { createFakeClock } from './fake-clock.js';
 import { createHealthMonitor, type HealthMonitorOptions, type MonitorTarget } from './monitor.js';
 
 /** A monitor on a fake clock whose checks take 5 fake ms and pass unless the address is in `down`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeClock, type FakeClock } from './fake-clock.js';
+import { createFakeClock, type FakeClock } from '../../../test/native/fake-clock.js';
 import { phaseOf } from './jitter.js';
 import { CheckScheduler, type ScheduledRun } from './scheduler.js';
 

@@ -3,8 +3,8 @@
  * failover, the cut-off owner's deadline, hand-over on stop, spreading, and the commands it runs.
  */
 import { describe, expect, it } from 'vitest';
+import { createFakeClock, type FakeClock } from '../../../../test/native/fake-clock.js';
 import { cuttable, type FakeL2Node, fakeL2Node, runFor } from '../../../../test/native/fake-l2-node.js';
-import { createFakeClock, type FakeClock } from '../../health/fake-clock.js';
 import { createMemoryLeases } from '../../store/memory-leases.js';
 import type { Announcer, AnnounceTarget } from '../types.js';
 import { createL2Announcer } from './l2-announcer.js';

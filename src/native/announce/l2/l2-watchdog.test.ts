@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeClock } from '../../../../test/native/fake-clock.js';
 import { fakeL2Node } from '../../../../test/native/fake-l2-node.js';
 import { runnableProgram } from '../../../common/runnable-program.js';
-import { createFakeClock } from '../../health/fake-clock.js';
 import { createMemoryLeases } from '../../store/memory-leases.js';
 import { createL2Announcer } from './l2-announcer.js';
 import { hostMonotonicMs, L2Watchdog, WATCHDOG_MIN_LEAD_MS } from './l2-watchdog.js';

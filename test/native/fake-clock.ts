@@ -1,5 +1,5 @@
-import type { Clock, TimerHandle } from './clock.js';
-import { MinHeap } from './min-heap.js';
+import type { Clock, TimerHandle } from '../../src/native/health/clock.js';
+import { MinHeap } from '../../src/native/health/min-heap.js';
 
 interface FakeTimer {
   seq: number;
