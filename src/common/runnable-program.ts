@@ -64,7 +64,11 @@ async function transpileGraph(entry: string): Promise<string> {
   const files = [...sources.values()]
     .map((s) => ({ rel: relative(root, s.path).replace(/\.ts$/, '.js'), js: s.js }))
     .sort((a, b) => (a.rel < b.rel ? -1 : 1));
+  // The node_modules the programs' bare imports resolve through is part of the key: a cache made by
+  // another checkout (since moved or deleted) must not be reused with its link pointing there.
+  const modules = await nearestNodeModules(dirname(entry));
   const hash = createHash('sha256');
+  hash.update(`${modules ?? ''}\0`);
   for (const f of files) hash.update(`${f.rel}\0${f.js}\0`);
   const dir = join(tmpdir(), `nlbkit-programs-${hash.digest('hex').slice(0, 16)}`);
   const target = join(dir, relative(root, entry).replace(/\.ts$/, '.js'));
@@ -76,7 +80,6 @@ async function transpileGraph(entry: string): Promise<string> {
     await mkdir(dirname(join(staging, f.rel)), { recursive: true });
     await writeFile(join(staging, f.rel), f.js);
   }
-  const modules = await nearestNodeModules(dirname(entry));
   if (modules) await symlink(modules, join(staging, 'node_modules'), 'dir');
   await writeFile(join(staging, 'package.json'), '{"type":"module"}\n');
   try {
