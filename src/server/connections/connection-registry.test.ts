@@ -84,13 +84,11 @@ describe('connection registry', () => {
       vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'web1' }] },
       healthChecker: { protocol: 'TCP' },
     });
-    expect(await readdir(join(dir, 'state'))).not.toEqual([]);
-    expect(
-      await readFile(
-        join(dir, 'state', (await readdir(join(dir, 'state'))).find((f) => f.endsWith('.json')) ?? ''),
-        'utf8',
-      ),
-    ).toContain('web1');
+    // The file store's files (its marker and its log) hold the record, in the directory the file named.
+    const files = (await readdir(join(dir, 'state'), { withFileTypes: true })).filter((f) => f.isFile());
+    expect(files).not.toEqual([]);
+    const texts = await Promise.all(files.map((f) => readFile(join(dir, 'state', f.name), 'utf8')));
+    expect(texts.join('\n')).toContain('web1');
     await registry.close();
     expect((await rejection(lab.listNLB())).code).toBe('UNAVAILABLE');
     expect((await rejection(registry.handler('lab'))).message).toMatch(/shutting down/);
