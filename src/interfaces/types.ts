@@ -190,10 +190,31 @@ export interface HealthInfo {
   details: VMHealthDetail[];
 }
 
+/**
+ * One step of a long operation, told to {@link CallOptions.onProgress} as it happens: a cloud
+ * driver's calls and waits ("creating the target group", "waiting for the load balancer to become
+ * active"), the native driver's "stored" and, when asked to wait, "applied on node X".
+ */
+export interface ProgressEvent {
+  /** The operation the step belongs to (`createNLB`, `addVMs`, ...). */
+  operation: string;
+  /** A short, stable identifier of the step (`create-target-group`, `wait-active`, `stored`, `applied`). */
+  step: string;
+  /** What a person reads: the step in words, with the resource or node it concerns. */
+  detail?: string | undefined;
+  /** Milliseconds since the operation began. */
+  elapsedMs: number;
+}
+
 /** Options every NLBHandler method accepts. */
 export interface CallOptions {
   /** Aborts the call: it then rejects with an NLBError whose code is ABORTED. */
   signal?: AbortSignal | undefined;
+  /**
+   * Told each step of a long operation as it happens (optional; default none). Called synchronously;
+   * an exception it throws is ignored, so a broken progress display never fails an operation.
+   */
+  onProgress?: ((event: ProgressEvent) => void) | undefined;
 }
 
 /**

@@ -46,6 +46,7 @@ export { DRIVER_NAME, nativeCapabilities } from './native-capabilities.js';
 export { type ConvergenceOptions, createNativeDriver, type NativeDriver } from './native-driver.js';
 export type {
   EmbeddedAgentOptions,
+  NativeCallOptions,
   NativeDriverOptions,
   VipPoolOptions,
   VMAddresses,

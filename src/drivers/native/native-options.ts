@@ -1,5 +1,6 @@
 /** Options of the native driver: where state lives, where VIPs come from, how VMs are found. */
 
+import type { CallOptions } from '../../interfaces/types.js';
 import type { AnnounceConfig, Announcer } from '../../native/announce/index.js';
 import type { Executor } from '../../native/executor/types.js';
 import type { AllDownMode } from '../../native/health/select-backends.js';
@@ -126,4 +127,17 @@ export interface NativeDriverOptions {
   contentionTimeoutMs?: number | undefined;
   /** Run an agent in this process (embedded mode). */
   agent?: EmbeddedAgentOptions | undefined;
+}
+
+/**
+ * Call options of the native driver: those of every driver, plus waiting for the LB nodes.
+ */
+export interface NativeCallOptions extends CallOptions {
+  /**
+   * After a change is stored, wait until every LB node has applied it (their node reports show the
+   * store revision or a later one), telling `onProgress` "applied on node X" as each does (optional;
+   * default: return once stored). Past `timeoutMs` (default 30,000) the call rejects with TIMEOUT
+   * naming the nodes that have not applied it; the change stays stored.
+   */
+  wait?: { timeoutMs?: number | undefined } | undefined;
 }
