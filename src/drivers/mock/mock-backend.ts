@@ -54,6 +54,7 @@ export interface MockBackendDeps {
 export function createMockBackend(deps: MockBackendDeps): {
   backend: DriverBackend;
   nlbs: Map<string, NLBInfo>;
+  setSystemId(nameId: string, systemId: string): NLBInfo;
 } {
   const nlbs = new Map<string, NLBInfo>();
   /** Who listens where (`protocol ip:port` -> NLB name): a clash check costs one lookup, not a scan. */
@@ -254,5 +255,10 @@ export function createMockBackend(deps: MockBackendDeps): {
       return store({ ...current, healthChecker: next });
     },
   };
-  return { backend, nlbs };
+  /** Gives an NLB another provider id (an adopted NLB keeps the one the cloud gave it). */
+  function setSystemId(nameId: string, systemId: string): NLBInfo {
+    const info = nlbs.get(nameId) as NLBInfo;
+    return store({ ...info, iid: { nameId, systemId } });
+  }
+  return { backend, nlbs, setSystemId };
 }

@@ -36,6 +36,7 @@ export const mockDefaultCapabilities: DriverCapabilities = {
   addressFamilies: { families: ['IPV4', 'IPV6', 'DUAL_STACK'], default: 'IPV4', change: true },
   // Draining and adoption (issue 20): kept as data, no connections to drain.
   draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: 0, unhealthy: true },
+  adoption: true,
 };
 
 /** A partial override of capabilities; `healthCheck` and `changes` merge one level deep. */

@@ -3,12 +3,14 @@
  * controllable health, fault injection and latency. It runs through the same guarded handler as the
  * real drivers, so validation and capability errors are the ones production code will see.
  */
-import { createGuardedHandler } from '../../common/guarded-handler.js';
+import { createAdoptableHandler } from '../../common/guarded-adoption.js';
+import type { AdoptableNLBHandler } from '../../interfaces/adoption.js';
 import { NLBError } from '../../interfaces/errors.js';
-import type { NLBHandler, NLBOperation } from '../../interfaces/handler.js';
+import type { NLBOperation } from '../../interfaces/handler.js';
 import { quoteInput } from '../../interfaces/input-text.js';
 import { parseAddress, RESOURCE_NAME_PATTERN } from '../../interfaces/schemas.js';
 import type { IID, VMHealthState } from '../../interfaces/types.js';
+import { createMockAdoption, type MockForeignNLB } from './mock-adoption.js';
 import { createMockBackend, type MockVM, type MockVMHealth } from './mock-backend.js';
 import {
   type CapabilitiesOverride,
@@ -31,6 +33,11 @@ export interface MockDriverOptions {
   initialHealth?: VMHealthState | undefined;
   /** Delay before every operation, in ms (abortable). Default 0. */
   latencyMs?: number | undefined;
+  /**
+   * Load balancers the emulated cloud holds that nlbkit did not create, by provider id: what
+   * `adoptNLB` takes over (see {@link MockDriver.putForeignNLB}). Default: none.
+   */
+  foreign?: Record<string, MockForeignNLB> | undefined;
 }
 
 /** One recorded call. */
@@ -39,8 +46,18 @@ export interface MockCall {
   at: Date;
 }
 
-/** The mock driver: an NLBHandler plus controls for tests. */
-export interface MockDriver extends NLBHandler {
+/**
+ * The mock driver: an NLBHandler with the adoption extension (adoptNLB and releaseNLB, refused as
+ * UNSUPPORTED when the emulated capabilities say `adoption: false`), plus controls for tests.
+ */
+export interface MockDriver extends AdoptableNLBHandler {
+  /**
+   * Puts a load balancer nlbkit did not create into the emulated cloud under provider id `systemId`,
+   * for adoptNLB to take over. One with several listeners can be put but not adopted (UNSUPPORTED).
+   */
+  putForeignNLB(systemId: string, nlb: MockForeignNLB): void;
+  /** Whether the emulated cloud holds a load balancer with this provider id, adopted or not. */
+  holdsNLB(systemId: string): boolean;
   /** Adds or replaces a VM in the inventory. */
   putVM(name: string, vm?: MockVM): void;
   /** Removes a VM from the inventory (NLBs that hold it keep it, as a cloud would). */
@@ -102,13 +119,11 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
   };
   for (const [name, vm] of Object.entries(options.vms ?? {})) putVM(name, vm);
 
-  // Never `adoption`, even when emulating a cloud that has it: the mock holds no foreign load balancers.
   const capabilities = mergeCapabilities(mockDefaultCapabilities, {
     ...options.capabilities,
     driver: DRIVER,
-    adoption: false,
   });
-  const { backend } = createMockBackend({
+  const { backend, nlbs, setSystemId } = createMockBackend({
     clock,
     newId,
     vms,
@@ -116,10 +131,19 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
     initialHealth: options.initialHealth ?? 'HEALTHY',
     drainDefaultSec: capabilities.draining?.defaultSec ?? undefined,
   });
-  // The driver name stays "mock" even when emulating a cloud: errors must say who really answered.
-  const handler = createGuardedHandler({
+  const foreign = createMockAdoption({
     capabilities,
     backend,
+    setSystemId,
+    managesSystemId: (id) => [...nlbs.values()].some((nlb) => nlb.iid.systemId === id),
+    hasVM: (name) => vms.has(name),
+  });
+  for (const [id, nlb] of Object.entries(options.foreign ?? {})) foreign.put(id, nlb);
+  // The driver name stays "mock" even when emulating a cloud: errors must say who really answered.
+  const handler = createAdoptableHandler({
+    capabilities,
+    backend,
+    adoption: capabilities.adoption ? foreign.adoption : refusedAdoption,
     beforeOperation: async (operation, signal) => {
       calls.push({ operation, at: clock() });
       await faults.apply(operation, signal);
@@ -130,6 +154,8 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
   return {
     ...handler,
     putVM,
+    putForeignNLB: foreign.put,
+    holdsNLB: foreign.holds,
     deleteVM: (name: string) => void vms.delete(name),
     setVMHealth(vm: string | IID, state: VMHealthState, reason?: string) {
       const name = typeof vm === 'string' ? vm : vm.nameId;
@@ -147,6 +173,25 @@ export function createMockDriver(options: MockDriverOptions = {}): MockDriver {
       return calls.slice();
     },
   };
+}
+
+/** Adoption where the emulated cloud has none (`capabilities.adoption` false). */
+const refusedAdoption = {
+  adopt: async (_id: string, _name: string, ctx: { operation: string }): Promise<never> => {
+    throw unsupportedAdoption(ctx.operation);
+  },
+  release: async (_nlb: unknown, ctx: { operation: string }): Promise<never> => {
+    throw unsupportedAdoption(ctx.operation);
+  },
+};
+
+function unsupportedAdoption(operation: string): NLBError {
+  return new NLBError({
+    code: 'UNSUPPORTED',
+    driver: DRIVER,
+    operation,
+    message: 'adoption is off in these capabilities (adoption: false)',
+  });
 }
 
 function invalid(operation: string, message: string): NLBError {
