@@ -97,6 +97,25 @@ for (const connection of ['mock', 'native'] as const) {
         'web2',
       ]);
 
+      // Adoption: the mock's emulated cloud holds a load balancer nlbkit did not make; native adopts none.
+      if (connection === 'mock')
+        drivers.mock.putForeignNLB('lb-7', {
+          listeners: [{ protocol: 'UDP', port: 53 }],
+          vmGroup: { protocol: 'UDP', port: 5353, vms: ['web1'] },
+        });
+      const adopted = await call('POST', `${base}/nlbs/dns/adopt`, { body: { systemId: 'lb-7' } });
+      const released = await call('POST', `${base}/nlbs/dns/release`);
+      if (connection === 'mock') {
+        expect(adopted).toMatchObject({ status: 201, body: { iid: { nameId: 'dns', systemId: 'lb-7' } } });
+        expect(released.status).toBe(204);
+        expect(drivers.mock.holdsNLB('lb-7')).toBe(true);
+      } else {
+        expect(adopted).toMatchObject({ status: 422, body: { code: 'UNSUPPORTED' } });
+        expect(released).toMatchObject({ status: 422, body: { code: 'UNSUPPORTED' } });
+      }
+      const bad = await call('POST', `${base}/nlbs/dns/adopt`, { body: { systemId: 'lb-7', extra: 1 } });
+      expect(bad).toMatchObject({ status: 400, body: { code: 'INVALID_ARGUMENT' } });
+
       expect(await call('DELETE', `${base}/nlbs/web`)).toMatchObject({ status: 204 });
       expect(await call('GET', `${base}/nlbs/web`)).toMatchObject({
         status: 404,

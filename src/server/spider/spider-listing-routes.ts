@@ -1,21 +1,26 @@
 /**
  * CB-Spider's listing and id routes (`allnlb`, `allnlbinfo`, `countnlb`, `cspnlb`, `getnlbowner`;
  * NLBRest.go ListAllNLB, ListAllNLBInfo, CountAllNLBs, DeleteCSPNLB, GetNLBOwnerVPC) over what each
- * connection manages, and `regnlb`, which nlbkit cannot do.
+ * connection manages, and `regnlb` (RegisterNLB, UnregisterNLB) over the adoption extension.
  */
 import type { Context, Hono } from 'hono';
+import type { z } from 'zod';
+import { isAdoptable } from '../../interfaces/adoption.js';
 import { NLBError } from '../../interfaces/errors.js';
+import type { NLBHandler } from '../../interfaces/handler.js';
 import { quoteInput } from '../../interfaces/input-text.js';
 import { systemIdSchema } from '../../interfaces/schemas.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { checkInput, SPIDER } from './spider-body.js';
 import type { spiderRequest } from './spider-context.js';
+import { nameParam, onNLB } from './spider-context.js';
 import { toSpiderIID, toSpiderNLB, toSpiderResult } from './spider-convert.js';
 import {
   connectionNameSchema,
   spiderConnectionBodySchema,
   spiderOwnerBodySchema,
   spiderReadBodySchema,
+  spiderRegisterBodySchema,
 } from './spider-schemas.js';
 
 const noSuchId = (operation: string, connection: string) =>
@@ -35,17 +40,20 @@ export type Req = (
   body: Parameters<typeof spiderRequest>[1]['body'],
 ) => ReturnType<typeof spiderRequest>;
 
-const unsupported = (operation: string, what: string) =>
-  new NLBError({
+/** The connection's handler with adoptNLB / releaseNLB, or UNSUPPORTED naming its driver. */
+function adoptable(r: { handler: NLBHandler; connection: string }, operation: string) {
+  if (isAdoptable(r.handler)) return r.handler;
+  throw new NLBError({
     code: 'UNSUPPORTED',
     driver: SPIDER,
     operation,
-    message: `${what} is not supported: nlbkit manages only the load balancers it created`,
+    message: `connection ${quoteInput(r.connection)} (${r.handler.capabilities.driver}) cannot register load balancers it did not create: its driver has no adoption`,
   });
+}
 
 /**
  * The listing and id routes (`allnlb`, `allnlbinfo`, `countnlb`, `cspnlb`, `getnlbowner`) over what
- * each connection manages, and `regnlb`, which nlbkit cannot do.
+ * each connection manages, and `regnlb` over adoptNLB / releaseNLB where the driver adopts.
  */
 export function registerListingRoutes(app: Hono, route: Route, req: Req, registry: ConnectionRegistry): void {
   // Every NLB nlbkit sees is its own: "mapped" in CB-Spider's terms; nothing is Spider-only or CSP-only.
@@ -112,16 +120,26 @@ export function registerListingRoutes(app: Hono, route: Route, req: Req, registr
   });
   app.get('/spider/getnlbowner', owner);
   app.post('/spider/getnlbowner', owner);
+  // RegisterNLB: adoptNLB(CSPId) under Name; answers the NLB (NLBInfo), as CB-Spider does.
   app.post(
     '/spider/regnlb',
-    route(async () => {
-      throw unsupported('registerNLB', 'registering a load balancer nlbkit did not create (regnlb)');
+    route(async (c) => {
+      const r = await req(c, 'adoptNLB', spiderRegisterBodySchema);
+      const { Name, CSPId } = (r.body as z.output<typeof spiderRegisterBodySchema>).ReqInfo;
+      const handler = adoptable(r, 'adoptNLB');
+      return c.json(toSpiderNLB(await handler.adoptNLB(CSPId, { nameId: Name }, { signal: r.signal })));
     }),
   );
+  // UnregisterNLB: releaseNLB; the load balancer stays in the cloud. Answers {"Result":"true"}.
   app.delete(
     '/spider/regnlb/:Name',
-    route(async () => {
-      throw unsupported('unregisterNLB', 'unregistering a load balancer (regnlb)');
+    route(async (c) => {
+      const nameId = nameParam(c, 'releaseNLB');
+      const r = await req(c, 'releaseNLB', spiderConnectionBodySchema);
+      const handler = adoptable(r, 'releaseNLB');
+      return c.json(
+        toSpiderResult(await onNLB(r, nameId, () => handler.releaseNLB({ nameId }, { signal: r.signal }))),
+      );
     }),
   );
 }

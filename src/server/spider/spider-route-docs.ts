@@ -20,6 +20,7 @@ import {
   spiderOwnerBodySchema,
   spiderQuerySchema,
   spiderReadBodySchema,
+  spiderRegisterBodySchema,
   spiderResultAnswerSchema,
   spiderVMGroupChangeBodySchema,
   spiderVMsBodySchema,
@@ -155,11 +156,16 @@ export const spiderRouteDocs: RouteDoc[] = [
   doc({
     method: 'post',
     path: '/spider/regnlb',
-    summary: 'Not supported: nlbkit manages only the NLBs it created (CB-Spider)',
+    summary:
+      "Registers a load balancer nlbkit did not create, by the provider's id (adoptNLB; 500 or 422 UNSUPPORTED where the driver does not adopt) (CB-Spider)",
+    body: spiderRegisterBodySchema,
+    response: spiderNLBInfoSchema,
   }),
   doc({
     method: 'delete',
     path: '/spider/regnlb/{Name}',
-    summary: 'Not supported: nlbkit manages only the NLBs it created (CB-Spider)',
+    summary: 'Unregisters an NLB without deleting it (releaseNLB) (CB-Spider)',
+    body: spiderConnectionBodySchema,
+    response: spiderResultAnswerSchema,
   }),
 ];

@@ -1,8 +1,8 @@
 /**
  * CB-Spider's NLB routes over a server's connections: the routes, bodies and answers of
  * cloud-barista/cb-spider api-runtime/rest-runtime/NLBRest.go (registered in CBSpiderRuntime.go), so
- * a CB-Spider client can point at nlbkit unchanged. What nlbkit cannot map (registering a cloud load
- * balancer it did not create) answers CB-Spider-style with a clear message (docs/server-spider.md).
+ * a CB-Spider client can point at nlbkit unchanged. `regnlb` maps onto the adoption extension where a
+ * driver has it, and answers CB-Spider-style with a clear message where not (docs/server-spider.md).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';

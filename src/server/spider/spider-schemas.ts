@@ -137,6 +137,16 @@ export const spiderOwnerBodySchema = z.strictObject({
   ReqInfo: z.strictObject({ CSPId: systemIdSchema }),
 });
 
+/**
+ * `POST /spider/regnlb` (NLBRest.go NLBRegisterRequest): the name to manage it under, the provider's
+ * id of the load balancer, and the VPC CB-Spider files it under (checked as a name; nlbkit reads the
+ * VPC from the cloud).
+ */
+export const spiderRegisterBodySchema = z.strictObject({
+  ...connectionField,
+  ReqInfo: z.strictObject({ VPCName: resourceNameSchema, Name: nlbNameSchema, CSPId: systemIdSchema }),
+});
+
 /** A body that carries only the connection (CommonRest.go ConnectionRequest), for DELETEs. */
 export const spiderConnectionBodySchema = z.strictObject(connectionField);
 

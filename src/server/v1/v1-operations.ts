@@ -4,6 +4,8 @@
  * here, plus the connection list and each connection's capabilities.
  */
 import { z } from 'zod';
+import { isAdoptable } from '../../interfaces/adoption.js';
+import { NLBError } from '../../interfaces/errors.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import {
   createRequestSchema,
@@ -48,6 +50,20 @@ export interface V1Operation {
 const NLB = '/nlbs/{name}';
 /** Query parameters of routes that name one NLB. */
 export const nlbQuerySchema = z.strictObject({ systemId: systemIdSchema.optional() });
+
+/** The body of `POST /nlbs/{name}/adopt`: the provider's id of the load balancer to take over. */
+export const adoptBodySchema = z.strictObject({ systemId: systemIdSchema });
+
+/** The handler's adoption extension, or UNSUPPORTED naming its driver. */
+function adoptable(handler: NLBHandler, operation: string) {
+  if (isAdoptable(handler)) return handler;
+  throw new NLBError({
+    code: 'UNSUPPORTED',
+    driver: handler.capabilities.driver,
+    operation,
+    message: `the ${handler.capabilities.driver} driver does not adopt load balancers it did not create`,
+  });
+}
 
 /** Every route below a connection. */
 export const V1_OPERATIONS: readonly V1Operation[] = [
@@ -155,5 +171,27 @@ export const V1_OPERATIONS: readonly V1Operation[] = [
     summary: "The VM group's health: healthy, unhealthy and unknown VMs",
     response: healthInfoSchema,
     run: ({ handler, iid, signal }) => handler.getVMGroupHealthInfo(iid, { signal }),
+  },
+  {
+    method: 'post',
+    path: `${NLB}/adopt`,
+    operation: 'adoptNLB',
+    summary:
+      "Takes over the provider's load balancer `systemId`, which nlbkit did not create, as this NLB (adoptNLB); 422 where the driver does not adopt",
+    body: adoptBodySchema,
+    response: nlbInfoSchema,
+    successStatus: 201,
+    run: ({ handler, iid, body, signal }) =>
+      adoptable(handler, 'adoptNLB').adoptNLB((body as z.output<typeof adoptBodySchema>).systemId, iid, {
+        signal,
+      }),
+  },
+  {
+    method: 'post',
+    path: `${NLB}/release`,
+    operation: 'releaseNLB',
+    summary: 'Stops managing the NLB without deleting it (releaseNLB): the provider keeps it',
+    successStatus: 204,
+    run: ({ handler, iid, signal }) => adoptable(handler, 'releaseNLB').releaseNLB(iid, { signal }),
   },
 ];

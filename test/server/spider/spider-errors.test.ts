@@ -106,8 +106,21 @@ describe('spider error conventions', () => {
     expect((await http.call('GET', '/spider/nlb?ConnectionName=mock-conn')).status).toBe(200);
   });
 
-  it('answers regnlb 422 UNSUPPORTED with real status codes', async () => {
-    const a = await http.call('POST', '/spider/regnlb', { body: { ConnectionName: 'mock-conn' } });
-    expect(a).toMatchObject({ status: 422, json: { code: 'UNSUPPORTED' } });
+  it('answers regnlb with real status codes: 400, 404, 422', async () => {
+    const reg = (ConnectionName: string, CSPId: string) =>
+      http.call('POST', '/spider/regnlb', {
+        body: { ConnectionName, ReqInfo: { VPCName: 'vpc-01', Name: 'r1', CSPId } },
+      });
+    expect(
+      await http.call('POST', '/spider/regnlb', { body: { ConnectionName: 'mock-conn' } }),
+    ).toMatchObject({
+      status: 400,
+      json: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(await reg('mock-conn', 'csp-none')).toMatchObject({ status: 404, json: { code: 'NOT_FOUND' } });
+    expect(await reg('native-conn', 'csp-none')).toMatchObject({
+      status: 422,
+      json: { code: 'UNSUPPORTED' },
+    });
   });
 });

@@ -261,14 +261,43 @@ describe.each(['mock-conn', 'native-conn'])('CB-Spider routes on %s', (conn) => 
     });
   });
 
-  it('answers regnlb with a clear "not supported" message', async () => {
-    const a = await server.call('POST', '/spider/regnlb', {
-      body: { ConnectionName: conn, ReqInfo: { VPCName: 'vpc-01', Name: 'nlb-01', CSPId: 'csp-nlb-1234' } },
+  it('registers a load balancer it did not create (regnlb) where the driver adopts, and unregisters it', async () => {
+    const reg = (Name: string, CSPId: string) =>
+      server.call('POST', '/spider/regnlb', {
+        body: { ConnectionName: conn, ReqInfo: { VPCName: 'vpc-01', Name, CSPId } },
+      });
+    if (conn === 'native-conn') {
+      // The native driver has no adoption: CB-Spider's 500 with a message that says so.
+      const a = await reg('nlb-01', 'csp-nlb-1234');
+      expect(a.status).toBe(500);
+      expect(a.json.message).toMatch(/cannot register load balancers.*no adoption/);
+      const b = await server.call('DELETE', '/spider/regnlb/nlb-01', { body: connBody });
+      expect(b.status).toBe(500);
+      return;
+    }
+    const listed = async () =>
+      spiderListAnswerSchema
+        .parse((await server.call('GET', '/spider/nlb', { body: connBody })).json)
+        .nlb.map((n) => n.IId.NameId);
+    // register-nlb-test.sh's body: {"ConnectionName", "ReqInfo": {"VPCName", "Name", "CSPId"}}.
+    registry.mock.putForeignNLB('csp-nlb-1234', {
+      listeners: [{ protocol: 'TCP', port: 80 }],
+      vmGroup: { protocol: 'TCP', port: 8080, vms: ['vm-01', 'vm-02'] },
     });
-    expect(a.status).toBe(500);
-    expect(a.json.message).toMatch(/not supported/);
-    const b = await server.call('DELETE', '/spider/regnlb/nlb-01', { body: connBody });
-    expect(b.status).toBe(500);
-    expect(b.json.message).toMatch(/not supported/);
+    const a = await reg('reg-nlb-01', 'csp-nlb-1234');
+    expect(a.status).toBe(200);
+    const info = spiderNLBInfoSchema.parse(a.json);
+    expect(info.IId).toEqual({ NameId: 'reg-nlb-01', SystemId: 'csp-nlb-1234' });
+    expect(info.VMGroup.VMs?.map((vm) => vm.NameId)).toEqual(['vm-01', 'vm-02']);
+    expect(await listed()).toContain('reg-nlb-01');
+    // Registering it again, or an id the cloud does not hold, is refused.
+    expect((await reg('reg-nlb-02', 'csp-nlb-1234')).json.message).toMatch(/already manages/);
+    expect((await reg('reg-nlb-02', 'csp-nlb-none')).json.message).toMatch(/no load balancer/);
+    const b = await server.call('DELETE', '/spider/regnlb/reg-nlb-01', { body: connBody });
+    expect(b).toMatchObject({ status: 200, json: { Result: 'true' } });
+    expect(registry.mock.holdsNLB('csp-nlb-1234')).toBe(true);
+    expect(await listed()).not.toContain('reg-nlb-01');
+    const c = await server.call('DELETE', '/spider/regnlb/reg-nlb-01', { body: connBody });
+    expect(c.json.message).toMatch(/does not exist in connection/);
   });
 });
