@@ -4,21 +4,23 @@
  * serialization, abort, copies). Nothing is contacted until the first call.
  */
 import { createGuardedHandler, type DriverBackend } from '../../common/guarded-handler.js';
+import { KeyedSerializer } from '../../common/keyed-serializer.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
+import { isNLBError } from '../../interfaces/errors.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { OpenStackApi } from './os-api.js';
 import { openStackCapabilitiesFor } from './os-capabilities.js';
 import {
-  addVMsOnOpenStack,
   changeHealthCheckerOnOpenStack,
   changeListenerOnOpenStack,
   changeVMGroupOnOpenStack,
-  removeVMsOnOpenStack,
 } from './os-change.js';
 import type { OpenStackDeps } from './os-context.js';
 import { createOnOpenStack } from './os-create.js';
 import { deleteOnOpenStack } from './os-delete.js';
+import { DrainTimers, finishOverdueDrains, nextDeadline } from './os-drain.js';
 import { healthOnOpenStack } from './os-health.js';
+import { addVMsOnOpenStack, removeVMsOnOpenStack } from './os-members.js';
 import { Octavia, type OctaviaLb } from './os-octavia.js';
 import { type OpenStackDriverOptions, resolveOpenStackOptions } from './os-options.js';
 import { findManaged, listManaged, readNLB } from './os-read.js';
@@ -37,8 +39,24 @@ import { findManaged, listManaged, readNLB } from './os-read.js';
 export function createOpenStackDriver(options: OpenStackDriverOptions = {}): NLBHandler {
   const resolved = resolveOpenStackOptions(options);
   const api = new OpenStackApi(resolved);
-  const deps: OpenStackDeps = { api, octavia: new Octavia(api, resolved.waiter), options: resolved };
-  const { octavia } = deps;
+  const octavia = new Octavia(api, resolved.waiter);
+  const locks = new KeyedSerializer();
+  // A drain's end, when the process lives that long: under the NLB's lock, like any other change.
+  const drains = new DrainTimers((lbId, nameId) =>
+    locks.run(nameId, async () => {
+      const ctx = { operation: 'removeVMs' };
+      const lb = await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx).catch((e: unknown) => {
+        if (isNLBError(e) && e.code === 'NOT_FOUND') return undefined;
+        throw e;
+      });
+      const poolId = lb?.pools[0]?.id;
+      if (!lb || !poolId) return undefined;
+      return nextDeadline(
+        await finishOverdueDrains(octavia, lbId, poolId, await octavia.members(poolId, ctx), ctx),
+      );
+    }),
+  );
+  const deps: OpenStackDeps = { api, octavia, options: resolved, drains };
   const lbOf = (id: string | undefined, ctx: Parameters<DriverBackend['list']>[0]) =>
     octavia.get<OctaviaLb>('loadbalancer', id as string, ctx);
 
@@ -61,5 +79,5 @@ export function createOpenStackDriver(options: OpenStackDriverOptions = {}): NLB
     changeHealthChecker: (current, next, ctx) => changeHealthCheckerOnOpenStack(deps, current, next, ctx),
     health: (current, ctx) => healthOnOpenStack(api, current, ctx),
   };
-  return createGuardedHandler({ capabilities: openStackCapabilitiesFor(resolved.provider), backend });
+  return createGuardedHandler({ capabilities: openStackCapabilitiesFor(resolved.provider), backend, locks });
 }
