@@ -62,6 +62,8 @@ export const OPENSTACK_CAPABILITIES: DriverCapabilities = deepFreeze({
   // (kept with the member as tags, so it outlives the process). 0, the default: deleted at once. A
   // member failing its checks is taken out by the amphora's own health rules, not by this timeout.
   draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: 0, unhealthy: false },
+  // Adoption (issue 20): tagging an existing load balancer and its members (os-adopt.ts).
+  adoption: true,
 } satisfies DriverCapabilities);
 
 /**

@@ -208,6 +208,19 @@ export function toNLBInfo(tree: OctaviaTree): NLBInfo {
   };
 }
 
+/** A member's tags with its server's id (replacing any other). */
+export const withMemberVm = (tags: string[] | undefined, serverId: string) => [
+  ...withoutMemberVm(tags),
+  `${VM}${serverId}`,
+];
+
+/** A member's tags without its server's id. */
+export const withoutMemberVm = (tags: string[] | undefined) => (tags ?? []).filter((t) => !t.startsWith(VM));
+
+/** A load balancer's tags without nlbkit's marks; the user's tags (`nlbkit:tag:`) and others' stay. */
+export const withoutMarks = (tags: string[] | undefined) =>
+  (tags ?? []).filter((t) => t !== MANAGED_TAG && (!t.startsWith('nlbkit:') || t.startsWith(USER)));
+
 /** The tag with the id of the create call that made a load balancer. */
 export const createIdTag = (id: string) => `nlbkit:create-id=${id}`;
 

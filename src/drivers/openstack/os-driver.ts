@@ -3,11 +3,13 @@
  * VPC, VMs and floating IPs), wrapped by the guarded handler (validation, capabilities, per-NLB
  * serialization, abort, copies). Nothing is contacted until the first call.
  */
-import { createGuardedHandler, type DriverBackend } from '../../common/guarded-handler.js';
+import { createAdoptableHandler } from '../../common/guarded-adoption.js';
+import type { DriverBackend } from '../../common/guarded-handler.js';
 import { KeyedSerializer } from '../../common/keyed-serializer.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
+import type { AdoptableNLBHandler } from '../../interfaces/adoption.js';
 import { isNLBError } from '../../interfaces/errors.js';
-import type { NLBHandler } from '../../interfaces/handler.js';
+import { adoptOnOpenStack, releaseOnOpenStack } from './os-adopt.js';
 import { OpenStackApi } from './os-api.js';
 import { openStackCapabilitiesFor } from './os-capabilities.js';
 import {
@@ -36,7 +38,7 @@ import { findManaged, listManaged, readNLB } from './os-read.js';
  *   vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'web-1' }] },
  *   healthChecker: { protocol: 'TCP' } });
  */
-export function createOpenStackDriver(options: OpenStackDriverOptions = {}): NLBHandler {
+export function createOpenStackDriver(options: OpenStackDriverOptions = {}): AdoptableNLBHandler {
   const resolved = resolveOpenStackOptions(options);
   const api = new OpenStackApi(resolved);
   const octavia = new Octavia(api, resolved.waiter);
@@ -79,5 +81,14 @@ export function createOpenStackDriver(options: OpenStackDriverOptions = {}): NLB
     changeHealthChecker: (current, next, ctx) => changeHealthCheckerOnOpenStack(deps, current, next, ctx),
     health: (current, ctx) => healthOnOpenStack(api, current, ctx),
   };
-  return createGuardedHandler({ capabilities: openStackCapabilitiesFor(resolved.provider), backend, locks });
+  const capabilities = openStackCapabilitiesFor(resolved.provider);
+  return createAdoptableHandler({
+    capabilities,
+    backend,
+    locks,
+    adoption: {
+      adopt: (systemId, name, ctx) => adoptOnOpenStack(deps, capabilities, systemId, name, ctx),
+      release: (current, ctx) => releaseOnOpenStack(deps, current, ctx),
+    },
+  });
 }
