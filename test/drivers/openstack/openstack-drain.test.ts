@@ -144,6 +144,24 @@ describe('OpenStack draining', () => {
     expect(member(world, 'vm-2')?.tags).toEqual(drainingTags);
   });
 
+  it('a VM kept across a group-port change drains on the old port and is healthy on the new', async () => {
+    world = await startOpenStackWorld();
+    await world.driver.createNLB(request(600));
+    await world.driver.changeVMGroupInfo(
+      { nameId: 'web' },
+      { protocol: 'TCP', port: 9090, vms: [{ nameId: 'vm-1' }, { nameId: 'vm-2' }] },
+    );
+    const ports = members(world).map((m) => [m.name, m.protocol_port, m.weight]);
+    expect(ports).toEqual(
+      expect.arrayContaining([
+        ['vm-1', 9090, 1],
+        ['vm-1', 8080, 0],
+      ]),
+    );
+    const health = await world.driver.getVMGroupHealthInfo({ nameId: 'web' });
+    expect(health.healthyVMs.map((vm) => vm.nameId).sort()).toEqual(['vm-1', 'vm-2']);
+  });
+
   it('0 (the default) deletes at once; deleteNLB removes draining members with the rest', async () => {
     world = await startOpenStackWorld();
     const nlb = await world.driver.createNLB(request());
