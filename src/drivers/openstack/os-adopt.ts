@@ -164,7 +164,8 @@ export async function adoptOnOpenStack(
   const vpc = { nameId: network.network.name, systemId: lb.vip_network_id };
   const groupPort = tree.members[0]?.protocol_port ?? tree.listener?.protocol_port ?? 0;
   const type = tree.floatingIp ? 'PUBLIC' : 'INTERNAL';
-  const tags = [...(lb.tags ?? []), ...lbTags(vpc, type, [], ctx.operation), groupPortTag(groupPort)];
+  // Marks left from an earlier life under nlbkit (a released NLB) are replaced, never doubled.
+  const tags = [...withoutMarks(lb.tags), ...lbTags(vpc, type, [], ctx.operation), groupPortTag(groupPort)];
   const renamed = tree.members.map((m, i) => {
     const server = servers[i] ?? { id: '', name: m.name };
     return { ...m, name: server.name, tags: withMemberVm(m.tags, server.id) };

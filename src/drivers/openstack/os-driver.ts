@@ -29,7 +29,9 @@ import { findManaged, listManaged, readNLB } from './os-read.js';
 
 /**
  * Creates an NLBHandler for OpenStack Octavia. Options not given come from the `OS_*` environment
- * variables (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, OS_REGION_NAME, ...).
+ * variables (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, OS_REGION_NAME, ...). It is an
+ * AdoptableNLBHandler: `adoptNLB` takes over an Octavia load balancer nlbkit did not create, and
+ * `releaseNLB` lets go of one (docs/drivers/openstack.md, "Adoption").
  *
  * @example
  * const nlb = createOpenStackDriver({ floatingNetwork: 'public' });
