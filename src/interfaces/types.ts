@@ -91,9 +91,10 @@ export interface VMGroupInfo {
   /**
    * Extension (connection draining): seconds a removed VM keeps its established connections while it
    * gets no new ones; 0 cuts them at once. Omitted on create: the driver's default
-   * (`capabilities.draining.defaultSec`: AWS 300, GCP 0, mock 0; native: none, a removed VM's
+   * (`capabilities.draining.defaultSec`: AWS 300, GCP 0, OpenStack 0, mock 0; native: none, a removed VM's
    * connections go on until they end, and getNLB leaves the field out); omitted on a change: the
-   * value in force stays. Refused with UNSUPPORTED where `capabilities.draining` is absent (Azure).
+   * value in force stays. Refused with UNSUPPORTED where `capabilities.draining` is absent (Azure,
+   * OpenStack's OVN provider).
    */
   drainTimeoutSec?: number | undefined;
 }

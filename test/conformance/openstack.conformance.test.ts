@@ -4,6 +4,7 @@
  */
 import { createOpenStackDriver } from '../../src/drivers/openstack/index.js';
 import { nlbHandlerConformance, nlbHandlerPeerConformance } from '../../src/testing/index.js';
+import { openStackForeign } from '../drivers/openstack/openstack-foreign.js';
 import { driverOptionsFor, startOpenStackWorld } from '../drivers/openstack/openstack-world.js';
 
 nlbHandlerConformance('openstack (fake)', async () => {
@@ -13,6 +14,7 @@ nlbHandlerConformance('openstack (fake)', async () => {
     vms: world.vms.map((vm) => ({ nameId: vm.nameId })),
     vpcIID: { nameId: world.vpcIID.nameId },
     cleanup: () => world.close(),
+    foreign: openStackForeign(world.fake, world.vpcIID.systemId as string),
   };
 });
 
@@ -36,5 +38,6 @@ nlbHandlerConformance('openstack (fake, OVN provider)', async () => {
     vms: world.vms.map((vm) => ({ nameId: vm.nameId })),
     vpcIID: { nameId: world.vpcIID.nameId },
     cleanup: () => world.close(),
+    foreign: openStackForeign(world.fake, world.vpcIID.systemId as string, 'ovn'),
   };
 });

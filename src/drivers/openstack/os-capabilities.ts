@@ -58,6 +58,12 @@ export const OPENSTACK_CAPABILITIES: DriverCapabilities = deepFreeze({
   // A VIP on the network's IPv6 subnet; dual stack: an IPv4 VIP plus `additional_vips` on the IPv6
   // subnet (Octavia 2023.1+). VIPs cannot be changed on a live load balancer.
   addressFamilies: { families: ['IPV4', 'IPV6', 'DUAL_STACK'], default: 'IPV4', change: false },
+  // Draining (issue 20): a removed VM's member goes to weight 0 and is deleted when the timeout ends
+  // (kept with the member as tags, so it outlives the process). 0, the default: deleted at once. A
+  // member failing its checks is taken out by the amphora's own health rules, not by this timeout.
+  draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: 0, unhealthy: false },
+  // Adoption (issue 20): tagging an existing load balancer and its members (os-adopt.ts).
+  adoption: true,
 } satisfies DriverCapabilities);
 
 /**
@@ -80,6 +86,9 @@ export const OPENSTACK_OVN_CAPABILITIES: DriverCapabilities = deepFreeze({
     httpOptions: false,
   },
   changes: { ...OPENSTACK_CAPABILITIES.changes, listenerPort: false },
+  draining: undefined,
+  noDraining:
+    'the OVN provider has no member weights: a removed member is deleted at once and gets no new connections; its established flows are left to OVN conntrack, neither timed nor cut by Octavia',
 } satisfies DriverCapabilities);
 
 /** The capabilities for an Octavia provider (`amphora` when none is named). */

@@ -5,78 +5,23 @@
  */
 import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
-import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
+import type { ValidListener } from '../../interfaces/schemas.js';
 import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
 import type { CallContext } from './os-api.js';
 import type { OpenStackDeps } from './os-context.js';
-import {
-  lbAlgorithm,
-  memberBatch,
-  memberBody,
-  monitorBody,
-  monitorPort,
-  vmOfMember,
-  withGroupPort,
-} from './os-convert.js';
-import { type ResolvedVM, resolveVMs } from './os-lookup.js';
+import { lbAlgorithm, monitorBody, monitorPort, withGroupPort } from './os-convert.js';
+import { nextDeadline, withDrainTimeout } from './os-drain.js';
+import { resolveVMs } from './os-lookup.js';
+import { exactMember, groupBatch, ids, monitorOf, reread } from './os-members.js';
 import type { OctaviaLb, OctaviaMember, OctaviaPool } from './os-octavia.js';
 import { OPENSTACK_DRIVER_NAME } from './os-options.js';
-import { readNLB, readTree } from './os-read.js';
+import { readTree } from './os-read.js';
 
-const ids = (current: NLBInfo) => ({
-  lbId: current.iid.systemId as string,
-  poolId: current.vmGroup.cspId as string,
-});
-
-async function reread({ octavia }: OpenStackDeps, lbId: string, ctx: CallContext) {
-  return readNLB(octavia, await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx), ctx);
-}
-
-/** Replaces the pool's members with `vms` on `port` (one batch). */
-async function putMembers(
-  { octavia }: OpenStackDeps,
-  lbId: string,
-  poolId: string,
-  vms: ResolvedVM[],
-  port: number,
-  monitor: number | undefined,
-  ctx: CallContext,
-) {
-  await octavia.change(
-    lbId,
-    'PUT',
-    `/pools/${poolId}/members`,
-    { members: memberBatch(vms, { port }, monitor) },
-    ctx,
-  );
-}
-
-/** The pool's members now, as a batch that restores them. */
-async function currentMembers({ octavia }: OpenStackDeps, poolId: string, ctx: CallContext) {
-  const members = await octavia.members(poolId, ctx);
-  const restore = members.map((m: OctaviaMember) => ({
-    ...vmOfMember(m),
-    port: m.protocol_port,
-    monitor: m.monitor_port ?? undefined,
-  }));
-  return { vms: members.map(vmOfMember), restore };
-}
-
-/** Puts members back exactly as they were (port and monitor port per member). */
-function restoreMembers(
-  deps: OpenStackDeps,
-  lbId: string,
-  poolId: string,
-  saved: Awaited<ReturnType<typeof currentMembers>>,
-) {
+/** Puts the pool's members back exactly as they were (ports, weights, monitor ports, tags). */
+function restoreMembers(deps: OpenStackDeps, lbId: string, poolId: string, saved: OctaviaMember[]) {
   const ctx = { operation: 'rollback' };
-  return deps.octavia.change(
-    lbId,
-    'PUT',
-    `/pools/${poolId}/members`,
-    { members: saved.restore.map((m) => memberBatch([m], { port: m.port }, m.monitor)[0]) },
-    ctx,
-  );
+  const members = saved.map((m) => exactMember(m));
+  return deps.octavia.change(lbId, 'PUT', `/pools/${poolId}/members`, { members }, ctx);
 }
 
 /** changeListener: a new listener on the same pool, then the old one goes (no moment without one). */
@@ -125,14 +70,24 @@ export async function changeVMGroupOnOpenStack(
   const { api, octavia } = deps;
   const { lbId, poolId } = ids(current);
   const vms = await resolveVMs(api, next.vms, current.vpcIID.systemId as string, ctx);
-  const saved = await currentMembers(deps, poolId, ctx);
+  const saved = await octavia.members(poolId, ctx);
   const lb = await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx);
+  const tags = withDrainTimeout(withGroupPort(lb.tags, next.port), next.drainTimeoutSec);
   const undoCtx = { operation: ctx.operation };
   const oldAlgorithm = lbAlgorithm(current.vmGroup.algorithm, current.vmGroup.hashFields);
   const newAlgorithm = lbAlgorithm(next.algorithm, next.hashFields);
   // A health check on "the group's port" follows the group; a custom one stays.
   const hc = current.healthChecker;
   const monitor = hc.port === current.vmGroup.port ? undefined : monitorPort(hc, next.port);
+  // VMs that leave the group drain (weight 0 until the deadline) when the timeout in force says so.
+  const drain = next.drainTimeoutSec ?? 0;
+  const members = groupBatch(
+    saved,
+    vms,
+    next.port,
+    monitor,
+    drain > 0 ? Date.now() + drain * 1000 : undefined,
+  );
   return new Rollback(OPENSTACK_DRIVER_NAME).run(ctx.operation, async (rb) => {
     if (newAlgorithm !== oldAlgorithm) {
       rb.push('the pool algorithm', () =>
@@ -140,8 +95,8 @@ export async function changeVMGroupOnOpenStack(
       );
       await octavia.change(lbId, 'PUT', `/pools/${poolId}`, { pool: { lb_algorithm: newAlgorithm } }, ctx);
     }
-    if (next.port !== current.vmGroup.port) {
-      rb.push('the group-port tag', () =>
+    if ([...tags].sort().join() !== [...(lb.tags ?? [])].sort().join()) {
+      rb.push('the group-port and drain tags', () =>
         octavia.change(
           lbId,
           'PUT',
@@ -150,91 +105,13 @@ export async function changeVMGroupOnOpenStack(
           undoCtx,
         ),
       );
-      await octavia.change(
-        lbId,
-        'PUT',
-        `/loadbalancers/${lbId}`,
-        { loadbalancer: { tags: withGroupPort(lb.tags, next.port) } },
-        ctx,
-      );
+      await octavia.change(lbId, 'PUT', `/loadbalancers/${lbId}`, { loadbalancer: { tags } }, ctx);
     }
     rb.push('the members', () => restoreMembers(deps, lbId, poolId, saved));
-    await putMembers(deps, lbId, poolId, vms, next.port, monitor, ctx);
+    await octavia.change(lbId, 'PUT', `/pools/${poolId}/members`, { members }, ctx);
+    const end = nextDeadline(members);
+    if (end !== undefined) deps.drains?.schedule(lbId, current.iid.nameId, end);
     return reread(deps, lbId, ctx);
-  });
-}
-
-/** The members' monitor port as the NLB's health checker says. */
-const monitorOf = (current: NLBInfo) => monitorPort(current.healthChecker, current.vmGroup.port);
-
-/**
- * addVMs: one POST per new member (not a batch of "the members now plus these": two processes adding at
- * once would each drop the other's). A failure removes the members this call added, found by address
- * and port, so one whose answer was lost goes too.
- */
-export async function addVMsOnOpenStack(
-  deps: OpenStackDeps,
-  current: NLBInfo,
-  add: ValidVMMember[],
-  ctx: CallContext,
-): Promise<NLBInfo> {
-  const { lbId, poolId } = ids(current);
-  const fresh = await resolveVMs(deps.api, add, current.vpcIID.systemId as string, ctx);
-  const port = current.vmGroup.port;
-  const undoCtx = { operation: ctx.operation };
-  return new Rollback(OPENSTACK_DRIVER_NAME).run(ctx.operation, async (rb) => {
-    for (const vm of fresh) {
-      rb.push(`member ${vm.nameId}`, async () => {
-        const made = (await deps.octavia.members(poolId, undoCtx)).find(
-          (m) => m.address === vm.address && m.protocol_port === port,
-        );
-        if (made)
-          await deps.octavia.change(
-            lbId,
-            'DELETE',
-            `/pools/${poolId}/members/${made.id}`,
-            undefined,
-            undoCtx,
-          );
-      });
-      await deps.octavia.change(
-        lbId,
-        'POST',
-        `/pools/${poolId}/members`,
-        { member: memberBody(vm, port, monitorOf(current)) },
-        ctx,
-      );
-    }
-    return reread(deps, lbId, ctx);
-  });
-}
-
-/** removeVMs: one DELETE per member; a failure puts back the members this call removed. */
-export async function removeVMsOnOpenStack(
-  deps: OpenStackDeps,
-  current: NLBInfo,
-  remove: ValidVMMember[],
-  ctx: CallContext,
-): Promise<void> {
-  const { lbId, poolId } = ids(current);
-  const gone = new Set(remove.map((vm) => vm.nameId));
-  const targets = (await deps.octavia.members(poolId, ctx)).filter((m) => gone.has(m.name));
-  const undoCtx = { operation: ctx.operation };
-  await new Rollback(OPENSTACK_DRIVER_NAME).run(ctx.operation, async (rb) => {
-    for (const m of targets) {
-      rb.push(`member ${m.name}`, async () => {
-        const still = (await deps.octavia.members(poolId, undoCtx)).some((x) => x.id === m.id);
-        if (!still)
-          await deps.octavia.change(
-            lbId,
-            'POST',
-            `/pools/${poolId}/members`,
-            { member: memberBody(vmOfMember(m), m.protocol_port, m.monitor_port ?? undefined) },
-            undoCtx,
-          );
-      });
-      await deps.octavia.change(lbId, 'DELETE', `/pools/${poolId}/members/${m.id}`, undefined, ctx);
-    }
   });
 }
 
@@ -305,9 +182,10 @@ export async function changeHealthCheckerOnOpenStack(
       );
     }
     if (monitorPort(next, port) !== monitorOf(current)) {
-      const saved = await currentMembers(deps, poolId, ctx);
+      const saved = await octavia.members(poolId, ctx);
       rb.push('the members', () => restoreMembers(deps, lbId, poolId, saved));
-      await putMembers(deps, lbId, poolId, saved.vms, port, monitorPort(next, port), ctx);
+      const members = saved.map((m) => exactMember(m, monitorPort(next, port) ?? null));
+      await octavia.change(lbId, 'PUT', `/pools/${poolId}/members`, { members }, ctx);
     }
     return reread(deps, lbId, ctx);
   });

@@ -7,4 +7,6 @@ export interface OpenStackDeps {
   api: OpenStackApi;
   octavia: Octavia;
   options: ResolvedOpenStackOptions;
+  /** Finishes drains on time while the process lives (os-drain.ts). */
+  drains?: { schedule(lbId: string, nameId: string, at: number): void };
 }

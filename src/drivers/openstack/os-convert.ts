@@ -17,6 +17,7 @@ import type {
   ResolvedHealthCheckerInfo,
   VMGroupMember,
 } from '../../interfaces/types.js';
+import { drainTimeoutOf, isDraining } from './os-drain.js';
 import type { ResolvedVM } from './os-lookup.js';
 import type { OctaviaLb, OctaviaListener, OctaviaMember, OctaviaMonitor, OctaviaPool } from './os-octavia.js';
 import { OPENSTACK_DRIVER_NAME } from './os-options.js';
@@ -147,8 +148,12 @@ export function toNLBInfo(tree: OctaviaTree): NLBInfo {
   const type: NLBType = tagValue(lb.tags, TYPE) === 'PUBLIC' || floatingIp ? 'PUBLIC' : 'INTERNAL';
   const protocol = (listener?.protocol === 'UDP' ? 'UDP' : 'TCP') as 'TCP' | 'UDP';
   // The tag is kept with every group change; members are the fallback for a hand-tagged load balancer.
-  const groupPort = Number(tagValue(lb.tags, GROUP_PORT) ?? members[0]?.protocol_port ?? 0);
-  const vms: VMGroupMember[] = members
+  // Draining members (weight 0 until their drain ends) are no longer the group's VMs.
+  const serving = members.filter((m) => !isDraining(m));
+  const groupPort = Number(tagValue(lb.tags, GROUP_PORT) ?? serving[0]?.protocol_port ?? 0);
+  // Draining is the amphora's (weights); OVN has none, so its NLBs report no drain timeout.
+  const drain = drainTimeoutOf(lb.tags) ?? (lb.provider === 'ovn' ? undefined : 0);
+  const vms: VMGroupMember[] = serving
     .map((m) => ({
       nameId: m.name,
       systemId: tagValue(m.tags, VM) ?? m.id,
@@ -183,6 +188,7 @@ export function toNLBInfo(tree: OctaviaTree): NLBInfo {
       vms,
       ...algorithmOf(pool?.lb_algorithm ?? 'ROUND_ROBIN'),
       ...(pool ? { cspId: pool.id } : {}),
+      ...(drain === undefined ? {} : { drainTimeoutSec: drain }),
     },
     healthChecker: {
       protocol: hcProtocol,
@@ -201,6 +207,19 @@ export function toNLBInfo(tree: OctaviaTree): NLBInfo {
     keyValueList,
   };
 }
+
+/** A member's tags with its server's id (replacing any other). */
+export const withMemberVm = (tags: string[] | undefined, serverId: string) => [
+  ...withoutMemberVm(tags),
+  `${VM}${serverId}`,
+];
+
+/** A member's tags without its server's id. */
+export const withoutMemberVm = (tags: string[] | undefined) => (tags ?? []).filter((t) => !t.startsWith(VM));
+
+/** A load balancer's tags without nlbkit's marks; the user's tags (`nlbkit:tag:`) and others' stay. */
+export const withoutMarks = (tags: string[] | undefined) =>
+  (tags ?? []).filter((t) => t !== MANAGED_TAG && (!t.startsWith('nlbkit:') || t.startsWith(USER)));
 
 /** The tag with the id of the create call that made a load balancer. */
 export const createIdTag = (id: string) => `nlbkit:create-id=${id}`;

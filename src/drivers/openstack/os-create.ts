@@ -21,6 +21,7 @@ import {
   monitorPort,
 } from './os-convert.js';
 import { deleteLoadBalancer, releaseFloatingIps } from './os-delete.js';
+import { withDrainTimeout } from './os-drain.js';
 import { resolveFloatingNetwork, resolveNetwork, resolveVMs, vipSubnetsFor } from './os-lookup.js';
 import type { OctaviaLb } from './os-octavia.js';
 import { OPENSTACK_DRIVER_NAME } from './os-options.js';
@@ -65,11 +66,14 @@ export async function createOnOpenStack(
   const vpc = { nameId: network.name, systemId: network.id };
   // One id per create call: its undo removes only what it made, never another process's namesake.
   const createId = randomUUID();
-  const tags = [
-    ...lbTags(vpc, req.type, req.tagList, ctx.operation),
-    groupPortTag(req.vmGroup.port),
-    createIdTag(createId),
-  ];
+  const tags = withDrainTimeout(
+    [
+      ...lbTags(vpc, req.type, req.tagList, ctx.operation),
+      groupPortTag(req.vmGroup.port),
+      createIdTag(createId),
+    ],
+    req.vmGroup.drainTimeoutSec,
+  );
   const vms = await resolveVMs(api, req.vmGroup.vms, network.id, ctx);
   const family = req.listener.addressFamily ?? 'IPV4';
   const subnets = await vipSubnetsFor(api, network, family, ctx);

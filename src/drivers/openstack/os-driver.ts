@@ -3,29 +3,35 @@
  * VPC, VMs and floating IPs), wrapped by the guarded handler (validation, capabilities, per-NLB
  * serialization, abort, copies). Nothing is contacted until the first call.
  */
-import { createGuardedHandler, type DriverBackend } from '../../common/guarded-handler.js';
+import { createAdoptableHandler } from '../../common/guarded-adoption.js';
+import type { DriverBackend } from '../../common/guarded-handler.js';
+import { KeyedSerializer } from '../../common/keyed-serializer.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
-import type { NLBHandler } from '../../interfaces/handler.js';
+import type { AdoptableNLBHandler } from '../../interfaces/adoption.js';
+import { isNLBError } from '../../interfaces/errors.js';
+import { adoptOnOpenStack, releaseOnOpenStack } from './os-adopt.js';
 import { OpenStackApi } from './os-api.js';
 import { openStackCapabilitiesFor } from './os-capabilities.js';
 import {
-  addVMsOnOpenStack,
   changeHealthCheckerOnOpenStack,
   changeListenerOnOpenStack,
   changeVMGroupOnOpenStack,
-  removeVMsOnOpenStack,
 } from './os-change.js';
 import type { OpenStackDeps } from './os-context.js';
 import { createOnOpenStack } from './os-create.js';
 import { deleteOnOpenStack } from './os-delete.js';
+import { DrainTimers, finishOverdueDrains, nextDeadline } from './os-drain.js';
 import { healthOnOpenStack } from './os-health.js';
+import { addVMsOnOpenStack, removeVMsOnOpenStack } from './os-members.js';
 import { Octavia, type OctaviaLb } from './os-octavia.js';
 import { type OpenStackDriverOptions, resolveOpenStackOptions } from './os-options.js';
 import { findManaged, listManaged, readNLB } from './os-read.js';
 
 /**
  * Creates an NLBHandler for OpenStack Octavia. Options not given come from the `OS_*` environment
- * variables (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, OS_REGION_NAME, ...).
+ * variables (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, OS_REGION_NAME, ...). It is an
+ * AdoptableNLBHandler: `adoptNLB` takes over an Octavia load balancer nlbkit did not create, and
+ * `releaseNLB` lets go of one (docs/drivers/openstack.md, "Adoption").
  *
  * @example
  * const nlb = createOpenStackDriver({ floatingNetwork: 'public' });
@@ -34,11 +40,27 @@ import { findManaged, listManaged, readNLB } from './os-read.js';
  *   vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'web-1' }] },
  *   healthChecker: { protocol: 'TCP' } });
  */
-export function createOpenStackDriver(options: OpenStackDriverOptions = {}): NLBHandler {
+export function createOpenStackDriver(options: OpenStackDriverOptions = {}): AdoptableNLBHandler {
   const resolved = resolveOpenStackOptions(options);
   const api = new OpenStackApi(resolved);
-  const deps: OpenStackDeps = { api, octavia: new Octavia(api, resolved.waiter), options: resolved };
-  const { octavia } = deps;
+  const octavia = new Octavia(api, resolved.waiter);
+  const locks = new KeyedSerializer();
+  // A drain's end, when the process lives that long: under the NLB's lock, like any other change.
+  const drains = new DrainTimers((lbId, nameId) =>
+    locks.run(nameId, async () => {
+      const ctx = { operation: 'removeVMs' };
+      const lb = await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx).catch((e: unknown) => {
+        if (isNLBError(e) && e.code === 'NOT_FOUND') return undefined;
+        throw e;
+      });
+      const poolId = lb?.pools[0]?.id;
+      if (!lb || !poolId) return undefined;
+      return nextDeadline(
+        await finishOverdueDrains(octavia, lbId, poolId, await octavia.members(poolId, ctx), ctx),
+      );
+    }),
+  );
+  const deps: OpenStackDeps = { api, octavia, options: resolved, drains };
   const lbOf = (id: string | undefined, ctx: Parameters<DriverBackend['list']>[0]) =>
     octavia.get<OctaviaLb>('loadbalancer', id as string, ctx);
 
@@ -61,5 +83,14 @@ export function createOpenStackDriver(options: OpenStackDriverOptions = {}): NLB
     changeHealthChecker: (current, next, ctx) => changeHealthCheckerOnOpenStack(deps, current, next, ctx),
     health: (current, ctx) => healthOnOpenStack(api, current, ctx),
   };
-  return createGuardedHandler({ capabilities: openStackCapabilitiesFor(resolved.provider), backend });
+  const capabilities = openStackCapabilitiesFor(resolved.provider);
+  return createAdoptableHandler({
+    capabilities,
+    backend,
+    locks,
+    adoption: {
+      adopt: (systemId, name, ctx) => adoptOnOpenStack(deps, capabilities, systemId, name, ctx),
+      release: (current, ctx) => releaseOnOpenStack(deps, current, ctx),
+    },
+  });
 }

@@ -43,7 +43,10 @@ export async function healthOnOpenStack(
   for (const listener of tree.statuses?.loadbalancer?.listeners ?? [])
     for (const pool of listener.pools ?? [])
       if (pool.id === current.vmGroup.cspId)
-        for (const m of pool.members ?? []) if (m.name) byName.set(m.name, m.operating_status ?? '');
+        // A VM draining on the group's old port may also serve on its new one: the serving member counts.
+        for (const m of pool.members ?? [])
+          if (m.name && (!byName.has(m.name) || m.operating_status !== 'DRAINING'))
+            byName.set(m.name, m.operating_status ?? '');
   const out: HealthInfo = { allVMs: [], healthyVMs: [], unhealthyVMs: [], unknownVMs: [], details: [] };
   for (const vm of current.vmGroup.vms) {
     const iid = { nameId: vm.nameId, ...(vm.systemId ? { systemId: vm.systemId } : {}) };

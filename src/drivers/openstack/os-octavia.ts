@@ -19,6 +19,8 @@ export interface OctaviaLb {
   vip_network_id: string;
   /** Further VIPs on other subnets of the VIP network (dual stack). */
   additional_vips?: { subnet_id: string; ip_address: string }[];
+  /** The Octavia provider (`amphora`, `ovn`, ...). */
+  provider?: string;
   tags?: string[];
   created_at?: string;
   listeners: { id: string }[];

@@ -2,6 +2,7 @@
 import type { IID, NLBInfo } from '../../interfaces/types.js';
 import type { CallContext } from './os-api.js';
 import { MANAGED_TAG, type OctaviaTree, toNLBInfo } from './os-convert.js';
+import { finishOverdueDrains } from './os-drain.js';
 import type { Octavia, OctaviaLb, OctaviaListener, OctaviaMonitor, OctaviaPool } from './os-octavia.js';
 
 /** Load balancers nlbkit made (tagged), optionally only those named `name`. */
@@ -53,7 +54,9 @@ export async function readTree(octavia: Octavia, lb: OctaviaLb, ctx: CallContext
   return { lb, listener, pool, members, monitor, floatingIp: floating.floatingips?.[0] };
 }
 
-/** The NLB as getNLB returns it. */
+/** The NLB as getNLB returns it; members whose drain is over are deleted on the way (os-drain.ts). */
 export async function readNLB(octavia: Octavia, lb: OctaviaLb, ctx: CallContext): Promise<NLBInfo> {
-  return toNLBInfo(await readTree(octavia, lb, ctx));
+  const tree = await readTree(octavia, lb, ctx);
+  if (tree.pool) tree.members = await finishOverdueDrains(octavia, lb.id, tree.pool.id, tree.members, ctx);
+  return toNLBInfo(tree);
 }

@@ -19,12 +19,17 @@ afterEach(async () => {
   world = undefined;
 });
 
-const request = (w: OpenStackWorld, name: string): NLBCreateRequest => ({
+const request = (w: OpenStackWorld, name: string, drainTimeoutSec?: number): NLBCreateRequest => ({
   iid: { nameId: name },
   vpcIID: { nameId: w.vpcIID.nameId },
   type: 'PUBLIC',
   listener: { protocol: 'TCP', port: 80 },
-  vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1' }, { nameId: 'vm-2' }] },
+  vmGroup: {
+    protocol: 'TCP',
+    port: 8080,
+    vms: [{ nameId: 'vm-1' }, { nameId: 'vm-2', weight: 5 }],
+    ...(drainTimeoutSec === undefined ? {} : { drainTimeoutSec }),
+  },
   healthChecker: { protocol: 'TCP', interval: 10, timeout: 5, threshold: 3 },
 });
 
@@ -95,22 +100,33 @@ describe('createNLB fault injection', async () => {
   }
 });
 
-/** Registers, for each recorded step of `change`, a case that fails it and expects the NLB unchanged. */
-function unchangedOnFailure(title: string, change: (w: OpenStackWorld) => Promise<unknown>) {
+/** The pool's members in the fake (without ids: a restoring batch makes new ones). */
+const membersIn = (w: OpenStackWorld) =>
+  (w.fake.state.lbs[0]?.pools[0]?.members ?? [])
+    .map(({ id, ...m }) => ({ ...m, tags: [...m.tags] }))
+    .sort((a, b) => `${a.name}:${a.protocol_port}`.localeCompare(`${b.name}:${b.protocol_port}`));
+
+/**
+ * Registers, for each recorded step of `change`, a case that fails it and expects the NLB unchanged.
+ * `prepare` makes the NLB (default: created without draining).
+ */
+function unchangedOnFailure(
+  title: string,
+  change: (w: OpenStackWorld) => Promise<unknown>,
+  prepare: (w: OpenStackWorld) => Promise<unknown> = (w) => w.driver.createNLB(request(w, 'web')),
+) {
   describe(`${title} fault injection`, async () => {
     let expected: unknown;
-    const all = await recordSteps(
-      (w) => w.driver.createNLB(request(w, 'web')),
-      change,
-      async (w) => {
-        expected = comparable(await w.driver.getNLB({ nameId: 'web' }));
-      },
-    );
+    const all = await recordSteps(prepare, change, async (w) => {
+      expected = comparable(await w.driver.getNLB({ nameId: 'web' }));
+    });
     it('has write steps to fail', () => expect(all.some((s) => s.write)).toBe(true));
     for (const step of all) {
       it(`a failure at ${step.label} leaves the NLB as it was`, async () => {
         world = await startOpenStackWorld();
-        const before = await world.driver.createNLB(request(world, 'web'));
+        await prepare(world);
+        const before = await world.driver.getNLB({ nameId: 'web' });
+        const membersBefore = membersIn(world);
         world.fake.fail({ method: step.method, path: step.path, skip: step.skip, status: 500 });
         const error = await change(world).then(
           () => undefined,
@@ -124,12 +140,10 @@ function unchangedOnFailure(title: string, change: (w: OpenStackWorld) => Promis
         expect(isNLBError(error) && error.code).toBe('UNAVAILABLE');
         const after = await world.driver.getNLB({ nameId: 'web' });
         expect(essence(after)).toEqual(essence(before));
+        expect(after.vmGroup.drainTimeoutSec).toBe(before.vmGroup.drainTimeoutSec);
         expect(after.listener.ip).toBe(before.listener.ip);
-        const members = world.fake.state.lbs[0]?.pools[0]?.members ?? [];
-        expect(members.map((m) => [m.name, m.protocol_port, m.monitor_port]).sort()).toEqual([
-          ['vm-1', 8080, null],
-          ['vm-2', 8080, null],
-        ]);
+        // Every member exactly as it was: port, monitor port, weight, drain tags.
+        expect(membersIn(world)).toEqual(membersBefore);
       });
     }
   });
@@ -158,6 +172,31 @@ unchangedOnFailure('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId
 unchangedOnFailure('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
 unchangedOnFailure('changeListener', (w) =>
   w.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 8443 }),
+);
+
+// Draining (a drain timeout set): removed VMs go to weight 0, re-added ones come back.
+const withDrain = (w: OpenStackWorld) => w.driver.createNLB(request(w, 'web', 600));
+unchangedOnFailure(
+  'removeVMs (draining)',
+  (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]),
+  withDrain,
+);
+unchangedOnFailure(
+  'addVMs of a draining VM',
+  (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }, { nameId: 'vm-3' }]),
+  async (w) => {
+    await withDrain(w);
+    await w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]);
+  },
+);
+unchangedOnFailure(
+  'changeVMGroupInfo (draining, new timeout)',
+  (w) =>
+    w.driver.changeVMGroupInfo(
+      { nameId: 'web' },
+      { protocol: 'TCP', port: 8080, drainTimeoutSec: 300, vms: [{ nameId: 'vm-1' }, { nameId: 'vm-3' }] },
+    ),
+  withDrain,
 );
 
 describe('deleteNLB fault injection', async () => {

@@ -36,6 +36,16 @@ const OVN = {
   monitorTypes: ['TCP', 'UDP-CONNECT'],
 };
 const PROVIDERS = ['amphora', 'ovn'];
+/** The fields a member PUT takes (Octavia's MemberPUT). */
+const MEMBER_PUT_FIELDS = [
+  'name',
+  'weight',
+  'admin_state_up',
+  'backup',
+  'monitor_address',
+  'monitor_port',
+  'tags',
+];
 
 /** Refuses, as Octavia answers a provider's UnsupportedOptionError (501), what OVN does not support. */
 function ovnRefuses(lb: LoadBalancer, unsupported: boolean, what: string) {
@@ -100,6 +110,7 @@ const lbView = (lb: LoadBalancer) => ({
   vip_network_id: lb.vip_network_id,
   vip_subnet_id: lb.vip_subnet_id,
   additional_vips: lb.additional_vips,
+  provider: lb.provider,
   tags: lb.tags,
   created_at: lb.created_at,
   listeners: lb.listeners.map((l) => ({ id: l.id })),
@@ -225,6 +236,35 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
     return next;
   }
 
+  /**
+   * A member's operating status: weight 0 is DRAINING (haproxy's DRAIN state, as the amphora reports
+   * it), else its health (ONLINE unless a test says otherwise) when a monitor checks it.
+   */
+  const memberStatus = (pool: Pool, m: Member) =>
+    m.weight === 0 ? 'DRAINING' : pool.monitorId ? (state.health.get(m.name) ?? 'ONLINE') : 'NO_MONITOR';
+  const memberView = (lb: LoadBalancer, pool: Pool, m: Member) => ({
+    ...m,
+    provisioning_status: lb.provisioning_status,
+    operating_status: memberStatus(pool, m),
+  });
+
+  /**
+   * PUT of one member: only what Octavia's MemberPUT type has (address, port and subnet are fixed;
+   * anything else is wsme's "Unknown attribute"), weight 0-256.
+   */
+  function memberUpdate(lb: LoadBalancer, raw: Record<string, unknown>): Partial<Member> {
+    const unknown = Object.keys(raw).find((k) => !MEMBER_PUT_FIELDS.includes(k));
+    if (unknown) throw bad(`Unknown attribute for argument member: ${unknown}`);
+    ovnRefuses(lb, raw.monitor_port !== undefined, 'OVN provider does not support monitor options');
+    const out: Partial<Member> = {};
+    if (raw.name !== undefined) out.name = str(raw, 'name', 'a string');
+    if (raw.weight !== undefined) out.weight = int(raw, 'weight', 0, 256);
+    if (raw.monitor_port !== undefined)
+      out.monitor_port = raw.monitor_port === null ? null : int(raw, 'monitor_port', 1, 65535);
+    if (raw.tags !== undefined) out.tags = tags(raw);
+    return out;
+  }
+
   return function octavia(req: FakeRequest): FakeResponse {
     const { method, query } = req;
     const path = req.path.replace(/^\/v2(\.0)?\/lbaas/, '');
@@ -304,9 +344,7 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
                           name: mem.name,
                           address: mem.address,
                           protocol_port: mem.protocol_port,
-                          operating_status: pool.monitorId
-                            ? (state.health.get(mem.name) ?? 'ONLINE')
-                            : 'NO_MONITOR',
+                          operating_status: memberStatus(pool, mem),
                         })),
                       },
                     ]
@@ -423,8 +461,7 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
     if (at(/^\/pools\/([^/]+)\/members$/)) {
       const lb = owner('pool', pathId(), 'Pool');
       const pool = poolIn(lb, pathId());
-      if (method === 'GET')
-        return ok({ members: pool.members.map((mem) => ({ ...mem, operating_status: 'ONLINE' })) });
+      if (method === 'GET') return ok({ members: pool.members.map((mem) => memberView(lb, pool, mem)) });
       if (method === 'PUT') {
         mutable(lb);
         pool.members = putMembers(lb, pool, body.members);
@@ -446,16 +483,26 @@ export function createOctavia(state: OpenStackState, opts: OctaviaOptions) {
         return ok({ member: { ...member, operating_status: 'NO_MONITOR' } }, 201);
       }
     }
-    if (at(/^\/pools\/([^/]+)\/members\/([^/]+)$/) && method === 'DELETE') {
+    if (at(/^\/pools\/([^/]+)\/members\/([^/]+)$/)) {
       const lb = owner('pool', pathId(), 'Pool');
       const pool = poolIn(lb, pathId());
       const memberId = path.split('/').at(-1);
       const i = pool.members.findIndex((m) => m.id === memberId);
       if (i < 0) throw notFound(`Member ${memberId} not found.`);
-      mutable(lb);
-      pool.members.splice(i, 1);
-      busy(lb);
-      return { status: 204 };
+      const member = pool.members[i] as Member;
+      if (method === 'GET') return ok({ member: memberView(lb, pool, member) });
+      if (method === 'PUT') {
+        mutable(lb);
+        Object.assign(member, memberUpdate(lb, (body.member ?? {}) as Record<string, unknown>));
+        busy(lb);
+        return ok({ member: memberView(lb, pool, member) });
+      }
+      if (method === 'DELETE') {
+        mutable(lb);
+        pool.members.splice(i, 1);
+        busy(lb);
+        return { status: 204 };
+      }
     }
     if (at(/^\/pools\/([^/]+)$/)) {
       const lb = owner('pool', pathId(), 'Pool');
