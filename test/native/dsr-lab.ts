@@ -1,11 +1,13 @@
 /**
  * A small direct-server-return lab for the live nft test: client -- LB -- switch -- backends, the
- * client also on the switch so replies bypass the LB. Backends hold the VIP on `lo` with the ARP
- * settings `nlbkit backend setup` applies; their echo servers answer with their name, the client
+ * client also on the switch so replies bypass the LB. Backends are prepared by `setupBackend`
+ * (`nlbkit backend setup`); their echo servers answer with their name, the client
  * address they saw and the local address the client reached. Test-only.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import readline from 'node:readline';
+import { setupBackend } from '../../src/native/backend/backend-host.js';
+import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
 
 /** Addresses of the lab. */
 export const DSR_LAB = {
@@ -185,13 +187,13 @@ export async function buildDsrLab(prefix: string, count: number): Promise<DsrLab
     toSwitch(names.lb, 'dn0', 'p-lb', DSR_LAB.lbDown);
     toSwitch(names.client, 'seg0', 'p-c', DSR_LAB.clientOnSegment);
     inNs(names.client, 'sysctl', '-qw', 'net.ipv4.conf.seg0.rp_filter=0', 'net.ipv4.conf.up0.rp_filter=0');
-    backends.forEach((ns, i) => {
+    for (const [i, ns] of backends.entries()) {
       toSwitch(ns, 'eth0', `p-b${i}`, DSR_LAB.backend(i));
       // Replies go to the client over the segment, not through the LB.
       ip('-n', ns, 'route', 'add', `${DSR_LAB.client}/32`, 'via', DSR_LAB.clientOnSegment);
-      ip('-n', ns, 'addr', 'add', `${DSR_LAB.vip}/32`, 'dev', 'lo');
-      inNs(ns, 'sysctl', '-qw', 'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.all.arp_announce=2');
-    });
+      // What `nlbkit backend setup` does: the test proves it is enough.
+      await setupBackend(netnsExecutor(ns), { vip: DSR_LAB.vip, mode: 'dsr', interface: 'eth0' });
+    }
   } catch (e) {
     remove();
     throw e;
