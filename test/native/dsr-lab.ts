@@ -15,10 +15,28 @@ export const DSR_LAB = {
   client: '10.77.0.2',
   lbUp: '10.77.0.1',
   lbDown: '10.77.1.1',
+  /** The second LB node (lbNodes 2): its client-side link, its segment address. */
+  lb2Up: '10.77.3.1',
+  client2: '10.77.3.2',
+  lb2Down: '10.77.1.3',
   clientOnSegment: '10.77.1.2',
   backend: (n: number) => `10.77.1.${10 + n}`,
   port: 7000,
 } as const;
+
+/** The client's multipath route over both LB nodes. */
+export const bothNodes = [
+  'nexthop',
+  'via',
+  DSR_LAB.lbUp,
+  'dev',
+  'up0',
+  'nexthop',
+  'via',
+  DSR_LAB.lb2Up,
+  'dev',
+  'up1',
+];
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
 const inNs = (ns: string, ...argv: string[]) =>
@@ -138,20 +156,22 @@ export interface Greeting {
 export interface DsrLab {
   client: string;
   lb: string;
+  /** The second LB node, when built with two. */
+  lb2?: string;
   backends: string[];
   servers: LineProcess[];
-  /** Starts the client holding-process. */
-  startClient(): Promise<LineProcess>;
+  /** Starts the client holding-process (or another client program with the VIP and port as arguments). */
+  startClient(source?: string): Promise<LineProcess>;
   /** Starts backend `n`'s server (backends are made up front; servers on demand). */
   startServer(n: number): Promise<void>;
   remove(): void;
 }
 
 /** Builds the lab with `count` backends in namespaces named `<prefix>-...`. */
-export async function buildDsrLab(prefix: string, count: number): Promise<DsrLab> {
-  const names = { client: `${prefix}-c`, lb: `${prefix}-lb`, sw: `${prefix}-sw` };
+export async function buildDsrLab(prefix: string, count: number, lbNodes: 1 | 2 = 1): Promise<DsrLab> {
+  const names = { client: `${prefix}-c`, lb: `${prefix}-lb`, sw: `${prefix}-sw`, lb2: `${prefix}-lb2` };
   const backends = Array.from({ length: count }, (_, i) => `${prefix}-b${i}`);
-  const all = [names.client, names.lb, names.sw, ...backends];
+  const all = [names.client, names.lb, names.sw, ...(lbNodes === 2 ? [names.lb2] : []), ...backends];
   const processes: LineProcess[] = [];
   const remove = () => {
     for (const p of processes) p.stop();
@@ -182,7 +202,34 @@ export async function buildDsrLab(prefix: string, count: number): Promise<DsrLab
     ip('-n', names.client, 'link', 'set', 'up0', 'up');
     ip('-n', names.lb, 'addr', 'add', `${DSR_LAB.lbUp}/24`, 'dev', 'up0');
     ip('-n', names.lb, 'link', 'set', 'up0', 'up');
-    ip('-n', names.client, 'route', 'add', `${DSR_LAB.vip}/32`, 'via', DSR_LAB.lbUp);
+    if (lbNodes === 2) {
+      // The client is the ECMP router too: one multipath route over both nodes, hashed on ports.
+      ip(
+        'link',
+        'add',
+        'up1',
+        'netns',
+        names.client,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'up0',
+        'netns',
+        names.lb2,
+      );
+      ip('-n', names.client, 'addr', 'add', `${DSR_LAB.client2}/24`, 'dev', 'up1');
+      ip('-n', names.client, 'link', 'set', 'up1', 'up');
+      ip('-n', names.lb2, 'addr', 'add', `${DSR_LAB.lb2Up}/24`, 'dev', 'up0');
+      ip('-n', names.lb2, 'link', 'set', 'up0', 'up');
+      inNs(names.client, 'sysctl', '-qw', 'net.ipv4.fib_multipath_hash_policy=1');
+      ip('-n', names.client, 'route', 'add', `${DSR_LAB.vip}/32`, ...bothNodes);
+      toSwitch(names.lb2, 'dn0', 'p-lb2', DSR_LAB.lb2Down);
+      for (const lb of [names.lb, names.lb2]) inNs(lb, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+      // NAT replies leave each node towards the client by its own link.
+      ip('-n', names.lb, 'route', 'add', 'default', 'via', DSR_LAB.client);
+      ip('-n', names.lb2, 'route', 'add', 'default', 'via', DSR_LAB.client2);
+    } else ip('-n', names.client, 'route', 'add', `${DSR_LAB.vip}/32`, 'via', DSR_LAB.lbUp);
     inNs(names.client, 'sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0');
     toSwitch(names.lb, 'dn0', 'p-lb', DSR_LAB.lbDown);
     toSwitch(names.client, 'seg0', 'p-c', DSR_LAB.clientOnSegment);
@@ -191,6 +238,8 @@ export async function buildDsrLab(prefix: string, count: number): Promise<DsrLab
       toSwitch(ns, 'eth0', `p-b${i}`, DSR_LAB.backend(i));
       // Replies go to the client over the segment, not through the LB.
       ip('-n', ns, 'route', 'add', `${DSR_LAB.client}/32`, 'via', DSR_LAB.clientOnSegment);
+      if (lbNodes === 2)
+        ip('-n', ns, 'route', 'add', `${DSR_LAB.client2}/32`, 'via', DSR_LAB.clientOnSegment);
       // What `nlbkit backend setup` does: the test proves it is enough.
       await setupBackend(netnsExecutor(ns), { vip: DSR_LAB.vip, mode: 'dsr', interface: 'eth0' });
     }
@@ -201,10 +250,11 @@ export async function buildDsrLab(prefix: string, count: number): Promise<DsrLab
   return {
     client: names.client,
     lb: names.lb,
+    ...(lbNodes === 2 ? { lb2: names.lb2 } : {}),
     backends,
     servers: processes,
-    startClient: async () => {
-      const p = new LineProcess(names.client, CLIENT, [DSR_LAB.vip, String(DSR_LAB.port)]);
+    startClient: async (source = CLIENT) => {
+      const p = new LineProcess(names.client, source, [DSR_LAB.vip, String(DSR_LAB.port)]);
       processes.push(p);
       await p.next();
       return p;
