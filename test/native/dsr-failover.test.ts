@@ -10,9 +10,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
-import type { NodeDataplaneState } from '../../src/native/model.js';
 import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
-import { bothNodes, buildDsrLab, DSR_LAB } from './dsr-lab.js';
+import { bothNodes, buildDsrLab, DSR_LAB, labState } from './dsr-lab.js';
 import { LOAD_CLIENT, type LoadStats } from './dsr-load.js';
 import { liveUnavailable } from './nft-netns.js';
 
@@ -23,31 +22,7 @@ if (why) console.warn(`[nlbkit] skipping the dsr failover test: ${why}`);
 const CONNECTIONS = 500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function state(mode: 'dsr' | 'nat', backends: number[]): NodeDataplaneState {
-  return {
-    hashSeed: 0x5eed,
-    maglevTableSize: 251,
-    services: [
-      {
-        id: 'web',
-        vip: DSR_LAB.vip,
-        family: 4,
-        protocol: 'tcp',
-        port: DSR_LAB.port,
-        algorithm: 'MAGLEV',
-        hashFields: 'FIVE_TUPLE',
-        snat: mode === 'nat',
-        ...(mode === 'dsr' ? { forwarding: 'dsr' as const } : {}),
-        backends: backends.map((n) => ({
-          id: `b${n}`,
-          address: DSR_LAB.backend(n),
-          port: DSR_LAB.port,
-          weight: 1,
-        })),
-      },
-    ],
-  };
-}
+const state = labState;
 
 describe.skipIf(why !== undefined)('an LB node dies and returns under load (two nodes, ECMP)', () => {
   for (const mode of ['dsr', 'nat'] as const) {

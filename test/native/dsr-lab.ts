@@ -8,6 +8,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import readline from 'node:readline';
 import { setupBackend } from '../../src/native/backend/backend-host.js';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
+import type { NodeDataplaneState } from '../../src/native/model.js';
 
 /** Addresses of the lab. */
 export const DSR_LAB = {
@@ -23,6 +24,33 @@ export const DSR_LAB = {
   backend: (n: number) => `10.77.1.${10 + n}`,
   port: 7000,
 } as const;
+
+/** The lab's one service on the VIP over backends `b<n>`: dsr, or nat with masquerade. */
+export function labState(mode: 'dsr' | 'nat', backends: number[]): NodeDataplaneState {
+  return {
+    hashSeed: 0x5eed,
+    maglevTableSize: 251,
+    services: [
+      {
+        id: 'web',
+        vip: DSR_LAB.vip,
+        family: 4,
+        protocol: 'tcp',
+        port: DSR_LAB.port,
+        algorithm: 'MAGLEV',
+        hashFields: 'FIVE_TUPLE',
+        snat: mode === 'nat',
+        ...(mode === 'dsr' ? { forwarding: 'dsr' as const } : {}),
+        backends: backends.map((n) => ({
+          id: `b${n}`,
+          address: DSR_LAB.backend(n),
+          port: DSR_LAB.port,
+          weight: 1,
+        })),
+      },
+    ],
+  };
+}
 
 /** The client's multipath route over both LB nodes. */
 export const bothNodes = [

@@ -10,9 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNLBError } from '../../src/interfaces/errors.js';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
-import type { NodeDataplaneState, ServiceSpec } from '../../src/native/model.js';
 import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
-import { buildDsrLab, DSR_LAB, type DsrLab, type Greeting, type LineProcess } from './dsr-lab.js';
+import { buildDsrLab, DSR_LAB, type DsrLab, type Greeting, type LineProcess, labState } from './dsr-lab.js';
 import { liveUnavailable } from './nft-netns.js';
 
 const why = await liveUnavailable();
@@ -21,26 +20,7 @@ if (why) console.warn(`[nlbkit] skipping live dsr tests: ${why}`);
 
 const dsrOptions = { ingress: ['up0'], egress: 'dn0' };
 
-function state(backends: number[]): NodeDataplaneState {
-  const svc: ServiceSpec = {
-    id: 'web',
-    vip: DSR_LAB.vip,
-    family: 4,
-    protocol: 'tcp',
-    port: DSR_LAB.port,
-    algorithm: 'MAGLEV',
-    hashFields: 'FIVE_TUPLE',
-    snat: false,
-    forwarding: 'dsr',
-    backends: backends.map((n) => ({
-      id: `b${n}`,
-      address: DSR_LAB.backend(n),
-      port: DSR_LAB.port,
-      weight: 1,
-    })),
-  };
-  return { services: [svc], hashSeed: 0x5eed, maglevTableSize: 251 };
-}
+const state = (backends: number[]) => labState('dsr', backends);
 
 describe.skipIf(why !== undefined)('nft data plane: direct server return (live)', () => {
   let lab: DsrLab;
