@@ -20,7 +20,7 @@ describe('nlbkit agent: arguments', () => {
     expect(bad.stderr()).toContain('comma-separated device names');
   });
 
-  it('rejects an unknown data plane, IPVS without its ranges or with a flowtable, and a bad range', async () => {
+  it('rejects an unknown data plane, IPVS without its ranges or with a flowtable or dsr, half a dsr, a bad range', async () => {
     const base = ['agent', '--store', '/x', '--node', 'lb1'];
     const cases: [string[], string][] = [
       [['--dataplane', 'xdp'], 'must be nftables or ipvs'],
@@ -28,6 +28,21 @@ describe('nlbkit agent: arguments', () => {
       [
         ['--dataplane', 'ipvs', '--ipvs-ranges', '10.0.0.0/24', '--flowtable-devices', 'eth0'],
         'nftables option',
+      ],
+      [['--dsr-ingress', 'eth0;reboot', '--dsr-egress', 'eth1'], 'comma-separated device names'],
+      [['--dsr-ingress', 'eth0'], '--dsr-ingress and --dsr-egress go together'],
+      [
+        [
+          '--dataplane',
+          'ipvs',
+          '--ipvs-ranges',
+          '10.0.0.0/24',
+          '--dsr-ingress',
+          'eth0',
+          '--dsr-egress',
+          'eth1',
+        ],
+        'IPVS data plane has none',
       ],
       [
         ['--dataplane', 'ipvs', '--ipvs-ranges', '10.0.0.0/24,10.1.0.0/33'],

@@ -22,6 +22,10 @@ export interface AgentCommandOptions extends AnnounceFlags {
   metricsHost: string;
   /** Devices of an nftables flowtable for established load-balanced flows (opt-in). */
   flowtableDevices?: string[];
+  /** Direct server return (issue 21): devices client traffic arrives on. */
+  dsrIngress?: string[];
+  /** Direct server return: the device on the backends' segment. */
+  dsrEgress?: string;
   /** The data plane: nftables (default) or IPVS. */
   dataplane: 'nftables' | 'ipvs';
   /** With IPVS: the VIP ranges whose virtual services the agent owns. */
@@ -105,6 +109,16 @@ export function registerAgentCommand(program: Command): void {
       deviceList,
     )
     .option(
+      '--dsr-ingress <list>',
+      'offer direct server return: the devices client traffic to the VIPs arrives on (needs --dsr-egress)',
+      deviceList,
+    )
+    .option(
+      '--dsr-egress <device>',
+      'direct server return: the device on the segment the backends share with this node',
+      (text: string) => deviceList(text)[0] as string,
+    )
+    .option(
       '--dataplane <name>',
       'what programs the kernel: nftables, or ipvs (the Linux Virtual Server, NAT mode; needs --ipvs-ranges)',
       dataplaneName,
@@ -120,6 +134,10 @@ export function registerAgentCommand(program: Command): void {
         program.error('error: --dataplane ipvs needs --ipvs-ranges');
       if (opts.dataplane === 'ipvs' && opts.flowtableDevices)
         program.error('error: --flowtable-devices is an nftables option; the IPVS data plane has none');
+      if (!opts.dsrIngress !== !opts.dsrEgress)
+        program.error('error: --dsr-ingress and --dsr-egress go together');
+      if (opts.dataplane === 'ipvs' && opts.dsrIngress)
+        program.error('error: direct server return is an nftables option; the IPVS data plane has none');
       try {
         announceConfig(opts);
       } catch (e) {

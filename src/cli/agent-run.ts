@@ -45,6 +45,9 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
             createNftDataplane({
               executor,
               ...(opts.flowtableDevices ? { flowtable: { devices: opts.flowtableDevices } } : {}),
+              ...(opts.dsrIngress && opts.dsrEgress
+                ? { dsr: { ingress: opts.dsrIngress, egress: opts.dsrEgress } }
+                : {}),
             }),
     interface: opts.interface,
     intervalSeconds: opts.interval,

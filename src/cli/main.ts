@@ -2,6 +2,7 @@
 /** The `nlbkit` command: thin; it parses arguments, calls the library and prints. */
 import { Command } from 'commander';
 import { registerAgentCommand } from './agent-command.js';
+import { registerBackendCommand } from './backend-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStatusCommand } from './status-command.js';
@@ -9,6 +10,7 @@ import { registerStoreCommand } from './store-command.js';
 
 const program = new Command('nlbkit').description('Layer-4 network load balancers, one interface.');
 registerAgentCommand(program);
+registerBackendCommand(program);
 registerDemoCommand(program);
 registerServeCommand(program);
 registerStatusCommand(program);

@@ -17,6 +17,7 @@ import {
   resolveHealthChecker,
 } from '../interfaces/capabilities.js';
 import { isNLBError, NLBError, violationsError } from '../interfaces/errors.js';
+import { isStatelessForwarding } from '../interfaces/forwarding.js';
 import type { NLBHandler, NLBOperation } from '../interfaces/handler.js';
 import { quoteInput } from '../interfaces/input-text.js';
 import {
@@ -33,6 +34,7 @@ import {
 import type {
   Algorithm,
   CallOptions,
+  ForwardingMode,
   HashFields,
   HealthCheckerInfo,
   HealthInfo,
@@ -68,6 +70,11 @@ export interface ResolvedVMGroup {
    * request leaves it out. Only set where `capabilities.draining` exists.
    */
   drainTimeoutSec?: number;
+  /**
+   * How packets reach the VMs: as requested, else the driver's default on create and the mode in force
+   * on a change. Only set where `capabilities.forwarding` exists.
+   */
+  forwarding?: ForwardingMode;
 }
 
 /** A validated create request with every default filled in. */
@@ -235,7 +242,10 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
       const operation = 'createNLB';
       const req = parseInput(createRequestSchema, rawReq, { driver, operation });
       reject(operation, checkCreate(caps, req));
-      const algorithm = req.vmGroup.algorithm ?? defaultAlgorithm;
+      const forwarding = req.vmGroup.forwarding ?? caps.forwarding?.default;
+      // Stateless forwarding works with MAGLEV only (checkForwarding), so it is that mode's default.
+      const algorithm =
+        req.vmGroup.algorithm ?? (isStatelessForwarding(forwarding) ? 'MAGLEV' : defaultAlgorithm);
       const resolved: ResolvedCreateRequest = {
         iid: { nameId: req.iid.nameId },
         vpcIID: req.vpcIID ?? { nameId: 'default' },
@@ -255,6 +265,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
             algorithm === 'ROUND_ROBIN'
               ? undefined
               : (req.vmGroup.hashFields ?? defaultHashFields(algorithm, caps)),
+          ...(forwarding !== undefined ? { forwarding } : {}),
         } as ResolvedVMGroup,
         healthChecker: resolveHealthChecker(caps, req.healthChecker),
         tagList: req.tagList ?? [],
@@ -331,6 +342,8 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
         };
         const drain = next.drainTimeoutSec ?? current.vmGroup.drainTimeoutSec;
         if (drain !== undefined) group.drainTimeoutSec = drain;
+        const forwarding = next.forwarding ?? current.vmGroup.forwarding;
+        if (forwarding !== undefined) group.forwarding = forwarding;
         return backend.changeVMGroup(current, group, ctx);
       });
     },

@@ -4,11 +4,13 @@
  * request a cloud cannot honour fails the same way on every driver (and on the mock emulating it).
  */
 import type { Violation } from './errors.js';
+import { checkForwarding, type ForwardingCapabilities } from './forwarding.js';
 import { quoteInput } from './input-text.js';
 import type { ValidCreateRequest, ValidHealthChecker, ValidListener, ValidVMGroup } from './schemas.js';
 import type {
   AddressFamily,
   Algorithm,
+  ForwardingMode,
   HashFields,
   HealthCheckProtocol,
   ListenerProtocol,
@@ -103,6 +105,8 @@ export interface DriverCapabilities {
   noDraining?: string | undefined;
   /** Whether the driver implements `AdoptableNLBHandler` (adoptNLB / releaseNLB). Default false. */
   adoption?: boolean | undefined;
+  /** Forwarding modes (`vmGroup.forwarding`, issue 21). Absent: only `nat`, and the field is refused. */
+  forwarding?: ForwardingCapabilities | undefined;
 }
 
 /** How long a removed VM may keep its established connections on a driver. */
@@ -279,6 +283,15 @@ export function checkCreate(caps: DriverCapabilities, req: ValidCreateRequest): 
   out.push(...checkProtocolPair(caps, req.listener.protocol, req.vmGroup.protocol));
   out.push(...checkPortPair(caps, req.listener.port, req.vmGroup.port, 'vmGroup.port'));
   out.push(...checkHealthChecker(caps, req.healthChecker, req.vmGroup));
+  out.push(
+    ...checkForwarding(caps, {
+      requested: req.vmGroup.forwarding,
+      algorithm: req.vmGroup.algorithm,
+      listenerPort: req.listener.port,
+      groupPort: req.vmGroup.port,
+      family: requestedAddressFamily(caps, req.listener),
+    }),
+  );
   return out;
 }
 
@@ -343,7 +356,12 @@ export function checkListenerChange(
     addressFamily?: AddressFamily | undefined;
   },
   next: ValidListener,
-  group: { protocol: VMGroupProtocol; port: number },
+  group: {
+    protocol: VMGroupProtocol;
+    port: number;
+    algorithm?: Algorithm | undefined;
+    forwarding?: ForwardingMode | undefined;
+  },
 ): Violation[] {
   const out = checkListener(caps, next, false);
   if (next.protocol !== current.protocol && !caps.changes.listenerProtocol)
@@ -355,15 +373,31 @@ export function checkListenerChange(
   out.push(...checkAddressFamilyChange(caps, current, next));
   out.push(...checkProtocolPair(caps, next.protocol, group.protocol));
   out.push(...checkPortPair(caps, next.port, group.port, 'listener.port'));
+  out.push(
+    ...checkForwarding(caps, {
+      requested: undefined,
+      current: group.forwarding,
+      algorithm: group.algorithm,
+      listenerPort: next.port,
+      groupPort: group.port,
+      family: nextAddressFamily(current, next),
+      portPath: 'listener.port',
+    }),
+  );
   return out;
 }
 
 /** Checks a VM group change against what is in force now, knowing the listener it serves. */
 export function checkVMGroupChange(
   caps: DriverCapabilities,
-  current: { protocol: VMGroupProtocol; port: number; algorithm: Algorithm },
+  current: {
+    protocol: VMGroupProtocol;
+    port: number;
+    algorithm: Algorithm;
+    forwarding?: ForwardingMode | undefined;
+  },
   next: ValidVMGroup,
-  listener: { protocol: ListenerProtocol; port: number },
+  listener: { protocol: ListenerProtocol; port: number; addressFamily?: AddressFamily | undefined },
 ): Violation[] {
   const out = checkVMGroup(caps, next);
   if (next.protocol !== current.protocol && !caps.changes.vmGroupProtocol)
@@ -374,6 +408,16 @@ export function checkVMGroupChange(
     out.push(unsupported('vmGroup.algorithm', `cannot be changed on ${caps.driver}`));
   out.push(...checkProtocolPair(caps, listener.protocol, next.protocol));
   out.push(...checkPortPair(caps, listener.port, next.port, 'vmGroup.port'));
+  out.push(
+    ...checkForwarding(caps, {
+      requested: next.forwarding,
+      current: current.forwarding,
+      algorithm: next.algorithm ?? current.algorithm,
+      listenerPort: listener.port,
+      groupPort: next.port,
+      family: listener.addressFamily,
+    }),
+  );
   return out;
 }
 

@@ -2,6 +2,7 @@
 export * from './adoption.js';
 export * from './capabilities.js';
 export * from './errors.js';
+export * from './forwarding.js';
 export * from './handler.js';
 export * from './input-text.js';
 export * from './read-input.js';

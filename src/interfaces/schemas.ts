@@ -168,6 +168,8 @@ export const vmGroupSchema = z.strictObject({
     .min(0, { error: 'must be 0-3600' })
     .max(3600, { error: 'must be 0-3600' })
     .optional(),
+  // Forwarding mode (extension, issue 21); which a driver offers is in its capabilities.
+  forwarding: z.enum(['nat', 'dsr', 'tunnel']).optional(),
 });
 
 export const healthCheckerSchema = z

@@ -97,6 +97,16 @@ export interface VMGroupInfo {
    * OpenStack's OVN provider).
    */
   drainTimeoutSec?: number | undefined;
+  /**
+   * Extension (issue 21): how packets reach the VMs. `nat` (the default wherever the field exists):
+   * the LB rewrites the destination and replies come back through it; `dsr`: direct server return, the
+   * packet reaches the VM unchanged and the VM answers the client itself (the VM holds the listener
+   * address on `lo`: `nlbkit backend setup`); `tunnel`: encapsulated to the VM (no driver offers it
+   * yet). Which modes a driver offers is in `capabilities.forwarding`; absent there, the field is
+   * refused. Omitted on create: the driver's default; omitted on a change: the mode in force stays.
+   * See docs/native-forwarding.md.
+   */
+  forwarding?: ForwardingMode | undefined;
 }
 
 /** How the VMs' health is checked (spec: HealthCheckerInfo). */
@@ -223,3 +233,10 @@ export interface CallOptions {
  * (both, one IPv4 and one IPv6 address). Which a driver offers is in `capabilities.addressFamilies`.
  */
 export type AddressFamily = 'IPV4' | 'IPV6' | 'DUAL_STACK';
+
+/**
+ * How a load balancer hands packets to its VMs (extension, issue 21): `nat` (destination rewritten,
+ * replies through the LB), `dsr` (layer-2 direct server return: packet unchanged, replies straight to
+ * the client) or `tunnel` (encapsulated; not offered by any driver yet).
+ */
+export type ForwardingMode = 'nat' | 'dsr' | 'tunnel';

@@ -34,6 +34,11 @@ export interface ServiceSpec {
   /** Masquerade traffic to the backends (one-armed LB); the client address is then lost. */
   snat: boolean;
   /**
+   * How packets reach the backends (issue 21): 'nat' (absent: the same) rewrites the destination;
+   * 'dsr' forwards the packet unchanged to the backend's MAC (nft: docs/native-forwarding.md).
+   */
+  forwarding?: 'nat' | 'dsr';
+  /**
    * Removed backends whose drain time is over (issue 20): their established flows must end (IPVS
    * deletes the real server; the agent deletes their conntrack entries). Absent: none.
    */
@@ -74,4 +79,6 @@ export interface Dataplane {
   verify(state: NodeDataplaneState): Promise<string[]>;
   /** Removes everything nlbkit put in the kernel. */
   destroy(): Promise<void>;
+  /** The forwarding modes this data plane renders (absent: 'nat' only); others make sync fail. */
+  readonly forwardingModes?: readonly ('nat' | 'dsr')[];
 }

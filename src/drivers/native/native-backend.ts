@@ -204,6 +204,7 @@ export function createNativeBackend(deps: NativeBackendDeps): DriverBackend {
     if (group.hashFields) vmGroup.hashFields = group.hashFields;
     if (group.keyValueList) vmGroup.keyValueList = group.keyValueList;
     if (group.drainTimeoutSec !== undefined) vmGroup.drainTimeoutSec = group.drainTimeoutSec;
+    if (group.forwarding !== undefined) vmGroup.forwarding = group.forwarding;
     return { ...current, vmGroup };
   };
 

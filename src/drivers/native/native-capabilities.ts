@@ -1,4 +1,5 @@
 import type { AddressFamilyCapabilities, DriverCapabilities } from '../../interfaces/capabilities.js';
+import type { ForwardingCapabilities } from '../../interfaces/forwarding.js';
 
 /** The driver's name, in errors and capabilities. */
 export const DRIVER_NAME = 'native';
@@ -56,4 +57,19 @@ export const nativeCapabilities: DriverCapabilities = {
 export function nativeAddressFamilies(poolFamilies: ReadonlySet<4 | 6>): AddressFamilyCapabilities {
   const families = (['IPV4', 'IPV6'] as const).filter((f) => poolFamilies.has(f === 'IPV4' ? 4 : 6));
   return { families, change: families.length > 1 };
+}
+
+/**
+ * The forwarding capabilities for the modes the agents honour: `nat` the default; no change of mode
+ * on a live NLB (it would break every connection); `dsr` for IPv4 listeners only (nft 1.0.6 cannot
+ * build its IPv6 rules). Throws on a list that is not `nat` plus, optionally, `dsr`.
+ */
+export function nativeForwarding(modes: unknown): ForwardingCapabilities {
+  const ok =
+    Array.isArray(modes) &&
+    modes.includes('nat') &&
+    modes.every((m) => m === 'nat' || m === 'dsr') &&
+    new Set(modes).size === modes.length;
+  if (!ok) throw new Error("forwardingModes must be ['nat'] or ['nat', 'dsr']");
+  return { modes: [...(modes as ('nat' | 'dsr')[])], default: 'nat', change: false, ipv4Only: ['dsr'] };
 }

@@ -3,6 +3,7 @@ import { NLBError } from '../../interfaces/errors.js';
 import { createIpvsDataplane } from '../../native/ipvs/ipvs-dataplane.js';
 import type { Dataplane } from '../../native/model.js';
 import { createNftDataplane, flowtableDevices } from '../../native/nft/nft-dataplane.js';
+import { dsrDevices } from '../../native/nft/nft-dsr.js';
 import { DRIVER_NAME } from './native-capabilities.js';
 import type { EmbeddedAgentOptions } from './native-options.js';
 
@@ -27,9 +28,17 @@ export function dataplaneFactory(
   if (typeof choice !== 'string') return choice;
   if (choice === 'nftables') {
     const flowtable = a.flowtable && { devices: flowtableDevices(a.flowtable.devices) };
-    return () => createNftDataplane({ executor: a.executor, ...(flowtable ? { flowtable } : {}) });
+    const dsr = a.dsr && dsrDevices(a.dsr);
+    return () =>
+      createNftDataplane({
+        executor: a.executor,
+        ...(flowtable ? { flowtable } : {}),
+        ...(dsr ? { dsr } : {}),
+      });
   }
   if (choice !== 'ipvs') throw invalid('agent.dataplane', `agent.dataplane must be 'nftables' or 'ipvs'`);
+  if (a.dsr)
+    throw invalid('agent.dsr', 'direct server return is an nftables option; the IPVS data plane has none');
   if (a.flowtable)
     throw invalid('agent.flowtable', 'a flowtable is an nftables option; the IPVS data plane has none');
   if (settings.snat)
@@ -38,4 +47,12 @@ export function dataplaneFactory(
       'the IPVS data plane (NAT mode) does not masquerade; use the nftables data plane for snat',
     );
   return () => createIpvsDataplane({ executor: a.executor, ownedRanges: settings.vipRanges });
+}
+
+/** The forwarding modes the embedded agent's data plane renders (see `forwardingModes`). */
+export function embeddedForwarding(a: EmbeddedAgentOptions | undefined): ('nat' | 'dsr')[] {
+  const choice = a?.dataplane ?? 'nftables';
+  if (choice === 'nftables') return a?.dsr ? ['nat', 'dsr'] : ['nat'];
+  if (typeof choice === 'object') return [...(choice.forwardingModes ?? ['nat'])];
+  return ['nat'];
 }

@@ -18,8 +18,13 @@ import type { StateStore } from '../../native/store/types.js';
 import { createVipPool } from '../../native/vip/index.js';
 import { announcerFor } from './native-announce.js';
 import { createNativeBackend } from './native-backend.js';
-import { DRIVER_NAME, nativeAddressFamilies, nativeCapabilities } from './native-capabilities.js';
-import { dataplaneFactory } from './native-dataplane.js';
+import {
+  DRIVER_NAME,
+  nativeAddressFamilies,
+  nativeCapabilities,
+  nativeForwarding,
+} from './native-capabilities.js';
+import { dataplaneFactory, embeddedForwarding } from './native-dataplane.js';
 import type { NativeDriverOptions } from './native-options.js';
 
 /** Options of {@link NativeDriver.waitForConvergence}. */
@@ -89,6 +94,12 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
     throw fail(
       `maglevTableSize must be a prime up to 1000003 (e.g. 251, 4093, 65537), not ${maglevTableSize}`,
     );
+  let forwarding: ReturnType<typeof nativeForwarding>;
+  try {
+    forwarding = nativeForwarding(options.forwardingModes ?? embeddedForwarding(options.agent));
+  } catch (e) {
+    throw fail((e as Error).message);
+  }
   const timeoutMs = options.convergenceTimeoutMs ?? 30_000;
 
   let agent: Agent | undefined;
@@ -207,6 +218,7 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
     capabilities: {
       ...structuredClone(nativeCapabilities),
       addressFamilies: nativeAddressFamilies(pool.families),
+      forwarding,
     },
     backend,
     // The embedded agent starts with the driver's first call, whatever the apply mode.

@@ -52,6 +52,13 @@ export interface EmbeddedAgentOptions {
    * docs/native-dataplane.md#flowtable-opt-in-fast-path for what it bypasses. Only with the nftables data plane.
    */
   flowtable?: { devices: string[] } | undefined;
+  /**
+   * Direct server return for the default nftables data plane (issue 21): the devices client traffic
+   * arrives on (`ingress`) and the device on the segment the backends share with the node (`egress`).
+   * With it the driver offers `vmGroup.forwarding: 'dsr'`; without it, `nat` only. See
+   * docs/native-forwarding.md. Only with the nftables data plane.
+   */
+  dsr?: { ingress: string[]; egress: string } | undefined;
   /** The node's name in the store. Default `embedded`. */
   node?: string | undefined;
   /** Interface the agent adds VIPs to. Default `nlbkit0` (a dummy interface it creates). */
@@ -106,6 +113,14 @@ export interface NativeDriverOptions {
    * client address; the LB node must then be the backends' route back). Stored per NLB at creation.
    */
   snat?: boolean | undefined;
+  /**
+   * The forwarding modes (`vmGroup.forwarding`) the agents' data plane honours: `nat` (always) and
+   * `dsr` (the nftables data plane with dsr devices: `nlbkit agent --dsr-ingress ... --dsr-egress
+   * ...`). Default: what the embedded agent's data plane renders (nftables with `agent.dsr`: nat and
+   * dsr; IPVS, or nftables without it: nat; your own Dataplane instance: its `forwardingModes`), and
+   * `['nat']` without an embedded agent, since the driver cannot see remote agents' options.
+   */
+  forwardingModes?: ('nat' | 'dsr')[] | undefined;
   /**
    * The LB nodes whose agents must have applied a revision for it to count as converged (and whose
    * health reports count). Default: the embedded agent's node if any, else every node that reports.

@@ -23,6 +23,7 @@ export function toRecord(
 ): NLBRecord {
   const vip = nlb.listener.ip as string;
   const hc = nlb.healthChecker;
+  const dsr = nlb.vmGroup.forwarding === 'dsr';
   const stored = JSON.parse(
     JSON.stringify({ ...nlb, createdTime: nlb.createdTime.toISOString() }),
   ) as StoredNLBInfo;
@@ -38,7 +39,10 @@ export function toRecord(
         backendPort: nlb.vmGroup.port,
         algorithm: nlb.vmGroup.algorithm,
         hashFields: nlb.vmGroup.hashFields ?? 'SOURCE_IP',
-        snat: settings.snat,
+        // The packet reaches a dsr backend unchanged: there is nothing to masquerade.
+        snat: settings.snat && !dsr,
+        // Only dsr is written: records of nat NLBs stay as they were before forwarding modes.
+        ...(dsr ? { forwarding: 'dsr' } : {}),
         hashSeed: settings.hashSeed,
         maglevTableSize: settings.maglevTableSize,
         backends: nlb.vmGroup.vms.map((vm) => ({

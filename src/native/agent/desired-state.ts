@@ -99,6 +99,7 @@ export function planNode(
       hashFields: s.hashFields,
       backends,
       snat: s.snat,
+      ...(s.forwarding === 'dsr' ? { forwarding: 'dsr' as const } : {}),
     });
   }
   services.sort(byId);

@@ -92,6 +92,7 @@ export function createIpvsDataplane(options: IpvsDataplaneOptions): Dataplane {
   const ownedCount = (k: Map<string, KernelService>) => [...k.values()].filter((s) => owns(s.vip)).length;
 
   return {
+    forwardingModes: ['nat'],
     sync: (state: NodeDataplaneState) =>
       serial(async (): Promise<SyncResult> => {
         // Rendering first: bad input throws before anything runs.

@@ -74,6 +74,8 @@ export function desiredServices(
 ): Map<string, IpvsService> {
   const out = new Map<string, IpvsService>();
   for (const s of state.services) {
+    if (s.forwarding !== undefined && s.forwarding !== 'nat')
+      throw renderError(`service ${s.id}: the IPVS data plane forwards by NAT only, not ${s.forwarding}`);
     if (s.snat) {
       throw renderError(
         `service ${s.id}: the IPVS data plane does not masquerade (snat); use the nftables data plane, or make the LB node the backends' gateway`,

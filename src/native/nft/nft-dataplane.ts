@@ -5,6 +5,13 @@
  */
 import type { Executor } from '../executor/types.js';
 import type { Dataplane, NodeDataplaneState, SyncResult } from '../model.js';
+import {
+  type DsrDevices,
+  dsrDevices,
+  dsrSignature,
+  renderDsrElements,
+  renderDsrSkeleton,
+} from './nft-dsr.js';
 import { flowtableError, isNotFound, resultError, startError } from './nft-errors.js';
 import { buildLayout, defaultMaglev, type Layout, type LayoutOptions, type MaglevFn } from './nft-layout.js';
 import { planFull, planIncremental } from './nft-plan.js';
@@ -38,6 +45,13 @@ export interface NftDataplaneOptions {
    * docs/native-dataplane.md#flowtable-opt-in-fast-path.
    */
   flowtable?: { devices: string[] };
+  /**
+   * Direct server return (issue 21): services with `forwarding: 'dsr'` are forwarded unchanged to their
+   * backends from the ingress of `ingress` (the devices client traffic arrives on) out of `egress` (the
+   * segment the backends share with this node), in `table netdev <tableName>`. Without it the data
+   * plane offers `nat` only and a dsr service fails the sync. See docs/native-forwarding.md.
+   */
+  dsr?: { ingress: string[]; egress: string };
   /** Maglev table builder (default: src/native/maglev). */
   maglev?: MaglevFn;
   /** The nft binary (default `nft`, found on PATH). */
@@ -50,6 +64,14 @@ export interface NftDataplaneOptions {
 interface KernelView {
   layout: Layout;
   groups: Set<string>;
+}
+
+/** The services of each forwarding mode. */
+function byForwarding(state: NodeDataplaneState) {
+  const nat: NodeDataplaneState['services'] = [];
+  const dsr: NodeDataplaneState['services'] = [];
+  for (const s of state.services) (s.forwarding === 'dsr' ? dsr : nat).push(s);
+  return { nat: nat.length === state.services.length ? state : { ...state, services: nat }, dsr };
 }
 
 /** The flowtable's devices, checked (each a safe device name, 1-16 of them) and sorted without repeats. */
@@ -86,6 +108,10 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
   if (opts.roundRobin !== 'shared' && opts.roundRobin !== 'per-service') {
     throw renderError(`roundRobin must be 'shared' or 'per-service'`);
   }
+  const dsr: DsrDevices | undefined = options.dsr ? dsrDevices(options.dsr) : undefined;
+  const dsrTable = ['netdev', opts.tableName];
+  // The dsr table's stamp known to be in the kernel, and the elements it holds (undefined: unknown).
+  let dsrKernel: { stamp: string; text: string } | undefined;
   const nft = options.nftCommand ?? 'nft';
   const timeoutMs = options.timeoutMs ?? 60_000;
   const table = ['inet', opts.tableName];
@@ -135,14 +161,86 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     }
   };
 
+  /** The dsr elements and stamp for `services` (rendered, so bad input throws before anything runs). */
+  const planDsr = (services: NodeDataplaneState['services'], state: NodeDataplaneState) => {
+    if (!dsr) {
+      if (services.length > 0)
+        throw renderError(
+          `service ${services[0]!.id} asks for dsr forwarding, but this data plane has no dsr devices (agent --dsr-ingress/--dsr-egress)`,
+        );
+      return undefined;
+    }
+    const stamp = tableComment({ signature: dsrSignature(opts.tableName, dsr, state) });
+    return { stamp, state, elements: renderDsrElements(opts.tableName, services, state, opts.maglev) };
+  };
+
+  /**
+   * What the dsr table needs: nothing when the kernel holds these elements under this stamp; only the
+   * elements (the pins kept) when it holds this stamp; else the whole table again.
+   */
+  const dsrScript = async (p: NonNullable<ReturnType<typeof planDsr>>) => {
+    if (dsrKernel?.stamp === p.stamp && dsrKernel.text === p.elements.text) return undefined;
+    let stamped = dsrKernel?.stamp === p.stamp;
+    if (!stamped) {
+      // A restarted agent (or one after a failure) keeps the table, and its pins, when the stamp matches.
+      const head = await run('sync', ['-t', 'list', 'table', ...dsrTable]);
+      stamped = head.code === 0 && readTableComment(head.stdout) === p.stamp;
+    }
+    if (stamped) return { ...p.elements, full: false };
+    const skeleton = renderDsrSkeleton(opts.tableName, dsr!, p.state, p.stamp);
+    return { text: skeleton + p.elements.text, statements: p.elements.statements + 3, full: true };
+  };
+
+  /**
+   * The dsr table's differences from `p`: missing, another stamp, or other elements than nlbkit wrote
+   * (compared by count per map; the chains follow from the stamp). Not the element-by-element read-back
+   * of the inet table: see docs/native-forwarding.md.
+   */
+  const verifyDsr = async (p: NonNullable<ReturnType<typeof planDsr>>): Promise<string[]> => {
+    const t = dsrTable.join(' ');
+    const head = await run('verify', ['-t', 'list', 'table', ...dsrTable]);
+    if (isNotFound(head)) return [`table ${t} is missing`];
+    if (head.code !== 0) throw resultError(ex.where, 'verify', head);
+    if (readTableComment(head.stdout) !== p.stamp) return [`table ${t} carries another stamp`];
+    const r = await run('verify', ['-j', 'list', 'table', ...dsrTable]);
+    if (r.code !== 0) throw resultError(ex.where, 'verify', r);
+    const counts = new Map<string, number>();
+    try {
+      for (const o of (
+        JSON.parse(r.stdout) as { nftables: Record<string, { name: string; elem?: unknown[] }>[] }
+      ).nftables) {
+        const m = o.map ?? o.set;
+        if (m && !m.name.startsWith('pin_')) counts.set(m.name, m.elem?.length ?? 0);
+      }
+    } catch {
+      return [`table ${t}: its listing cannot be read`];
+    }
+    const want = new Map<string, number>();
+    for (const line of p.elements.text.split('\n')) {
+      const m = /^add element \S+ \S+ (\S+) \{ (.*) \}$/.exec(line);
+      if (m) want.set(m[1]!, m[2]!.split(', ').length);
+    }
+    const out: string[] = [];
+    for (const name of ['dsr4', 'hop4', 'live4', 'slot_tcp', 'slot_udp']) {
+      const has = counts.get(name);
+      if (has === undefined) out.push(`table ${t}: ${name} is missing`);
+      else if (has !== (want.get(name) ?? 0))
+        out.push(`table ${t}: ${name} holds ${has} elements, expected ${want.get(name) ?? 0}`);
+    }
+    return out;
+  };
+
   return {
+    forwardingModes: dsr ? ['nat', 'dsr'] : ['nat'],
     sync: (state: NodeDataplaneState) =>
       serial(async (): Promise<SyncResult> => {
         // Validation and rendering both happen here, before anything is spawned.
-        const next = buildLayout(state, opts, kernel?.layout ?? lastLayout);
+        const split = byForwarding(state);
+        const next = buildLayout(split.nat, opts, kernel?.layout ?? lastLayout);
         lastLayout = next;
+        const dsrPlan = planDsr(split.dsr, state);
         const full = !kernel || kernel.layout.signature !== next.signature;
-        const plan =
+        let plan =
           full || !kernel ? planFull(next, opts) : planIncremental(kernel.layout, kernel.groups, next, opts);
         // Only now (everything rendered, so bad input has already thrown): a fresh instance, whose plan
         // is the full rebuild, first looks for a table it can adopt as it is.
@@ -151,24 +249,31 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
           const adopted = await adoption(next);
           if (adopted) {
             kernel = adopted;
-            return { mode: 'none', statements: 0 };
+            plan = { mode: 'none', text: '', statements: 0, groups: adopted.groups };
           }
         }
-        if (plan.mode === 'none') {
+        const dsrText = dsrPlan ? await dsrScript(dsrPlan) : undefined;
+        if (plan.mode === 'none' && !dsrText) {
           kernel = { layout: next, groups: plan.groups };
           return { mode: 'none', statements: 0 };
         }
         kernel = undefined; // until nft says yes: a failure means the next sync rebuilds everything
-        const r = await run('sync', ['-f', '-'], plan.text);
+        dsrKernel = undefined;
+        const r = await run('sync', ['-f', '-'], plan.text + (dsrText?.text ?? ''));
         if (r.code !== 0)
           throw flowtableError(ex.where, opts.flowtable, r) ?? resultError(ex.where, 'sync', r);
         kernel = { layout: next, groups: plan.groups };
-        return { mode: plan.mode, statements: plan.statements };
+        if (dsrPlan) dsrKernel = { stamp: dsrPlan.stamp, text: dsrPlan.elements.text };
+        const statements = plan.statements + (dsrText?.statements ?? 0);
+        return { mode: plan.mode === 'full' || dsrText?.full ? 'full' : 'incremental', statements };
       }),
 
     verify: (state: NodeDataplaneState) =>
       serial(async () => {
-        const layout = buildLayout(state, opts, lastLayout);
+        const split = byForwarding(state);
+        const layout = buildLayout(split.nat, opts, lastLayout);
+        const dsrDiff = dsr ? await verifyDsr(planDsr(split.dsr, state)!) : [];
+        if (dsrDiff.length > 0) return dsrDiff;
         const r = await run('verify', ['-j', 'list', 'table', ...table]);
         if (isNotFound(r)) return [`table ${table.join(' ')} is missing`];
         if (r.code !== 0) throw resultError(ex.where, 'verify', r);
@@ -189,6 +294,11 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
         fresh = false; // nothing left to adopt
         const r = await run('destroy', ['delete', 'table', ...table]);
         if (r.code !== 0 && !isNotFound(r)) throw resultError(ex.where, 'destroy', r);
+        if (dsr) {
+          dsrKernel = undefined;
+          const d = await run('destroy', ['delete', 'table', ...dsrTable]);
+          if (d.code !== 0 && !isNotFound(d)) throw resultError(ex.where, 'destroy', d);
+        }
       }),
   };
 }

@@ -1,0 +1,104 @@
+/**
+ * Forwarding modes on the native driver (issue 21): which modes a driver offers follows its agents'
+ * data plane; a dsr NLB is stored for the agents (no SNAT, MAGLEV by default) and planned as dsr; a
+ * request the data plane cannot honour is refused before the store changes.
+ */
+import { describe, expect, it } from 'vitest';
+import type { NLBError } from '../../interfaces/errors.js';
+import type { NLBCreateRequest } from '../../interfaces/types.js';
+import { planNode } from '../../native/agent/desired-state.js';
+import type { Executor } from '../../native/executor/types.js';
+import { createMemoryStore } from '../../native/store/memory-store.js';
+import { createNativeDriver } from './native-driver.js';
+
+const vmInventory = { a: { ipv4: '10.0.0.11' }, b: { ipv4: '10.0.0.12' }, c: { ipv6: 'fd00::13' } };
+const driver = (over: Parameters<typeof createNativeDriver>[0] extends infer O ? Partial<O> : never = {}) =>
+  createNativeDriver({
+    store: createMemoryStore(),
+    vipPool: { ranges: ['10.99.0.0/24', 'fd00:99::/120'] },
+    vmInventory,
+    snat: true,
+    forwardingModes: ['nat', 'dsr'],
+    ...over,
+  });
+const req = (vmGroup: Partial<NLBCreateRequest['vmGroup']> = {}): NLBCreateRequest => ({
+  iid: { nameId: 'web' },
+  listener: { protocol: 'TCP', port: 80 },
+  vmGroup: {
+    protocol: 'TCP',
+    port: 80,
+    vms: [{ nameId: 'a' }, { nameId: 'b' }],
+    forwarding: 'dsr',
+    ...vmGroup,
+  },
+  healthChecker: { protocol: 'TCP' },
+});
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: NLBError) => e,
+  );
+const noExec: Executor = { where: 'nowhere', run: async () => ({ code: 1, stdout: '', stderr: 'unused' }) };
+
+describe('native driver: forwarding modes', () => {
+  it('offers what the agents honour: nat only by default, dsr with the embedded nft dsr devices', () => {
+    const modes = (d: ReturnType<typeof createNativeDriver>) => d.capabilities.forwarding?.modes;
+    expect(modes(driver({ forwardingModes: undefined }))).toEqual(['nat']);
+    const agent = { executor: noExec, dsr: { ingress: ['eth0'], egress: 'eth1' } };
+    expect(modes(driver({ forwardingModes: undefined, agent }))).toEqual(['nat', 'dsr']);
+    const ipvs = { executor: noExec, dataplane: 'ipvs' as const };
+    expect(modes(driver({ forwardingModes: undefined, snat: false, agent: ipvs }))).toEqual(['nat']);
+    expect(() => driver({ forwardingModes: ['dsr'] })).toThrow(/forwardingModes/);
+    expect(() => driver({ snat: false, agent: { ...ipvs, dsr: agent.dsr } })).toThrow(/agent\.dsr|IPVS/);
+  });
+
+  it('stores a dsr NLB for the agents: MAGLEV by default, no SNAT, planned as dsr', async () => {
+    const d = driver();
+    const nlb = await d.createNLB(req());
+    expect(nlb.vmGroup).toMatchObject({ forwarding: 'dsr', algorithm: 'MAGLEV', hashFields: 'FIVE_TUPLE' });
+    expect((await d.getNLB({ nameId: 'web' })).vmGroup.forwarding).toBe('dsr');
+    const snapshot = await d.store.list();
+    expect(snapshot.records[0]?.record.service).toMatchObject({ forwarding: 'dsr', snat: false });
+    const plan = planNode(snapshot, () => 'HEALTHY');
+    expect(plan.state.services[0]).toMatchObject({ forwarding: 'dsr', snat: false });
+    // A nat NLB's record stays as before forwarding modes existed.
+    await d.createNLB({ ...req({ forwarding: undefined, port: 8080 }), iid: { nameId: 'api' } });
+    const api = (await d.store.get('api'))?.record;
+    expect(api?.service.forwarding).toBeUndefined();
+    expect(api?.nlb.vmGroup.forwarding).toBe('nat');
+  });
+
+  it('refuses what dsr cannot do, before the store changes', async () => {
+    const d = driver();
+    const cases: [Partial<NLBCreateRequest['vmGroup']>, string][] = [
+      [{ algorithm: 'ROUND_ROBIN' }, 'INVALID_ARGUMENT vmGroup.algorithm'],
+      [{ port: 8080 }, 'INVALID_ARGUMENT vmGroup.port'],
+      [{ vms: [{ nameId: 'c' }] }, 'UNSUPPORTED vmGroup.forwarding'],
+      [{ forwarding: 'tunnel' }, 'UNSUPPORTED vmGroup.forwarding'],
+    ];
+    for (const [group, expected] of cases) {
+      const listener = group.vms
+        ? { protocol: 'TCP' as const, port: 80, addressFamily: 'IPV6' as const }
+        : undefined;
+      const e = await failure(d.createNLB({ ...req(group), ...(listener ? { listener } : {}) }));
+      expect(e && `${e.code} ${e.violations?.[0]?.path}`).toBe(expected);
+    }
+    expect((await d.store.list()).records).toEqual([]);
+    const natOnly = driver({ forwardingModes: ['nat'] });
+    expect((await failure(natOnly.createNLB(req())))?.code).toBe('UNSUPPORTED');
+  });
+
+  it('keeps the mode: a change to another is refused, leaving the NLB as it was', async () => {
+    const d = driver();
+    await d.createNLB(req());
+    const before = await d.store.revision();
+    const group = { protocol: 'TCP' as const, port: 80, vms: [{ nameId: 'a' }] };
+    const e = await failure(d.changeVMGroupInfo({ nameId: 'web' }, { ...group, forwarding: 'nat' }));
+    expect(e?.code).toBe('UNSUPPORTED');
+    const moved = await failure(d.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 81 }));
+    expect(moved && `${moved.code} ${moved.violations?.[0]?.path}`).toBe('INVALID_ARGUMENT listener.port');
+    expect(await d.store.revision()).toBe(before);
+    // Without the field the mode in force stays.
+    expect((await d.changeVMGroupInfo({ nameId: 'web' }, group)).vmGroup.forwarding).toBe('dsr');
+  });
+});

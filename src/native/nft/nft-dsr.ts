@@ -1,0 +1,183 @@
+/**
+ * Direct server return on nftables (issue 21): `table netdev <name>`, hooked at the ingress of the
+ * devices client traffic arrives on. A packet to a dsr service never reaches the IP stack (so no
+ * conntrack state exists that another LB node lacks): the backend is chosen from the packet with the
+ * service's Maglev table (same seed and size on every node) and the packet is forwarded unchanged
+ * with `fwd ip to <backend> device <egress>`, which resolves the backend's MAC through the kernel's
+ * neighbour table. A per-node pin map remembers each flow's first choice (the Katran way), so a
+ * backend added or removed moves no flow this node already carries. Why this shape, and its limits:
+ * docs/native-forwarding.md. Pure: state in, script text out; every value goes through nft-values.ts.
+ */
+import type { ServiceSpec } from '../model.js';
+import type { MaglevFn } from './nft-layout.js';
+import { addr, comment, device, hex32, ident, port, proto, renderError, uint } from './nft-values.js';
+
+/** Where dsr traffic enters (the client side) and leaves (the backends' shared segment). */
+export interface DsrDevices {
+  /** Devices client traffic to dsr VIPs arrives on (1-16), sorted without repeats. */
+  ingress: string[];
+  /** The device on the segment the backends share with this node. */
+  egress: string;
+}
+
+/** Version of the shapes below; part of the table's stamp (a change rebuilds the table). */
+export const DSR_LAYOUT_VERSION = 1;
+/** Seconds a flow's pin lives without packets; each forwarded packet renews it. */
+export const DSR_PIN_TIMEOUT_S = 300;
+/** Most pinned flows per protocol; beyond it new flows follow the Maglev table unpinned. */
+export const DSR_PIN_SIZE = 262_144;
+
+const PROTOS = ['tcp', 'udp'] as const;
+const HASHES = [
+  { tag: 'ip', expr: 'ip saddr' },
+  // SOURCE_IP_PORT and FIVE_TUPLE: within one service daddr, dport and protocol are constant, and
+  // nft 1.0.6 aborts (register assertion) on a longer hash input next to this map key.
+  { tag: 'ipport', expr: 'ip saddr . th sport' },
+] as const;
+const FLOW = 'ip saddr . th sport . ip daddr . th dport';
+
+/** The devices of `dsr` options, checked (safe names, 1-16 ingress devices) and sorted. */
+export function dsrDevices(raw: unknown): DsrDevices {
+  const r = raw as Partial<DsrDevices> | undefined;
+  if (!r || !Array.isArray(r.ingress) || r.ingress.length === 0 || r.ingress.length > 16)
+    throw renderError('dsr.ingress must list 1-16 device names');
+  for (const d of r.ingress) device(d as string);
+  device(r.egress as string);
+  return { ingress: [...new Set(r.ingress as string[])].sort(), egress: r.egress as string };
+}
+
+/** The packet mark that stands for a backend: its IPv4 address as a number (stable, never 0). */
+export function backendMark(address: string): number {
+  const parts = addr(address, 4).split('.').map(Number);
+  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+}
+
+const hashTag = (s: ServiceSpec) => (s.hashFields === 'SOURCE_IP' ? 'ip' : 'ipport');
+const chainName = (p: string, tag: string) => `d_${p}_${tag}`;
+
+/** Everything only a rebuild of the table can change: its stamp is derived from this. */
+export function dsrSignature(
+  tableName: string,
+  devices: DsrDevices,
+  state: { hashSeed: number; maglevTableSize: number },
+): string {
+  return JSON.stringify([DSR_LAYOUT_VERSION, tableName, devices, state.hashSeed, state.maglevTableSize]);
+}
+
+function chainRules(
+  p: 'tcp' | 'udp',
+  hash: string,
+  state: { hashSeed: number; maglevTableSize: number },
+  egress: string,
+) {
+  const pin = `pin_${p}`;
+  const fwd = `fwd ip to meta mark map @hop4 device ${device(egress)}`;
+  const m = uint(state.maglevTableSize, 1, 0xffffff, 'Maglev table size');
+  return [
+    // A pinned flow whose backend is still live keeps it (and renews its pin).
+    `meta mark set ${FLOW} map @${pin}`,
+    `meta mark @live4 update @${pin} { ${FLOW} : meta mark } ${fwd}`,
+    // Otherwise the Maglev table decides, identically on every node; `add` leaves a stale pin (its
+    // backend gone) unrenewed, so it expires, while its packets follow the table.
+    `meta mark set ip daddr . th dport . jhash ${hash} mod ${m} seed ${hex32(state.hashSeed, 'hash seed')} map @slot_${p}`,
+    `add @${pin} { ${FLOW} : meta mark }`,
+    fwd,
+    // Never let a dsr packet reach the IP stack, which holds the VIP and would reset the flow.
+    'drop',
+  ];
+}
+
+/**
+ * The rebuild of the dsr table (create if absent, delete, declare), stamped with `stamp`. Pins are
+ * lost with the old table: that happens on a first sync, after a failure and when a setting changes.
+ */
+export function renderDsrSkeleton(
+  tableName: string,
+  devices: DsrDevices,
+  state: { hashSeed: number; maglevTableSize: number },
+  stamp: string,
+): string {
+  const t = `netdev ${ident(tableName)}`;
+  const ingress = devices.ingress.map(device).join(', ');
+  let body = `\tcomment ${comment(stamp)}\n`;
+  body += '\tmap dsr4 { type ipv4_addr . inet_proto . inet_service : verdict; }\n';
+  body += '\tmap hop4 { typeof meta mark : ip daddr; }\n';
+  body += '\tset live4 { typeof meta mark; }\n';
+  for (const p of PROTOS) {
+    body += `\tmap pin_${p} { typeof ${FLOW} : meta mark; size ${DSR_PIN_SIZE}; flags dynamic,timeout; timeout ${DSR_PIN_TIMEOUT_S}s; }\n`;
+    body += `\tmap slot_${p} { typeof ip daddr . th dport . numgen inc mod 1 : meta mark; }\n`;
+  }
+  body += `\tchain ingress {\n\t\ttype filter hook ingress devices = { ${ingress} } priority -500; policy accept;\n`;
+  body += '\t\tip daddr . meta l4proto . th dport vmap @dsr4\n\t}\n';
+  for (const p of PROTOS)
+    for (const h of HASHES) {
+      const rules = chainRules(p, h.expr, state, devices.egress).map((r) => `\t\t${r}\n`);
+      body += `\tchain ${chainName(p, h.tag)} {\n${rules.join('')}\t}\n`;
+    }
+  return `table ${t}\ndelete table ${t}\ntable ${t} {\n${body}}\n`;
+}
+
+/**
+ * The elements of every dsr service, as one replacement: flush the dispatch, backend and slot maps and
+ * add them again (atomic within the transaction; the pin maps are kept). O(elements) per change.
+ */
+export function renderDsrElements(
+  tableName: string,
+  services: readonly ServiceSpec[],
+  state: { hashSeed: number; maglevTableSize: number },
+  maglev: MaglevFn,
+): { text: string; statements: number } {
+  const t = `netdev ${ident(tableName)}`;
+  const dispatch: string[] = [];
+  const hops = new Map<number, string>();
+  const slots: Record<'tcp' | 'udp', string[]> = { tcp: [], udp: [] };
+  for (const s of services) {
+    if (s.family !== 4) throw renderError(`service ${s.id}: dsr forwarding serves IPv4 only`);
+    if (s.algorithm !== 'MAGLEV') throw renderError(`service ${s.id}: dsr forwarding needs MAGLEV`);
+    const p = proto(s.protocol);
+    const key = `${addr(s.vip, 4)} . ${p} . ${port(s.port)}`;
+    if (s.backends.length === 0) continue; // not dispatched: the packet goes on to the IP stack
+    const sorted = [...s.backends].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const b of sorted) {
+      if (b.port !== s.port)
+        throw renderError(`service ${s.id}: dsr backends must listen on the service port ${s.port}`);
+      const mark = backendMark(b.address);
+      const known = hops.get(mark);
+      if (known !== undefined && known !== b.address) throw renderError(`backend mark clash at ${b.address}`);
+      hops.set(mark, b.address);
+    }
+    let table: ArrayLike<number>;
+    try {
+      table = maglev(
+        sorted.map((b) => ({ id: b.id, weight: b.weight })),
+        state.maglevTableSize,
+        state.hashSeed,
+      );
+    } catch (e) {
+      throw renderError(`service ${s.id}: ${(e as Error).message}`);
+    }
+    for (let slot = 0; slot < table.length; slot++) {
+      const b = sorted[table[slot]!];
+      if (!b) throw renderError(`service ${s.id}: slot ${slot} has no backend`);
+      slots[p].push(`${s.vip} . ${s.port} . ${slot} : ${hex32(backendMark(b.address), 'mark')}`);
+    }
+    dispatch.push(`${key} : goto ${chainName(p, hashTag(s))}`);
+  }
+  const hop = [...hops].map(([m, a]) => `${hex32(m, 'mark')} : ${a}`);
+  const live = [...hops.keys()].map((m) => hex32(m, 'mark'));
+  let text = '';
+  for (const name of ['dsr4', 'hop4', 'live4', 'slot_tcp', 'slot_udp'])
+    text += `flush ${name === 'live4' ? 'set' : 'map'} ${t} ${name}\n`;
+  const add = (name: string, items: string[]) => {
+    if (items.length) text += `add element ${t} ${name} { ${items.join(', ')} }\n`;
+  };
+  add('hop4', hop);
+  add('live4', live);
+  add('slot_tcp', slots.tcp);
+  add('slot_udp', slots.udp);
+  add('dsr4', dispatch);
+  return {
+    text,
+    statements: 5 + hop.length + live.length + slots.tcp.length + slots.udp.length + dispatch.length,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Direct server return on the nft data plane against a real kernel (issue 21): the client reaches the
+ * VIP and sees it as the source of replies, backends see the client's address, both backends serve,
+ * held connections survive a backend added (the per-node pins) and break without the pins (the
+ * control that shows the test can fail), a new data-plane instance keeps the pins, verify() sees a
+ * removed element, and a dsr service on a data plane without dsr devices is refused before nft runs.
+ * Needs root, ip and nft: a failure in CI, a skip locally.
+ */
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isNLBError } from '../../src/interfaces/errors.js';
+import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
+import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
+import { buildDsrLab, DSR_LAB, type DsrLab, type Greeting, type LineProcess, labState } from './dsr-lab.js';
+import { liveUnavailable } from './nft-netns.js';
+
+const why = await liveUnavailable();
+if (why && process.env.CI === 'true') throw new Error(`live nft tests cannot run in CI: ${why}`);
+if (why) console.warn(`[nlbkit] skipping live dsr tests: ${why}`);
+
+const dsrOptions = { ingress: ['up0'], egress: 'dn0' };
+
+const state = (backends: number[]) => labState('dsr', backends);
+
+describe.skipIf(why !== undefined)('nft data plane: direct server return (live)', () => {
+  let lab: DsrLab;
+  let client: LineProcess;
+  const nft = (...args: string[]) =>
+    execFileSync('ip', ['netns', 'exec', lab.lb, 'nft', ...args], { encoding: 'utf8' });
+  const lbRead = (file: string) =>
+    execFileSync('ip', ['netns', 'exec', lab.lb, 'cat', file], { encoding: 'utf8' });
+
+  beforeAll(async () => {
+    lab = await buildDsrLab(`nlbk-dsr-${process.pid}`, 3);
+    for (const n of [0, 1, 2]) await lab.startServer(n);
+    client = await lab.startClient();
+  }, 60_000);
+  afterAll(() => lab?.remove());
+
+  it('forwards unchanged: the client sees the VIP, backends see the client, both serve', async () => {
+    const dp = createNftDataplane({ executor: netnsExecutor(lab.lb), dsr: dsrOptions });
+    expect(dp.forwardingModes).toEqual(['nat', 'dsr']);
+    const first = await dp.sync(state([0, 1]));
+    expect(first.mode).toBe('full');
+    expect(await dp.verify(state([0, 1]))).toEqual([]);
+
+    const tx = () => Number(lbRead('/sys/class/net/up0/statistics/tx_packets'));
+    const rx = () => Number(lbRead('/sys/class/net/up0/statistics/rx_packets'));
+    const [tx0, rx0] = [tx(), rx()];
+    const got = await client.ask<(Greeting | null)[]>('open 40');
+    expect(got.every((g) => g !== null)).toBe(true);
+    for (const g of got as Greeting[]) {
+      expect(g.peer).toBe(DSR_LAB.vip); // the client's connection is to the VIP, answered from it
+      expect(g.local).toBe(DSR_LAB.vip); // the packet reached the backend unchanged
+      expect(g.client).toBe(DSR_LAB.client); // the backend sees the client's own address
+    }
+    const served = new Set((got as Greeting[]).map((g) => g.backend));
+    expect(served).toEqual(new Set(['b0', 'b1']));
+    // Requests crossed the LB (>= SYN + ACK each); replies did not (a few ARP packets at most).
+    expect(rx() - rx0).toBeGreaterThanOrEqual(80);
+    expect(tx() - tx0).toBeLessThan(10);
+  });
+
+  it('keeps held connections on their backend when one is added (pins), also across a new instance', async () => {
+    const dp = createNftDataplane({ executor: netnsExecutor(lab.lb), dsr: dsrOptions });
+    // A new instance finds the stamped table and replaces only the elements: the pins stay.
+    const again = await dp.sync(state([0, 1]));
+    expect(again.mode).toBe('incremental');
+    expect((await client.ask<boolean[]>('ping')).every(Boolean)).toBe(true);
+    const change = await dp.sync(state([0, 1, 2]));
+    expect(change.mode).toBe('incremental');
+    const pings = await client.ask<boolean[]>('ping');
+    expect(pings.filter((ok) => !ok)).toHaveLength(0);
+    // New connections reach the added backend too.
+    const fresh = (await client.ask<Greeting[]>('open 40')).map((g) => g.backend);
+    expect(fresh).toContain('b2');
+    expect(await dp.verify(state([0, 1, 2]))).toEqual([]);
+  });
+
+  it('without the pins the same table breaks connections (the control)', async () => {
+    const dp = createNftDataplane({ executor: netnsExecutor(lab.lb), dsr: dsrOptions });
+    expect((await dp.sync(state([0, 1, 2]))).mode).toBe('incremental');
+    expect((await client.ask<boolean[]>('ping')).every(Boolean)).toBe(true);
+    // The connections opened before b2 joined and whose slot moved to b2 now follow the table.
+    nft('flush', 'map', 'netdev', 'nlbkit', 'pin_tcp');
+    const pings = await client.ask<boolean[]>('ping');
+    expect(pings.filter((ok) => !ok).length).toBeGreaterThan(0);
+  });
+
+  it('verify() reports a removed element; the next instance repairs it', async () => {
+    const dp = createNftDataplane({ executor: netnsExecutor(lab.lb), dsr: dsrOptions });
+    await dp.sync(state([0, 1]));
+    nft('delete', 'element', 'netdev', 'nlbkit', 'hop4', `{ 0x0a4d010a }`);
+    expect(await dp.verify(state([0, 1]))).toEqual([
+      'table netdev nlbkit: hop4 holds 1 elements, expected 2',
+    ]);
+    await createNftDataplane({ executor: netnsExecutor(lab.lb), dsr: dsrOptions }).sync(state([0, 1]));
+    expect(await dp.verify(state([0, 1]))).toEqual([]);
+  });
+
+  it('refuses a dsr service without dsr devices before nft runs; destroy removes both tables', async () => {
+    // Terse: the pins' expiry timers tick; tables, chains and rules must not change.
+    const before = nft('-t', 'list', 'ruleset');
+    const plain = createNftDataplane({ executor: netnsExecutor(lab.lb), tableName: 'other' });
+    expect(plain.forwardingModes).toEqual(['nat']);
+    const err = await plain.sync(state([0])).catch((e: unknown) => e);
+    expect(isNLBError(err) && err.code).toBe('INVALID_ARGUMENT');
+    expect(String((err as Error).message)).toMatch(/no dsr devices/);
+    expect(nft('-t', 'list', 'ruleset')).toBe(before);
+    const dp = createNftDataplane({ executor: netnsExecutor(lab.lb), dsr: dsrOptions });
+    await dp.destroy();
+    expect(nft('list', 'ruleset').trim()).toBe('');
+  });
+});
