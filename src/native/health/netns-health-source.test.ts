@@ -6,7 +6,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkLabRequirements } from '../../cli/demo/preflight.js';
+import { checkLabRequirements } from '../../lab/lab-preflight.js';
 import { locateTcpChecker } from './checkers/native-tcp-prober.js';
 import type { HealthChange } from './coalescer.js';
 import type { MonitorTarget } from './monitor.js';

@@ -2,7 +2,7 @@
  * Gate for namespace tests: locally a host without root, `ip` or `nft` skips them with a clear
  * message; under CI (env CI=true) that is a failure, because CI is set up to run them.
  */
-import { checkLabRequirements } from '../../../src/cli/demo/preflight.js';
+import { checkLabRequirements } from '../../../src/lab/lab-preflight.js';
 
 /** True when the host can run netns tests. False (with a printed reason) locally; throws under CI. */
 export function requireRootNetns(): boolean {

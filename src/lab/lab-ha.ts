@@ -12,10 +12,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileStore, createNativeDriver, type NativeDriver } from '../../drivers/native/index.js';
-import type { NLBCreateRequest } from '../../interfaces/types.js';
-import { renderInclude } from '../../native/announce/bgp/bird-render.js';
-import type { StateStore } from '../../native/store/types.js';
+import { createFileStore, createNativeDriver, type NativeDriver } from '../drivers/native/index.js';
+import type { NLBCreateRequest } from '../interfaces/types.js';
+import { renderInclude } from '../native/announce/bgp/bird-render.js';
+import type { StateStore } from '../native/store/types.js';
 import { BACKEND_NET, uplink } from './lab-addresses.js';
 import { LabAgent } from './lab-agent.js';
 import { LabBird, type LabPeer, nodeConfig, routerConfig } from './lab-bird.js';

@@ -9,8 +9,8 @@
  * ```
  */
 
-import { netnsExecutor } from '../../native/executor/index.js';
-import type { Executor } from '../../native/executor/types.js';
+import { netnsExecutor } from '../native/executor/index.js';
+import type { Executor } from '../native/executor/types.js';
 import {
   BACKEND_NET,
   backendAddress,
