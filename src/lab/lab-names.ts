@@ -1,21 +1,43 @@
 /**
- * Names of lab network namespaces, `<prefix>-<pid>-<n>-<role>`, and their cleanup: namespaces whose
- * creating process is dead are removed at start; live ones are removed on exit and on SIGINT/SIGTERM.
+ * Names of lab network namespaces, `<prefix>-<pid>-<n>-<role>`, the one place that makes them, and
+ * their cleanup: namespaces whose creating process is dead are removed before a process makes its
+ * first one; live ones are removed on exit and on SIGINT/SIGTERM.
  */
 import { spawnSync } from 'node:child_process';
+import { processAlive } from '../common/process-alive.js';
+
+/**
+ * Every prefix a lab namespace may have: the sweeper removes stale namespaces of these prefixes only,
+ * so a name outside this list is never made (a crashed run's leftovers would stay forever).
+ */
+export const LAB_PREFIXES = {
+  /** The end-to-end tests (test/e2e). */
+  e2e: 'nlbk-e2e',
+  /** `nlbkit demo`. */
+  demo: 'nlbk-demo',
+  /** The benchmarks (bench/). */
+  bench: 'nlbk-bench',
+  /** Single namespaces of the netns tests outside test/e2e (test/native, some src tests). */
+  test: 'nlbk-test',
+  /** Labs inside the test VM (test/vm). */
+  vm: 'nlbk-vm',
+} as const;
+
+/** One of {@link LAB_PREFIXES}. */
+export type LabPrefix = (typeof LAB_PREFIXES)[keyof typeof LAB_PREFIXES];
 
 /** Prefix of every namespace the end-to-end tests make. */
-export const E2E_PREFIX = 'nlbk-e2e';
+export const E2E_PREFIX = LAB_PREFIXES.e2e;
 /** Prefix of every namespace the demo makes. */
-export const DEMO_PREFIX = 'nlbk-demo';
-/** Prefix of every namespace the data-plane benchmark (bench/dataplane) makes. */
-export const BENCH_PREFIX = 'nlbk-bench';
+export const DEMO_PREFIX = LAB_PREFIXES.demo;
+/** Prefix of every namespace the benchmarks make. */
+export const BENCH_PREFIX = LAB_PREFIXES.bench;
 
-const NAME = /^(nlbk-(?:e2e|demo|bench))-(\d+)-(\d+)-([a-z0-9]+)$/;
+const NAME = new RegExp(`^(${Object.values(LAB_PREFIXES).join('|')})-(\\d+)-(\\d+)-([a-z0-9]+)$`);
 let counter = 0;
 
 /** A fresh lab id for this process: `<prefix>-<pid>-<n>`; roles are appended to it. */
-export function nextLabId(prefix: string): string {
+export function nextLabId(prefix: LabPrefix): string {
   counter += 1;
   return `${prefix}-${process.pid}-${counter}`;
 }
@@ -28,15 +50,6 @@ export function listNamespaces(): string[] {
     .split('\n')
     .map((line) => line.trim().split(/\s+/)[0] ?? '')
     .filter((name) => name.length > 0);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -62,7 +75,7 @@ export function deleteNamespaceSync(ns: string): void {
 export function removeStaleNamespaces(): string[] {
   const stale = listNamespaces().filter((ns) => {
     const m = NAME.exec(ns);
-    return m !== null && !alive(Number(m[2]));
+    return m !== null && !processAlive(Number(m[2]));
   });
   for (const ns of stale) deleteNamespaceSync(ns);
   return stale;
@@ -95,4 +108,43 @@ export function forget(ns: string): void {
 export function removeRemembered(): void {
   for (const ns of live) deleteNamespaceSync(ns);
   live.clear();
+}
+
+/** A namespace made by {@link makeNamespace}. */
+export interface LabNamespace {
+  readonly name: string;
+  /** Kills what runs inside and deletes it; safe to call twice. */
+  remove(): void;
+}
+
+let swept = false;
+
+/**
+ * Makes namespace `<labId>-<role>` (`labId` from {@link nextLabId}) with loopback up, remembered so
+ * that it is removed if this process ends first. A process's first call removes stale namespaces.
+ * Throws, leaving nothing behind, when `ip` fails.
+ */
+export function makeNamespace(labId: string, role: string): LabNamespace {
+  const name = `${labId}-${role}`;
+  if (!NAME.test(name)) throw new Error(`not a lab namespace name: ${name}`);
+  if (!swept) {
+    swept = true;
+    removeStaleNamespaces();
+  }
+  remember(name);
+  const remove = () => {
+    deleteNamespaceSync(name);
+    forget(name);
+  };
+  for (const argv of [
+    ['netns', 'add', name],
+    ['-n', name, 'link', 'set', 'lo', 'up'],
+  ]) {
+    const out = spawnSync('ip', argv, { encoding: 'utf8' });
+    if (out.status !== 0) {
+      remove();
+      throw new Error(`'ip ${argv.join(' ')}' failed: ${(out.stderr ?? String(out.error)).trim()}`);
+    }
+  }
+  return { name, remove };
 }

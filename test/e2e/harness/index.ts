@@ -1,6 +1,6 @@
 /**
  * The netns end-to-end harness: build a lab (client, LB node(s), backends with real servers), drive
- * traffic from the client namespace, and clean up. The implementation lives in src/cli/demo (the demo
+ * traffic from the client namespace, and clean up. The implementation lives in src/lab (the demo
  * uses it too); this module is what tests import.
  */
 export {
@@ -13,7 +13,13 @@ export {
   VIP_POOL,
 } from '../../../src/lab/lab-addresses.js';
 export { mustRun, runArgv } from '../../../src/lab/lab-exec.js';
-export { E2E_PREFIX, listNamespaces, removeStaleNamespaces } from '../../../src/lab/lab-names.js';
+export {
+  DEMO_PREFIX,
+  E2E_PREFIX,
+  LAB_PREFIXES,
+  listNamespaces,
+  removeStaleNamespaces,
+} from '../../../src/lab/lab-names.js';
 export {
   type BackendPorts,
   BackendServer,
