@@ -47,8 +47,6 @@ const fail = (stderr: string): ExecResult => ({ code: 1, stdout: '', stderr });
  * and only the maps, chains and flowtables it names are checked.
  *
  * @example
- * import { createFakeNftExecutor, createMemoryStore, createNativeDriver } from 'nlbkit/native';
- *
  * const node = createFakeNftExecutor();
  * const nlb = createNativeDriver({
  *   store: createMemoryStore(),

@@ -33,6 +33,7 @@ export function canonicalParts(tokens: string[], types: string[], what: string, 
     .join(' . ');
 }
 
+/** The parts of a map type line's key and value: `type a . b : c` gives key [a, b], value [c]. */
 export function mapTypes(type: string): { key: string[]; value: string[] } {
   const [key = '', value = ''] = type.replace(/^type(of)? /, '').split(' : ');
   return { key: key.split(' . '), value: value.split(' . ') };
