@@ -1,13 +1,13 @@
 /**
  * bench:failover for `bgp` (and the single-node `none` row): the HA lab of the e2e tests
- * (src/cli/demo/lab-ha.ts), one IPv4 VIP over two LB nodes, and `runs` failures of each kind dealt to
+ * (src/lab/lab-ha.ts), one IPv4 VIP over two LB nodes, and `runs` failures of each kind dealt to
  * the nodes in turn, with new connections probed throughout. Also counts the established
  * connections a NAT node's death (and return) breaks.
  */
 
-import { mustRun } from '../src/cli/demo/lab-exec.js';
-import { type HaLab, type HaNode, haRequest, startHaLab } from '../src/cli/demo/lab-ha.js';
-import { BENCH_PREFIX } from '../src/cli/demo/lab-names.js';
+import { mustRun } from '../src/lab/lab-exec.js';
+import { type HaLab, type HaNode, haRequest, startHaLab } from '../src/lab/lab-ha.js';
+import { BENCH_PREFIX } from '../src/lab/lab-names.js';
 import { outcome, startProbes, timeUntil } from './failover-probe.js';
 import { type FailoverRow, spread } from './failover-row.js';
 

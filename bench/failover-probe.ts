@@ -3,7 +3,7 @@
  * outcome, and the router's view polled alongside, so a run yields "moved after", "OK again after"
  * and "failed" for one failure.
  */
-import type { LabClient } from '../src/cli/demo/lab-programs.js';
+import type { LabClient } from '../src/lab/lab-programs.js';
 
 /** One probe connection. */
 export interface Probe {

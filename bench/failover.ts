@@ -18,6 +18,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { missingLabRequirements } from '../src/lab/lab-preflight.js';
 import { type EstablishedResult, type FailoverOptions, runBgpFailover } from './failover-bgp.js';
 import { formatL2Rows, type FailoverRow as L2Row, runL2Failover } from './failover-l2.js';
 import { type FailoverRow, renderTable } from './failover-row.js';
@@ -33,7 +34,8 @@ const { values: args } = parseArgs({
 const runs = Number(args.runs);
 const modes = new Set((args.modes ?? '').split(','));
 if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new Error('--runs must be 1-1000');
-if (process.getuid?.() !== 0) throw new Error('bench:failover needs root (network namespaces, nft, BIRD)');
+const missing = missingLabRequirements();
+if (missing) throw new Error(`bench:failover needs: ${missing}`);
 if (spawnSync('bird', ['--version']).error)
   throw new Error('bench:failover needs BIRD 2: apt-get install bird2');
 

@@ -11,20 +11,15 @@
  * the nft child (parsing and the kernel commit), so a loaded machine can be read too.
  * Env: BENCH_SIZES=65537,4093 (M)  BENCH_COUNTS=10,100,1000 (N)  BENCH_REPEATS=5.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { BENCH_PREFIX, makeNamespace, nextLabId } from '../src/lab/lab-names.js';
+import { missingLabRequirements } from '../src/lab/lab-preflight.js';
 import { netnsExecutor } from '../src/native/executor/netns-executor.js';
 import type { Executor } from '../src/native/executor/types.js';
 import { buildMaglevTable, diffMaglevTables } from '../src/native/maglev/index.js';
 import type { BackendSpec, NodeDataplaneState } from '../src/native/model.js';
 import { createNftDataplane } from '../src/native/nft/nft-dataplane.js';
-import {
-  createNamespace,
-  deleteNamespace,
-  liveUnavailable,
-  removeStaleNamespaces,
-} from '../test/native/nft-netns.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '65537,4093').split(',').map(Number);
 const COUNTS = (process.env.BENCH_COUNTS ?? '10,100,1000').split(',').map(Number);
@@ -136,12 +131,11 @@ async function measure(ex: Executor, n: number, size: number) {
 }
 
 async function main(): Promise<void> {
-  const why = await liveUnavailable();
+  const why = missingLabRequirements();
   if (why) {
-    console.error(`bench:maglev-apply needs root, nft and ip netns: ${why}`);
+    console.error(`bench:maglev-apply needs: ${why}`);
     process.exit(2);
   }
-  await removeStaleNamespaces();
   const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(
     `Maglev apply benchmark: one MAGLEV service, medians of ${REPEATS} full syncs and ${2 * REPEATS} single-backend changes (load average at start: ${loadavg})`,
@@ -159,14 +153,10 @@ async function main(): Promise<void> {
   ];
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---:').join('|')}|`);
-  const ns = await createNamespace();
-  // Ctrl-C: remove the namespace synchronously before exiting (the finally below would not run).
-  process.once('SIGINT', () => {
-    execFileSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
-    process.exit(130);
-  });
+  // Removed on Ctrl-C too (the lab remembers it), where the finally below would not run.
+  const ns = makeNamespace(nextLabId(BENCH_PREFIX), 'mg');
   try {
-    const ex = netnsExecutor(ns);
+    const ex = netnsExecutor(ns.name);
     for (const size of SIZES) {
       for (const n of COUNTS) {
         if (n > size) continue;
@@ -189,7 +179,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await deleteNamespace(ns);
+    ns.remove();
   }
   console.log(`node ${process.version}, ${os.cpus().length} CPUs`);
 }

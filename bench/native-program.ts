@@ -10,16 +10,12 @@
  * Env: BENCH_SIZES=10,1000,10000  BENCH_NAIVE_SAMPLE=10 (LBs timed at each end for extrapolation).
  */
 import { readFileSync } from 'node:fs';
+import { BENCH_PREFIX, makeNamespace, nextLabId } from '../src/lab/lab-names.js';
+import { missingLabRequirements } from '../src/lab/lab-preflight.js';
 import { netnsExecutor } from '../src/native/executor/netns-executor.js';
 import type { Executor } from '../src/native/executor/types.js';
 import type { NodeDataplaneState, ServiceSpec } from '../src/native/model.js';
 import { createNftDataplane } from '../src/native/nft/nft-dataplane.js';
-import {
-  createNamespace,
-  deleteNamespace,
-  liveUnavailable,
-  removeStaleNamespaces,
-} from '../test/native/nft-netns.js';
 import { changeChains, changeNaive, fillNaive, loadChains, loadNaive } from './native-program-baselines.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10,1000,10000').split(',').map(Number);
@@ -61,11 +57,11 @@ const jsCpuMs = () => {
 };
 
 async function inNamespace<T>(fn: (ex: Executor) => Promise<T>): Promise<T> {
-  const ns = await createNamespace();
+  const ns = makeNamespace(nextLabId(BENCH_PREFIX), 'dp');
   try {
-    return await fn(netnsExecutor(ns));
+    return await fn(netnsExecutor(ns.name));
   } finally {
-    await deleteNamespace(ns);
+    ns.remove();
   }
 }
 
@@ -193,12 +189,11 @@ const s = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.to
 const pad = (x: string, w: number) => x.padStart(w);
 
 async function main(): Promise<void> {
-  const why = await liveUnavailable();
+  const why = missingLabRequirements();
   if (why) {
-    console.error(`bench:program needs root, nft and ip netns: ${why}`);
+    console.error(`bench:program needs: ${why}`);
     process.exit(2);
   }
-  await removeStaleNamespaces();
   const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`nft data-plane programming benchmark (load average at start: ${loadavg})`);
   const rows: Row[] = [];

@@ -25,13 +25,11 @@ export const NETNS_FILES = [
 
 /** The calls by which a test file asks for root, a namespace, BIRD, PostgreSQL or the VM. */
 export const PRIVILEGE_CHECKS = [
-  'canUseNetns',
   'canRunBird',
   'requireRootNetns',
   'requireL2Lab',
   'vmPrepared',
   'postgresBinDir',
-  'liveUnavailable',
   'checkLabRequirements',
 ] as const;
 

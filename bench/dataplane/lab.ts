@@ -1,14 +1,15 @@
 /**
- * The benchmark's lab: the shared netns topology (src/cli/demo/lab-topology.ts: client, one LB node,
+ * The benchmark's lab: the shared netns topology (src/lab/lab-topology.ts: client, one LB node,
  * three backends behind it), nginx on every backend, nlbkit's native driver with its agent embedded in
  * this process programming the LB node through the public API, and HAProxy on the same LB node.
  * The `nlbkit+ft` cases switch the driver's own flowtable option on (a driver reopened on the same
  * store, so the agent rebuilds the table with the flowtable) and off again.
  */
-import { runArgv } from '../../src/cli/demo/lab-exec.js';
-import { BENCH_PREFIX } from '../../src/cli/demo/lab-names.js';
-import { buildTopology, type Topology } from '../../src/cli/demo/lab-topology.js';
+
 import { createMemoryStore, createNativeDriver, type NativeDriver } from '../../src/drivers/native/index.js';
+import { runArgv } from '../../src/lab/lab-exec.js';
+import { BENCH_PREFIX } from '../../src/lab/lab-names.js';
+import { buildTopology, type Topology } from '../../src/lab/lab-topology.js';
 
 /** The LB node's links that load-balanced traffic crosses: the flowtable's devices. */
 export const FLOWTABLE_DEVICES = ['up0', 'dn0'];

@@ -4,7 +4,7 @@
  * installs nothing, and says which Debian packages are missing. Everything it builds is removed on exit
  * and on Ctrl-C; leftovers of a crashed earlier run are removed at start.
  */
-import { removeRemembered } from '../../src/cli/demo/lab-names.js';
+import { removeRemembered } from '../../src/lab/lab-names.js';
 import { allCases, caseId, runCase, scheduleFor } from './cases.js';
 import { type ChurnResult, runChurn } from './churn.js';
 import { probeFlowtable } from './flowtable.js';

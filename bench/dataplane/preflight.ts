@@ -3,7 +3,7 @@
  * it runs, and the Debian packages that provide them. It installs nothing itself.
  */
 import { spawnSync } from 'node:child_process';
-import { checkLabRequirements } from '../../src/cli/demo/preflight.js';
+import { checkLabRequirements } from '../../src/lab/lab-preflight.js';
 import type { BenchOptions } from './options.js';
 
 /** Program -> the Debian package that provides it. */

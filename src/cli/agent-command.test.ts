@@ -6,12 +6,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canUseNetns, inNetns, makeNetns } from '../../test/native/netns.js';
+import { inNetns, makeNetns, requireRootNetns } from '../../test/native/netns.js';
 import { type CliProcess, runCli } from '../../test/native/run-cli.js';
 import { createNativeDriver } from '../drivers/native/native-driver.js';
 import { createFileStore } from '../native/store/file-store.js';
 
-const enabled = canUseNetns();
+const enabled = requireRootNetns();
 
 describe('nlbkit agent: arguments', () => {
   it('rejects an unsafe flowtable device list before doing anything', async () => {

@@ -4,15 +4,16 @@
  * reach the store only through the PG* environment, a throwaway PostgreSQL server between them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canUseNetns, inNetns, makeNetns } from '../../test/native/netns.js';
+import { inNetns, makeNetns, requireRootNetns } from '../../test/native/netns.js';
 import { type PostgresServer, postgresBinDir, startPostgres } from '../../test/native/postgres-server.js';
 import { type CliProcess, runCli } from '../../test/native/run-cli.js';
 import { createNativeDriver } from '../drivers/native/native-driver.js';
 import { createPostgresStore } from '../native/store/postgres-store.js';
 
 const bin = postgresBinDir();
+const enabled = requireRootNetns();
 
-describe.skipIf(!canUseNetns() || !bin)('nlbkit agent on the PostgreSQL store: two nodes, one driver', () => {
+describe.skipIf(!enabled || !bin)('nlbkit agent on the PostgreSQL store: two nodes, one driver', () => {
   let server: PostgresServer;
   const namespaces: ReturnType<typeof makeNetns>[] = [];
   const agents: CliProcess[] = [];

@@ -4,10 +4,10 @@
  * node is killed (kill -9 of its agent and BIRD) and new connections carry on through the other.
  */
 import { spawnSync } from 'node:child_process';
-import { type HaLab, type HaNode, haRequest, startHaLab } from './demo/lab-ha.js';
-import { DEMO_PREFIX } from './demo/lab-names.js';
-import { countByBackend } from './demo/lab-programs.js';
-import { renderShares } from './demo/render.js';
+import { type HaLab, type HaNode, haRequest, startHaLab } from '../lab/lab-ha.js';
+import { DEMO_PREFIX } from '../lab/lab-names.js';
+import { countByBackend } from '../lab/lab-programs.js';
+import { renderShares } from './demo-render.js';
 
 const CONNECTIONS = 300;
 

@@ -5,11 +5,11 @@
  * effect. Everything is removed at the end, on error and on Ctrl-C.
  */
 import type { NLBHandler } from '../interfaces/handler.js';
-import { DEMO_PREFIX, listNamespaces, removeRemembered } from './demo/lab-names.js';
-import { type ConnResult, countByBackend } from './demo/lab-programs.js';
-import { buildTopology, type Topology } from './demo/lab-topology.js';
-import { checkLabRequirements } from './demo/preflight.js';
-import { renderShares } from './demo/render.js';
+import { DEMO_PREFIX, listNamespaces, removeRemembered } from '../lab/lab-names.js';
+import { checkLabRequirements } from '../lab/lab-preflight.js';
+import { type ConnResult, countByBackend } from '../lab/lab-programs.js';
+import { buildTopology, type Topology } from '../lab/lab-topology.js';
+import { renderShares } from './demo-render.js';
 
 const CONNECTIONS = 300;
 

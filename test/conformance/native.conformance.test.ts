@@ -6,10 +6,10 @@ import { describe, it } from 'vitest';
 import { createMemoryStore, createNativeDriver } from '../../src/drivers/native/index.js';
 import { netnsExecutor } from '../../src/native/executor/index.js';
 import { nlbHandlerConformance } from '../../src/testing/index.js';
-import { canUseNetns, inNetns, makeNetns } from '../native/netns.js';
+import { inNetns, makeNetns, requireRootNetns } from '../native/netns.js';
 import { dualStackInventory as vmInventory, vms } from './native-inventory.js';
 
-if (canUseNetns()) {
+if (requireRootNetns()) {
   nlbHandlerConformance('native (nftables in a netns)', async () => {
     const ns = makeNetns('cf');
     const driver = createNativeDriver({

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { listNamespaces, requireRootNetns } from './harness/index.js';
+import { DEMO_PREFIX, listNamespaces, requireRootNetns } from './harness/index.js';
 
 const enabled = requireRootNetns();
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -57,10 +57,10 @@ const printed = (run: Run, text: string) =>
   });
 
 const leftBehind = (pid: number | undefined) =>
-  listNamespaces().filter((ns) => ns.startsWith(`nlbk-demo-${pid}-`));
+  listNamespaces().filter((ns) => ns.startsWith(`${DEMO_PREFIX}-${pid}-`));
 /** `nlbkit agent` processes of the demo's HA step still running (they run in the host namespace). */
 const agentsOf = (pid: number | undefined) =>
-  (spawnSync('pgrep', ['-f', `netns nlbk-demo-${pid}-`], { encoding: 'utf8' }).stdout ?? '')
+  (spawnSync('pgrep', ['-f', `netns ${DEMO_PREFIX}-${pid}-`], { encoding: 'utf8' }).stdout ?? '')
     .split('\n')
     .filter(Boolean);
 

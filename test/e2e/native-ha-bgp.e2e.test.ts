@@ -7,7 +7,7 @@
  * the failover times themselves are measured by `npm run bench:failover`, not here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HaLab, type HaNode, haRequest, startHaLab } from '../../src/cli/demo/lab-ha.js';
+import { type HaLab, type HaNode, haRequest, startHaLab } from '../../src/lab/lab-ha.js';
 import { canRunBird } from '../native/bird.js';
 import { requireRootNetns, waitFor } from './harness/index.js';
 

@@ -9,9 +9,9 @@
  *   rewrites exactly the slots `diffMaglevTables` names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnResult } from '../../src/cli/demo/lab-client-batch.js';
 import type { NativeDriver } from '../../src/drivers/native/index.js';
 import type { Algorithm, NLBCreateRequest, NLBInfo } from '../../src/interfaces/types.js';
+import type { ConnResult } from '../../src/lab/lab-client-batch.js';
 import { buildMaglevTable, buildTurnSchedule, diffMaglevTables } from '../../src/native/maglev/index.js';
 import { type NativeLab, requireRootNetns, startNativeLab } from './harness/index.js';
 

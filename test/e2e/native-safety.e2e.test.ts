@@ -3,9 +3,9 @@
  * and drops no connection, and hostile input is rejected before any command runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendAddress } from '../../src/cli/demo/lab-addresses.js';
 import { NLBError } from '../../src/interfaces/errors.js';
 import type { NLBCreateRequest } from '../../src/interfaces/types.js';
+import { backendAddress } from '../../src/lab/lab-addresses.js';
 import {
   countByBackend,
   listAddresses,

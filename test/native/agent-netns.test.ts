@@ -8,10 +8,10 @@ import { netnsExecutor } from '../../src/native/executor/index.js';
 import type { Executor } from '../../src/native/executor/types.js';
 import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
 import { createMemoryStore } from '../../src/native/store/memory-store.js';
-import { canUseNetns, inNetns, makeNetns } from './netns.js';
+import { inNetns, makeNetns, requireRootNetns } from './netns.js';
 import { makeRecord } from './store-record.js';
 
-const enabled = canUseNetns();
+const enabled = requireRootNetns();
 
 function recording(base: Executor) {
   const log: string[][] = [];

@@ -1,10 +1,10 @@
 /** Gate for tests that run BIRD 2: root and namespaces (see netns.ts), plus `bird` and `birdc`. */
 import { spawnSync } from 'node:child_process';
-import { canUseNetns } from './netns.js';
+import { requireRootNetns } from './netns.js';
 
 /** True when this host can run BIRD in namespaces. False (with a reason) locally; throws under CI. */
 export function canRunBird(): boolean {
-  if (!canUseNetns()) return false;
+  if (!requireRootNetns()) return false;
   const missing = ['bird', 'birdc'].filter(
     (tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).error !== undefined,
   );

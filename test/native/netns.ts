@@ -1,48 +1,15 @@
-/** Namespaces for the native tests: made here, named `nlbk-...`, removed afterwards. */
-import { execFileSync } from 'node:child_process';
-
 /**
- * True when this host can run namespace tests (root, `ip`, `nft`). Locally a missing piece skips with
- * a printed reason; under CI (CI=true) it throws, because CI is set up to run them.
+ * Single namespaces for the netns tests outside the e2e lab, made by the lab's one namespace maker
+ * (src/lab/lab-names.ts: named `nlbk-test-<pid>-<n>-<tag>`, swept when stale, removed on exit). The
+ * privilege check is the lab's too: `requireRootNetns` (test/e2e/harness), re-exported here.
  */
-export function canUseNetns(): boolean {
-  let reason: string | undefined;
-  if (process.getuid?.() !== 0) reason = 'not root';
-  else
-    for (const argv of [
-      ['ip', '-V'],
-      ['nft', '--version'],
-    ]) {
-      try {
-        execFileSync(argv[0] as string, argv.slice(1), { stdio: 'ignore' });
-      } catch {
-        reason = `'${argv[0]}' is not available`;
-      }
-    }
-  if (!reason) return true;
-  if (process.env.CI === 'true') throw new Error(`native netns tests need root, ip and nft: ${reason}`);
-  console.warn(`skipping native netns tests: ${reason}`);
-  return false;
-}
+import { execFileSync } from 'node:child_process';
+import { LAB_PREFIXES, type LabNamespace, makeNamespace, nextLabId } from '../../src/lab/lab-names.js';
 
-let sequence = 0;
-/** Creates a fresh namespace with lo up; returns its name and a remover. */
-export function makeNetns(tag: string): { name: string; remove(): void } {
-  sequence += 1;
-  const name = `nlbk-${tag}-${process.pid}-${sequence}`;
-  execFileSync('ip', ['netns', 'add', name]);
-  execFileSync('ip', ['-n', name, 'link', 'set', 'dev', 'lo', 'up']);
-  return {
-    name,
-    remove: () => {
-      try {
-        execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
-      } catch {
-        // Already gone.
-      }
-    },
-  };
-}
+export { requireRootNetns } from '../e2e/harness/require-root-netns.js';
+
+/** Creates a fresh namespace with lo up; `tag` (lower-case letters and digits) says what it is for. */
+export const makeNetns = (tag: string): LabNamespace => makeNamespace(nextLabId(LAB_PREFIXES.test), tag);
 
 /** Runs a command in the namespace and returns its stdout. */
 export const inNetns = (name: string, argv: string[]): string =>

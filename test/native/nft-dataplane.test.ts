@@ -5,17 +5,16 @@
  * traffic smoke test through the output hook. Needs root and nft: a failure in CI, a skip locally.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabNamespace } from '../../src/lab/lab-names.js';
 import { localExecutor } from '../../src/native/executor/local-executor.js';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
 import type { Executor } from '../../src/native/executor/types.js';
 import type { ServiceSpec } from '../../src/native/model.js';
 import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
+import { makeNetns, requireRootNetns } from './netns.js';
 import { backend, nodeState, service } from './nft-fixtures.js';
-import { createNamespace, deleteNamespace, liveUnavailable, removeStaleNamespaces } from './nft-netns.js';
 
-const why = await liveUnavailable();
-if (why && process.env.CI === 'true') throw new Error(`live nft tests cannot run in CI: ${why}`);
-if (why) console.warn(`[nlbkit] skipping live nft tests: ${why}`);
+const enabled = requireRootNetns();
 
 /** Wraps an executor, recording the transactions and optionally appending a line to them. */
 function spy(base: Executor) {
@@ -59,20 +58,19 @@ const mixed = (): ServiceSpec[] => [
   service({ id: 'empty', vip: '10.0.0.4', backends: [] }),
 ];
 
-describe.skipIf(why !== undefined)('nft data plane in a network namespace', () => {
+describe.skipIf(!enabled)('nft data plane in a network namespace', () => {
+  let made: LabNamespace | undefined;
   let ns = '';
   let nsEx: Executor;
   const nft = (...args: string[]) => nsEx.run(['nft', ...args]);
   const ruleset = async () => (await nft('list', 'ruleset')).stdout;
 
   beforeAll(async () => {
-    await removeStaleNamespaces();
-    ns = await createNamespace();
+    made = makeNetns('dp');
+    ns = made.name;
     nsEx = netnsExecutor(ns);
   });
-  afterAll(async () => {
-    if (ns) await deleteNamespace(ns);
-  });
+  afterAll(() => made?.remove());
 
   it('a full sync reads back exactly; a second identical sync sends nothing', async () => {
     const dp = createNftDataplane({ executor: nsEx });

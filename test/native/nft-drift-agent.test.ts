@@ -12,10 +12,10 @@ import { createAgent } from '../../src/native/agent/agent.js';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
 import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
 import { createMemoryStore } from '../../src/native/store/memory-store.js';
-import { canUseNetns, inNetns, makeNetns } from './netns.js';
+import { inNetns, makeNetns, requireRootNetns } from './netns.js';
 import { makeRecord } from './store-record.js';
 
-const enabled = canUseNetns();
+const enabled = requireRootNetns();
 
 const VIP = '10.99.0.1';
 const BACKENDS = ['10.0.0.11', '10.0.0.12'];

@@ -9,10 +9,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
 import type { Executor } from '../../src/native/executor/types.js';
 import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
-import { canUseNetns, makeNetns } from './netns.js';
+import { makeNetns, requireRootNetns } from './netns.js';
 import { nodeState, service } from './nft-fixtures.js';
 
-const enabled = canUseNetns();
+const enabled = requireRootNetns();
 
 /** What is done by hand (one `nft -f -` script) and the one difference verify must report. */
 const CASES: { name: string; script: string; drift: string | RegExp }[] = [

@@ -22,6 +22,11 @@ export {
 } from '../../native/announce/index.js';
 export { type Executor, localExecutor, netnsExecutor, sshExecutor } from '../../native/executor/index.js';
 export {
+  createFakeNftExecutor,
+  type FakeNftExecutor,
+  type FakeNftExecutorOptions,
+} from '../../native/fake/index.js';
+export {
   createHealthMonitor,
   createNetnsHealthSource,
   type NetnsHealthSource,

@@ -8,16 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { link, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from '../../common/process-alive.js';
 import { NLBError } from '../../interfaces/errors.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * This process's mark in every token it writes. A lock naming our pid is an earlier process's (pid
@@ -50,7 +42,7 @@ function isStale(content: string): boolean {
   const owner = Number.parseInt(content, 10);
   if (!Number.isInteger(owner) || owner <= 0) return false;
   // A lock naming our pid but not our mark was left by an earlier process that had our pid.
-  return owner === process.pid ? !content.includes(`:${PROCESS_MARK}:`) : !alive(owner);
+  return owner === process.pid ? !content.includes(`:${PROCESS_MARK}:`) : !processAlive(owner);
 }
 
 /**
@@ -112,7 +104,7 @@ async function removeDeadOwnersFiles(path: string): Promise<void> {
   for (const name of await readdir(dirname(path))) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number.parseInt(name.slice(prefix.length), 10);
-    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid))
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid))
       await unlink(join(dirname(path), name)).catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The netns end-to-end harness: build a lab (client, LB node(s), backends with real servers), drive
- * traffic from the client namespace, and clean up. The implementation lives in src/cli/demo (the demo
+ * traffic from the client namespace, and clean up. The implementation lives in src/lab (the demo
  * uses it too); this module is what tests import.
  */
 export {
@@ -11,9 +11,15 @@ export {
   lbBackendSide,
   uplink,
   VIP_POOL,
-} from '../../../src/cli/demo/lab-addresses.js';
-export { mustRun, runArgv } from '../../../src/cli/demo/lab-exec.js';
-export { E2E_PREFIX, listNamespaces, removeStaleNamespaces } from '../../../src/cli/demo/lab-names.js';
+} from '../../../src/lab/lab-addresses.js';
+export { mustRun, runArgv } from '../../../src/lab/lab-exec.js';
+export {
+  DEMO_PREFIX,
+  E2E_PREFIX,
+  LAB_PREFIXES,
+  listNamespaces,
+  removeStaleNamespaces,
+} from '../../../src/lab/lab-names.js';
 export {
   type BackendPorts,
   BackendServer,
@@ -23,14 +29,14 @@ export {
   type HeldConnection,
   type HoldStatus,
   LabClient,
-} from '../../../src/cli/demo/lab-programs.js';
+} from '../../../src/lab/lab-programs.js';
 export {
   type AddressPair,
   buildTopology,
   type LabNode,
   type Topology,
   type TopologyOptions,
-} from '../../../src/cli/demo/lab-topology.js';
+} from '../../../src/lab/lab-topology.js';
 export {
   nftTransactions,
   renderedBackends,

@@ -4,7 +4,6 @@
  * executor, so tests can see every command that reached `nft` and `ip`.
  */
 
-import { buildTopology, type Topology, type TopologyOptions } from '../../../src/cli/demo/lab-topology.js';
 import {
   createMemoryStore,
   createNativeDriver,
@@ -15,6 +14,7 @@ import {
   type NetnsHealthSource,
   type StateStore,
 } from '../../../src/drivers/native/index.js';
+import { buildTopology, type Topology, type TopologyOptions } from '../../../src/lab/lab-topology.js';
 import type { WorkerMonitorOptions } from '../../../src/native/health/netns-health-source.js';
 import { type RecordingExecutor, recordingExecutor } from './recording-executor.js';
 

@@ -10,8 +10,8 @@
  */
 import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { BackendServer, LabClient } from '../../../src/cli/demo/lab-programs.js';
 import { runnableProgram } from '../../../src/common/runnable-program.js';
+import { BackendServer, LabClient } from '../../../src/lab/lab-programs.js';
 import { createPostgresStore } from '../../../src/native/store/postgres-store.js';
 import type { StateStore } from '../../../src/native/store/types.js';
 import { makeNetns } from '../../native/netns.js';

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../../../test/native/fake-clock.js';
 import { fakeL2Node } from '../../../../test/native/fake-l2-node.js';
+import { processAlive } from '../../../common/process-alive.js';
 import { runnableProgram } from '../../../common/runnable-program.js';
 import { createMemoryLeases } from '../../store/memory-leases.js';
 import { createL2Announcer } from './l2-announcer.js';
@@ -113,14 +114,7 @@ describe('layer-2 watchdog (real process and pipe, recording executor)', () => {
       'both VIPs removed',
       () => ran(pid, 'del', '10.99.0.2')[0] && ran(pid, 'del', 'fd00:99::2')[0],
     );
-    await waitFor('the watchdog to exit', () => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    await waitFor('the watchdog to exit', () => !processAlive(pid));
     // The refresh sent just before the kill ran first: the address is not put back after its removal.
     const v4 = runs(pid).filter((r) => r.argv[4] === '10.99.0.2/32');
     expect(v4.map((r) => r.argv[3])).toEqual(['replace', 'replace', 'del']);

@@ -1,6 +1,6 @@
 /** `nlbkit agent` alone, as a lab program (the HA lab runs one per LB node as its own process). */
 import { Command } from 'commander';
-import { registerAgentCommand } from '../agent-command.js';
+import { registerAgentCommand } from '../cli/agent-command.js';
 
 const program = new Command('nlbkit');
 registerAgentCommand(program);

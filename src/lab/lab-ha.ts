@@ -12,15 +12,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileStore, createNativeDriver, type NativeDriver } from '../../drivers/native/index.js';
-import type { NLBCreateRequest } from '../../interfaces/types.js';
-import { renderInclude } from '../../native/announce/bgp/bird-render.js';
-import type { StateStore } from '../../native/store/types.js';
+import { createFileStore, createNativeDriver, type NativeDriver } from '../drivers/native/index.js';
+import type { NLBCreateRequest } from '../interfaces/types.js';
+import { renderInclude } from '../native/announce/bgp/bird-render.js';
+import type { StateStore } from '../native/store/types.js';
 import { BACKEND_NET, uplink } from './lab-addresses.js';
 import { LabAgent } from './lab-agent.js';
 import { LabBird, type LabPeer, nodeConfig, routerConfig } from './lab-bird.js';
 import { mustRun, runArgv } from './lab-exec.js';
-import { deleteNamespaceSync, forget, remember } from './lab-names.js';
+import { type LabNamespace, type LabPrefix, makeNamespace } from './lab-names.js';
 import { LabClient } from './lab-programs.js';
 import { type AddressPair, buildTopology, type Topology } from './lab-topology.js';
 
@@ -81,8 +81,8 @@ export function haRequest(lab: HaLab, name: string, ip?: string): NLBCreateReque
 /** What to build. */
 export interface HaLabOptions {
   backends?: number;
-  /** Namespace prefix (`nlbk-e2e`, `nlbk-demo`, `nlbk-bench`). */
-  prefix?: string;
+  /** Namespace prefix, one of `LAB_PREFIXES`; default `nlbk-e2e`. */
+  prefix?: LabPrefix;
   /** Seconds between the agents' periodic reconciles. Default 2. */
   agentInterval?: number;
 }
@@ -98,6 +98,7 @@ export async function startHaLab(options: HaLabOptions = {}): Promise<HaLab> {
     ipv6: true,
     prefix: options.prefix,
   });
+  let hostNs: LabNamespace | undefined;
   const host = `${topo.id}-h`;
   const dir = await mkdtemp(join(tmpdir(), 'nlbk-ha-'));
   const birds: LabBird[] = [];
@@ -108,8 +109,7 @@ export async function startHaLab(options: HaLabOptions = {}): Promise<HaLab> {
     await Promise.allSettled([client?.stop(), ...agents.map((a) => a.stop(5000))]);
     await Promise.allSettled(birds.map((b) => b.stop()));
     await store.close().catch(() => undefined);
-    deleteNamespaceSync(host);
-    forget(host);
+    hostNs?.remove();
     await topo.destroy();
     await rm(dir, { recursive: true, force: true });
   };
@@ -132,9 +132,7 @@ export async function startHaLab(options: HaLabOptions = {}): Promise<HaLab> {
       'net.ipv4.fib_multipath_hash_policy=1',
       'net.ipv6.fib_multipath_hash_policy=1',
     ]);
-    remember(host);
-    await mustRun(['ip', 'netns', 'add', host]);
-    await ipn(host, 'link', 'set', 'lo', 'up');
+    hostNs = makeNamespace(topo.id, 'h');
     await ipn(host, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'hst', 'netns', r);
     await mustRun([
       'ip',

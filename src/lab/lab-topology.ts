@@ -9,8 +9,8 @@
  * ```
  */
 
-import { netnsExecutor } from '../../native/executor/index.js';
-import type { Executor } from '../../native/executor/types.js';
+import { netnsExecutor } from '../native/executor/index.js';
+import type { Executor } from '../native/executor/types.js';
 import {
   BACKEND_NET,
   backendAddress,
@@ -21,14 +21,7 @@ import {
   VIP_POOL,
 } from './lab-addresses.js';
 import { mustRun } from './lab-exec.js';
-import {
-  deleteNamespaceSync,
-  E2E_PREFIX,
-  forget,
-  nextLabId,
-  remember,
-  removeStaleNamespaces,
-} from './lab-names.js';
+import { E2E_PREFIX, type LabNamespace, type LabPrefix, makeNamespace, nextLabId } from './lab-names.js';
 import { type BackendPorts, BackendServer, LabClient } from './lab-programs.js';
 
 /** What to build. */
@@ -39,8 +32,8 @@ export interface TopologyOptions {
   lbNodes?: 1 | 2;
   /** Give everything IPv6 addresses and routes too; default true. */
   ipv6?: boolean;
-  /** Namespace name prefix; default `nlbk-e2e`. */
-  prefix?: string;
+  /** Namespace name prefix, one of `LAB_PREFIXES`; default `nlbk-e2e`. */
+  prefix?: LabPrefix;
   /** Extra client addresses besides the main one (for multi-client tests); default 3. */
   extraClients?: number;
   /** Ports every backend serves; default TCP 8080, UDP 5300, HTTP 8081. */
@@ -92,7 +85,6 @@ const DEFAULT_PORTS: BackendPorts = { tcp: [8080], udp: [5300], http: [8081] };
 
 /** Builds the lab; on any failure removes what it made and rethrows. */
 export async function buildTopology(options: TopologyOptions): Promise<Topology> {
-  removeStaleNamespaces();
   const id = nextLabId(options.prefix ?? E2E_PREFIX);
   const lbCount = options.lbNodes ?? 1;
   const ipv6 = options.ipv6 ?? true;
@@ -101,11 +93,14 @@ export async function buildTopology(options: TopologyOptions): Promise<Topology>
   if (!Number.isInteger(options.backends) || options.backends < 1 || options.backends > 200) {
     throw new Error('backends must be 1-200');
   }
-  const c = `${id}-c`;
-  const sw = `${id}-sw`;
-  const lbs = Array.from({ length: lbCount }, (_, i) => `${id}-lb${i}`);
-  const bes = Array.from({ length: options.backends }, (_, j) => `${id}-b${j}`);
+  const lbRoles = Array.from({ length: lbCount }, (_, i) => `lb${i}`);
+  const beRoles = Array.from({ length: options.backends }, (_, j) => `b${j}`);
+  const roles = ['c', 'sw', ...lbRoles, ...beRoles];
+  const [c, sw, ...rest] = roles.map((role) => `${id}-${role}`) as [string, string, ...string[]];
+  const lbs = rest.slice(0, lbCount);
+  const bes = rest.slice(lbCount);
   const namespaces = [c, sw, ...lbs, ...bes];
+  const made: LabNamespace[] = [];
   const servers: BackendServer[] = [];
   let agent: LabClient | undefined;
   let destroyed = false;
@@ -114,10 +109,7 @@ export async function buildTopology(options: TopologyOptions): Promise<Topology>
     if (destroyed) return;
     destroyed = true;
     await Promise.allSettled([agent?.stop(), ...servers.map((s) => s.stop())]);
-    for (const ns of namespaces) {
-      deleteNamespaceSync(ns);
-      forget(ns);
-    }
+    for (const ns of made) ns.remove();
   };
 
   const ipn = (ns: string, ...args: string[]) => mustRun(['ip', '-n', ns, ...args]);
@@ -130,17 +122,15 @@ export async function buildTopology(options: TopologyOptions): Promise<Topology>
     ]);
 
   try {
-    for (const ns of namespaces) {
-      remember(ns);
-      await mustRun(['ip', 'netns', 'add', ns]);
+    for (const role of roles) made.push(makeNamespace(id, role));
+    // No duplicate-address detection: addresses must work the moment they are added.
+    if (ipv6) {
+      await Promise.all(
+        namespaces.map((ns) =>
+          sysctl(ns, 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0'),
+        ),
+      );
     }
-    await Promise.all(
-      namespaces.map(async (ns) => {
-        await ipn(ns, 'link', 'set', 'lo', 'up');
-        // No duplicate-address detection: addresses must work the moment they are added.
-        if (ipv6) await sysctl(ns, 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0');
-      }),
-    );
     await ipn(sw, 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '0');
     await ipn(sw, 'link', 'set', 'br0', 'up');
 

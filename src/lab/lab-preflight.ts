@@ -37,3 +37,9 @@ export function checkLabRequirements(): MissingRequirement[] {
   }
   return missing;
 }
+
+/** What this host lacks for the lab as one line (`what (fix); ...`), or undefined when it is ready. */
+export function missingLabRequirements(): string | undefined {
+  const missing = checkLabRequirements();
+  return missing.length === 0 ? undefined : missing.map((m) => `${m.what} (${m.fix})`).join('; ');
+}

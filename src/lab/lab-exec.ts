@@ -2,8 +2,8 @@
  * Host commands for the netns lab (the demo and the end-to-end tests), as argument vectors through
  * the engine's local executor.
  */
-import { localExecutor } from '../../native/executor/index.js';
-import type { ExecResult } from '../../native/executor/types.js';
+import { localExecutor } from '../native/executor/index.js';
+import type { ExecResult } from '../native/executor/types.js';
 
 const local = localExecutor();
 
