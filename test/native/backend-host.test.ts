@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBackend, setupBackend, teardownBackend } from '../../src/native/backend/backend-host.js';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
 import type { Executor } from '../../src/native/executor/types.js';
-import { canUseNetns, inNetns, makeNetns } from './netns.js';
+import { inNetns, makeNetns, requireRootNetns } from './netns.js';
 import { runCli } from './run-cli.js';
 
-const enabled = canUseNetns();
+const enabled = requireRootNetns();
 const vip = '10.66.0.9';
 
 describe.skipIf(!enabled)('nlbkit backend (dsr) in a namespace', () => {

@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import readline from 'node:readline';
+import { LAB_PREFIXES, type LabNamespace, makeNamespace, nextLabId } from '../../src/lab/lab-names.js';
 import { setupBackend } from '../../src/native/backend/backend-host.js';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
 import type { NodeDataplaneState } from '../../src/native/model.js';
@@ -195,27 +196,28 @@ export interface DsrLab {
   remove(): void;
 }
 
-/** Builds the lab with `count` backends in namespaces named `<prefix>-...`. */
-export async function buildDsrLab(prefix: string, count: number, lbNodes: 1 | 2 = 1): Promise<DsrLab> {
-  const names = { client: `${prefix}-c`, lb: `${prefix}-lb`, sw: `${prefix}-sw`, lb2: `${prefix}-lb2` };
-  const backends = Array.from({ length: count }, (_, i) => `${prefix}-b${i}`);
-  const all = [names.client, names.lb, names.sw, ...(lbNodes === 2 ? [names.lb2] : []), ...backends];
+/** Builds the lab with `count` backends in namespaces made by the lab's one maker (`nlbk-test-...`). */
+export async function buildDsrLab(count: number, lbNodes: 1 | 2 = 1): Promise<DsrLab> {
+  const labId = nextLabId(LAB_PREFIXES.test);
+  const made: LabNamespace[] = [];
+  const ns = (role: string) => {
+    const n = makeNamespace(labId, role);
+    made.push(n);
+    return n.name;
+  };
   const processes: LineProcess[] = [];
   const remove = () => {
     for (const p of processes) p.stop();
-    for (const ns of all) {
-      try {
-        ip('netns', 'del', ns);
-      } catch {
-        // Already gone.
-      }
-    }
+    for (const n of made) n.remove();
   };
+  const names = { client: '', lb: '', sw: '', lb2: '' };
+  let backends: string[] = [];
   try {
-    for (const ns of all) {
-      ip('netns', 'add', ns);
-      ip('-n', ns, 'link', 'set', 'lo', 'up');
-    }
+    names.client = ns('c');
+    names.lb = ns('lb');
+    names.sw = ns('sw');
+    if (lbNodes === 2) names.lb2 = ns('lb2');
+    backends = Array.from({ length: count }, (_, i) => ns(`b${i}`));
     ip('-n', names.sw, 'link', 'add', 'br0', 'type', 'bridge');
     ip('-n', names.sw, 'link', 'set', 'br0', 'up');
     const toSwitch = (ns: string, dev: string, port: string, address: string) => {

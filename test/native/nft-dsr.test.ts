@@ -12,17 +12,15 @@ import { isNLBError } from '../../src/interfaces/errors.js';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
 import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
 import { buildDsrLab, DSR_LAB, type DsrLab, type Greeting, type LineProcess, labState } from './dsr-lab.js';
-import { liveUnavailable } from './nft-netns.js';
+import { requireRootNetns } from './netns.js';
 
-const why = await liveUnavailable();
-if (why && process.env.CI === 'true') throw new Error(`live nft tests cannot run in CI: ${why}`);
-if (why) console.warn(`[nlbkit] skipping live dsr tests: ${why}`);
+const enabled = requireRootNetns();
 
 const dsrOptions = { ingress: ['up0'], egress: 'dn0' };
 
 const state = (backends: number[]) => labState('dsr', backends);
 
-describe.skipIf(why !== undefined)('nft data plane: direct server return (live)', () => {
+describe.skipIf(!enabled)('nft data plane: direct server return (live)', () => {
   let lab: DsrLab;
   let client: LineProcess;
   const nft = (...args: string[]) =>
@@ -31,7 +29,7 @@ describe.skipIf(why !== undefined)('nft data plane: direct server return (live)'
     execFileSync('ip', ['netns', 'exec', lab.lb, 'cat', file], { encoding: 'utf8' });
 
   beforeAll(async () => {
-    lab = await buildDsrLab(`nlbk-dsr-${process.pid}`, 3);
+    lab = await buildDsrLab(3);
     for (const n of [0, 1, 2]) await lab.startServer(n);
     client = await lab.startClient();
   }, 60_000);
