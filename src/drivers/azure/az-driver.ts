@@ -77,7 +77,7 @@ export function createAzureDriver(
     async delete(current, ctx) {
       const d = await deps(ctx);
       const lb = await findManaged(d, current.iid, ctx);
-      if (lb) await deleteOnAzure(d, lb, undefined, ctx);
+      if (lb) await deleteOnAzure(d, lb, [], ctx);
     },
     deleteLeftovers: async (name, ctx) => deleteLeftoverIp(await deps(ctx), name, ctx),
     changeListener: async (current, next, ctx) => changeListenerOnAzure(await deps(ctx), current, next, ctx),
