@@ -57,6 +57,8 @@ export const AZURE_CAPABILITIES: DriverCapabilities = deepFreeze({
   // subnet), an IPv6 pool of the VMs' IPv6 addresses and a rule for it, beside the IPv4 ones. Azure
   // refuses an IPv6 frontend without an IPv4 one, so there is no IPV6. The family is fixed after create.
   addressFamilies: { families: ['IPV4', 'DUAL_STACK'], default: 'IPV4', change: false },
+  // Adoption (issue 20): tagging an existing Standard load balancer of nlbkit's shape (az-adopt.ts).
+  adoption: true,
   // Draining (issue 20): Azure Load Balancer has no drain timeout to set.
   noDraining:
     'Azure Load Balancer has no drain timeout; a removed or unhealthy VM gets no new flows at once, and its established flows are not timed by the load balancer (they go on until they close or reach the TCP idle timeout of the load-balancing rule)',

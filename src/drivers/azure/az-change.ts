@@ -25,8 +25,12 @@ import { lbRead, readNLB } from './az-read.js';
  * operation's polls, the read back), the load balancer as it was is PUT again: the change may have
  * been applied, and the caller is told it failed.
  */
-async function edit(deps: AzureDeps, current: NLBInfo, ctx: CallContext, change: (lb: LoadBalancer) => void) {
-  const name = current.iid.nameId;
+export async function editLb(
+  deps: AzureDeps,
+  name: string,
+  ctx: CallContext,
+  change: (lb: LoadBalancer) => void,
+): Promise<NLBInfo> {
   for (let attempt = 1; ; attempt++) {
     const lb = await deps.api.getLb(name, ctx);
     if (!lb)
@@ -59,6 +63,9 @@ async function edit(deps: AzureDeps, current: NLBInfo, ctx: CallContext, change:
     }
   }
 }
+
+const edit = (deps: AzureDeps, current: NLBInfo, ctx: CallContext, change: (lb: LoadBalancer) => void) =>
+  editLb(deps, current.iid.nameId, ctx, change);
 
 /** Whether the load balancer is dual stack (its VMs need IPv6 addresses too). */
 const isDual = (lb: LoadBalancer | undefined) => !!lb && partsOf(lb).pool6 !== undefined;

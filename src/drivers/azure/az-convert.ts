@@ -20,10 +20,12 @@ import { nameOf } from './az-lookup.js';
 import { PART6, partsOf } from './az-parts.js';
 
 /** Tags keeping the VPC's name as the user gave it, and when the NLB was made (ARM keeps no date). */
-const VPC_TAG = 'nlbkit-vpc';
-const CREATED_TAG = 'nlbkit-created';
+export const VPC_TAG = 'nlbkit-vpc';
+export const CREATED_TAG = 'nlbkit-created';
 /** Tag with an id per create call: its undo removes only what that call made. */
 export const CREATE_ID_TAG = 'nlbkit-create-id';
+/** Tag on an adopted load balancer: its public IP is not nlbkit's, and deleteNLB leaves it. */
+export const ADOPTED_TAG = 'nlbkit-adopted';
 
 /** Azure's loadDistribution for nlbkit's hash fields. */
 export const loadDistribution = (h?: HashFields) => (h === 'FIVE_TUPLE' ? 'Default' : 'SourceIP');
@@ -148,7 +150,7 @@ export function toNLBInfo(
     },
     createdTime: new Date(tags[CREATED_TAG] ?? 0),
     tagList: Object.entries(tags)
-      .filter(([k]) => ![managedKey, VPC_TAG, CREATED_TAG, CREATE_ID_TAG].includes(k))
+      .filter(([k]) => ![managedKey, VPC_TAG, CREATED_TAG, CREATE_ID_TAG, ADOPTED_TAG].includes(k))
       .map(([key, value]) => ({ key, value })),
     keyValueList,
   };

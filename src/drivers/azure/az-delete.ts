@@ -11,7 +11,7 @@ import { messageOf } from '../../common/error-text.js';
 import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import type { CallContext } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
-import { CREATE_ID_TAG, publicIpName, publicIpName6, publicIpsOf } from './az-convert.js';
+import { ADOPTED_TAG, CREATE_ID_TAG, publicIpName, publicIpName6, publicIpsOf } from './az-convert.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
 
 const ignoreNotFound = (e: unknown) => {
@@ -28,7 +28,8 @@ export async function deleteOnAzure(
   leftoverIps: string[],
   ctx: CallContext,
 ): Promise<void> {
-  const ips = lb ? publicIpsOf(lb) : leftoverIps;
+  // An adopted load balancer's public IP was not nlbkit's to make, nor is it nlbkit's to delete.
+  const ips = lb ? (lb.tags?.[ADOPTED_TAG] ? [] : publicIpsOf(lb)) : leftoverIps;
   if (lb) await api.deleteLb(lb.name as string, ctx).catch(ignoreNotFound);
   for (const ip of ips) await deletePublicIp(api, ip, ctx);
 }

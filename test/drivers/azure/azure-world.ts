@@ -1,13 +1,13 @@
 /** Test helper: an Azure fake with a VNet and VMs, and an Azure driver using it through the real SDK. */
 import { NetworkManagementClient } from '@azure/arm-network';
 import { type AzureDriverOptions, createAzureDriver } from '../../../src/drivers/azure/index.js';
-import type { NLBHandler } from '../../../src/interfaces/handler.js';
+import type { AdoptableNLBHandler } from '../../../src/interfaces/adoption.js';
 import type { IID } from '../../../src/interfaces/types.js';
 import { type AzureFake, fakeCredential, fakeHttpClient, startAzureFake } from '../../fakes/azure/index.js';
 
 export interface AzureWorld {
   fake: AzureFake;
-  driver: NLBHandler;
+  driver: AdoptableNLBHandler;
   vpcIID: IID;
   vms: IID[];
   close(): Promise<void>;
