@@ -9,8 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isNLBError } from '../../../src/interfaces/errors.js';
 import type { NLBCreateRequest } from '../../../src/interfaces/types.js';
 import { essence } from '../../../src/testing/index.js';
-import type { RecordedArmCall } from '../../fakes/azure/index.js';
-import { type FaultStep, faultSteps, idsAsWildcards, recordFaultSteps } from '../fault-steps.js';
+import { failAt, recordArmSteps } from './arm-steps.js';
 import { type AzureWorld, startAzureWorld } from './azure-world.js';
 
 let world: AzureWorld | undefined;
@@ -36,22 +35,10 @@ const request = (name: string, shape: Shape = { type: 'PUBLIC' }): NLBCreateRequ
   healthChecker: { protocol: 'HTTP', httpPath: '/healthz', interval: 10, threshold: 2 },
 });
 
-interface Step extends FaultStep {
-  write: boolean;
-}
-/** Each call as a step, its path below Microsoft.Network. */
-const steps = (calls: RecordedArmCall[]): Step[] =>
-  faultSteps(
-    calls.map((c) => ({
-      method: c.method,
-      shape: idsAsWildcards(c.path.replace(/^.*\/providers\/Microsoft\.Network\//, '')),
-    })),
-  ).map((s) => ({ ...s, write: s.method !== 'GET' }));
-
 const recordSteps = (
   prepare: (w: AzureWorld) => Promise<unknown>,
   run: (w: AzureWorld) => Promise<unknown>,
-) => recordFaultSteps(startAzureWorld, (w) => w.fake.calls, steps, prepare, run);
+) => recordArmSteps(startAzureWorld, prepare, run);
 
 const EXPECTED_WRITES: Record<string, string[]> = {
   PUBLIC: ['PUT publicIPAddresses/probe-nlbkit-ip', 'PUT loadBalancers/probe'],
@@ -94,16 +81,6 @@ for (const shape of SHAPES)
           expect([...world.fake.state.lbs.keys()]).toEqual([]);
           expect([...world.fake.state.publicIps.keys()]).toEqual([]);
         });
-  });
-
-/** A 500 at the step's call. */
-const failAt = (w: AzureWorld, step: Step) =>
-  w.fake.fail({
-    method: step.method,
-    path: step.path,
-    skip: step.skip,
-    status: 500,
-    code: 'InternalServerError',
   });
 
 /** The pools as the fake holds them (both, for a dual-stack NLB). */
