@@ -19,14 +19,14 @@ import { ADOPTED_TAG, CREATE_ID_TAG, CREATED_TAG, publicIpsOf, VPC_TAG } from '.
 import { nameOf } from './az-lookup.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
 
-const refuse = (ctx: CallContext, code: 'UNSUPPORTED' | 'INVALID_ARGUMENT' | 'NOT_FOUND', message: string) =>
+type Refusal = 'UNSUPPORTED' | 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'ALREADY_EXISTS';
+const refuse = (ctx: CallContext, code: Refusal, message: string) =>
   new NLBError({ code, driver: AZURE_DRIVER_NAME, operation: ctx.operation, message });
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** Why nlbkit cannot show `lb` as one NLB, or undefined when it can. */
-function misfit(lb: LoadBalancer): string | undefined {
-  const p = lb;
+function misfit(p: LoadBalancer): string | undefined {
   if (p.sku?.name !== 'Standard')
     return `it is a ${p.sku?.name ?? 'Basic'} load balancer; nlbkit manages Standard ones`;
   const rules = p.loadBalancingRules ?? [];
@@ -76,6 +76,8 @@ export async function adoptOnAzure(
     throw refuse(ctx, 'INVALID_ARGUMENT', `on Azure an NLB is named as its load balancer: '${lbName}'`);
   const lb = await api.getLb(lbName, ctx);
   if (!lb) throw refuse(ctx, 'NOT_FOUND', `no load balancer ${systemId}`);
+  if (lb.tags?.[options.managedTagKey])
+    throw refuse(ctx, 'ALREADY_EXISTS', `it already carries nlbkit's tag (${options.managedTagKey})`);
   const why = misfit(lb);
   if (why) throw refuse(ctx, 'UNSUPPORTED', why);
   const addresses = lb.backendAddressPools?.[0]?.loadBalancerBackendAddresses ?? [];
@@ -106,8 +108,9 @@ export async function adoptOnAzure(
 
   return editLb(deps, lbName, ctx, (fresh) => {
     // Checked again on the fresh read the PUT is based on (If-Match): another writer may have changed it.
-    const again =
-      misfit(fresh) ?? (fresh.tags?.[options.managedTagKey] ? 'it was marked meanwhile' : undefined);
+    if (fresh.tags?.[options.managedTagKey])
+      throw refuse(ctx, 'ALREADY_EXISTS', `it was given nlbkit's tag meanwhile (${options.managedTagKey})`);
+    const again = misfit(fresh);
     if (again) throw refuse(ctx, 'UNSUPPORTED', again);
     for (const a of fresh.backendAddressPools?.[0]?.loadBalancerBackendAddresses ?? []) {
       const vm = vmName(a.ipAddress);

@@ -128,7 +128,7 @@ describe('adoptNLB: what it takes and what it refuses', () => {
     expect([...world.fake.state.publicIps.keys()]).toEqual(['web-pip']);
   });
 
-  it('NOT_FOUND for an id that is no load balancer here, INVALID_ARGUMENT for another name', async () => {
+  it('NOT_FOUND for an id that is no load balancer here, INVALID_ARGUMENT for another name, ALREADY_EXISTS when tagged', async () => {
     let id: string;
     ({ w: world, id } = await withForeign());
     await expect(world.driver.adoptNLB(id.replace(/web$/, 'nope'), { nameId: 'nope' })).rejects.toMatchObject(
@@ -144,6 +144,12 @@ describe('adoptNLB: what it takes and what it refuses', () => {
       message: expect.stringMatching(/'web'/),
     });
     expect(nlbkitTags(world)).toEqual([]);
+    // One that carries nlbkit's tag under another name (another nlbkit's, or a half-done edit) is not taken.
+    (world.fake.state.lbs.get('web') as { tags: Record<string, string> }).tags = { 'nlbkit-nlb': 'other' };
+    await expect(world.driver.adoptNLB(id, { nameId: 'web' })).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+    });
+    expect(nlbkitTags(world)).toEqual(['nlbkit-nlb']);
   });
 
   it('UNSUPPORTED, naming what does not fit: a NIC-based pool, floating IP', async () => {
