@@ -4,6 +4,7 @@
  */
 import { createAzureDriver } from '../../src/drivers/azure/index.js';
 import { nlbHandlerConformance, nlbHandlerPeerConformance } from '../../src/testing/index.js';
+import { azureForeign } from '../drivers/azure/azure-foreign.js';
 import { driverOptionsFor, startAzureWorld } from '../drivers/azure/azure-world.js';
 
 nlbHandlerConformance('azure (fake)', async () => {
@@ -13,6 +14,7 @@ nlbHandlerConformance('azure (fake)', async () => {
     vms: world.vms.map((vm) => ({ nameId: vm.nameId })),
     vpcIID: { nameId: world.vpcIID.nameId },
     cleanup: () => world.close(),
+    foreign: azureForeign(world.fake, world.vpcIID.nameId),
   };
 });
 

@@ -149,9 +149,9 @@ export class AzureApi {
     );
   }
 
-  ruleHealth(lb: string, ctx: CallContext) {
+  ruleHealth(lb: string, rule: string, ctx: CallContext) {
     return this.#run('POST loadBalancingRule health', ctx, (o) =>
-      this.client.loadBalancerLoadBalancingRules.beginHealthAndWait(this.rg, lb, PART.rule, o),
+      this.client.loadBalancerLoadBalancingRules.beginHealthAndWait(this.rg, lb, rule, o),
     );
   }
 }

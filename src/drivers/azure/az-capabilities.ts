@@ -53,10 +53,12 @@ export const AZURE_CAPABILITIES: DriverCapabilities = deepFreeze({
     algorithm: true,
     healthChecker: true,
   },
-  // IPv4 only, said here so the guard refuses IPV6 and DUAL_STACK before any call. Azure's dual stack
-  // (an IPv6 frontend on a Standard IPv6 public IP, an IPv6 pool of the NICs' IPv6 configurations and
-  // a rule per frontend) is not mapped yet; an IPv6-only load balancer does not exist on Azure.
-  addressFamilies: { families: ['IPV4'], default: 'IPV4', change: false },
+  // Dual stack: an IPv6 frontend (Standard static IPv6 public IP, or a private address in a dual-stack
+  // subnet), an IPv6 pool of the VMs' IPv6 addresses and a rule for it, beside the IPv4 ones. Azure
+  // refuses an IPv6 frontend without an IPv4 one, so there is no IPV6. The family is fixed after create.
+  addressFamilies: { families: ['IPV4', 'DUAL_STACK'], default: 'IPV4', change: false },
+  // Adoption (issue 20): tagging an existing Standard load balancer of nlbkit's shape (az-adopt.ts).
+  adoption: true,
   // Draining (issue 20): Azure Load Balancer has no drain timeout to set.
   noDraining:
     'Azure Load Balancer has no drain timeout; a removed or unhealthy VM gets no new flows at once, and its established flows are not timed by the load balancer (they go on until they close or reach the TCP idle timeout of the load-balancing rule)',

@@ -9,12 +9,14 @@ import { NLBError } from '../../interfaces/errors.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
 import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
 import type { CallContext } from './az-api.js';
+import { PART } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
 import { addressesOf, loadDistribution, probeOf } from './az-convert.js';
 import { isPreconditionFailed } from './az-errors.js';
 import { type ResolvedVM, resolveVMs } from './az-lookup.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
-import { readNLB } from './az-read.js';
+import { partsOf, rulesOf } from './az-parts.js';
+import { lbRead, readNLB } from './az-read.js';
 
 /**
  * Reads the load balancer fresh, lets `change` edit it, PUTs it only if nobody changed it since the
@@ -23,8 +25,12 @@ import { readNLB } from './az-read.js';
  * operation's polls, the read back), the load balancer as it was is PUT again: the change may have
  * been applied, and the caller is told it failed.
  */
-async function edit(deps: AzureDeps, current: NLBInfo, ctx: CallContext, change: (lb: LoadBalancer) => void) {
-  const name = current.iid.nameId;
+export async function editLb(
+  deps: AzureDeps,
+  name: string,
+  ctx: CallContext,
+  change: (lb: LoadBalancer) => void,
+): Promise<NLBInfo> {
   for (let attempt = 1; ; attempt++) {
     const lb = await deps.api.getLb(name, ctx);
     if (!lb)
@@ -58,16 +64,35 @@ async function edit(deps: AzureDeps, current: NLBInfo, ctx: CallContext, change:
   }
 }
 
-const rule = (lb: LoadBalancer) => lb.loadBalancingRules?.[0] ?? {};
-const pool = (lb: LoadBalancer) => lb.backendAddressPools?.[0] ?? {};
+const edit = (deps: AzureDeps, current: NLBInfo, ctx: CallContext, change: (lb: LoadBalancer) => void) =>
+  editLb(deps, current.iid.nameId, ctx, change);
 
-/** The pool's addresses as resolved VMs again (to add to or remove from). */
-const currentVMs = (lb: LoadBalancer): ResolvedVM[] =>
-  (pool(lb).loadBalancerBackendAddresses ?? []).map((a) => ({
+/** Whether the load balancer is dual stack (its VMs need IPv6 addresses too). */
+const isDual = (lb: LoadBalancer | undefined) => !!lb && partsOf(lb).pool6 !== undefined;
+
+/** The pools' addresses as resolved VMs again (to add to or remove from), IPv6 ones by VM name. */
+function currentVMs(lb: LoadBalancer): ResolvedVM[] {
+  const { pool, pool6 } = partsOf(lb);
+  const v6 = new Map((pool6?.loadBalancerBackendAddresses ?? []).map((a) => [a.name, a.ipAddress]));
+  return (pool?.loadBalancerBackendAddresses ?? []).map((a) => ({
     nameId: a.name ?? '',
     systemId: '',
     address: a.ipAddress ?? '',
+    ...(pool6 ? { address6: v6.get(a.name) ?? '' } : {}),
   }));
+}
+
+/** Sets the VMs of both pools (the IPv6 one only where there is one). */
+function setVMs(lb: LoadBalancer, vms: ResolvedVM[], vnetId: string) {
+  const { pool, pool6 } = partsOf(lb);
+  if (pool) pool.loadBalancerBackendAddresses = addressesOf(vms, vnetId);
+  if (pool6) pool6.loadBalancerBackendAddresses = addressesOf(vms, vnetId, true);
+}
+
+/** Whether the NLB `current` describes is dual stack, from the read that built it (else one GET). */
+const dualOf = async (deps: AzureDeps, current: NLBInfo, ctx: CallContext) =>
+  current.listener.addressFamily === 'DUAL_STACK' ||
+  isDual(lbRead.of(current) ?? (await deps.api.getLb(current.iid.nameId, ctx)));
 
 export const changeListenerOnAzure = (
   deps: AzureDeps,
@@ -76,7 +101,7 @@ export const changeListenerOnAzure = (
   ctx: CallContext,
 ) =>
   edit(deps, current, ctx, (lb) => {
-    rule(lb).frontendPort = next.port;
+    for (const r of rulesOf(lb)) r.frontendPort = next.port;
   });
 
 export async function changeVMGroupOnAzure(
@@ -86,15 +111,16 @@ export async function changeVMGroupOnAzure(
   ctx: CallContext,
 ) {
   const vnetId = current.vpcIID.systemId as string;
-  const vms = await resolveVMs(deps.api, next.vms, vnetId, ctx);
+  const vms = await resolveVMs(deps.api, next.vms, vnetId, ctx, await dualOf(deps, current, ctx));
   return edit(deps, current, ctx, (lb) => {
-    const r = rule(lb);
     // A probe on "the group's port" follows the group; a custom one stays.
     const probe = lb.probes?.[0];
-    if (probe && probe.port === r.backendPort) probe.port = next.port;
-    r.backendPort = next.port;
-    r.loadDistribution = loadDistribution(next.hashFields);
-    pool(lb).loadBalancerBackendAddresses = addressesOf(vms, vnetId);
+    if (probe && probe.port === partsOf(lb).rule?.backendPort) probe.port = next.port;
+    for (const r of rulesOf(lb)) {
+      r.backendPort = next.port;
+      r.loadDistribution = loadDistribution(next.hashFields);
+    }
+    setVMs(lb, vms, vnetId);
   });
 }
 
@@ -105,10 +131,8 @@ export async function addVMsOnAzure(
   ctx: CallContext,
 ) {
   const vnetId = current.vpcIID.systemId as string;
-  const fresh = await resolveVMs(deps.api, add, vnetId, ctx);
-  return edit(deps, current, ctx, (lb) => {
-    pool(lb).loadBalancerBackendAddresses = addressesOf([...currentVMs(lb), ...fresh], vnetId);
-  });
+  const fresh = await resolveVMs(deps.api, add, vnetId, ctx, await dualOf(deps, current, ctx));
+  return edit(deps, current, ctx, (lb) => setVMs(lb, [...currentVMs(lb), ...fresh], vnetId));
 }
 
 export async function removeVMsOnAzure(
@@ -119,12 +143,13 @@ export async function removeVMsOnAzure(
 ) {
   const gone = new Set(remove.map((vm) => vm.nameId.toLowerCase()));
   const vnetId = current.vpcIID.systemId as string;
-  await edit(deps, current, ctx, (lb) => {
-    pool(lb).loadBalancerBackendAddresses = addressesOf(
+  await edit(deps, current, ctx, (lb) =>
+    setVMs(
+      lb,
       currentVMs(lb).filter((vm) => !gone.has(vm.nameId.toLowerCase())),
       vnetId,
-    );
-  });
+    ),
+  );
 }
 
 export function changeHealthCheckerOnAzure(
@@ -134,6 +159,7 @@ export function changeHealthCheckerOnAzure(
   ctx: CallContext,
 ) {
   return edit(deps, current, ctx, (lb) => {
-    lb.probes = [probeOf(next, current.vmGroup.port)];
+    // The probe keeps its name: the rules refer to it by id (an adopted one's is not nlbkit's).
+    lb.probes = [{ ...probeOf(next, current.vmGroup.port), name: lb.probes?.[0]?.name ?? PART.probe }];
   });
 }

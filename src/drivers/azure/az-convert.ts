@@ -1,7 +1,8 @@
 /**
  * nlbkit shapes <-> the Azure LoadBalancer resource. One frontend, one IP-based backend pool (each
- * address named after its VM), one probe and one load-balancing rule; a change edits the resource and
- * PUTs it whole, which Azure applies atomically.
+ * address named after its VM), one probe and one load-balancing rule; a dual-stack NLB adds an IPv6
+ * frontend, pool and rule (see az-parts.ts) sharing the probe. A change edits the resource and PUTs
+ * it whole, which Azure applies atomically.
  */
 import type { LoadBalancer, LoadBalancingRule, Probe, PublicIPAddress } from '@azure/arm-network';
 import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
@@ -16,12 +17,15 @@ import type {
 import { type AzureApi, PART } from './az-api.js';
 import type { ResolvedVM } from './az-lookup.js';
 import { nameOf } from './az-lookup.js';
+import { PART6, partsOf } from './az-parts.js';
 
 /** Tags keeping the VPC's name as the user gave it, and when the NLB was made (ARM keeps no date). */
-const VPC_TAG = 'nlbkit-vpc';
-const CREATED_TAG = 'nlbkit-created';
+export const VPC_TAG = 'nlbkit-vpc';
+export const CREATED_TAG = 'nlbkit-created';
 /** Tag with an id per create call: its undo removes only what that call made. */
 export const CREATE_ID_TAG = 'nlbkit-create-id';
+/** Tag on an adopted load balancer: its public IP is not nlbkit's, and deleteNLB leaves it. */
+export const ADOPTED_TAG = 'nlbkit-adopted';
 
 /** Azure's loadDistribution for nlbkit's hash fields. */
 export const loadDistribution = (h?: HashFields) => (h === 'FIVE_TUPLE' ? 'Default' : 'SourceIP');
@@ -41,25 +45,31 @@ export function probeOf(hc: ResolvedHealthCheckerInfo, groupPort: number): Probe
   };
 }
 
-/** Backend addresses of the pool. */
-export const addressesOf = (vms: ResolvedVM[], vnetId: string) =>
-  vms.map((vm) => ({ name: vm.nameId, ipAddress: vm.address, virtualNetwork: { id: vnetId } }));
+/** Backend addresses of the IPv4 pool, or with `v6` of the IPv6 pool. */
+export const addressesOf = (vms: ResolvedVM[], vnetId: string, v6 = false) =>
+  vms.map((vm) => ({
+    name: vm.nameId,
+    ipAddress: v6 ? vm.address6 : vm.address,
+    virtualNetwork: { id: vnetId },
+  }));
 
-/** The rule joining frontend, pool and probe. */
+/** The rule joining frontend, pool and probe (with `v6`: the IPv6 frontend and pool). */
 export function ruleOf(
   api: AzureApi,
   lb: string,
   protocol: 'TCP' | 'UDP',
   frontendPort: number,
   group: Pick<ResolvedVMGroup, 'port' | 'hashFields'>,
+  v6 = false,
 ): LoadBalancingRule {
+  const part = v6 ? PART6 : PART;
   return {
-    name: PART.rule,
+    name: part.rule,
     protocol: protocol === 'UDP' ? 'Udp' : 'Tcp',
     frontendPort,
     backendPort: group.port,
-    frontendIPConfiguration: { id: api.lbId(lb, ['frontendIPConfigurations', PART.frontend]) },
-    backendAddressPool: { id: api.lbId(lb, ['backendAddressPools', PART.pool]) },
+    frontendIPConfiguration: { id: api.lbId(lb, ['frontendIPConfigurations', part.frontend]) },
+    backendAddressPool: { id: api.lbId(lb, ['backendAddressPools', part.pool]) },
     probe: { id: api.lbId(lb, ['probes', PART.probe]) },
     loadDistribution: loadDistribution(group.hashFields),
     enableFloatingIP: false,
@@ -80,17 +90,18 @@ export function lbTags(managedKey: string, name: string, vpc: IID, user: KeyValu
 
 const HEALTH_PROTOCOL: Record<string, HealthCheckProtocol> = { Tcp: 'TCP', Http: 'HTTP', Https: 'HTTPS' };
 
-/** The NLB a load balancer (and its public IP, for PUBLIC) describes. */
+/** The NLB a load balancer (and its public IPs by id, for PUBLIC) describes. */
 export function toNLBInfo(
   api: AzureApi,
   lb: LoadBalancer,
   managedKey: string,
-  publicIp?: PublicIPAddress,
+  publicIps: PublicIPAddress[] = [],
 ): NLBInfo {
-  const frontend = lb.frontendIPConfigurations?.[0];
-  const pool = lb.backendAddressPools?.[0];
-  const probe = lb.probes?.[0];
-  const rule = lb.loadBalancingRules?.[0];
+  const { frontend, pool, probe, rule, frontend6 } = partsOf(lb);
+  const ipOf = (f: typeof frontend) =>
+    publicIps.find((ip) => ip.id && ip.id.toLowerCase() === f?.publicIPAddress?.id?.toLowerCase());
+  const publicIp = ipOf(frontend);
+  const ipv6 = frontend6 ? (ipOf(frontend6)?.ipAddress ?? frontend6.privateIPAddress) : undefined;
   const protocol = rule?.protocol === 'Udp' ? 'UDP' : 'TCP';
   const groupPort = rule?.backendPort ?? 0;
   const tags = lb.tags ?? {};
@@ -113,8 +124,9 @@ export function toNLBInfo(
       ip: publicIp?.ipAddress ?? frontend?.privateIPAddress,
       ...(publicIp?.dnsSettings?.fqdn ? { dnsName: publicIp.dnsSettings.fqdn } : {}),
       ...(frontend?.id ? { cspId: frontend.id } : {}),
-      // The one frontend nlbkit makes is IPv4 (see AZURE_CAPABILITIES.addressFamilies).
-      addressFamily: 'IPV4',
+      // An IPv6 frontend beside the IPv4 one is dual stack (Azure has no IPv6-only load balancer).
+      addressFamily: frontend6 ? 'DUAL_STACK' : 'IPV4',
+      ...(ipv6 ? { ipv6 } : {}),
     },
     vmGroup: {
       protocol,
@@ -138,13 +150,14 @@ export function toNLBInfo(
     },
     createdTime: new Date(tags[CREATED_TAG] ?? 0),
     tagList: Object.entries(tags)
-      .filter(([k]) => ![managedKey, VPC_TAG, CREATED_TAG, CREATE_ID_TAG].includes(k))
+      .filter(([k]) => ![managedKey, VPC_TAG, CREATED_TAG, CREATE_ID_TAG, ADOPTED_TAG].includes(k))
       .map(([key, value]) => ({ key, value })),
     keyValueList,
   };
 }
 
-/** The public IP's name for an NLB, and the id of that IP from a frontend. */
+/** The names of an NLB's public IPs (IPv4; IPv6 of a dual-stack one), and those a load balancer uses. */
 export const publicIpName = (nlb: string) => `${nlb}-nlbkit-ip`;
-export const publicIpOf = (lb: LoadBalancer) =>
-  nameOf(lb.frontendIPConfigurations?.[0]?.publicIPAddress?.id) || undefined;
+export const publicIpName6 = (nlb: string) => `${nlb}-nlbkit-ipv6`;
+export const publicIpsOf = (lb: LoadBalancer): string[] =>
+  (lb.frontendIPConfigurations ?? []).map((f) => nameOf(f.publicIPAddress?.id)).filter((n) => n !== '');

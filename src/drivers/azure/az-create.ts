@@ -1,7 +1,8 @@
 /**
  * createNLB on Azure, all or nothing. Calls: GET virtual network, LIST network interfaces (when there
- * are VMs), [PUT public IP for PUBLIC], PUT load balancer (frontend, pool, probe and rule in one
- * resource), [GET public IP]. A failure removes the load balancer and the public IP it made.
+ * are VMs), [GET + PUT public IP for PUBLIC; again for its IPv6 one when dual stack], PUT load balancer
+ * (frontends, pools, probe and rules in one resource), [GET public IPs]. A failure removes the load
+ * balancer and the public IPs it made.
  */
 import { randomUUID } from 'node:crypto';
 import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
@@ -10,11 +11,20 @@ import { NLBError, violationsError } from '../../interfaces/errors.js';
 import type { NLBInfo } from '../../interfaces/types.js';
 import { type CallContext, PART } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
-import { addressesOf, CREATE_ID_TAG, lbTags, probeOf, publicIpName, ruleOf } from './az-convert.js';
+import {
+  addressesOf,
+  CREATE_ID_TAG,
+  lbTags,
+  probeOf,
+  publicIpName,
+  publicIpName6,
+  ruleOf,
+} from './az-convert.js';
 import { deleteOwnPublicIp } from './az-delete.js';
 import { isPreconditionFailed } from './az-errors.js';
 import { frontendSubnet, resolveVMs, resolveVnet } from './az-lookup.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
+import { PART6 } from './az-parts.js';
 import { findManaged, readNLB } from './az-read.js';
 
 /** Creates the NLB; see the module comment. */
@@ -40,9 +50,10 @@ export async function createOnAzure(
         code: 'UNSUPPORTED',
       },
     ]);
+  const dual = req.listener.addressFamily === 'DUAL_STACK';
   const vnet = await resolveVnet(api, req.vpcIID, ctx);
-  const vms = await resolveVMs(api, req.vmGroup.vms, vnet.id, ctx);
-  const subnet = req.type === 'INTERNAL' ? frontendSubnet(vnet, ctx.operation) : undefined;
+  const subnet = req.type === 'INTERNAL' ? frontendSubnet(vnet, ctx.operation, dual) : undefined;
+  const vms = await resolveVMs(api, req.vmGroup.vms, vnet.id, ctx, dual);
   const undoCtx = { operation: ctx.operation };
   // Marks what this call makes, so its undo never removes what another process made under the name.
   const createId = randomUUID();
@@ -52,9 +63,8 @@ export async function createOnAzure(
   };
 
   return new Rollback(AZURE_DRIVER_NAME).run(ctx.operation, async (rb) => {
-    let frontend: Record<string, unknown>;
-    if (req.type === 'PUBLIC') {
-      const ipName = publicIpName(name);
+    // A Standard, static public IP of `version` for the frontend `part`, undone if this call fails.
+    const publicFrontend = async (part: string, ipName: string, version: 'IPv4' | 'IPv6') => {
       // PUT creates or *updates*: a public IP of that name that is not this NLB's must not be taken over.
       const existing = await api.getPublicIp(ipName, ctx);
       if (existing && existing.tags?.[options.managedTagKey] !== name)
@@ -71,20 +81,35 @@ export async function createOnAzure(
           location: options.location,
           sku: { name: 'Standard', tier: 'Regional' },
           publicIPAllocationMethod: 'Static',
-          publicIPAddressVersion: 'IPv4',
+          publicIPAddressVersion: version,
           tags: { [options.managedTagKey]: name, [CREATE_ID_TAG]: createId },
         },
         ctx,
       );
-      frontend = { name: PART.frontend, publicIPAddress: { id: ip.id } };
-    } else
-      frontend = {
+      return { name: part, publicIPAddress: { id: ip.id } };
+    };
+    const frontends: Record<string, unknown>[] = [];
+    if (req.type === 'PUBLIC') {
+      frontends.push(await publicFrontend(PART.frontend, publicIpName(name), 'IPv4'));
+      if (dual) frontends.push(await publicFrontend(PART6.frontend, publicIpName6(name), 'IPv6'));
+    } else {
+      frontends.push({
         name: PART.frontend,
         subnet: { id: subnet?.id },
         ...(req.listener.ip
           ? { privateIPAllocationMethod: 'Static', privateIPAddress: req.listener.ip }
           : { privateIPAllocationMethod: 'Dynamic' }),
-      };
+      });
+      // The IPv6 address is Azure's choice from the subnet's IPv6 prefix.
+      if (dual)
+        frontends.push({
+          name: PART6.frontend,
+          subnet: { id: subnet?.id },
+          privateIPAddressVersion: 'IPv6',
+          privateIPAllocationMethod: 'Dynamic',
+        });
+    }
+    const { protocol, port } = req.listener;
     // Registered before the call: one that timed out may still have been applied.
     rb.push(`load balancer ${name}`, async () => {
       const made = await findManaged(deps, { nameId: name }, undoCtx);
@@ -97,10 +122,18 @@ export async function createOnAzure(
           location: options.location,
           sku: { name: 'Standard', tier: 'Regional' },
           tags,
-          frontendIPConfigurations: [frontend],
-          backendAddressPools: [{ name: PART.pool, loadBalancerBackendAddresses: addressesOf(vms, vnet.id) }],
+          frontendIPConfigurations: frontends,
+          backendAddressPools: [
+            { name: PART.pool, loadBalancerBackendAddresses: addressesOf(vms, vnet.id) },
+            ...(dual
+              ? [{ name: PART6.pool, loadBalancerBackendAddresses: addressesOf(vms, vnet.id, true) }]
+              : []),
+          ],
           probes: [probeOf(req.healthChecker, req.vmGroup.port)],
-          loadBalancingRules: [ruleOf(api, name, req.listener.protocol, req.listener.port, req.vmGroup)],
+          loadBalancingRules: [
+            ruleOf(api, name, protocol, port, req.vmGroup),
+            ...(dual ? [ruleOf(api, name, protocol, port, req.vmGroup, true)] : []),
+          ],
         },
         ctx,
         // Never over another's load balancer made since the name was checked.

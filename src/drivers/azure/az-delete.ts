@@ -1,7 +1,8 @@
 /**
  * deleteNLB on Azure: the load balancer first (a public IP in use cannot be deleted), then its public
- * IP. Both tolerate "already gone", so a retried delete finishes the job; a public IP left when the
- * load balancer is already gone is removed by deleteNLB too (`deleteLeftoverIp`).
+ * IPs (two for a dual-stack NLB). All tolerate "already gone", so a retried delete finishes the job;
+ * public IPs left when the load balancer is already gone are removed by deleteNLB too
+ * (`deleteLeftoverIp`).
  */
 
 import type { LoadBalancer } from '@azure/arm-network';
@@ -10,7 +11,7 @@ import { messageOf } from '../../common/error-text.js';
 import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import type { CallContext } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
-import { CREATE_ID_TAG, publicIpName, publicIpOf } from './az-convert.js';
+import { ADOPTED_TAG, CREATE_ID_TAG, publicIpName, publicIpName6, publicIpsOf } from './az-convert.js';
 import { AZURE_DRIVER_NAME } from './az-name.js';
 
 const ignoreNotFound = (e: unknown) => {
@@ -18,18 +19,22 @@ const ignoreNotFound = (e: unknown) => {
 };
 
 /**
- * deleteNLB's body: the load balancer (when there is one left), then its public IP, tried up to three
- * times; a last failure names the address, which a second deleteNLB removes.
+ * deleteNLB's body: the load balancer (when there is one left), then each public IP, each tried up to
+ * three times; a last failure names the address, which a second deleteNLB removes.
  */
 export async function deleteOnAzure(
   { api }: AzureDeps,
   lb: LoadBalancer | undefined,
-  leftoverIp: string | undefined,
+  leftoverIps: string[],
   ctx: CallContext,
 ): Promise<void> {
-  const ip = lb ? publicIpOf(lb) : leftoverIp;
+  // An adopted load balancer's public IP was not nlbkit's to make, nor is it nlbkit's to delete.
+  const ips = lb ? (lb.tags?.[ADOPTED_TAG] ? [] : publicIpsOf(lb)) : leftoverIps;
   if (lb) await api.deleteLb(lb.name as string, ctx).catch(ignoreNotFound);
-  if (!ip) return;
+  for (const ip of ips) await deletePublicIp(api, ip, ctx);
+}
+
+async function deletePublicIp(api: AzureDeps['api'], ip: string, ctx: CallContext): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await api.deletePublicIp(ip, { operation: ctx.operation }).catch(ignoreNotFound);
@@ -49,13 +54,17 @@ export async function deleteOnAzure(
 }
 
 /**
- * For deleteNLB of a name with no load balancer: the NLB's public IP, left by a delete whose IP delete
- * failed (or that Azure finished in the background after a failed poll), removed; whether there was one.
+ * For deleteNLB of a name with no load balancer: the NLB's public IPs, left by a delete whose IP delete
+ * failed (or that Azure finished in the background after a failed poll), removed; whether there were any.
  */
 export async function deleteLeftoverIp(deps: AzureDeps, name: string, ctx: CallContext): Promise<boolean> {
-  const ip = await deps.api.getPublicIp(publicIpName(name), ctx);
-  if (ip?.tags?.[deps.options.managedTagKey] !== name) return false;
-  await deleteOnAzure(deps, undefined, publicIpName(name), ctx);
+  const left: string[] = [];
+  for (const ipName of [publicIpName(name), publicIpName6(name)]) {
+    const ip = await deps.api.getPublicIp(ipName, ctx);
+    if (ip?.tags?.[deps.options.managedTagKey] === name) left.push(ipName);
+  }
+  if (left.length === 0) return false;
+  await deleteOnAzure(deps, undefined, left, ctx);
   return true;
 }
 

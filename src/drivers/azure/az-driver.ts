@@ -3,15 +3,13 @@
  * by the guarded handler. The SDK (and `@azure/identity`, when no credential is given) is loaded on the
  * first call, not at import or construction.
  */
-import {
-  type BackendContext,
-  createGuardedHandler,
-  type DriverBackend,
-} from '../../common/guarded-handler.js';
+import { createAdoptableHandler } from '../../common/guarded-adoption.js';
+import type { BackendContext, DriverBackend } from '../../common/guarded-handler.js';
 import type { ModuleImporter } from '../../common/load-package.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import { retryingOnce } from '../../common/retrying-once.js';
-import type { NLBHandler } from '../../interfaces/handler.js';
+import type { AdoptableNLBHandler } from '../../interfaces/adoption.js';
+import { adoptOnAzure, releaseOnAzure } from './az-adopt.js';
 import { AzureApi } from './az-api.js';
 import { AZURE_CAPABILITIES } from './az-capabilities.js';
 import {
@@ -35,7 +33,8 @@ export interface AzureDriverInternals {
 }
 
 /**
- * Creates an NLBHandler for Azure Standard Load Balancers in one resource group.
+ * Creates an NLBHandler for Azure Standard Load Balancers in one resource group, with adoptNLB /
+ * releaseNLB (AdoptableNLBHandler).
  *
  * @example
  * const nlb = createAzureDriver({ resourceGroup: 'web-rg', location: 'westeurope' });
@@ -47,7 +46,7 @@ export interface AzureDriverInternals {
 export function createAzureDriver(
   options: AzureDriverOptions = {},
   internals: AzureDriverInternals = {},
-): NLBHandler {
+): AdoptableNLBHandler {
   const resolved = resolveAzureOptions(options);
   const deps = retryingOnce(
     async (ctx: BackendContext): Promise<AzureDeps> => ({
@@ -77,7 +76,7 @@ export function createAzureDriver(
     async delete(current, ctx) {
       const d = await deps(ctx);
       const lb = await findManaged(d, current.iid, ctx);
-      if (lb) await deleteOnAzure(d, lb, undefined, ctx);
+      if (lb) await deleteOnAzure(d, lb, [], ctx);
     },
     deleteLeftovers: async (name, ctx) => deleteLeftoverIp(await deps(ctx), name, ctx),
     changeListener: async (current, next, ctx) => changeListenerOnAzure(await deps(ctx), current, next, ctx),
@@ -88,5 +87,12 @@ export function createAzureDriver(
       changeHealthCheckerOnAzure(await deps(ctx), current, next, ctx),
     health: async (current, ctx) => healthOnAzure((await deps(ctx)).api, current, ctx),
   };
-  return createGuardedHandler({ capabilities: AZURE_CAPABILITIES, backend });
+  return createAdoptableHandler({
+    capabilities: AZURE_CAPABILITIES,
+    backend,
+    adoption: {
+      adopt: async (systemId, name, ctx) => adoptOnAzure(await deps(ctx), systemId, name, ctx),
+      release: async (current, ctx) => releaseOnAzure(await deps(ctx), current, ctx),
+    },
+  });
 }

@@ -3,19 +3,19 @@
  * per backend address, with Azure's reason. Not the 3-minute-average metric some drivers read.
  */
 import type { HealthInfo, NLBInfo, VMHealthDetail, VMHealthState } from '../../interfaces/types.js';
-import type { AzureApi, CallContext } from './az-api.js';
+import { type AzureApi, type CallContext, PART } from './az-api.js';
 import { AZURE_BACKEND_STATES } from './az-health-states.js';
+import { partsOf } from './az-parts.js';
 import { lbRead } from './az-read.js';
 
 export async function healthOnAzure(api: AzureApi, current: NLBInfo, ctx: CallContext): Promise<HealthInfo> {
-  const report = await api.ruleHealth(current.iid.nameId, ctx);
   // The read that built `current` has the load balancer already: no second GET.
   const lb = lbRead.of(current) ?? (await api.getLb(current.iid.nameId, ctx));
+  // The IPv4 rule's report (a dual-stack NLB's IPv6 rule shares its probe).
+  const parts = lb ? partsOf(lb) : {};
+  const report = await api.ruleHealth(current.iid.nameId, parts.rule?.name ?? PART.rule, ctx);
   const ipOf = new Map(
-    (lb?.backendAddressPools?.[0]?.loadBalancerBackendAddresses ?? []).map((a) => [
-      a.name ?? '',
-      a.ipAddress ?? '',
-    ]),
+    (parts.pool?.loadBalancerBackendAddresses ?? []).map((a) => [a.name ?? '', a.ipAddress ?? '']),
   );
   const byIp = new Map((report.loadBalancerBackendAddresses ?? []).map((a) => [a.ipAddress ?? '', a]));
   const out: HealthInfo = { allVMs: [], healthyVMs: [], unhealthyVMs: [], unknownVMs: [], details: [] };

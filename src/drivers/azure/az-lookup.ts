@@ -35,11 +35,28 @@ export async function resolveVnet(
   return vnet as VirtualNetwork & { id: string };
 }
 
-/** The subnet an INTERNAL frontend takes its address from: the VNet's first. */
-export function frontendSubnet(vnet: VirtualNetwork, operation: string): Subnet & { id: string } {
-  const subnet = vnet.subnets?.find((s) => s.id);
+/** Whether a subnet has an IPv6 prefix (a dual-stack one lists both in `addressPrefixes`). */
+export const isDualStack = (s: Subnet) =>
+  [s.addressPrefix, ...(s.addressPrefixes ?? [])].some((p) => p?.includes(':'));
+
+/**
+ * The subnet an INTERNAL frontend takes its address from: the VNet's first, or for a dual-stack NLB
+ * its first subnet with an IPv6 prefix (both frontends take their addresses there).
+ */
+export function frontendSubnet(
+  vnet: VirtualNetwork,
+  operation: string,
+  dual = false,
+): Subnet & { id: string } {
+  const subnet = vnet.subnets?.find((s) => s.id && (!dual || isDualStack(s)));
   if (!subnet)
-    throw fail(operation, 'INVALID_ARGUMENT', `vpcIID: virtual network '${vnet.name}' has no subnet`);
+    throw fail(
+      operation,
+      'INVALID_ARGUMENT',
+      dual
+        ? `vpcIID: virtual network '${vnet.name}' has no dual-stack subnet (one with an IPv6 address prefix)`
+        : `vpcIID: virtual network '${vnet.name}' has no subnet`,
+    );
   return subnet as Subnet & { id: string };
 }
 
@@ -48,14 +65,20 @@ export interface ResolvedVM {
   nameId: string;
   systemId: string;
   address: string;
+  /** Its private IPv6 in the VNet (an IPv6 ip configuration of its NIC); asked for by dual-stack NLBs. */
+  address6?: string | undefined;
 }
 
-/** Every VM's private IPv4 in `vnet`, from the NICs of the resource group (one list call). */
+/**
+ * Every VM's private IPv4 in `vnet` (and with `dual`, its private IPv6 too), from the NICs of the
+ * resource group (one list call).
+ */
 export async function resolveVMs(
   api: AzureApi,
   vms: readonly ValidVMMember[],
   vnetId: string,
   ctx: CallContext,
+  dual = false,
 ): Promise<ResolvedVM[]> {
   if (vms.length === 0) return [];
   const nics = await api.listNics(ctx);
@@ -69,20 +92,28 @@ export async function resolveVMs(
         'NOT_FOUND',
         `VM '${vm.nameId}' has no network interface in resource group ${api.rg}`,
       );
-    const ip = own
-      .flatMap((n) => n.ipConfigurations ?? [])
-      .find(
+    const configs = own.flatMap((n) => n.ipConfigurations ?? []);
+    const addressOf = (version: 'IPv4' | 'IPv6') => {
+      const ip = configs.find(
         (c) =>
           c.privateIPAddress &&
-          (c.privateIPAddressVersion ?? 'IPv4') === 'IPv4' &&
+          (c.privateIPAddressVersion ?? 'IPv4') === version &&
           c.subnet?.id?.toLowerCase().startsWith(prefix),
-      );
-    if (!ip?.privateIPAddress)
-      throw fail(
-        ctx.operation,
-        'INVALID_ARGUMENT',
-        `VM '${vm.nameId}' has no IPv4 address in the load balancer's virtual network`,
-      );
-    return { nameId: vm.nameId, systemId: vmId, address: ip.privateIPAddress };
+      )?.privateIPAddress;
+      if (!ip)
+        throw fail(
+          ctx.operation,
+          'INVALID_ARGUMENT',
+          `VM '${vm.nameId}' has no ${version} address in the load balancer's virtual network` +
+            (version === 'IPv6' ? ' (a dual-stack NLB needs an IPv6 ip configuration on its NIC)' : ''),
+        );
+      return ip;
+    };
+    return {
+      nameId: vm.nameId,
+      systemId: vmId,
+      address: addressOf('IPv4'),
+      ...(dual ? { address6: addressOf('IPv6') } : {}),
+    };
   });
 }

@@ -1,10 +1,10 @@
 /** Reading NLBs: the resource group's load balancers carrying nlbkit's tag, with their public IPs. */
-import type { LoadBalancer } from '@azure/arm-network';
+import type { LoadBalancer, PublicIPAddress } from '@azure/arm-network';
 import { readWith } from '../../common/read-with.js';
 import type { IID, NLBInfo } from '../../interfaces/types.js';
 import type { CallContext } from './az-api.js';
 import type { AzureDeps } from './az-context.js';
-import { publicIpOf, toNLBInfo } from './az-convert.js';
+import { publicIpsOf, toNLBInfo } from './az-convert.js';
 
 /** Is this load balancer nlbkit's (tagged with its own name)? */
 export const isManaged = (lb: LoadBalancer, key: string) => !!lb.name && lb.tags?.[key] === lb.name;
@@ -29,7 +29,10 @@ export const lbRead = readWith<LoadBalancer>();
 
 /** The NLB as getNLB returns it. */
 export async function readNLB(deps: AzureDeps, lb: LoadBalancer, ctx: CallContext): Promise<NLBInfo> {
-  const ipName = publicIpOf(lb);
-  const ip = ipName ? await deps.api.getPublicIp(ipName, ctx) : undefined;
-  return lbRead.keep(toNLBInfo(deps.api, lb, deps.options.managedTagKey, ip), lb);
+  const ips: PublicIPAddress[] = [];
+  for (const name of publicIpsOf(lb)) {
+    const ip = await deps.api.getPublicIp(name, ctx);
+    if (ip) ips.push(ip);
+  }
+  return lbRead.keep(toNLBInfo(deps.api, lb, deps.options.managedTagKey, ips), lb);
 }

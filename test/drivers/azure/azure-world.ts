@@ -1,12 +1,13 @@
 /** Test helper: an Azure fake with a VNet and VMs, and an Azure driver using it through the real SDK. */
+import { NetworkManagementClient } from '@azure/arm-network';
 import { type AzureDriverOptions, createAzureDriver } from '../../../src/drivers/azure/index.js';
-import type { NLBHandler } from '../../../src/interfaces/handler.js';
+import type { AdoptableNLBHandler } from '../../../src/interfaces/adoption.js';
 import type { IID } from '../../../src/interfaces/types.js';
 import { type AzureFake, fakeCredential, fakeHttpClient, startAzureFake } from '../../fakes/azure/index.js';
 
 export interface AzureWorld {
   fake: AzureFake;
-  driver: NLBHandler;
+  driver: AdoptableNLBHandler;
   vpcIID: IID;
   vms: IID[];
   close(): Promise<void>;
@@ -29,12 +30,17 @@ export function driverOptionsFor(
   };
 }
 
-/** A world: VNet `web-vnet` with VMs vm-1..vm-N. */
+/** A world: VNet `web-vnet` (dual stack unless `ipv6: false`) with VMs vm-1..vm-N. */
 export async function startAzureWorld(
-  opts: { vmCount?: number; driver?: Partial<AzureDriverOptions> } = {},
+  opts: {
+    vmCount?: number;
+    driver?: Partial<AzureDriverOptions>;
+    /** A dual-stack subnet (IPv6 prefix) and VMs with IPv6 addresses; default true. */
+    ipv6?: boolean;
+  } = {},
 ): Promise<AzureWorld> {
   const fake = await startAzureFake();
-  const vnet = fake.addVnet('web-vnet');
+  const vnet = fake.addVnet('web-vnet', { ipv6: opts.ipv6 ?? true });
   const vms: IID[] = [];
   for (let i = 1; i <= (opts.vmCount ?? 4); i++) {
     const nic = fake.addVm(`vm-${i}`, vnet);
@@ -43,3 +49,10 @@ export async function startAzureWorld(
   const driver = createAzureDriver(driverOptionsFor(fake, opts.driver));
   return { fake, driver, vpcIID: { nameId: 'web-vnet', systemId: vnet.id }, vms, close: () => fake.close() };
 }
+
+/** The real SDK's client on the fake, as another program (the portal, a script) would use it. */
+export const sdkClient = (fake: AzureFake) =>
+  new NetworkManagementClient(fakeCredential, fake.subscriptionId, {
+    httpClient: fakeHttpClient(fake),
+    retryOptions: { maxRetries: 0 },
+  });

@@ -15,6 +15,7 @@ import { readJsonBody } from '../read-json.js';
 import { ArmFault, armError, arr, invalid, notFound, obj, sameId } from './arm.js';
 import { validateLoadBalancer } from './load-balancer.js';
 import { AzureState, type FakeOperation, type FakeVnet, type Json } from './state.js';
+import { nicView, vnetView } from './views.js';
 
 export const FAKE_TOKEN = 'fake-azure-token-0123456789';
 const ARM = 'https://management.azure.com';
@@ -43,7 +44,8 @@ export interface AzureFake {
   location: string;
   state: AzureState;
   calls: RecordedArmCall[];
-  addVnet(name: string): FakeVnet;
+  /** A VNet; `ipv6`: its subnet is dual stack, and VMs added to it get an IPv6 ip configuration. */
+  addVnet(name: string, opts?: { ipv6?: boolean }): FakeVnet;
   addVm(name: string, vnet: FakeVnet): { vmId: string; ip: string };
   fail(spec: AzureFaultSpec): void;
   /** Calls `listener` with every call as it arrives (before it is answered). */
@@ -89,21 +91,6 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
   };
 
   const ipView = (ip: Json) => ip;
-  const nicView = (n: (typeof state.nics)[number]) => ({
-    name: n.name,
-    id: n.id,
-    properties: {
-      virtualMachine: { id: n.vmId },
-      ipConfigurations: [
-        {
-          name: 'ipconfig1',
-          id: `${n.id}/ipConfigurations/ipconfig1`,
-          properties: { privateIPAddress: n.ip, privateIPAddressVersion: 'IPv4', subnet: { id: n.subnetId } },
-        },
-      ],
-    },
-  });
-
   const route = (
     method: string,
     path: string,
@@ -145,22 +132,7 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
     if (type === 'virtualNetworks' && method === 'GET' && rawName) {
       const vnet = state.vnets.find((v) => v.name.toLowerCase() === name);
       if (!vnet) throw notFound('virtualNetworks', rawName);
-      return {
-        status: 200,
-        body: {
-          name: vnet.name,
-          id: vnet.id,
-          location,
-          properties: {
-            addressSpace: { addressPrefixes: vnet.subnets.map((s) => `${s.prefix}.0/24`) },
-            subnets: vnet.subnets.map((s) => ({
-              name: s.name,
-              id: s.id,
-              properties: { addressPrefix: `${s.prefix}.0/24` },
-            })),
-          },
-        },
-      };
+      return { status: 200, body: vnetView(vnet, location) };
     }
     if (type === 'networkInterfaces' && method === 'GET' && !rawName) {
       // Two per page, as ARM pages long lists.
@@ -181,6 +153,15 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
       if (method === 'PUT') {
         if (obj(body, 'sku').name !== 'Standard')
           throw invalid('InvalidRequestFormat', 'Only Standard public IPs are offered by this fake.');
+        const version = obj(body, 'properties').publicIPAddressVersion ?? 'IPv4';
+        if (version !== 'IPv4' && version !== 'IPv6')
+          throw invalid('InvalidRequestFormat', `publicIPAddressVersion ${String(version)} is invalid.`);
+        if (ip && (obj(ip, 'properties').publicIPAddressVersion ?? 'IPv4') !== version)
+          throw invalid(
+            'PublicIPAddressVersionCannotBeChanged',
+            `The IP version of public IP address ${rawName} cannot be changed.`,
+          );
+        // IPv6 as IPv4: a Standard public IP is Static (Basic, which allowed dynamic IPv6, is retired).
         if (obj(body, 'properties').publicIPAllocationMethod !== 'Static')
           throw invalid(
             'StandardSkuPublicIPAddressesMustBeStatic',
@@ -194,7 +175,9 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
           tags: obj(body, 'tags'),
           properties: {
             ...obj(body, 'properties'),
-            ipAddress: (obj(ip, 'properties').ipAddress as string | undefined) ?? state.nextPublicIp(),
+            ipAddress:
+              (obj(ip, 'properties').ipAddress as string | undefined) ??
+              state.nextPublicIp(version === 'IPv6' ? 'IPv6' : 'IPv4'),
             provisioningState: 'Succeeded',
           },
         };
@@ -336,7 +319,7 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
     location,
     state,
     calls,
-    addVnet: (name) => state.addVnet(name),
+    addVnet: (name, opts) => state.addVnet(name, opts),
     addVm: (name, vnet) => state.addVm(name, vnet),
     onCall: (listener) => listeners.push(listener),
     fail: (spec) => faults.push({ ...spec, left: spec.times ?? 1, toSkip: spec.skip ?? 0 }),

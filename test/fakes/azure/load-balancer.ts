@@ -5,6 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ArmFault, arr, invalid, obj, sameId } from './arm.js';
+import {
+  checkFrontendVersions,
+  checkPrivateVersion,
+  checkRuleVersions,
+  type IpVersion,
+  inSubnet,
+  poolVersion,
+  versionOf,
+} from './ip-version.js';
 import type { AzureState, Json } from './state.js';
 
 const NAME = /^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,78}[a-zA-Z0-9_])?$/;
@@ -42,6 +51,7 @@ export function validateLoadBalancer(state: AzureState, name: string, body: Json
     );
   named(frontends, 'frontend IP configuration');
   const oldFrontends = arr(obj(existing, 'properties'), 'frontendIPConfigurations');
+  const versions = new Map<string, IpVersion>();
   const outFrontends = frontends.map((f) => {
     const fp = obj(f, 'properties');
     const pip = obj(fp, 'publicIPAddress').id;
@@ -76,6 +86,7 @@ export function validateLoadBalancer(state: AzureState, name: string, body: Json
             `Public IP address ${pip} is already used by another load balancer.`,
           );
       outProps.publicIPAddress = { id: ip.id };
+      versions.set(String(f.name), (obj(ip, 'properties').publicIPAddressVersion as IpVersion) ?? 'IPv4');
     } else {
       const subnetId = obj(fp, 'subnet').id;
       const subnet = typeof subnetId === 'string' ? state.subnetById(subnetId) : undefined;
@@ -90,15 +101,19 @@ export function validateLoadBalancer(state: AzureState, name: string, body: Json
           ? obj(kept, 'properties').privateIPAddress
           : undefined;
       outProps.subnet = { id: subnet.id };
+      const version: IpVersion = fp.privateIPAddressVersion === 'IPv6' ? 'IPv6' : 'IPv4';
+      checkPrivateVersion(version, subnet);
+      versions.set(String(f.name), version);
+      outProps.privateIPAddressVersion = version;
       if (fp.privateIPAllocationMethod === 'Static') {
         // A static address must lie in the subnet and be free (NICs, other frontends).
         const wanted = fp.privateIPAddress;
-        if (typeof wanted !== 'string' || !wanted.startsWith(`${subnet.prefix}.`))
+        if (typeof wanted !== 'string' || versionOf(wanted) !== version || !inSubnet(wanted, subnet))
           throw invalid(
             'PrivateIPAddressNotInSubnet',
             `Private static IP address ${String(wanted)} does not belong to the range of subnet ${subnet.id}.`,
           );
-        const takenByNic = state.nics.some((n) => n.ip === wanted);
+        const takenByNic = state.nics.some((n) => n.ip === wanted || n.ip6 === wanted);
         const takenByLb = [...state.lbs.entries()].some(
           ([other, lb]) =>
             other !== name.toLowerCase() &&
@@ -115,11 +130,16 @@ export function validateLoadBalancer(state: AzureState, name: string, body: Json
         outProps.privateIPAddress = wanted;
       } else {
         outProps.privateIPAllocationMethod = 'Dynamic';
-        outProps.privateIPAddress = address ?? `${subnet.prefix}.${subnet.next++}`;
+        const fresh =
+          version === 'IPv6'
+            ? `${subnet.prefix6}::${(subnet.next6++).toString(16)}`
+            : `${subnet.prefix}.${subnet.next++}`;
+        outProps.privateIPAddress = address ?? fresh;
       }
     }
     return out;
   });
+  checkFrontendVersions(id, [...versions.values()]);
 
   const pools = arr(props, 'backendAddressPools');
   named(pools, 'backend address pool');
@@ -139,7 +159,7 @@ export function validateLoadBalancer(state: AzureState, name: string, body: Json
           if (!vnet)
             throw invalid('InvalidResourceReference', `Virtual network ${String(vnetId)} was not found.`);
           const ip = ap.ipAddress;
-          if (typeof ip !== 'string' || !vnet.subnets.some((s) => ip.startsWith(`${s.prefix}.`)))
+          if (typeof ip !== 'string' || !vnet.subnets.some((s) => inSubnet(ip, s)))
             throw invalid(
               'InvalidIPAddressForBackendAddress',
               `IP address ${String(ip)} is not in virtual network ${vnet.name}.`,
@@ -152,6 +172,10 @@ export function validateLoadBalancer(state: AzureState, name: string, body: Json
       },
     };
   });
+
+  const poolIps = (p: (typeof outPools)[number]) =>
+    p.properties.loadBalancerBackendAddresses.map((a) => a.properties.ipAddress);
+  for (const p of outPools) poolVersion(p.id, poolIps(p));
 
   const probes = arr(props, 'probes');
   named(probes, 'probe');
@@ -214,6 +238,13 @@ export function validateLoadBalancer(state: AzureState, name: string, body: Json
     const frontend = ref(rp, 'frontendIPConfiguration', 'frontendIPConfigurations', frontends);
     if (!frontend)
       throw invalid('InvalidRequestFormat', 'A load balancing rule needs a frontend IP configuration.');
+    const pool = ref(rp, 'backendAddressPool', 'backendAddressPools', pools);
+    const poolOut = outPools.find((p) => pool && sameId(pool.id, p.id));
+    checkRuleVersions(
+      child('loadBalancingRules', r.name),
+      versions.get(String(frontend.id).split('/').at(-1) as string) ?? 'IPv4',
+      poolOut && poolVersion(poolOut.id, poolIps(poolOut)),
+    );
     const key = `${String(frontend.id).toLowerCase()}|${String(rp.protocol)}|${String(rp.frontendPort)}`;
     if (seenPorts.has(key))
       throw invalid(
@@ -227,7 +258,7 @@ export function validateLoadBalancer(state: AzureState, name: string, body: Json
       properties: {
         ...rp,
         frontendIPConfiguration: frontend,
-        backendAddressPool: ref(rp, 'backendAddressPool', 'backendAddressPools', pools),
+        backendAddressPool: pool,
         probe: ref(rp, 'probe', 'probes', probes),
         loadDistribution: rp.loadDistribution ?? 'Default',
         provisioningState: 'Succeeded',

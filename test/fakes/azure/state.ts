@@ -9,6 +9,9 @@ export interface FakeSubnet {
   /** Three octets: the subnet is `<prefix>.0/24`. */
   prefix: string;
   next: number;
+  /** Dual-stack subnets only: the first four groups of its IPv6 /64 (`<prefix6>::/64`). */
+  prefix6?: string | undefined;
+  next6: number;
 }
 export interface FakeVnet {
   name: string;
@@ -21,6 +24,8 @@ export interface FakeNic {
   vmId: string;
   ip: string;
   subnetId: string;
+  /** The address of its IPv6 ip configuration, in a dual-stack subnet. */
+  ip6?: string | undefined;
 }
 export type Json = Record<string, unknown>;
 
@@ -51,9 +56,19 @@ export class AzureState {
     return `/subscriptions/${this.subscriptionId}/resourceGroups/${this.resourceGroup}/providers/Microsoft.${ns}/${type}/${name}`;
   }
 
-  addVnet(name: string, prefix = `10.${this.vnets.length}.0`): FakeVnet {
+  /** A VNet with one subnet `default`, dual stack (an IPv6 /64 beside the IPv4 /24) when `ipv6`. */
+  addVnet(name: string, opts: { ipv6?: boolean } = {}): FakeVnet {
+    const n = this.vnets.length;
     const id = this.id('Network', 'virtualNetworks', name);
-    const vnet = { name, id, subnets: [{ name: 'default', id: `${id}/subnets/default`, prefix, next: 4 }] };
+    const subnet: FakeSubnet = {
+      name: 'default',
+      id: `${id}/subnets/default`,
+      prefix: `10.${n}.0`,
+      next: 4,
+      next6: 4,
+    };
+    if (opts.ipv6) subnet.prefix6 = `fd00:db8:0:${n + 1}`;
+    const vnet = { name, id, subnets: [subnet] };
     this.vnets.push(vnet);
     return vnet;
   }
@@ -66,14 +81,16 @@ export class AzureState {
       vmId: this.id('Compute', 'virtualMachines', name),
       ip: `${subnet.prefix}.${subnet.next++}`,
       subnetId: subnet.id,
+      ...(subnet.prefix6 ? { ip6: `${subnet.prefix6}::${(subnet.next6++).toString(16)}` } : {}),
     };
     this.nics.push(nic);
     return nic;
   }
 
-  /** A fresh public address. */
-  nextPublicIp(): string {
-    return `20.0.0.${this.#ips++}`;
+  /** A fresh public address of the version asked for. */
+  nextPublicIp(version: 'IPv4' | 'IPv6' = 'IPv4'): string {
+    const n = this.#ips++;
+    return version === 'IPv6' ? `2603:1020::${n.toString(16)}` : `20.0.0.${n}`;
   }
 
   subnetById(id: string): FakeSubnet | undefined {

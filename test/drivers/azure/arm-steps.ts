@@ -1,0 +1,34 @@
+/** Fault steps for the Azure tests: each recorded ARM call, its path below Microsoft.Network. */
+import type { RecordedArmCall } from '../../fakes/azure/index.js';
+import { type FaultStep, faultSteps, idsAsWildcards, recordFaultSteps } from '../fault-steps.js';
+import type { AzureWorld } from './azure-world.js';
+
+export interface ArmStep extends FaultStep {
+  write: boolean;
+}
+
+/** Each call as a step, its path below Microsoft.Network. */
+export const armSteps = (calls: RecordedArmCall[]): ArmStep[] =>
+  faultSteps(
+    calls.map((c) => ({
+      method: c.method,
+      shape: idsAsWildcards(c.path.replace(/^.*\/providers\/Microsoft\.Network\//, '')),
+    })),
+  ).map((s) => ({ ...s, write: s.method !== 'GET' }));
+
+/** The steps of `run` on a fresh world from `start`, after `prepare`. */
+export const recordArmSteps = (
+  start: () => Promise<AzureWorld>,
+  prepare: (w: AzureWorld) => Promise<unknown>,
+  run: (w: AzureWorld) => Promise<unknown>,
+) => recordFaultSteps(start, (w) => w.fake.calls, armSteps, prepare, run);
+
+/** A 500 at the step's call. */
+export const failAt = (w: AzureWorld, step: ArmStep) =>
+  w.fake.fail({
+    method: step.method,
+    path: step.path,
+    skip: step.skip,
+    status: 500,
+    code: 'InternalServerError',
+  });
