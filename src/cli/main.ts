@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerAgentCommand } from './agent-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerNlbCommands } from './nlb/index.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerStoreCommand } from './store-command.js';
@@ -10,6 +11,7 @@ import { registerStoreCommand } from './store-command.js';
 const program = new Command('nlbkit').description('Layer-4 network load balancers, one interface.');
 registerAgentCommand(program);
 registerDemoCommand(program);
+registerNlbCommands(program);
 registerServeCommand(program);
 registerStatusCommand(program);
 registerStoreCommand(program);
