@@ -92,6 +92,42 @@ function remoteError(
   });
 }
 
+/** The field a body is to the library, which names it in violation paths (`healthChecker.interval`). */
+const BODY_ROOT: Partial<Record<NLBOperation, string>> = {
+  changeListener: 'listener',
+  changeVMGroupInfo: 'vmGroup',
+  changeHealthCheckerInfo: 'healthChecker',
+  addVMs: 'vms',
+  removeVMs: 'vms',
+};
+
+/**
+ * The server checks a body before its driver does, and names fields from the body's top (`interval`);
+ * the library names them from the argument (`healthChecker.interval`). Rooted here so that a command
+ * prints the same paths whichever way it went.
+ */
+function rooted(e: unknown, root: string | undefined): unknown {
+  if (!root || !(e instanceof NLBError) || e.violations.length === 0) return e;
+  const under = (p: string) => p === root || p.startsWith(`${root}.`) || p.startsWith(`${root}[`);
+  if (e.violations.every((v) => under(v.path))) return e;
+  const violations = e.violations.map((v) =>
+    under(v.path)
+      ? v
+      : {
+          ...v,
+          path: v.path === '' ? root : v.path.startsWith('[') ? `${root}${v.path}` : `${root}.${v.path}`,
+        },
+  );
+  return new NLBError({
+    code: e.code,
+    driver: e.driver,
+    operation: e.operation,
+    message: e.message.replace(/^\[nlbkit\] \[[^\]]+\] [A-Za-z]+: /, ''),
+    violations,
+    retryable: e.retryable,
+  });
+}
+
 /** The server's connections and their drivers (`GET /v1/connections`). */
 export async function listRemoteConnections(
   opts: RemoteOptions,
@@ -119,14 +155,18 @@ export async function createRemoteHandler(opts: RemoteOptions, connection: strin
     if (!op) throw new Error(`no /v1 route for ${operation}`);
     return op;
   };
-  const call = (operation: NLBOperation, iid: IID | undefined, body: unknown, o?: CallOptions) => {
+  const call = async (operation: NLBOperation, iid: IID | undefined, body: unknown, o?: CallOptions) => {
     const op = route(operation);
     let path = `${base}${op.path}`;
     if (iid) {
       path = path.replace('{name}', encodeURIComponent(iid.nameId));
       if (iid.systemId !== undefined) path += `?systemId=${encodeURIComponent(iid.systemId)}`;
     }
-    return send(opts, operation, op.method, path, body, o?.signal) as Promise<never>;
+    try {
+      return (await send(opts, operation, op.method, path, body, o?.signal)) as never;
+    } catch (e) {
+      throw rooted(e, BODY_ROOT[operation]);
+    }
   };
   const capabilities = (await send(
     opts,
