@@ -4,7 +4,7 @@
  * connection's store is made there. The second session runs against `nlbkit serve` on that file; and
  * the README's command-line quick start runs in a project whose node_modules/nlbkit is this checkout.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,20 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { nlbInfoSchema, nlbListSchema } from '../../src/server/v1/v1-response-schemas.js';
+import { blockAfter, startServeProcess } from '../docs-session.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const TOKEN = 'docs-cli-session-token-0123456789';
 let dir: string;
 let env: Record<string, string | undefined>;
 let doc: string;
-
-/** The fenced block after a marker in a markdown file. */
-function blockAfter(markdown: string, marker: string, lang: string): string {
-  const at = markdown.indexOf(marker);
-  const m = new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``).exec(markdown.slice(at));
-  if (at < 0 || !m) throw new Error(`no ${lang} block after ${marker}`);
-  return m[1] as string;
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'nlbkit-docs-cli-'));
@@ -43,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-// Ten and four runs of the CLI, each starting Node and tsx: slow on a busy machine.
+// Ten, five and four runs of the CLI, each starting Node and tsx: slow on a busy machine.
 const SESSION_TIMEOUT_MS = 180_000;
 
 const bash = (script: string, extra: Record<string, string> = {}) =>
@@ -90,32 +83,10 @@ it(
 it(
   'the --server session of docs/cli.md works against nlbkit serve on the same file',
   async () => {
-    const server = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(ROOT, 'src/cli/main.ts'),
-        'serve',
-        '--config',
-        join(dir, 'nlbkit.yaml'),
-        '--listen',
-        '127.0.0.1:0',
-      ],
-      { env, stdio: ['ignore', 'pipe', 'ignore'], cwd: ROOT },
-    );
+    const server = await startServeProcess(join(dir, 'nlbkit.yaml'), env);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        server.stdout?.on('data', (d) => {
-          out += d;
-          const m = /listening on (\S+)/.exec(out);
-          if (m) resolve(m[1] as string);
-        });
-        server.on('exit', (code) => reject(new Error(`nlbkit serve exited ${code}: ${out}`)));
-      });
       const { stdout } = await bash(blockAfter(doc, '<!-- cli-server-session -->', 'sh'), {
-        NLBKIT_URL: url,
+        NLBKIT_URL: server.url,
       });
       const listed = nlbListSchema.parse(
         JSON.parse(stdout.slice(stdout.indexOf('\n['), stdout.lastIndexOf(']') + 1)),
@@ -125,9 +96,7 @@ it(
       ).toEqual([['api', 'UDP', ['web3']]]);
       expect(stdout.trimEnd().endsWith('deleted NLB api')).toBe(true);
     } finally {
-      const exited = new Promise((r) => server.on('exit', r));
-      server.kill('SIGTERM');
-      await exited;
+      await server.stop();
     }
   },
   SESSION_TIMEOUT_MS,
