@@ -254,6 +254,9 @@ describe('nlbkit nlb on a mock connection', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown option '--bogus'/);
     expect((await nlb('nlb create x --wait-timeout soon')).code).toBe(1);
+    const both = await runNlb(['nlb', 'list', '--config', setup.config, '--server', 'http://127.0.0.1:9']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/option '--server <url>' cannot be used with option '--config <file>'/);
     const noFile = await runNlb(['nlb', 'list', '--config', join(setup.dir, 'none.yaml')]);
     expect(noFile.code).toBe(EXIT_CODES.INVALID_ARGUMENT);
     expect(noFile.stderr).toMatch(/cannot read the connections file/);

@@ -53,12 +53,10 @@ export function startProgress(
     };
   const started = now();
   let frame = 0;
-  let text = `${operation}: working`;
-  let latest: ProgressEvent | undefined;
+  // Until the first step: the operation at work. The time shown is the whole call's, still counting.
+  let latest: ProgressEvent = { operation, step: 'working', elapsedMs: 0 };
   const draw = () => {
-    const shown = latest
-      ? progressText({ ...latest, elapsedMs: now() - started })
-      : `${text} (${seconds(now() - started)})`;
+    const shown = progressText({ ...latest, elapsedMs: now() - started });
     stream.write(`${CLEAR_LINE}${SPINNER_FRAMES[frame % SPINNER_FRAMES.length]} ${shown}`);
   };
   const timer = setInterval(() => {
@@ -70,7 +68,6 @@ export function startProgress(
   return {
     onProgress: (event) => {
       latest = event;
-      text = progressText(event);
       draw();
     },
     stop: () => {
