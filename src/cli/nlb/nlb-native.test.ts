@@ -3,28 +3,25 @@
  * store, no agent): each run is its own driver over the same store, as separate shell commands are.
  * And `--wait`: passed to the native driver as NativeCallOptions.wait, with `--wait-timeout`.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNlb } from '../../../test/cli/run-nlb.js';
+import { type TempConfig, tempConfig } from '../../../test/cli/temp-config.js';
 import type { NativeCallOptions } from '../../drivers/native/index.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { createConnection } from '../../server/connections/connection-factory.js';
 import { healthInfoSchema, nlbInfoSchema } from '../../server/v1/v1-response-schemas.js';
 import { EXIT_CODES } from './exit-codes.js';
 
-let dir: string;
+let setup: TempConfig;
 let config: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'nlbkit-cli-native-'));
-  config = join(dir, 'nlbkit.yaml');
-  await writeFile(
-    config,
+  setup = await tempConfig(
+    'native',
     'connections:\n  lab:\n    driver: native\n    store: {kind: file, dir: ./state}\n    vipPool: {ranges: [198.51.100.0/28]}\n    vmInventory: {web1: {ipv4: 10.0.0.11}, web2: {ipv4: 10.0.0.12}, web3: {ipv4: 10.0.0.13}}\n',
   );
+  config = setup.config;
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => setup.remove());
 
 const nlb = (line: string) => runNlb([...line.split(' '), '--config', config]);
 const json = (text: string): unknown => JSON.parse(text);

@@ -3,26 +3,23 @@
  * environment, sending to a closed loopback port, fails; the output names the failure, never the
  * planted secret access key, and has no stack trace.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runNlb } from '../../../test/cli/run-nlb.js';
+import { type TempConfig, tempConfig } from '../../../test/cli/temp-config.js';
 import { EXIT_CODES } from './exit-codes.js';
 
 const KEY_ID = 'AKIAIOSFODNN7CLITEST';
 const SECRET = 'cliPlantedSecret/K7MDENG/bPxRfiCYEXAMPLEKEY';
-let dir: string;
+let setup: TempConfig;
 let config: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'nlbkit-cli-secrets-'));
-  config = join(dir, 'nlbkit.yaml');
-  await writeFile(
-    config,
+  setup = await tempConfig(
+    'secrets',
     'connections:\n  prod:\n    driver: aws\n    region: eu-west-1\n    endpoint: http://127.0.0.1:9\n    maxAttempts: 1\n    credentials: {accessKeyId: {fromEnv: T_KEY_ID}, secretAccessKey: {fromEnv: T_SECRET}}\n',
   );
+  config = setup.config;
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => setup.remove());
 
 it('a cloud call that fails prints its code and message, never the credentials', async () => {
   const env = { T_KEY_ID: KEY_ID, T_SECRET: SECRET };

@@ -2,22 +2,19 @@
  * The progress display: plain lines in a pipe, a spinner line rewritten in place on a terminal and
  * erased at the end; fed by a test driver that reports steps through `onProgress`, run by the CLI.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressConnection, STEPS } from '../../../test/cli/progress-driver.js';
 import { runNlb } from '../../../test/cli/run-nlb.js';
+import { type TempConfig, tempConfig } from '../../../test/cli/temp-config.js';
 import { CLEAR_LINE, progressLine, SPINNER_FRAMES, startProgress } from './progress-display.js';
 
-let dir: string;
+let setup: TempConfig;
 let config: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'nlbkit-cli-progress-'));
-  config = join(dir, 'nlbkit.yaml');
-  await writeFile(config, 'connections: {cloud: {driver: mock}}\n');
+  setup = await tempConfig('progress', 'connections: {cloud: {driver: mock}}\n');
+  config = setup.config;
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => setup.remove());
 
 const create = (tty: boolean) =>
   runNlb(['nlb', 'create', 'web', '--port', '80', '--vms', 'web1', '--config', config], {
