@@ -18,6 +18,7 @@ command -v arping >/dev/null 2>&1 || need+=(iputils-arping)
 command -v na6 >/dev/null 2>&1 || need+=(ipv6toolkit)
 # The PostgreSQL store's tests start a throwaway server (initdb + postgres from Debian's package).
 command -v curl >/dev/null 2>&1 || need+=(curl) # docs/server.md's curl session is run by a test
+command -v tmux >/dev/null 2>&1 || need+=(tmux) # the CLI's terminal test reads what a person sees in tmux
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # The server's status page is tested in headless Chromium (Debian's, driven by playwright-core).
 [ -x /usr/bin/chromium ] || need+=(chromium)

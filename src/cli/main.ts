@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerAgentCommand } from './agent-command.js';
 import { registerBackendCommand } from './backend-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerNlbCommands } from './nlb/index.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerStoreCommand } from './store-command.js';
@@ -12,6 +13,7 @@ const program = new Command('nlbkit').description('Layer-4 network load balancer
 registerAgentCommand(program);
 registerBackendCommand(program);
 registerDemoCommand(program);
+registerNlbCommands(program);
 registerServeCommand(program);
 registerStatusCommand(program);
 registerStoreCommand(program);
