@@ -8,12 +8,9 @@ import { NLBError, violationsError } from '../interfaces/errors.js';
 import { quoteInput } from '../interfaces/input-text.js';
 import { nlbIIDSchema, parseInput, systemIdSchema } from '../interfaces/schemas.js';
 import type { IID, NLBInfo } from '../interfaces/types.js';
-import {
-  type BackendContext,
-  createGuardedHandler,
-  type GuardedHandlerOptions,
-  guardedCall,
-} from './guarded-handler.js';
+import type { BackendContext } from './driver-backend.js';
+import { guardedCall } from './guarded-call.js';
+import { createGuardedHandler, type GuardedHandlerOptions } from './guarded-handler.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 
 /** The provider half of adoption. Inputs arrive validated; the NLB's name is locked. */

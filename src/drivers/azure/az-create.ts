@@ -4,8 +4,8 @@
  * resource), [GET public IP]. A failure removes the load balancer and the public IP it made.
  */
 import { randomUUID } from 'node:crypto';
-import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
+import type { ResolvedCreateRequest } from '../../driver-kit/index.js';
 import { NLBError, violationsError } from '../../interfaces/errors.js';
 import type { NLBInfo } from '../../interfaces/types.js';
 import { type CallContext, PART } from './az-api.js';

@@ -3,14 +3,10 @@
  * by the guarded handler. The SDK (and `@azure/identity`, when no credential is given) is loaded on the
  * first call, not at import or construction.
  */
-import {
-  type BackendContext,
-  createGuardedHandler,
-  type DriverBackend,
-} from '../../common/guarded-handler.js';
 import type { ModuleImporter } from '../../common/load-package.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import { retryingOnce } from '../../common/retrying-once.js';
+import { type BackendContext, createGuardedHandler, type DriverBackend } from '../../driver-kit/index.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { AzureApi } from './az-api.js';
 import { AZURE_CAPABILITIES } from './az-capabilities.js';

@@ -3,7 +3,7 @@
  * controllable health, fault injection and latency. It runs through the same guarded handler as the
  * real drivers, so validation and capability errors are the ones production code will see.
  */
-import { createGuardedHandler } from '../../common/guarded-handler.js';
+import { createGuardedHandler } from '../../driver-kit/index.js';
 import { NLBError } from '../../interfaces/errors.js';
 import type { NLBHandler, NLBOperation } from '../../interfaces/handler.js';
 import { quoteInput } from '../../interfaces/input-text.js';

@@ -3,8 +3,9 @@
  * VPC, VMs and floating IPs), wrapped by the guarded handler (validation, capabilities, per-NLB
  * serialization, abort, copies). Nothing is contacted until the first call.
  */
-import { createGuardedHandler, type DriverBackend } from '../../common/guarded-handler.js';
+
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
+import { createGuardedHandler, type DriverBackend } from '../../driver-kit/index.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { OpenStackApi } from './os-api.js';
 import { openStackCapabilitiesFor } from './os-capabilities.js';
