@@ -45,17 +45,34 @@ import type {
 import { guardedCall } from './guarded-call.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 
-/** Options of {@link createGuardedHandler}. */
+/**
+ * Options of {@link createGuardedHandler}.
+ *
+ * @example
+ * function optionsFor(backend: DriverBackend): GuardedHandlerOptions {
+ *   return { capabilities: { ...mockDefaultCapabilities, driver: 'toy' }, backend };
+ * }
+ */
 export interface GuardedHandlerOptions {
+  /** What the driver can do; requests outside it are refused before the backend is called (no default). */
   capabilities: DriverCapabilities;
+  /** The provider's steps (no default). */
   backend: DriverBackend;
-  /** Runs before every operation (after validation); the mock uses it for fault injection and latency. */
-  beforeOperation?: (operation: NLBOperation, signal?: AbortSignal) => Promise<void>;
+  /** Runs before every operation (after validation); the mock uses it for fault injection and latency. Default: none. */
+  beforeOperation?: ((operation: NLBOperation, signal?: AbortSignal) => Promise<void>) | undefined;
   /** The per-NLB locks, when another part (the adoption extension) must share them. Default: its own. */
   locks?: KeyedSerializer | undefined;
 }
 
-/** Builds an NLBHandler from a backend; see the module comment for what it guarantees. */
+/**
+ * Builds an NLBHandler from a backend; see the module comment for what it guarantees. Its
+ * `capabilities` are a frozen copy of the ones given.
+ *
+ * @example
+ * function createToyDriver(backend: DriverBackend): NLBHandler {
+ *   return createGuardedHandler({ capabilities: { ...mockDefaultCapabilities, driver: 'toy' }, backend });
+ * }
+ */
 export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler {
   const { backend, beforeOperation } = options;
   // A frozen copy: neither the driver nor a caller can loosen the rules after they are checked.

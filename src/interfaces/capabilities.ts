@@ -34,6 +34,19 @@ export interface IntRange {
 /**
  * Health-check limits of a driver. A `null` range means the setting is fixed by the provider.
  * Fields without a default are required.
+ *
+ * @example
+ * const healthCheck: HealthCheckCapabilities = {
+ *   protocols: ['TCP', 'HTTP'],
+ *   interval: { min: 5, max: 300 },
+ *   timeout: { min: 2, max: 120 },
+ *   healthyThreshold: { min: 2, max: 10 },
+ *   unhealthyThreshold: { min: 2, max: 10 },
+ *   separateThresholds: true,
+ *   customPort: true,
+ *   httpOptions: true,
+ *   defaults: { interval: 30, timeout: 10, healthyThreshold: 3, unhealthyThreshold: 3 },
+ * };
  */
 export interface HealthCheckCapabilities {
   /** The health-check protocols offered (no default). */
@@ -69,7 +82,20 @@ export interface HealthCheckCapabilities {
   };
 }
 
-/** Which changes a driver can make to a live NLB; every field is required (no default). */
+/**
+ * Which changes a driver can make to a live NLB; every field is required (no default).
+ *
+ * @example
+ * const changes: ChangeCapabilities = {
+ *   listenerProtocol: false,
+ *   listenerPort: true,
+ *   listenerIP: false,
+ *   vmGroupProtocol: false,
+ *   vmGroupPort: true,
+ *   algorithm: true,
+ *   healthChecker: true,
+ * };
+ */
 export interface ChangeCapabilities {
   /** Whether changeListener may change the listener's protocol. */
   readonly listenerProtocol: boolean;
@@ -147,7 +173,13 @@ export interface DriverCapabilities {
   readonly adoption?: boolean | undefined;
 }
 
-/** How long a removed VM may keep its established connections on a driver; every field is required. */
+/**
+ * How long a removed VM may keep its established connections on a driver; every field is required
+ * (no default).
+ *
+ * @example
+ * const draining: DrainingCapabilities = { timeoutSec: { min: 0, max: 3600 }, defaultSec: 300, unhealthy: false };
+ */
 export interface DrainingCapabilities {
   /** The seconds `vmGroup.drainTimeoutSec` may take (0: cut at once). */
   readonly timeoutSec: IntRange;
@@ -308,7 +340,18 @@ export function checkHealthChecker(
   return out;
 }
 
-/** Checks the whole create request: every violation, in field order. */
+/**
+ * Checks the whole create request against the capabilities: every violation, in field order.
+ *
+ * @example
+ * const violations = checkCreate(mockDefaultCapabilities, {
+ *   iid: { nameId: 'web' },
+ *   listener: { protocol: 'TCP', port: 80 },
+ *   vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'web1' }] },
+ *   healthChecker: { protocol: 'TCP', interval: 1, timeout: 5 },
+ * });
+ * console.log(violations.map((v) => v.path)); // ['healthChecker.timeout']
+ */
 export function checkCreate(caps: DriverCapabilities, req: ValidCreateRequest): Violation[] {
   const out: Violation[] = [];
   out.push(...checkName(caps, req.iid.nameId));
@@ -419,7 +462,13 @@ export function checkVMGroupChange(
   return out;
 }
 
-/** Fills every unset health-check setting from the driver's defaults. */
+/**
+ * Fills every unset health-check setting from the driver's defaults.
+ *
+ * @example
+ * const hc = resolveHealthChecker(mockDefaultCapabilities, { protocol: 'TCP' });
+ * console.log(hc.interval, hc.timeout); // 10 5: the driver's defaults
+ */
 export function resolveHealthChecker(
   caps: DriverCapabilities,
   hc: ValidHealthChecker,
@@ -455,7 +504,12 @@ export function defaultHashFields(
 
 // --- Listener address families (dual stack) ---
 
-/** Which listener address families a driver offers (extension). */
+/**
+ * Which listener address families a driver offers (extension).
+ *
+ * @example
+ * const addressFamilies: AddressFamilyCapabilities = { families: ['IPV4', 'IPV6'], default: 'IPV4', change: false };
+ */
 export interface AddressFamilyCapabilities {
   /** The families a listener may have (no default). */
   readonly families: readonly AddressFamily[];
