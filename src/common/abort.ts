@@ -1,7 +1,16 @@
 import { NLBError, violationsError } from '../interfaces/errors.js';
 import type { CallOptions } from '../interfaces/types.js';
 
-/** Throws an ABORTED NLBError if `signal` has fired. */
+/**
+ * Throws an ABORTED NLBError if `signal` has fired: call it before each side effect of a long step.
+ *
+ * @example
+ * try {
+ *   throwIfAborted(AbortSignal.abort(), 'toy', 'createNLB');
+ * } catch (e) {
+ *   console.log(isNLBError(e) && e.code); // 'ABORTED'
+ * }
+ */
 export function throwIfAborted(signal: AbortSignal | undefined, driver: string, operation: string): void {
   if (signal?.aborted) throw abortedError(signal, driver, operation);
 }
@@ -17,7 +26,14 @@ export function abortedError(signal: AbortSignal, driver: string, operation: str
   });
 }
 
-/** Waits `ms`, rejecting with an ABORTED NLBError as soon as `signal` fires. */
+/**
+ * Waits `ms`, rejecting with an ABORTED NLBError as soon as `signal` fires.
+ *
+ * @example
+ * const controller = new AbortController();
+ * setTimeout(() => controller.abort(), 10);
+ * await sleep(60_000, controller.signal, 'toy', 'createNLB').catch((e) => console.log(e.code)); // 'ABORTED'
+ */
 export function sleep(
   ms: number,
   signal: AbortSignal | undefined,

@@ -8,15 +8,23 @@ import { NLBError, violationsError } from '../interfaces/errors.js';
 import { quoteInput } from '../interfaces/input-text.js';
 import { nlbIIDSchema, parseInput, systemIdSchema } from '../interfaces/schemas.js';
 import type { IID, NLBInfo } from '../interfaces/types.js';
-import {
-  type BackendContext,
-  createGuardedHandler,
-  type GuardedHandlerOptions,
-  guardedCall,
-} from './guarded-handler.js';
+import type { BackendContext } from './driver-backend.js';
+import { guardedCall } from './guarded-call.js';
+import { createGuardedHandler, type GuardedHandlerOptions } from './guarded-handler.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 
-/** The provider half of adoption. Inputs arrive validated; the NLB's name is locked. */
+/**
+ * The provider half of adoption. Inputs arrive validated; the NLB's name is locked.
+ *
+ * @example
+ * const adoption: AdoptionBackend = {
+ *   adopt: async (systemId, nameId) => {
+ *     const message = `no load balancer ${quoteInput(systemId)} to adopt as ${quoteInput(nameId)}`;
+ *     throw new NLBError({ code: 'NOT_FOUND', driver: 'toy', operation: 'adoptNLB', message });
+ *   },
+ *   release: async () => undefined,
+ * };
+ */
 export interface AdoptionBackend {
   /**
    * Marks the provider's load balancer `systemId` as managed under `nameId` and returns it; undoes its
@@ -27,7 +35,15 @@ export interface AdoptionBackend {
   release(current: NLBInfo, ctx: BackendContext): Promise<void>;
 }
 
-/** Builds an AdoptableNLBHandler: the guarded handler plus adoptNLB and releaseNLB. */
+/**
+ * Builds an AdoptableNLBHandler: the guarded handler plus adoptNLB and releaseNLB, sharing its locks.
+ *
+ * @example
+ * function createAdoptingDriver(backend: DriverBackend, adoption: AdoptionBackend): AdoptableNLBHandler {
+ *   const capabilities = { ...mockDefaultCapabilities, driver: 'toy', adoption: true };
+ *   return createAdoptableHandler({ capabilities, backend, adoption });
+ * }
+ */
 export function createAdoptableHandler(
   options: GuardedHandlerOptions & { adoption: AdoptionBackend },
 ): AdoptableNLBHandler {

@@ -1,7 +1,8 @@
 /** deleteNLB through the guarded handler: leftovers of a name are the backend's to remove, never of a systemId. */
 import { describe, expect, it } from 'vitest';
 import { mockDefaultCapabilities } from '../drivers/mock/mock-capabilities.js';
-import { createGuardedHandler, type DriverBackend } from './guarded-handler.js';
+import type { DriverBackend } from './driver-backend.js';
+import { createGuardedHandler } from './guarded-handler.js';
 
 function handler(leftovers: boolean) {
   const asked: string[] = [];

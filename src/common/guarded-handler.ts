@@ -4,19 +4,24 @@
  * operations on one NLB, honour AbortSignal, throw only NLBError, and return copies.
  */
 
-import type { AdoptOperation } from '../interfaces/adoption.js';
 import type { DriverCapabilities } from '../interfaces/capabilities.js';
 import {
   checkCreate,
   checkHealthChecker,
   checkListenerChange,
   checkVMGroupChange,
-  defaultHashFields,
   nextAddressFamily,
   requestedAddressFamily,
   resolveHealthChecker,
 } from '../interfaces/capabilities.js';
-import { isNLBError, NLBError, violationsError } from '../interfaces/errors.js';
+import {
+  checkAddVMs,
+  checkHealthCheckerChange,
+  defaultAlgorithm,
+  requestedHealthChecker,
+  resolveHashFields,
+} from '../interfaces/capability-rules.js';
+import { NLBError, type Violation, violationsError } from '../interfaces/errors.js';
 import { isStatelessForwarding } from '../interfaces/forwarding.js';
 import type { NLBHandler, NLBOperation } from '../interfaces/handler.js';
 import { quoteInput } from '../interfaces/input-text.js';
@@ -26,170 +31,55 @@ import {
   listenerSchema,
   nlbIIDSchema,
   parseInput,
-  type ValidListener,
-  type ValidVMMember,
   vmChangeListSchema,
   vmGroupSchema,
 } from '../interfaces/schemas.js';
+import type { CallOptions, IID, NLBInfo } from '../interfaces/types.js';
+import { throwIfAborted } from './abort.js';
+import { deepFreeze } from './deep-freeze.js';
 import type {
-  Algorithm,
-  CallOptions,
-  ForwardingMode,
-  HashFields,
-  HealthCheckerInfo,
-  HealthInfo,
-  IID,
-  KeyValue,
-  NLBInfo,
-  NLBScope,
-  NLBType,
-  ResolvedHealthCheckerInfo,
-  VMGroupProtocol,
-} from '../interfaces/types.js';
-import { signalOf, throwIfAborted } from './abort.js';
+  BackendContext,
+  DriverBackend,
+  ResolvedCreateRequest,
+  ResolvedVMGroup,
+} from './driver-backend.js';
+import { guardedCall } from './guarded-call.js';
 import { KeyedSerializer } from './keyed-serializer.js';
-import { causeOf } from './provider-cause.js';
-
-/** What a backend call knows about the call it serves. */
-export interface BackendContext {
-  operation: NLBOperation | AdoptOperation;
-  signal?: AbortSignal;
-}
-
-/** A VM group with every default filled in. */
-export interface ResolvedVMGroup {
-  protocol: VMGroupProtocol;
-  port: number;
-  vms: ValidVMMember[];
-  algorithm: Algorithm;
-  hashFields?: HashFields;
-  keyValueList?: KeyValue[];
-  /**
-   * Seconds a removed VM keeps its connections: as requested on create (undefined: the provider's
-   * default, `capabilities.draining.defaultSec`, left as it is); on a change, the one in force when the
-   * request leaves it out. Only set where `capabilities.draining` exists.
-   */
-  drainTimeoutSec?: number;
-  /**
-   * How packets reach the VMs: as requested, else the driver's default on create and the mode in force
-   * on a change. Only set where `capabilities.forwarding` exists.
-   */
-  forwarding?: ForwardingMode;
-}
-
-/** A validated create request with every default filled in. */
-export interface ResolvedCreateRequest {
-  iid: { nameId: string };
-  vpcIID: IID;
-  type: NLBType;
-  scope: NLBScope;
-  listener: ValidListener;
-  vmGroup: ResolvedVMGroup;
-  healthChecker: ResolvedHealthCheckerInfo;
-  tagList: KeyValue[];
-  keyValueList: KeyValue[];
-}
 
 /**
- * The provider-specific half of a driver. Inputs arrive validated and checked against capabilities;
- * `current` is the NLB as `find` returned it moments before, under the NLB's lock. Backends make their
- * multi-step operations all-or-nothing and map provider errors to NLBError themselves.
+ * Options of {@link createGuardedHandler}.
+ *
+ * @example
+ * function optionsFor(backend: DriverBackend): GuardedHandlerOptions {
+ *   return { capabilities: { ...mockDefaultCapabilities, driver: 'toy' }, backend };
+ * }
  */
-export interface DriverBackend {
-  list(ctx: BackendContext): Promise<NLBInfo[]>;
-  /** The NLB with this name (and systemId, when given), or undefined. */
-  find(iid: IID, ctx: BackendContext): Promise<NLBInfo | undefined>;
-  /** Cheaper than `find` when only existence matters (optional). */
-  exists?(nameId: string, ctx: BackendContext): Promise<boolean>;
-  listIID?(ctx: BackendContext): Promise<IID[]>;
-  create(req: ResolvedCreateRequest, ctx: BackendContext): Promise<NLBInfo>;
-  delete(current: NLBInfo, ctx: BackendContext): Promise<void>;
-  /**
-   * For deleteNLB of a name `find` does not know (optional): removes the parts a create or delete
-   * that failed part way left under that name, found by the NLB's marks, and resolves whether there
-   * were any (none: NOT_FOUND). This keeps a failed delete re-runnable after the part that identifies
-   * the NLB is gone.
-   */
-  deleteLeftovers?(nameId: string, ctx: BackendContext): Promise<boolean>;
-  changeListener(current: NLBInfo, next: ValidListener, ctx: BackendContext): Promise<NLBInfo>;
-  changeVMGroup(current: NLBInfo, next: ResolvedVMGroup, ctx: BackendContext): Promise<NLBInfo>;
-  addVMs(current: NLBInfo, vms: ValidVMMember[], ctx: BackendContext): Promise<NLBInfo>;
-  removeVMs(current: NLBInfo, vms: ValidVMMember[], ctx: BackendContext): Promise<void>;
-  health(current: NLBInfo, ctx: BackendContext): Promise<HealthInfo>;
-  changeHealthChecker(
-    current: NLBInfo,
-    next: ResolvedHealthCheckerInfo,
-    ctx: BackendContext,
-  ): Promise<NLBInfo>;
-}
-
-/** Options of {@link createGuardedHandler}. */
 export interface GuardedHandlerOptions {
+  /** What the driver can do; requests outside it are refused before the backend is called (no default). */
   capabilities: DriverCapabilities;
+  /** The provider's steps (no default). */
   backend: DriverBackend;
-  /** Runs before every operation (after validation); the mock uses it for fault injection and latency. */
-  beforeOperation?: (operation: NLBOperation, signal?: AbortSignal) => Promise<void>;
+  /** Runs before every operation (after validation); the mock uses it for fault injection and latency. Default: none. */
+  beforeOperation?: ((operation: NLBOperation, signal?: AbortSignal) => Promise<void>) | undefined;
   /** The per-NLB locks, when another part (the adoption extension) must share them. Default: its own. */
   locks?: KeyedSerializer | undefined;
 }
 
 /**
- * Runs one operation the way every guarded call runs: options, abort check, `before`, body, a copy of
- * the result, and any non-NLBError mapped to PROVIDER_ERROR (with a safe cause, never the error).
+ * Builds an NLBHandler from a backend; see the module comment for what it guarantees. Its
+ * `capabilities` are a frozen copy of the ones given.
+ *
+ * @example
+ * function createToyDriver(backend: DriverBackend): NLBHandler {
+ *   return createGuardedHandler({ capabilities: { ...mockDefaultCapabilities, driver: 'toy' }, backend });
+ * }
  */
-export async function guardedCall<T>(
-  driver: string,
-  operation: NLBOperation | AdoptOperation,
-  opts: CallOptions | undefined,
-  before: ((signal?: AbortSignal) => Promise<void>) | undefined,
-  body: (ctx: BackendContext) => Promise<T>,
-): Promise<T> {
-  try {
-    const signal = signalOf(opts, driver, operation);
-    const ctx: BackendContext = { operation, signal };
-    throwIfAborted(signal, driver, operation);
-    await before?.(signal);
-    return structuredClone(await body(ctx));
-  } catch (e) {
-    if (isNLBError(e)) throw e;
-    throw new NLBError({
-      code: 'PROVIDER_ERROR',
-      driver,
-      operation,
-      message: e instanceof Error ? e.message : 'unexpected error',
-      // Not `e` itself: an SDK's error may hold its request, credentials included.
-      cause: causeOf(e),
-    });
-  }
-}
-
-/**
- * The NLB's health checker as a request would give it: without the settings the driver fixes (Azure's
- * timeout) and without a port that is just the group's, so it can be checked against a new group.
- */
-function asRequested(caps: DriverCapabilities, current: NLBInfo): HealthCheckerInfo {
-  const hc: HealthCheckerInfo = { ...current.healthChecker };
-  const limits = caps.healthCheck;
-  if (!limits.interval) delete hc.interval;
-  if (!limits.timeout) delete hc.timeout;
-  if (!limits.healthyThreshold || !limits.unhealthyThreshold) {
-    delete hc.threshold;
-    if (!limits.healthyThreshold) delete hc.healthyThreshold;
-    if (!limits.unhealthyThreshold) delete hc.unhealthyThreshold;
-  }
-  if (hc.port === current.vmGroup.port) delete hc.port;
-  return hc;
-}
-
-/** Builds an NLBHandler from a backend; see the module comment for what it guarantees. */
 export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler {
-  const { capabilities: caps, backend, beforeOperation } = options;
+  const { backend, beforeOperation } = options;
+  // A frozen copy: neither the driver nor a caller can loosen the rules after they are checked.
+  const caps = deepFreeze(structuredClone(options.capabilities));
   const driver = caps.driver;
   const locks = options.locks ?? new KeyedSerializer();
-  // ROUND_ROBIN unless the driver cannot (AWS's flow hash): then the driver's first algorithm.
-  const defaultAlgorithm = caps.algorithms.includes('ROUND_ROBIN')
-    ? 'ROUND_ROBIN'
-    : (caps.algorithms[0] ?? 'ROUND_ROBIN');
 
   /** Runs one operation: options, abort check, hook, body, error mapping. */
   function call<T>(
@@ -222,7 +112,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
   const notFound = (operation: string, iid: IID) =>
     new NLBError({ code: 'NOT_FOUND', driver, operation, message: `no NLB named ${quoteInput(iid.nameId)}` });
 
-  const reject = (operation: string, violations: ReturnType<typeof checkCreate>) => {
+  const reject = (operation: string, violations: Violation[]) => {
     if (violations.length > 0) throw violationsError(driver, operation, violations);
   };
 
@@ -245,7 +135,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
       const forwarding = req.vmGroup.forwarding ?? caps.forwarding?.default;
       // Stateless forwarding works with MAGLEV only (checkForwarding), so it is that mode's default.
       const algorithm =
-        req.vmGroup.algorithm ?? (isStatelessForwarding(forwarding) ? 'MAGLEV' : defaultAlgorithm);
+        req.vmGroup.algorithm ?? (isStatelessForwarding(forwarding) ? 'MAGLEV' : defaultAlgorithm(caps));
       const resolved: ResolvedCreateRequest = {
         iid: { nameId: req.iid.nameId },
         vpcIID: req.vpcIID ?? { nameId: 'default' },
@@ -261,10 +151,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
           ...req.vmGroup,
           cspId: undefined,
           algorithm,
-          hashFields:
-            algorithm === 'ROUND_ROBIN'
-              ? undefined
-              : (req.vmGroup.hashFields ?? defaultHashFields(algorithm, caps)),
+          hashFields: resolveHashFields(algorithm, req.vmGroup.hashFields, undefined, caps),
           ...(forwarding !== undefined ? { forwarding } : {}),
         } as ResolvedVMGroup,
         healthChecker: resolveHealthChecker(caps, req.healthChecker),
@@ -324,7 +211,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
       return onNLB(operation, iid, opts, (current, ctx) => {
         reject(operation, checkVMGroupChange(caps, current.vmGroup, next, current.listener));
         // The health checker must still fit the new group (e.g. AWS: no UDP check for a UDP group).
-        reject(operation, checkHealthChecker(caps, asRequested(caps, current), next));
+        reject(operation, checkHealthChecker(caps, requestedHealthChecker(caps, current), next));
         const algorithm = next.algorithm ?? current.vmGroup.algorithm;
         // Without `algorithm` the one in force stays, hash fields and all. A named algorithm without
         // `hashFields` gets its documented default: the result must not depend on what came before.
@@ -334,10 +221,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
           port: next.port,
           vms: next.vms,
           algorithm,
-          hashFields:
-            algorithm === 'ROUND_ROBIN'
-              ? undefined
-              : (next.hashFields ?? kept ?? defaultHashFields(algorithm, caps)),
+          hashFields: resolveHashFields(algorithm, next.hashFields, kept, caps),
           keyValueList: next.keyValueList,
         };
         const drain = next.drainTimeoutSec ?? current.vmGroup.drainTimeoutSec;
@@ -361,22 +245,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
             operation,
             message: `VM ${quoteInput(dup.nameId)} is already in the group of ${quoteInput(current.iid.nameId)}`,
           });
-        const total = current.vmGroup.vms.length + vms.length;
-        if (total > caps.maxVMs)
-          reject(operation, [
-            { path: 'vms', message: `at most ${caps.maxVMs} VMs per NLB`, code: 'UNSUPPORTED' },
-          ]);
-        if (!caps.weights) {
-          const i = vms.findIndex((vm) => vm.weight !== undefined && vm.weight !== 1);
-          if (i >= 0)
-            reject(operation, [
-              {
-                path: `vms[${i}].weight`,
-                message: `weights are not supported on ${driver}`,
-                code: 'UNSUPPORTED',
-              },
-            ]);
-        }
+        reject(operation, checkAddVMs(caps, current.vmGroup.vms.length, vms));
         return backend.addVMs(current, vms, ctx);
       });
     },
@@ -406,11 +275,7 @@ export function createGuardedHandler(options: GuardedHandlerOptions): NLBHandler
       const operation = 'changeHealthCheckerInfo';
       const next = parseInput(healthCheckerSchema, rawHC, { driver, operation, root: 'healthChecker' });
       return onNLB(operation, iid, opts, (current, ctx) => {
-        if (!caps.changes.healthChecker)
-          reject(operation, [
-            { path: 'healthChecker', message: `cannot be changed on ${driver}`, code: 'UNSUPPORTED' },
-          ]);
-        reject(operation, checkHealthChecker(caps, next, current.vmGroup));
+        reject(operation, checkHealthCheckerChange(caps, next, current.vmGroup));
         return backend.changeHealthChecker(current, resolveHealthChecker(caps, next), ctx);
       });
     },

@@ -5,19 +5,36 @@
 import { NLBError } from '../interfaces/errors.js';
 import { sleep } from './abort.js';
 
-/** How long and how often to poll. */
+/**
+ * How long and how often to poll; every field is required (no default).
+ *
+ * @example
+ * const delays: PollDelays = { minDelayMs: 500, maxDelayMs: 5_000, maxWaitMs: 600_000 };
+ */
 export interface PollDelays {
+  /** The first delay between polls; each next one doubles. */
   minDelayMs: number;
+  /** The longest delay between polls. */
   maxDelayMs: number;
+  /** How long to wait in all before TIMEOUT. */
   maxWaitMs: number;
 }
 
-/** Calls `check` until it returns a value other than undefined, and returns that value. */
+/**
+ * Calls `check` until it returns a value other than undefined, and returns that value; TIMEOUT after
+ * `maxWaitMs`, ABORTED as soon as `ctx.signal` fires.
+ *
+ * @example
+ * let polls = 0;
+ * const delays = { minDelayMs: 10, maxDelayMs: 100, maxWaitMs: 5_000 };
+ * const state = await pollUntil('toy', 'the load balancer to become active', delays, { operation: 'createNLB' },
+ *   async () => (++polls >= 3 ? 'active' : undefined));
+ */
 export async function pollUntil<T>(
   driver: string,
   what: string,
   delays: PollDelays,
-  ctx: { operation: string; signal?: AbortSignal },
+  ctx: { operation: string; signal?: AbortSignal | undefined },
   check: () => Promise<T | undefined>,
 ): Promise<T> {
   const deadline = Date.now() + delays.maxWaitMs;

@@ -7,7 +7,19 @@
 import { isNLBError, NLBError } from '../interfaces/errors.js';
 import { messageOf } from './error-text.js';
 
-/** A stack of undo steps; see the module comment. */
+/**
+ * A stack of undo steps; see the module comment.
+ *
+ * @example
+ * const made = new Set<string>();
+ * await new Rollback('toy')
+ *   .run('createNLB', async (rb) => {
+ *     rb.push('the target group', async () => made.delete('target group'));
+ *     made.add('target group');
+ *     throw new Error('the listener failed');
+ *   })
+ *   .catch(() => console.log(made.size)); // 0: the target group was removed again
+ */
 export class Rollback {
   readonly #steps: { what: string; undo: () => Promise<unknown> }[] = [];
 

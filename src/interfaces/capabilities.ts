@@ -20,107 +20,181 @@ import type {
   VMGroupProtocol,
 } from './types.js';
 
-/** An inclusive range of whole numbers. */
+/**
+ * An inclusive range of whole numbers.
+ *
+ * @example
+ * const interval: IntRange = { min: 5, max: 300 };
+ */
 export interface IntRange {
-  min: number;
-  max: number;
+  /** The smallest value allowed (no default: required). */
+  readonly min: number;
+  /** The largest value allowed (no default: required). */
+  readonly max: number;
 }
 
-/** Health-check limits of a driver. A `null` range means the setting is fixed by the provider. */
+/**
+ * Health-check limits of a driver. A `null` range means the setting is fixed by the provider.
+ * Fields without a default are required.
+ *
+ * @example
+ * const healthCheck: HealthCheckCapabilities = {
+ *   protocols: ['TCP', 'HTTP'],
+ *   interval: { min: 5, max: 300 },
+ *   timeout: { min: 2, max: 120 },
+ *   healthyThreshold: { min: 2, max: 10 },
+ *   unhealthyThreshold: { min: 2, max: 10 },
+ *   separateThresholds: true,
+ *   customPort: true,
+ *   httpOptions: true,
+ *   defaults: { interval: 30, timeout: 10, healthyThreshold: 3, unhealthyThreshold: 3 },
+ * };
+ */
 export interface HealthCheckCapabilities {
-  protocols: HealthCheckProtocol[];
+  /** The health-check protocols offered (no default). */
+  readonly protocols: readonly HealthCheckProtocol[];
   /** Health-check protocols allowed when the VM group is UDP (AWS: no UDP checks). Default: `protocols`. */
-  protocolsForUdpGroup?: HealthCheckProtocol[] | undefined;
-  interval: IntRange | null;
-  timeout: IntRange | null;
-  healthyThreshold: IntRange | null;
-  unhealthyThreshold: IntRange | null;
-  /** Whether healthy and unhealthy thresholds may differ. */
-  separateThresholds: boolean;
-  /** Whether the timeout must be strictly less than the interval (Octavia) rather than at most equal. */
-  timeoutBelowInterval?: boolean | undefined;
-  /** Whether a check port other than the VM group's may be set. */
-  customPort: boolean;
-  /** Whether `httpPath` and `expectedCodes` are honoured. */
-  httpOptions: boolean;
-  /** The only `expectedCodes` the provider checks for, when it allows no other (Azure, GCP: `200`). */
-  fixedExpectedCodes?: string | undefined;
-  /** A higher minimum interval for some protocols (Octavia: UDP checks at least 3 s apart). */
-  minIntervalFor?: Partial<Record<HealthCheckProtocol, number>> | undefined;
-  /** Values used when a request leaves a setting out. */
-  defaults: { interval: number; timeout: number; healthyThreshold: number; unhealthyThreshold: number };
+  readonly protocolsForUdpGroup?: readonly HealthCheckProtocol[] | undefined;
+  /** Seconds between checks (no default; `null`: fixed by the provider, cannot be set). */
+  readonly interval: IntRange | null;
+  /** Seconds a check may take (no default; `null`: fixed by the provider, cannot be set). */
+  readonly timeout: IntRange | null;
+  /** Successes that make a VM healthy (no default; `null`: fixed by the provider). */
+  readonly healthyThreshold: IntRange | null;
+  /** Failures that make a VM unhealthy (no default; `null`: fixed by the provider). */
+  readonly unhealthyThreshold: IntRange | null;
+  /** Whether healthy and unhealthy thresholds may differ (no default). */
+  readonly separateThresholds: boolean;
+  /** Whether the timeout must be strictly less than the interval (Octavia) rather than at most equal. Default false. */
+  readonly timeoutBelowInterval?: boolean | undefined;
+  /** Whether a check port other than the VM group's may be set (no default). */
+  readonly customPort: boolean;
+  /** Whether `httpPath` and `expectedCodes` are honoured (no default). */
+  readonly httpOptions: boolean;
+  /** The only `expectedCodes` the provider checks for, when it allows no other (Azure, GCP: `200`). Default: any. */
+  readonly fixedExpectedCodes?: string | undefined;
+  /** A higher minimum interval for some protocols (Octavia: UDP checks at least 3 s apart). Default: none. */
+  readonly minIntervalFor?: Readonly<Partial<Record<HealthCheckProtocol, number>>> | undefined;
+  /** Values used when a request leaves a setting out (no default: the driver states them). */
+  readonly defaults: {
+    readonly interval: number;
+    readonly timeout: number;
+    readonly healthyThreshold: number;
+    readonly unhealthyThreshold: number;
+  };
 }
 
-/** Which changes a driver can make to a live NLB. */
+/**
+ * Which changes a driver can make to a live NLB; every field is required (no default).
+ *
+ * @example
+ * const changes: ChangeCapabilities = {
+ *   listenerProtocol: false,
+ *   listenerPort: true,
+ *   listenerIP: false,
+ *   vmGroupProtocol: false,
+ *   vmGroupPort: true,
+ *   algorithm: true,
+ *   healthChecker: true,
+ * };
+ */
 export interface ChangeCapabilities {
-  listenerProtocol: boolean;
-  listenerPort: boolean;
-  listenerIP: boolean;
-  vmGroupProtocol: boolean;
-  vmGroupPort: boolean;
-  algorithm: boolean;
-  healthChecker: boolean;
+  /** Whether changeListener may change the listener's protocol. */
+  readonly listenerProtocol: boolean;
+  /** Whether changeListener may change the listener's port. */
+  readonly listenerPort: boolean;
+  /** Whether changeListener may change the listener's address. */
+  readonly listenerIP: boolean;
+  /** Whether changeVMGroupInfo may change the VM group's protocol. */
+  readonly vmGroupProtocol: boolean;
+  /** Whether changeVMGroupInfo may change the VM group's port. */
+  readonly vmGroupPort: boolean;
+  /** Whether changeVMGroupInfo may change the algorithm. */
+  readonly algorithm: boolean;
+  /** Whether changeHealthCheckerInfo is possible at all. */
+  readonly healthChecker: boolean;
 }
 
-/** A driver's capabilities. Defaults of each field are the driver's to document. */
+/**
+ * A driver's capabilities: what it can do, as data the guarded handler enforces. Every driver's object
+ * is frozen. Fields without a stated default are required.
+ *
+ * @example
+ * const nlb = createMockDriver();
+ * const caps: DriverCapabilities = nlb.capabilities;
+ * console.log(caps.algorithms.includes('MAGLEV'), Object.isFrozen(caps)); // true true
+ */
 export interface DriverCapabilities {
-  /** The driver's name, e.g. `aws`. */
-  driver: string;
-  types: NLBType[];
-  scopes: NLBScope[];
-  listenerProtocols: ListenerProtocol[];
-  vmGroupProtocols: VMGroupProtocol[];
-  /** Whether the listener and VM group protocols must be equal (true on every layer-4 cloud NLB). */
-  sameProtocolRequired: boolean;
-  /** Whether the listener port must equal the VM group port (GCP's passthrough NLBs do not translate ports). */
-  samePortRequired?: boolean | undefined;
-  /** Whether a listener IP may be requested on create. */
-  listenerIP: boolean;
-  /** Whether a VPC must be named on create. */
-  vpcRequired: boolean;
-  algorithms: Algorithm[];
+  /** The driver's name, e.g. `aws` (no default). */
+  readonly driver: string;
+  /** The NLB types offered (no default). */
+  readonly types: readonly NLBType[];
+  /** The scopes offered (no default). */
+  readonly scopes: readonly NLBScope[];
+  /** The listener protocols offered (no default). */
+  readonly listenerProtocols: readonly ListenerProtocol[];
+  /** The VM group protocols offered (no default). */
+  readonly vmGroupProtocols: readonly VMGroupProtocol[];
+  /** Whether the listener and VM group protocols must be equal (true on every layer-4 cloud NLB; no default). */
+  readonly sameProtocolRequired: boolean;
+  /** Whether the listener port must equal the VM group port (GCP's passthrough NLBs do not translate ports). Default false. */
+  readonly samePortRequired?: boolean | undefined;
+  /** Whether a listener IP may be requested on create (no default). */
+  readonly listenerIP: boolean;
+  /** Whether a VPC must be named on create (no default). */
+  readonly vpcRequired: boolean;
+  /** The algorithms offered; a create that names none gets ROUND_ROBIN, or the first where ROUND_ROBIN is not offered (no default). */
+  readonly algorithms: readonly Algorithm[];
   /** Hash fields the hashing algorithms honour when `hashFields` is given. Default: all. */
-  hashFields?: HashFields[] | undefined;
-  /** The longest NLB name the provider accepts, when shorter than the schema's 63 (AWS: 32). */
-  maxNameLength?: number | undefined;
+  readonly hashFields?: readonly HashFields[] | undefined;
+  /** The longest NLB name the provider accepts, when shorter than the schema's 63 (AWS: 32). Default 63. */
+  readonly maxNameLength?: number | undefined;
   /**
    * A rule NLB names must follow when the provider's is narrower than the schema's (GCP: RFC 1035,
-   * lowercase): `pattern` is a regular expression's source, `text` says it in words.
+   * lowercase): `pattern` is a regular expression's source, `text` says it in words. Default: none.
    */
-  namePattern?: { pattern: string; text: string } | undefined;
+  readonly namePattern?: { readonly pattern: string; readonly text: string } | undefined;
   /** NLB name prefixes the provider reserves (AWS: `internal-`). Default: none. */
-  reservedNamePrefixes?: string[] | undefined;
-  /** Whether per-VM weights are honoured. */
-  weights: boolean;
-  /** The most VMs one NLB may hold. */
-  maxVMs: number;
-  healthCheck: HealthCheckCapabilities;
-  changes: ChangeCapabilities;
-  /** Listener address families (dual stack). Default (absent): IPv4 only, not changeable. */
-  addressFamilies?: AddressFamilyCapabilities | undefined;
+  readonly reservedNamePrefixes?: readonly string[] | undefined;
+  /** Whether per-VM weights are honoured (no default). */
+  readonly weights: boolean;
+  /** The most VMs one NLB may hold (no default). */
+  readonly maxVMs: number;
+  /** Health-check limits (no default). */
+  readonly healthCheck: HealthCheckCapabilities;
+  /** Which changes to a live NLB are possible (no default). */
+  readonly changes: ChangeCapabilities;
+  /** Listener address families (dual stack). Default (absent): IPv4 only, not changeable ({@link IPV4_ONLY}). */
+  readonly addressFamilies?: AddressFamilyCapabilities | undefined;
   // Connection draining and adoption (extensions, issue 20).
-  /** Connection draining (`vmGroup.drainTimeoutSec`). Absent: cannot be set; see `noDraining`. */
-  draining?: DrainingCapabilities | undefined;
-  /** Why draining cannot be set and what the provider does instead, when `draining` is absent. */
-  noDraining?: string | undefined;
+  /** Connection draining (`vmGroup.drainTimeoutSec`). Default (absent): cannot be set; see `noDraining`. */
+  readonly draining?: DrainingCapabilities | undefined;
+  /** Why draining cannot be set and what the provider does instead, when `draining` is absent. Default: no reason given. */
+  readonly noDraining?: string | undefined;
   /** Whether the driver implements `AdoptableNLBHandler` (adoptNLB / releaseNLB). Default false. */
-  adoption?: boolean | undefined;
-  /** Forwarding modes (`vmGroup.forwarding`, issue 21). Absent: only `nat`, and the field is refused. */
-  forwarding?: ForwardingCapabilities | undefined;
+  readonly adoption?: boolean | undefined;
+  /** Forwarding modes (`vmGroup.forwarding`, issue 21). Default: absent, only `nat`, and the field is refused. */
+  readonly forwarding?: ForwardingCapabilities | undefined;
 }
 
-/** How long a removed VM may keep its established connections on a driver. */
+/**
+ * How long a removed VM may keep its established connections on a driver; every field is required
+ * (no default).
+ *
+ * @example
+ * const draining: DrainingCapabilities = { timeoutSec: { min: 0, max: 3600 }, defaultSec: 300, unhealthy: false };
+ */
 export interface DrainingCapabilities {
   /** The seconds `vmGroup.drainTimeoutSec` may take (0: cut at once). */
-  timeoutSec: IntRange;
+  readonly timeoutSec: IntRange;
   /**
    * What an NLB created without `drainTimeoutSec` gets, in seconds (the provider's own default); null:
    * no timeout, a removed VM's established connections go on until they end (and getNLB leaves
    * `drainTimeoutSec` out).
    */
-  defaultSec: number | null;
+  readonly defaultSec: number | null;
   /** Whether a VM that turns unhealthy is drained too (not only a removed one). */
-  unhealthy: boolean;
+  readonly unhealthy: boolean;
 }
 
 const rangeText = (r: IntRange) => `${r.min}-${r.max}`;
@@ -154,7 +228,7 @@ function oneOf<T extends string>(
   out: Violation[],
   path: string,
   value: T | undefined,
-  allowed: T[],
+  allowed: readonly T[],
   what: string,
 ) {
   if (value !== undefined && !allowed.includes(value))
@@ -270,7 +344,18 @@ export function checkHealthChecker(
   return out;
 }
 
-/** Checks the whole create request: every violation, in field order. */
+/**
+ * Checks the whole create request against the capabilities: every violation, in field order.
+ *
+ * @example
+ * const violations = checkCreate(mockDefaultCapabilities, {
+ *   iid: { nameId: 'web' },
+ *   listener: { protocol: 'TCP', port: 80 },
+ *   vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'web1' }] },
+ *   healthChecker: { protocol: 'TCP', interval: 1, timeout: 5 },
+ * });
+ * console.log(violations.map((v) => v.path)); // ['healthChecker.timeout']
+ */
 export function checkCreate(caps: DriverCapabilities, req: ValidCreateRequest): Violation[] {
   const out: Violation[] = [];
   out.push(...checkName(caps, req.iid.nameId));
@@ -421,7 +506,13 @@ export function checkVMGroupChange(
   return out;
 }
 
-/** Fills every unset health-check setting from the driver's defaults. */
+/**
+ * Fills every unset health-check setting from the driver's defaults.
+ *
+ * @example
+ * const hc = resolveHealthChecker(mockDefaultCapabilities, { protocol: 'TCP' });
+ * console.log(hc.interval, hc.timeout); // 10 5: the driver's defaults
+ */
 export function resolveHealthChecker(
   caps: DriverCapabilities,
   hc: ValidHealthChecker,
@@ -457,21 +548,30 @@ export function defaultHashFields(
 
 // --- Listener address families (dual stack) ---
 
-/** Which listener address families a driver offers (extension). */
+/**
+ * Which listener address families a driver offers (extension).
+ *
+ * @example
+ * const addressFamilies: AddressFamilyCapabilities = { families: ['IPV4', 'IPV6'], default: 'IPV4', change: false };
+ */
 export interface AddressFamilyCapabilities {
-  /** The families a listener may have. */
-  families: AddressFamily[];
+  /** The families a listener may have (no default). */
+  readonly families: readonly AddressFamily[];
   /**
    * The family of a create request that names none and requests no `ip` (a requested `ip` gives its
-   * own family). Undefined: the driver chooses (native: IPv4 when every VM has an IPv4 address).
+   * own family). Default (undefined): the driver chooses (native: IPv4 when every VM has an IPv4 address).
    */
-  default?: AddressFamily | undefined;
-  /** Whether changeListener may change the family of a live NLB. */
-  change: boolean;
+  readonly default?: AddressFamily | undefined;
+  /** Whether changeListener may change the family of a live NLB (no default). */
+  readonly change: boolean;
 }
 
 /** What a driver without `addressFamilies` offers: IPv4 only. */
-export const IPV4_ONLY: AddressFamilyCapabilities = { families: ['IPV4'], default: 'IPV4', change: false };
+export const IPV4_ONLY: AddressFamilyCapabilities = Object.freeze({
+  families: Object.freeze(['IPV4'] as const),
+  default: 'IPV4',
+  change: false,
+});
 
 /** The driver's address-family capabilities, {@link IPV4_ONLY} when it declares none. */
 export const addressFamiliesOf = (caps: Pick<DriverCapabilities, 'addressFamilies'>) =>

@@ -1,4 +1,9 @@
-/** What went wrong, as a code callers can branch on. */
+/**
+ * What went wrong, as a code callers can branch on.
+ *
+ * @example
+ * const worthRetrying = (code: NLBErrorCode) => code === 'THROTTLED' || code === 'UNAVAILABLE';
+ */
 export type NLBErrorCode =
   | 'NOT_FOUND'
   | 'ALREADY_EXISTS'
@@ -15,7 +20,12 @@ export type NLBErrorCode =
 /** Codes that are worth retrying unless the caller says otherwise. */
 const RETRYABLE_BY_DEFAULT: ReadonlySet<NLBErrorCode> = new Set(['THROTTLED', 'UNAVAILABLE', 'TIMEOUT']);
 
-/** One thing wrong with an input: the field's path (e.g. `healthChecker.interval`) and why. */
+/**
+ * One thing wrong with an input: the field's path (e.g. `healthChecker.interval`) and why.
+ *
+ * @example
+ * const v: Violation = { path: 'healthChecker.interval', message: '1 is out of range', allowed: '5-300', code: 'UNSUPPORTED' };
+ */
 export interface Violation {
   path: string;
   message: string;
@@ -25,7 +35,13 @@ export interface Violation {
   code: 'INVALID_ARGUMENT' | 'UNSUPPORTED';
 }
 
-/** Everything an NLBError is built from. */
+/**
+ * Everything an NLBError is built from.
+ *
+ * @example
+ * const init: NLBErrorInit = { code: 'NOT_FOUND', driver: 'toy', operation: 'getNLB', message: "no NLB named 'web'" };
+ * const error = new NLBError(init);
+ */
 export interface NLBErrorInit {
   code: NLBErrorCode;
   message: string;
@@ -67,7 +83,14 @@ export class NLBError extends Error {
   }
 }
 
-/** True when `e` is an NLBError (works across copies of the package, by duck typing the brand). */
+/**
+ * True when `e` is an NLBError (works across copies of the package, by duck typing the brand).
+ *
+ * @example
+ * await createMockDriver().getNLB({ nameId: 'web' }).catch((e: unknown) => {
+ *   if (isNLBError(e)) console.log(e.code); // 'NOT_FOUND'
+ * });
+ */
 export function isNLBError(e: unknown): e is NLBError {
   return (
     e instanceof NLBError ||
@@ -78,7 +101,15 @@ export function isNLBError(e: unknown): e is NLBError {
 /** The most violations an error's message lists, so it stays short; `violations` holds them all. */
 export const MAX_VIOLATIONS_IN_MESSAGE = 10;
 
-/** Builds the INVALID_ARGUMENT / UNSUPPORTED error for a list of violations (UNSUPPORTED only when all are). */
+/**
+ * Builds the INVALID_ARGUMENT / UNSUPPORTED error for a list of violations (UNSUPPORTED only when all are).
+ *
+ * @example
+ * const error = violationsError('toy', 'createNLB', [
+ *   { path: 'listener.port', message: 'must be 80 on toy', allowed: '80', code: 'UNSUPPORTED' },
+ * ]);
+ * console.log(error.code); // 'UNSUPPORTED'
+ */
 export function violationsError(driver: string, operation: string, violations: Violation[]): NLBError {
   const code = violations.every((v) => v.code === 'UNSUPPORTED') ? 'UNSUPPORTED' : 'INVALID_ARGUMENT';
   const more = violations.length - MAX_VIOLATIONS_IN_MESSAGE;

@@ -1,4 +1,4 @@
-/** The nlbkit contract: types, schemas, capabilities, errors and the NLBHandler interface. */
+/** The nlbkit contract, for code inside this repository (the public root, src/index.ts, exports by name). */
 export * from './adoption.js';
 export * from './capabilities.js';
 export * from './errors.js';

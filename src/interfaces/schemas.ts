@@ -36,6 +36,10 @@ export interface ParsedAddress {
  * Parses a strict IPv4 dotted quad or an IPv6 address without a zone; returns it canonical, or
  * undefined. Legacy forms such as `10.1` or `0x0a.0.0.1` are refused: they mean different things to
  * different tools.
+ *
+ * @example
+ * parseAddress('2001:DB8::1'); // { family: 6, address: '2001:db8::1' }
+ * parseAddress('10.1'); // undefined: not a dotted quad
  */
 export function parseAddress(text: string): ParsedAddress | undefined {
   if (typeof text !== 'string' || text.length > 45) return undefined;
@@ -221,9 +225,21 @@ export const createRequestSchema = z.strictObject({
 
 /** The validated create request (addresses canonical). */
 export type ValidCreateRequest = z.output<typeof createRequestSchema>;
+/**
+ * A validated listener (address canonical), as backends receive it.
+ *
+ * @example
+ * const listener: ValidListener = { protocol: 'TCP', port: 80, ip: '192.0.2.10' };
+ */
 export type ValidListener = z.output<typeof listenerSchema>;
 export type ValidVMGroup = z.output<typeof vmGroupSchema>;
 export type ValidHealthChecker = z.output<typeof healthCheckerSchema>;
+/**
+ * A validated VM of a group, as backends receive it.
+ *
+ * @example
+ * const vm: ValidVMMember = { nameId: 'web1', weight: 2 };
+ */
 export type ValidVMMember = z.output<typeof vmMemberSchema>;
 export type ValidNLBIID = z.output<typeof nlbIIDSchema>;
 

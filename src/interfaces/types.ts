@@ -131,7 +131,14 @@ export interface HealthCheckerInfo {
   keyValueList?: KeyValue[] | undefined;
 }
 
-/** A health checker as drivers return it: every setting resolved to the value in force. */
+/**
+ * A health checker as drivers return it: every setting resolved to the value in force.
+ *
+ * @example
+ * const hc: ResolvedHealthCheckerInfo = {
+ *   protocol: 'TCP', interval: 10, timeout: 5, threshold: 3, healthyThreshold: 3, unhealthyThreshold: 3,
+ * };
+ */
 export interface ResolvedHealthCheckerInfo extends HealthCheckerInfo {
   interval: number;
   timeout: number;

@@ -27,6 +27,7 @@ const SUBPATHS = [
   'nlbkit/azure',
   'nlbkit/gcp',
   'nlbkit/openstack',
+  'nlbkit/driver-kit',
 ];
 const manifest = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {
   exports: Record<string, unknown>;
@@ -85,6 +86,8 @@ it('reads every public @example from the packed declarations, and each parses', 
       'nlbkit/azure: createAzureDriver',
       'nlbkit/gcp: createGcpDriver',
       'nlbkit/openstack: createOpenStackDriver',
+      'nlbkit/driver-kit: createGuardedHandler',
+      'nlbkit/driver-kit: DriverBackend',
     ]),
   );
   expect(examples.find((e) => e.name === 'nlbkit: NLBHandler')?.source).toBe('src/interfaces/handler.ts');

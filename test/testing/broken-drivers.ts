@@ -1,5 +1,5 @@
 /** Deliberately broken drivers: the conformance suite must catch each one. */
-import { createGuardedHandler, type ResolvedCreateRequest } from '../../src/common/guarded-handler.js';
+import { createGuardedHandler, type ResolvedCreateRequest } from '../../src/driver-kit/index.js';
 import { createMockBackend } from '../../src/drivers/mock/mock-backend.js';
 import { mockDefaultCapabilities } from '../../src/drivers/mock/mock-capabilities.js';
 import { NLBError, type NLBHandler } from '../../src/interfaces/index.js';

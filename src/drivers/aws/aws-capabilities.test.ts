@@ -64,7 +64,7 @@ describe('AWS capabilities', () => {
   });
 
   it('is frozen all the way down', () => {
-    expect(() => AWS_CAPABILITIES.healthCheck.protocols.push('UDP')).toThrow();
+    expect(() => (AWS_CAPABILITIES.healthCheck.protocols as string[]).push('UDP')).toThrow();
     expect(() => {
       (AWS_CAPABILITIES.healthCheck.interval as { min: number }).min = 1;
     }).toThrow();

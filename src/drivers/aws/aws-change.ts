@@ -4,8 +4,8 @@
  * back and deletes the new group, so the NLB is exactly as it was.
  */
 
-import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
+import type { ResolvedVMGroup } from '../../driver-kit/index.js';
 import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
 import type { AddressFamily, IID, NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';

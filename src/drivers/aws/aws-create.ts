@@ -6,7 +6,7 @@
  * until `active`.
  */
 import { randomUUID } from 'node:crypto';
-import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
+import type { ResolvedCreateRequest } from '../../driver-kit/index.js';
 import { NLBError } from '../../interfaces/errors.js';
 import type { NLBInfo } from '../../interfaces/types.js';
 import type { CallContext } from './aws-api.js';

@@ -4,11 +4,11 @@
  * import or construction, so creating a driver is cheap and `import 'nlbkit'` never loads it.
  */
 
-import { createAdoptableHandler } from '../../common/guarded-adoption.js';
-import type { BackendContext, DriverBackend } from '../../common/guarded-handler.js';
 import type { ModuleImporter } from '../../common/load-package.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import { retryingOnce } from '../../common/retrying-once.js';
+import type { BackendContext, DriverBackend } from '../../driver-kit/index.js';
+import { createAdoptableHandler } from '../../driver-kit/index.js';
 import type { AdoptableNLBHandler } from '../../interfaces/adoption.js';
 import { adoptOnAws, releaseOnAws } from './aws-adopt.js';
 import { AwsApi } from './aws-api.js';

@@ -3,8 +3,8 @@
  * (it is the resource); when the PUT's outcome is unknown, the old resource is PUT back.
  */
 import type { LoadBalancer } from '@azure/arm-network';
-import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
+import type { ResolvedVMGroup } from '../../driver-kit/index.js';
 import { NLBError } from '../../interfaces/errors.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';
 import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';

@@ -5,7 +5,7 @@
  * it whole, which Azure applies atomically.
  */
 import type { LoadBalancer, LoadBalancingRule, Probe, PublicIPAddress } from '@azure/arm-network';
-import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
+import type { ResolvedVMGroup } from '../../driver-kit/index.js';
 import type {
   HashFields,
   HealthCheckProtocol,

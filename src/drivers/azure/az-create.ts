@@ -5,8 +5,8 @@
  * balancer and the public IPs it made.
  */
 import { randomUUID } from 'node:crypto';
-import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
+import type { ResolvedCreateRequest } from '../../driver-kit/index.js';
 import { NLBError, violationsError } from '../../interfaces/errors.js';
 import type { NLBInfo } from '../../interfaces/types.js';
 import { type CallContext, PART } from './az-api.js';

@@ -3,11 +3,10 @@
  * by the guarded handler. The SDK (and `@azure/identity`, when no credential is given) is loaded on the
  * first call, not at import or construction.
  */
-import { createAdoptableHandler } from '../../common/guarded-adoption.js';
-import type { BackendContext, DriverBackend } from '../../common/guarded-handler.js';
 import type { ModuleImporter } from '../../common/load-package.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import { retryingOnce } from '../../common/retrying-once.js';
+import { type BackendContext, createAdoptableHandler, type DriverBackend } from '../../driver-kit/index.js';
 import type { AdoptableNLBHandler } from '../../interfaces/adoption.js';
 import { adoptOnAzure, releaseOnAzure } from './az-adopt.js';
 import { AzureApi } from './az-api.js';

@@ -5,8 +5,8 @@
  * confirms what is in force.
  */
 import { randomUUID } from 'node:crypto';
-import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
+import type { ResolvedVMGroup } from '../../driver-kit/index.js';
 import type {
   NLBInfo,
   ResolvedHealthCheckerInfo,

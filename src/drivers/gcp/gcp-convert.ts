@@ -4,7 +4,7 @@
  * endpoint group `N-neg-<zone letter>` per zone holding VMs. Each resource's description marks it as
  * nlbkit's, for which NLB and which create call; the forwarding rule's also keeps the VPC and tags.
  */
-import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
+import type { ResolvedVMGroup } from '../../driver-kit/index.js';
 import type {
   HashFields,
   HealthCheckProtocol,

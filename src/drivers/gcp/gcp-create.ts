@@ -5,8 +5,8 @@
  * removes, newest first, what this call made (found by its create id, never by name alone).
  */
 import { randomUUID } from 'node:crypto';
-import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
+import type { ResolvedCreateRequest } from '../../driver-kit/index.js';
 import { NLBError, violationsError } from '../../interfaces/errors.js';
 import type { NLBInfo } from '../../interfaces/types.js';
 import type { CallContext, GcpApi } from './gcp-api.js';

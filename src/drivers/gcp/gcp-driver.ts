@@ -4,14 +4,10 @@
  * found, on the first call, not at import or construction.
  */
 import { untilAborted } from '../../common/abort.js';
-import {
-  type BackendContext,
-  createGuardedHandler,
-  type DriverBackend,
-} from '../../common/guarded-handler.js';
 import type { ModuleImporter } from '../../common/load-package.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import { retryingOnce } from '../../common/retrying-once.js';
+import { type BackendContext, createGuardedHandler, type DriverBackend } from '../../driver-kit/index.js';
 import type { NLBHandler } from '../../interfaces/handler.js';
 import { GcpApi } from './gcp-api.js';
 import { GCP_CAPABILITIES } from './gcp-capabilities.js';

@@ -4,8 +4,7 @@
  * it into the mock's NLBs under its own provider id; releasing moves it back, deleting nothing. The
  * rules are the clouds': exactly one listener, VMs the inventory knows, a free listener address.
  */
-import type { AdoptionBackend } from '../../common/guarded-adoption.js';
-import type { BackendContext, DriverBackend } from '../../common/guarded-handler.js';
+import type { AdoptionBackend, BackendContext, DriverBackend } from '../../driver-kit/index.js';
 import type { DriverCapabilities } from '../../interfaces/capabilities.js';
 import { resolveHealthChecker } from '../../interfaces/capabilities.js';
 import { NLBError } from '../../interfaces/errors.js';

@@ -3,13 +3,14 @@
  * guarded handler; this file only keeps state and enforces what a real cloud would (unknown VMs,
  * listener address:port clashes).
  */
+
+import { byNameId } from '../../common/iid.js';
 import type {
   BackendContext,
   DriverBackend,
   ResolvedCreateRequest,
   ResolvedVMGroup,
-} from '../../common/guarded-handler.js';
-import { byNameId } from '../../common/iid.js';
+} from '../../driver-kit/index.js';
 import { NLBError } from '../../interfaces/errors.js';
 import { quoteInput } from '../../interfaces/input-text.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';

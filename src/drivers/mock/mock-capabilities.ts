@@ -1,7 +1,8 @@
+import { deepFreeze } from '../../common/deep-freeze.js';
 import type { DriverCapabilities } from '../../interfaces/capabilities.js';
 
 /** The mock's default capabilities: everything the contract allows, so tests fail only on real errors. */
-export const mockDefaultCapabilities: DriverCapabilities = {
+export const mockDefaultCapabilities: DriverCapabilities = deepFreeze({
   driver: 'mock',
   types: ['PUBLIC', 'INTERNAL'],
   scopes: ['REGION', 'GLOBAL'],
@@ -37,7 +38,7 @@ export const mockDefaultCapabilities: DriverCapabilities = {
   // Draining and adoption (issue 20): kept as data, no connections to drain.
   draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: 0, unhealthy: true },
   adoption: true,
-};
+});
 
 /** A partial override of capabilities; `healthCheck` and `changes` merge one level deep. */
 export type CapabilitiesOverride = Partial<Omit<DriverCapabilities, 'healthCheck' | 'changes'>> & {

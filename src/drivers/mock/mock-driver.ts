@@ -3,7 +3,7 @@
  * controllable health, fault injection and latency. It runs through the same guarded handler as the
  * real drivers, so validation and capability errors are the ones production code will see.
  */
-import { createAdoptableHandler } from '../../common/guarded-adoption.js';
+import { createAdoptableHandler } from '../../driver-kit/index.js';
 import type { AdoptableNLBHandler } from '../../interfaces/adoption.js';
 import { NLBError } from '../../interfaces/errors.js';
 import type { NLBOperation } from '../../interfaces/handler.js';

@@ -3,8 +3,9 @@
  * (one store write: all or nothing by construction). Writes are serialized across NLBs because VIP
  * choice depends on every other NLB's record.
  */
-import type { BackendContext, DriverBackend, ResolvedVMGroup } from '../../common/guarded-handler.js';
+
 import { sameIID } from '../../common/iid.js';
+import type { BackendContext, DriverBackend, ResolvedVMGroup } from '../../driver-kit/index.js';
 import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import { quoteInput } from '../../interfaces/input-text.js';
 import type { ValidListener, ValidVMMember } from '../../interfaces/schemas.js';

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../common/deep-freeze.js';
 import type { AddressFamilyCapabilities, DriverCapabilities } from '../../interfaces/capabilities.js';
 import type { ForwardingCapabilities } from '../../interfaces/forwarding.js';
 
@@ -9,7 +10,7 @@ export const DRIVER_NAME = 'native';
  * into UDP), so a protocol cannot be changed in place: one call would always leave the pair unequal;
  * delete and re-create instead. INTERNAL and PUBLIC are labels here: reachability follows the VIP pool.
  */
-export const nativeCapabilities: DriverCapabilities = {
+export const nativeCapabilities: DriverCapabilities = deepFreeze({
   driver: DRIVER_NAME,
   types: ['PUBLIC', 'INTERNAL'],
   scopes: ['REGION'],
@@ -48,7 +49,7 @@ export const nativeCapabilities: DriverCapabilities = {
   // Draining (issue 20): a removed VM gets no new flows at once; its flows end after the timeout
   // (nft: conntrack entries deleted; IPVS: the real server deleted). Unset: they go on until they end.
   draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: null, unhealthy: false },
-};
+});
 
 /**
  * The address families one driver instance offers: those its VIP pool has ranges of (a pool of one

@@ -4,7 +4,7 @@
  * agents on the LB nodes apply it to the kernel and report back what they applied and measured.
  */
 import { sleep } from '../../common/abort.js';
-import { type BackendContext, createGuardedHandler } from '../../common/guarded-handler.js';
+import { type BackendContext, createGuardedHandler } from '../../driver-kit/index.js';
 import { NLBError } from '../../interfaces/errors.js';
 import type { NLBHandler, NLBOperation } from '../../interfaces/handler.js';
 import { DEFAULT_HASH_SEED, DEFAULT_MAGLEV_TABLE_SIZE } from '../../native/agent/desired-state.js';

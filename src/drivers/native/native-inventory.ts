@@ -1,6 +1,6 @@
 /** Resolves VM names to the address of one family through the user's inventory. */
 
-import type { BackendContext } from '../../common/guarded-handler.js';
+import type { BackendContext } from '../../driver-kit/index.js';
 import { NLBError } from '../../interfaces/errors.js';
 import { quoteInput } from '../../interfaces/input-text.js';
 import { parseAddress } from '../../interfaces/schemas.js';

@@ -4,7 +4,7 @@
  * exponential backoff spreads them out, and a deadline, not a try count, bounds the wait.
  */
 import { sleep } from '../../common/abort.js';
-import type { BackendContext } from '../../common/guarded-handler.js';
+import type { BackendContext } from '../../driver-kit/index.js';
 import { NLBError } from '../../interfaces/errors.js';
 import { DRIVER_NAME } from './native-capabilities.js';
 

@@ -3,8 +3,9 @@
  * first, without the caller's signal). Members always move as one batch (PUT .../members), which
  * Octavia applies atomically: VMs not named are removed, new ones added, the rest updated in place.
  */
-import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
+
 import { Rollback } from '../../common/rollback.js';
+import type { ResolvedVMGroup } from '../../driver-kit/index.js';
 import type { ValidListener } from '../../interfaces/schemas.js';
 import type { NLBInfo, ResolvedHealthCheckerInfo } from '../../interfaces/types.js';
 import type { CallContext } from './os-api.js';

@@ -3,7 +3,7 @@
  * 255 characters): the managed marker, the VPC's name, the type, the user's tags, each member's server
  * id and a custom health-check port.
  */
-import type { ResolvedVMGroup } from '../../common/guarded-handler.js';
+import type { ResolvedVMGroup } from '../../driver-kit/index.js';
 import { violationsError } from '../../interfaces/errors.js';
 import type {
   AddressFamily,

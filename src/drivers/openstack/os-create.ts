@@ -5,8 +5,8 @@
  * ACTIVE), [POST floatingip]. On any failure the floating IP and the load balancer (cascade) are removed.
  */
 import { randomUUID } from 'node:crypto';
-import type { ResolvedCreateRequest } from '../../common/guarded-handler.js';
 import { Rollback } from '../../common/rollback.js';
+import type { ResolvedCreateRequest } from '../../driver-kit/index.js';
 import { NLBError, violationsError } from '../../interfaces/errors.js';
 import type { AddressFamily, NLBInfo } from '../../interfaces/types.js';
 import type { CallContext } from './os-api.js';

@@ -3,10 +3,9 @@
  * VPC, VMs and floating IPs), wrapped by the guarded handler (validation, capabilities, per-NLB
  * serialization, abort, copies). Nothing is contacted until the first call.
  */
-import { createAdoptableHandler } from '../../common/guarded-adoption.js';
-import type { DriverBackend } from '../../common/guarded-handler.js';
 import { KeyedSerializer } from '../../common/keyed-serializer.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
+import { createAdoptableHandler, type DriverBackend } from '../../driver-kit/index.js';
 import type { AdoptableNLBHandler } from '../../interfaces/adoption.js';
 import { isNLBError } from '../../interfaces/errors.js';
 import { adoptOnOpenStack, releaseOnOpenStack } from './os-adopt.js';

@@ -308,17 +308,21 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
     for (const s of [agent, driver, admin]) await s.close();
   });
 
-  it('names the missing pg package', async () => {
+  it('names the missing pg package as a missing SDK is named, and a later call tries again', async () => {
+    let imports = 0;
     const store = createPostgresStore({
       importer: async () => {
+        imports += 1;
         throw new Error("Cannot find package 'pg'");
       },
     });
     await expect(store.list()).rejects.toMatchObject({
-      code: 'UNAVAILABLE',
+      code: 'PROVIDER_ERROR',
       retryable: false,
       message: expect.stringContaining('npm install pg'),
     });
+    await expect(store.revision()).rejects.toMatchObject({ code: 'PROVIDER_ERROR' });
+    expect(imports).toBe(2);
     await store.close();
   });
 

@@ -20,65 +20,39 @@
  * by hand or written by another version, and agents feed them to nft). `pg` is loaded lazily: it is an
  * optional peer dependency, needed only by users of this store.
  */
-import { stripUndefined } from '../../common/strip-undefined.js';
+import type { ModuleImporter } from '../../common/load-package.js';
 import { NLBError } from '../../interfaces/errors.js';
 import { createPostgresLeases } from './postgres-leases.js';
+import {
+  lazyPool,
+  type PgClientLike,
+  type PgPoolLike,
+  type PostgresConnectionOptions,
+  safeMessage,
+  unavailable,
+} from './postgres-pool.js';
+import {
+  checkFormat,
+  createTables,
+  existingFormat,
+  isMissingTable,
+  type PostgresTables,
+} from './postgres-schema.js';
+import { createPostgresWatch } from './postgres-watch.js';
 import { checkWriteOptions } from './state-document.js';
 import { storeMissing } from './store-errors.js';
 import { checkNodeName, nlbRecordSchema, nodeReportSchema } from './store-schema.js';
 import type { NLBRecord, NodeReport, StateStore, StoredRecord, WriteOptions } from './types.js';
 
-/** The npm package this store needs. */
-export const PG_PACKAGE = 'pg';
+export {
+  PG_PACKAGE,
+  type PgClientLike,
+  type PgPoolLike,
+  type PostgresConnectionOptions,
+} from './postgres-pool.js';
 
 /** A schema name nlbkit may interpolate into SQL: plain lower-case identifier. */
 export const PG_SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,40}$/;
-
-/** The table layout this version writes; a schema with a higher one was written by a newer nlbkit. */
-const TABLE_FORMAT = 1;
-
-/**
- * node-postgres pool settings, passed as they are to `new pg.Pool()` (the common ones typed here, so
- * nlbkit's types need neither `pg` nor `@types/pg`).
- */
-export interface PostgresConnectionOptions {
-  connectionString?: string | undefined;
-  host?: string | undefined;
-  port?: number | undefined;
-  user?: string | undefined;
-  password?: string | (() => string | Promise<string>) | undefined;
-  database?: string | undefined;
-  ssl?: boolean | Record<string, unknown> | undefined;
-  /** Pool size; default 4. */
-  max?: number | undefined;
-  connectionTimeoutMillis?: number | undefined;
-  idleTimeoutMillis?: number | undefined;
-  [setting: string]: unknown;
-}
-
-type Notification = { channel: string; payload?: string | undefined };
-
-/** What the store uses of a node-postgres client (a `pg.PoolClient` is one). */
-export interface PgClientLike {
-  query(
-    text: string,
-    values?: unknown[],
-  ): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
-  release(destroy?: boolean): void;
-  on(event: 'notification', listener: (n: Notification) => void): unknown;
-  on(event: 'error' | 'end', listener: () => void): unknown;
-  removeListener(event: 'notification', listener: (n: Notification) => void): unknown;
-  removeListener(event: 'error' | 'end', listener: () => void): unknown;
-}
-
-/** What the store uses of a node-postgres pool (a `pg.Pool` is one). */
-export interface PgPoolLike {
-  connect(): Promise<PgClientLike>;
-  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-  end(): Promise<void>;
-  on(event: 'error', listener: (e: Error) => void): unknown;
-  on(event: 'connect', listener: (client: PgClientLike) => void): unknown;
-}
 
 /** Options of {@link createPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -102,23 +76,8 @@ export interface PostgresStoreOptions {
   schema?: string | undefined;
   /** Watchers also poll the revision this often (ms), in case a notification was missed. Default 5000. */
   pollMs?: number | undefined;
-  /** Replaces `import()` of `pg` (tests pretend the package is missing). */
-  importer?: ((name: string) => Promise<unknown>) | undefined;
-}
-
-const unavailable = (message: string, cause?: unknown, retryable = true) =>
-  new NLBError({ code: 'UNAVAILABLE', driver: 'native', operation: 'store', message, cause, retryable });
-
-/**
- * What a failed query says, without anything that could hold a secret: PostgreSQL's own message and
- * SQLSTATE, or the socket error's code. (pg's connection errors never include the password; the
- * connection string is never part of a message here.)
- */
-function safeMessage(e: unknown): string {
-  const err = e as { code?: unknown; message?: unknown };
-  const code = typeof err.code === 'string' ? ` (${err.code})` : '';
-  const message = typeof err.message === 'string' ? err.message : String(e);
-  return `${message.replace(/postgres(ql)?:\/\/\S+/gi, '<connection string>')}${code}`;
+  /** Replaces `import()` of `pg` (tests pretend the package is missing). Default: `import()`. */
+  importer?: ModuleImporter | undefined;
 }
 
 /**
@@ -140,59 +99,17 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
       message: `schema '${schema}' must be a lower-case identifier (letters, digits, '_'; at most 41)`,
     });
   const pollMs = options.pollMs ?? 5000;
-  const channel = `nlbkit_${schema}`;
-  const t = (table: string) => `"${schema}"."${table}"`;
-  const importer = options.importer ?? ((name: string) => import(name));
-
-  let poolPromise: Promise<PgPoolLike> | undefined;
+  const tables: PostgresTables = {
+    schema,
+    channel: `nlbkit_${schema}`,
+    t: (table: string) => `"${schema}"."${table}"`,
+  };
+  const { channel, t } = tables;
+  const openPool = lazyPool(options);
+  let opened = false;
   const getPool = () => {
-    poolPromise ??= (async () => {
-      if (options.pool) return options.pool;
-      type PoolClass = new (config: PostgresConnectionOptions) => PgPoolLike;
-      let pg: { default?: { Pool?: PoolClass | undefined } | undefined; Pool?: PoolClass | undefined };
-      try {
-        pg = (await importer(PG_PACKAGE)) as typeof pg;
-      } catch (e) {
-        throw unavailable(
-          `the PostgreSQL store needs the package '${PG_PACKAGE}'; install it with: npm install ${PG_PACKAGE}`,
-          e,
-          false,
-        );
-      }
-      const PoolClass = pg.Pool ?? pg.default?.Pool;
-      if (!PoolClass) throw unavailable(`the package '${PG_PACKAGE}' has no Pool`, undefined, false);
-      const pool = new PoolClass({ max: 4, ...stripUndefined(options.connection ?? {}) });
-      // A connection the server ends (restart, pg_terminate_backend) emits 'error' whether or not it
-      // is in use; with no listener that is an uncaught exception. Queries still reject on their own,
-      // so every connection of the store gets a listener that ignores the event.
-      pool.on('error', () => undefined);
-      pool.on('connect', (client) => client.on('error', () => undefined));
-      return pool;
-    })();
-    return poolPromise;
-  };
-
-  const checkFormat = (format: number) => {
-    if (format !== TABLE_FORMAT)
-      throw unavailable(
-        `schema "${schema}" holds nlbkit tables of format ${format}; this nlbkit reads format ${TABLE_FORMAT} (upgrade nlbkit, or use another schema)`,
-        undefined,
-        false,
-      );
-  };
-
-  /** The tables' format, or undefined when they do not exist yet (no DDL, so no CREATE privilege needed). */
-  const existingFormat = async (): Promise<number | undefined> => {
-    try {
-      const rows = (await (await getPool()).query(`SELECT format FROM ${t('meta')} WHERE id = 1`)).rows;
-      return rows[0] ? Number(rows[0].format) : undefined;
-    } catch (e) {
-      const code = (e as { code?: unknown }).code;
-      if (code === '42P01' || code === '3F000') return undefined; // undefined table / schema
-      if (e instanceof NLBError) throw e;
-      const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
-      throw unavailable(`${sqlState ? 'PostgreSQL' : 'cannot connect to PostgreSQL'}: ${safeMessage(e)}`, e);
-    }
+    opened = true;
+    return openPool();
   };
 
   const missing = () =>
@@ -201,19 +118,14 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
       `schema "${schema}" holds no nlbkit tables (never created, or dropped)`,
       `nlbkit store init postgres:${schema}`,
     );
-  /** A query error that says the tables (or the schema) are gone. */
-  const isMissingTable = (e: unknown) => {
-    const code = (e as { code?: unknown }).code;
-    return code === '42P01' || code === '3F000';
-  };
 
   let ready: Promise<void> | undefined;
   /** Checks once that the tables exist and are of our format (agents' roles need no CREATE for it). */
   const init = () => {
     ready ??= (async () => {
-      const found = await existingFormat();
+      const found = await existingFormat(getPool, tables);
       if (found === undefined) throw missing();
-      checkFormat(found);
+      checkFormat(tables, found);
     })();
     ready.catch(() => {
       ready = undefined; // try again on the next call (the server may come up later)
@@ -223,32 +135,12 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
 
   /** Creates the schema and tables unless they exist; true if this call made the store. */
   const create = async (): Promise<boolean> => {
-    const found = await existingFormat();
+    const found = await existingFormat(getPool, tables);
     if (found !== undefined) {
-      checkFormat(found);
+      checkFormat(tables, found);
       return false;
     }
-    return transaction(async (c) => {
-      // Serializes first-time creation across processes (CREATE ... IF NOT EXISTS alone can race).
-      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [channel]);
-      await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-      await c.query(
-        `CREATE TABLE IF NOT EXISTS ${t('meta')} (id int PRIMARY KEY CHECK (id = 1), revision bigint NOT NULL, format int NOT NULL)`,
-      );
-      const made = await c.query(`INSERT INTO ${t('meta')} VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING`, [
-        TABLE_FORMAT,
-      ]);
-      checkFormat(Number((await c.query(`SELECT format FROM ${t('meta')} WHERE id = 1`)).rows[0]?.format));
-      await c.query(
-        `CREATE TABLE IF NOT EXISTS ${t('records')} (name text PRIMARY KEY, revision bigint NOT NULL, record jsonb NOT NULL)`,
-      );
-      await c.query(
-        `CREATE TABLE IF NOT EXISTS ${t('node_reports')} (node text PRIMARY KEY, report jsonb NOT NULL)`,
-      );
-      // Bumped by every report write (no lock, unlike the revision), so polling sees reports change.
-      await c.query(`CREATE SEQUENCE IF NOT EXISTS ${t('report_seq')}`);
-      return made.rowCount === 1;
-    }, false);
+    return transaction((c) => createTables(c, tables), false);
   };
 
   async function transaction<T>(work: (c: PgClientLike) => Promise<T>, needInit = true): Promise<T> {
@@ -323,125 +215,9 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
     return revision;
   }
 
-  const listeners = new Set<() => void>();
-  const notifyListeners = () => {
-    for (const l of [...listeners]) queueMicrotask(l);
-  };
-  /** The connection holding the LISTEN, and how to take the store's listeners off it again. */
-  let listening: { client: PgClientLike; detach(): void } | undefined;
-  let poller: NodeJS.Timeout | undefined;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let closed = false;
-
-  let connecting: Promise<void> | undefined;
-  const listen = () => {
-    if (listening || connecting || closed || listeners.size === 0) return connecting ?? Promise.resolve();
-    connecting = (async () => {
-      let client: PgClientLike | undefined;
-      try {
-        await init();
-        client = await (await getPool()).connect();
-        const mine = client;
-        const onNotification = (n: Notification) => {
-          if (n.channel === channel) notifyListeners();
-        };
-        const lost = () => {
-          if (listening?.client !== mine) return;
-          listening = undefined;
-          mine.release(true);
-          // Changes may have been missed while the connection was down: tell watchers once it is back.
-          scheduleListen(true);
-        };
-        // A pool of the caller's may not guard its connections (see getPool): while the store holds
-        // this one, it is guarded here; a connection thrown away keeps the guard.
-        const ignore = () => undefined;
-        mine.on('notification', onNotification);
-        mine.on('error', lost);
-        mine.on('end', lost);
-        mine.on('error', ignore);
-        // A connection given back to the pool may be handed out again: without its old listeners,
-        // or a later watch would get every notification twice (and listeners would pile up).
-        const detach = () => {
-          mine.removeListener('notification', onNotification);
-          mine.removeListener('error', lost);
-          mine.removeListener('end', lost);
-          mine.removeListener('error', ignore);
-        };
-        await mine.query(`LISTEN "${channel}"`);
-        if (closed || listeners.size === 0) {
-          mine.release(true);
-          return;
-        }
-        listening = { client: mine, detach };
-      } catch {
-        client?.release(true);
-        scheduleListen(true);
-      } finally {
-        connecting = undefined;
-      }
-    })();
-    return connecting;
-  };
-  const scheduleListen = (thenNotify: boolean) => {
-    if (retryTimer || closed || listeners.size === 0) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void listen().then(() => {
-        if (thenNotify && listening) notifyListeners();
-      });
-    }, 1000);
-    retryTimer.unref();
-  };
-  let lastSeen: string | undefined;
+  const watcher = createPostgresWatch({ tables, pool: getPool, init, query, pollMs });
   /** The last full list, by the revision it was read at. */
   let listed: { revision: number; records: StoredRecord[] } | undefined;
-  const poll = async () => {
-    try {
-      // (A fresh sequence's first nextval keeps last_value at 1 and only sets is_called.)
-      const rows = await query(
-        `SELECT m.revision, s.last_value, s.is_called FROM ${t('meta')} m, ${t('report_seq')} s`,
-      );
-      const seen = `${rows[0]?.revision}/${rows[0]?.last_value}/${rows[0]?.is_called}`;
-      if (lastSeen !== undefined && seen !== lastSeen) notifyListeners();
-      lastSeen = seen;
-    } catch {
-      // The next poll tries again; the agent's own loop reports unreachable stores.
-    }
-  };
-  const startWatching = () => {
-    const starting = !listening && !connecting;
-    const started = listen();
-    // A change committed while the LISTEN was being set up would go unseen (and the first poll takes
-    // the state after it as its baseline): tell the watchers once the LISTEN is up.
-    if (starting)
-      void started.then(() => {
-        if (listening) notifyListeners();
-      });
-    if (!poller) {
-      void poll();
-      poller = setInterval(() => void poll(), pollMs);
-      poller.unref();
-    }
-  };
-  const stopWatching = async () => {
-    if (poller) clearInterval(poller);
-    if (retryTimer) clearTimeout(retryTimer);
-    poller = retryTimer = undefined;
-    lastSeen = undefined;
-    await connecting;
-    const held = listening;
-    listening = undefined;
-    // The connection goes back to the pool without its LISTEN, or is discarded if UNLISTEN fails.
-    if (held)
-      await held.client.query(`UNLISTEN "${channel}"`).then(
-        () => {
-          held.detach();
-          held.client.release();
-        },
-        () => held.client.release(true),
-      );
-  };
-
   const announce = (c: PgClientLike) => c.query('SELECT pg_notify($1, $2)', [channel, '']);
 
   return {
@@ -497,14 +273,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
       const rows = await query(`SELECT revision FROM ${t('meta')} WHERE id = 1`);
       return Number(rows[0]?.revision ?? 0);
     },
-    watch: (listener) => {
-      listeners.add(listener);
-      startWatching();
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0) void stopWatching();
-      };
-    },
+    watch: (listener) => watcher.watch(listener),
     leases: createPostgresLeases({ query, table: t('leases') }),
     putNodeReport: async (report: NodeReport) => {
       checkNodeName(report.node);
@@ -529,11 +298,9 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): StateSt
       return out;
     },
     close: async () => {
-      closed = true;
-      listeners.clear();
-      await stopWatching();
-      if (!options.pool && poolPromise) {
-        const pool = await poolPromise.catch(() => undefined);
+      await watcher.close();
+      if (!options.pool && opened) {
+        const pool = await getPool().catch(() => undefined);
         await pool?.end().catch(() => undefined);
       }
     },

@@ -129,16 +129,16 @@ export const nlbListSchema = z.array(nlbInfoSchema);
 // Compile-time: each schema's output (dates as strings on the wire) matches the library's type.
 type Wire<T> = T extends Date
   ? string
-  : T extends (infer U)[]
+  : T extends readonly (infer U)[]
     ? Wire<U>[]
     : T extends object
-      ? { [K in keyof T]: Wire<T[K]> }
+      ? { -readonly [K in keyof T]: Wire<T[K]> }
       : T;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const checks: [
   Same<z.output<typeof nlbInfoSchema>, Wire<NLBInfo>>,
   Same<z.output<typeof healthInfoSchema>, Wire<HealthInfo>>,
-  Same<z.output<typeof capabilitiesSchema>, DriverCapabilities>,
+  Same<z.output<typeof capabilitiesSchema>, Wire<DriverCapabilities>>,
   Same<z.output<typeof iidListSchema>, IID[]>,
 ] = [true, true, true, true];
 void checks;
