@@ -46,12 +46,15 @@ import type {
 } from '../interfaces/types.js';
 import { signalOf, throwIfAborted } from './abort.js';
 import { KeyedSerializer } from './keyed-serializer.js';
+import { type ProgressReporter, progressReporter } from './progress.js';
 import { causeOf } from './provider-cause.js';
 
 /** What a backend call knows about the call it serves. */
 export interface BackendContext {
   operation: NLBOperation | AdoptOperation;
   signal?: AbortSignal;
+  /** Tells the caller's `onProgress` a step of a long operation (a no-op without one); never throws. */
+  progress: ProgressReporter;
 }
 
 /** A VM group with every default filled in. */
@@ -139,7 +142,8 @@ export async function guardedCall<T>(
 ): Promise<T> {
   try {
     const signal = signalOf(opts, driver, operation);
-    const ctx: BackendContext = { operation, signal };
+    const progress = progressReporter(opts, driver, operation);
+    const ctx: BackendContext = { operation, signal, progress };
     throwIfAborted(signal, driver, operation);
     await before?.(signal);
     return structuredClone(await body(ctx));

@@ -1,5 +1,6 @@
 /** Deliberately broken drivers: the conformance suite must catch each one. */
 import { createGuardedHandler, type ResolvedCreateRequest } from '../../src/common/guarded-handler.js';
+import { silentProgress } from '../../src/common/progress.js';
 import { createMockBackend } from '../../src/drivers/mock/mock-backend.js';
 import { mockDefaultCapabilities } from '../../src/drivers/mock/mock-capabilities.js';
 import { NLBError, type NLBHandler } from '../../src/interfaces/index.js';
@@ -58,7 +59,9 @@ export function unvalidatedDriver(): NLBHandler {
         tagList: [],
         keyValueList: [],
       } as ResolvedCreateRequest;
-      return structuredClone(await backend.create(resolved, { operation: 'createNLB' }));
+      return structuredClone(
+        await backend.create(resolved, { operation: 'createNLB', progress: silentProgress }),
+      );
     },
   };
 }
