@@ -44,6 +44,10 @@ async function edit(deps: AzureDeps, current: NLBInfo, ctx: CallContext, change:
         rb.push(`load balancer ${name} as it was`, async () => {
           if (accepted) await deps.api.putLb(name, before, { operation: ctx.operation });
         });
+        ctx.progress?.(
+          'update-load-balancer',
+          `updating load balancer '${name}' and waiting for Azure to finish`,
+        );
         const put = await deps.api.putLb(name, lb, ctx, {
           ifMatch: lb.etag,
           onAccepted: () => {

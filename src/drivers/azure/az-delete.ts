@@ -28,8 +28,12 @@ export async function deleteOnAzure(
   ctx: CallContext,
 ): Promise<void> {
   const ip = lb ? publicIpOf(lb) : leftoverIp;
-  if (lb) await api.deleteLb(lb.name as string, ctx).catch(ignoreNotFound);
+  if (lb) {
+    ctx.progress?.('delete-load-balancer', `deleting load balancer '${lb.name}'`);
+    await api.deleteLb(lb.name as string, ctx).catch(ignoreNotFound);
+  }
   if (!ip) return;
+  ctx.progress?.('delete-public-ip', `deleting public IP '${ip}'`);
   for (let attempt = 1; ; attempt++) {
     try {
       await api.deletePublicIp(ip, { operation: ctx.operation }).catch(ignoreNotFound);

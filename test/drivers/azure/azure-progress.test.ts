@@ -1,0 +1,54 @@
+/** What createNLB and the changes tell onProgress on Azure, in order, each just before its request. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProgressEvent } from '../../../src/interfaces/types.js';
+import { type AzureWorld, startAzureWorld } from './azure-world.js';
+
+let world: AzureWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+/** onProgress that notes each step with the next request the fake received. */
+function recorder(w: AzureWorld) {
+  const told: Array<{ event: ProgressEvent; callsBefore: number }> = [];
+  return {
+    onProgress: (event: ProgressEvent) => told.push({ event, callsBefore: w.fake.calls.length }),
+    nextCalls: () =>
+      told.map(({ event, callsBefore }) => {
+        const call = w.fake.calls[callsBefore];
+        return [event.step, call && `${call.method} ${call.path.split('/').slice(-2).join('/')}`];
+      }),
+  };
+}
+
+describe('Azure progress', () => {
+  it('createNLB, addVMs and deleteNLB: each step before its request', async () => {
+    world = await startAzureWorld();
+    const w = world;
+    const create = recorder(w);
+    await w.driver.createNLB(
+      {
+        iid: { nameId: 'web' },
+        vpcIID: w.vpcIID,
+        listener: { protocol: 'TCP', port: 80 },
+        vmGroup: { protocol: 'TCP', port: 80, vms: [{ nameId: 'vm-1' }] },
+        healthChecker: { protocol: 'TCP' },
+      },
+      { onProgress: create.onProgress },
+    );
+    expect(create.nextCalls()).toEqual([
+      ['create-public-ip', 'PUT publicIPAddresses/web-nlbkit-ip'],
+      ['create-load-balancer', 'PUT loadBalancers/web'],
+    ]);
+    const add = recorder(w);
+    await w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }], { onProgress: add.onProgress });
+    expect(add.nextCalls()).toEqual([['update-load-balancer', 'PUT loadBalancers/web']]);
+    const del = recorder(w);
+    await w.driver.deleteNLB({ nameId: 'web' }, { onProgress: del.onProgress });
+    expect(del.nextCalls()).toEqual([
+      ['delete-load-balancer', 'DELETE loadBalancers/web'],
+      ['delete-public-ip', 'DELETE publicIPAddresses/web-nlbkit-ip'],
+    ]);
+  });
+});
