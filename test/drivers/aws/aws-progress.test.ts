@@ -1,6 +1,6 @@
 /** What createNLB and the changes tell onProgress on AWS, in order, each just before its call. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProgressEvent } from '../../../src/interfaces/types.js';
+import { progressRecorder } from '../progress-recorder.js';
 import { type AwsWorld, startAwsWorld } from './aws-world.js';
 
 let world: AwsWorld | undefined;
@@ -9,17 +9,11 @@ afterEach(async () => {
   world = undefined;
 });
 
-/** onProgress that notes each step with the AWS action sent next (the fake's next call). */
-function recorder(w: AwsWorld) {
-  const told: Array<{ event: ProgressEvent; callsBefore: number }> = [];
-  return {
-    onProgress: (event: ProgressEvent) => told.push({ event, callsBefore: w.fake.calls.length }),
-    steps: () => told.map(({ event }) => event.step),
-    /** Step -> the action that followed it. */
-    nextActions: () => told.map(({ event, callsBefore }) => [event.step, w.fake.calls[callsBefore]?.action]),
-    events: () => told.map(({ event }) => event),
-  };
-}
+const recorder = (w: AwsWorld) =>
+  progressRecorder(
+    () => w.fake.calls,
+    (c) => c.action,
+  );
 
 describe('AWS progress', () => {
   it('createNLB: load balancer, target group, targets, listener, then the wait for active', async () => {
@@ -35,7 +29,7 @@ describe('AWS progress', () => {
       },
       { onProgress: r.onProgress },
     );
-    expect(r.nextActions()).toEqual([
+    expect(r.nextCalls()).toEqual([
       ['create-load-balancer', 'CreateLoadBalancer'],
       ['create-target-group', 'CreateTargetGroup'],
       ['register-targets', 'RegisterTargets'],
@@ -62,7 +56,7 @@ describe('AWS progress', () => {
       { protocol: 'TCP', port: 80, vms: [{ nameId: 'vm-2' }] },
       { onProgress: group.onProgress },
     );
-    expect(group.nextActions()).toEqual([
+    expect(group.nextCalls()).toEqual([
       ['create-target-group', 'CreateTargetGroup'],
       ['register-targets', 'RegisterTargets'],
       ['switch-listener', 'ModifyListener'],
@@ -70,10 +64,10 @@ describe('AWS progress', () => {
     ]);
     const add = recorder(w);
     await w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }], { onProgress: add.onProgress });
-    expect(add.nextActions()).toEqual([['register-targets', 'RegisterTargets']]);
+    expect(add.nextCalls()).toEqual([['register-targets', 'RegisterTargets']]);
     const del = recorder(w);
     await w.driver.deleteNLB({ nameId: 'web' }, { onProgress: del.onProgress });
-    expect(del.nextActions()).toEqual([
+    expect(del.nextCalls()).toEqual([
       ['delete-load-balancer', 'DeleteLoadBalancer'],
       ['wait-deleted', 'DescribeLoadBalancers'],
       ['delete-target-groups', 'DeleteTargetGroup'],

@@ -1,6 +1,6 @@
 /** What createNLB and the changes tell onProgress on Azure, in order, each just before its request. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProgressEvent } from '../../../src/interfaces/types.js';
+import { progressRecorder, tcpCreate } from '../progress-recorder.js';
 import { type AzureWorld, startAzureWorld } from './azure-world.js';
 
 let world: AzureWorld | undefined;
@@ -9,34 +9,18 @@ afterEach(async () => {
   world = undefined;
 });
 
-/** onProgress that notes each step with the next request the fake received. */
-function recorder(w: AzureWorld) {
-  const told: Array<{ event: ProgressEvent; callsBefore: number }> = [];
-  return {
-    onProgress: (event: ProgressEvent) => told.push({ event, callsBefore: w.fake.calls.length }),
-    nextCalls: () =>
-      told.map(({ event, callsBefore }) => {
-        const call = w.fake.calls[callsBefore];
-        return [event.step, call && `${call.method} ${call.path.split('/').slice(-2).join('/')}`];
-      }),
-  };
-}
+const recorder = (w: AzureWorld) =>
+  progressRecorder(
+    () => w.fake.calls,
+    (c) => `${c.method} ${c.path.split('/').slice(-2).join('/')}`,
+  );
 
 describe('Azure progress', () => {
   it('createNLB, addVMs and deleteNLB: each step before its request', async () => {
     world = await startAzureWorld();
     const w = world;
     const create = recorder(w);
-    await w.driver.createNLB(
-      {
-        iid: { nameId: 'web' },
-        vpcIID: w.vpcIID,
-        listener: { protocol: 'TCP', port: 80 },
-        vmGroup: { protocol: 'TCP', port: 80, vms: [{ nameId: 'vm-1' }] },
-        healthChecker: { protocol: 'TCP' },
-      },
-      { onProgress: create.onProgress },
-    );
+    await w.driver.createNLB(tcpCreate(w.vpcIID, ['vm-1']), { onProgress: create.onProgress });
     expect(create.nextCalls()).toEqual([
       ['create-public-ip', 'PUT publicIPAddresses/web-nlbkit-ip'],
       ['create-load-balancer', 'PUT loadBalancers/web'],

@@ -1,6 +1,6 @@
 /** What createNLB and the changes tell onProgress on GCP, in order, each just before its request. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProgressEvent } from '../../../src/interfaces/types.js';
+import { progressRecorder, tcpCreate } from '../progress-recorder.js';
 import { type GcpWorld, startGcpWorld } from './gcp-world.js';
 
 let world: GcpWorld | undefined;
@@ -9,34 +9,18 @@ afterEach(async () => {
   world = undefined;
 });
 
-/** onProgress that notes each step with the next request the fake received. */
-function recorder(w: GcpWorld) {
-  const told: Array<{ event: ProgressEvent; callsBefore: number }> = [];
-  return {
-    onProgress: (event: ProgressEvent) => told.push({ event, callsBefore: w.fake.calls.length }),
-    nextCalls: () =>
-      told.map(({ event, callsBefore }) => {
-        const call = w.fake.calls[callsBefore];
-        return [event.step, call && `${call.method} ${call.path.split('/').slice(-2).join('/')}`];
-      }),
-  };
-}
+const recorder = (w: GcpWorld) =>
+  progressRecorder(
+    () => w.fake.calls,
+    (c) => `${c.method} ${c.path.split('/').slice(-2).join('/')}`,
+  );
 
 describe('GCP progress', () => {
   it('createNLB and addVMs: each step before its request', async () => {
     world = await startGcpWorld();
     const w = world;
     const create = recorder(w);
-    await w.driver.createNLB(
-      {
-        iid: { nameId: 'web' },
-        vpcIID: w.vpcIID,
-        listener: { protocol: 'TCP', port: 80 },
-        vmGroup: { protocol: 'TCP', port: 80, vms: [{ nameId: 'vm-1' }] },
-        healthChecker: { protocol: 'TCP' },
-      },
-      { onProgress: create.onProgress },
-    );
+    await w.driver.createNLB(tcpCreate(w.vpcIID, ['vm-1']), { onProgress: create.onProgress });
     expect(create.nextCalls()).toEqual([
       ['create-health-check', 'POST europe-west1/healthChecks'],
       ['attach-endpoints', 'POST web-neg-b/attachNetworkEndpoints'],

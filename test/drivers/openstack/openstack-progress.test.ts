@@ -1,6 +1,6 @@
 /** What createNLB and a change tell onProgress on OpenStack: each step before its request, and Octavia's waits. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProgressEvent } from '../../../src/interfaces/types.js';
+import { progressRecorder, tcpCreate } from '../progress-recorder.js';
 import { type OpenStackWorld, startOpenStackWorld } from './openstack-world.js';
 
 let world: OpenStackWorld | undefined;
@@ -9,38 +9,22 @@ afterEach(async () => {
   world = undefined;
 });
 
-/** onProgress that notes each step with the next request the fake received. */
-function recorder(w: OpenStackWorld) {
-  const told: Array<{ event: ProgressEvent; callsBefore: number }> = [];
-  return {
-    onProgress: (event: ProgressEvent) => told.push({ event, callsBefore: w.fake.calls.length }),
-    nextCalls: () =>
-      told.map(({ event, callsBefore }) => {
-        const call = w.fake.calls[callsBefore];
-        const kind = call?.path
-          .split('/')
-          .filter((p) => !/^[0-9a-f-]{36}$/.test(p))
-          .at(-1);
-        return [event.step, call && `${call.method} ${kind}`];
-      }),
-  };
-}
+const recorder = (w: OpenStackWorld) =>
+  progressRecorder(
+    () => w.fake.calls,
+    (c) =>
+      `${c.method} ${c.path
+        .split('/')
+        .filter((p) => !/^[0-9a-f-]{36}$/.test(p))
+        .at(-1)}`,
+  );
 
 describe('OpenStack progress', () => {
   it('createNLB: each part before its request, each provisioning wait before its first poll', async () => {
     world = await startOpenStackWorld();
     const w = world;
     const create = recorder(w);
-    await w.driver.createNLB(
-      {
-        iid: { nameId: 'web' },
-        vpcIID: w.vpcIID,
-        listener: { protocol: 'TCP', port: 80 },
-        vmGroup: { protocol: 'TCP', port: 80, vms: [{ nameId: 'vm-1' }] },
-        healthChecker: { protocol: 'TCP' },
-      },
-      { onProgress: create.onProgress },
-    );
+    await w.driver.createNLB(tcpCreate(w.vpcIID, ['vm-1']), { onProgress: create.onProgress });
     expect(create.nextCalls()).toEqual([
       ['create-load-balancer', 'POST loadbalancers'],
       ['wait-active', 'GET loadbalancers'],
@@ -58,13 +42,7 @@ describe('OpenStack progress', () => {
   it('addVMs: the member change, then the wait for ACTIVE', async () => {
     world = await startOpenStackWorld();
     const w = world;
-    await w.driver.createNLB({
-      iid: { nameId: 'web' },
-      vpcIID: w.vpcIID,
-      listener: { protocol: 'TCP', port: 80 },
-      vmGroup: { protocol: 'TCP', port: 80, vms: [{ nameId: 'vm-1' }] },
-      healthChecker: { protocol: 'TCP' },
-    });
+    await w.driver.createNLB(tcpCreate(w.vpcIID, ['vm-1']));
     const add = recorder(w);
     await w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }], { onProgress: add.onProgress });
     expect(add.nextCalls().map(([step]) => step)).toEqual(['wait-active']);
