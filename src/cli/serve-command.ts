@@ -96,6 +96,7 @@ export function registerServeCommand(program: Command): void {
         draining: () => draining,
         version: packageVersion(),
         log: (entry) => console.error(JSON.stringify(entry)),
+        logProgress: (entry) => console.error(JSON.stringify(entry)),
       });
       const server = await listen(app, opts.listen);
       console.log(`nlbkit serve: listening on ${server.url} (connections: ${registry.names().join(', ')})`);

@@ -18,6 +18,7 @@ import type {
   ResolvedHealthCheckerInfo,
   VMGroupProtocol,
 } from '../interfaces/types.js';
+import type { ProgressReporter } from './progress.js';
 
 /**
  * What a backend call knows about the call it serves: the operation (for its errors) and the caller's
@@ -33,6 +34,8 @@ export interface BackendContext {
   operation: NLBOperation | AdoptOperation;
   /** The caller's AbortSignal, when it gave one. */
   signal?: AbortSignal | undefined;
+  /** Tells the caller's `onProgress` a step of a long operation (a no-op without one); never throws. */
+  progress: ProgressReporter;
 }
 
 /**

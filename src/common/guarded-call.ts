@@ -5,6 +5,7 @@ import type { NLBOperation } from '../interfaces/handler.js';
 import type { CallOptions } from '../interfaces/types.js';
 import { signalOf, throwIfAborted } from './abort.js';
 import type { BackendContext } from './driver-backend.js';
+import { progressReporter } from './progress.js';
 import { causeOf } from './provider-cause.js';
 
 /**
@@ -20,7 +21,8 @@ export async function guardedCall<T>(
 ): Promise<T> {
   try {
     const signal = signalOf(opts, driver, operation);
-    const ctx: BackendContext = { operation, signal };
+    const progress = progressReporter(opts, driver, operation);
+    const ctx: BackendContext = { operation, signal, progress };
     throwIfAborted(signal, driver, operation);
     await before?.(signal);
     return structuredClone(await body(ctx));

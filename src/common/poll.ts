@@ -1,9 +1,14 @@
 /**
  * Polling until a cloud resource settles: delays doubling from `minDelayMs` to `maxDelayMs`, TIMEOUT
- * after `maxWaitMs`, and the caller's AbortSignal interrupting the sleep between polls at once.
+ * after `maxWaitMs`, and the caller's AbortSignal interrupting the sleep between polls at once. A wait
+ * given a progress step tells it when it begins and every {@link STILL_WAITING_EVERY_MS} after.
  */
 import { NLBError } from '../interfaces/errors.js';
 import { sleep } from './abort.js';
+import type { ProgressReporter } from './progress.js';
+
+/** How often a long wait tells its progress step that it is still waiting: every 10 s. */
+export const STILL_WAITING_EVERY_MS = 10_000;
 
 /**
  * How long and how often to poll; every field is required (no default).
@@ -22,7 +27,8 @@ export interface PollDelays {
 
 /**
  * Calls `check` until it returns a value other than undefined, and returns that value; TIMEOUT after
- * `maxWaitMs`, ABORTED as soon as `ctx.signal` fires.
+ * `maxWaitMs`, ABORTED as soon as `ctx.signal` fires. With `step` (e.g. `wait-active`), tells
+ * `ctx.progress` "waiting for <what>" first and "still waiting" while the wait goes on.
  *
  * @example
  * let polls = 0;
@@ -34,14 +40,24 @@ export async function pollUntil<T>(
   driver: string,
   what: string,
   delays: PollDelays,
-  ctx: { operation: string; signal?: AbortSignal | undefined },
+  ctx: { operation: string; signal?: AbortSignal | undefined; progress?: ProgressReporter | undefined },
   check: () => Promise<T | undefined>,
+  step?: string,
 ): Promise<T> {
-  const deadline = Date.now() + delays.maxWaitMs;
+  const started = Date.now();
+  const deadline = started + delays.maxWaitMs;
   let delay = delays.minDelayMs;
+  const { progress } = ctx;
+  const tell = step && progress ? (detail: string) => progress(step, detail) : undefined;
+  let toldAt = started;
+  tell?.(`waiting for ${what}`);
   for (;;) {
     const done = await check();
     if (done !== undefined) return done;
+    if (tell && Date.now() - toldAt >= STILL_WAITING_EVERY_MS) {
+      toldAt = Date.now();
+      tell(`still waiting for ${what} (${Math.round((toldAt - started) / 1000)} s)`);
+    }
     if (Date.now() + delay > deadline)
       throw new NLBError({
         code: 'TIMEOUT',

@@ -17,6 +17,7 @@ export { createGuardedHandler, type GuardedHandlerOptions } from '../common/guar
 export { KeyedSerializer } from '../common/keyed-serializer.js';
 export { loadPackage, type ModuleImporter } from '../common/load-package.js';
 export { type PollDelays, pollUntil } from '../common/poll.js';
+export type { ProgressReporter } from '../common/progress.js';
 export { retryingOnce } from '../common/retrying-once.js';
 export { Rollback } from '../common/rollback.js';
 export type {

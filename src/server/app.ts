@@ -14,7 +14,7 @@ import { createServerMetrics } from './http/metrics.js';
 import type { ServerEnv } from './http/server-env.js';
 import { openApiDocument } from './openapi/openapi-document.js';
 import type { RouteDoc } from './openapi/route-doc.js';
-import { v1Routes } from './v1/v1-routes.js';
+import { type ProgressLogEntry, v1Routes } from './v1/v1-routes.js';
 
 /** The largest request body accepted by default: 1 MiB (1,000 VMs take about 100 KiB). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -46,6 +46,8 @@ export interface ServerAppOptions {
   draining?: (() => boolean) | undefined;
   /** Receives one entry per request. Default: none. */
   log?: ((entry: AccessLogEntry) => void) | undefined;
+  /** Receives each progress step of the `/v1` operations (a create's waits, ...). Default: none. */
+  logProgress?: ((entry: ProgressLogEntry) => void) | undefined;
   /** The version `/openapi.json` states. Default `0.0.0`. */
   version?: string | undefined;
 }
@@ -99,7 +101,7 @@ export function createServerApp(opts: ServerAppOptions): Hono {
     return c.body(await metrics.registry.metrics());
   });
 
-  const v1 = v1Routes(opts.registry, { signal: opts.signal });
+  const v1 = v1Routes(opts.registry, { signal: opts.signal, logProgress: opts.logProgress });
   app.route('/', v1.app);
   for (const mount of opts.mounts ?? []) app.route(mount.path, mount.app);
 

@@ -117,4 +117,34 @@ describe('nlbkit serve', () => {
     expect(run.out()).toMatch(/SIGTERM: finishing 0 request\(s\)[\s\S]*stopped/);
     expect(run.err()).not.toContain(token);
   });
+
+  it('logs each progress step of a /v1 operation as one JSON line on stderr', async () => {
+    const config = await configFile(
+      'connections: {lab: {driver: native, store: {kind: memory}, vipPool: {ranges: [10.99.0.0/29]}, vmInventory: {vm1: {ipv4: 10.0.0.11}}}}\n',
+    );
+    const run = nlbkit(['serve', '--config', config, '--listen', '127.0.0.1:0'], {}, /listening on (\S+)/);
+    await run.seen;
+    const url = /listening on (http:\S+)/.exec(run.out())?.[1];
+    const res = await fetch(`${url}/v1/connections/lab/nlbs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        iid: { nameId: 'web' },
+        listener: { protocol: 'TCP', port: 80 },
+        vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm1' }] },
+        healthChecker: { protocol: 'TCP' },
+      }),
+    });
+    expect(res.status).toBe(201);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    const progress = run
+      .err()
+      .split('\n')
+      .filter((line) => line.includes('"step"'))
+      .map((line) => JSON.parse(line));
+    expect(progress).toEqual([
+      expect.objectContaining({ connection: 'lab', nlb: 'web', operation: 'createNLB', step: 'stored' }),
+    ]);
+  });
 });

@@ -1,4 +1,6 @@
 /** Deliberately broken drivers: the conformance suite must catch each one. */
+
+import { silentProgress } from '../../src/common/progress.js';
 import { createGuardedHandler, type ResolvedCreateRequest } from '../../src/driver-kit/index.js';
 import { createMockBackend } from '../../src/drivers/mock/mock-backend.js';
 import { mockDefaultCapabilities } from '../../src/drivers/mock/mock-capabilities.js';
@@ -58,7 +60,9 @@ export function unvalidatedDriver(): NLBHandler {
         tagList: [],
         keyValueList: [],
       } as ResolvedCreateRequest;
-      return structuredClone(await backend.create(resolved, { operation: 'createNLB' }));
+      return structuredClone(
+        await backend.create(resolved, { operation: 'createNLB', progress: silentProgress }),
+      );
     },
   };
 }

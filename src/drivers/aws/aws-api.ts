@@ -5,6 +5,7 @@
  */
 import type * as E from '@aws-sdk/client-ec2';
 import type * as L from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ProgressReporter } from '../../common/progress.js';
 import type { NLBError } from '../../interfaces/errors.js';
 import { mapAwsError } from './aws-errors.js';
 import type { AwsClients, AwsSdk } from './aws-sdk.js';
@@ -83,6 +84,8 @@ export interface CallContext {
   operation: string;
   /** Omitted on clean-up calls, which must run to the end even after an abort. */
   signal?: AbortSignal;
+  /** Tells the caller's onProgress a step (absent on clean-up calls). */
+  progress?: ProgressReporter | undefined;
 }
 
 type CommandCtor = new (input: unknown) => unknown;

@@ -56,8 +56,10 @@ export async function changeListenerOnAws(
       const set = (f: AddressFamily, c: CallContext) =>
         api.elb('SetIpAddressType', { LoadBalancerArn: lbArn, IpAddressType: ipAddressType(f) }, c);
       rb.push(`the IP address type of ${lbArn}`, () => set(before, cleanup));
+      ctx.progress?.('set-address-type', `setting the address type to ${ipAddressType(family)}`);
       await set(family, ctx);
     }
+    ctx.progress?.('modify-listener', `moving the listener to ${next.protocol} port ${next.port}`);
     await api.elb('ModifyListener', { ListenerArn: arn, Port: next.port, Protocol: next.protocol }, ctx);
     const listener = { ...current.listener, protocol: next.protocol, port: next.port, addressFamily: family };
     return { ...current, listener };
@@ -87,6 +89,7 @@ export async function changeVMGroupOnAws(
       for (const arn of arns)
         await api.elb('DeleteTargetGroup', { TargetGroupArn: arn }, cleanup).catch(ignoreNotFound);
     });
+    ctx.progress?.('create-target-group', 'creating the new target group');
     const res = await api.elb(
       'CreateTargetGroup',
       {
@@ -107,17 +110,21 @@ export async function changeVMGroupOnAws(
     if (next.drainTimeoutSec === undefined || next.drainTimeoutSec === current.vmGroup.drainTimeoutSec)
       await copyDrain(api, oldTg, newArn, ctx);
     else await setDrain(api, newArn, next.drainTimeoutSec, ctx);
-    if (vms.length > 0)
+    if (vms.length > 0) {
+      ctx.progress?.('register-targets', `registering ${vms.length} VM(s)`);
       await api.elb(
         'RegisterTargets',
         { TargetGroupArn: newArn, Targets: vms.map((vm) => ({ Id: vm.systemId as string })) },
         ctx,
       );
+    }
     const forward = (arn: string) => [{ Type: 'forward' as const, TargetGroupArn: arn }];
     rb.push(`listener ${listenerArn}`, () =>
       api.elb('ModifyListener', { ListenerArn: listenerArn, DefaultActions: forward(oldTg) }, cleanup),
     );
+    ctx.progress?.('switch-listener', 'pointing the listener at the new target group');
     await api.elb('ModifyListener', { ListenerArn: listenerArn, DefaultActions: forward(newArn) }, ctx);
+    ctx.progress?.('delete-target-group', 'deleting the old target group');
     await api.elb('DeleteTargetGroup', { TargetGroupArn: oldTg }, ctx);
     return { ...current, vmGroup: vmGroupOf(tg, vms, next.protocol, next.drainTimeoutSec) };
   });
@@ -132,6 +139,7 @@ export async function addVMsOnAws(
 ): Promise<NLBInfo> {
   const tgArn = need(current.vmGroup.cspId, 'target group', current, ctx);
   const found = await resolveInstances(api, vpcOf(current), vms, ctx);
+  ctx.progress?.('register-targets', `registering ${found.length} VM(s)`);
   await api.elb(
     'RegisterTargets',
     { TargetGroupArn: tgArn, Targets: found.map((vm) => ({ Id: vm.systemId as string })) },
@@ -154,6 +162,7 @@ export async function removeVMsOnAws(
   const tgArn = need(current.vmGroup.cspId, 'target group', current, ctx);
   const ids = new Map(current.vmGroup.vms.map((vm: IID) => [vm.nameId, vm.systemId]));
   const targets = vms.map((vm) => ({ Id: ids.get(vm.nameId) as string }));
+  ctx.progress?.('deregister-targets', `deregistering ${targets.length} VM(s)`);
   await api.elb('DeregisterTargets', { TargetGroupArn: tgArn, Targets: targets }, ctx);
 }
 
@@ -165,6 +174,7 @@ export async function changeHealthCheckerOnAws(
   ctx: CallContext,
 ): Promise<NLBInfo> {
   const tgArn = need(current.vmGroup.cspId, 'target group', current, ctx);
+  ctx.progress?.('modify-health-check', "changing the target group's health check");
   const res = await api.elb('ModifyTargetGroup', { TargetGroupArn: tgArn, ...healthCheckInput(next) }, ctx);
   const tg = res.TargetGroups?.[0];
   return { ...current, healthChecker: tg ? healthCheckerOf(tg) : next };

@@ -41,6 +41,7 @@ export async function createOnAws(
 
   try {
     made.loadBalancer = true;
+    ctx.progress?.('create-load-balancer', `creating load balancer '${name}'`);
     const created = await api.elb(
       'CreateLoadBalancer',
       {
@@ -69,6 +70,7 @@ export async function createOnAws(
     const lbArn = createdArn;
 
     made.targetGroup = true;
+    ctx.progress?.('create-target-group', 'creating the target group');
     const tgRes = await api.elb(
       'CreateTargetGroup',
       {
@@ -88,13 +90,19 @@ export async function createOnAws(
     const drain = req.vmGroup.drainTimeoutSec;
     if (drain !== undefined) await setDrain(api, tgArn, drain, ctx);
 
-    if (vms.length > 0)
+    if (vms.length > 0) {
+      ctx.progress?.('register-targets', `registering ${vms.length} VM(s)`);
       await api.elb(
         'RegisterTargets',
         { TargetGroupArn: tgArn, Targets: vms.map((vm) => ({ Id: vm.systemId as string })) },
         ctx,
       );
+    }
 
+    ctx.progress?.(
+      'create-listener',
+      `creating the ${req.listener.protocol} listener on port ${req.listener.port}`,
+    );
     const lis = await api.elb(
       'CreateListener',
       {

@@ -31,9 +31,12 @@ export async function deleteOnAws(
     ),
   );
   if (current.vmGroup.cspId) tgArns.add(current.vmGroup.cspId);
+  ctx.progress?.('delete-load-balancer', `deleting load balancer '${current.iid.nameId}'`);
   await api.elb('DeleteLoadBalancer', { LoadBalancerArn: lbArn }, ctx).catch(ignoreNotFound);
-  const rest: CallContext = { operation: ctx.operation };
+  // No signal from here on (see the module comment), but progress is still told.
+  const rest: CallContext = { operation: ctx.operation, progress: ctx.progress };
   await waitDeleted(api, lbArn, options.waiter, rest);
+  rest.progress?.('delete-target-groups', `deleting ${tgArns.size} target group(s)`);
   await deleteTargetGroups(api, tgArns, rest);
 }
 

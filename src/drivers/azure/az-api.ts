@@ -9,6 +9,7 @@ import type {
   PublicIPAddress,
   VirtualNetwork,
 } from '@azure/arm-network';
+import type { ProgressReporter } from '../../common/progress.js';
 import { mapAzureError } from './az-errors.js';
 import type { ResolvedAzureOptions } from './az-options.js';
 
@@ -16,6 +17,8 @@ import type { ResolvedAzureOptions } from './az-options.js';
 export interface CallContext {
   operation: string;
   signal?: AbortSignal;
+  /** Tells the caller's onProgress a step (absent on clean-up calls). */
+  progress?: ProgressReporter | undefined;
 }
 
 /** Names of the load balancer's parts: one of each. */

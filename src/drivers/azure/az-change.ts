@@ -50,6 +50,10 @@ export async function editLb(
         rb.push(`load balancer ${name} as it was`, async () => {
           if (accepted) await deps.api.putLb(name, before, { operation: ctx.operation });
         });
+        ctx.progress?.(
+          'update-load-balancer',
+          `updating load balancer '${name}' and waiting for Azure to finish`,
+        );
         const put = await deps.api.putLb(name, lb, ctx, {
           ifMatch: lb.etag,
           onAccepted: () => {

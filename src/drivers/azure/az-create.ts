@@ -75,6 +75,7 @@ export async function createOnAzure(
           message: `a public IP named '${ipName}' exists and is not this NLB's; remove or rename it`,
         });
       rb.push(`public IP ${ipName}`, () => deleteOwnPublicIp(deps, ipName, createId, undoCtx));
+      ctx.progress?.('create-public-ip', `creating public IP '${ipName}' and waiting for Azure to finish`);
       const ip = await api.putPublicIp(
         ipName,
         {
@@ -115,6 +116,10 @@ export async function createOnAzure(
       const made = await findManaged(deps, { nameId: name }, undoCtx);
       if (made?.tags?.[CREATE_ID_TAG] === createId) await api.deleteLb(name, undoCtx);
     });
+    ctx.progress?.(
+      'create-load-balancer',
+      `creating load balancer '${name}' and waiting for Azure to finish`,
+    );
     const lb = await api
       .putLb(
         name,

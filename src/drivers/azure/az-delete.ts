@@ -30,8 +30,14 @@ export async function deleteOnAzure(
 ): Promise<void> {
   // An adopted load balancer's public IP was not nlbkit's to make, nor is it nlbkit's to delete.
   const ips = lb ? (lb.tags?.[ADOPTED_TAG] ? [] : publicIpsOf(lb)) : leftoverIps;
-  if (lb) await api.deleteLb(lb.name as string, ctx).catch(ignoreNotFound);
-  for (const ip of ips) await deletePublicIp(api, ip, ctx);
+  if (lb) {
+    ctx.progress?.('delete-load-balancer', `deleting load balancer '${lb.name}'`);
+    await api.deleteLb(lb.name as string, ctx).catch(ignoreNotFound);
+  }
+  for (const ip of ips) {
+    ctx.progress?.('delete-public-ip', `deleting public IP '${ip}'`);
+    await deletePublicIp(api, ip, ctx);
+  }
 }
 
 async function deletePublicIp(api: AzureDeps['api'], ip: string, ctx: CallContext): Promise<void> {

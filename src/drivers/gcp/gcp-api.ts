@@ -5,6 +5,7 @@
  */
 import type { protos } from '@google-cloud/compute';
 import { sleep, throwIfAborted, untilAborted } from '../../common/abort.js';
+import type { ProgressReporter } from '../../common/progress.js';
 import { NLBError } from '../../interfaces/errors.js';
 import { withCallSignal } from './gcp-call-signal.js';
 import { mapGcpError, operationError } from './gcp-errors.js';
@@ -25,6 +26,8 @@ export type Endpoint = protos.google.cloud.compute.v1.INetworkEndpoint;
 export interface CallContext {
   operation: string;
   signal?: AbortSignal;
+  /** Tells the caller's onProgress a step (absent on clean-up calls). */
+  progress?: ProgressReporter | undefined;
 }
 
 /** No SDK-level retries: GETs would otherwise retry UNAVAILABLE for up to 10 minutes. */

@@ -187,6 +187,7 @@ export async function changeHealthCheckerOnGcp(
       const now = await api.getHealthCheck(name, undoCtx);
       if (now && !same(now, old)) await api.updateHealthCheck(name, asPut(old), undoCtx);
     });
+    ctx.progress?.('update-health-check', `updating health check '${name}' and waiting for it`);
     await api.updateHealthCheck(name, wanted, ctx);
     // Read inside: a change whose result cannot be read is undone, so a failed call changed nothing.
     return reread(api, current, ctx);

@@ -118,6 +118,7 @@ export async function createOnGcp(
         () => api.deleteHealthCheck(name, undoCtx),
       ),
     );
+    ctx.progress?.('create-health-check', `creating health check '${name}' and waiting for it`);
     await api
       .insertHealthCheck(healthCheckOf(name, req.healthChecker, req.vmGroup.port, marker), ctx)
       .catch((e) => {
@@ -137,6 +138,7 @@ export async function createOnGcp(
         () => api.deleteBackendService(name, undoCtx),
       ),
     );
+    ctx.progress?.('create-backend-service', `creating backend service '${name}' and waiting for it`);
     await api.insertBackendService(
       backendServiceOf(
         name,
@@ -170,6 +172,7 @@ export async function createOnGcp(
         () => api.deleteForwardingRule(name, undoCtx),
       ),
     );
+    ctx.progress?.('create-forwarding-rule', `creating forwarding rule '${name}' and waiting for it`);
     const main =
       family === 'IPV6' ? rule(name, 'IPV6', v6ip, frDescription) : rule(name, 'IPV4', v4ip, frDescription);
     await api.insertForwardingRule(main, ctx).catch((e) => {

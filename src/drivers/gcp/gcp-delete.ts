@@ -25,6 +25,10 @@ async function retried(step: () => Promise<unknown>): Promise<void> {
 
 /** Deletes every part of the NLB `name` that exists. */
 export async function deleteOnGcp(api: GcpApi, name: string, ctx: CallContext): Promise<void> {
+  ctx.progress?.(
+    'delete-parts',
+    `deleting the forwarding rules, backend service, endpoint groups and health check of '${name}'`,
+  );
   // A DUAL_STACK NLB's IPv6 rule first: it points at the backend service too.
   await retried(async () => {
     const v6 = v6RuleName(name);

@@ -43,6 +43,7 @@ export async function changeEndpoints(
       if (verb === 'attach') await api.detach(zone, neg, changed, undoCtx);
       else await api.attach(zone, neg, changed, undoCtx);
     });
+    ctx.progress?.(`${verb}-endpoints`, `${verb}ing ${batch.length} VM(s) in ${zone} and waiting for it`);
     await (verb === 'attach' ? api.attach(zone, neg, batch, ctx) : api.detach(zone, neg, batch, ctx));
   }
 }

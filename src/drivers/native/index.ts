@@ -57,3 +57,4 @@ export type {
   VMAddresses,
   VMInventory,
 } from './native-options.js';
+export { LIVE_REPORT_WINDOW_MS, type WaitingHandler } from './native-wait.js';

@@ -3,10 +3,10 @@
  * picks VIPs from the pool, resolves VMs through the inventory and persists desired state in the store;
  * agents on the LB nodes apply it to the kernel and report back what they applied and measured.
  */
-import { sleep } from '../../common/abort.js';
+import type { ProgressReporter } from '../../common/progress.js';
 import { type BackendContext, createGuardedHandler } from '../../driver-kit/index.js';
 import { NLBError } from '../../interfaces/errors.js';
-import type { NLBHandler, NLBOperation } from '../../interfaces/handler.js';
+import type { NLBOperation } from '../../interfaces/handler.js';
 import { DEFAULT_HASH_SEED, DEFAULT_MAGLEV_TABLE_SIZE } from '../../native/agent/desired-state.js';
 import { type Agent, createAgent } from '../../native/agent/index.js';
 import { createHealthMonitor } from '../../native/health/monitor.js';
@@ -26,6 +26,7 @@ import {
 } from './native-capabilities.js';
 import { dataplaneFactory, embeddedForwarding } from './native-dataplane.js';
 import type { NativeDriverOptions } from './native-options.js';
+import { nodesToWaitFor, type WaitingHandler, waitForNodes, withWaitOption } from './native-wait.js';
 
 /** Options of {@link NativeDriver.waitForConvergence}. */
 export interface ConvergenceOptions {
@@ -36,8 +37,11 @@ export interface ConvergenceOptions {
   signal?: AbortSignal;
 }
 
-/** The native driver: an NLBHandler plus what a self-hosted load balancer needs. */
-export interface NativeDriver extends NLBHandler {
+/**
+ * The native driver: an NLBHandler whose changes also take `wait` (NativeCallOptions), plus what a
+ * self-hosted load balancer needs.
+ */
+export interface NativeDriver extends WaitingHandler {
   /** The store the driver writes to. */
   readonly store: StateStore;
   /** The embedded agent, when the driver runs one. */
@@ -155,39 +159,55 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
     return agentStarted;
   };
 
-  async function waitForConvergence(opts: ConvergenceOptions = {}, operation = 'waitForConvergence') {
+  /** The embedded agent, asked directly while waiting: no polling delay in single-process setups. */
+  const embedded = agent && {
+    node: agent.node,
+    reconcile: () =>
+      (agent as Agent).reconcile().then(
+        (o) => o.revision,
+        () => undefined,
+      ),
+  };
+
+  /** Waits for the nodes in `nodes` (default: see nodesToWaitFor) to apply `revision`. */
+  async function waitForConvergence(
+    opts: ConvergenceOptions = {},
+    operation = 'waitForConvergence',
+    progress?: ProgressReporter,
+  ) {
     await startAgent();
     const revision = opts.revision ?? (await store.revision());
-    const deadline = Date.now() + (opts.timeoutMs ?? timeoutMs);
-    for (;;) {
-      // The embedded agent is asked directly: no polling delay in single-process setups.
-      if (agent && nodes?.length === 1 && nodes[0] === agent.node) {
-        const outcome = await agent.reconcile().catch(() => undefined);
-        if (outcome && outcome.revision >= revision) return revision;
-      }
-      const reports = await store.listNodeReports();
-      const expected = nodes ?? reports.map((r) => r.node);
-      const behind = expected.filter(
-        (n) => (reports.find((r) => r.node === n)?.appliedRevision ?? 0) < revision,
-      );
-      if (expected.length > 0 && behind.length === 0) return revision;
-      if (Date.now() > deadline) {
-        const why = behind.map((n) => {
-          const r = reports.find((x) => x.node === n);
-          return r
-            ? `${n} at revision ${r.appliedRevision}${r.error ? ` (${r.error})` : ''}`
-            : `${n} never reported`;
-        });
-        throw new NLBError({
-          code: 'TIMEOUT',
-          driver: DRIVER_NAME,
-          operation,
-          message: `agents have not applied store revision ${revision}: ${why.join('; ') || 'no agent reports to this store'}; the desired state is saved and agents keep trying`,
-        });
-      }
-      await sleep(agent ? 200 : 100, opts.signal, DRIVER_NAME, operation);
-    }
+    return waitForNodes({
+      store,
+      revision,
+      timeoutMs: opts.timeoutMs ?? timeoutMs,
+      operation,
+      signal: opts.signal,
+      progress,
+      expected: (reports) => nodesToWaitFor(reports, revision, { configured: nodes, now: Date.now() }),
+      embedded,
+      pollMs: agent ? 200 : 100,
+    });
   }
+
+  /** A call's `wait`: every node of the store, or those in `options.nodes`, must apply `revision`. */
+  const waitForCall = (revision: number, waitMs: number | undefined, ctx: BackendContext) =>
+    waitForNodes({
+      store,
+      revision,
+      timeoutMs: waitMs ?? timeoutMs,
+      operation: ctx.operation,
+      signal: ctx.signal,
+      progress: ctx.progress,
+      expected: (reports) =>
+        nodesToWaitFor(reports, revision, {
+          configured: options.nodes,
+          embedded: agent?.node,
+          now: Date.now(),
+        }),
+      embedded,
+      pollMs: agent ? 200 : 100,
+    });
 
   const backend = createNativeBackend({
     store,
@@ -197,8 +217,11 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
     nodes,
     contention: { deadlineMs: options.contentionTimeoutMs ?? 30_000 },
     afterWrite: async (revision: number, ctx: BackendContext) => {
-      if (applyMode === 'wait-for-agents')
-        await waitForConvergence({ revision, signal: ctx.signal }, ctx.operation);
+      ctx.progress('stored', `stored as store revision ${revision}`);
+      const wait = waiting.current();
+      if (wait) await waitForCall(revision, wait.timeoutMs, ctx);
+      else if (applyMode === 'wait-for-agents')
+        await waitForConvergence({ revision, signal: ctx.signal }, ctx.operation, ctx.progress);
     },
   });
   /**
@@ -214,7 +237,7 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
     });
     return created;
   };
-  const handler = createGuardedHandler({
+  const guarded = createGuardedHandler({
     capabilities: {
       ...structuredClone(nativeCapabilities),
       addressFamilies: nativeAddressFamilies(pool.families),
@@ -229,7 +252,9 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
     },
   });
 
-  return Object.assign(handler, {
+  const waiting = withWaitOption(guarded);
+
+  return Object.assign(waiting.handler, {
     store,
     agent,
     waitForConvergence: async (opts?: ConvergenceOptions) => {

@@ -123,7 +123,9 @@ export interface NativeDriverOptions {
   forwardingModes?: ('nat' | 'dsr')[] | undefined;
   /**
    * The LB nodes whose agents must have applied a revision for it to count as converged (and whose
-   * health reports count). Default: the embedded agent's node if any, else every node that reports.
+   * health reports count). Default: the embedded agent's node if any, else every live node of the store
+   * (in step with it before the change, or reported within `LIVE_REPORT_WINDOW_MS`; docs/native.md).
+   * A call's `wait` without this option waits for the embedded node and every live node.
    */
   nodes?: string[] | undefined;
   /**
@@ -151,8 +153,10 @@ export interface NativeCallOptions extends CallOptions {
   /**
    * After a change is stored, wait until every LB node has applied it (their node reports show the
    * store revision or a later one), telling `onProgress` "applied on node X" as each does (optional;
-   * default: return once stored). Past `timeoutMs` (default 30,000) the call rejects with TIMEOUT
-   * naming the nodes that have not applied it; the change stays stored.
+   * default: return once stored). Past `timeoutMs` (1 ms to a day; default the driver's
+   * `convergenceTimeoutMs`, 30,000) the call rejects with TIMEOUT naming the nodes that have not
+   * applied it; the change stays stored. Which nodes: `nodes` when set, else the embedded agent's and
+   * every live node of the store (docs/native.md). A bad value is INVALID_ARGUMENT before anything.
    */
   wait?: { timeoutMs?: number | undefined } | undefined;
 }

@@ -5,6 +5,7 @@
  * 401 or an expiring token, and turns every failure into an NLBError without secrets.
  */
 import { untilAborted } from '../../common/abort.js';
+import type { ProgressReporter } from '../../common/progress.js';
 import { NLBError } from '../../interfaces/errors.js';
 import { httpError, OPENSTACK_CREDENTIALS_HINT, providerError, transportError } from './os-errors.js';
 import { OPENSTACK_DRIVER_NAME, type ResolvedOpenStackOptions } from './os-options.js';
@@ -17,6 +18,8 @@ const SERVICES: OpenStackService[] = ['load-balancer', 'network', 'compute'];
 export interface CallContext {
   operation: string;
   signal?: AbortSignal;
+  /** Tells the caller's onProgress a step (absent on clean-up calls). */
+  progress?: ProgressReporter | undefined;
 }
 
 interface Session {

@@ -96,6 +96,7 @@ export async function createOnOpenStack(
       if (id) await deleteLoadBalancer(deps, id, undoCtx);
     });
     const vip = vipFields(req, family, subnets);
+    ctx.progress?.('create-load-balancer', `creating load balancer '${name}'`);
     lb = (
       await api.request<{ loadbalancer: OctaviaLb }>(
         'load-balancer',
@@ -127,6 +128,7 @@ export async function createOnOpenStack(
       });
     lb = await octavia.waitActive(lbId, ctx);
 
+    ctx.progress?.('create-pool', 'creating the pool');
     const { pool } = await octavia.change<{ pool: { id: string } }>(
       lbId,
       'POST',
@@ -141,6 +143,7 @@ export async function createOnOpenStack(
       },
       ctx,
     );
+    ctx.progress?.('create-health-monitor', 'creating the health monitor');
     await octavia.change(
       lbId,
       'POST',
@@ -148,7 +151,8 @@ export async function createOnOpenStack(
       { healthmonitor: { name, pool_id: pool.id, ...monitorBody(req.healthChecker, req.vmGroup.port) } },
       ctx,
     );
-    if (vms.length > 0)
+    if (vms.length > 0) {
+      ctx.progress?.('add-members', `adding ${vms.length} VM(s) to the pool`);
       await octavia.change(
         lbId,
         'PUT',
@@ -156,6 +160,11 @@ export async function createOnOpenStack(
         { members: memberBatch(vms, req.vmGroup, monitorPort(req.healthChecker, req.vmGroup.port)) },
         ctx,
       );
+    }
+    ctx.progress?.(
+      'create-listener',
+      `creating the ${req.listener.protocol} listener on port ${req.listener.port}`,
+    );
     await octavia.change(
       lbId,
       'POST',

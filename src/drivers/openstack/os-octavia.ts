@@ -69,15 +69,28 @@ type Waiter = ResolvedOpenStackOptions['waiter'];
  * is just polled again: the change it watches is under way, and one lost status read must not report
  * it failed. The waiter's deadline still bounds the whole wait.
  */
-const poll = <T>(what: string, waiter: Waiter, ctx: CallContext, check: () => Promise<T | undefined>) =>
-  pollUntil(OPENSTACK_DRIVER_NAME, what, waiter, ctx, async () => {
-    try {
-      return await check();
-    } catch (e) {
-      if (isNLBError(e) && e.retryable && e.code !== 'ABORTED') return undefined;
-      throw e;
-    }
-  });
+const poll = <T>(
+  what: string,
+  waiter: Waiter,
+  ctx: CallContext,
+  check: () => Promise<T | undefined>,
+  step?: string,
+) =>
+  pollUntil(
+    OPENSTACK_DRIVER_NAME,
+    what,
+    waiter,
+    ctx,
+    async () => {
+      try {
+        return await check();
+      } catch (e) {
+        if (isNLBError(e) && e.retryable && e.code !== 'ABORTED') return undefined;
+        throw e;
+      }
+    },
+    step,
+  );
 
 /** Octavia's API for one driver: typed reads, and changes that wait their turn. */
 export class Octavia {
@@ -117,18 +130,24 @@ export class Octavia {
 
   /** Waits until the load balancer is ACTIVE; ERROR (or gone) is a PROVIDER_ERROR. */
   waitActive(lbId: string, ctx: CallContext): Promise<OctaviaLb> {
-    return poll(`load balancer ${lbId} to become ACTIVE`, this.waiter, ctx, async () => {
-      const lb = await this.get<OctaviaLb>('loadbalancer', lbId, ctx);
-      if (lb.provisioning_status === 'ACTIVE') return lb;
-      if (lb.provisioning_status === 'ERROR' || lb.provisioning_status === 'DELETED')
-        throw new NLBError({
-          code: 'PROVIDER_ERROR',
-          driver: OPENSTACK_DRIVER_NAME,
-          operation: ctx.operation,
-          message: `load balancer ${lbId} went to ${lb.provisioning_status}`,
-        });
-      return undefined;
-    });
+    return poll(
+      `load balancer ${lbId} to become ACTIVE`,
+      this.waiter,
+      ctx,
+      async () => {
+        const lb = await this.get<OctaviaLb>('loadbalancer', lbId, ctx);
+        if (lb.provisioning_status === 'ACTIVE') return lb;
+        if (lb.provisioning_status === 'ERROR' || lb.provisioning_status === 'DELETED')
+          throw new NLBError({
+            code: 'PROVIDER_ERROR',
+            driver: OPENSTACK_DRIVER_NAME,
+            operation: ctx.operation,
+            message: `load balancer ${lbId} went to ${lb.provisioning_status}`,
+          });
+        return undefined;
+      },
+      'wait-active',
+    );
   }
 
   /** Waits until no change is under way (ACTIVE or ERROR; both can be deleted). */
@@ -141,15 +160,21 @@ export class Octavia {
 
   /** Waits until the load balancer is gone (404). */
   async waitGone(lbId: string, ctx: CallContext): Promise<void> {
-    await poll(`load balancer ${lbId} to be deleted`, this.waiter, ctx, async () => {
-      try {
-        const lb = await this.get<OctaviaLb>('loadbalancer', lbId, ctx);
-        return lb.provisioning_status === 'DELETED' ? true : undefined;
-      } catch (e) {
-        if (isNLBError(e) && e.code === 'NOT_FOUND') return true;
-        throw e;
-      }
-    });
+    await poll(
+      `load balancer ${lbId} to be deleted`,
+      this.waiter,
+      ctx,
+      async () => {
+        try {
+          const lb = await this.get<OctaviaLb>('loadbalancer', lbId, ctx);
+          return lb.provisioning_status === 'DELETED' ? true : undefined;
+        } catch (e) {
+          if (isNLBError(e) && e.code === 'NOT_FOUND') return true;
+          throw e;
+        }
+      },
+      'wait-deleted',
+    );
   }
 
   /**

@@ -15,7 +15,7 @@ import {
   vmChangeListSchema,
   vmGroupSchema,
 } from '../../interfaces/schemas.js';
-import type { IID } from '../../interfaces/types.js';
+import type { IID, ProgressEvent } from '../../interfaces/types.js';
 import type { RouteDoc } from '../openapi/route-doc.js';
 import {
   capabilitiesSchema,
@@ -31,6 +31,8 @@ export interface V1Call {
   iid: IID;
   body: unknown;
   signal: AbortSignal;
+  /** Told each step of a long operation (the server logs them). */
+  onProgress?: ((event: ProgressEvent) => void) | undefined;
 }
 
 /** One route of the `/v1` API over one connection. */
@@ -81,7 +83,7 @@ export const V1_OPERATIONS: readonly V1Operation[] = [
     operation: 'listIID',
     summary: 'The IIDs of every NLB of the connection',
     response: iidListSchema,
-    run: ({ handler, signal }) => handler.listIID({ signal }),
+    run: ({ handler, signal, onProgress }) => handler.listIID({ signal, onProgress }),
   },
   {
     method: 'get',
@@ -89,7 +91,7 @@ export const V1_OPERATIONS: readonly V1Operation[] = [
     operation: 'listNLB',
     summary: 'Every NLB of the connection',
     response: nlbListSchema,
-    run: ({ handler, signal }) => handler.listNLB({ signal }),
+    run: ({ handler, signal, onProgress }) => handler.listNLB({ signal, onProgress }),
   },
   {
     method: 'post',
@@ -100,7 +102,7 @@ export const V1_OPERATIONS: readonly V1Operation[] = [
     body: createRequestSchema,
     response: nlbInfoSchema,
     successStatus: 201,
-    run: ({ handler, body, signal }) => handler.createNLB(body as never, { signal }),
+    run: ({ handler, body, signal, onProgress }) => handler.createNLB(body as never, { signal, onProgress }),
   },
   {
     method: 'get',
@@ -108,7 +110,7 @@ export const V1_OPERATIONS: readonly V1Operation[] = [
     operation: 'getNLB',
     summary: 'One NLB',
     response: nlbInfoSchema,
-    run: ({ handler, iid, signal }) => handler.getNLB(iid, { signal }),
+    run: ({ handler, iid, signal, onProgress }) => handler.getNLB(iid, { signal, onProgress }),
   },
   {
     method: 'delete',
@@ -116,7 +118,7 @@ export const V1_OPERATIONS: readonly V1Operation[] = [
     operation: 'deleteNLB',
     summary: 'Deletes an NLB and everything made for it',
     successStatus: 204,
-    run: ({ handler, iid, signal }) => handler.deleteNLB(iid, { signal }),
+    run: ({ handler, iid, signal, onProgress }) => handler.deleteNLB(iid, { signal, onProgress }),
   },
   {
     method: 'put',
@@ -125,7 +127,8 @@ export const V1_OPERATIONS: readonly V1Operation[] = [
     summary: 'Changes the listener (body: ListenerInfo); answers the NLB',
     body: listenerSchema,
     response: nlbInfoSchema,
-    run: ({ handler, iid, body, signal }) => handler.changeListener(iid, body as never, { signal }),
+    run: ({ handler, iid, body, signal, onProgress }) =>
+      handler.changeListener(iid, body as never, { signal, onProgress }),
   },
   {
     method: 'put',
@@ -134,7 +137,8 @@ export const V1_OPERATIONS: readonly V1Operation[] = [
     summary: 'Replaces the VM group (body: VMGroupInfo); answers the NLB',
     body: vmGroupSchema,
     response: nlbInfoSchema,
-    run: ({ handler, iid, body, signal }) => handler.changeVMGroupInfo(iid, body as never, { signal }),
+    run: ({ handler, iid, body, signal, onProgress }) =>
+      handler.changeVMGroupInfo(iid, body as never, { signal, onProgress }),
   },
   {
     method: 'put',
@@ -143,7 +147,8 @@ export const V1_OPERATIONS: readonly V1Operation[] = [
     summary: 'Replaces the health checker (body: HealthCheckerInfo); answers the NLB',
     body: healthCheckerSchema,
     response: nlbInfoSchema,
-    run: ({ handler, iid, body, signal }) => handler.changeHealthCheckerInfo(iid, body as never, { signal }),
+    run: ({ handler, iid, body, signal, onProgress }) =>
+      handler.changeHealthCheckerInfo(iid, body as never, { signal, onProgress }),
   },
   {
     method: 'post',
@@ -153,7 +158,8 @@ export const V1_OPERATIONS: readonly V1Operation[] = [
       'Adds VMs (body: VMGroupMember[]); 409 ALREADY_EXISTS, and nothing added, if one is in the group',
     body: vmChangeListSchema,
     response: nlbInfoSchema,
-    run: ({ handler, iid, body, signal }) => handler.addVMs(iid, body as never, { signal }),
+    run: ({ handler, iid, body, signal, onProgress }) =>
+      handler.addVMs(iid, body as never, { signal, onProgress }),
   },
   {
     method: 'delete',
@@ -162,7 +168,8 @@ export const V1_OPERATIONS: readonly V1Operation[] = [
     summary: 'Removes VMs (body: IID[]); 404, and nothing removed, if one is not in the group',
     body: vmChangeListSchema,
     successStatus: 204,
-    run: ({ handler, iid, body, signal }) => handler.removeVMs(iid, body as never, { signal }),
+    run: ({ handler, iid, body, signal, onProgress }) =>
+      handler.removeVMs(iid, body as never, { signal, onProgress }),
   },
   {
     method: 'get',
@@ -170,7 +177,7 @@ export const V1_OPERATIONS: readonly V1Operation[] = [
     operation: 'getVMGroupHealthInfo',
     summary: "The VM group's health: healthy, unhealthy and unknown VMs",
     response: healthInfoSchema,
-    run: ({ handler, iid, signal }) => handler.getVMGroupHealthInfo(iid, { signal }),
+    run: ({ handler, iid, signal, onProgress }) => handler.getVMGroupHealthInfo(iid, { signal, onProgress }),
   },
   {
     method: 'post',

@@ -7,7 +7,7 @@
 import { Hono } from 'hono';
 import { NLBError } from '../../interfaces/errors.js';
 import { nlbNameSchema, parseInput } from '../../interfaces/schemas.js';
-import type { IID } from '../../interfaces/types.js';
+import type { IID, ProgressEvent } from '../../interfaces/types.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { errorResponse } from '../http/error-response.js';
 import { readJsonBody } from '../http/json-body.js';
@@ -22,10 +22,23 @@ export const V1_CONNECTION = '/v1/connections/{connection}';
 const ERRORS = [400, 401, 403, 404, 413, 422, 429, 502, 503, 504];
 const hono = (path: string) => path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 
+/** One progress step of a `/v1` operation, as the server logs it: what the driver told, and where. */
+export interface ProgressLogEntry {
+  connection: string;
+  /** The NLB of routes that name one. */
+  nlb?: string | undefined;
+  operation: string;
+  step: string;
+  detail?: string | undefined;
+  elapsedMs: number;
+}
+
 /** Options of {@link v1Routes}. */
 export interface V1RouteOptions {
   /** Aborts every operation in flight (the server's shutdown deadline). */
   signal?: AbortSignal | undefined;
+  /** Receives each progress step of every operation (no bodies, so no secrets). Default: none. */
+  logProgress?: ((entry: ProgressLogEntry) => void) | undefined;
 }
 
 /** The `/v1` routes and their docs. */
@@ -59,7 +72,13 @@ export function v1Routes(
         const body = op.body ? parseInput(op.body, await readJsonBody(c, ctx), ctx) : undefined;
         const handler = await registry.handler(connection);
         const linked = linkedSignal(c.req.raw.signal, opts.signal);
-        const result = await op.run({ handler, iid, body, signal: linked.signal }).finally(linked.dispose);
+        const log = opts.logProgress;
+        // A create names its NLB in the (validated) body.
+        const nlb = iid.nameId || (body as { iid?: IID } | undefined)?.iid?.nameId;
+        const onProgress = log && ((e: ProgressEvent) => log({ connection, nlb, ...e }));
+        const result = await op
+          .run({ handler, iid, body, signal: linked.signal, onProgress })
+          .finally(linked.dispose);
         if (op.successStatus === 204) return c.body(null, 204);
         return c.json(result as object, op.successStatus ?? 200);
       } catch (e) {
