@@ -109,12 +109,36 @@ describe('nlbkit nlb on a native connection (file store, no agent)', () => {
           return { handler, close: made.close };
         },
       });
-    expect((await run('nlb create waited --port 90 --wait --wait-timeout 5')).code).toBe(0);
-    expect(seen.at(-1)?.wait).toEqual({ timeoutMs: 5000 });
+    // No agent reports to this store, so nothing will ever apply the change: TIMEOUT saying so.
+    const created = await run('nlb create waited --port 90 --wait --wait-timeout 1');
+    expect(created.code).toBe(EXIT_CODES.TIMEOUT);
+    expect(created.stderr).toMatch(/no agent reports to this store; the change is stored/);
+    expect(seen.at(-1)?.wait).toEqual({ timeoutMs: 1000 });
     expect(typeof seen.at(-1)?.onProgress).toBe('function');
-    expect((await run('nlb delete waited --wait')).code).toBe(0);
-    expect(seen.at(-1)?.wait).toEqual({});
+    expect((await run('nlb get waited')).code).toBe(0);
+    expect((await run('nlb delete waited --wait --wait-timeout 1')).code).toBe(EXIT_CODES.TIMEOUT);
+    expect(seen.at(-1)?.wait).toEqual({ timeoutMs: 1000 });
     expect((await run('nlb list')).code).toBe(0);
     expect(seen.at(-1)?.wait).toBeUndefined();
+  });
+
+  it('--wait on a node that never applies times out naming it; the change stays stored', async () => {
+    // `nodes` names the LB nodes to wait for; 'lb-gone' runs no agent, so it never applies anything.
+    const late = await tempConfig(
+      'native-wait',
+      'connections:\n  lab:\n    driver: native\n    store: {kind: file, dir: ./state}\n    nodes: [lb-gone]\n    vipPool: {ranges: [198.51.100.0/28]}\n    vmInventory: {web1: {ipv4: 10.0.0.11}}\n',
+    );
+    try {
+      const run = (line: string) => runNlb([...line.split(' '), '--config', late.config]);
+      const waited = await run('nlb create slow --port 91 --vms web1 --wait --wait-timeout 1');
+      expect(waited.code).toBe(EXIT_CODES.TIMEOUT);
+      expect(waited.stderr).toMatch(/^error TIMEOUT: /m);
+      expect(waited.stderr).toMatch(/lb-gone/);
+      expect(waited.stderr).toMatch(/stored/);
+      expect(waited.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect((await run('nlb get slow')).code).toBe(0);
+    } finally {
+      await late.remove();
+    }
   });
 });
