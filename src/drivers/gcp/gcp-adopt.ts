@@ -41,7 +41,7 @@ export async function adoptOnGcp(
   if (!fr) throw refuse(ctx, `no forwarding rule with id ${systemId} in region ${api.region}`, 'NOT_FOUND');
   if (fr.name !== name)
     throw refuse(ctx, `on GCP an NLB is named as its forwarding rule: '${fr.name}'`, 'INVALID_ARGUMENT');
-  const made = markerOf(fr.description) ?? ruleMarker(fr);
+  const made = ruleMarker(fr);
   if (made)
     throw refuse(
       ctx,
