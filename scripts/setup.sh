@@ -10,6 +10,7 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev) # builds the native TCP health checker (native/)
 command -v openssl >/dev/null 2>&1 || need+=(openssl) # HTTPS health-check tests make a certificate
 command -v ipvsadm >/dev/null 2>&1 || need+=(ipvsadm) # the IPVS data plane (its test runs in the VM, on this userspace)
+command -v sysctl >/dev/null 2>&1 || need+=(procps) # sysctl: the IPVS data plane sets net.ipv4.vs.expire_nodest_conn
 command -v conntrack >/dev/null 2>&1 || need+=(conntrack) # connection draining: ends a drained VM's flows
 # High availability (docs/native-ha.md): BIRD 2 announces VIPs by BGP; gratuitous ARP (arping -U) and
 # unsolicited NA (na6 from ipv6toolkit; Debian's ndisc6 has no ndsend) announce them on layer 2.

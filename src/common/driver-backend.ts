@@ -107,7 +107,7 @@ export interface ResolvedCreateRequest {
  *
  * @example
  * async function exists(backend: DriverBackend, nameId: string): Promise<boolean> {
- *   const ctx: BackendContext = { operation: 'getNLB' };
+ *   const ctx: BackendContext = { operation: 'getNLB', progress: () => {} };
  *   return (await backend.find({ nameId }, ctx)) !== undefined;
  * }
  */

@@ -4,6 +4,7 @@
  */
 import { createGcpDriver } from '../../src/drivers/gcp/index.js';
 import { nlbHandlerConformance, nlbHandlerPeerConformance } from '../../src/testing/index.js';
+import { gcpForeign } from '../drivers/gcp/gcp-foreign.js';
 import { driverOptionsFor, startGcpWorld } from '../drivers/gcp/gcp-world.js';
 
 nlbHandlerConformance('gcp (fake)', async () => {
@@ -13,6 +14,7 @@ nlbHandlerConformance('gcp (fake)', async () => {
     vms: world.vms.map((vm) => ({ nameId: vm.nameId })),
     vpcIID: world.vpcIID,
     cleanup: () => world.close(),
+    foreign: gcpForeign(world.fake),
   };
 });
 

@@ -53,6 +53,8 @@ export function fakeIpvsadm(): FakeIpvsadm {
     },
     async run(argv, opts) {
       fake.calls.push(argv);
+      // The data plane's one sysctl (expire_nodest_conn): recorded in `calls`, always accepted.
+      if (argv[0] === 'sysctl') return { code: 0, stdout: '', stderr: '' };
       if (fake.nextReply) {
         const r = fake.nextReply;
         fake.nextReply = undefined;

@@ -97,6 +97,49 @@ try {
     heldErrors: after.errors,
   };
 
+  step('drain timeout');
+  // vmGroup.drainTimeoutSec: the removed VM's held connection goes on for the drain time, then ends.
+  // 30 s, not a few: under CPU emulation on a loaded host removeVMs itself (until the agent has
+  // applied it) took 23 s, longer than a 10 s drain, so nothing could be seen during the drain.
+  const drainSec = 30;
+  await lab.driver.changeVMGroupInfo(web.iid, {
+    protocol: 'TCP',
+    port: 8080,
+    vms: lab.topo.backends.map((b) => ({ nameId: b.name })),
+    drainTimeoutSec: drainSec,
+  });
+  const timed = await lab.topo.client.agent.hold({ host: vip, port: 80, intervalMs: 100 });
+  // Taken before the call: the drain's end is computed inside it.
+  const removedAt = Date.now();
+  await lab.driver.removeVMs(web.iid, [{ nameId: timed.backend }]);
+  const early = await timed.status();
+  const earlyAt = Date.now() - removedAt;
+  // Read four seconds before the drain ends, however long the new flows below take.
+  const lateRead = sleep(Math.max(0, removedAt + (drainSec - 4) * 1000 - Date.now())).then(async () => {
+    const status = await timed.status();
+    return { status, at: Date.now() - removedAt };
+  });
+  const fresh = countByBackend(await send(vip, 80, 4));
+  const late = await lateRead;
+  const end = await waitFor('the held connection to end', 30_000, async () => {
+    const s = await timed.status();
+    return s.closed || s.errors.length > 0 ? s : undefined;
+  }).catch(() => undefined);
+  const endedAt = Date.now() - removedAt;
+  await timed.release();
+  log(`drain timeout: status at ${earlyAt} and ${late.at} ms after removeVMs; ended at ${endedAt} ms`);
+  result.drainTimeout = {
+    newFlowsToHeld: fresh[timed.backend] ?? 0,
+    newFlowErrors: fresh.error ?? 0,
+    // Still exchanging data late in the drain, read while it ran.
+    lateInDrain: earlyAt < late.at && late.at < drainSec * 1000,
+    lateErrors: late.status.errors,
+    lateClosed: late.status.closed,
+    echoedDuring: late.status.echoed > early.echoed,
+    ended: end !== undefined,
+    endedAfterDrain: end !== undefined && endedAt >= drainSec * 1000,
+  };
+
   step('maglev');
   await lab.driver.changeVMGroupInfo(web.iid, {
     protocol: 'TCP',

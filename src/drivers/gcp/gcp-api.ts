@@ -235,6 +235,24 @@ export class GcpApi {
         CALL,
       ),
     );
+  /** Replaces a forwarding rule's labels; `labelFingerprint` is the one read (412 when stale). */
+  setForwardingRuleLabels = (
+    name: string,
+    labels: Record<string, string>,
+    labelFingerprint: string | null | undefined,
+    ctx: CallContext,
+  ) =>
+    this.#mutate('forwardingRules.setLabels', ctx, undefined, () =>
+      this.clients.forwardingRules.setLabels(
+        {
+          project: this.project,
+          region: this.region,
+          resource: name,
+          regionSetLabelsRequestResource: { labels, labelFingerprint },
+        },
+        CALL,
+      ),
+    );
   deleteForwardingRule = (name: string, ctx: CallContext) =>
     this.#mutate('forwardingRules.delete', ctx, undefined, () =>
       this.clients.forwardingRules.delete(

@@ -71,4 +71,6 @@ export const GCP_CAPABILITIES: DriverCapabilities = deepFreeze({
   // Draining (issue 20): the backend service's connectionDraining, applied when an endpoint leaves
   // its zonal NEG (removeVMs). Unhealthy backends follow connectionTrackingPolicy, not this.
   draining: { timeoutSec: { min: 0, max: 3600 }, defaultSec: 0, unhealthy: false },
+  // adoptNLB / releaseNLB: an existing NLB of one forwarding rule to GCE_VM_IP NEGs (gcp-adopt-shape.ts).
+  adoption: true,
 } satisfies DriverCapabilities);

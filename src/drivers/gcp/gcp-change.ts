@@ -18,7 +18,7 @@ import { affinityOf, healthCheckOf, type Marker, markerOf } from './gcp-convert.
 import { resolveVMs } from './gcp-lookup.js';
 import { addResolvedVMs, changeEndpoints, editBackendService } from './gcp-members.js';
 import { GCP_DRIVER_NAME } from './gcp-name.js';
-import { findManaged, readMembers, readNLB } from './gcp-read.js';
+import { findManaged, partNames, readMembers, readNLB } from './gcp-read.js';
 
 /** The current NLB, read again (after a change, or to confirm a change that changes nothing). */
 async function reread(api: GcpApi, current: NLBInfo, ctx: CallContext): Promise<NLBInfo> {
@@ -47,18 +47,19 @@ export async function addVMsOnGcp(
   ctx: CallContext,
 ): Promise<NLBInfo> {
   const name = current.iid.nameId;
+  const bsName = partNames(current).backendService;
   const resolved = await resolveVMs(api, vms, current.vpcIID.nameId, ctx);
   return new Rollback(GCP_DRIVER_NAME).run(ctx.operation, async (rb) => {
-    const bs = await api.getBackendService(name, ctx);
+    const bs = await api.getBackendService(bsName, ctx);
     const backends = (bs?.backends ?? []).map((b) => b.group ?? '');
-    await addResolvedVMs(api, rb, name, backends, resolved, changeMarker(name), ctx);
+    await addResolvedVMs(api, rb, name, bsName, backends, resolved, changeMarker(name), ctx);
     return reread(api, current, ctx);
   });
 }
 
-/** Detaches VMs, each from its zone's network endpoint group. */
-async function detachByName(api: GcpApi, rb: Rollback, nlb: string, names: Set<string>, ctx: CallContext) {
-  const members = await readMembers(api, await api.getBackendService(nlb, ctx), ctx);
+/** Detaches VMs, each from its zone's network endpoint group (a backend of the backend service `bs`). */
+async function detachByName(api: GcpApi, rb: Rollback, bs: string, names: Set<string>, ctx: CallContext) {
+  const members = await readMembers(api, await api.getBackendService(bs, ctx), ctx);
   for (const m of members) {
     const endpoints = m.vms.filter((vm) => names.has(vm)).map((instance) => ({ instance }));
     if (endpoints.length > 0) await changeEndpoints(api, rb, 'detach', m.zone, m.neg, endpoints, ctx);
@@ -72,7 +73,7 @@ export async function removeVMsOnGcp(
   ctx: CallContext,
 ): Promise<void> {
   await new Rollback(GCP_DRIVER_NAME).run(ctx.operation, (rb) =>
-    detachByName(api, rb, current.iid.nameId, new Set(vms.map((vm) => vm.nameId)), ctx),
+    detachByName(api, rb, partNames(current).backendService, new Set(vms.map((vm) => vm.nameId)), ctx),
   );
 }
 
@@ -84,6 +85,7 @@ export async function changeVMGroupOnGcp(
   ctx: CallContext,
 ): Promise<NLBInfo> {
   const name = current.iid.nameId;
+  const bsName = partNames(current).backendService;
   const present = new Set(current.vmGroup.vms.map((vm) => vm.nameId));
   const wanted = new Set(next.vms.map((vm) => vm.nameId));
   const toAdd = await resolveVMs(
@@ -101,25 +103,25 @@ export async function changeVMGroupOnGcp(
       rb.push('session affinity', () =>
         editBackendService(
           api,
-          name,
+          bsName,
           (bs) => (bs.sessionAffinity === affinity ? { sessionAffinity: before } : undefined),
           undoCtx,
         ),
       );
       await editBackendService(
         api,
-        name,
+        bsName,
         (bs) => (bs.sessionAffinity === affinity ? undefined : { sessionAffinity: affinity }),
         ctx,
       );
     }
-    await changeDraining(api, rb, name, current.vmGroup.drainTimeoutSec, next.drainTimeoutSec, ctx);
+    await changeDraining(api, rb, bsName, current.vmGroup.drainTimeoutSec, next.drainTimeoutSec, ctx);
     if (toAdd.length > 0) {
-      const bs = await api.getBackendService(name, ctx);
+      const bs = await api.getBackendService(bsName, ctx);
       const backends = (bs?.backends ?? []).map((b) => b.group ?? '');
-      await addResolvedVMs(api, rb, name, backends, toAdd, changeMarker(name), ctx);
+      await addResolvedVMs(api, rb, name, bsName, backends, toAdd, changeMarker(name), ctx);
     }
-    if (toRemove.size > 0) await detachByName(api, rb, name, toRemove, ctx);
+    if (toRemove.size > 0) await detachByName(api, rb, bsName, toRemove, ctx);
     return reread(api, current, ctx);
   });
 }
@@ -175,11 +177,15 @@ export async function changeHealthCheckerOnGcp(
   next: ResolvedHealthCheckerInfo,
   ctx: CallContext,
 ): Promise<NLBInfo> {
-  const name = current.iid.nameId;
+  const name = partNames(current).healthCheck;
   const old = await api.getHealthCheck(name, ctx);
   if (!old) throw new Error(`the health check of '${name}' is gone; deleteNLB and create it again`);
-  const marker = markerOf(old.description) ?? { nlb: name, createId: 'unknown' };
-  const wanted = healthCheckOf(name, next, current.vmGroup.port, marker);
+  const marker = markerOf(old.description) ?? { nlb: current.iid.nameId, createId: 'unknown' };
+  // The description stays as it was: nlbkit's marker, or an adopted health check's own text.
+  const wanted = {
+    ...healthCheckOf(name, next, current.vmGroup.port, marker),
+    description: old.description ?? '',
+  };
   const undoCtx = { operation: ctx.operation };
   const same = (a: HealthCheck, b: HealthCheck) => JSON.stringify(asPut(a)) === JSON.stringify(asPut(b));
   return new Rollback(GCP_DRIVER_NAME).run(ctx.operation, async (rb) => {

@@ -55,6 +55,28 @@ export function markerOf(description: string | null | undefined): Marker | undef
 export const ownedBy = (r: { description?: string | null } | undefined, nlb: string) =>
   markerOf(r?.description)?.nlb === nlb;
 
+/**
+ * The labels that mark an adopted forwarding rule (adoptNLB): a forwarding rule's description cannot
+ * change after it is made, its labels can (setLabels), and label values hold RFC 1035 names.
+ */
+export const ADOPTED_LABEL = 'nlbkit-nlb';
+export const ADOPTED_VPC_LABEL = 'nlbkit-vpc';
+/** The createId of what adoptNLB marked (nothing of it was made by a create call). */
+export const ADOPTED = 'adopted';
+
+/** A forwarding rule's marker: its description's when nlbkit made it, else its labels' when adopted. */
+export function ruleMarker(fr: ForwardingRule | undefined): Marker | undefined {
+  const made = markerOf(fr?.description);
+  if (made) return made;
+  const nlb = fr?.labels?.[ADOPTED_LABEL];
+  if (!nlb) return undefined;
+  const vpc = fr?.labels?.[ADOPTED_VPC_LABEL];
+  return { nlb, createId: ADOPTED, ...(vpc ? { vpc } : {}) };
+}
+
+/** Is this forwarding rule nlbkit's (made or adopted), for NLB `nlb`? */
+export const ruleOwnedBy = (fr: ForwardingRule | undefined, nlb: string) => ruleMarker(fr)?.nlb === nlb;
+
 /** The last segment of a resource URL (its name). */
 export const nameOf = (url: string | null | undefined) => (url ?? '').split('/').filter(Boolean).at(-1) ?? '';
 /** The zone of a zonal resource URL. */
@@ -126,7 +148,7 @@ export function toNLBInfo(
   /** The IPv6 forwarding rule of a DUAL_STACK NLB. */
   v6?: ForwardingRule,
 ): NLBInfo {
-  const marker = markerOf(fr.description);
+  const marker = ruleMarker(fr);
   const protocol = fr.IPProtocol === 'UDP' ? 'UDP' : 'TCP';
   const port = Number(fr.ports?.[0] ?? fr.portRange?.split('-')[0] ?? 0);
   const hcProtocol = HC_PROTOCOLS.has(hc?.type as HealthCheckProtocol)
@@ -142,6 +164,8 @@ export function toNLBInfo(
     { key: 'loadBalancingScheme', value: fr.loadBalancingScheme ?? '' },
   ];
   if (hc?.selfLink) keyValueList.push({ key: 'healthCheck', value: hc.selfLink });
+  // An adopted NLB's parts keep their own names; releaseNLB applies to it.
+  if (marker?.createId === ADOPTED) keyValueList.push({ key: 'adopted', value: 'true' });
   return {
     iid: { nameId: fr.name ?? '', systemId: String(fr.id ?? '') },
     vpcIID: { nameId: marker?.vpc ?? '', systemId: networkUrl },

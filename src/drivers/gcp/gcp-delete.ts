@@ -5,14 +5,16 @@
  * again (`deleteLeftoversOnGcp`).
  */
 import { NLBError } from '../../interfaces/errors.js';
+import type { NLBInfo } from '../../interfaces/types.js';
 import type { CallContext, GcpApi } from './gcp-api.js';
-import { negPattern, ownedBy, v6RuleName } from './gcp-convert.js';
+import { nameOf, negPattern, ownedBy, ruleOwnedBy, v6RuleName, zoneOf } from './gcp-convert.js';
 import { ignoreNotFound } from './gcp-members.js';
+import { partNames } from './gcp-read.js';
 
 const ATTEMPTS = 3;
 
 /** Runs `step` until it succeeds or fails with an error not worth retrying. */
-async function retried(step: () => Promise<unknown>): Promise<void> {
+export async function retried(step: () => Promise<unknown>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await ignoreNotFound(step());
@@ -66,4 +68,44 @@ export async function deleteLeftoversOnGcp(api: GcpApi, name: string, ctx: CallC
   if (!parts.some((p) => ownedBy(p, name))) return false;
   await deleteOnGcp(api, name, ctx);
   return true;
+}
+
+/**
+ * deleteNLB of an adopted NLB: its parts keep their own names and carry no marker, so they are found
+ * through the references (forwarding rule -> backend service -> its endpoint groups and health
+ * check), read before anything is deleted. Once the forwarding rule is gone nothing marks the rest:
+ * a delete that fails after it names what is left in its error, for the user to remove.
+ */
+export async function deleteAdoptedOnGcp(api: GcpApi, current: NLBInfo, ctx: CallContext): Promise<void> {
+  const name = current.iid.nameId;
+  const parts = partNames(current);
+  const bs = await api.getBackendService(parts.backendService, ctx);
+  const negs = (bs?.backends ?? []).map((b) => ({ zone: zoneOf(b.group), name: nameOf(b.group) }));
+  await retried(async () => {
+    if (ruleOwnedBy(await api.getForwardingRule(name, ctx), name)) await api.deleteForwardingRule(name, ctx);
+  });
+  const left = [
+    `backend service '${parts.backendService}'`,
+    ...negs.map((n) => `network endpoint group '${n.name}' (${n.zone})`),
+    `health check '${parts.healthCheck}'`,
+  ];
+  try {
+    await retried(() => api.deleteBackendService(parts.backendService, ctx));
+    left.shift();
+    for (const n of negs) {
+      await retried(() => api.deleteNeg(n.zone, n.name, ctx));
+      left.shift();
+    }
+    await retried(() => api.deleteHealthCheck(parts.healthCheck, ctx));
+  } catch (e) {
+    if (!(e instanceof NLBError)) throw e;
+    throw new NLBError({
+      code: e.code,
+      driver: e.driver,
+      retryable: e.retryable,
+      operation: ctx.operation,
+      message: `${e.message.replace(/^\[nlbkit\] \[[^\]]+\] \w+: /, '')}; the adopted NLB's forwarding rule is deleted, left: ${left.join(', ')}`,
+      cause: e,
+    });
+  }
 }

@@ -7,8 +7,9 @@ import { untilAborted } from '../../common/abort.js';
 import type { ModuleImporter } from '../../common/load-package.js';
 import { LIST_CONCURRENCY, mapLimited } from '../../common/map-limited.js';
 import { retryingOnce } from '../../common/retrying-once.js';
-import { type BackendContext, createGuardedHandler, type DriverBackend } from '../../driver-kit/index.js';
-import type { NLBHandler } from '../../interfaces/handler.js';
+import { type BackendContext, createAdoptableHandler, type DriverBackend } from '../../driver-kit/index.js';
+import type { AdoptableNLBHandler } from '../../interfaces/adoption.js';
+import { adoptOnGcp, releaseOnGcp } from './gcp-adopt.js';
 import { GcpApi } from './gcp-api.js';
 import { GCP_CAPABILITIES } from './gcp-capabilities.js';
 import {
@@ -19,10 +20,10 @@ import {
   removeVMsOnGcp,
 } from './gcp-change.js';
 import { createOnGcp } from './gcp-create.js';
-import { deleteLeftoversOnGcp, deleteOnGcp } from './gcp-delete.js';
+import { deleteAdoptedOnGcp, deleteLeftoversOnGcp, deleteOnGcp } from './gcp-delete.js';
 import { healthOnGcp } from './gcp-health.js';
 import { GCP_DRIVER_NAME, type GcpDriverOptions, resolveGcpOptions } from './gcp-options.js';
-import { findManaged, listManaged, readAhead, readNLB } from './gcp-read.js';
+import { findManaged, isAdopted, listManaged, readAhead, readNLB } from './gcp-read.js';
 import { buildGcpClients } from './gcp-sdk.js';
 
 /** Test seams that are not part of the public options. @internal */
@@ -31,7 +32,8 @@ export interface GcpDriverInternals {
 }
 
 /**
- * Creates an NLBHandler for regional passthrough Network Load Balancers in one project and region.
+ * Creates an NLBHandler for regional passthrough Network Load Balancers in one project and region,
+ * with adoptNLB / releaseNLB (AdoptableNLBHandler).
  *
  * @example
  * const nlb = createGcpDriver({ projectId: 'my-project', region: 'europe-west1' });
@@ -43,7 +45,7 @@ export interface GcpDriverInternals {
 export function createGcpDriver(
   options: GcpDriverOptions = {},
   internals: GcpDriverInternals = {},
-): NLBHandler {
+): AdoptableNLBHandler {
   const resolved = resolveGcpOptions(options);
   const build = retryingOnce(
     async (ctx: BackendContext): Promise<GcpApi> =>
@@ -71,7 +73,10 @@ export function createGcpDriver(
     // Any forwarding rule of the name blocks a create (names are per region and kind).
     exists: async (name, ctx) => (await (await api(ctx)).getForwardingRule(name, ctx)) !== undefined,
     create: async (req, ctx) => createOnGcp(await api(ctx), resolved, req, ctx),
-    delete: async (current, ctx) => deleteOnGcp(await api(ctx), current.iid.nameId, ctx),
+    delete: async (current, ctx) =>
+      isAdopted(current)
+        ? deleteAdoptedOnGcp(await api(ctx), current, ctx)
+        : deleteOnGcp(await api(ctx), current.iid.nameId, ctx),
     deleteLeftovers: async (name, ctx) => deleteLeftoversOnGcp(await api(ctx), name, ctx),
     changeListener: async (current, next, ctx) => changeListenerOnGcp(await api(ctx), current, next, ctx),
     changeVMGroup: async (current, next, ctx) => changeVMGroupOnGcp(await api(ctx), current, next, ctx),
@@ -81,5 +86,12 @@ export function createGcpDriver(
       changeHealthCheckerOnGcp(await api(ctx), current, next, ctx),
     health: async (current, ctx) => healthOnGcp(await api(ctx), current, ctx),
   };
-  return createGuardedHandler({ capabilities: GCP_CAPABILITIES, backend });
+  return createAdoptableHandler({
+    capabilities: GCP_CAPABILITIES,
+    backend,
+    adoption: {
+      adopt: async (systemId, name, ctx) => adoptOnGcp(await api(ctx), systemId, name, ctx),
+      release: async (current, ctx) => releaseOnGcp(await api(ctx), current, ctx),
+    },
+  });
 }

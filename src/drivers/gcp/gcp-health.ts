@@ -7,10 +7,10 @@ import type { HealthInfo, NLBInfo, VMHealthDetail, VMHealthState } from '../../i
 import type { CallContext, GcpApi } from './gcp-api.js';
 import { nameOf } from './gcp-convert.js';
 import { GCP_HEALTH_STATES } from './gcp-health-states.js';
-import { backendServiceRead } from './gcp-read.js';
+import { backendServiceRead, partNames } from './gcp-read.js';
 
 export async function healthOnGcp(api: GcpApi, current: NLBInfo, ctx: CallContext): Promise<HealthInfo> {
-  const name = current.iid.nameId;
+  const name = partNames(current).backendService;
   // The read that built `current` has the backend service already: no second GET.
   const bs = backendServiceRead.of(current) ?? (await api.getBackendService(name, ctx));
   const reports = await mapLimited(bs?.backends ?? [], 4, (b) => api.backendHealth(name, b.group ?? '', ctx));

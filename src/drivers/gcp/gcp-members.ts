@@ -159,41 +159,46 @@ export async function editBackendService(
 const asBackends = (groups: string[]) => groups.map((group) => ({ group, balancingMode: 'CONNECTION' }));
 
 /**
- * Adds a NEG as a backend (if it is not one); the undo removes it again if this call added it and
- * the NEG is empty (another process may have attached its VMs meanwhile: they stay served).
+ * Adds a NEG as a backend of the backend service `bs` (if it is not one); the undo removes it again if
+ * this call added it and the NEG is empty (another process may have attached its VMs meanwhile: they
+ * stay served).
  */
-export async function addBackend(api: GcpApi, rb: Rollback, nlb: string, negUrl: string, ctx: CallContext) {
+export async function addBackend(api: GcpApi, rb: Rollback, bs: string, negUrl: string, ctx: CallContext) {
   const undoCtx = { operation: ctx.operation };
   let added = false;
   rb.push(`backend ${nameOf(negUrl)}`, async () => {
     if (added && (await isEmpty(api, zoneOf(negUrl), nameOf(negUrl), undoCtx)))
       await editBackendService(
         api,
-        nlb,
-        (bs) =>
-          bs.backends.includes(negUrl)
-            ? { backends: asBackends(bs.backends.filter((g) => g !== negUrl)) }
+        bs,
+        (read) =>
+          read.backends.includes(negUrl)
+            ? { backends: asBackends(read.backends.filter((g) => g !== negUrl)) }
             : undefined,
         undoCtx,
       );
   });
   await editBackendService(
     api,
-    nlb,
-    (bs) => {
-      if (bs.backends.includes(negUrl)) return undefined;
+    bs,
+    (read) => {
+      if (read.backends.includes(negUrl)) return undefined;
       added = true;
-      return { backends: asBackends([...bs.backends, negUrl]) };
+      return { backends: asBackends([...read.backends, negUrl]) };
     },
     ctx,
   );
 }
 
-/** Adds resolved VMs to the NLB: per zone, its NEG (made and made a backend when new), then attach. */
+/**
+ * Adds resolved VMs to the NLB `nlb` whose backend service is `bs`: per zone, its NEG (made and made a
+ * backend when new), then attach.
+ */
 export async function addResolvedVMs(
   api: GcpApi,
   rb: Rollback,
   nlb: string,
+  bs: string,
   backends: string[],
   vms: readonly ResolvedVM[],
   marker: Marker,
@@ -203,7 +208,7 @@ export async function addResolvedVMs(
     let negUrl = backends.find((g) => zoneOf(g) === zone);
     if (!negUrl) {
       negUrl = await ensureNeg(api, rb, nlb, zone, inZone[0] as ResolvedVM, marker, ctx);
-      await addBackend(api, rb, nlb, negUrl, ctx);
+      await addBackend(api, rb, bs, negUrl, ctx);
     }
     await changeEndpoints(api, rb, 'attach', zone, nameOf(negUrl), endpointsOf(inZone), ctx);
   }

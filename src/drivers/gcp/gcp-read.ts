@@ -6,19 +6,19 @@ import { mapLimited } from '../../common/map-limited.js';
 import { readWith } from '../../common/read-with.js';
 import type { IID, NLBInfo } from '../../interfaces/types.js';
 import type { BackendService, CallContext, ForwardingRule, GcpApi, HealthCheck } from './gcp-api.js';
-import { markerOf, nameOf, ownedBy, toNLBInfo, v6RuleName, zoneOf } from './gcp-convert.js';
+import { nameOf, ownedBy, ruleMarker, ruleOwnedBy, toNLBInfo, v6RuleName, zoneOf } from './gcp-convert.js';
 
-/** nlbkit's forwarding rules (one per NLB), by name. */
+/** nlbkit's forwarding rules (one per NLB, made or adopted), by name. */
 export async function listManaged(api: GcpApi, ctx: CallContext): Promise<ForwardingRule[]> {
   return (await api.listForwardingRules(ctx))
-    .filter((fr) => ownedBy(fr, fr.name ?? ''))
+    .filter((fr) => ruleOwnedBy(fr, fr.name ?? ''))
     .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
 }
 
 /** The forwarding rule of the NLB `iid` names (one GET), if it is nlbkit's. */
 export async function findManaged(api: GcpApi, iid: IID, ctx: CallContext) {
   const fr = await api.getForwardingRule(iid.nameId, ctx);
-  if (!fr || !ownedBy(fr, iid.nameId)) return undefined;
+  if (!fr || !ruleOwnedBy(fr, iid.nameId)) return undefined;
   if (iid.systemId && String(fr.id) !== iid.systemId) return undefined;
   return fr;
 }
@@ -73,7 +73,7 @@ export async function readNLB(
   const bsName = nameOf(fr.backendService);
   const bs = ahead?.backendServices.get(bsName) ?? (await api.getBackendService(bsName, ctx));
   const hcName = nameOf(bs?.healthChecks?.[0]);
-  const marker = markerOf(fr.description);
+  const marker = ruleMarker(fr);
   const [hc, members, v6] = await Promise.all([
     hcName ? (ahead?.healthChecks.get(hcName) ?? api.getHealthCheck(hcName, ctx)) : undefined,
     readMembers(api, bs, ctx),
@@ -85,3 +85,17 @@ export async function readNLB(
   const nlb = toNLBInfo(fr, bs, hc, vms, api.networkUrl(marker?.vpc ?? 'default'), own);
   return backendServiceRead.keep(nlb, bs);
 }
+
+/**
+ * The names of the NLB's backend service and health check. nlbkit names both as the NLB; an adopted
+ * NLB's keep the names they had, read from the NLB.
+ */
+export function partNames(nlb: NLBInfo): { backendService: string; healthCheck: string } {
+  const name = nlb.iid.nameId;
+  const hc = nlb.keyValueList?.find((kv) => kv.key === 'healthCheck')?.value;
+  return { backendService: nameOf(nlb.vmGroup.cspId) || name, healthCheck: nameOf(hc) || name };
+}
+
+/** Whether adoptNLB brought the NLB under management (its parts are not named as the NLB). */
+export const isAdopted = (nlb: NLBInfo) =>
+  nlb.keyValueList?.some((kv) => kv.key === 'adopted' && kv.value === 'true') ?? false;

@@ -48,6 +48,23 @@ describe('createIpvsDataplane (fake ipvsadm)', () => {
     expect([...ex.services.get('TCP 10.0.0.1:80')!.dests.keys()]).toEqual(['10.1.0.2:8080']);
   });
 
+  it('the first sync that deletes a drained server makes the kernel end its connections (once)', async () => {
+    const { ex, dp } = setup();
+    const sysctls = () => ex.calls.filter((c) => c[0] === 'sysctl');
+    await dp.sync(state({}));
+    ex.setConns('TCP 10.0.0.1:80', '10.1.0.1:8080', 1, 0);
+    await dp.sync(state({ backends: [backend(2)] }));
+    expect(sysctls()).toEqual([]);
+    const over = { backends: [backend(2)], drained: [{ address: '10.1.0.1', port: 8080, until: 1 }] };
+    await dp.sync(state(over));
+    expect([...ex.services.get('TCP 10.0.0.1:80')!.dests.keys()]).toEqual(['10.1.0.2:8080']);
+    expect(sysctls()).toEqual([['sysctl', '-w', 'net.ipv4.vs.expire_nodest_conn=1']]);
+    // Before the deletion: the sysctl runs first.
+    expect(ex.calls.findIndex((c) => c[0] === 'sysctl')).toBeLessThan(ex.calls.length - 2);
+    await dp.sync(state(over));
+    expect(sysctls()).toHaveLength(1);
+  });
+
   it('verify() reports drift, and the next sync repairs it from what the kernel holds', async () => {
     const { ex, dp } = setup();
     await dp.sync(state({}));

@@ -9,7 +9,11 @@
  *   starts from a fresh read of the kernel, completes it.
  * - IPVS has no tables to own: nlbkit owns the virtual services whose address lies in `ownedRanges`
  *   (the VIP pool) and never touches another.
- * - A removed backend is drained (weight 0) and deleted once it has no connections.
+ * - A removed backend is drained (weight 0) and deleted once it has no connections, or when its
+ *   drain time is over. A deleted real server's connections do not end on their own: by default the
+ *   kernel drops their packets silently, so the client hangs until its own timeout. So the first sync
+ *   that deletes a drained server sets `net.ipv4.vs.expire_nodest_conn=1` in the node's network
+ *   namespace: the kernel then expires such a connection at its next packet, which ends it.
  * - No SNAT (one-armed) mode; the LB node must be the backends' gateway.
  * - MAGLEV is the kernel's `mh` scheduler: its table size and hash key are the kernel's, not
  *   `maglevTableSize` and `hashSeed`, so IPVS nodes agree with each other but not with nft nodes.
@@ -37,7 +41,12 @@ export interface IpvsDataplaneOptions {
   ipvsadmCommand?: string;
   /** Milliseconds one ipvsadm run may take (default 60 000). */
   timeoutMs?: number;
+  /** The sysctl binary (default `sysctl`, found on PATH), for `net.ipv4.vs.expire_nodest_conn`. */
+  sysctlCommand?: string;
 }
+
+/** Makes the kernel end a deleted real server's connections at their next packet (see the module comment). */
+export const EXPIRE_NODEST_CONN = ['-w', 'net.ipv4.vs.expire_nodest_conn=1'];
 
 /** The kernel has no IPVS (or the module cannot be loaded): say what to do. */
 function noIpvs(where: string, operation: string, r: ExecResult): NLBError | undefined {
@@ -70,6 +79,9 @@ export function createIpvsDataplane(options: IpvsDataplaneOptions): Dataplane {
   const owns = (vip: string) => pool.contains(vip);
   const ipvsadm = options.ipvsadmCommand ?? 'ipvsadm';
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const sysctl = options.sysctlCommand ?? 'sysctl';
+  // Set once per data plane (an agent process); setting it again after a restart is harmless.
+  let expiring = false;
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = queue.then(fn, fn);
@@ -87,6 +99,15 @@ export function createIpvsDataplane(options: IpvsDataplaneOptions): Dataplane {
     if (r.code !== 0) throw noIpvs(ex.where, operation, r) ?? resultError(ex.where, operation, r, 'ipvsadm');
     return r;
   };
+  const runSysctl = async (operation: string): Promise<void> => {
+    let r: ExecResult;
+    try {
+      r = await ex.run([sysctl, ...EXPIRE_NODEST_CONN], { timeoutMs });
+    } catch (e) {
+      throw startError(ex.where, operation, e, 'sysctl');
+    }
+    if (r.code !== 0) throw resultError(ex.where, operation, r, 'sysctl');
+  };
   const read = async (operation: string): Promise<Map<string, KernelService>> =>
     parseIpvsList((await run(operation, ['-L', '-n', '--exact'])).stdout);
   const ownedCount = (k: Map<string, KernelService>) => [...k.values()].filter((s) => owns(s.vip)).length;
@@ -97,6 +118,10 @@ export function createIpvsDataplane(options: IpvsDataplaneOptions): Dataplane {
       serial(async (): Promise<SyncResult> => {
         // Rendering first: bad input throws before anything runs.
         const desired = desiredServices(state, owns);
+        if (!expiring && state.services.some((s) => (s.drained ?? []).length > 0)) {
+          await runSysctl('sync');
+          expiring = true;
+        }
         const kernel = await read('sync');
         const plan = planIpvs(kernel, desired, owns);
         if (plan.lines.length === 0) return { mode: 'none', statements: 0 };

@@ -2,13 +2,13 @@
 import { OAuth2Client } from 'google-auth-library';
 import type { GcpDriverInternals } from '../../../src/drivers/gcp/gcp-driver.js';
 import { createGcpDriver, type GcpDriverOptions } from '../../../src/drivers/gcp/index.js';
-import type { NLBHandler } from '../../../src/interfaces/handler.js';
+import type { AdoptableNLBHandler } from '../../../src/interfaces/adoption.js';
 import type { IID } from '../../../src/interfaces/types.js';
 import { type GceFake, type GceFakeOptions, startGceFake } from '../../fakes/gcp/index.js';
 
 export interface GcpWorld {
   fake: GceFake;
-  driver: NLBHandler;
+  driver: AdoptableNLBHandler;
   vpcIID: IID;
   vms: IID[];
   close(): Promise<void>;

@@ -4,6 +4,9 @@
  * aggregated instance lists with a `name eq "regex"` filter; and operations, which report RUNNING for
  * a set number of waits before DONE. Mutations are applied when accepted, as GCE's are visible at once.
  */
+
+import { instanceGroups } from './instance-groups.js';
+import { patchRule, setLabels } from './labels.js';
 import {
   backendServiceOf,
   checkName,
@@ -144,6 +147,10 @@ export function createCompute(state: GceState, options: ComputeOptions) {
         },
         failWith,
       );
+    }
+    if (req.method === 'PATCH' && kind === 'forwardingRules') {
+      const next = patchRule(current, req.body);
+      return operation({}, 'patch', String(current.selfLink), () => map.set(name, next), failWith);
     }
     if ((req.method === 'PUT' || req.method === 'PATCH') && kind !== 'forwardingRules') {
       const body = req.body ?? {};
@@ -359,6 +366,14 @@ export function createCompute(state: GceState, options: ComputeOptions) {
       const rest = path.slice(regional.length);
       m = rest.match(/^\/backendServices\/([^/]+)\/getHealth$/);
       if (m && req.method === 'POST') return getHealth(m[1] as string, req.body);
+      m = rest.match(/^\/forwardingRules\/([^/]+)\/setLabels$/);
+      if (m && req.method === 'POST') {
+        const name = m[1] as string;
+        const current = getOr404(state.forwardingRules, name, `${regional.slice(1)}/forwardingRules/${name}`);
+        const next = setLabels(current, req.body);
+        const apply = () => state.forwardingRules.set(name, next);
+        return operation({}, 'setLabels', String(current.selfLink), apply, failWith);
+      }
       const kinds = [
         ['healthChecks', state.healthChecks, (b: Json, n: string, e?: Json) => healthCheckOf(state, b, n, e)],
         [
@@ -373,6 +388,13 @@ export function createCompute(state: GceState, options: ComputeOptions) {
           const out = regionalCrud(kind, map, make, req, rest.slice(kind.length + 1), failWith);
           if (out) return out;
         }
+    }
+    m = path.match(/^\/projects\/[^/]+\/zones\/([^/]+)\/instanceGroups(.*)$/);
+    if (m && path.startsWith(`${p}/`)) {
+      const out = instanceGroups(state, m[1] as string, req, m[2] as string, (zone, self, apply) =>
+        operation({ zone }, 'insert', self, apply, failWith),
+      );
+      if (out) return out;
     }
     m = path.match(/^\/projects\/[^/]+\/zones\/([^/]+)\/networkEndpointGroups(.*)$/);
     if (m && path.startsWith(`${p}/`)) {

@@ -4,6 +4,8 @@
  * backends that must exist, a forwarding rule whose protocol and scheme match its backend service,
  * and nothing deleted while another resource uses it.
  */
+
+import { labelsOf, withLabels } from './labels.js';
 import {
   fingerprint,
   GceFault,
@@ -130,8 +132,9 @@ export function backendServiceOf(state: GceState, body: Json, name: string, exis
   const seen = new Set<string>();
   for (const [i, b] of backends.entries()) {
     const group = String(b.group ?? '');
-    const neg = state.negs.get(`${zoneOf(group)}/${lastSegment(group)}`);
-    if (!neg) throw notFound(group);
+    // Unmanaged instance groups are backends too (made by hand: nlbkit adopts none of them).
+    const groups = group.includes('/instanceGroups/') ? state.instanceGroups : state.negs;
+    if (!groups.has(`${zoneOf(group)}/${lastSegment(group)}`)) throw notFound(group);
     if (seen.has(group))
       throw invalid(
         `Invalid value for field 'resource.backends[${i}].group': '${group}'. Duplicate instance groups in backend service.`,
@@ -154,7 +157,11 @@ export function backendServiceOf(state: GceState, body: Json, name: string, exis
     connectionDraining: { drainingTimeoutSec },
     healthChecks: [state.regionUrl('healthChecks', lastSegment(String(checks[0])))],
     backends: backends.map((b) => ({
-      group: state.zoneUrl(zoneOf(String(b.group)), 'networkEndpointGroups', lastSegment(String(b.group))),
+      group: state.zoneUrl(
+        zoneOf(String(b.group)),
+        String(b.group).includes('/instanceGroups/') ? 'instanceGroups' : 'networkEndpointGroups',
+        lastSegment(String(b.group)),
+      ),
       balancingMode: 'CONNECTION',
     })),
     ...(typeof body.network === 'string' ? { network: body.network } : {}),
@@ -249,6 +256,7 @@ export function forwardingRuleOf(state: GceState, body: Json, name: string): Jso
     networkTier: scheme === 'EXTERNAL' ? (body.networkTier ?? 'PREMIUM') : undefined,
     ...(typeof body.network === 'string' ? { network: body.network } : {}),
     ...(subnetwork ? { subnetwork } : {}),
+    ...withLabels(labelsOf(body.labels)),
     fingerprint: fingerprint(),
     selfLink: state.regionUrl('forwardingRules', name),
   };

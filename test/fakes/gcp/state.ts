@@ -82,6 +82,8 @@ export class GceState {
   readonly forwardingRules = new Map<string, Json>();
   /** Zonal NEGs keyed `zone/name`. */
   readonly negs = new Map<string, Neg>();
+  /** Zonal unmanaged instance groups keyed `zone/name` (as the API returns them). */
+  readonly instanceGroups = new Map<string, Json>();
   readonly operations = new Map<string, Operation>();
   /** Reserved regional external addresses a PUBLIC forwarding rule may name. */
   readonly reservedAddresses = new Set<string>();
