@@ -23,12 +23,38 @@ const waiter = z.strictObject({
 const vmAddresses = z.strictObject({ ipv4: z.string().optional(), ipv6: z.string().optional() });
 const vmMap = z.record(z.string().max(128), vmAddresses);
 
+const port = z.number().int().min(1).max(65535);
+/** A load balancer the mock's emulated cloud holds that nlbkit did not create (what adoptNLB takes). */
+const mockForeignNLB = z.strictObject({
+  listeners: z
+    .array(z.strictObject({ protocol: z.enum(['TCP', 'UDP']), port, ip: z.string().max(64).optional() }))
+    .min(1)
+    .max(16),
+  vmGroup: z.strictObject({
+    protocol: z.enum(['TCP', 'UDP', 'HTTP', 'HTTPS']),
+    port,
+    vms: z.array(z.string().max(128)).max(1000),
+  }),
+  healthChecker: z
+    .strictObject({
+      protocol: z.enum(['TCP', 'HTTP', 'HTTPS', 'UDP']),
+      port: port.optional(),
+      interval: z.number().int().optional(),
+      timeout: z.number().int().optional(),
+      threshold: z.number().int().optional(),
+      httpPath: z.string().max(1024).optional(),
+    })
+    .optional(),
+});
+
 const mockConnection = z.strictObject({
   driver: z.literal('mock'),
   /** The VMs that exist, by name. */
   vms: z.record(z.string().max(128), vmAddresses.extend({ systemId: text.optional() })).optional(),
   initialHealth: z.enum(['HEALTHY', 'UNHEALTHY', 'UNKNOWN']).optional(),
   latencyMs: z.number().int().min(0).max(600_000).optional(),
+  /** Load balancers of the emulated cloud that adoptNLB (and CB-Spider's regnlb) can take over, by provider id. */
+  foreign: z.record(z.string().min(1).max(255), mockForeignNLB).optional(),
 });
 
 const storeSchema = z.union([
