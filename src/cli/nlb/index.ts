@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { registerCapabilitiesCommand } from './capabilities-command.js';
 import { type CliIO, processIO } from './cli-io.js';
+import { registerNlbAdoptCommands } from './nlb-adopt-commands.js';
 import { registerNlbChangeCommands } from './nlb-change-commands.js';
 import { registerNlbCreateCommand } from './nlb-create-command.js';
 import { registerNlbReadCommands } from './nlb-read-commands.js';
@@ -22,5 +23,6 @@ export function registerNlbCommands(program: Command, io: CliIO = processIO()): 
   registerNlbReadCommands(nlb, io);
   registerNlbCreateCommand(nlb, io);
   registerNlbChangeCommands(nlb, io);
+  registerNlbAdoptCommands(nlb, io);
   registerCapabilitiesCommand(program, io);
 }

@@ -111,4 +111,25 @@ describe('nlbkit nlb --server', () => {
     expect(wait.stderr).toMatch(/--wait needs the connection in this process/);
     expect(mock.calls.length).toBe(before);
   });
+
+  it("adopts and releases through the /v1 API where the server's driver adopts; native refuses", async () => {
+    mock.putForeignNLB('lb-remote', {
+      listeners: [{ protocol: 'TCP', port: 8443 }],
+      vmGroup: { protocol: 'TCP', port: 8443, vms: ['web2'] },
+    });
+    const adopted = await nlb('test nlb adopt shop --system-id lb-remote --json');
+    expect(adopted).toMatchObject({ code: 0, stderr: '' });
+    expect(nlbInfoSchema.parse(JSON.parse(adopted.stdout)).iid).toEqual({
+      nameId: 'shop',
+      systemId: 'lb-remote',
+    });
+    const released = await nlb('test nlb release shop');
+    expect(released).toMatchObject({ code: 0, stderr: '' });
+    expect(released.stdout).toMatch(/^released NLB shop/);
+    expect(mock.holdsNLB('lb-remote')).toBe(true);
+    expect((await nlb('test nlb get shop')).code).toBe(EXIT_CODES.NOT_FOUND);
+    const native = await nlb('lab nlb adopt shop --system-id lb-remote');
+    expect(native.code).toBe(EXIT_CODES.UNSUPPORTED);
+    expect(native.stderr).toMatch(/does not adopt load balancers it did not create/);
+  });
 });

@@ -3,6 +3,8 @@
  * serves it (found in V1_OPERATIONS, the routes' one description), and each error answer becomes the
  * NLBError the server's driver threw (code, message, violations, retryable).
  */
+
+import type { AdoptableNLBHandler, AdoptOperation } from '../../interfaces/adoption.js';
 import { NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import type { NLBHandler, NLBOperation } from '../../interfaces/handler.js';
 import { quoteInput } from '../../interfaces/input-text.js';
@@ -12,6 +14,7 @@ import { V1_OPERATIONS } from '../../server/v1/v1-operations.js';
 import { connectionListSchema } from '../../server/v1/v1-response-schemas.js';
 
 const DRIVER = 'server';
+type RemoteOperation = NLBOperation | AdoptOperation;
 
 /** Where the server is and how to reach it. */
 export interface RemoteOptions {
@@ -150,12 +153,12 @@ export async function listRemoteConnections(
  */
 export async function createRemoteHandler(opts: RemoteOptions, connection: string): Promise<NLBHandler> {
   const base = `/v1/connections/${encodeURIComponent(connection)}`;
-  const route = (operation: NLBOperation | 'capabilities') => {
+  const route = (operation: RemoteOperation | 'capabilities') => {
     const op = V1_OPERATIONS.find((o) => o.operation === operation);
     if (!op) throw new Error(`no /v1 route for ${operation}`);
     return op;
   };
-  const call = async (operation: NLBOperation, iid: IID | undefined, body: unknown, o?: CallOptions) => {
+  const call = async (operation: RemoteOperation, iid: IID | undefined, body: unknown, o?: CallOptions) => {
     const op = route(operation);
     let path = `${base}${op.path}`;
     if (iid) {
@@ -165,7 +168,7 @@ export async function createRemoteHandler(opts: RemoteOptions, connection: strin
     try {
       return (await send(opts, operation, op.method, path, body, o?.signal)) as never;
     } catch (e) {
-      throw rooted(e, BODY_ROOT[operation]);
+      throw rooted(e, BODY_ROOT[operation as NLBOperation]);
     }
   };
   const capabilities = (await send(
@@ -174,7 +177,18 @@ export async function createRemoteHandler(opts: RemoteOptions, connection: strin
     'get',
     `${base}${route('capabilities').path}`,
   )) as NLBHandler['capabilities'];
+  // The adoption extension where the server's driver has it (isAdoptable reads the same capability).
+  const adoption: Partial<AdoptableNLBHandler> = capabilities.adoption
+    ? {
+        adoptNLB: (systemId, iid, o) => call('adoptNLB', iid, { systemId }, o),
+        releaseNLB: async (iid, o) => {
+          await call('releaseNLB', iid, undefined, o);
+          return true;
+        },
+      }
+    : {};
   return {
+    ...adoption,
     capabilities,
     listIID: (o) => call('listIID', undefined, undefined, o),
     listNLB: (o) => call('listNLB', undefined, undefined, o),
