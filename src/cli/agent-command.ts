@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseAddress } from '../interfaces/schemas.js';
-import { DEVICE_NAME_PATTERN } from '../native/nft/nft-values.js';
+import { DEVICE_NAME_PATTERN } from '../native/dataplane/dataplane-values.js';
 import { parseVipRange } from '../native/vip/vip-pool.js';
 import { type AnnounceFlags, addAnnounceOptions, announceConfig } from './announce-options.js';
 import { commaList, STORE_OPTION, type StoreSpec } from './store-spec.js';

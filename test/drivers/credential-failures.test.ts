@@ -9,7 +9,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsCredentials, createAwsDriver } from '../../src/drivers/aws/index.js';
-import { resolveAzureOptions } from '../../src/drivers/azure/az-options.js';
+import { resolveAzureOptions } from '../../src/drivers/azure/azure-options.js';
 import { createAzureDriver } from '../../src/drivers/azure/index.js';
 import { resolveGcpOptions } from '../../src/drivers/gcp/gcp-options.js';
 import { createGcpDriver } from '../../src/drivers/gcp/index.js';

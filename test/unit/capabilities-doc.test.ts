@@ -6,7 +6,7 @@ import { AWS_CAPABILITIES } from '../../src/drivers/aws/index.js';
 import { AZURE_CAPABILITIES } from '../../src/drivers/azure/index.js';
 import { GCP_CAPABILITIES } from '../../src/drivers/gcp/index.js';
 import { mockDefaultCapabilities } from '../../src/drivers/mock/mock-capabilities.js';
-import { nativeCapabilities } from '../../src/drivers/native/native-capabilities.js';
+import { NATIVE_CAPABILITIES } from '../../src/drivers/native/native-capabilities.js';
 import { OPENSTACK_CAPABILITIES, OPENSTACK_OVN_CAPABILITIES } from '../../src/drivers/openstack/index.js';
 import { capabilitiesTable } from './capabilities-table.js';
 
@@ -17,7 +17,7 @@ it('docs/drivers/comparison.md matches the drivers capabilities (regenerate: pri
     GCP_CAPABILITIES,
     OPENSTACK_CAPABILITIES,
     { ...OPENSTACK_OVN_CAPABILITIES, driver: 'openstack (ovn)' },
-    nativeCapabilities,
+    NATIVE_CAPABILITIES,
     mockDefaultCapabilities,
   ]);
   const doc = await readFile(join(import.meta.dirname, '../../docs/drivers/comparison.md'), 'utf8');

@@ -1,7 +1,11 @@
 /** Every driver's capabilities are frozen all the way down: no caller can loosen the rules it enforces. */
 import { describe, expect, it } from 'vitest';
 import { createMockDriver, mockDefaultCapabilities } from '../../src/drivers/mock/index.js';
-import { createMemoryStore, createNativeDriver, nativeCapabilities } from '../../src/drivers/native/index.js';
+import {
+  createMemoryStore,
+  createNativeDriver,
+  NATIVE_CAPABILITIES,
+} from '../../src/drivers/native/index.js';
 import type { NLBHandler } from '../../src/interfaces/handler.js';
 import { CLOUD_DRIVERS, cloudDriverAt } from '../drivers/cloud-drivers-at.js';
 
@@ -51,5 +55,5 @@ describe.each(drivers)('the %s driver', (_name, make) => {
 
 it('the capability constants of the mock and native drivers are frozen too', () => {
   expect(unfrozen(mockDefaultCapabilities)).toEqual([]);
-  expect(unfrozen(nativeCapabilities)).toEqual([]);
+  expect(unfrozen(NATIVE_CAPABILITIES)).toEqual([]);
 });

@@ -53,7 +53,7 @@ describe('importing nlbkit loads no cloud SDK', () => {
        m.createAzureDriver({ subscriptionId: '00000000-1111-2222-3333-444444444444', resourceGroup: 'rg',
          credential: { getToken: async () => null } });`,
     );
-    expect(loaded.some((u) => u.includes('/src/drivers/azure/az-driver.ts'))).toBe(true);
+    expect(loaded.some((u) => u.includes('/src/drivers/azure/azure-driver.ts'))).toBe(true);
     expect(loaded.filter((u) => SDK.test(u))).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
  * optional peer dependency `@azure/arm-network` (and `@azure/identity` for the default credential),
  * loaded on first use. See docs/drivers/azure.md.
  */
-export { AZURE_CAPABILITIES, AZURE_MAX_BACKENDS } from './az-capabilities.js';
-export { createAzureDriver } from './az-driver.js';
-export { AZURE_BACKEND_STATES } from './az-health-states.js';
-export { AZURE_DRIVER_NAME, type AzureDriverOptions, type AzureTokenCredential } from './az-options.js';
+export { AZURE_CAPABILITIES, AZURE_MAX_BACKENDS } from './azure-capabilities.js';
+export { createAzureDriver } from './azure-driver.js';
+export { AZURE_BACKEND_STATES } from './azure-health-states.js';
+export { AZURE_DRIVER_NAME, type AzureDriverOptions, type AzureTokenCredential } from './azure-options.js';

@@ -47,7 +47,7 @@ export {
   type StateStore,
 } from '../../native/store/index.js';
 export { createVipPool, type VipPool } from '../../native/vip/index.js';
-export { DRIVER_NAME, nativeCapabilities } from './native-capabilities.js';
+export { DRIVER_NAME, NATIVE_CAPABILITIES } from './native-capabilities.js';
 export { type ConvergenceOptions, createNativeDriver, type NativeDriver } from './native-driver.js';
 export type {
   EmbeddedAgentOptions,

@@ -10,7 +10,7 @@ export const DRIVER_NAME = 'native';
  * into UDP), so a protocol cannot be changed in place: one call would always leave the pair unequal;
  * delete and re-create instead. INTERNAL and PUBLIC are labels here: reachability follows the VIP pool.
  */
-export const nativeCapabilities: DriverCapabilities = deepFreeze({
+export const NATIVE_CAPABILITIES: DriverCapabilities = deepFreeze({
   driver: DRIVER_NAME,
   types: ['PUBLIC', 'INTERNAL'],
   scopes: ['REGION'],

@@ -20,8 +20,8 @@ import { announcerFor } from './native-announce.js';
 import { createNativeBackend } from './native-backend.js';
 import {
   DRIVER_NAME,
+  NATIVE_CAPABILITIES,
   nativeAddressFamilies,
-  nativeCapabilities,
   nativeForwarding,
 } from './native-capabilities.js';
 import { dataplaneFactory, embeddedForwarding } from './native-dataplane.js';
@@ -239,7 +239,7 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
   };
   const guarded = createGuardedHandler({
     capabilities: {
-      ...structuredClone(nativeCapabilities),
+      ...structuredClone(NATIVE_CAPABILITIES),
       addressFamilies: nativeAddressFamilies(pool.families),
       forwarding,
     },

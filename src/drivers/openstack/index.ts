@@ -8,13 +8,13 @@ export {
   OPENSTACK_MAX_MEMBERS,
   OPENSTACK_OVN_CAPABILITIES,
   openStackCapabilitiesFor,
-} from './os-capabilities.js';
-export { createOpenStackDriver } from './os-driver.js';
-export { OCTAVIA_MEMBER_STATES } from './os-health.js';
+} from './openstack-capabilities.js';
+export { createOpenStackDriver } from './openstack-driver.js';
+export { OCTAVIA_MEMBER_STATES } from './openstack-health.js';
 export {
   OPENSTACK_DRIVER_NAME,
   type OpenStackApplicationCredentialAuth,
   type OpenStackDriverOptions,
   type OpenStackPasswordAuth,
   type OpenStackWaiterOptions,
-} from './os-options.js';
+} from './openstack-options.js';

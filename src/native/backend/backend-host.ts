@@ -7,8 +7,8 @@
  */
 import { NLBError } from '../../interfaces/errors.js';
 import { parseAddress } from '../../interfaces/schemas.js';
+import { DEVICE_NAME_PATTERN } from '../dataplane/dataplane-values.js';
 import type { Executor } from '../executor/types.js';
-import { DEVICE_NAME_PATTERN } from '../nft/nft-values.js';
 
 /** What `nlbkit backend` works on. */
 export interface BackendHostOptions {

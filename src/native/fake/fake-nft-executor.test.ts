@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { backend, nodeState, service } from '../../../test/native/nft-fixtures.js';
+import { isNotFound } from '../dataplane/dataplane-errors.js';
 import { createNftDataplane } from '../nft/nft-dataplane.js';
-import { isNotFound } from '../nft/nft-errors.js';
 import { createFakeNftExecutor } from './fake-nft-executor.js';
 
 const nft = async (ex: ReturnType<typeof createFakeNftExecutor>, script: string) =>

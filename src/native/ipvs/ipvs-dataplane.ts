@@ -20,9 +20,9 @@
  */
 
 import { NLBError } from '../../interfaces/errors.js';
+import { excerpt, resultError, startError } from '../dataplane/dataplane-errors.js';
 import type { ExecResult, Executor } from '../executor/types.js';
 import type { Dataplane, NodeDataplaneState, SyncResult } from '../model.js';
-import { excerpt, resultError, startError } from '../nft/nft-errors.js';
 import { createVipPool } from '../vip/vip-pool.js';
 import { desiredServices } from './ipvs-layout.js';
 import { diffIpvs, planIpvs, serviceArgs } from './ipvs-plan.js';

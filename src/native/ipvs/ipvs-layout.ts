@@ -3,8 +3,9 @@
  * (NAT forwarding, `-m`) and one real server per backend. Every value is checked again here, through
  * the same gate the nftables renderer uses, before any of it can reach an `ipvsadm` line.
  */
+
+import { addr, port, proto, renderError, uint } from '../dataplane/dataplane-values.js';
 import type { NodeDataplaneState, ServiceSpec } from '../model.js';
-import { addr, port, proto, renderError, uint } from '../nft/nft-values.js';
 
 /** IPVS schedulers nlbkit uses (`ipvsadm -s`). */
 export type IpvsScheduler = 'rr' | 'wrr' | 'sh' | 'mh';

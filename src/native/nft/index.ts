@@ -1,4 +1,6 @@
 /** The nftables data plane: `createNftDataplane` plus the pieces it is built from, for tests and tools. */
+
+export { NFT_IDENT_PATTERN } from '../dataplane/dataplane-values.js';
 export { createNftDataplane, DEFAULT_SNAT_MARK, type NftDataplaneOptions } from './nft-dataplane.js';
 export {
   buildLayout,
@@ -23,4 +25,3 @@ export {
   renderRule,
 } from './nft-render.js';
 export { allElements, groupObjects, tableFor } from './nft-table.js';
-export { NFT_IDENT_PATTERN } from './nft-values.js';

@@ -3,6 +3,9 @@
  * incremental transaction (nft-plan.ts), applies it with ONE `nft -f -`, and reads back for verify().
  * A new instance adopts a table that already holds exactly the desired state (an agent restart).
  */
+
+import { flowtableError, isNotFound, resultError, startError } from '../dataplane/dataplane-errors.js';
+import { device, ident, renderError } from '../dataplane/dataplane-values.js';
 import type { Executor } from '../executor/types.js';
 import type { Dataplane, NodeDataplaneState, SyncResult } from '../model.js';
 import {
@@ -12,12 +15,10 @@ import {
   renderDsrElements,
   renderDsrSkeleton,
 } from './nft-dsr.js';
-import { flowtableError, isNotFound, resultError, startError } from './nft-errors.js';
 import { buildLayout, defaultMaglev, type Layout, type LayoutOptions, type MaglevFn } from './nft-layout.js';
 import { planFull, planIncremental } from './nft-plan.js';
 import { diffKernel, parseKernelTable } from './nft-readback.js';
 import { readTableComment, tableComment } from './nft-table.js';
-import { device, ident, renderError } from './nft-values.js';
 
 /** Default packet-mark bit that tells postrouting to masquerade a flow (SNAT services). */
 export const DEFAULT_SNAT_MARK = 0x20000000;

@@ -6,11 +6,22 @@
  * with `fwd ip to <backend> device <egress>`, which resolves the backend's MAC through the kernel's
  * neighbour table. A per-node pin map remembers each flow's first choice (the Katran way), so a
  * backend added or removed moves no flow this node already carries. Why this shape, and its limits:
- * docs/native-forwarding.md. Pure: state in, script text out; every value goes through nft-values.ts.
+ * docs/native-forwarding.md. Pure: state in, script text out; every value goes through dataplane-values.ts.
  */
+
+import {
+  addr,
+  comment,
+  device,
+  hex32,
+  ident,
+  port,
+  proto,
+  renderError,
+  uint,
+} from '../dataplane/dataplane-values.js';
 import type { ServiceSpec } from '../model.js';
 import type { MaglevFn } from './nft-layout.js';
-import { addr, comment, device, hex32, ident, port, proto, renderError, uint } from './nft-values.js';
 
 /** Where dsr traffic enters (the client side) and leaves (the backends' shared segment). */
 export interface DsrDevices {

@@ -10,11 +10,11 @@
  * - Empty services `goto reject`; SNAT services set a packet-mark bit that postrouting masquerades.
  */
 import { NLB_NAME_PATTERN } from '../../interfaces/schemas.js';
+import { addr, ident, port, proto, renderError, uint } from '../dataplane/dataplane-values.js';
 import { buildMaglevTable } from '../maglev/table.js';
 import { buildTurnSchedule } from '../maglev/turn-schedule.js';
 import type { BackendSpec, L4Proto, NodeDataplaneState, ServiceSpec } from '../model.js';
 import type { Family, HashInput, NftElement, Selector } from './nft-objects.js';
-import { addr, ident, port, proto, renderError, uint } from './nft-values.js';
 
 /** Computes a Maglev table: slot -> index into the backends sorted by id (-1: none). */
 export type MaglevFn = (

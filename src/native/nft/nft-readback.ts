@@ -6,11 +6,11 @@
  * maps, sets, stateful objects, table flags). Addresses are compared in canonical form.
  */
 import { parseAddress } from '../../interfaces/schemas.js';
+import { IPV4_CANONICAL } from '../dataplane/dataplane-values.js';
 import type { Layout, LayoutOptions } from './nft-layout.js';
 import type { NftHook } from './nft-objects.js';
 import { renderElementKey, renderElementValue, renderRule, ruleStamp } from './nft-render.js';
 import { allElements, tableFor } from './nft-table.js';
-import { IPV4_CANONICAL } from './nft-values.js';
 
 /**
  * What the read-back holds: elements as `key : value` text per map, the rule count per chain, the hook

@@ -1,8 +1,19 @@
 /**
  * Renders the typed nft objects (nft-objects.ts) to script text for `nft -f -`. This is the one place
- * where text is produced, and every value goes through nft-values.ts on its way out.
+ * where text is produced, and every value goes through dataplane-values.ts on its way out.
  */
 import { createHash } from 'node:crypto';
+import {
+  addr,
+  comment,
+  device,
+  hex32,
+  ident,
+  port,
+  proto,
+  renderError,
+  uint,
+} from '../dataplane/dataplane-values.js';
 import type {
   Family,
   HashInput,
@@ -14,7 +25,6 @@ import type {
   NftTable,
   Selector,
 } from './nft-objects.js';
-import { addr, comment, device, hex32, ident, port, proto, renderError, uint } from './nft-values.js';
 
 const L3 = { 4: 'ip', 6: 'ip6' } as const;
 const ADDR_TYPE = { 4: 'ipv4_addr', 6: 'ipv6_addr' } as const;

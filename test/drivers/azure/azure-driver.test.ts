@@ -4,7 +4,7 @@
  * refusals before any call, unmanaged load balancers, missing packages and credentials.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveAzureOptions } from '../../../src/drivers/azure/az-options.js';
+import { resolveAzureOptions } from '../../../src/drivers/azure/azure-options.js';
 import { createAzureDriver } from '../../../src/drivers/azure/index.js';
 import type { NLBCreateRequest } from '../../../src/interfaces/types.js';
 import { type AzureWorld, driverOptionsFor, startAzureWorld } from './azure-world.js';

@@ -2,9 +2,9 @@
  * Load balancers made in the OpenStack fake as someone other than nlbkit would: straight Octavia calls
  * (no nlbkit tags, members named as their owner likes), through the driver's HTTP client only.
  */
-import { OpenStackApi } from '../../../src/drivers/openstack/os-api.js';
-import { Octavia, type OctaviaLb } from '../../../src/drivers/openstack/os-octavia.js';
-import { resolveOpenStackOptions } from '../../../src/drivers/openstack/os-options.js';
+import { OpenStackApi } from '../../../src/drivers/openstack/openstack-api.js';
+import { Octavia, type OctaviaLb } from '../../../src/drivers/openstack/openstack-octavia.js';
+import { resolveOpenStackOptions } from '../../../src/drivers/openstack/openstack-options.js';
 import { isNLBError } from '../../../src/interfaces/errors.js';
 import type { IID } from '../../../src/interfaces/types.js';
 import type { ForeignLoadBalancers } from '../../../src/testing/index.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenStackDriver } from '../../../src/drivers/openstack/index.js';
-import { resolveOpenStackOptions } from '../../../src/drivers/openstack/os-options.js';
+import { resolveOpenStackOptions } from '../../../src/drivers/openstack/openstack-options.js';
 import { startOpenStackFake } from '../../fakes/openstack/index.js';
 
 const env = {

@@ -4,7 +4,7 @@
  * balancer PENDING_UPDATE until it settles (409 "immutable" meanwhile), and weight 0 reads DRAINING.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Octavia } from '../../../src/drivers/openstack/os-octavia.js';
+import type { Octavia } from '../../../src/drivers/openstack/openstack-octavia.js';
 import { isNLBError } from '../../../src/interfaces/errors.js';
 import { makeForeign, octaviaClient } from '../../drivers/openstack/openstack-foreign.js';
 import { type OpenStackWorld, startOpenStackWorld } from '../../drivers/openstack/openstack-world.js';

@@ -1,0 +1,36 @@
+/**
+ * Loads `@azure/arm-network` (and `@azure/identity` when no credential is given) on first use and
+ * builds the client. Nothing here runs at import time; a missing package is an NLBError naming it.
+ */
+import type { NetworkManagementClient } from '@azure/arm-network';
+import { loadPackage, type ModuleImporter } from '../../common/load-package.js';
+import { AZURE_DRIVER_NAME } from './azure-name.js';
+import type { ResolvedAzureOptions } from './azure-options.js';
+
+export const ARM_NETWORK_PACKAGE = '@azure/arm-network';
+export const IDENTITY_PACKAGE = '@azure/identity';
+
+/** The client, built from the options. */
+export async function buildAzureClient(
+  options: ResolvedAzureOptions,
+  operation: string,
+  importer?: ModuleImporter,
+): Promise<NetworkManagementClient> {
+  const load = <T>(name: string, why?: string) =>
+    loadPackage<T>(AZURE_DRIVER_NAME, 'Azure', name, operation, importer, why);
+  const network = await load<typeof import('@azure/arm-network')>(ARM_NETWORK_PACKAGE);
+  let credential = options.credential;
+  if (!credential) {
+    type Identity = { DefaultAzureCredential: new () => NonNullable<ResolvedAzureOptions['credential']> };
+    const identity = await load<Identity>(
+      IDENTITY_PACKAGE,
+      ' for its default credential (or pass options.credential)',
+    );
+    credential = new identity.DefaultAzureCredential();
+  }
+  return new network.NetworkManagementClient(credential as never, options.subscriptionId, {
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.httpClient ? { httpClient: options.httpClient as never } : {}),
+    retryOptions: { maxRetries: options.maxRetries },
+  });
+}

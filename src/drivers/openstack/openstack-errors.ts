@@ -1,0 +1,96 @@
+/**
+ * Maps OpenStack HTTP answers and transport failures to NLBError. Each service words its errors in its
+ * own JSON (Octavia `faultstring`, Neutron `NeutronError.message`, Nova `{itemNotFound: {message}}`,
+ * Keystone `error.message`); the text is kept, with every known secret scrubbed from it first.
+ */
+import { abortedError } from '../../common/abort.js';
+import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
+import { OPENSTACK_DRIVER_NAME } from './openstack-options.js';
+
+/** The human text of an OpenStack error body, whichever service wrote it. */
+export function openStackMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
+  if (!body || typeof body !== 'object') return undefined;
+  const o = body as Record<string, unknown>;
+  if (typeof o.faultstring === 'string') return o.faultstring;
+  const nested = (o.NeutronError ?? o.error ?? Object.values(o)[0]) as { message?: unknown } | undefined;
+  return typeof nested?.message === 'string' ? nested.message : undefined;
+}
+
+/** Replaces each secret (8+ characters) in `text`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 8) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+const BY_STATUS: Record<number, NLBErrorCode> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'PERMISSION_DENIED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'THROTTLED',
+  429: 'THROTTLED',
+  // A provider's UnsupportedOptionError (e.g. OVN asked for round robin).
+  501: 'UNSUPPORTED',
+};
+
+/** What to check when Keystone refuses the credentials: the variables they come from. */
+export const OPENSTACK_CREDENTIALS_HINT =
+  'check OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME and OS_USER_DOMAIN_NAME (or OS_APPLICATION_CREDENTIAL_ID and OS_APPLICATION_CREDENTIAL_SECRET), or the cloud OS_CLOUD names in clouds.yaml, or options.auth';
+
+/**
+ * An error for an HTTP answer that was not 2xx. A 401/403 says what to check: `authHint` when
+ * Keystone refused to authenticate, else the credentials' role on the project.
+ */
+export function httpError(
+  status: number,
+  body: unknown,
+  what: string,
+  operation: string,
+  secrets: readonly string[],
+  authHint = 'check the credentials and the role on the project',
+): NLBError {
+  const code = BY_STATUS[status] ?? (status >= 500 ? 'UNAVAILABLE' : 'PROVIDER_ERROR');
+  const said = redact(openStackMessage(body) ?? 'no message', secrets);
+  const hint = status === 401 || status === 403 ? ` (${authHint})` : '';
+  return new NLBError({
+    code,
+    driver: OPENSTACK_DRIVER_NAME,
+    operation,
+    message: `${what}: HTTP ${status}: ${said}${hint}`,
+    retryable: code === 'CONFLICT' ? false : undefined,
+    cause: { status, message: said },
+  });
+}
+
+/** An error for a request that got no answer: aborted, timed out or unreachable. */
+export function transportError(
+  e: unknown,
+  what: string,
+  operation: string,
+  signal: AbortSignal | undefined,
+  secrets: readonly string[],
+): NLBError {
+  if (isNLBError(e)) return e;
+  if (signal?.aborted) return abortedError(signal, OPENSTACK_DRIVER_NAME, operation);
+  const name = (e as { name?: unknown })?.name;
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  const detail = redact(
+    String(cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : e)),
+    secrets,
+  );
+  const timedOut = name === 'TimeoutError';
+  return new NLBError({
+    code: timedOut ? 'TIMEOUT' : 'UNAVAILABLE',
+    driver: OPENSTACK_DRIVER_NAME,
+    operation,
+    message: `${what}: ${timedOut ? 'no answer in time' : `cannot reach the endpoint (${detail})`}`,
+  });
+}
+
+/** A failure of the driver's own making (bad catalog, resource in ERROR), never retryable. */
+export function providerError(operation: string, message: string, code: NLBErrorCode = 'PROVIDER_ERROR') {
+  return new NLBError({ code, driver: OPENSTACK_DRIVER_NAME, operation, message, retryable: false });
+}
