@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
-import { NETNS_INCLUDE, UNIT_INCLUDE, VM_INCLUDE } from './test/projects.js';
+import { INTEGRATION_INCLUDE, NETNS_INCLUDE, UNIT_INCLUDE, VM_INCLUDE } from './test/projects.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -29,13 +29,21 @@ export default defineConfig({
     // Files run in parallel, namespace tests too: each lab names its namespaces and addresses after
     // its process (see test/e2e/README.md), so labs never meet.
     fileParallelism: true,
-    // `npm run test:unit` runs the first alone: no root, seconds. `npm test` runs all three.
+    // `npm run test:unit` runs the first alone: no root, under a minute. `npm test` runs all four.
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
           include: UNIT_INCLUDE,
+          exclude: [...configDefaults.exclude, ...INTEGRATION_INCLUDE, ...NETNS_INCLUDE, ...VM_INCLUDE],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: INTEGRATION_INCLUDE,
           exclude: [...configDefaults.exclude, ...NETNS_INCLUDE, ...VM_INCLUDE],
         },
       },

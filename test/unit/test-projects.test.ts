@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NETNS_FILES, PRIVILEGE_CHECKS, projectOf, TEST_ROOTS } from '../projects.js';
+import { INTEGRATION_FILES, NETNS_FILES, PRIVILEGE_CHECKS, projectOf, TEST_ROOTS } from '../projects.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const testFiles = TEST_ROOTS.flatMap((dir) =>
@@ -25,6 +25,13 @@ describe('vitest projects', () => {
 
   it('lists only test files that exist', () => {
     expect(NETNS_FILES.filter((f) => !testFiles.includes(f))).toEqual([]);
+    expect(INTEGRATION_FILES.filter((f) => !testFiles.includes(f))).toEqual([]);
+  });
+
+  it('keeps the unit project the largest: most files need neither root nor a whole program', () => {
+    const count = (p: string) => testFiles.filter((f) => projectOf(f) === p).length;
+    expect(count('integration')).toBeGreaterThan(10);
+    expect(count('unit')).toBeGreaterThan(3 * count('integration'));
   });
 
   it('gives every package entry point a tsconfig path to its source', () => {
