@@ -3,7 +3,7 @@
  * namespace (a macvlan on the LB node's segment device) checks each backend at VIP:port, delivered to
  * the backend's MAC. A backend whose VIP is removed from `lo` goes DOWN, with a reason naming the VIP
  * path, while it still answers on its own address; `setupBackend` brings it back UP; the other backend
- * stays UP; no probe reaches a backend's own address (counted by nft in each backend), while the
+ * stays UP; UDP checks take their lanes too; no probe reaches a backend's own address (counted by nft in each backend), while the
  * probes to the VIP are counted there too (the control that shows the counters count). Closing
  * removes the namespace and the macvlan. Needs root, ip, nft and macvlan: a failure in CI, a skip
  * locally.
@@ -19,7 +19,7 @@ import {
   type PathHealthSource,
 } from '../../src/native/health/path-health-source.js';
 import type { HealthTarget } from '../../src/native/health/types.js';
-import { buildDsrLab, DSR_LAB, type DsrLab } from './dsr-lab.js';
+import { buildDsrLab, DSR_LAB, type DsrLab, LineProcess } from './dsr-lab.js';
 import { FakeHealth } from './fake-health.js';
 import { requireRootNetns } from './netns.js';
 
@@ -33,6 +33,20 @@ const target = (n: number): HealthTarget => ({
   address: DSR_LAB.backend(n),
   path: { mode: 'dsr', vip: DSR_LAB.vip },
 });
+
+/** UDP checks: b0 echoes on this port; b1 has nothing there (its kernel answers port-unreachable). */
+const UDP_PORT = 7001;
+const udpTarget = (n: number): HealthTarget => ({
+  ...target(n),
+  key: `dns/b${n}`,
+  port: UDP_PORT,
+  protocol: 'UDP',
+});
+const UDP_ECHO = `
+const d = require('node:dgram').createSocket('udp4');
+d.on('message', (m, r) => d.send(m, r.port, r.address));
+d.bind(Number(process.argv[1]), () => console.log('ready'));
+`;
 
 const sh = (ns: string, argv: string[], input?: string) =>
   execFileSync('ip', ['netns', 'exec', ns, ...argv], {
@@ -49,16 +63,18 @@ function count(ns: string, own: string) {
     `table ip hpcount {
   counter own {}
   counter vip {}
+  counter dgram {}
   chain pre {
     type filter hook prerouting priority -300; policy accept;
     ip daddr ${own} tcp dport ${DSR_LAB.port} counter name "own"
     ip saddr ${PROBE_ADDRESS} ip daddr ${DSR_LAB.vip} tcp dport ${DSR_LAB.port} counter name "vip"
+    ip saddr ${PROBE_ADDRESS} ip daddr ${DSR_LAB.vip} udp dport ${UDP_PORT} counter name "dgram"
   }
 }
 `,
   );
 }
-const packets = (ns: string, name: 'own' | 'vip') =>
+const packets = (ns: string, name: 'own' | 'vip' | 'dgram') =>
   Number(/packets (\d+)/.exec(sh(ns, ['nft', 'list', 'counter', 'ip', 'hpcount', name]))?.[1]);
 
 /** Connects from the client's segment address to `address`:port; true when the handshake completes. */
@@ -75,6 +91,7 @@ describe.skipIf(!enabled)('dsr health checks follow the VIP path (live)', () => 
   const probeNetns = `${nextLabId(LAB_PREFIXES.test)}-probe`;
   const logs: string[] = [];
   let ownAfterClient = -1;
+  let udpEcho: LineProcess | undefined;
 
   beforeAll(async () => {
     lab = await buildDsrLab(2);
@@ -82,6 +99,8 @@ describe.skipIf(!enabled)('dsr health checks follow the VIP path (live)', () => 
       await lab.startServer(n);
       count(lab.backends[n]!, DSR_LAB.backend(n));
     }
+    udpEcho = new LineProcess(lab.backends[0]!, UDP_ECHO, [String(UDP_PORT)]);
+    await udpEcho.next();
     remember(probeNetns); // removed if the test process dies first
     health = createPathHealthSource({
       direct: new FakeHealth(),
@@ -94,11 +113,12 @@ describe.skipIf(!enabled)('dsr health checks follow the VIP path (live)', () => 
         log: (l) => logs.push(l),
       }),
     });
-    health.update([target(0), target(1)]);
+    health.update([target(0), target(1), udpTarget(0), udpTarget(1)]);
   }, 60_000);
 
   afterAll(async () => {
     await health?.close();
+    udpEcho?.stop();
     forget(probeNetns);
     lab?.remove();
   });
@@ -109,6 +129,14 @@ describe.skipIf(!enabled)('dsr health checks follow the VIP path (live)', () => 
       .toEqual(['HEALTHY', 'HEALTHY']);
     expect(packets(lab.backends[0]!, 'vip')).toBeGreaterThan(0);
     expect(packets(lab.backends[1]!, 'vip')).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('UDP checks take the path too: a reply is UP, a port-unreachable from the VIP is DOWN', async () => {
+    await expect.poll(() => health.get('dns/b1')?.state, { timeout: 30_000 }).toBe('UNHEALTHY');
+    expect(health.get('dns/b1')?.reason).toMatch(/no answer through the VIP path .*ECONNREFUSED/);
+    expect(health.get('dns/b0')?.state).not.toBe('UNHEALTHY');
+    // The datagrams reached b0 addressed to the VIP, from the probe.
+    expect(packets(lab.backends[0]!, 'dgram')).toBeGreaterThan(0);
   }, 60_000);
 
   it('a backend that lost the VIP goes DOWN while it answers on its own address; setup brings it back', async () => {
