@@ -62,3 +62,38 @@ describe('agent + real health monitor', () => {
     }
   }, 20_000);
 });
+
+describe('agent + a health source that does not follow paths', () => {
+  it("reports a dsr service's backends DOWN ('no VIP path') and never checks their own address", async () => {
+    const store = createMemoryStore();
+    const record = makeRecord('web', { vip: '10.99.0.1', vms: { good: '127.0.0.1' } });
+    record.service.health = { protocol: 'TCP', port, interval: 1, timeout: 1, rise: 1, fall: 1 };
+    record.service.forwarding = 'dsr';
+    await store.put(record);
+    const kernel = new FakeKernel();
+    const checked: string[] = [];
+    const health = createHealthMonitor({ onCheck: (e) => checked.push(e.key) });
+    const agent = createAgent({
+      store,
+      node: 'lb1',
+      executor: fakeIpExecutor(kernel),
+      dataplane: () => fakeDataplane(kernel),
+      intervalSeconds: 3600,
+      health,
+    });
+    try {
+      await agent.start();
+      await agent.reconcile(); // the first reconcile's verdict change asks for a second
+      const r = (await store.listNodeReports())[0];
+      expect(r?.health.web?.good).toMatchObject({
+        state: 'UNHEALTHY',
+        reason: expect.stringMatching(/^no VIP path/),
+      });
+      await new Promise((res) => setTimeout(res, 1500)); // a direct check would have run by now
+      expect(checked).toEqual([]);
+    } finally {
+      await agent.stop();
+      await health.close();
+    }
+  }, 20_000);
+});
