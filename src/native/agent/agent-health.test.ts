@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeKernel, fakeDataplane, fakeIpExecutor } from '../../../test/native/fake-node.js';
 import { makeRecord } from '../../../test/native/store-record.js';
 import { createHealthMonitor } from '../health/monitor.js';
+import type { HealthSource } from '../health/types.js';
 import { createMemoryStore } from '../store/memory-store.js';
+import type { StateStore } from '../store/types.js';
 import { createAgent } from './agent.js';
 
 let server: Server;
@@ -23,6 +25,17 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((r) => server.close(r)));
 
+/** An agent on a fake kernel, reconciling only when asked or told by `health`. */
+const agentOn = (store: StateStore, kernel: FakeKernel, health: HealthSource) =>
+  createAgent({
+    store,
+    node: 'lb1',
+    executor: fakeIpExecutor(kernel),
+    dataplane: () => fakeDataplane(kernel),
+    intervalSeconds: 3600,
+    health,
+  });
+
 describe('agent + real health monitor', () => {
   it('renders only backends that pass their checks and reports the verdicts', async () => {
     const store = createMemoryStore();
@@ -31,14 +44,7 @@ describe('agent + real health monitor', () => {
     await store.put(record);
     const kernel = new FakeKernel();
     const health = createHealthMonitor({ seed: 'lb1', coalesceQuietMs: 50, coalesceMaxDelayMs: 200 });
-    const agent = createAgent({
-      store,
-      node: 'lb1',
-      executor: fakeIpExecutor(kernel),
-      dataplane: () => fakeDataplane(kernel),
-      intervalSeconds: 3600,
-      health,
-    });
+    const agent = agentOn(store, kernel, health);
     try {
       await agent.start();
       const deadline = Date.now() + 8000;
@@ -73,14 +79,7 @@ describe('agent + a health source that does not follow paths', () => {
     const kernel = new FakeKernel();
     const checked: string[] = [];
     const health = createHealthMonitor({ onCheck: (e) => checked.push(e.key) });
-    const agent = createAgent({
-      store,
-      node: 'lb1',
-      executor: fakeIpExecutor(kernel),
-      dataplane: () => fakeDataplane(kernel),
-      intervalSeconds: 3600,
-      health,
-    });
+    const agent = agentOn(store, kernel, health);
     try {
       await agent.start();
       await agent.reconcile(); // the first reconcile's verdict change asks for a second
