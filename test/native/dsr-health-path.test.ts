@@ -3,16 +3,17 @@
  * namespace (a macvlan on the LB node's segment device) checks each backend at VIP:port, delivered to
  * the backend's MAC. A backend whose VIP is removed from `lo` goes DOWN, with a reason naming the VIP
  * path, while it still answers on its own address; `setupBackend` brings it back UP; the other backend
- * stays UP; UDP checks take their lanes too; no probe reaches a backend's own address (counted by nft in each backend), while the
- * probes to the VIP are counted there too (the control that shows the counters count). Closing
- * removes the namespace and the macvlan. Needs root, ip, nft and macvlan: a failure in CI, a skip
- * locally.
+ * stays UP; UDP checks take their lanes too; no probe reaches a backend's own address (counted by nft
+ * in each backend), while the probes to the VIP are counted there too (the control that shows the
+ * counters count). A namespace that cannot be made is removed whole; closing removes the namespace
+ * and the macvlan. Needs root, ip, nft and macvlan: a failure in CI, a skip locally.
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forget, LAB_PREFIXES, nextLabId, remember } from '../../src/lab/lab-names.js';
 import { setupBackend } from '../../src/native/backend/backend-host.js';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
+import { createDsrProbePath } from '../../src/native/health/dsr-probe-path.js';
 import {
   createDsrProbeHealth,
   createPathHealthSource,
@@ -166,6 +167,21 @@ describe.skipIf(!enabled)('dsr health checks follow the VIP path (live)', () => 
     expect(ownAfterClient).toBeGreaterThan(0);
     expect(packets(lab.backends[1]!, 'own')).toBe(ownAfterClient);
     expect(packets(lab.backends[1]!, 'vip')).toBeGreaterThan(10);
+  });
+
+  it('a probe namespace that cannot be made is removed whole, and the error says why', async () => {
+    const name = `${nextLabId(LAB_PREFIXES.test)}-probe`;
+    remember(name);
+    const path = createDsrProbePath({
+      executor: netnsExecutor(lab.lb),
+      egress: 'nosuchdev0',
+      address: PROBE_ADDRESS,
+      netns: name,
+    });
+    await expect(path.open()).rejects.toThrow(/ip link add nlbkitp0 link nosuchdev0 .*failed/);
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(name);
+    expect(() => sh(lab.lb, ['ip', 'link', 'show', 'nlbkitp0'])).toThrow();
+    forget(name);
   });
 
   it('closing removes the probe namespace and its macvlan', async () => {
