@@ -31,6 +31,24 @@ describe('nlbkit agent: arguments', () => {
       ],
       [['--dsr-ingress', 'eth0;reboot', '--dsr-egress', 'eth1'], 'comma-separated device names'],
       [['--dsr-ingress', 'eth0'], '--dsr-ingress and --dsr-egress go together'],
+      [['--dsr-probe-address', '10.0.1.250'], '--dsr-probe-address and --dsr-probe-netns need --dsr-egress'],
+      [
+        ['--dsr-ingress', 'eth0', '--dsr-egress', 'eth1', '--dsr-probe-address', '10.0.1.250 dev lo'],
+        '--dsr-probe-address must be a canonical IPv4 address',
+      ],
+      [
+        [
+          '--dsr-ingress',
+          'eth0',
+          '--dsr-egress',
+          'eth1',
+          '--dsr-probe-address',
+          '10.0.1.250',
+          '--dsr-probe-netns',
+          '-x',
+        ],
+        'invalid namespace name',
+      ],
       [
         [
           '--dataplane',

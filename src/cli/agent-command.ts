@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseAddress } from '../interfaces/schemas.js';
 import { DEVICE_NAME_PATTERN } from '../native/dataplane/dataplane-values.js';
+import { assertNetnsName } from '../native/executor/netns-executor.js';
+import { assertIpv4 } from '../native/health/dsr-probe-plan.js';
 import { parseVipRange } from '../native/vip/vip-pool.js';
 import { type AnnounceFlags, addAnnounceOptions, announceConfig } from './announce-options.js';
 import { commaList, STORE_OPTION, type StoreSpec } from './store-spec.js';
@@ -26,6 +28,10 @@ export interface AgentCommandOptions extends AnnounceFlags {
   dsrIngress?: string[];
   /** Direct server return: the device on the backends' segment. */
   dsrEgress?: string;
+  /** Direct server return: the health probe's own address on that segment (checks through the VIP). */
+  dsrProbeAddress?: string;
+  /** Direct server return: the probe's network namespace; default nlbkit-probe. */
+  dsrProbeNetns?: string;
   /** The data plane: nftables (default) or IPVS. */
   dataplane: 'nftables' | 'ipvs';
   /** With IPVS: the VIP ranges whose virtual services the agent owns. */
@@ -119,6 +125,14 @@ export function registerAgentCommand(program: Command): void {
       (text: string) => deviceList(text)[0] as string,
     )
     .option(
+      '--dsr-probe-address <ipv4>',
+      "direct server return: a free address in the backends' subnet for the health probe, which checks each backend through the VIP (without it dsr backends are reported DOWN)",
+    )
+    .option(
+      '--dsr-probe-netns <name>',
+      "direct server return: the probe's network namespace, made and removed by the agent (default nlbkit-probe)",
+    )
+    .option(
       '--dataplane <name>',
       'what programs the kernel: nftables, or ipvs (the Linux Virtual Server, NAT mode; needs --ipvs-ranges)',
       dataplaneName,
@@ -136,6 +150,14 @@ export function registerAgentCommand(program: Command): void {
         program.error('error: --flowtable-devices is an nftables option; the IPVS data plane has none');
       if (!opts.dsrIngress !== !opts.dsrEgress)
         program.error('error: --dsr-ingress and --dsr-egress go together');
+      if ((opts.dsrProbeAddress || opts.dsrProbeNetns) && !opts.dsrEgress)
+        program.error('error: --dsr-probe-address and --dsr-probe-netns need --dsr-egress');
+      try {
+        if (opts.dsrProbeAddress !== undefined) assertIpv4(opts.dsrProbeAddress, '--dsr-probe-address');
+        if (opts.dsrProbeNetns !== undefined) assertNetnsName(opts.dsrProbeNetns, '--dsr-probe-netns');
+      } catch (e) {
+        program.error(`error: ${e instanceof Error ? e.message : e}`);
+      }
       if (opts.dataplane === 'ipvs' && opts.dsrIngress)
         program.error('error: direct server return is an nftables option; the IPVS data plane has none');
       try {

@@ -7,6 +7,7 @@ import { netnsExecutor } from '../native/executor/netns-executor.js';
 import { startMetricsServer } from '../native/health/metrics-server.js';
 import { createHealthMonitor } from '../native/health/monitor.js';
 import { createNetnsHealthSource } from '../native/health/netns-health-source.js';
+import { createDsrProbeHealth, createPathHealthSource } from '../native/health/path-health-source.js';
 import { createIpvsDataplane } from '../native/ipvs/ipvs-dataplane.js';
 import { createNftDataplane } from '../native/nft/nft-dataplane.js';
 import { isStoreMissing } from '../native/store/store-errors.js';
@@ -29,11 +30,27 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
   const store = openStore(opts.store);
   const announce = createAnnouncer(announceConfig(opts), { log, store, node: opts.node, executor });
   // With --netns, checks run in a worker inside that namespace, so they take the data plane's path.
-  const health = !opts.health
+  const direct = !opts.health
     ? undefined
     : opts.netns
       ? createNetnsHealthSource({ netns: opts.netns, monitorOptions: { seed: opts.node }, log })
       : createHealthMonitor({ seed: opts.node });
+  // dsr backends are checked through the VIP, from the agent's probe namespace (fails closed without).
+  const health =
+    direct && opts.dsrEgress && opts.dsrProbeAddress
+      ? createPathHealthSource({
+          direct,
+          log,
+          dsr: createDsrProbeHealth({
+            executor,
+            egress: opts.dsrEgress,
+            address: opts.dsrProbeAddress,
+            ...(opts.dsrProbeNetns ? { netns: opts.dsrProbeNetns } : {}),
+            seed: opts.node,
+            log,
+          }),
+        })
+      : direct;
   const agent = createAgent({
     store,
     node: opts.node,

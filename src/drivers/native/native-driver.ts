@@ -11,6 +11,7 @@ import { DEFAULT_HASH_SEED, DEFAULT_MAGLEV_TABLE_SIZE } from '../../native/agent
 import { type Agent, createAgent } from '../../native/agent/index.js';
 import { createHealthMonitor } from '../../native/health/monitor.js';
 import { createNetnsHealthSource } from '../../native/health/netns-health-source.js';
+import { createDsrProbeHealth, createPathHealthSource } from '../../native/health/path-health-source.js';
 import type { HealthSource } from '../../native/health/types.js';
 import { isPrime } from '../../native/maglev/index.js';
 import { isStoreMissing } from '../../native/store/store-errors.js';
@@ -124,10 +125,18 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
     const a = options.agent;
     const node = a.node ?? 'embedded';
     // 'auto': checks originate where the data plane is (Node cannot enter a namespace itself).
-    if (a.health === 'auto')
-      ownedHealth = a.executor.netns
+    if (a.health === 'auto') {
+      const direct = a.executor.netns
         ? createNetnsHealthSource({ netns: a.executor.netns, monitorOptions: { seed: node } })
         : createHealthMonitor({ seed: node });
+      const probe = a.dsr?.probe;
+      ownedHealth = probe
+        ? createPathHealthSource({
+            direct,
+            dsr: createDsrProbeHealth({ executor: a.executor, egress: a.dsr!.egress, ...probe, seed: node }),
+          })
+        : direct;
+    }
     // Bad data-plane options fail here, with the other options, rather than at the agent's first sync.
     const dataplane = dataplaneFactory(a, { vipRanges: options.vipPool.ranges, snat: options.snat ?? false });
     agent = createAgent({

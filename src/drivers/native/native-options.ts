@@ -57,8 +57,12 @@ export interface EmbeddedAgentOptions {
    * arrives on (`ingress`) and the device on the segment the backends share with the node (`egress`).
    * With it the driver offers `vmGroup.forwarding: 'dsr'`; without it, `nat` only. See
    * docs/native-forwarding.md. Only with the nftables data plane.
+   *
+   * `probe` (with `health: 'auto'`): the address (free, in the backends' subnet) and namespace (default
+   * `nlbkit-probe`) of the agent's probe namespace, so dsr backends are checked through the VIP path.
+   * Without it, every dsr backend is reported UNHEALTHY ("no VIP path"): never checked at its own address.
    */
-  dsr?: { ingress: string[]; egress: string } | undefined;
+  dsr?: { ingress: string[]; egress: string; probe?: { address: string; netns?: string } } | undefined;
   /** The node's name in the store. Default `embedded`. */
   node?: string | undefined;
   /** Interface the agent adds VIPs to. Default `nlbkit0` (a dummy interface it creates). */

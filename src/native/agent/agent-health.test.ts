@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeKernel, fakeDataplane, fakeIpExecutor } from '../../../test/native/fake-node.js';
 import { makeRecord } from '../../../test/native/store-record.js';
 import { createHealthMonitor } from '../health/monitor.js';
+import type { HealthSource } from '../health/types.js';
 import { createMemoryStore } from '../store/memory-store.js';
+import type { StateStore } from '../store/types.js';
 import { createAgent } from './agent.js';
 
 let server: Server;
@@ -23,6 +25,17 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((r) => server.close(r)));
 
+/** An agent on a fake kernel, reconciling only when asked or told by `health`. */
+const agentOn = (store: StateStore, kernel: FakeKernel, health: HealthSource) =>
+  createAgent({
+    store,
+    node: 'lb1',
+    executor: fakeIpExecutor(kernel),
+    dataplane: () => fakeDataplane(kernel),
+    intervalSeconds: 3600,
+    health,
+  });
+
 describe('agent + real health monitor', () => {
   it('renders only backends that pass their checks and reports the verdicts', async () => {
     const store = createMemoryStore();
@@ -31,14 +44,7 @@ describe('agent + real health monitor', () => {
     await store.put(record);
     const kernel = new FakeKernel();
     const health = createHealthMonitor({ seed: 'lb1', coalesceQuietMs: 50, coalesceMaxDelayMs: 200 });
-    const agent = createAgent({
-      store,
-      node: 'lb1',
-      executor: fakeIpExecutor(kernel),
-      dataplane: () => fakeDataplane(kernel),
-      intervalSeconds: 3600,
-      health,
-    });
+    const agent = agentOn(store, kernel, health);
     try {
       await agent.start();
       const deadline = Date.now() + 8000;
@@ -56,6 +62,34 @@ describe('agent + real health monitor', () => {
       // The onChange re-sync may land just after the report: give it a moment.
       for (let i = 0; i < 40 && backends().length !== 1; i++) await new Promise((res) => setTimeout(res, 50));
       expect(backends()).toEqual(['good']);
+    } finally {
+      await agent.stop();
+      await health.close();
+    }
+  }, 20_000);
+});
+
+describe('agent + a health source that does not follow paths', () => {
+  it("reports a dsr service's backends DOWN ('no VIP path') and never checks their own address", async () => {
+    const store = createMemoryStore();
+    const record = makeRecord('web', { vip: '10.99.0.1', vms: { good: '127.0.0.1' } });
+    record.service.health = { protocol: 'TCP', port, interval: 1, timeout: 1, rise: 1, fall: 1 };
+    record.service.forwarding = 'dsr';
+    await store.put(record);
+    const kernel = new FakeKernel();
+    const checked: string[] = [];
+    const health = createHealthMonitor({ onCheck: (e) => checked.push(e.key) });
+    const agent = agentOn(store, kernel, health);
+    try {
+      await agent.start();
+      await agent.reconcile(); // the first reconcile's verdict change asks for a second
+      const r = (await store.listNodeReports())[0];
+      expect(r?.health.web?.good).toMatchObject({
+        state: 'UNHEALTHY',
+        reason: expect.stringMatching(/^no VIP path/),
+      });
+      await new Promise((res) => setTimeout(res, 1500)); // a direct check would have run by now
+      expect(checked).toEqual([]);
     } finally {
       await agent.stop();
       await health.close();

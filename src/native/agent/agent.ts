@@ -7,6 +7,7 @@
 import { isNLBError } from '../../interfaces/errors.js';
 import { type Announcer, noAnnouncer } from '../announce/types.js';
 import type { Executor } from '../executor/types.js';
+import { createPathHealthSource } from '../health/path-health-source.js';
 import type { AllDownMode } from '../health/select-backends.js';
 import type { HealthSource, TargetHealth } from '../health/types.js';
 import type { Dataplane, SyncResult } from '../model.js';
@@ -94,7 +95,13 @@ export interface Agent {
  * await agent.start();
  */
 export function createAgent(options: AgentOptions): Agent {
-  const { store, node, health } = options;
+  const { store, node } = options;
+  // Targets carry the path their check must take (dsr: through the VIP); a source that does not follow
+  // paths is wrapped, so such targets fail closed instead of being checked at the backend's address.
+  const health =
+    options.health === undefined || options.health.followsPaths === true
+      ? options.health
+      : createPathHealthSource({ direct: options.health });
   const log = options.log ?? (() => undefined);
   const intervalMs = (options.intervalSeconds ?? 10) * 1000;
   const factory = typeof options.dataplane === 'function' ? options.dataplane : undefined;

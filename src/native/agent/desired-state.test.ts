@@ -63,3 +63,18 @@ describe('planNode drains', () => {
     expect(later.nextDrainEnd).toBeUndefined();
   });
 });
+
+describe('planNode health targets', () => {
+  it('checks a dsr backend through the VIP path, a nat backend at its address', () => {
+    const viaDsr = makeRecord('d', { vip: '10.99.0.3', vms: { x: '10.0.0.1' } });
+    viaDsr.service.forwarding = 'dsr';
+    const plan = planNode(
+      snapshot(viaDsr, makeRecord('n', { vip: '10.99.0.4', vms: { y: '10.0.0.2' } })),
+      health({}),
+    );
+    expect(plan.targets.map((t) => [t.key, t.address, t.path])).toEqual([
+      ['d/x', '10.0.0.1', { mode: 'dsr', vip: '10.99.0.3' }],
+      ['n/y', '10.0.0.2', undefined],
+    ]);
+  });
+});

@@ -18,6 +18,11 @@ export interface MonitorTarget extends HealthTarget {
   ca?: string | Buffer;
   /** UDP probe datagram. Default empty. */
   udpPayload?: Buffer;
+  /**
+   * Send from this source port (1-65535). Default: any. Set by the dsr probe path, whose routing
+   * rules select each probe's route by it; such TCP checks run in JavaScript, not the native helper.
+   */
+  localPort?: number;
 }
 
 /** One finished check, for logs and benchmarks. Times are the clock's milliseconds. */

@@ -216,3 +216,31 @@ describe('health monitor with real checks', () => {
     await monitor.close();
   });
 });
+
+describe('health monitor: a check with a source port', () => {
+  it('sends a TCP check from localPort even when the native helper runs TCP checks', async () => {
+    const peers: number[] = [];
+    const server = net.createServer((s) => {
+      peers.push(s.remotePort ?? 0);
+      s.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const spare = net.createServer();
+    await new Promise<void>((r) => spare.listen(0, '127.0.0.1', r));
+    const localPort = (spare.address() as net.AddressInfo).port;
+    await new Promise((r) => spare.close(r));
+    const monitor = createHealthMonitor({ tcpChecker: 'auto' });
+    try {
+      monitor.update([
+        { ...target(1), address: '127.0.0.1', port, interval: 0.2, timeout: 0.2, rise: 1, localPort },
+      ]);
+      await expect.poll(() => monitor.get('web/vm1')?.state, { timeout: 5000 }).toBe('HEALTHY');
+      expect(peers.length).toBeGreaterThan(0);
+      expect(new Set(peers)).toEqual(new Set([localPort]));
+    } finally {
+      await monitor.close();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

@@ -149,7 +149,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions = {}): HealthMoni
     if (!probe) return Promise.resolve();
     metrics.lateness.observe(Math.max(0, r.startedAt - r.scheduledAt) / 1000);
     const { spec } = probe;
-    if (useProber && spec.protocol === 'TCP') {
+    if (useProber && spec.protocol === 'TCP' && spec.localPort === undefined) {
       return new Promise((resolve) => {
         probe.token = getProber().probe(spec.address, spec.port, spec.timeoutMs, (ok, reason) => {
           probe.token = undefined;

@@ -29,6 +29,7 @@ const wireTarget = z.strictObject({
   tlsVerify: z.boolean().optional(),
   caBase64: z.base64().max(10_000_000).optional(),
   udpPayloadHex: z.hex().max(131_072).optional(),
+  localPort: z.number().int().min(1).max(65535).optional(),
 });
 type WireTarget = z.infer<typeof wireTarget>;
 

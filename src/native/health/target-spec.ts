@@ -21,6 +21,8 @@ export function targetIdentity(t: MonitorTarget): string {
     t.tlsVerify === true,
     t.ca?.toString() ?? '',
     t.udpPayload?.toString('hex') ?? '',
+    // Only when set: the identity seeds the jitter phase, which other targets keep.
+    ...(t.localPort === undefined ? [] : [t.localPort]),
   ]);
 }
 
@@ -42,6 +44,7 @@ export function specOf(t: MonitorTarget): CheckSpec {
   if (t.tlsVerify !== undefined) spec.tlsVerify = t.tlsVerify;
   if (t.ca !== undefined) spec.ca = t.ca;
   if (t.udpPayload !== undefined) spec.udpPayload = t.udpPayload;
+  if (t.localPort !== undefined) spec.localPort = t.localPort;
   return spec;
 }
 
@@ -54,4 +57,6 @@ export function validateTarget(t: MonitorTarget): void {
   if (!Number.isInteger(t.fall) || t.fall < 1) throw bad(`fall must be a whole number >= 1, got ${t.fall}`);
   if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535)
     throw bad(`port must be 1-65535, got ${t.port}`);
+  if (t.localPort !== undefined && (!Number.isInteger(t.localPort) || t.localPort < 1 || t.localPort > 65535))
+    throw bad(`localPort must be 1-65535, got ${t.localPort}`);
 }

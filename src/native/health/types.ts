@@ -22,6 +22,23 @@ export interface HealthTarget {
   expectedCodes?: string;
   /** State before the first verdict: UNKNOWN (traffic allowed, reported unknown) unless set. */
   initial?: VMHealthState;
+  /**
+   * The way the check must go. Absent: straight to `address`. `dsr`: addressed to the VIP and
+   * delivered to `address`'s MAC, as the LB node forwards a client's packet (path-health-source.ts);
+   * a health source that cannot take that path reports the target UNHEALTHY, never checks `address`.
+   */
+  path?: HealthPath;
+}
+
+/**
+ * A check's path through the data plane. `dsr` is the one taken today; a `tunnel` path (the VIP
+ * packet encapsulated to the backend) would add its encapsulation here and a lane type in the probe
+ * namespace (docs/native-forwarding.md).
+ */
+export interface HealthPath {
+  mode: 'dsr';
+  /** The VIP the probe is addressed to. */
+  vip: string;
 }
 
 /** What is known about one target. */
@@ -45,4 +62,9 @@ export interface HealthSource {
   onChange(listener: (keys: string[]) => void): () => void;
   /** Stops every check. */
   close(): Promise<void>;
+  /**
+   * True when the source checks each target along its `path` (createPathHealthSource). The agent wraps
+   * any other source in one, so targets with a path it cannot take fail closed. Default false.
+   */
+  readonly followsPaths?: boolean;
 }

@@ -271,3 +271,71 @@ describe('UDP check (best effort)', () => {
     expect(out.reason).toMatch(/ECONNREFUSED/);
   });
 });
+
+describe('a fixed source port (the dsr probe path routes by it)', () => {
+  /** A TCP port free a moment ago, to send from. */
+  const freePort = () => closedPort();
+
+  it('TCP, HTTP and UDP checks send from localPort', async () => {
+    const peers: number[] = [];
+    const tcp = await listen(
+      net.createServer((s) => {
+        peers.push(s.remotePort ?? 0);
+        s.on('error', () => {});
+      }),
+    );
+    const tcpFrom = await freePort();
+    expect(
+      (await runCheck({ address: HOST, port: tcp, protocol: 'TCP', timeoutMs: 1000, localPort: tcpFrom })).ok,
+    ).toBe(true);
+    await expect.poll(() => peers).toEqual([tcpFrom]);
+
+    const web = await listen(
+      http.createServer((req, res) => {
+        peers.push(req.socket.remotePort ?? 0);
+        res.writeHead(204).end();
+      }),
+    );
+    const httpFrom = await freePort();
+    const out = await runCheck({
+      address: HOST,
+      port: web,
+      protocol: 'HTTP',
+      timeoutMs: 1000,
+      localPort: httpFrom,
+    });
+    expect(out).toEqual({ ok: true, reason: 'HTTP 204' });
+    expect(peers.at(-1)).toBe(httpFrom);
+
+    const server = dgram.createSocket('udp4');
+    server.on('message', (msg, rinfo) => {
+      peers.push(rinfo.port);
+      server.send(msg, rinfo.port, rinfo.address);
+    });
+    const udp = await new Promise<number>((r) => server.bind(0, HOST, () => r(server.address().port)));
+    closers.push(() => new Promise((r) => server.close(() => r())));
+    const udpFrom = await freePort();
+    expect(
+      await runCheck({ address: HOST, port: udp, protocol: 'UDP', timeoutMs: 1000, localPort: udpFrom }),
+    ).toEqual({
+      ok: true,
+      reason: 'UDP reply',
+    });
+    expect(peers.at(-1)).toBe(udpFrom);
+  });
+
+  it('fails (never sends from another port) when localPort is taken', async () => {
+    const holder = net.createServer();
+    const taken = await listen(holder);
+    const tcp = await listen(net.createServer((s) => s.destroy()));
+    const out = await runCheck({
+      address: HOST,
+      port: tcp,
+      protocol: 'TCP',
+      timeoutMs: 1000,
+      localPort: taken,
+    });
+    expect(out.ok).toBe(false);
+    expect(out.reason).toMatch(/EADDRINUSE/);
+  });
+});

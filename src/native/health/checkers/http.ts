@@ -32,6 +32,7 @@ export function checkHttp(spec: CheckSpec, signal?: AbortSignal) {
       agent: false,
       headers: { Host: hostHeader, 'User-Agent': 'nlbkit-health/1', Accept: '*/*', Connection: 'close' },
     };
+    if (spec.localPort !== undefined) options.localPort = spec.localPort;
     if (secure) {
       options.rejectUnauthorized = spec.tlsVerify === true;
       // SNI must be a name, never an IP literal; send it only when a Host was given.

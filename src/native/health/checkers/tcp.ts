@@ -15,7 +15,11 @@ import type { CheckSpec } from './types.js';
 export function checkTcp(spec: CheckSpec, signal?: AbortSignal) {
   const timeout = { ok: false, reason: `timeout: no TCP connection within ${spec.timeoutMs} ms` };
   return bounded(spec.timeoutMs, signal, timeout, (done) => {
-    const socket = net.connect({ host: spec.address, port: spec.port });
+    const socket = net.connect({
+      host: spec.address,
+      port: spec.port,
+      ...(spec.localPort === undefined ? {} : { localPort: spec.localPort }),
+    });
     let connected = false;
     socket.once('connect', () => {
       connected = true;

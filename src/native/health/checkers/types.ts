@@ -21,6 +21,11 @@ export interface CheckSpec {
   ca?: string | Buffer;
   /** UDP: the probe datagram. Default empty. */
   udpPayload?: Buffer;
+  /**
+   * The source port to send from. Default: any. The dsr probe path picks each probe's route by it
+   * (dsr-probe-path.ts), so a check with a local port never uses the native TCP helper.
+   */
+  localPort?: number;
 }
 
 /** Runs one check. Never rejects: failures are outcomes with a reason. */

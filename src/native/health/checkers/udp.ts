@@ -31,10 +31,14 @@ export function checkUdp(spec: CheckSpec, signal?: AbortSignal) {
       });
     socket.on('error', fail);
     socket.once('message', () => done({ ok: true, reason: 'UDP reply' }));
-    socket.connect(spec.port, spec.address, () => {
-      send();
-      resend = setInterval(send, Math.max(10, Math.floor(spec.timeoutMs / 4)));
-    });
+    const connect = () =>
+      socket.connect(spec.port, spec.address, () => {
+        send();
+        resend = setInterval(send, Math.max(10, Math.floor(spec.timeoutMs / 4)));
+      });
+    // A fixed source port (the dsr probe path) must be bound before connect picks one.
+    if (spec.localPort === undefined) connect();
+    else socket.bind(spec.localPort, connect);
     return () => {
       clearInterval(resend);
       try {
