@@ -3,7 +3,8 @@
  * three backends behind it), nginx on every backend, nlbkit's native driver with its agent embedded in
  * this process programming the LB node through the public API, and HAProxy on the same LB node.
  * The `nlbkit+ft` cases switch the driver's own flowtable option on (a driver reopened on the same
- * store, so the agent rebuilds the table with the flowtable) and off again.
+ * store, so the agent rebuilds the table with the flowtable) and off again. The `dsr` NLBs forward by
+ * direct server return (the agent's dsr devices; backends and reply path: dsr-path.ts).
  */
 
 import { createMemoryStore, createNativeDriver, type NativeDriver } from '../../src/drivers/native/index.js';
@@ -11,11 +12,15 @@ import { runArgv } from '../../src/lab/lab-exec.js';
 import { BENCH_PREFIX } from '../../src/lab/lab-names.js';
 import { buildTopology, type Topology } from '../../src/lab/lab-topology.js';
 
-/** The LB node's links that load-balanced traffic crosses: the flowtable's devices. */
-export const FLOWTABLE_DEVICES = ['up0', 'dn0'];
-
+import { buildDsrPath, CLIENT_SEGMENT_DEVICE } from './dsr-path.js';
+import { threadLbNapi, threadNapi, threadsCpuSeconds } from './lb-cpu.js';
 import type { RunningProc } from './proc.js';
 import { HTTP_PORTS, startHaproxy, startNginx } from './servers.js';
+
+/** The LB node's links that load-balanced traffic crosses: the flowtable's devices. */
+export const FLOWTABLE_DEVICES = ['up0', 'dn0'];
+/** dsr on the LB node: client traffic arrives on up0, backends are on dn0's segment. */
+export const DSR_DEVICES = { ingress: ['up0'], egress: 'dn0' };
 
 /** UDP port of the lab's backend program (an echo that answers every datagram). */
 export const UDP_PORT = 5300;
@@ -43,11 +48,20 @@ export interface BenchLab {
   setFlowtable(on: boolean): Promise<void>;
   /** The NLB with three backends (the churn check changes its group). */
   threeId: { nameId: string };
+  /**
+   * Moves every veth's receive work into a NAPI thread of its own (lb-cpu.ts), for the LB-CPU phase:
+   * from then on `lbCpuSeconds` reads the LB node's threads. Once per run.
+   */
+  threadNapi(): Promise<void>;
+  /** CPU seconds the LB node's packet processing has used so far; undefined before `threadNapi`. */
+  lbCpuSeconds(): number | undefined;
   /** Where each target serves, by backend count. */
   tcp: {
     direct: Record<1 | 3, Endpoint[]>;
     nlbkit: Record<1 | 3, Endpoint>;
     haproxy: Record<1 | 3, Endpoint>;
+    /** nlbkit NLBs with `forwarding: 'dsr'` (MAGLEV; listener port = backend port). */
+    dsr: Record<1 | 3, Endpoint>;
   };
   udp: { direct: Record<1 | 3, Endpoint[]>; nlbkit: Record<1 | 3, Endpoint> };
   destroy(): Promise<void>;
@@ -94,6 +108,7 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
           executor: lb.exec,
           node: 'lb0',
           interface: 'lo',
+          dsr: DSR_DEVICES,
           ...(flowtable ? { flowtable: { devices: FLOWTABLE_DEVICES } } : {}),
         },
       });
@@ -109,11 +124,26 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
       });
       return { host: info.listener.ip!, port: protocol === 'TCP' ? 80 : 53 };
     };
+    const makeDsr = async (name: string, n: 1 | 3) => {
+      const port = HTTP_PORTS.dsr[n];
+      const info = await driver!.createNLB({
+        iid: { nameId: name },
+        vpcIID: { nameId: 'bench-vpc' },
+        listener: { protocol: 'TCP', port },
+        vmGroup: { protocol: 'TCP', port, vms: vms.slice(0, n), algorithm: 'MAGLEV', forwarding: 'dsr' },
+        healthChecker: { protocol: 'TCP' },
+      });
+      return { host: info.listener.ip!, port };
+    };
     const tcp1 = await make('bench-tcp-one', 'TCP', HTTP_PORTS.nlbkit[1], 1);
     const tcp3 = await make('bench-tcp-three', 'TCP', HTTP_PORTS.nlbkit[3], 3);
     const udp1 = await make('bench-udp-one', 'UDP', UDP_PORT, 1);
     const udp3 = await make('bench-udp-three', 'UDP', UDP_PORT, 3);
+    const dsr1 = await makeDsr('bench-dsr-one', 1);
+    const dsr3 = await makeDsr('bench-dsr-three', 3);
     log(`nlbkit VIPs: TCP ${tcp1.host} (1 backend), ${tcp3.host} (3); UDP ${udp1.host}, ${udp3.host}`);
+    await buildDsrPath(topo, [dsr1.host, dsr3.host]);
+    log(`dsr VIPs (replies straight to the client's segment link): ${dsr1.host} (1), ${dsr3.host} (3)`);
     // Conntrack now runs in the LB namespace (for every case alike): free TIME_WAIT entries sooner so a
     // long run of new connections cannot fill the table.
     await sysctl(lb.ns, 'net.netfilter.nf_conntrack_tcp_timeout_time_wait=10');
@@ -128,6 +158,7 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
     servers.push(await startHaproxy(workdir, lb.ns, [hp(3), hp(1)]));
     log(`HAProxy (TCP mode) on ${HAPROXY_VIP}:${HAPROXY_PORT[3]} (3 backends) and :${HAPROXY_PORT[1]} (1)`);
 
+    let lbThreads: number[] | undefined;
     const at = (port: number, n: number) => backends.slice(0, n).map((host) => ({ host, port }));
     const lab: BenchLab = {
       topo,
@@ -139,6 +170,16 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
         await lab.driver.agent!.reconcile();
       },
       threeId: { nameId: 'bench-tcp-three' },
+      async threadNapi() {
+        if (lbThreads) return;
+        lbThreads = await threadLbNapi(lb.ns, ['up0', 'dn0']);
+        await threadNapi(topo.client.ns, ['lb0', CLIENT_SEGMENT_DEVICE.client]);
+        const ports = topo.backends.map((_, j) => `b${j}`);
+        await threadNapi(topo.switch.ns, ['l0', CLIENT_SEGMENT_DEVICE.switchPort, ...ports]);
+        for (const be of topo.backends) await threadNapi(be.ns, ['eth0']);
+        log(`threaded NAPI on every veth; the LB node's threads: ${lbThreads.join(', ')}`);
+      },
+      lbCpuSeconds: () => (lbThreads ? threadsCpuSeconds(lbThreads) : undefined),
       tcp: {
         direct: { 1: at(HTTP_PORTS.direct[1], 1), 3: at(HTTP_PORTS.direct[3], 3) },
         nlbkit: { 1: tcp1, 3: tcp3 },
@@ -146,6 +187,7 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
           1: { host: HAPROXY_VIP, port: HAPROXY_PORT[1] },
           3: { host: HAPROXY_VIP, port: HAPROXY_PORT[3] },
         },
+        dsr: { 1: dsr1, 3: dsr3 },
       },
       udp: { direct: { 1: at(UDP_PORT, 1), 3: at(UDP_PORT, 3) }, nlbkit: { 1: udp1, 3: udp3 } },
       destroy,

@@ -11,9 +11,11 @@ const PROGRAMS = [
   { program: 'nginx', args: ['-v'], pkg: 'nginx-light' },
   { program: 'haproxy', args: ['-v'], pkg: 'haproxy' },
   { program: 'wrk', args: ['-v'], pkg: 'wrk' },
+  // Threaded NAPI on the lab's veths (GRO on, TSO off): how the LB node's CPU is read (lb-cpu.ts).
+  { program: 'ethtool', args: ['--version'], pkg: 'ethtool' },
 ] as const;
 
-/** Only for `--newconn-client spread`, which compiles the bench's C client. */
+/** Only for a spread client (keep-alive by default, new connections by flag): compiles the C client. */
 const GCC = { program: 'gcc', args: ['--version'], pkg: 'gcc' } as const;
 
 function runs(file: string, args: readonly string[]): boolean {
@@ -23,9 +25,12 @@ function runs(file: string, args: readonly string[]): boolean {
 }
 
 /** Lines describing what is missing (empty: ready to run). */
-export function checkBenchRequirements(opts: Pick<BenchOptions, 'newconnClient'>): string[] {
+export function checkBenchRequirements(
+  opts: Pick<BenchOptions, 'newconnClient' | 'keepaliveClient'>,
+): string[] {
   const lines = checkLabRequirements().map((m) => `${m.what}: ${m.fix}`);
-  const wanted = opts.newconnClient === 'spread' ? [...PROGRAMS, GCC] : PROGRAMS;
+  const spread = opts.newconnClient === 'spread' || opts.keepaliveClient === 'spread';
+  const wanted = spread ? [...PROGRAMS, GCC] : PROGRAMS;
   const missing = wanted.filter((p) => !runs(p.program, p.args));
   if (missing.length > 0) {
     const names = missing.map((p) => p.program).join(', ');
