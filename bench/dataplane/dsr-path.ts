@@ -55,3 +55,36 @@ export async function buildDsrPath(topo: Topology, vips: string[]): Promise<void
     );
   }
 }
+
+/** Packets the client's segment link has received and sent so far. */
+export interface SegmentCounters {
+  rxPackets: number;
+  txPackets: number;
+}
+
+/** Reads `ip -s -j link show` output for one device. */
+export function parseLinkCounters(json: string): SegmentCounters {
+  const [dev] = JSON.parse(json) as { stats64?: { rx?: { packets?: number }; tx?: { packets?: number } } }[];
+  const rx = dev?.stats64?.rx?.packets;
+  const tx = dev?.stats64?.tx?.packets;
+  if (typeof rx !== 'number' || typeof tx !== 'number') throw new Error(`no link counters in: ${json}`);
+  return { rxPackets: rx, txPackets: tx };
+}
+
+/**
+ * The client's segment link counters: dsr replies arrive there (many received, almost nothing sent
+ * but ARP answers). Read after the run to show the replies really bypassed the LB node.
+ */
+export async function segmentCounters(topo: Topology): Promise<SegmentCounters> {
+  const out = await mustRun([
+    'ip',
+    '-n',
+    topo.client.ns,
+    '-s',
+    '-j',
+    'link',
+    'show',
+    CLIENT_SEGMENT_DEVICE.client,
+  ]);
+  return parseLinkCounters(out);
+}

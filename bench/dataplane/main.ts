@@ -7,6 +7,7 @@
 import { removeRemembered } from '../../src/lab/lab-names.js';
 import { allCases, type Case, caseId, lbCpuCases, runCase, scheduleFor } from './cases.js';
 import { type ChurnResult, runChurn } from './churn.js';
+import { segmentCounters } from './dsr-path.js';
 import { probeFlowtable } from './flowtable.js';
 import { checkDsrGoals, checkGoals } from './goals.js';
 import { type BenchLab, buildBenchLab } from './lab.js';
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
       for (const c of lbCases) await runCase(lab, c, opts, 1);
       lbSamples = await measure(lab, lbCases, opts.lbReps, opts, 'LB ');
     }
+    const dsrReplyPath = cases.some((c) => c.target === 'dsr') ? await segmentCounters(lab.topo) : undefined;
     const rows = ratios(samples, opts.reps);
     const lbRows = lbRatios(lbSamples, opts.lbReps);
     const report: BenchReport = {
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
       ratios: rows,
       costs: costs(samples, opts.reps),
       lbSamples,
+      dsrReplyPath,
       lbCosts: lbCosts(lbSamples, opts.lbReps),
       lbRatios: lbRows,
       churn,

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Case, caseId } from './cases.js';
 import type { ChurnResult } from './churn.js';
+import type { SegmentCounters } from './dsr-path.js';
 import type { GoalResult } from './goals.js';
 import type { BenchOptions } from './options.js';
 import { type CostRow, type LbCpuRow, type RatioRow, type Sample, spread } from './stats.js';
@@ -20,6 +21,8 @@ export interface BenchReport {
   ratios: RatioRow[];
   /** CPU per request that each load balancer adds over the direct path. */
   costs: CostRow[];
+  /** The client's segment link over the run (dsr replies arrive there), when dsr was measured. */
+  dsrReplyPath?: SegmentCounters;
   /** The LB-CPU phase's measurements (threaded NAPI on: lb-cpu.ts). */
   lbSamples: Sample[];
   /** The LB node's own CPU per request (its NAPI threads), per target, from `lbSamples`. */
@@ -133,6 +136,12 @@ export function renderReport(r: BenchReport): string {
     '',
     lb,
   ];
+  if (r.dsrReplyPath) {
+    parts.push(
+      '',
+      `dsr replies bypassed the LB node: the client's segment link received ${r.dsrReplyPath.rxPackets} packets and sent ${r.dsrReplyPath.txPackets} (ARP answers)`,
+    );
+  }
   const baselines = baselineNote(r.ratios);
   if (baselines) parts.push('', baselines);
   if (r.churn) {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { allCases, type Case, caseId, lbCpuCases } from '../../bench/dataplane/cases.js';
+import { parseLinkCounters } from '../../bench/dataplane/dsr-path.js';
 import { checkDsrGoals } from '../../bench/dataplane/goals.js';
 import { taskCpuSeconds } from '../../bench/dataplane/lb-cpu.js';
 import { parseBenchOptions } from '../../bench/dataplane/options.js';
@@ -160,5 +161,18 @@ describe('spreadArgv', () => {
       '0',
       '198.18.1.12:8091',
     ]);
+  });
+});
+
+describe('parseLinkCounters', () => {
+  it("reads a link's packet counters from `ip -s -j link show`, and refuses output without them", () => {
+    const json = JSON.stringify([
+      {
+        ifname: 'seg0',
+        stats64: { rx: { bytes: 214721664, packets: 1219397 }, tx: { bytes: 1062, packets: 15 } },
+      },
+    ]);
+    expect(parseLinkCounters(json)).toEqual({ rxPackets: 1219397, txPackets: 15 });
+    expect(() => parseLinkCounters('[{"ifname":"seg0"}]')).toThrow(/no link counters/);
   });
 });
