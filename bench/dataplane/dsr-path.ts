@@ -37,6 +37,7 @@ export async function buildDsrPath(topo: Topology, vips: string[]): Promise<void
   await sysctl(c, 'net.ipv4.conf.all.rp_filter=0', `net.ipv4.conf.${dev}.rp_filter=0`);
   for (const be of topo.backends) {
     for (const vip of vips) {
+      // setupBackend checks `vip` (a canonical IPv4 address) before anything runs, `ip rule` included.
       await setupBackend(be.exec, { vip, mode: 'dsr', interface: 'eth0' });
       await ipn(be.ns, 'rule', 'add', 'from', `${vip}/32`, 'lookup', DSR_TABLE);
     }
