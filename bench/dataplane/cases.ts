@@ -73,7 +73,10 @@ function endpoints(lab: BenchLab, c: Case): Endpoint[] {
   }
   if (c.target === 'direct' || c.target === 'direct-pinned') return lab.tcp.direct[c.backends];
   if (c.target === 'haproxy') return [lab.tcp.haproxy[c.backends]];
-  if (c.target === 'dsr') return [lab.tcp.dsr[c.backends]];
+  if (c.target === 'dsr') {
+    if (!lab.tcp.dsr) throw new Error('the dsr NLBs were not built (--targets without dsr)');
+    return [lab.tcp.dsr[c.backends]];
+  }
   return [lab.tcp.nlbkit[c.backends]];
 }
 

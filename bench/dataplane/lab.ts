@@ -60,8 +60,8 @@ export interface BenchLab {
     direct: Record<1 | 3, Endpoint[]>;
     nlbkit: Record<1 | 3, Endpoint>;
     haproxy: Record<1 | 3, Endpoint>;
-    /** nlbkit NLBs with `forwarding: 'dsr'` (MAGLEV; listener port = backend port). */
-    dsr: Record<1 | 3, Endpoint>;
+    /** nlbkit NLBs with `forwarding: 'dsr'` (MAGLEV; listener port = backend port), when built. */
+    dsr?: Record<1 | 3, Endpoint>;
   };
   udp: { direct: Record<1 | 3, Endpoint[]>; nlbkit: Record<1 | 3, Endpoint> };
   destroy(): Promise<void>;
@@ -70,8 +70,15 @@ export interface BenchLab {
 const sysctl = (ns: string, ...settings: string[]) =>
   runArgv(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...settings]);
 
-/** Builds everything; on failure removes what it made and rethrows. */
-export async function buildBenchLab(workdir: string, log: (line: string) => void): Promise<BenchLab> {
+/**
+ * Builds everything; on failure removes what it made and rethrows. `withDsr`: also the dsr NLBs and
+ * their reply path (every change of the store then also rewrites the dsr maps on the LB node).
+ */
+export async function buildBenchLab(
+  workdir: string,
+  log: (line: string) => void,
+  withDsr = true,
+): Promise<BenchLab> {
   const topo = await buildTopology({
     backends: 3,
     lbNodes: 1,
@@ -139,11 +146,13 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
     const tcp3 = await make('bench-tcp-three', 'TCP', HTTP_PORTS.nlbkit[3], 3);
     const udp1 = await make('bench-udp-one', 'UDP', UDP_PORT, 1);
     const udp3 = await make('bench-udp-three', 'UDP', UDP_PORT, 3);
-    const dsr1 = await makeDsr('bench-dsr-one', 1);
-    const dsr3 = await makeDsr('bench-dsr-three', 3);
     log(`nlbkit VIPs: TCP ${tcp1.host} (1 backend), ${tcp3.host} (3); UDP ${udp1.host}, ${udp3.host}`);
-    await buildDsrPath(topo, [dsr1.host, dsr3.host]);
-    log(`dsr VIPs (replies straight to the client's segment link): ${dsr1.host} (1), ${dsr3.host} (3)`);
+    let dsr: Record<1 | 3, Endpoint> | undefined;
+    if (withDsr) {
+      dsr = { 1: await makeDsr('bench-dsr-one', 1), 3: await makeDsr('bench-dsr-three', 3) };
+      await buildDsrPath(topo, [dsr[1].host, dsr[3].host]);
+      log(`dsr VIPs (replies straight to the client's segment link): ${dsr[1].host} (1), ${dsr[3].host} (3)`);
+    }
     // Conntrack now runs in the LB namespace (for every case alike): free TIME_WAIT entries sooner so a
     // long run of new connections cannot fill the table.
     await sysctl(lb.ns, 'net.netfilter.nf_conntrack_tcp_timeout_time_wait=10');
@@ -173,9 +182,10 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
       async threadNapi() {
         if (lbThreads) return;
         lbThreads = await threadLbNapi(lb.ns, ['up0', 'dn0']);
-        await threadNapi(topo.client.ns, ['lb0', CLIENT_SEGMENT_DEVICE.client]);
+        const segment = (d: string) => (dsr ? [d] : []);
+        await threadNapi(topo.client.ns, ['lb0', ...segment(CLIENT_SEGMENT_DEVICE.client)]);
         const ports = topo.backends.map((_, j) => `b${j}`);
-        await threadNapi(topo.switch.ns, ['l0', CLIENT_SEGMENT_DEVICE.switchPort, ...ports]);
+        await threadNapi(topo.switch.ns, ['l0', ...segment(CLIENT_SEGMENT_DEVICE.switchPort), ...ports]);
         for (const be of topo.backends) await threadNapi(be.ns, ['eth0']);
         log(`threaded NAPI on every veth; the LB node's threads: ${lbThreads.join(', ')}`);
       },
@@ -187,7 +197,7 @@ export async function buildBenchLab(workdir: string, log: (line: string) => void
           1: { host: HAPROXY_VIP, port: HAPROXY_PORT[1] },
           3: { host: HAPROXY_VIP, port: HAPROXY_PORT[3] },
         },
-        dsr: { 1: dsr1, 3: dsr3 },
+        ...(dsr ? { dsr } : {}),
       },
       udp: { direct: { 1: at(UDP_PORT, 1), 3: at(UDP_PORT, 3) }, nlbkit: { 1: udp1, 3: udp3 } },
       destroy,

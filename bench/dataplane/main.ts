@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   let lab: BenchLab | undefined;
   let flowtableSkipped: string | undefined;
   try {
-    lab = await buildBenchLab(makeWorkdir(), log);
+    lab = await buildBenchLab(makeWorkdir(), log, opts.targets.includes('dsr'));
     if (opts.newconnClient === 'spread' || opts.keepaliveClient === 'spread') {
       lab.spreadLoad = await buildSpreadLoad(lab.workdir);
       const which = [

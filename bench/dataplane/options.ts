@@ -63,7 +63,7 @@ const HELP = `npm run bench:dataplane -- [flags]   (root; needs nginx-light, hap
                     client of the keep-alive cases (default spread: the fair x3 baseline, with the
                     old one-backend-per-client baseline measured beside it as direct-pinned)
   --targets LIST    comma-separated subset of nlbkit,nlbkit+ft,dsr,haproxy (default: all);
-                    direct is always measured
+                    direct is always measured; without dsr the dsr NLBs are not even built
   --quick           the dsr and keep-alive baseline check, a few minutes: --modes
                     tcp-keepalive,tcp-newconn --targets nlbkit,dsr --newconn-client spread
                     --reps 6 --churn 0 (flags given as well override it)
