@@ -23,6 +23,12 @@ command -v tmux >/dev/null 2>&1 || need+=(tmux) # the CLI's terminal test reads 
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # The server's status page is tested in headless Chromium (Debian's, driven by playwright-core).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# npm run bench:dataplane (by hand, not in CI): nginx and HAProxy in the lab, wrk as a client, and
+# ethtool for the LB-node CPU phase (threaded NAPI on the lab's veths).
+command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
+command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v ethtool >/dev/null 2>&1 || need+=(ethtool)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need[*]} with apt-get"

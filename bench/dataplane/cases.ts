@@ -12,8 +12,15 @@ import { type LoadResult, runWrks } from './wrk.js';
 
 /** How the client talks: HTTP keep-alive, a new TCP connection per request, or UDP datagrams. */
 export type Mode = 'tcp-keepalive' | 'tcp-newconn' | 'udp';
-/** What the client aims at. `nlbkit+ft` is nlbkit with the flowtable experiment on. */
-export type Target = 'direct' | 'nlbkit' | 'nlbkit+ft' | 'haproxy';
+/**
+ * What the client aims at. `nlbkit` forwards by NAT, `dsr` by direct server return (replies bypass the
+ * LB node), `nlbkit+ft` is nlbkit with the flowtable experiment on. `direct-pinned` (keep-alive x3
+ * with the spread client only) is the old baseline's shape: client process i talks to backend i only.
+ */
+export type Target = 'direct' | 'direct-pinned' | 'nlbkit' | 'nlbkit+ft' | 'dsr' | 'haproxy';
+
+/** The targets a run can select (`--targets`); `direct` is always measured: every ratio needs it. */
+export const SELECTABLE_TARGETS = ['nlbkit', 'nlbkit+ft', 'dsr', 'haproxy'] as const;
 
 /** One case: a mode, a target and a backend count. */
 export interface Case {
@@ -28,15 +35,28 @@ export const caseId = (c: Case) => `${c.mode} ${c.target} x${c.backends}`;
 /** Every case of one repetition, in schedule order. */
 export function allCases(opts: BenchOptions): Case[] {
   const out: Case[] = [];
+  const wanted = (t: Target) => (opts.targets as readonly Target[]).includes(t);
   for (const mode of opts.modes) {
     for (const backends of [1, 3] as const) {
-      const targets: Target[] = ['direct', 'nlbkit'];
-      if (opts.flowtable) targets.push('nlbkit+ft');
-      if (mode !== 'udp') targets.push('haproxy');
+      const targets: Target[] = ['direct'];
+      // Kept beside the spread baseline so the change of baseline shows in the same run.
+      if (mode === 'tcp-keepalive' && backends === 3 && opts.keepaliveClient === 'spread') {
+        targets.push('direct-pinned');
+      }
+      if (wanted('nlbkit')) targets.push('nlbkit');
+      if (opts.flowtable && wanted('nlbkit+ft')) targets.push('nlbkit+ft');
+      // dsr is offered for TCP here: the lab's UDP echo answers from the backend's own address.
+      if (mode !== 'udp' && wanted('dsr')) targets.push('dsr');
+      if (mode !== 'udp' && wanted('haproxy')) targets.push('haproxy');
       for (const target of targets) out.push({ mode, target, backends });
     }
   }
   return out;
+}
+
+/** The cases of the LB-CPU phase: the LB node's own packet work is compared for these targets. */
+export function lbCpuCases(cases: Case[]): Case[] {
+  return cases.filter((c) => c.target === 'direct' || c.target === 'nlbkit' || c.target === 'dsr');
 }
 
 /** Repetition `rep`'s order: forwards on even repetitions, backwards on odd ones. */
@@ -51,15 +71,25 @@ function endpoints(lab: BenchLab, c: Case): Endpoint[] {
     if (c.target === 'haproxy') throw new Error('HAProxy is measured for TCP only');
     return [lab.udp.nlbkit[c.backends]];
   }
-  if (c.target === 'direct') return lab.tcp.direct[c.backends];
+  if (c.target === 'direct' || c.target === 'direct-pinned') return lab.tcp.direct[c.backends];
   if (c.target === 'haproxy') return [lab.tcp.haproxy[c.backends]];
+  if (c.target === 'dsr') {
+    if (!lab.tcp.dsr) throw new Error('the dsr NLBs were not built (--targets without dsr)');
+    return [lab.tcp.dsr[c.backends]];
+  }
   return [lab.tcp.nlbkit[c.backends]];
 }
 
-/** One case's load result and the machine's CPU per request during the load (switching excluded). */
+/** One case's load result and CPU per request during the load (switching excluded). */
 export interface CaseResult {
   result: LoadResult;
+  /** The whole machine's (client, LB node, backends). */
   cpuUsPerRequest: number;
+  /**
+   * The LB node's packet processing only (its NAPI threads), once `lab.threadNapi()` ran; NaN before
+   * and for HAProxy (a process's work).
+   */
+  lbUsPerRequest: number;
 }
 
 /** Runs one case for `seconds`. */
@@ -73,8 +103,15 @@ export async function runCase(
   if (c.target === 'nlbkit+ft') await lab.setFlowtable(true);
   try {
     const before = busySeconds();
+    const lbBefore = lab.lbCpuSeconds();
     const result = await runLoad(lab, c, opts, targets, seconds);
-    return { result, cpuUsPerRequest: usPerRequest(before, busySeconds(), result.requests) };
+    const lbAfter = lab.lbCpuSeconds();
+    const lbKnown = lbBefore !== undefined && lbAfter !== undefined && c.target !== 'haproxy';
+    return {
+      result,
+      cpuUsPerRequest: usPerRequest(before, busySeconds(), result.requests),
+      lbUsPerRequest: lbKnown ? usPerRequest(lbBefore, lbAfter, result.requests) : Number.NaN,
+    };
   } finally {
     if (c.target === 'nlbkit+ft') await lab.setFlowtable(false);
   }
@@ -90,12 +127,17 @@ async function runLoad(
   if (c.mode === 'udp') {
     return runUdp(lab.topo.client.ns, lab.workdir, { targets, sockets: opts.udpSockets, seconds });
   }
-  if (c.mode === 'tcp-newconn' && lab.spreadLoad) {
+  const spreadClient =
+    c.mode === 'tcp-newconn' ? opts.newconnClient === 'spread' : opts.keepaliveClient === 'spread';
+  if (spreadClient) {
+    if (!lab.spreadLoad) throw new Error('the spread client was not built');
     return runSpread(lab.topo.client.ns, lab.spreadLoad, {
       targets,
       clients: opts.clients,
       connections: opts.connections,
       seconds,
+      keepAlive: c.mode === 'tcp-keepalive',
+      pinned: c.target === 'direct-pinned',
     });
   }
   // The same client for every target: `clients` wrk processes, spread over the targets in turn.

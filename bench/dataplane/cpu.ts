@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/stat (USER_HZ: 100 on every Linux architecture nlbkit runs on). */
-const USER_HZ = 100;
+export const USER_HZ = 100;
 
 /** Busy CPU seconds of all CPUs since boot: user, nice, system, irq and softirq (not idle, iowait, steal). */
 export function busySeconds(stat = readFileSync('/proc/stat', 'utf8')): number {

@@ -6,6 +6,9 @@
  * Each ratio goal also carries the median's 90% confidence interval (a median above or below the goal
  * by less than the interval's half-width is not evidence either way), and each HAProxy goal carries the
  * ceiling of this machine: direct/HAProxy, the score of a load balancer that cost nothing at all.
+ *
+ * Issue 21's dsr goals: dsr/direct >= 0.97 like nlbkit's, and the LB node's CPU per request below NAT's
+ * (dsr's replies do not cross the LB node): the median per-repetition ratio dsr/nlbkit < 1.
  */
 import type { Interval, RatioRow } from './stats.js';
 
@@ -24,6 +27,8 @@ export interface GoalResult {
   certainty?: 'confident' | 'within noise';
   /** direct/HAProxy median in the same mode (HAProxy goals only): the most any load balancer could show. */
   ceiling?: number;
+  /** The goal is `measured < target` (a cost), not `measured >= target`. */
+  below?: true;
 }
 
 const DIRECT_GOAL = 0.97;
@@ -41,6 +46,25 @@ function ratioGoal(r: RatioRow, goal: string, target: number, ceiling?: number):
     certainty: sure ? 'confident' : 'within noise',
     ...(ceiling === undefined ? {} : { ceiling }),
   };
+}
+
+/** Issue 21: dsr/direct (as nlbkit's goal) and the LB node's CPU per request, dsr below NAT. */
+export function checkDsrGoals(rows: RatioRow[], lbRows: Omit<RatioRow, 'num' | 'den'>[]): GoalResult[] {
+  const out = checkGoals(rows, undefined, 'dsr');
+  for (const r of lbRows) {
+    const met = r.spread.median < 1;
+    const sure = met ? r.ci.high < 1 : r.ci.low >= 1;
+    out.push({
+      goal: `${r.mode} x${r.backends} ${r.name} per request (median)`,
+      measured: r.spread.median,
+      target: 1,
+      met,
+      ci: r.ci,
+      certainty: sure ? 'confident' : 'within noise',
+      below: true,
+    });
+  }
+  return out;
 }
 
 /** Checks the ratio goals (for `num`, normally `nlbkit`) and the churn goal. */

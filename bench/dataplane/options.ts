@@ -1,11 +1,13 @@
 /** Command-line flags of the data-plane benchmark (`npm run bench:dataplane -- --help`). */
 import { parseArgs } from 'node:util';
-import type { Mode } from './cases.js';
+import { type Mode, SELECTABLE_TARGETS } from './cases.js';
 
 const MODES: readonly Mode[] = ['tcp-keepalive', 'tcp-newconn', 'udp'];
 const NEWCONN_CLIENTS = ['wrk', 'spread'] as const;
-/** The programs that can drive the new-connection cases. */
+/** The programs that can drive the TCP cases (new-connection and keep-alive alike). */
 export type NewconnClient = (typeof NEWCONN_CLIENTS)[number];
+/** A target `--targets` can select. */
+export type SelectableTarget = (typeof SELECTABLE_TARGETS)[number];
 
 /** What one run does. */
 export interface BenchOptions {
@@ -19,6 +21,11 @@ export interface BenchOptions {
   connections: number;
   /** UDP sockets (one request in flight each). */
   udpSockets: number;
+  /**
+   * Repetitions of the LB-CPU phase (direct, nlbkit, dsr with threaded NAPI, after everything else;
+   * 0 skips it).
+   */
+  lbReps: number;
   /** Backend add/remove operations under load (0 skips the churn check). */
   churnOps: number;
   /** The modes to measure (all by default), in schedule order. */
@@ -30,6 +37,14 @@ export interface BenchOptions {
    * spread-load, which spreads each process's connections over all targets (needs gcc).
    */
   newconnClient: NewconnClient;
+  /**
+   * The client of the keep-alive cases: `spread` (default) spreads each process's kept-alive
+   * connections over all targets, so `direct x3` is the fair baseline, and measures the old
+   * one-backend-per-client shape beside it (`direct-pinned`); `wrk` as before.
+   */
+  keepaliveClient: NewconnClient;
+  /** The targets measured besides `direct` (default all; nlbkit+ft also needs `flowtable`). */
+  targets: SelectableTarget[];
   /** Where the JSON result goes. */
   out: string | undefined;
 }
@@ -44,7 +59,17 @@ const HELP = `npm run bench:dataplane -- [flags]   (root; needs nginx-light, hap
   --newconn-client wrk|spread
                     client of the new-connection cases (default wrk); spread: the bench's own
                     C client, every process spreading its connections over all targets (needs gcc)
+  --keepalive-client spread|wrk
+                    client of the keep-alive cases (default spread: the fair x3 baseline, with the
+                    old one-backend-per-client baseline measured beside it as direct-pinned)
+  --targets LIST    comma-separated subset of nlbkit,nlbkit+ft,dsr,haproxy (default: all);
+                    direct is always measured; without dsr the dsr NLBs are not even built
+  --quick           the dsr and keep-alive baseline check, a few minutes: --modes
+                    tcp-keepalive,tcp-newconn --targets nlbkit,dsr --newconn-client spread
+                    --reps 6 --churn 0 (flags given as well override it)
   --churn N         backend add/remove operations under load (default 100; 0 skips)
+  --lb-reps N       repetitions of the LB-node CPU phase, run last with threaded NAPI
+                    (default 4; 0 skips)
   --no-flowtable    skip the nlbkit+flowtable variant
   --out FILE        JSON result path (default bench/results/dataplane-<time>.json)`;
 
@@ -66,12 +91,33 @@ function modeList(value: string | undefined): Mode[] {
   return MODES.filter((m) => asked.includes(m));
 }
 
-function newconnClient(value: string | undefined): NewconnClient {
-  if (value === undefined) return 'wrk';
+function client(value: string | undefined, flag: string, fallback: NewconnClient): NewconnClient {
+  if (value === undefined) return fallback;
   const found = NEWCONN_CLIENTS.find((c) => c === value);
-  if (!found) throw new Error(`--newconn-client takes ${NEWCONN_CLIENTS.join(' or ')} (not: ${value})`);
+  if (!found) throw new Error(`--${flag} takes ${NEWCONN_CLIENTS.join(' or ')} (not: ${value})`);
   return found;
 }
+
+function targetList(value: string | undefined): SelectableTarget[] {
+  if (value === undefined) return [...SELECTABLE_TARGETS];
+  const asked = value.split(',').map((t) => t.trim());
+  const bad = asked.filter((t) => !(SELECTABLE_TARGETS as readonly string[]).includes(t));
+  if (bad.length > 0) {
+    throw new Error(
+      `--targets takes a comma-separated subset of ${SELECTABLE_TARGETS.join(',')} (not: ${bad.join(',')})`,
+    );
+  }
+  return SELECTABLE_TARGETS.filter((t) => asked.includes(t));
+}
+
+/** What `--quick` stands for; flags given explicitly win. */
+const QUICK = {
+  modes: 'tcp-keepalive,tcp-newconn',
+  targets: 'nlbkit,dsr',
+  'newconn-client': 'spread',
+  reps: '6',
+  churn: '0',
+} as const;
 
 /** Parses argv; prints help and returns undefined for `--help`. Throws on a bad flag. */
 export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
@@ -84,9 +130,13 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
       connections: { type: 'string' },
       'udp-sockets': { type: 'string' },
       churn: { type: 'string' },
+      'lb-reps': { type: 'string' },
       modes: { type: 'string' },
       'no-flowtable': { type: 'boolean' },
       'newconn-client': { type: 'string' },
+      'keepalive-client': { type: 'string' },
+      targets: { type: 'string' },
+      quick: { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -94,6 +144,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
   if (values.help) {
     console.log(HELP);
     return undefined;
+  }
+  if (values.quick) {
+    for (const [k, v] of Object.entries(QUICK)) (values as Record<string, unknown>)[k] ??= v;
   }
   return {
     reps: int(values.reps, 'reps', 10, 1, 50),
@@ -103,8 +156,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
     udpSockets: int(values['udp-sockets'], 'udp-sockets', 24, 1, 1000),
     modes: modeList(values.modes),
     churnOps: int(values.churn, 'churn', 100, 0, 10_000),
+    lbReps: int(values['lb-reps'], 'lb-reps', 4, 0, 50),
     flowtable: !values['no-flowtable'],
-    newconnClient: newconnClient(values['newconn-client']),
+    newconnClient: client(values['newconn-client'], 'newconn-client', 'wrk'),
+    keepaliveClient: client(values['keepalive-client'], 'keepalive-client', 'spread'),
+    targets: targetList(values.targets),
     out: values.out,
   };
 }

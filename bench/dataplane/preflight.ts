@@ -13,7 +13,10 @@ const PROGRAMS = [
   { program: 'wrk', args: ['-v'], pkg: 'wrk' },
 ] as const;
 
-/** Only for `--newconn-client spread`, which compiles the bench's C client. */
+/** Only for the LB-CPU phase: threaded NAPI on the lab's veths (GRO on, TSO off; lb-cpu.ts). */
+const ETHTOOL = { program: 'ethtool', args: ['--version'], pkg: 'ethtool' } as const;
+
+/** Only for a spread client (keep-alive by default, new connections by flag): compiles the C client. */
 const GCC = { program: 'gcc', args: ['--version'], pkg: 'gcc' } as const;
 
 function runs(file: string, args: readonly string[]): boolean {
@@ -23,9 +26,12 @@ function runs(file: string, args: readonly string[]): boolean {
 }
 
 /** Lines describing what is missing (empty: ready to run). */
-export function checkBenchRequirements(opts: Pick<BenchOptions, 'newconnClient'>): string[] {
+export function checkBenchRequirements(
+  opts: Pick<BenchOptions, 'newconnClient' | 'keepaliveClient' | 'lbReps'>,
+): string[] {
   const lines = checkLabRequirements().map((m) => `${m.what}: ${m.fix}`);
-  const wanted = opts.newconnClient === 'spread' ? [...PROGRAMS, GCC] : PROGRAMS;
+  const spread = opts.newconnClient === 'spread' || opts.keepaliveClient === 'spread';
+  const wanted = [...PROGRAMS, ...(spread ? [GCC] : []), ...(opts.lbReps > 0 ? [ETHTOOL] : [])];
   const missing = wanted.filter((p) => !runs(p.program, p.args));
   if (missing.length > 0) {
     const names = missing.map((p) => p.program).join(', ');

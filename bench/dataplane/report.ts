@@ -5,9 +5,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Case, caseId } from './cases.js';
 import type { ChurnResult } from './churn.js';
+import type { SegmentCounters } from './dsr-path.js';
 import type { GoalResult } from './goals.js';
 import type { BenchOptions } from './options.js';
-import { type CostRow, type RatioRow, type Sample, spread } from './stats.js';
+import { type CostRow, type LbCpuRow, type RatioRow, type Sample, spread } from './stats.js';
 
 /** Everything one run produced. */
 export interface BenchReport {
@@ -20,10 +21,20 @@ export interface BenchReport {
   ratios: RatioRow[];
   /** CPU per request that each load balancer adds over the direct path. */
   costs: CostRow[];
+  /** The client's segment link over the run (dsr replies arrive there), when dsr was measured. */
+  dsrReplyPath?: SegmentCounters;
+  /** The LB-CPU phase's measurements (threaded NAPI on: lb-cpu.ts). */
+  lbSamples: Sample[];
+  /** The LB node's own CPU per request (its NAPI threads), per target, from `lbSamples`. */
+  lbCosts: LbCpuRow[];
+  /** dsr's LB-node CPU per request over nlbkit's (NAT), per repetition. */
+  lbRatios: Omit<RatioRow, 'num' | 'den'>[];
   churn?: ChurnResult;
   /** Why the nlbkit+flowtable variant was not measured, when it was asked for but could not run. */
   flowtableSkipped?: string;
   goals: GoalResult[];
+  /** Issue 21's dsr goals (empty when dsr was not measured). */
+  dsrGoals: GoalResult[];
 }
 
 /** The machine the run happened on. */
@@ -80,7 +91,7 @@ export function renderReport(r: BenchReport): string {
   const ratios = table(
     ['ratio (req/s, per repetition)', 'min', 'median', 'max', 'median 90% CI'],
     r.ratios.map((x) => [
-      `${x.mode} x${x.backends} ${x.name}${x.num === 'direct' ? ' (ceiling)' : ''}`,
+      `${x.mode} x${x.backends} ${x.name}${x.num === 'direct' && x.den === 'haproxy' ? ' (ceiling)' : ''}`,
       f2(x.spread.min),
       f2(x.spread.median),
       f2(x.spread.max),
@@ -96,16 +107,43 @@ export function renderReport(r: BenchReport): string {
       f1(x.spread.max),
     ]),
   );
+  const lb = table(
+    [`LB-node CPU per request (us; ${r.options.lbReps} reps, threaded NAPI)`, 'min', 'median', 'max'],
+    [
+      ...r.lbCosts.map((x) => [
+        `${x.mode} x${x.backends} ${x.target}`,
+        f1(x.spread.min),
+        f1(x.spread.median),
+        f1(x.spread.max),
+      ]),
+      ...r.lbRatios.map((x) => [
+        `${x.mode} x${x.backends} ${x.name} (ratio)`,
+        f2(x.spread.min),
+        f2(x.spread.median),
+        f2(x.spread.max),
+      ]),
+    ],
+  );
   const parts = [
     `Machine: ${r.machine.cpus} x ${r.machine.model}, kernel ${r.machine.kernel}; load average at end ${r.machine.loadavgAtEnd.map((x) => x.toFixed(1)).join(' ')}`,
-    `Run: ${r.options.reps} repetitions x ${r.options.duration} s per case, ${r.options.clients} ${r.options.newconnClient === 'spread' ? 'clients (new connections: spread-load)' : 'wrk'} x ${r.options.connections} connections, ${r.options.udpSockets} UDP sockets; latency columns are medians over repetitions`,
+    `Run: ${r.options.reps} repetitions x ${r.options.duration} s per case, ${r.options.clients} client processes x ${r.options.connections} connections (keep-alive: ${r.options.keepaliveClient === 'spread' ? 'spread-load' : 'wrk'}, new connections: ${r.options.newconnClient === 'spread' ? 'spread-load' : 'wrk'}), ${r.options.udpSockets} UDP sockets; latency columns are medians over repetitions`,
     '',
     cases,
     '',
     ratios,
     '',
     costs,
+    '',
+    lb,
   ];
+  if (r.dsrReplyPath) {
+    parts.push(
+      '',
+      `dsr replies bypassed the LB node: the client's segment link received ${r.dsrReplyPath.rxPackets} packets and sent ${r.dsrReplyPath.txPackets} (ARP answers)`,
+    );
+  }
+  const baselines = baselineNote(r.ratios);
+  if (baselines) parts.push('', baselines);
   if (r.churn) {
     const c = r.churn;
     parts.push(
@@ -117,13 +155,32 @@ export function renderReport(r: BenchReport): string {
   if (r.flowtableSkipped) parts.push('', `nlbkit+ft (flowtable) not measured: ${r.flowtableSkipped}`);
   parts.push('', 'Goals (issue 7):');
   for (const g of r.goals) parts.push(`  ${goalLine(g)}`);
+  if (r.dsrGoals.length > 0) {
+    parts.push('', 'Goals (issue 21, dsr):');
+    for (const g of r.dsrGoals) parts.push(`  ${goalLine(g)}`);
+  }
   return parts.join('\n');
+}
+
+/** The keep-alive x3 ratio against both baselines, once, so the change of baseline is visible. */
+export function baselineNote(rows: RatioRow[]): string | undefined {
+  const find = (name: string) =>
+    rows.find((x) => x.mode === 'tcp-keepalive' && x.backends === 3 && x.name === name);
+  const fair = find('nlbkit/direct');
+  const old = find('nlbkit/direct-pinned');
+  if (!fair || !old) return undefined;
+  return [
+    'Keep-alive x3 baselines (the same spread client for both):',
+    `  old, one backend per client (direct-pinned): nlbkit/direct-pinned = ${f2(old.spread.median)} (90% CI ${f2(old.ci.low)}-${f2(old.ci.high)})`,
+    `  new, each client spread over the backends as the LB spreads it (direct): nlbkit/direct = ${f2(fair.spread.median)} (90% CI ${f2(fair.ci.low)}-${f2(fair.ci.high)})`,
+  ].join('\n');
 }
 
 /** One goal's verdict line: measured value, goal, interval, and the machine's ceiling where one applies. */
 export function goalLine(g: GoalResult): string {
   const verdict = g.met ? 'met    ' : 'NOT met';
   if (!g.ci) return `${verdict}  ${g.goal}: ${g.measured} (goal ${g.target})`;
+  const op = g.below ? '<' : '>=';
   const extra = [
     `90% CI ${f2(g.ci.low)}-${f2(g.ci.high)}${g.certainty === 'within noise' ? ', within noise' : ''}`,
   ];
@@ -132,7 +189,7 @@ export function goalLine(g: GoalResult): string {
       `out of reach here: a load balancer that cost nothing scores direct/haproxy = ${f2(g.ceiling)}`,
     );
   }
-  return `${verdict}  ${g.goal}: ${f2(g.measured)} (goal >= ${g.target}; ${extra.join('; ')})`;
+  return `${verdict}  ${g.goal}: ${f2(g.measured)} (goal ${op} ${g.target}; ${extra.join('; ')})`;
 }
 
 /** Writes the JSON report; returns its path. */

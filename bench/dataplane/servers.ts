@@ -19,6 +19,8 @@ export const HTTP_PORTS = {
   direct: { 1: 8090, 3: 8091 },
   nlbkit: { 1: 8092, 3: 8093 },
   haproxy: { 1: 8094, 3: 8095 },
+  /** dsr does not rewrite the packet: these are also the dsr NLBs' listener ports. */
+  dsr: { 1: 8096, 3: 8097 },
 } as const;
 
 const ALL_HTTP_PORTS = Object.values(HTTP_PORTS).flatMap((p) => [p[1], p[3]]);

@@ -6,10 +6,13 @@
  * with backend i, while through any load balancer every client's connections spread over all backends
  * (more cross-core wakeups, colder caches). With this client the direct path spreads the same way.
  *
- * Usage: spread-load SECONDS CONNECTIONS OFFSET HOST:PORT [HOST:PORT ...]
+ * Usage: spread-load [--keep-alive] SECONDS CONNECTIONS OFFSET HOST:PORT [HOST:PORT ...]
  * Prints one JSON line: requests, seconds, p50/p99 (ms), errors (connect, read, timeout, status).
  * Single-threaded, epoll, non-blocking sockets; a request is done when the whole response (by
  * Content-Length) has arrived, then the client closes, as wrk does with `Connection: close`.
+ * With --keep-alive each connection stays open and sends its next request as soon as the answer is in
+ * (as wrk does by default): the target is still chosen per connection, so the connections of every
+ * process spread over all targets the way a load balancer spreads them when they open.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -46,7 +49,11 @@ static int ep;
 static unsigned long long requests, err_connect, err_read, err_timeout, err_status;
 static unsigned *lat_us;
 static size_t nlat, caplat;
-static const char request[] = "GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n";
+static const char close_request[] = "GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n";
+static const char keep_request[] = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
+static const char *request = close_request;
+static size_t request_len = sizeof close_request - 1;
+static int keep_alive;
 
 static long long now_ns(void) {
   struct timespec ts;
@@ -119,7 +126,7 @@ static void on_event(struct conn *c, unsigned events, long long deadline) {
       return;
     }
     c->connected = 1;
-    if (write(c->fd, request, sizeof request - 1) != (ssize_t)(sizeof request - 1)) {
+    if (write(c->fd, request, request_len) != (ssize_t)request_len) {
       err_connect++;
       finish(c);
       return;
@@ -143,6 +150,13 @@ static void on_event(struct conn *c, unsigned events, long long deadline) {
             err_status++;
           }
         }
+        /* Keep-alive: the same connection asks again at once (until the deadline). */
+        if (keep_alive && ok && t < deadline) {
+          c->got = 0;
+          c->started = t;
+          if (write(c->fd, request, request_len) == (ssize_t)request_len) return;
+          err_read++;
+        }
         finish(c);
         return;
       }
@@ -154,7 +168,8 @@ static void on_event(struct conn *c, unsigned events, long long deadline) {
       continue;
     }
     if (n < 0 && errno == EAGAIN) return;
-    err_read++; /* reset, or closed before the whole response */
+    /* A kept-alive connection the server closed between requests is reopened, not an error. */
+    if (!(n == 0 && keep_alive && c->got == 0)) err_read++; /* reset, or closed mid-response */
     finish(c);
     return;
   }
@@ -191,8 +206,16 @@ static void parse_target(const char *arg, struct sockaddr_in *out) {
 }
 
 int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "--keep-alive") == 0) {
+    keep_alive = 1;
+    request = keep_request;
+    request_len = sizeof keep_request - 1;
+    argv++;
+    argc--;
+  }
   if (argc < 5) {
-    fprintf(stderr, "usage: spread-load SECONDS CONNECTIONS OFFSET HOST:PORT [HOST:PORT ...]\n");
+    fprintf(stderr,
+            "usage: spread-load [--keep-alive] SECONDS CONNECTIONS OFFSET HOST:PORT [HOST:PORT ...]\n");
     return 2;
   }
   double seconds = atof(argv[1]);

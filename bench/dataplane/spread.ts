@@ -1,7 +1,8 @@
 /**
- * The bench's own new-connection client (spread-load.c): each process spreads its connections over all
- * targets in turn, so `direct x3` mixes clients and backends the way a load balancer does (wrk aims a
- * whole thread at one address). Compiled once per run with the system's C compiler.
+ * The bench's own client (spread-load.c): each process spreads its connections over all targets in
+ * turn, so `direct x3` mixes clients and backends the way a load balancer does (wrk aims a whole
+ * thread at one address). A new connection per request, or kept alive (`keepAlive`). Compiled once
+ * per run with the system's C compiler.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,28 @@ export interface SpreadJob {
   clients: number;
   connections: number;
   seconds: number;
+  /** Keep each connection open for request after request (default: a new connection per request). */
+  keepAlive?: boolean;
+  /**
+   * Process i talks to target i (mod the count) only: wrk's shape, one backend per client, kept to
+   * show the old keep-alive baseline with the same client. Default: every process spreads.
+   */
+  pinned?: boolean;
+}
+
+/** The argv of spread-load process `i` of `job`. */
+export function spreadArgv(program: string, job: SpreadJob, i: number): string[] {
+  const all = job.targets.map((t) => `${t.host}:${t.port}`);
+  const targets = job.pinned ? [all[i % all.length]!] : all;
+  const offset = job.pinned ? 0 : i;
+  return [
+    program,
+    ...(job.keepAlive ? ['--keep-alive'] : []),
+    String(job.seconds),
+    String(job.connections),
+    String(offset),
+    ...targets,
+  ];
 }
 
 /**
@@ -60,9 +83,8 @@ export async function runSpread(
   program: string,
   job: SpreadJob,
 ): Promise<LoadResult> {
-  const targets = job.targets.map((t) => `${t.host}:${t.port}`);
   const procs = Array.from({ length: job.clients }, (_, i) => {
-    const argv = [program, String(job.seconds), String(job.connections), String(i), ...targets];
+    const argv = spreadArgv(program, job, i);
     return start(ns === undefined ? argv : inNs(ns, argv), (job.seconds + 30) * 1000);
   });
   const outs = await Promise.all(procs.map((p) => p.done));

@@ -26,6 +26,8 @@ export interface Sample {
   result: LoadResult;
   /** Machine-wide CPU microseconds per request during the measurement (all parties together). */
   cpuUsPerRequest?: number;
+  /** The LB node's packet-processing CPU microseconds per request (its NAPI threads: lb-cpu.ts). */
+  lbUsPerRequest?: number;
 }
 
 /** A ratio of requests/s between two targets, taken within each repetition (so both saw the same drift). */
@@ -88,32 +90,47 @@ function rpsOf(samples: Sample[], rep: number, mode: Mode, target: Target, backe
   return sampleOf(samples, rep, mode, target, backends)?.result.rps ?? Number.NaN;
 }
 
-/** What a load balancer adds to the machine's CPU time per request, over the direct path. */
-export interface CostRow {
+/** One figure per repetition for one (mode, backend count, target), and its spread. */
+export interface TargetRow {
   mode: Mode;
   backends: 1 | 3;
   target: Target;
-  /** The target's CPU us/request minus the direct path's, per repetition. */
   perRep: number[];
   spread: Spread;
 }
 
-/** Per-repetition extra CPU per request of every target over `direct` (needs `cpuUsPerRequest`). */
-export function costs(samples: Sample[], reps: number): CostRow[] {
-  const out: CostRow[] = [];
+/** What a load balancer adds to the machine's CPU time per request over the direct path (a difference). */
+export type CostRow = TargetRow;
+
+/** One row per (mode, backends, target) with at least one finite `value` over the repetitions. */
+function targetRows(
+  reps: number,
+  targets: readonly Target[],
+  value: (rep: number, mode: Mode, target: Target, backends: 1 | 3) => number,
+): TargetRow[] {
+  const out: TargetRow[] = [];
   for (const mode of ['tcp-keepalive', 'tcp-newconn', 'udp'] as const) {
     for (const backends of [1, 3] as const) {
-      for (const target of ['nlbkit', 'nlbkit+ft', 'haproxy'] as const) {
-        const perRep = Array.from({ length: reps }, (_, rep) => {
-          const a = sampleOf(samples, rep, mode, target, backends)?.cpuUsPerRequest ?? Number.NaN;
-          const b = sampleOf(samples, rep, mode, 'direct', backends)?.cpuUsPerRequest ?? Number.NaN;
-          return a - b;
-        }).filter((x) => Number.isFinite(x));
+      for (const target of targets) {
+        const perRep = Array.from({ length: reps }, (_, rep) => value(rep, mode, target, backends)).filter(
+          (x) => Number.isFinite(x),
+        );
         if (perRep.length > 0) out.push({ mode, backends, target, perRep, spread: spread(perRep) });
       }
     }
   }
   return out;
+}
+
+/** Per-repetition extra CPU per request of every target over `direct` (needs `cpuUsPerRequest`). */
+export function costs(samples: Sample[], reps: number): CostRow[] {
+  const cpu = (rep: number, mode: Mode, target: Target, backends: number) =>
+    sampleOf(samples, rep, mode, target, backends)?.cpuUsPerRequest ?? Number.NaN;
+  return targetRows(
+    reps,
+    ['nlbkit', 'nlbkit+ft', 'dsr', 'haproxy'],
+    (rep, mode, target, backends) => cpu(rep, mode, target, backends) - cpu(rep, mode, 'direct', backends),
+  );
 }
 
 /** Every ratio of interest that the samples allow: nlbkit(+ft)/direct and nlbkit(+ft)/haproxy. */
@@ -125,6 +142,11 @@ export function ratios(samples: Sample[], reps: number): RatioRow[] {
     ['nlbkit+ft', 'direct'],
     ['nlbkit+ft', 'haproxy'],
     ['nlbkit+ft', 'nlbkit'],
+    ['dsr', 'direct'],
+    ['dsr', 'nlbkit'],
+    // The old keep-alive x3 baseline (one backend per client), beside the spread one.
+    ['nlbkit', 'direct-pinned'],
+    ['direct', 'direct-pinned'],
     // The ceiling: what a load balancer that cost nothing would score against HAProxy on this machine.
     ['direct', 'haproxy'],
   ];
@@ -148,6 +170,43 @@ export function ratios(samples: Sample[], reps: number): RatioRow[] {
           ci: medianInterval(perRep),
         });
       }
+    }
+  }
+  return out;
+}
+
+/** The LB node's CPU per request for one target: absolute, not a difference (the LB node's own threads). */
+export type LbCpuRow = TargetRow;
+
+/** LB-node CPU us/request of every target that has it (HAProxy's is a process's, not measured so). */
+export function lbCosts(samples: Sample[], reps: number): LbCpuRow[] {
+  return targetRows(
+    reps,
+    ['direct', 'nlbkit', 'nlbkit+ft', 'dsr'],
+    (rep, mode, target, backends) =>
+      sampleOf(samples, rep, mode, target, backends)?.lbUsPerRequest ?? Number.NaN,
+  );
+}
+
+/** Per-repetition ratio of dsr's LB-node CPU per request to nlbkit's (NAT), with its interval. */
+export function lbRatios(samples: Sample[], reps: number): Omit<RatioRow, 'num' | 'den'>[] {
+  const out: Omit<RatioRow, 'num' | 'den'>[] = [];
+  for (const mode of ['tcp-keepalive', 'tcp-newconn'] as const) {
+    for (const backends of [1, 3] as const) {
+      const lb = (rep: number, t: Target) =>
+        sampleOf(samples, rep, mode, t, backends)?.lbUsPerRequest ?? Number.NaN;
+      const perRep = Array.from({ length: reps }, (_, rep) => lb(rep, 'dsr') / lb(rep, 'nlbkit')).filter(
+        (x) => Number.isFinite(x),
+      );
+      if (perRep.length === 0) continue;
+      out.push({
+        mode,
+        backends,
+        name: 'LB CPU dsr/nlbkit',
+        perRep,
+        spread: spread(perRep),
+        ci: medianInterval(perRep),
+      });
     }
   }
   return out;
