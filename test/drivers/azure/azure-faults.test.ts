@@ -90,7 +90,7 @@ for (const shape of SHAPES)
   });
 
 /** A matrix that fails each call of `change` on an NLB of `shape` and expects it as it was. */
-const unchangedOnFailure = (
+const describeChangeMatrix = (
   title: string,
   change: (w: AzureWorld) => Promise<unknown>,
   shape: Shape = { type: 'PUBLIC' },
@@ -105,24 +105,24 @@ const unchangedOnFailure = (
     expectSteps: (steps) => expect(steps.some((s) => s.write)).toBe(true),
   });
 
-unchangedOnFailure('changeVMGroupInfo', (w) =>
+describeChangeMatrix('changeVMGroupInfo', (w) =>
   w.driver.changeVMGroupInfo({ nameId: 'web' }, { protocol: 'TCP', port: 9090, vms: [{ nameId: 'vm-3' }] }),
 );
-unchangedOnFailure('changeHealthCheckerInfo', (w) =>
+describeChangeMatrix('changeHealthCheckerInfo', (w) =>
   w.driver.changeHealthCheckerInfo({ nameId: 'web' }, { protocol: 'TCP', interval: 30, threshold: 4 }),
 );
-unchangedOnFailure('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]));
-unchangedOnFailure('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
-unchangedOnFailure('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]), {
+describeChangeMatrix('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]));
+describeChangeMatrix('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
+describeChangeMatrix('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]), {
   type: 'PUBLIC',
   dual: true,
 });
-unchangedOnFailure(
+describeChangeMatrix(
   'changeListener',
   (w) => w.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 8443 }),
   { type: 'INTERNAL', dual: true },
 );
-unchangedOnFailure('changeListener', (w) =>
+describeChangeMatrix('changeListener', (w) =>
   w.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 8443 }),
 );
 

@@ -139,7 +139,7 @@ describeFaultMatrix({
 });
 
 /** A matrix that fails each call of `change` and expects the NLB as it was. */
-const unchangedOnFailure = (title: string, change: (w: GcpWorld) => Promise<unknown>) =>
+const describeChangeMatrix = (title: string, change: (w: GcpWorld) => Promise<unknown>) =>
   describeFaultMatrix({
     ...base,
     title: `${title} fault injection`,
@@ -148,7 +148,7 @@ const unchangedOnFailure = (title: string, change: (w: GcpWorld) => Promise<unkn
     leaves: 'leaves the NLB as it was',
     expectSteps: (steps) => expect(steps.some((s) => s.write)).toBe(true),
   });
-unchangedOnFailure('changeVMGroupInfo (affinity, draining, VMs replaced)', (w) =>
+describeChangeMatrix('changeVMGroupInfo (affinity, draining, VMs replaced)', (w) =>
   w.driver.changeVMGroupInfo(
     { nameId: 'web' },
     {
@@ -169,13 +169,13 @@ const httpCheck: HealthCheckerInfo = {
   httpPath: '/healthz',
   expectedCodes: '200',
 };
-unchangedOnFailure('changeHealthCheckerInfo (new type and port)', (w) =>
+describeChangeMatrix('changeHealthCheckerInfo (new type and port)', (w) =>
   w.driver.changeHealthCheckerInfo({ nameId: 'web' }, httpCheck),
 );
-unchangedOnFailure('addVMs (one into a new zone)', (w) =>
+describeChangeMatrix('addVMs (one into a new zone)', (w) =>
   w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }, { nameId: 'vm-4' }]),
 );
-unchangedOnFailure('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
+describeChangeMatrix('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
 
 describeFaultMatrix({
   ...base,

@@ -169,7 +169,7 @@ const failAt = (w: OpenStackWorld, step: Step) =>
  * A matrix that fails each call of `change` and expects the NLB as it was.
  * `prepare` makes the NLB (default: created without draining).
  */
-const unchangedOnFailure = (
+const describeChangeMatrix = (
   title: string,
   change: (w: OpenStackWorld) => Promise<unknown>,
   prepare: (w: OpenStackWorld) => Promise<unknown> = (w) => w.driver.createNLB(request(w, 'web')),
@@ -184,7 +184,7 @@ const unchangedOnFailure = (
     expectSteps: (steps) => expect(steps.some((s) => s.write)).toBe(true),
   });
 
-unchangedOnFailure('changeVMGroupInfo', (w) =>
+describeChangeMatrix('changeVMGroupInfo', (w) =>
   w.driver.changeVMGroupInfo(
     { nameId: 'web' },
     { protocol: 'TCP', port: 9090, algorithm: 'SOURCE_HASH', vms: [{ nameId: 'vm-3' }, { nameId: 'vm-4' }] },
@@ -200,23 +200,23 @@ const httpCheck: HealthCheckerInfo = {
   httpPath: '/healthz',
   expectedCodes: '200',
 };
-unchangedOnFailure('changeHealthCheckerInfo (new type and port)', (w) =>
+describeChangeMatrix('changeHealthCheckerInfo (new type and port)', (w) =>
   w.driver.changeHealthCheckerInfo({ nameId: 'web' }, httpCheck),
 );
-unchangedOnFailure('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]));
-unchangedOnFailure('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
-unchangedOnFailure('changeListener', (w) =>
+describeChangeMatrix('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]));
+describeChangeMatrix('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
+describeChangeMatrix('changeListener', (w) =>
   w.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 8443 }),
 );
 
 // Draining (a drain timeout set): removed VMs go to weight 0, re-added ones come back.
 const withDrain = (w: OpenStackWorld) => w.driver.createNLB(request(w, 'web', 600));
-unchangedOnFailure(
+describeChangeMatrix(
   'removeVMs (draining)',
   (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]),
   withDrain,
 );
-unchangedOnFailure(
+describeChangeMatrix(
   'addVMs of a draining VM',
   (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }, { nameId: 'vm-3' }]),
   async (w) => {
@@ -224,7 +224,7 @@ unchangedOnFailure(
     await w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]);
   },
 );
-unchangedOnFailure(
+describeChangeMatrix(
   'changeVMGroupInfo (draining, new timeout)',
   (w) =>
     w.driver.changeVMGroupInfo(
