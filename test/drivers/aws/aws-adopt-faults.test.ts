@@ -9,21 +9,19 @@ import {
   DescribeTargetGroupsCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterEach, describe, expect, it } from 'vitest';
-import { isNLBError } from '../../../src/interfaces/errors.js';
+import { describe, expect, it } from 'vitest';
 import { awsClientConfig } from '../../fakes/aws/index.js';
+import { describeFaultMatrix } from '../fault-matrix.js';
+import { useSharedWorld } from '../shared-world.js';
 import { awsForeign } from './aws-foreign.js';
-import { type AwsWorld, actionSteps, startAwsWorld } from './aws-world.js';
+import { type AwsStep, actionsOf, awsRecorder, failAt } from './aws-steps.js';
+import { type AwsWorld, startAwsWorld } from './aws-world.js';
 
-let world: AwsWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const shared = useSharedWorld(startAwsWorld);
 
-/** A world with a foreign load balancer named `web` over vm-1 and vm-2, and its ARN. */
+/** The shared world with a foreign load balancer named `web` over vm-1 and vm-2, and its ARN. */
 async function withForeign(): Promise<{ w: AwsWorld; arn: string }> {
-  const w = await startAwsWorld();
+  const w = await shared();
   const foreign = awsForeign(w.fake, w.vpcIID.systemId as string, w.subnetIds, w.vms);
   const arn = await foreign.create('web', w.vms.slice(0, 2));
   return { w, arn };
@@ -46,80 +44,65 @@ async function nlbkitTags(w: AwsWorld) {
     .sort();
 }
 
-async function record(
-  prepare: (w: AwsWorld, arn: string) => Promise<unknown>,
-  run: (w: AwsWorld, arn: string) => Promise<unknown>,
-) {
-  const { w, arn } = await withForeign();
-  try {
-    await prepare(w, arn);
-    w.fake.resetCalls();
-    await run(w, arn);
-    return actionSteps(w.fake.calls.map((c) => c.action));
-  } finally {
-    await w.close();
-  }
-}
-
 const adopt = (w: AwsWorld, arn: string) => w.driver.adoptNLB(arn, { nameId: 'web' });
 const release = (w: AwsWorld) => w.driver.releaseNLB({ nameId: 'web' });
 
-describe('adoptNLB fault injection', async () => {
-  const actions = await record(async () => undefined, adopt);
-
-  it('tags the target group, then the load balancer', () => {
-    expect(actions.map(([a]) => a).filter((a) => /^(Add|Remove)Tags$/.test(a))).toEqual([
-      'AddTags',
-      'AddTags',
-    ]);
-  });
-
-  for (const [action, nth] of actions) {
-    it(`${action} #${nth} failing -> typed error, no nlbkit tag left, not listed`, async () => {
-      const made = await withForeign();
-      world = made.w;
-      world.fake.failOn(action, { code: 'InvalidConfigurationRequest', nth });
-      const err = await adopt(world, made.arn).catch((e: unknown) => e);
-      expect(isNLBError(err)).toBe(true);
-      expect(await nlbkitTags(world)).toEqual([]);
-      expect(await world.driver.listIID()).toEqual([]);
-      expect(world.fake.counts()).toMatchObject({ loadBalancers: 1, targetGroups: 1, listeners: 1 });
-    });
-  }
+/** nlbkit's tags, the NLBs it manages, and every AWS object counted. */
+const cloud = async (w: AwsWorld) => ({
+  tags: await nlbkitTags(w),
+  managed: (await w.driver.listIID()).map((i) => i.nameId),
+  counts: w.fake.counts(),
 });
 
-describe('releaseNLB fault injection', async () => {
-  const actions = await record(adopt, release);
+const tagSteps = (s: { shape: string }) => /^(Add|Remove)Tags$/.test(s.shape);
 
-  it('untags the target group, then the load balancer', () => {
-    expect(actions.map(([a]) => a).filter((a) => /^(Add|Remove)Tags$/.test(a))).toEqual([
-      'RemoveTags',
-      'RemoveTags',
-    ]);
-  });
+/** What both matrices share: one world, AWS steps, each failing with a client error. */
+const base = {
+  world: shared,
+  steps: awsRecorder,
+  inject: (w: AwsWorld, step: AwsStep) => failAt(w, step, 'InvalidConfigurationRequest'),
+  code: () => 'INVALID_ARGUMENT',
+  cloud,
+};
 
-  for (const [action, nth] of actions) {
-    it(`${action} #${nth} failing -> typed error, still managed with every tag`, async () => {
-      const made = await withForeign();
-      world = made.w;
-      await adopt(world, made.arn);
-      const tagged = await nlbkitTags(world);
-      world.fake.failOn(action, { code: 'InvalidConfigurationRequest', nth });
-      const err = await release(world).catch((e: unknown) => e);
-      expect(isNLBError(err)).toBe(true);
-      expect(await nlbkitTags(world)).toEqual(tagged);
-      expect(tagged).toEqual(['lb nlbkit:nlb', 'tg nlbkit:nlb']);
-      expect((await world.driver.listIID()).map((i) => i.nameId)).toEqual(['web']);
+describeFaultMatrix({
+  ...base,
+  title: 'adoptNLB fault injection',
+  prepare: async () => (await withForeign()).arn,
+  run: adopt,
+  leaves: 'leaves no nlbkit tag, not listed',
+  expectSteps: (steps) => expect(actionsOf(steps, tagSteps)).toEqual(['AddTags', 'AddTags']),
+  after: async ({ before }) => {
+    expect(before).toMatchObject({
+      tags: [],
+      managed: [],
+      counts: { loadBalancers: 1, targetGroups: 1, listeners: 1 },
     });
-  }
+  },
+});
 
+describeFaultMatrix({
+  ...base,
+  title: 'releaseNLB fault injection',
+  prepare: async (w) => {
+    const { arn } = await withForeign();
+    await adopt(w, arn);
+  },
+  run: release,
+  leaves: 'leaves it managed with every tag',
+  expectSteps: (steps) => expect(actionsOf(steps, tagSteps)).toEqual(['RemoveTags', 'RemoveTags']),
+  after: async ({ before }) => {
+    expect(before).toMatchObject({ tags: ['lb nlbkit:nlb', 'tg nlbkit:nlb'], managed: ['web'] });
+  },
+});
+
+describe('releaseNLB', () => {
   it('a clean release leaves every AWS resource and no nlbkit tag', async () => {
-    const made = await withForeign();
-    world = made.w;
-    await adopt(world, made.arn);
-    expect(await release(world)).toBe(true);
-    expect(await nlbkitTags(world)).toEqual([]);
-    expect(world.fake.counts()).toMatchObject({
+    const { w, arn } = await withForeign();
+    await adopt(w, arn);
+    expect(await release(w)).toBe(true);
+    expect(await nlbkitTags(w)).toEqual([]);
+    expect(w.fake.counts()).toMatchObject({
       loadBalancers: 1,
       targetGroups: 1,
       listeners: 1,
@@ -130,15 +113,14 @@ describe('releaseNLB fault injection', async () => {
 
 describe('adoptNLB refusals', () => {
   it('NOT_FOUND for an ARN that is no load balancer, INVALID_ARGUMENT for another name', async () => {
-    const made = await withForeign();
-    world = made.w;
+    const { w, arn } = await withForeign();
     await expect(
-      world.driver.adoptNLB(made.arn.replace(/\/[0-9a-f]+$/, '/0000000000000000'), { nameId: 'web' }),
+      w.driver.adoptNLB(arn.replace(/\/[0-9a-f]+$/, '/0000000000000000'), { nameId: 'web' }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(world.driver.adoptNLB(made.arn, { nameId: 'other' })).rejects.toMatchObject({
+    await expect(w.driver.adoptNLB(arn, { nameId: 'other' })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/'web'/),
     });
-    expect(await nlbkitTags(world)).toEqual([]);
+    expect(await nlbkitTags(w)).toEqual([]);
   });
 });

@@ -4,15 +4,20 @@
  * The step lists come from a clean run, so a new call in the driver is covered without editing here.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { isNLBError } from '../../../src/interfaces/errors.js';
 import type { NLBCreateRequest } from '../../../src/interfaces/types.js';
 import { essence } from '../../../src/testing/index.js';
-import { type AwsWorld, actionSteps, startAwsWorld } from './aws-world.js';
+import { describeFaultMatrix } from '../fault-matrix.js';
+import { useSharedWorld } from '../shared-world.js';
+import { actionsOf, awsRecorder, failAt } from './aws-steps.js';
+import { type AwsWorld, startAwsWorld } from './aws-world.js';
 
-let world: AwsWorld | undefined;
+const shared = useSharedWorld(startAwsWorld);
+
+/** Worlds of their own (other fake or driver options), closed after each case. */
+let own: AwsWorld | undefined;
 afterEach(async () => {
-  await world?.close();
-  world = undefined;
+  await own?.close();
+  own = undefined;
 });
 
 const request = (w: AwsWorld, name: string): NLBCreateRequest => ({
@@ -28,58 +33,58 @@ const request = (w: AwsWorld, name: string): NLBCreateRequest => ({
   healthChecker: { protocol: 'TCP', interval: 10, timeout: 5, threshold: 3 },
 });
 
-const steps = actionSteps;
-
 const EMPTY = { loadBalancers: 0, targetGroups: 0, listeners: 0, targets: 0 };
 
-/** The actions a clean createNLB makes, recorded on a throw-away world. */
-async function createSteps(): Promise<[string, number][]> {
-  const w = await startAwsWorld();
-  try {
-    await w.driver.createNLB(request(w, 'probe'));
-    return steps(w.fake.calls.map((c) => c.action));
-  } finally {
-    await w.close();
-  }
+/** Every AWS object counted, and the NLB `web` as the driver reads it (or the error code). */
+async function cloud(w: AwsWorld) {
+  const web = await w.driver.getNLB({ nameId: 'web' }).then(
+    (nlb) => ({ ...essence(nlb), groupId: nlb.vmGroup.cspId, drain: nlb.vmGroup.drainTimeoutSec }),
+    (e: { code?: string }) => e.code,
+  );
+  return { counts: w.fake.counts(), web };
 }
 
-describe('createNLB fault injection', async () => {
-  const createActions = await createSteps();
+/** A mode is the AWS error code the step fails with. */
+const CODES: Record<string, { status: number; code: string }> = {
+  InvalidConfigurationRequest: { status: 400, code: 'INVALID_ARGUMENT' },
+  InternalFailure: { status: 500, code: 'UNAVAILABLE' },
+};
 
-  it('records the expected write steps', () => {
-    const writes = createActions.map(([a]) => a).filter((a) => /^(Create|Register|Modify)/.test(a));
-    expect(writes).toEqual([
+describeFaultMatrix({
+  title: 'createNLB fault injection',
+  world: shared,
+  steps: awsRecorder,
+  run: (w) => w.driver.createNLB(request(w, 'web')),
+  modes: () => Object.keys(CODES),
+  // A 5xx is retried by the SDK (3 attempts here): fail all three so the failure persists.
+  inject: (w, step, mode) => {
+    const { status } = CODES[mode] as { status: number };
+    failAt(w, step, mode, status, status >= 500 ? 3 : 1);
+  },
+  code: (mode) => CODES[mode]?.code as string,
+  cloud,
+  leaves: 'leaves nothing',
+  expectSteps: (steps) =>
+    expect(actionsOf(steps, (s) => /^(Create|Register|Modify)/.test(s.shape))).toEqual([
       'CreateLoadBalancer',
       'CreateTargetGroup',
       'ModifyTargetGroupAttributes',
       'RegisterTargets',
       'CreateListener',
-    ]);
-  });
+    ]),
+  after: async ({ world }) => {
+    expect(world.fake.counts()).toEqual(EMPTY);
+    await expect(world.driver.getNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  },
+});
 
-  for (const [action, nth] of createActions) {
-    for (const [code, status, expected] of [
-      ['InvalidConfigurationRequest', 400, 'INVALID_ARGUMENT'],
-      ['InternalFailure', 500, 'UNAVAILABLE'],
-    ] as const) {
-      it(`${action} #${nth} failing with ${code} -> ${expected}, nothing left`, async () => {
-        world = await startAwsWorld();
-        // A 5xx is retried by the SDK (3 attempts here): fail all three so the failure persists.
-        world.fake.failOn(action, { code, status, nth, times: status >= 500 ? 3 : 1 });
-        const err = await world.driver.createNLB(request(world, 'web')).catch((e: unknown) => e);
-        expect(isNLBError(err)).toBe(true);
-        expect((err as { code: string }).code).toBe(expected);
-        expect(world.fake.counts()).toEqual(EMPTY);
-        await expect(world.driver.getNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      });
-    }
-  }
-
+describe('createNLB failures beyond one call', () => {
   it('an abort while waiting for active stops with ABORTED and removes everything', async () => {
-    world = await startAwsWorld({
+    own = await startAwsWorld({
       fake: { activateAfterDescribes: 1000 },
       driver: { waiter: { minDelayMs: 20, maxDelayMs: 20, maxWaitMs: 60_000 } },
     });
+    const world = own;
     const ac = new AbortController();
     const pending = world.driver.createNLB(request(world, 'web'), { signal: ac.signal });
     // Abort once polling has begun (the listener exists by then).
@@ -91,16 +96,16 @@ describe('createNLB fault injection', async () => {
   });
 
   it('a wait that never ends is TIMEOUT, and removes everything', async () => {
-    world = await startAwsWorld({
+    own = await startAwsWorld({
       fake: { activateAfterDescribes: 1000 },
       driver: { waiter: { minDelayMs: 5, maxDelayMs: 10, maxWaitMs: 100 } },
     });
-    await expect(world.driver.createNLB(request(world, 'web'))).rejects.toMatchObject({ code: 'TIMEOUT' });
-    expect(world.fake.counts()).toEqual(EMPTY);
+    await expect(own.driver.createNLB(request(own, 'web'))).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(own.fake.counts()).toEqual(EMPTY);
   });
 
   it('when clean-up fails too, the load balancer is kept as an anchor and deleteNLB removes the rest', async () => {
-    world = await startAwsWorld();
+    const world = await shared();
     world.fake.failOn('CreateListener', { code: 'InvalidConfigurationRequest' });
     world.fake.failOn('DeleteTargetGroup', { code: 'AccessDenied', status: 403 });
     const err = await world.driver.createNLB(request(world, 'web')).catch((e: unknown) => e);
@@ -120,59 +125,41 @@ describe('createNLB fault injection', async () => {
   });
 });
 
-describe('changeVMGroupInfo fault injection', async () => {
-  const next = {
-    protocol: 'TCP' as const,
-    port: 9090,
-    vms: [{ nameId: 'vm-3' }, { nameId: 'vm-4' }],
-    drainTimeoutSec: 60,
-  };
+const next = {
+  protocol: 'TCP' as const,
+  port: 9090,
+  vms: [{ nameId: 'vm-3' }, { nameId: 'vm-4' }],
+  drainTimeoutSec: 60,
+};
 
-  /** The actions a clean group change makes (after the guarded handler's own reads). */
-  async function changeSteps(): Promise<[string, number][]> {
-    const w = await startAwsWorld();
-    try {
-      await w.driver.createNLB(request(w, 'probe'));
-      w.fake.resetCalls();
-      await w.driver.changeVMGroupInfo({ nameId: 'probe' }, next);
-      return steps(w.fake.calls.map((c) => c.action));
-    } finally {
-      await w.close();
-    }
-  }
-  const changeActions = await changeSteps();
-
-  it('records the expected write steps', () => {
-    const writes = changeActions.map(([a]) => a).filter((a) => !a.startsWith('Describe'));
-    expect(writes).toEqual([
+describeFaultMatrix({
+  title: 'changeVMGroupInfo fault injection',
+  world: shared,
+  steps: awsRecorder,
+  prepare: (w) => w.driver.createNLB(request(w, 'web')),
+  run: (w) => w.driver.changeVMGroupInfo({ nameId: 'web' }, next),
+  inject: (w, step) => failAt(w, step, 'InvalidConfigurationRequest'),
+  code: () => 'INVALID_ARGUMENT',
+  cloud,
+  leaves: 'leaves the NLB unchanged, no new resource',
+  expectSteps: (steps) =>
+    expect(actionsOf(steps, (s) => s.write)).toEqual([
       'CreateTargetGroup',
       'ModifyTargetGroupAttributes',
       'RegisterTargets',
       'ModifyListener',
       'DeleteTargetGroup',
-    ]);
-  });
+    ]),
+  after: async ({ world, before }) => {
+    expect(before.web).toMatchObject({ drain: 30 });
+    await world.driver.deleteNLB({ nameId: 'web' });
+    expect(world.fake.counts()).toEqual(EMPTY);
+  },
+});
 
-  for (const [action, nth] of changeActions) {
-    it(`${action} #${nth} failing -> typed error, the NLB unchanged, no new resource`, async () => {
-      world = await startAwsWorld();
-      const before = await world.driver.createNLB(request(world, 'web'));
-      const countsBefore = world.fake.counts();
-      world.fake.failOn(action, { code: 'InvalidConfigurationRequest', nth });
-      const err = await world.driver.changeVMGroupInfo({ nameId: 'web' }, next).catch((e: unknown) => e);
-      expect(isNLBError(err)).toBe(true);
-      expect(world.fake.counts()).toEqual(countsBefore);
-      const after = await world.driver.getNLB({ nameId: 'web' });
-      expect(essence(after)).toEqual(essence(before));
-      expect(after.vmGroup.cspId).toBe(before.vmGroup.cspId);
-      expect(after.vmGroup.drainTimeoutSec).toBe(30);
-      await world.driver.deleteNLB({ nameId: 'web' });
-      expect(world.fake.counts()).toEqual(EMPTY);
-    });
-  }
-
+describe('changeVMGroupInfo failures beyond one call', () => {
   it('a new group left behind by a failed clean-up is removed by deleteNLB', async () => {
-    world = await startAwsWorld();
+    const world = await shared();
     await world.driver.createNLB(request(world, 'web'));
     world.fake.failOn('ModifyListener', { code: 'InvalidConfigurationRequest' });
     world.fake.failOn('DeleteTargetGroup', { code: 'AccessDenied', status: 403 });

@@ -3,6 +3,7 @@ import { type AwsDriverOptions, createAwsDriver } from '../../../src/drivers/aws
 import type { AdoptableNLBHandler } from '../../../src/interfaces/adoption.js';
 import type { IID } from '../../../src/interfaces/types.js';
 import { type AwsFake, type AwsFakeOptions, awsClientConfig, startAwsFake } from '../../fakes/aws/index.js';
+import { resettableWorld } from '../shared-world.js';
 
 /** A fake, a VPC in it, VMs, and a driver using the fake through the real SDK over HTTP. */
 export interface AwsWorld {
@@ -12,6 +13,8 @@ export interface AwsWorld {
   vms: IID[];
   /** The VPC's subnets, one per AZ (for load balancers made outside nlbkit). */
   subnetIds: string[];
+  /** Back to how it started (the fake's server kept): a new VPC and VMs of the same names, a new driver. */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,19 +32,25 @@ export function driverOptionsFor(fake: AwsFake, extra: Partial<AwsDriverOptions>
   };
 }
 
+/** Options of {@link startAwsWorld}. */
+export interface AwsWorldOptions {
+  fake?: AwsFakeOptions;
+  driver?: Partial<AwsDriverOptions>;
+  vmCount?: number;
+  /** Subnets with IPv6 CIDR blocks (dual-stack load balancers need them); default true (all). */
+  ipv6?: boolean | string[];
+  /** The VPC's zones; default the fake's two. */
+  azs?: string[];
+}
+
 /** Starts a world with `vmCount` instances named vm-1.. in one VPC named `main`. */
-export async function startAwsWorld(
-  opts: {
-    fake?: AwsFakeOptions;
-    driver?: Partial<AwsDriverOptions>;
-    vmCount?: number;
-    /** Subnets with IPv6 CIDR blocks (dual-stack load balancers need them); default true (all). */
-    ipv6?: boolean | string[];
-    /** The VPC's zones; default the fake's two. */
-    azs?: string[];
-  } = {},
-): Promise<AwsWorld> {
+export async function startAwsWorld(opts: AwsWorldOptions = {}): Promise<AwsWorld> {
   const fake = await startAwsFake(opts.fake);
+  return resettableWorld(fake, (f) => seed(f, opts));
+}
+
+/** The VPC, the VMs and a driver on a fresh fake. */
+function seed(fake: AwsFake, opts: AwsWorldOptions) {
   const vpc = fake.addVpc({ name: 'main', ipv6: opts.ipv6 ?? true, ...(opts.azs ? { azs: opts.azs } : {}) });
   const vms: IID[] = [];
   for (let i = 1; i <= (opts.vmCount ?? 4); i++) {
@@ -50,22 +59,5 @@ export async function startAwsWorld(
     vms.push({ nameId: name, systemId: instanceId });
   }
   const driver = createAwsDriver(driverOptionsFor(fake, opts.driver));
-  return {
-    fake,
-    driver,
-    vpcIID: { nameId: 'main', systemId: vpc.vpcId },
-    vms,
-    subnetIds: vpc.subnetIds,
-    close: () => fake.close(),
-  };
-}
-
-/** Each call of a recorded run as [action, its occurrence number among calls of that action]. */
-export function actionSteps(actions: string[]): [string, number][] {
-  const seen = new Map<string, number>();
-  return actions.map((a) => {
-    const n = (seen.get(a) ?? 0) + 1;
-    seen.set(a, n);
-    return [a, n];
-  });
+  return { driver, vpcIID: { nameId: 'main', systemId: vpc.vpcId }, vms, subnetIds: vpc.subnetIds };
 }

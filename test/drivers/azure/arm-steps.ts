@@ -1,5 +1,6 @@
 /** Fault steps for the Azure tests: each recorded ARM call, its path below Microsoft.Network. */
 import type { RecordedArmCall } from '../../fakes/azure/index.js';
+import type { StepRecorder } from '../fault-matrix.js';
 import { type FaultStep, faultSteps, idsAsWildcards, recordFaultSteps } from '../fault-steps.js';
 import type { AzureWorld } from './azure-world.js';
 
@@ -32,3 +33,9 @@ export const failAt = (w: AzureWorld, step: ArmStep) =>
     status: 500,
     code: 'InternalServerError',
   });
+
+/** The calls of a world's fake, as steps. */
+export const armRecorder: StepRecorder<AzureWorld, ArmStep> = {
+  count: (w) => w.fake.calls.length,
+  since: (w, from) => armSteps(w.fake.calls.slice(from)),
+};

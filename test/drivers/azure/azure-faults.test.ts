@@ -5,18 +5,15 @@
  * a failure at every call of a change leaves the NLB as it was (a change is one PUT of the resource).
  * The step lists come from a clean run, so a new call in the driver is covered without editing here.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { isNLBError } from '../../../src/interfaces/errors.js';
+import { expect } from 'vitest';
 import type { NLBCreateRequest } from '../../../src/interfaces/types.js';
 import { essence } from '../../../src/testing/index.js';
-import { failAt, recordArmSteps } from './arm-steps.js';
+import { describeFaultMatrix, expectDeleteFinishes } from '../fault-matrix.js';
+import { useSharedWorld } from '../shared-world.js';
+import { armRecorder, failAt } from './arm-steps.js';
 import { type AzureWorld, startAzureWorld } from './azure-world.js';
 
-let world: AzureWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const shared = useSharedWorld(startAzureWorld);
 
 type Shape = { type: 'PUBLIC' | 'INTERNAL'; dual?: boolean };
 const SHAPES: Shape[] = [
@@ -35,125 +32,114 @@ const request = (name: string, shape: Shape = { type: 'PUBLIC' }): NLBCreateRequ
   healthChecker: { protocol: 'HTTP', httpPath: '/healthz', interval: 10, threshold: 2 },
 });
 
-const recordSteps = (
-  prepare: (w: AzureWorld) => Promise<unknown>,
-  run: (w: AzureWorld) => Promise<unknown>,
-) => recordArmSteps(startAzureWorld, prepare, run);
+/** The fake's load balancers and public IPs, the NLB `web` as read (or the error code), and its pools as the fake holds them (both, for a dual-stack NLB). */
+async function cloud(w: AzureWorld) {
+  const web = await w.driver.getNLB({ nameId: 'web' }).then(
+    (nlb) => ({ ...essence(nlb), listener: nlb.listener }),
+    (e: { code?: string }) => e.code,
+  );
+  const pools = (w.fake.state.lbs.get('web')?.properties as { backendAddressPools?: unknown } | undefined)
+    ?.backendAddressPools;
+  return {
+    lbs: [...w.fake.state.lbs.keys()],
+    publicIps: [...w.fake.state.publicIps.keys()],
+    web,
+    pools: JSON.stringify(pools),
+  };
+}
+
+/** What every Azure matrix shares: one world, ARM steps, a failure is UNAVAILABLE. */
+const base = { world: shared, steps: armRecorder, cloud, code: () => 'UNAVAILABLE' };
 
 const EXPECTED_WRITES: Record<string, string[]> = {
-  PUBLIC: ['PUT publicIPAddresses/probe-nlbkit-ip', 'PUT loadBalancers/probe'],
+  PUBLIC: ['PUT publicIPAddresses/web-nlbkit-ip', 'PUT loadBalancers/web'],
   'PUBLIC dual-stack': [
-    'PUT publicIPAddresses/probe-nlbkit-ip',
-    'PUT publicIPAddresses/probe-nlbkit-ipv6',
-    'PUT loadBalancers/probe',
+    'PUT publicIPAddresses/web-nlbkit-ip',
+    'PUT publicIPAddresses/web-nlbkit-ipv6',
+    'PUT loadBalancers/web',
   ],
-  'INTERNAL dual-stack': ['PUT loadBalancers/probe'],
+  'INTERNAL dual-stack': ['PUT loadBalancers/web'],
 };
 
+const APPLIED = 'after it was applied';
+
 for (const shape of SHAPES)
-  describe(`createNLB fault injection (${label(shape)})`, async () => {
-    const create = await recordSteps(
-      async () => undefined,
-      (w) => w.driver.createNLB(request('probe', shape)),
-    );
-
-    it('records the expected write steps', () => {
-      expect(create.filter((s) => s.write).map((s) => s.label.replace(/ #\d+$/, ''))).toEqual(
+  describeFaultMatrix({
+    ...base,
+    title: `createNLB fault injection (${label(shape)})`,
+    run: (w) => w.driver.createNLB(request('web', shape)),
+    modes: (step) => (step.write ? ['', APPLIED] : ['']),
+    inject: (w, step, mode) =>
+      w.fake.fail({
+        method: step.method,
+        path: step.path,
+        skip: step.skip,
+        status: 503,
+        code: 'ServiceUnavailable',
+        afterApply: mode === APPLIED,
+      }),
+    leaves: 'leaves nothing',
+    expectSteps: (steps) =>
+      expect(steps.filter((s) => s.write).map((s) => s.label.replace(/ #\d+$/, ''))).toEqual(
         EXPECTED_WRITES[label(shape)],
-      );
-    });
-
-    for (const step of create)
-      for (const afterApply of step.write ? [false, true] : [false])
-        it(`a failure at ${step.label}${afterApply ? ' (after it was applied)' : ''} leaves nothing`, async () => {
-          world = await startAzureWorld();
-          const path = new RegExp(step.path.source.replace('probe', 'web'));
-          world.fake.fail({
-            method: step.method,
-            path,
-            skip: step.skip,
-            status: 503,
-            code: 'ServiceUnavailable',
-            afterApply,
-          });
-          const error = await world.driver.createNLB(request('web', shape)).catch((e: unknown) => e);
-          expect(isNLBError(error) && error.code).toBe('UNAVAILABLE');
-          expect([...world.fake.state.lbs.keys()]).toEqual([]);
-          expect([...world.fake.state.publicIps.keys()]).toEqual([]);
-        });
+      ),
+    after: async ({ world }) => {
+      expect([...world.fake.state.lbs.keys()]).toEqual([]);
+      expect([...world.fake.state.publicIps.keys()]).toEqual([]);
+    },
   });
 
-/** The pools as the fake holds them (both, for a dual-stack NLB). */
-const pools = (w: AzureWorld) =>
-  JSON.stringify(
-    (w.fake.state.lbs.get('web')?.properties as { backendAddressPools?: unknown } | undefined)
-      ?.backendAddressPools,
-  );
-
-function unchangedOnFailure(
+/** A matrix that fails each call of `change` on an NLB of `shape` and expects it as it was. */
+const describeChangeMatrix = (
   title: string,
   change: (w: AzureWorld) => Promise<unknown>,
   shape: Shape = { type: 'PUBLIC' },
-) {
-  describe(`${title} fault injection (${label(shape)})`, async () => {
-    const all = await recordSteps((w) => w.driver.createNLB(request('web', shape)), change);
-    it('has a write step', () => expect(all.some((s) => s.write)).toBe(true));
-    for (const step of all)
-      it(`a failure at ${step.label} leaves the NLB as it was`, async () => {
-        world = await startAzureWorld();
-        const before = await world.driver.createNLB(request('web', shape));
-        const poolsBefore = pools(world);
-        failAt(world, step);
-        const error = await change(world).catch((e: unknown) => e);
-        expect(isNLBError(error) && error.code).toBe('UNAVAILABLE');
-        const after = await world.driver.getNLB({ nameId: 'web' });
-        expect(essence(after)).toEqual(essence(before));
-        expect(after.listener).toEqual(before.listener);
-        expect(pools(world)).toEqual(poolsBefore);
-      });
+) =>
+  describeFaultMatrix({
+    ...base,
+    title: `${title} fault injection (${label(shape)})`,
+    prepare: (w) => w.driver.createNLB(request('web', shape)),
+    run: change,
+    inject: failAt,
+    leaves: 'leaves the NLB as it was',
+    expectSteps: (steps) => expect(steps.some((s) => s.write)).toBe(true),
   });
-}
 
-unchangedOnFailure('changeVMGroupInfo', (w) =>
+describeChangeMatrix('changeVMGroupInfo', (w) =>
   w.driver.changeVMGroupInfo({ nameId: 'web' }, { protocol: 'TCP', port: 9090, vms: [{ nameId: 'vm-3' }] }),
 );
-unchangedOnFailure('changeHealthCheckerInfo', (w) =>
+describeChangeMatrix('changeHealthCheckerInfo', (w) =>
   w.driver.changeHealthCheckerInfo({ nameId: 'web' }, { protocol: 'TCP', interval: 30, threshold: 4 }),
 );
-unchangedOnFailure('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]));
-unchangedOnFailure('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
-unchangedOnFailure('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]), {
+describeChangeMatrix('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]));
+describeChangeMatrix('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
+describeChangeMatrix('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]), {
   type: 'PUBLIC',
   dual: true,
 });
-unchangedOnFailure(
+describeChangeMatrix(
   'changeListener',
   (w) => w.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 8443 }),
   { type: 'INTERNAL', dual: true },
 );
-unchangedOnFailure('changeListener', (w) =>
+describeChangeMatrix('changeListener', (w) =>
   w.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 8443 }),
 );
 
 for (const shape of SHAPES.filter((s) => s.type === 'PUBLIC'))
-  describe(`deleteNLB fault injection (${label(shape)})`, async () => {
-    const all = await recordSteps(
-      (w) => w.driver.createNLB(request('web', shape)),
-      (w) => w.driver.deleteNLB({ nameId: 'web' }),
-    );
-    for (const step of all)
-      it(`a failure at ${step.label} leaves the NLB whole or nothing at all`, async () => {
-        world = await startAzureWorld();
-        await world.driver.createNLB(request('web', shape));
-        failAt(world, step);
-        const error = await world.driver.deleteNLB({ nameId: 'web' }).catch((e: unknown) => e);
-        if (error !== true) {
-          // Failed: the NLB is still there, whole, and a second delete finishes.
-          expect(isNLBError(error) && error.code).toBe('UNAVAILABLE');
-          expect((await world.driver.getNLB({ nameId: 'web' })).vmGroup.vms).toHaveLength(2);
-          expect(await world.driver.deleteNLB({ nameId: 'web' })).toBe(true);
-        }
-        expect(world.fake.state.lbs.size).toBe(0);
-        expect(world.fake.state.publicIps.size).toBe(0);
-      });
+  describeFaultMatrix({
+    ...base,
+    title: `deleteNLB fault injection (${label(shape)})`,
+    prepare: (w) => w.driver.createNLB(request('web', shape)),
+    run: (w) => w.driver.deleteNLB({ nameId: 'web' }),
+    inject: failAt,
+    leaves: 'leaves the NLB whole or nothing at all',
+    // Failed: the NLB is still there, whole, and a second delete finishes.
+    check: expectDeleteFinishes({ nameId: 'web' }, async ({ world }) => {
+      expect((await world.driver.getNLB({ nameId: 'web' })).vmGroup.vms).toHaveLength(2);
+    }),
+    after: async ({ world }) => {
+      expect(world.fake.state.lbs.size).toBe(0);
+      expect(world.fake.state.publicIps.size).toBe(0);
+    },
   });

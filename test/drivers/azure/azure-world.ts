@@ -4,12 +4,15 @@ import { type AzureDriverOptions, createAzureDriver } from '../../../src/drivers
 import type { AdoptableNLBHandler } from '../../../src/interfaces/adoption.js';
 import type { IID } from '../../../src/interfaces/types.js';
 import { type AzureFake, fakeCredential, fakeHttpClient, startAzureFake } from '../../fakes/azure/index.js';
+import { resettableWorld } from '../shared-world.js';
 
 export interface AzureWorld {
   fake: AzureFake;
   driver: AdoptableNLBHandler;
   vpcIID: IID;
   vms: IID[];
+  /** Back to how it started (the fake's server kept): the same VNet and VMs, a new driver. */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,16 +33,22 @@ export function driverOptionsFor(
   };
 }
 
+/** Options of {@link startAzureWorld}. */
+export interface AzureWorldOptions {
+  vmCount?: number;
+  driver?: Partial<AzureDriverOptions>;
+  /** A dual-stack subnet (IPv6 prefix) and VMs with IPv6 addresses; default true. */
+  ipv6?: boolean;
+}
+
 /** A world: VNet `web-vnet` (dual stack unless `ipv6: false`) with VMs vm-1..vm-N. */
-export async function startAzureWorld(
-  opts: {
-    vmCount?: number;
-    driver?: Partial<AzureDriverOptions>;
-    /** A dual-stack subnet (IPv6 prefix) and VMs with IPv6 addresses; default true. */
-    ipv6?: boolean;
-  } = {},
-): Promise<AzureWorld> {
+export async function startAzureWorld(opts: AzureWorldOptions = {}): Promise<AzureWorld> {
   const fake = await startAzureFake();
+  return resettableWorld(fake, (f) => seed(f, opts));
+}
+
+/** The VNet, the VMs and a driver on a fresh fake. */
+function seed(fake: AzureFake, opts: AzureWorldOptions) {
   const vnet = fake.addVnet('web-vnet', { ipv6: opts.ipv6 ?? true });
   const vms: IID[] = [];
   for (let i = 1; i <= (opts.vmCount ?? 4); i++) {
@@ -47,7 +56,7 @@ export async function startAzureWorld(
     vms.push({ nameId: `vm-${i}`, systemId: nic.vmId });
   }
   const driver = createAzureDriver(driverOptionsFor(fake, opts.driver));
-  return { fake, driver, vpcIID: { nameId: 'web-vnet', systemId: vnet.id }, vms, close: () => fake.close() };
+  return { driver, vpcIID: { nameId: 'web-vnet', systemId: vnet.id }, vms };
 }
 
 /** The real SDK's client on the fake, as another program (the portal, a script) would use it. */

@@ -5,19 +5,16 @@
  * answer lost on the way back) and as an operation that ends in an error. Step lists come from a clean
  * run, so a call added to the driver is covered without editing here.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { isNLBError } from '../../../src/interfaces/errors.js';
+import { expect } from 'vitest';
 import type { HealthCheckerInfo, NLBCreateRequest, NLBInfo } from '../../../src/interfaces/types.js';
 import { essence } from '../../../src/testing/index.js';
 import type { GceCall, GceFake } from '../../fakes/gcp/index.js';
-import { type FaultStep, faultSteps, recordFaultSteps } from '../fault-steps.js';
+import { describeFaultMatrix, expectDeleteFinishes, type StepRecorder } from '../fault-matrix.js';
+import { type FaultStep, faultSteps } from '../fault-steps.js';
+import { useSharedWorld } from '../shared-world.js';
 import { type GcpWorld, startGcpWorld } from './gcp-world.js';
 
-let world: GcpWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const shared = useSharedWorld(startGcpWorld);
 
 const request = (w: GcpWorld, name: string): NLBCreateRequest => ({
   iid: { nameId: name },
@@ -48,17 +45,15 @@ const steps = (calls: GceCall[]): Step[] =>
         !/\/(listNetworkEndpoints|getHealth)$/.test(s.shape),
     }),
   );
-
-const recordSteps = (
-  prepare: (w: GcpWorld) => Promise<unknown>,
-  run: (w: GcpWorld) => Promise<unknown>,
-  after?: (w: GcpWorld) => Promise<unknown>,
-) => recordFaultSteps(startGcpWorld, (w) => w.fake.calls, steps, prepare, run, after);
+const recorder: StepRecorder<GcpWorld, Step> = {
+  count: (w) => w.fake.calls.length,
+  since: (w, from) => steps(w.fake.calls.slice(from)),
+};
 
 type Mode = 'before' | 'afterApply' | 'operationError';
 const modes = (s: Step): Mode[] => (s.write ? ['before', 'afterApply', 'operationError'] : ['before']);
 
-function inject(fake: GceFake, step: Step, mode: Mode, times = 1) {
+function inject(fake: GceFake, step: Step, mode: string, times = 1) {
   fake.fail({
     method: step.method,
     path: step.path,
@@ -71,15 +66,7 @@ function inject(fake: GceFake, step: Step, mode: Mode, times = 1) {
   });
 }
 
-const expectedCode = (mode: Mode) => (mode === 'operationError' ? 'THROTTLED' : 'UNAVAILABLE');
-
-/** Nothing of any NLB is left in the fake, and every address is free again. */
-function expectEmpty(w: GcpWorld) {
-  const s = w.fake.state;
-  expect([...s.forwardingRules.keys(), ...s.backendServices.keys(), ...s.healthChecks.keys()]).toEqual([]);
-  expect([...s.negs.keys()]).toEqual([]);
-  expect([...s.usedExternal]).toEqual([]);
-}
+const expectedCode = (mode: string) => (mode === 'operationError' ? 'THROTTLED' : 'UNAVAILABLE');
 
 /** The NLB, and the fake's own view of its backends, in a form comparable across worlds. */
 function comparable(nlb: NLBInfo, fake: GceFake) {
@@ -93,75 +80,75 @@ function comparable(nlb: NLBInfo, fake: GceFake) {
   };
 }
 
-describe('createNLB fault injection', async () => {
-  const create = await recordSteps(
-    async () => undefined,
-    (w) => w.driver.createNLB(request(w, 'probe')),
-  );
-
-  it('records the expected write steps', () => {
-    expect(create.filter((s) => s.write).map((s) => s.label.replace(/ #\d+$/, ''))).toEqual([
-      'POST /projects/demo-project/regions/europe-west1/healthChecks',
-      'POST /projects/demo-project/zones/europe-west1-b/networkEndpointGroups',
-      'POST /projects/demo-project/zones/europe-west1-b/networkEndpointGroups/probe-neg-b/attachNetworkEndpoints',
-      'POST /projects/demo-project/zones/europe-west1-c/networkEndpointGroups',
-      'POST /projects/demo-project/zones/europe-west1-c/networkEndpointGroups/probe-neg-c/attachNetworkEndpoints',
-      'POST /projects/demo-project/regions/europe-west1/backendServices',
-      'POST /projects/demo-project/regions/europe-west1/forwardingRules',
-    ]);
-  });
-
-  for (const step of create)
-    for (const mode of modes(step))
-      it(`a failure at ${step.label} (${mode}) leaves nothing`, async () => {
-        world = await startGcpWorld();
-        inject(world.fake, { ...step, path: new RegExp(step.path.source.replace('probe', 'web')) }, mode);
-        const outcome = await world.driver.createNLB(request(world, 'web')).catch((e: unknown) => e);
-        if (step.wait && !isNLBError(outcome)) {
-          // A lost wait is waited again: the create went through, whole.
-          expect((await world.driver.getNLB({ nameId: 'web' })).vmGroup.vms).toHaveLength(2);
-          return;
-        }
-        expect(isNLBError(outcome) && outcome.code).toBe(expectedCode(mode));
-        expectEmpty(world);
-        expect(await world.driver.listNLB()).toEqual([]);
-      });
-});
-
-/** Registers, for each recorded step of `change`, cases that fail it and expect the NLB unchanged. */
-function unchangedOnFailure(title: string, change: (w: GcpWorld) => Promise<unknown>) {
-  describe(`${title} fault injection`, async () => {
-    let expected: unknown;
-    const all = await recordSteps(
-      (w) => w.driver.createNLB(request(w, 'web')),
-      change,
-      async (w) => {
-        expected = comparable(await w.driver.getNLB({ nameId: 'web' }), w.fake);
-      },
-    );
-    it('has write steps to fail', () => expect(all.some((s) => s.write)).toBe(true));
-    for (const step of all)
-      for (const mode of modes(step))
-        it(`a failure at ${step.label} (${mode}) leaves the NLB as it was`, async () => {
-          world = await startGcpWorld();
-          const before = comparable(await world.driver.createNLB(request(world, 'web')), world.fake);
-          inject(world.fake, step, mode);
-          const error = await change(world).then(
-            () => undefined,
-            (e: unknown) => e,
-          );
-          const now = comparable(await world.driver.getNLB({ nameId: 'web' }), world.fake);
-          if (step.wait && error === undefined) {
-            expect(now).toEqual(expected);
-            return;
-          }
-          expect(isNLBError(error) && error.code).toBe(expectedCode(mode));
-          expect(now).toEqual(before);
-        });
-  });
+/** Every resource an NLB is made of, the addresses in use, and `web` as read. */
+async function cloud(w: GcpWorld) {
+  const s = w.fake.state;
+  return {
+    resources: [...s.forwardingRules.keys(), ...s.backendServices.keys(), ...s.healthChecks.keys()],
+    negs: [...s.negs.keys()],
+    usedExternal: [...s.usedExternal],
+    web: await w.driver.getNLB({ nameId: 'web' }).then(
+      (nlb) => comparable(nlb, w.fake),
+      (e: { code?: string }) => e.code,
+    ),
+  };
 }
 
-unchangedOnFailure('changeVMGroupInfo (affinity, draining, VMs replaced)', (w) =>
+/** What every GCP matrix shares: one world, its steps, the failure modes of a write. */
+const base = {
+  world: shared,
+  steps: recorder,
+  modes,
+  inject: (w: GcpWorld, step: Step, mode: string) => inject(w.fake, step, mode),
+  code: expectedCode,
+  cloud,
+  // A lost wait is waited again: the operation may go through, whole.
+  repeated: (s: Step) => s.wait,
+};
+
+/** Nothing of any NLB is left in the fake, and every address is free again. */
+function expectEmpty(w: GcpWorld) {
+  const s = w.fake.state;
+  expect([...s.forwardingRules.keys(), ...s.backendServices.keys(), ...s.healthChecks.keys()]).toEqual([]);
+  expect([...s.negs.keys()]).toEqual([]);
+  expect([...s.usedExternal]).toEqual([]);
+}
+
+describeFaultMatrix({
+  ...base,
+  title: 'createNLB fault injection',
+  run: (w) => w.driver.createNLB(request(w, 'web')),
+  leaves: 'leaves nothing',
+  expectSteps: (steps) =>
+    expect(steps.filter((s) => s.write).map((s) => s.label.replace(/ #\d+$/, ''))).toEqual([
+      'POST /projects/demo-project/regions/europe-west1/healthChecks',
+      'POST /projects/demo-project/zones/europe-west1-b/networkEndpointGroups',
+      'POST /projects/demo-project/zones/europe-west1-b/networkEndpointGroups/web-neg-b/attachNetworkEndpoints',
+      'POST /projects/demo-project/zones/europe-west1-c/networkEndpointGroups',
+      'POST /projects/demo-project/zones/europe-west1-c/networkEndpointGroups/web-neg-c/attachNetworkEndpoints',
+      'POST /projects/demo-project/regions/europe-west1/backendServices',
+      'POST /projects/demo-project/regions/europe-west1/forwardingRules',
+    ]),
+  after: async ({ world, outcome }) => {
+    if (outcome.ok) expect((await world.driver.getNLB({ nameId: 'web' })).vmGroup.vms).toHaveLength(2);
+    else {
+      expectEmpty(world);
+      expect(await world.driver.listNLB()).toEqual([]);
+    }
+  },
+});
+
+/** A matrix that fails each call of `change` and expects the NLB as it was. */
+const describeChangeMatrix = (title: string, change: (w: GcpWorld) => Promise<unknown>) =>
+  describeFaultMatrix({
+    ...base,
+    title: `${title} fault injection`,
+    prepare: (w) => w.driver.createNLB(request(w, 'web')),
+    run: change,
+    leaves: 'leaves the NLB as it was',
+    expectSteps: (steps) => expect(steps.some((s) => s.write)).toBe(true),
+  });
+describeChangeMatrix('changeVMGroupInfo (affinity, draining, VMs replaced)', (w) =>
   w.driver.changeVMGroupInfo(
     { nameId: 'web' },
     {
@@ -182,33 +169,25 @@ const httpCheck: HealthCheckerInfo = {
   httpPath: '/healthz',
   expectedCodes: '200',
 };
-unchangedOnFailure('changeHealthCheckerInfo (new type and port)', (w) =>
+describeChangeMatrix('changeHealthCheckerInfo (new type and port)', (w) =>
   w.driver.changeHealthCheckerInfo({ nameId: 'web' }, httpCheck),
 );
-unchangedOnFailure('addVMs (one into a new zone)', (w) =>
+describeChangeMatrix('addVMs (one into a new zone)', (w) =>
   w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }, { nameId: 'vm-4' }]),
 );
-unchangedOnFailure('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
+describeChangeMatrix('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
 
-describe('deleteNLB fault injection', async () => {
-  const all = await recordSteps(
-    (w) => w.driver.createNLB(request(w, 'web')),
-    (w) => w.driver.deleteNLB({ nameId: 'web' }),
-  );
-  for (const step of all)
-    for (const mode of modes(step))
-      it(`a failure at ${step.label} (${mode}) is retried, or leaves parts a second delete removes`, async () => {
-        world = await startGcpWorld();
-        await world.driver.createNLB(request(world, 'web'));
-        // Three times: more than the delete's own retries of a transient failure.
-        inject(world.fake, step, mode, 3);
-        const result = await world.driver.deleteNLB({ nameId: 'web' }).catch((e: unknown) => e);
-        if (result !== true) {
-          expect(isNLBError(result) && result.code).toBe(expectedCode(mode));
-          world.fake.clearFaults();
-          expect(await world.driver.deleteNLB({ nameId: 'web' })).toBe(true);
-        }
-        expectEmpty(world);
-        await expect(world.driver.deleteNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      });
+describeFaultMatrix({
+  ...base,
+  title: 'deleteNLB fault injection',
+  prepare: (w) => w.driver.createNLB(request(w, 'web')),
+  run: (w) => w.driver.deleteNLB({ nameId: 'web' }),
+  // Three times: more than the delete's own retries of a transient failure.
+  inject: (w, step, mode) => inject(w.fake, step, mode, 3),
+  leaves: 'is retried, or leaves parts a second delete removes',
+  check: expectDeleteFinishes({ nameId: 'web' }, ({ world }) => world.fake.clearFaults()),
+  after: async ({ world }) => {
+    expectEmpty(world);
+    await expect(world.driver.deleteNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  },
 });

@@ -5,12 +5,15 @@ import { createGcpDriver, type GcpDriverOptions } from '../../../src/drivers/gcp
 import type { AdoptableNLBHandler } from '../../../src/interfaces/adoption.js';
 import type { IID } from '../../../src/interfaces/types.js';
 import { type GceFake, type GceFakeOptions, startGceFake } from '../../fakes/gcp/index.js';
+import { resettableWorld } from '../shared-world.js';
 
 export interface GcpWorld {
   fake: GceFake;
   driver: AdoptableNLBHandler;
   vpcIID: IID;
   vms: IID[];
+  /** Back to how it started (the fake's server kept): the same network and VMs, a new driver. */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,18 +38,24 @@ export function driverOptionsFor(fake: GceFake, extra: Partial<GcpDriverOptions>
   };
 }
 
+/** Options of {@link startGcpWorld}. */
+export interface GcpWorldOptions {
+  vmCount?: number;
+  driver?: Partial<GcpDriverOptions>;
+  fake?: GceFakeOptions;
+  internals?: GcpDriverInternals;
+  /** The subnetwork's IPv6 range (dual stack), or none; default EXTERNAL. */
+  ipv6?: 'EXTERNAL' | 'INTERNAL' | 'none';
+}
+
 /** A world: network `web-net` with VMs vm-1..vm-N spread over the region's three zones in turn. */
-export async function startGcpWorld(
-  opts: {
-    vmCount?: number;
-    driver?: Partial<GcpDriverOptions>;
-    fake?: GceFakeOptions;
-    internals?: GcpDriverInternals;
-    /** The subnetwork's IPv6 range (dual stack), or none; default EXTERNAL. */
-    ipv6?: 'EXTERNAL' | 'INTERNAL' | 'none';
-  } = {},
-): Promise<GcpWorld> {
+export async function startGcpWorld(opts: GcpWorldOptions = {}): Promise<GcpWorld> {
   const fake = await startGceFake(opts.fake);
+  return resettableWorld(fake, (f) => seed(f, opts));
+}
+
+/** The network, the VMs and a driver on a fresh fake. */
+function seed(fake: GceFake, opts: GcpWorldOptions) {
   const ipv6 = opts.ipv6 ?? 'EXTERNAL';
   const network = fake.addNetwork('web-net', 1, ipv6 === 'none' ? undefined : ipv6);
   const vms: IID[] = [];
@@ -55,5 +64,5 @@ export async function startGcpWorld(
     vms.push({ nameId: `vm-${i}`, systemId: instance.id });
   }
   const driver = createGcpDriver(driverOptionsFor(fake, opts.driver), opts.internals);
-  return { fake, driver, vpcIID: { nameId: 'web-net' }, vms, close: () => fake.close() };
+  return { driver, vpcIID: { nameId: 'web-net' }, vms };
 }

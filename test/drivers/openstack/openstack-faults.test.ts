@@ -5,19 +5,17 @@
  * a clean run, so a call added to the driver is covered without editing here. Writes are also failed
  * after being applied (an answer lost on the way back).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isNLBError } from '../../../src/interfaces/errors.js';
 import type { HealthCheckerInfo, NLBCreateRequest, NLBInfo } from '../../../src/interfaces/types.js';
 import { essence } from '../../../src/testing/index.js';
 import type { RecordedCall } from '../../fakes/openstack/index.js';
-import { type FaultStep, faultSteps, idsAsWildcards, recordFaultSteps } from '../fault-steps.js';
+import { describeFaultMatrix, expectDeleteFinishes, type StepRecorder } from '../fault-matrix.js';
+import { type FaultStep, faultSteps, idsAsWildcards } from '../fault-steps.js';
+import { useSharedWorld } from '../shared-world.js';
 import { type OpenStackWorld, startOpenStackWorld } from './openstack-world.js';
 
-let world: OpenStackWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const shared = useSharedWorld(startOpenStackWorld);
 
 const request = (w: OpenStackWorld, name: string, drainTimeoutSec?: number): NLBCreateRequest => ({
   iid: { nameId: name },
@@ -47,12 +45,10 @@ const steps = (calls: RecordedCall[]): Step[] =>
     poll: s.method === 'GET' && /^\/v2\/lbaas\/loadbalancers\/\{id\}$/.test(s.shape),
   }));
 
-/** The calls `run` makes on a fresh world (after `prepare`), recorded. */
-const recordSteps = (
-  prepare: (w: OpenStackWorld) => Promise<unknown>,
-  run: (w: OpenStackWorld) => Promise<unknown>,
-  after?: (w: OpenStackWorld) => Promise<unknown>,
-) => recordFaultSteps(startOpenStackWorld, (w) => w.fake.calls, steps, prepare, run, after);
+const recorder: StepRecorder<OpenStackWorld, Step> = {
+  count: (w) => w.fake.calls.length,
+  since: (w, from) => steps(w.fake.calls.slice(from)),
+};
 
 /** An NLB in a form comparable across worlds (ids differ; names, ports, addresses do not). */
 const comparable = (nlb: NLBInfo) => ({ ...essence(nlb), iid: nlb.iid.nameId });
@@ -64,92 +60,131 @@ function expectEmpty(w: OpenStackWorld) {
   expect(w.fake.state.ports.map((p) => p.deviceId).sort()).toEqual(w.vms.map((vm) => vm.systemId).sort());
 }
 
-describe('createNLB fault injection', async () => {
-  const create = await recordSteps(
-    async () => undefined,
-    (w) => w.driver.createNLB(request(w, 'probe')),
+/**
+ * The pool's members in the fake, without their ids (a restoring batch makes new ones) and with the
+ * world's subnet and VM ids as names (they are new after a reset).
+ */
+function membersIn(w: OpenStackWorld) {
+  const subnets = new Map(
+    w.fake.state.networks.flatMap((n) => n.subnets.map((s, i) => [s.id, `${n.name}/${i}`] as const)),
   );
+  const vms = new Map(w.vms.map((vm) => [`nlbkit:vm=${vm.systemId}`, `nlbkit:vm=${vm.nameId}`]));
+  return (w.fake.state.lbs[0]?.pools[0]?.members ?? [])
+    .map(({ id, ...m }) => ({
+      ...m,
+      subnet_id: subnets.get(m.subnet_id) ?? m.subnet_id,
+      tags: m.tags.map((t) => vms.get(t) ?? t),
+    }))
+    .sort((a, b) => `${a.name}:${a.protocol_port}`.localeCompare(`${b.name}:${b.protocol_port}`));
+}
 
-  it('records the expected write steps', () => {
-    expect(create.filter((s) => s.write).map((s) => s.label.replace(/ #\d+$/, ''))).toEqual([
+/**
+ * How many load balancers, floating IPs and ports not of a VM the fake holds, every member as it is
+ * (port, monitor port, weight, drain tags), and `web` as read (drain timeout and VIP included).
+ */
+async function cloud(w: OpenStackWorld) {
+  const vmIds = new Set(w.vms.map((vm) => vm.systemId));
+  const s = w.fake.state;
+  return {
+    lbs: s.lbs.length,
+    floatingIps: s.floatingIps.length,
+    otherPorts: s.ports.filter((p) => !vmIds.has(p.deviceId)).length,
+    members: membersIn(w),
+    web: await w.driver.getNLB({ nameId: 'web' }).then(
+      (nlb) => ({ ...comparable(nlb), drain: nlb.vmGroup.drainTimeoutSec, ip: nlb.listener.ip }),
+      (e: { code?: string }) => e.code,
+    ),
+  };
+}
+
+type Cloud = Awaited<ReturnType<typeof cloud>>;
+
+/** What every OpenStack matrix shares: one world, its steps; a failure is UNAVAILABLE. */
+const base = {
+  world: shared,
+  steps: recorder,
+  cloud,
+  code: () => 'UNAVAILABLE',
+  // A lost status read is polled again: the operation may go through, exactly as in a clean run
+  // but for when a drain ends (counted from when it started).
+  repeated: (s: Step) => s.poll,
+  likeClean: (c: Cloud) =>
+    JSON.parse(JSON.stringify(c).replace(/nlbkit:drain-until=[^"]+/g, 'nlbkit:drain-until=…')),
+};
+
+const APPLIED = 'after it was applied';
+
+/** A 503 at the step's call, or (`APPLIED`) at its answer. */
+const fail503 = (w: OpenStackWorld, step: Step, mode = '') =>
+  w.fake.fail({
+    method: step.method,
+    path: step.path,
+    skip: step.skip,
+    status: 503,
+    afterApply: mode === APPLIED,
+  });
+
+describeFaultMatrix({
+  ...base,
+  title: 'createNLB fault injection',
+  run: (w) => w.driver.createNLB(request(w, 'web')),
+  modes: (step) => (step.write ? ['', APPLIED] : ['']),
+  inject: fail503,
+  leaves: 'leaves nothing',
+  expectSteps: (steps) =>
+    expect(steps.filter((s) => s.write).map((s) => s.label.replace(/ #\d+$/, ''))).toEqual([
       'load-balancer POST /v2/lbaas/loadbalancers',
       'load-balancer POST /v2/lbaas/pools',
       'load-balancer POST /v2/lbaas/healthmonitors',
       'load-balancer PUT /v2/lbaas/pools/{id}/members',
       'load-balancer POST /v2/lbaas/listeners',
       'network POST /v2.0/floatingips',
-    ]);
-  });
-
-  for (const step of create) {
-    for (const afterApply of step.write ? [false, true] : [false]) {
-      it(`a failure at ${step.label}${afterApply ? ' (after it was applied)' : ''} leaves nothing`, async () => {
-        world = await startOpenStackWorld();
-        world.fake.fail({ method: step.method, path: step.path, skip: step.skip, status: 503, afterApply });
-        const outcome = await world.driver.createNLB(request(world, 'web')).catch((e: unknown) => e);
-        if (step.poll && !isNLBError(outcome)) {
-          // A lost status read is polled again: the create went through, whole.
-          expect((await world.driver.getNLB({ nameId: 'web' })).vmGroup.vms).toHaveLength(2);
-          return;
-        }
-        expect(isNLBError(outcome) && outcome.code).toBe('UNAVAILABLE');
-        expectEmpty(world);
-        expect(await world.driver.listNLB()).toEqual([]);
-      });
+    ]),
+  after: async ({ world, outcome }) => {
+    if (outcome.ok) expect((await world.driver.getNLB({ nameId: 'web' })).vmGroup.vms).toHaveLength(2);
+    else {
+      expectEmpty(world);
+      expect(await world.driver.listNLB()).toEqual([]);
     }
-  }
+  },
 });
 
-/** The pool's members in the fake (without ids: a restoring batch makes new ones). */
-const membersIn = (w: OpenStackWorld) =>
-  (w.fake.state.lbs[0]?.pools[0]?.members ?? [])
-    .map(({ id, ...m }) => ({ ...m, tags: [...m.tags] }))
-    .sort((a, b) => `${a.name}:${a.protocol_port}`.localeCompare(`${b.name}:${b.protocol_port}`));
+describe('createNLB before it has a token', () => {
+  // The matrix reads the cloud before each case, and so holds a token by then.
+  it('a failure at identity POST /v3/auth/tokens leaves nothing', async () => {
+    const world = await shared();
+    world.fake.fail({ method: 'POST', path: /^\/v3\/auth\/tokens$/, status: 503 });
+    const outcome = await world.driver.createNLB(request(world, 'web')).catch((e: unknown) => e);
+    expect(isNLBError(outcome) && outcome.code).toBe('UNAVAILABLE');
+    expectEmpty(world);
+    expect(await world.driver.listNLB()).toEqual([]);
+  });
+});
+
+/** A 500 at the step's call. */
+const failAt = (w: OpenStackWorld, step: Step) =>
+  w.fake.fail({ method: step.method, path: step.path, skip: step.skip, status: 500 });
 
 /**
- * Registers, for each recorded step of `change`, a case that fails it and expects the NLB unchanged.
+ * A matrix that fails each call of `change` and expects the NLB as it was.
  * `prepare` makes the NLB (default: created without draining).
  */
-function unchangedOnFailure(
+const describeChangeMatrix = (
   title: string,
   change: (w: OpenStackWorld) => Promise<unknown>,
   prepare: (w: OpenStackWorld) => Promise<unknown> = (w) => w.driver.createNLB(request(w, 'web')),
-) {
-  describe(`${title} fault injection`, async () => {
-    let expected: unknown;
-    const all = await recordSteps(prepare, change, async (w) => {
-      expected = comparable(await w.driver.getNLB({ nameId: 'web' }));
-    });
-    it('has write steps to fail', () => expect(all.some((s) => s.write)).toBe(true));
-    for (const step of all) {
-      it(`a failure at ${step.label} leaves the NLB as it was`, async () => {
-        world = await startOpenStackWorld();
-        await prepare(world);
-        const before = await world.driver.getNLB({ nameId: 'web' });
-        const membersBefore = membersIn(world);
-        world.fake.fail({ method: step.method, path: step.path, skip: step.skip, status: 500 });
-        const error = await change(world).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        if (step.poll && error === undefined) {
-          // A lost status read is polled again: the change went through, exactly as in a clean run.
-          expect(comparable(await world.driver.getNLB({ nameId: 'web' }))).toEqual(expected);
-          return;
-        }
-        expect(isNLBError(error) && error.code).toBe('UNAVAILABLE');
-        const after = await world.driver.getNLB({ nameId: 'web' });
-        expect(essence(after)).toEqual(essence(before));
-        expect(after.vmGroup.drainTimeoutSec).toBe(before.vmGroup.drainTimeoutSec);
-        expect(after.listener.ip).toBe(before.listener.ip);
-        // Every member exactly as it was: port, monitor port, weight, drain tags.
-        expect(membersIn(world)).toEqual(membersBefore);
-      });
-    }
+) =>
+  describeFaultMatrix({
+    ...base,
+    title: `${title} fault injection`,
+    prepare,
+    run: change,
+    inject: failAt,
+    leaves: 'leaves the NLB as it was',
+    expectSteps: (steps) => expect(steps.some((s) => s.write)).toBe(true),
   });
-}
 
-unchangedOnFailure('changeVMGroupInfo', (w) =>
+describeChangeMatrix('changeVMGroupInfo', (w) =>
   w.driver.changeVMGroupInfo(
     { nameId: 'web' },
     { protocol: 'TCP', port: 9090, algorithm: 'SOURCE_HASH', vms: [{ nameId: 'vm-3' }, { nameId: 'vm-4' }] },
@@ -165,23 +200,23 @@ const httpCheck: HealthCheckerInfo = {
   httpPath: '/healthz',
   expectedCodes: '200',
 };
-unchangedOnFailure('changeHealthCheckerInfo (new type and port)', (w) =>
+describeChangeMatrix('changeHealthCheckerInfo (new type and port)', (w) =>
   w.driver.changeHealthCheckerInfo({ nameId: 'web' }, httpCheck),
 );
-unchangedOnFailure('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]));
-unchangedOnFailure('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
-unchangedOnFailure('changeListener', (w) =>
+describeChangeMatrix('addVMs', (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }]));
+describeChangeMatrix('removeVMs', (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]));
+describeChangeMatrix('changeListener', (w) =>
   w.driver.changeListener({ nameId: 'web' }, { protocol: 'TCP', port: 8443 }),
 );
 
 // Draining (a drain timeout set): removed VMs go to weight 0, re-added ones come back.
 const withDrain = (w: OpenStackWorld) => w.driver.createNLB(request(w, 'web', 600));
-unchangedOnFailure(
+describeChangeMatrix(
   'removeVMs (draining)',
   (w) => w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]),
   withDrain,
 );
-unchangedOnFailure(
+describeChangeMatrix(
   'addVMs of a draining VM',
   (w) => w.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }, { nameId: 'vm-3' }]),
   async (w) => {
@@ -189,7 +224,7 @@ unchangedOnFailure(
     await w.driver.removeVMs({ nameId: 'web' }, [{ nameId: 'vm-2' }]);
   },
 );
-unchangedOnFailure(
+describeChangeMatrix(
   'changeVMGroupInfo (draining, new timeout)',
   (w) =>
     w.driver.changeVMGroupInfo(
@@ -199,22 +234,16 @@ unchangedOnFailure(
   withDrain,
 );
 
-describe('deleteNLB fault injection', async () => {
-  const all = await recordSteps(
-    (w) => w.driver.createNLB(request(w, 'web')),
-    (w) => w.driver.deleteNLB({ nameId: 'web' }),
-  );
-  for (const step of all)
-    it(`a failure at ${step.label} leaves an NLB a second delete removes, or nothing`, async () => {
-      world = await startOpenStackWorld();
-      await world.driver.createNLB(request(world, 'web'));
-      world.fake.fail({ method: step.method, path: step.path, skip: step.skip, status: 500 });
-      const result = await world.driver.deleteNLB({ nameId: 'web' }).catch((e: unknown) => e);
-      if (step.write) expect(result).not.toBe(true);
-      if (result !== true) {
-        expect(isNLBError(result) && result.code).toBe('UNAVAILABLE');
-        expect(await world.driver.deleteNLB({ nameId: 'web' })).toBe(true);
-      }
-      expectEmpty(world);
-    });
+describeFaultMatrix({
+  ...base,
+  title: 'deleteNLB fault injection',
+  prepare: (w) => w.driver.createNLB(request(w, 'web')),
+  run: (w) => w.driver.deleteNLB({ nameId: 'web' }),
+  inject: failAt,
+  leaves: 'leaves an NLB a second delete removes, or nothing',
+  check: expectDeleteFinishes({ nameId: 'web' }),
+  after: async ({ world, step, outcome }) => {
+    if (step.write) expect(outcome.ok && outcome.value === true).toBe(false);
+    expectEmpty(world);
+  },
 });

@@ -7,12 +7,15 @@ import {
   type OpenStackFakeOptions,
   startOpenStackFake,
 } from '../../fakes/openstack/index.js';
+import { resettableWorld } from '../shared-world.js';
 
 export interface OpenStackWorld {
   fake: OpenStackFake;
   driver: NLBHandler;
   vpcIID: IID;
   vms: IID[];
+  /** Back to how it started (the fake's server kept): the same networks and VMs, a new driver. */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,17 +38,23 @@ export function driverOptionsFor(
   };
 }
 
+/** Options of {@link startOpenStackWorld}. */
+export interface OpenStackWorldOptions {
+  fake?: OpenStackFakeOptions;
+  driver?: Partial<OpenStackDriverOptions>;
+  vmCount?: number;
+  /** Give `private` an IPv6 subnet too (dual-stack VIPs need one); default true. */
+  ipv6?: boolean;
+}
+
 /** Starts a world: network `private` with VMs vm-1.., external network `public`. */
-export async function startOpenStackWorld(
-  opts: {
-    fake?: OpenStackFakeOptions;
-    driver?: Partial<OpenStackDriverOptions>;
-    vmCount?: number;
-    /** Give `private` an IPv6 subnet too (dual-stack VIPs need one); default true. */
-    ipv6?: boolean;
-  } = {},
-): Promise<OpenStackWorld> {
+export async function startOpenStackWorld(opts: OpenStackWorldOptions = {}): Promise<OpenStackWorld> {
   const fake = await startOpenStackFake(opts.fake);
+  return resettableWorld(fake, (f) => seed(f, opts));
+}
+
+/** The networks, the VMs and a driver on a fresh fake. */
+function seed(fake: OpenStackFake, opts: OpenStackWorldOptions) {
   const net = fake.addNetwork('private', { ipv6: opts.ipv6 ?? true });
   fake.addNetwork('public', { external: true });
   const vms: IID[] = [];
@@ -54,5 +63,5 @@ export async function startOpenStackWorld(
     vms.push({ nameId: server.name, systemId: server.id });
   }
   const driver = createOpenStackDriver(driverOptionsFor(fake, opts.driver));
-  return { fake, driver, vpcIID: { nameId: 'private', systemId: net.id }, vms, close: () => fake.close() };
+  return { driver, vpcIID: { nameId: 'private', systemId: net.id }, vms };
 }

@@ -63,6 +63,8 @@ export interface AwsFake {
   readonly calls: ReadonlyArray<RecordedCall>;
   /** Forgets recorded calls. */
   resetCalls(): void;
+  /** Back to how it started, on the same port: no VPC or other object, no calls or faults. */
+  reset(): void;
   /** How many objects exist now (targets: registered and not draining, over all groups). */
   counts(): { loadBalancers: number; targetGroups: number; listeners: number; targets: number };
 }
@@ -83,26 +85,32 @@ export interface AwsFakeOptions {
 
 /** Starts the fake on an ephemeral loopback port. */
 export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> {
-  const state = new FakeState({
+  const settings = {
     region: opts.region ?? 'us-east-1',
     accountId: opts.accountId ?? '123456789012',
     activateAfterDescribes: opts.activateAfterDescribes ?? 1,
     healthyAfterDescribes: opts.healthyAfterDescribes ?? 1,
     drainingDescribes: opts.drainingDescribes ?? 0,
-  });
-  const faults = new FaultInjector();
+  };
   const calls: RecordedCall[] = [];
-  const { server, endpoint } = await listen({ state, faults, services: [elbv2Service, ec2Service], calls });
+  // The server reads state and faults from `deps` per request, so `reset` can swap them.
+  const deps = {
+    state: new FakeState(settings),
+    faults: new FaultInjector(),
+    services: [elbv2Service, ec2Service],
+    calls,
+  };
+  const { server, endpoint } = await listen(deps);
   return {
     endpoint,
-    region: state.settings.region,
+    region: settings.region,
     close: () => closeServer(server),
-    addVpc: (o) => addVpc(state, o),
-    addInstance: (o) => addInstance(state, o),
-    failOn: (action, o) => faults.failOn(action, o),
-    throttle: (action, times) => faults.throttle(action, times),
+    addVpc: (o) => addVpc(deps.state, o),
+    addInstance: (o) => addInstance(deps.state, o),
+    failOn: (action, o) => deps.faults.failOn(action, o),
+    throttle: (action, times) => deps.faults.throttle(action, times),
     setTargetHealth: (tgArn, id, health, reason, description) => {
-      const targets = [...state.targetsOf(tgArn).values()].filter((t) => t.id === id);
+      const targets = [...deps.state.targetsOf(tgArn).values()].filter((t) => t.id === id);
       if (targets.length === 0) throw new Error(`setTargetHealth: ${id} is not registered in ${tgArn}`);
       for (const t of targets) t.pinned = { state: health, reason, description };
     },
@@ -110,15 +118,23 @@ export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> 
     resetCalls: () => {
       calls.length = 0;
     },
-    counts: () => ({
-      loadBalancers: state.loadBalancers.size,
-      targetGroups: state.targetGroups.size,
-      listeners: state.listeners.size,
-      targets: [...state.targets.values()].reduce(
-        (n, m) => n + [...m.values()].filter((t) => t.drainingLeft === undefined).length,
-        0,
-      ),
-    }),
+    reset: () => {
+      deps.state = new FakeState(settings);
+      deps.faults = new FaultInjector();
+      calls.length = 0;
+    },
+    counts: () => {
+      const state = deps.state;
+      return {
+        loadBalancers: state.loadBalancers.size,
+        targetGroups: state.targetGroups.size,
+        listeners: state.listeners.size,
+        targets: [...state.targets.values()].reduce(
+          (n, m) => n + [...m.values()].filter((t) => t.drainingLeft === undefined).length,
+          0,
+        ),
+      };
+    },
   };
 }
 

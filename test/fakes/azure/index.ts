@@ -42,12 +42,15 @@ export interface AzureFake {
   subscriptionId: string;
   resourceGroup: string;
   location: string;
-  state: AzureState;
+  /** The fake's world; {@link AzureFake.reset} replaces it. */
+  readonly state: AzureState;
   calls: RecordedArmCall[];
   /** A VNet; `ipv6`: its subnet is dual stack, and VMs added to it get an IPv6 ip configuration. */
   addVnet(name: string, opts?: { ipv6?: boolean }): FakeVnet;
   addVm(name: string, vnet: FakeVnet): { vmId: string; ip: string };
   fail(spec: AzureFaultSpec): void;
+  /** Back to how it started, on the same port: empty state, no calls, faults or listeners. */
+  reset(): void;
   /** Calls `listener` with every call as it arrives (before it is answered). */
   onCall(listener: (call: RecordedArmCall) => void): void;
   close(): Promise<void>;
@@ -63,7 +66,7 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
   const subscriptionId = '00000000-1111-2222-3333-444444444444';
   const resourceGroup = 'nlbkit-rg';
   const location = 'westeurope';
-  const state = new AzureState(subscriptionId, resourceGroup);
+  let state = new AzureState(subscriptionId, resourceGroup);
   const pending = opts.pendingPolls ?? 1;
   const calls: RecordedArmCall[] = [];
   const listeners: ((call: RecordedArmCall) => void)[] = [];
@@ -317,12 +320,20 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
     subscriptionId,
     resourceGroup,
     location,
-    state,
+    get state() {
+      return state;
+    },
     calls,
     addVnet: (name, opts) => state.addVnet(name, opts),
     addVm: (name, vnet) => state.addVm(name, vnet),
     onCall: (listener) => listeners.push(listener),
     fail: (spec) => faults.push({ ...spec, left: spec.times ?? 1, toSkip: spec.skip ?? 0 }),
+    reset: () => {
+      state = new AzureState(subscriptionId, resourceGroup);
+      faults.length = 0;
+      calls.length = 0;
+      listeners.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

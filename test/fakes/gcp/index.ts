@@ -50,9 +50,12 @@ export interface GceFake {
   zones: string[];
   /** The bearer token the fake accepts. */
   token: string;
-  state: GceState;
+  /** The fake's world; {@link GceFake.reset} replaces it. */
+  readonly state: GceState;
   calls: GceCall[];
   fail(spec: GceFaultSpec): void;
+  /** Back to how it started, on the same port: empty state, no calls, faults or listeners. */
+  reset(): void;
   /** Drops every fault not yet used up. */
   clearFaults(): void;
   onCall(listener: (call: GceCall) => void): void;
@@ -81,11 +84,11 @@ export async function startGceFake(opts: GceFakeOptions = {}): Promise<GceFake> 
   const project = opts.project ?? 'demo-project';
   const region = opts.region ?? 'europe-west1';
   const zones = ['b', 'c', 'd'].map((z) => `${region}-${z}`);
-  const state = new GceState(project, region, zones);
-  const handle = createCompute(state, {
-    pendingWaits: opts.pendingWaits ?? 1,
-    pageSize: opts.pageSize ?? 500,
-  });
+  const fresh = () => new GceState(project, region, zones);
+  const computeOn = (s: GceState) =>
+    createCompute(s, { pendingWaits: opts.pendingWaits ?? 1, pageSize: opts.pageSize ?? 500 });
+  let state = fresh();
+  let handle = computeOn(state);
   const token = 'fake-gce-access-token';
   const faults: (GceFaultSpec & { left: number; toSkip: number })[] = [];
   const calls: GceCall[] = [];
@@ -155,11 +158,20 @@ export async function startGceFake(opts: GceFakeOptions = {}): Promise<GceFake> 
     region,
     zones,
     token,
-    state,
+    get state() {
+      return state;
+    },
     calls,
     fail: (spec) => faults.push({ ...spec, left: spec.times ?? 1, toSkip: spec.skip ?? 0 }),
     clearFaults: () => {
       faults.length = 0;
+    },
+    reset: () => {
+      state = fresh();
+      handle = computeOn(state);
+      faults.length = 0;
+      calls.length = 0;
+      listeners.length = 0;
     },
     onCall: (listener) => listeners.push(listener),
     addNetwork: (name, subnets, ipv6) => state.addNetwork(name, subnets, ipv6),

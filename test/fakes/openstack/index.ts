@@ -41,11 +41,14 @@ export interface RecordedCall {
 
 export interface OpenStackFake {
   authUrl: string;
-  state: OpenStackState;
+  /** The fake's world; {@link OpenStackFake.reset} replaces it. */
+  readonly state: OpenStackState;
   credentials: FakeCredentials;
   region: string;
   calls: RecordedCall[];
   fail(spec: FaultSpec): void;
+  /** Back to how it started, on the same port: empty state (no token either), no calls, faults or listeners. */
+  reset(): void;
   /** Calls `listener` with every call as it arrives (before it is answered). */
   onCall(listener: (call: RecordedCall) => void): void;
   /** Forgets every issued token (the next call with one gets 401). */
@@ -65,7 +68,7 @@ const PREFIXES: [string, Service][] = [
 
 /** Starts the fake on an ephemeral loopback port. */
 export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promise<OpenStackFake> {
-  const state = new OpenStackState();
+  let state = new OpenStackState();
   const credentials: FakeCredentials = {
     username: 'demo',
     password: 'fake-password-1234',
@@ -76,7 +79,8 @@ export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promi
     ...opts.credentials,
   };
   const region = opts.region ?? 'RegionOne';
-  const octavia = createOctavia(state, { pendingReads: opts.pendingReads ?? 1 });
+  const octaviaOn = (s: OpenStackState) => createOctavia(s, { pendingReads: opts.pendingReads ?? 1 });
+  let octavia = octaviaOn(state);
   const faults: (FaultSpec & { left: number; toSkip: number })[] = [];
   const calls: RecordedCall[] = [];
   const listeners: ((call: RecordedCall) => void)[] = [];
@@ -134,11 +138,20 @@ export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promi
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     authUrl: `${endpoint}/identity/v3`,
-    state,
+    get state() {
+      return state;
+    },
     credentials,
     region,
     calls,
     fail: (spec) => faults.push({ ...spec, left: spec.times ?? 1, toSkip: spec.skip ?? 0 }),
+    reset: () => {
+      state = new OpenStackState();
+      octavia = octaviaOn(state);
+      faults.length = 0;
+      calls.length = 0;
+      listeners.length = 0;
+    },
     onCall: (listener) => listeners.push(listener),
     revokeTokens: () => state.tokens.clear(),
     addNetwork: (name, o) => state.addNetwork(name, o),
