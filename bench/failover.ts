@@ -63,7 +63,11 @@ if (modes.has('l2')) l2Rows = await runL2Failover(runs, log);
 let connRows: ConnectionRow[] = [];
 if (modes.has('conn')) connRows = await runConnectionFailover(connRuns, log);
 
-console.log(`\nbench:failover, ${runs} failures of each kind (${new Date().toISOString().slice(0, 10)})\n`);
+const counts = [
+  ...(rows.length + l2Rows.length > 0 ? [`${runs} failures of each kind`] : []),
+  ...(connRows.length > 0 ? [`conn: ${connRuns}`] : []),
+];
+console.log(`\nbench:failover, ${counts.join('; ')} (${new Date().toISOString().slice(0, 10)})\n`);
 if (rows.length > 0) console.log(renderTable(rows));
 if (l2Rows.length > 0) console.log(`\n${formatL2Rows(l2Rows)}`);
 if (connRows.length > 0)
