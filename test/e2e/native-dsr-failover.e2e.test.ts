@@ -35,7 +35,7 @@ const KINDS: NodeFailure[] = ['withdrawn+cut', 'silent'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const print = (mode: string, phase: string, s: LoadStats) =>
   console.log(
-    `[dsr-failover-e2e] ${mode} ${phase}: broken ${s.broken}/${CONNECTIONS}, alive ${s.alive}, p99 stall ${s.p99} ms, max ${s.max} ms`,
+    `[dsr-failover-e2e] ${mode} ${phase}: broken ${s.broken}/${CONNECTIONS}, alive ${s.alive}, p99 stall ${s.p99} ms, max ${s.max} ms${s.broken > 0 ? `, broken per backend ${JSON.stringify(s.brokenBy)}` : ''}`,
   );
 
 /** Counts, in the client host, replies from port 8080 that come from the VIP and from anywhere else. */
