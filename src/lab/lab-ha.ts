@@ -85,6 +85,10 @@ export interface HaLabOptions {
   prefix?: LabPrefix;
   /** Seconds between the agents' periodic reconciles. Default 2. */
   agentInterval?: number;
+  /** Extra `nlbkit agent` options for both nodes (e.g. `--dsr-ingress`); default none. */
+  agentArgs?: string[];
+  /** The driver's `forwardingModes`; default its own (`['nat']`). */
+  forwardingModes?: ('nat' | 'dsr')[];
 }
 
 const nft = (ns: string, script: string) =>
@@ -198,6 +202,7 @@ export async function startHaLab(options: HaLabOptions = {}): Promise<HaLab> {
         include,
         '--bird-socket',
         bird.socket,
+        ...(options.agentArgs ?? []),
       ]);
       agents.push(agent);
       nodes.push({ name, ns: lb.ns, uplink: link.lb, bird, agent, include });
@@ -217,6 +222,7 @@ export async function startHaLab(options: HaLabOptions = {}): Promise<HaLab> {
       nodes: nodes.map((n) => n.name),
       applyMode: 'wait-for-agents',
       convergenceTimeoutMs: 30_000,
+      ...(options.forwardingModes ? { forwardingModes: options.forwardingModes } : {}),
     });
     return {
       topo,

@@ -88,6 +88,12 @@ describe.skipIf(!enabled)('native demo', () => {
       expect(Number(row?.[1]), `${lb} in\n${ha}`).toBeGreaterThan(0);
     }
     expect(ha).toContain('lb1 restarted: the router routes via lb0 and lb1 again');
+    // dsr: every held connection lives through lb1's death.
+    expect(ha).toMatch(/createNLB demo-dsr \(forwarding: dsr\)/);
+    expect(ha).toMatch(
+      /lb1 dies \(links cut, agent and BIRD kill -9\); the router routes via lb0 only: 0 of 100 held connections lost/,
+    );
+    expect(ha).toContain('lb1 returns: the router routes via lb0 and lb1 again');
     expect(out).toContain('every demo namespace is gone');
     expect(leftBehind(run.child.pid)).toEqual([]);
     expect(agentsOf(run.child.pid)).toEqual([]);

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HaLab, type HaNode, haRequest, startHaLab } from '../../src/lab/lab-ha.js';
 import { canRunBird } from '../native/bird.js';
+import { routedVia as routedViaNodes } from './forwarding-load.js';
 import { requireRootNetns, waitFor } from './harness/index.js';
 
 const enabled = requireRootNetns() && canRunBird();
@@ -21,19 +22,7 @@ describe.skipIf(!enabled)('native HA: BGP + ECMP over two LB nodes', () => {
 
   /** Waits until the router's kernel routes every VIP through exactly `nodes`. */
   const routedVia = async (nodes: HaNode[], deadlineMs: number) => {
-    for (const vip of vips) {
-      const want = nodes.map((n) => (vip.includes(':') ? n.uplink.v6 : n.uplink.v4)).sort();
-      let seen: string[] = [];
-      await waitFor(
-        `${vip} routed via ${nodes.map((n) => n.name)}`,
-        deadlineMs,
-        async () => {
-          seen = await lab.nexthops(vip);
-          return seen.join() === want.join() ? true : undefined;
-        },
-        { everyMs: 50, describe: () => seen },
-      );
-    }
+    for (const vip of vips) await routedViaNodes(lab, vip, nodes, deadlineMs);
   };
   /** New connections from the client host to both VIPs; returns the failures. */
   const connect = async (count: number, paceMs = 0) => {
