@@ -38,6 +38,9 @@ const BY_OPERATION_CODE: Record<string, NLBErrorCode> = {
   INTERNAL_ERROR: 'UNAVAILABLE',
 };
 
+/** Compute Engine answers 409 for a name that is taken. */
+const GCP_STATUS_CODES = { 409: 'ALREADY_EXISTS' } as const;
+
 /** gRPC codes, as errors carry them with non-gaxios auth clients. */
 const BY_GRPC: Record<number, NLBErrorCode> = {
   3: 'INVALID_ARGUMENT',
@@ -100,7 +103,7 @@ export function mapGcpError(e: unknown, what: string, operation: string, signal?
   const errno = typeof o.code === 'string' ? o.code : undefined;
   const mapped: NLBErrorCode =
     (body.reason ? BY_REASON[body.reason] : undefined) ??
-    (status !== undefined ? codeForHttpStatus(status, 'ALREADY_EXISTS') : undefined) ??
+    (status !== undefined ? codeForHttpStatus(status, GCP_STATUS_CODES) : undefined) ??
     (grpc !== undefined ? BY_GRPC[grpc] : undefined) ??
     (isNetworkFailure(e) ? 'UNAVAILABLE' : 'PROVIDER_ERROR');
   const message = scrub(body.message ?? raw);
@@ -124,7 +127,7 @@ export function operationError(
   const first = errors[0] ?? {};
   const code =
     (first.code ? BY_OPERATION_CODE[first.code] : undefined) ??
-    (httpStatus ? codeForHttpStatus(httpStatus, 'ALREADY_EXISTS') : undefined) ??
+    (httpStatus ? codeForHttpStatus(httpStatus, GCP_STATUS_CODES) : undefined) ??
     'PROVIDER_ERROR';
   return new NLBError({
     code,

@@ -4,6 +4,7 @@
  * Keystone `error.message`); the text is kept, with every known secret scrubbed from it first.
  */
 import { abortedError } from '../../common/abort.js';
+import { codeForHttpStatus } from '../../common/http-status.js';
 import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import { OPENSTACK_DRIVER_NAME } from './openstack-options.js';
 
@@ -24,17 +25,13 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-const BY_STATUS: Record<number, NLBErrorCode> = {
-  400: 'INVALID_ARGUMENT',
-  401: 'PERMISSION_DENIED',
-  403: 'PERMISSION_DENIED',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
+/** Octavia's exceptions to the common mapping. */
+const OPENSTACK_STATUS_CODES = {
+  // Over quota.
   413: 'THROTTLED',
-  429: 'THROTTLED',
   // A provider's UnsupportedOptionError (e.g. OVN asked for round robin).
   501: 'UNSUPPORTED',
-};
+} as const;
 
 /** What to check when Keystone refuses the credentials: the variables they come from. */
 export const OPENSTACK_CREDENTIALS_HINT =
@@ -52,7 +49,7 @@ export function httpError(
   secrets: readonly string[],
   authHint = 'check the credentials and the role on the project',
 ): NLBError {
-  const code = BY_STATUS[status] ?? (status >= 500 ? 'UNAVAILABLE' : 'PROVIDER_ERROR');
+  const code = codeForHttpStatus(status, OPENSTACK_STATUS_CODES) ?? 'PROVIDER_ERROR';
   const said = redact(openStackMessage(body) ?? 'no message', secrets);
   const hint = status === 401 || status === 403 ? ` (${authHint})` : '';
   return new NLBError({
