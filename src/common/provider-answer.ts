@@ -58,3 +58,20 @@ export function parseAnswer<S extends z.ZodType>(
   // zod's messages name the expected type (and the received one's kind), never the received value.
   throw unexpectedAnswer(from, `${path} (${issue?.message ?? 'invalid'})`);
 }
+
+/**
+ * `answer`, as its SDK typed it, with the fields `schema` names checked (an SDK's models make every
+ * field optional: this makes those the driver needs present, and typed so), or an
+ * {@link unexpectedAnswer}.
+ *
+ * @example
+ * const lb = checkAnswer(z.looseObject({ id: z.string(), name: z.string() }), await client.loadBalancers.get(rg, name), from);
+ * lb.name; // string, not string | undefined
+ */
+export function checkAnswer<T extends object, S extends z.ZodType<object>>(
+  schema: S,
+  answer: T,
+  from: AnswerSource,
+): T & z.output<S> {
+  return Object.assign({}, answer, parseAnswer(schema, answer, from));
+}
