@@ -75,3 +75,12 @@ export function checkAnswer<T extends object, S extends z.ZodType<object>>(
 ): T & z.output<S> {
   return Object.assign({}, answer, parseAnswer(schema, answer, from));
 }
+
+/**
+ * A field of a thrown error or an error body that is absent, or not of its type, read as undefined:
+ * error mapping must never fail on an odd error.
+ *
+ * @example
+ * z.looseObject({ code: lenient(z.string()) }).parse({ code: 42 }); // { code: undefined }
+ */
+export const lenient = <S extends z.ZodType>(schema: S) => schema.optional().catch(undefined);

@@ -3,9 +3,11 @@
  * code, `message`: the JSON error body) with google-auth-library clients, or an error with a gRPC
  * `code` with other auth clients; an operation that ends in an error carries `error.errors[]` codes.
  */
+import { z } from 'zod';
 import { abortedError } from '../../common/abort.js';
 import { credentialError, isNetworkFailure } from '../../common/credential-errors.js';
 import { codeForHttpStatus } from '../../common/http-status.js';
+import { lenient } from '../../common/provider-answer.js';
 import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import { GCP_DRIVER_NAME } from './gcp-name.js';
 
@@ -55,15 +57,34 @@ const BY_GRPC: Record<number, NLBErrorCode> = {
   16: 'PERMISSION_DENIED',
 };
 
+/** Compute Engine's JSON error body: `{error: {code, message, errors: [{reason}]}}`. */
+const ErrorBody = z.looseObject({
+  error: z.looseObject({
+    message: lenient(z.string()),
+    errors: lenient(z.array(z.looseObject({ reason: lenient(z.string()) }))),
+  }),
+});
+
 /** The `reason` and message of a Compute Engine JSON error body, when `text` is one. */
-function parseBody(text: string): { reason?: string; message?: string } {
+function parseBody(text: string): { reason?: string | undefined; message?: string | undefined } {
+  let json: unknown;
   try {
-    const body = JSON.parse(text) as { error?: { message?: string; errors?: { reason?: string }[] } };
-    return { reason: body.error?.errors?.[0]?.reason, message: body.error?.message };
+    json = JSON.parse(text);
   } catch {
     return {};
   }
+  const body = ErrorBody.safeParse(json).data;
+  return { reason: body?.error.errors?.[0]?.reason, message: body?.error.message };
 }
+
+/** What the driver reads of what a Compute Engine call threw (a GaxiosError, or a gRPC-coded error). */
+const GcpThrown = z.looseObject({
+  status: lenient(z.number()),
+  code: lenient(z.union([z.number(), z.string()])),
+  message: lenient(z.string()),
+  // The token endpoint's answer, when the auth client's refresh failed.
+  response: lenient(z.looseObject({ data: lenient(z.looseObject({ error: lenient(z.string()) })) })),
+});
 
 const scrub = (s: string) => s.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]');
 
@@ -74,15 +95,10 @@ const TOKEN_REFUSAL = /^(invalid_grant|invalid_client|unauthorized_client|invali
 export function mapGcpError(e: unknown, what: string, operation: string, signal?: AbortSignal): NLBError {
   if (isNLBError(e)) return e;
   if (signal?.aborted) return abortedError(signal, GCP_DRIVER_NAME, operation);
-  const o = (e ?? {}) as {
-    status?: unknown;
-    code?: unknown;
-    message?: unknown;
-    response?: { data?: { error?: unknown } };
-  };
+  const o = GcpThrown.safeParse(e).data ?? {};
   // The auth client's token refresh failed: a credential problem, not Compute Engine's answer.
   const oauth = o.response?.data?.error;
-  if (typeof oauth === 'string' && TOKEN_REFUSAL.test(oauth))
+  if (oauth && TOKEN_REFUSAL.test(oauth))
     return credentialError(e, {
       driver: GCP_DRIVER_NAME,
       operation,
@@ -91,7 +107,7 @@ export function mapGcpError(e: unknown, what: string, operation: string, signal?
       scrub,
       call: what,
     });
-  const raw = String(o.message ?? e);
+  const raw = o.message ?? String(e);
   const body = parseBody(raw);
   const status =
     typeof o.status === 'number'
@@ -141,4 +157,4 @@ export function operationError(
 
 /** The reason of a mapped error, e.g. `alreadyExists` or `conditionNotMet`. */
 export const reasonOf = (e: unknown): string | undefined =>
-  (e as { cause?: { reason?: string } })?.cause?.reason;
+  isNLBError(e) ? z.looseObject({ reason: lenient(z.string()) }).safeParse(e.cause).data?.reason : undefined;
