@@ -4,8 +4,8 @@
  * and ARM's error body gives the code and message.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { isNLBError, type NLBError } from '../../../src/interfaces/errors.js';
 import type { NLBCreateRequest } from '../../../src/interfaces/types.js';
+import { nlbFailure, ODD } from '../odd-answers.js';
 import { type AzureWorld, startAzureWorld } from './azure-world.js';
 
 let world: AzureWorld | undefined;
@@ -23,17 +23,6 @@ const request = (w: AzureWorld): NLBCreateRequest => ({
   healthChecker: { protocol: 'TCP' },
 });
 
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => expect.fail('expected a failure'),
-    (e: unknown) => {
-      expect(isNLBError(e)).toBe(true);
-      return e as NLBError;
-    },
-  );
-
-const ODD = 'odd-value-that-must-not-leak';
-
 describe('Azure driver: answers it cannot read', () => {
   it('a load balancer without a name is UNAVAILABLE naming the field, without the values', async () => {
     world = await startAzureWorld();
@@ -43,7 +32,7 @@ describe('Azure driver: answers it cannot read', () => {
       path: /^loadBalancers\/web$/,
       answer: { id: `/subscriptions/x/${ODD}`, properties: { description: ODD } },
     });
-    const e = await failure(world.driver.getNLB({ nameId: 'web' }));
+    const e = await nlbFailure(world.driver.getNLB({ nameId: 'web' }));
     expect(e).toMatchObject({ code: 'UNAVAILABLE', retryable: false });
     expect(e.message).toMatch(/unexpected answer from Azure GET loadBalancer: name \(.*expected string/);
     expect(e.message).not.toContain(ODD);
@@ -53,7 +42,7 @@ describe('Azure driver: answers it cannot read', () => {
   it('a list whose load balancer has no id is UNAVAILABLE, not a TypeError', async () => {
     world = await startAzureWorld();
     world.fake.fail({ method: 'GET', path: /^loadBalancers$/, answer: { value: [{ name: 'web' }] } });
-    const e = await failure(world.driver.listNLB());
+    const e = await nlbFailure(world.driver.listNLB());
     expect(e.code).toBe('UNAVAILABLE');
     expect(e.message).toMatch(/unexpected answer from Azure LIST loadBalancers: id/);
   });
@@ -66,7 +55,7 @@ describe('Azure driver: answers it cannot read', () => {
       status: 409,
       answer: { error: { code: 'AnotherOperationInProgress', message: 'another change is under way' } },
     });
-    const e = await failure(world.driver.getNLB({ nameId: 'web' }));
+    const e = await nlbFailure(world.driver.getNLB({ nameId: 'web' }));
     expect(e.code).toBe('CONFLICT');
     expect(e.message).toContain('AnotherOperationInProgress: another change is under way');
   });

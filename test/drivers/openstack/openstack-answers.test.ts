@@ -4,8 +4,8 @@
  * meets one undoes what it made, and each service's error body gives its text.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { isNLBError, type NLBError } from '../../../src/interfaces/errors.js';
 import type { NLBCreateRequest } from '../../../src/interfaces/types.js';
+import { nlbFailure, ODD } from '../odd-answers.js';
 import { type OpenStackWorld, startOpenStackWorld } from './openstack-world.js';
 
 let world: OpenStackWorld | undefined;
@@ -23,17 +23,6 @@ const request = (w: OpenStackWorld): NLBCreateRequest => ({
   healthChecker: { protocol: 'TCP' },
 });
 
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => expect.fail('expected a failure'),
-    (e: unknown) => {
-      expect(isNLBError(e)).toBe(true);
-      return e as NLBError;
-    },
-  );
-
-const ODD = 'odd-value-that-must-not-leak';
-
 describe('OpenStack driver: answers it cannot read', () => {
   it('a list with a malformed entry is UNAVAILABLE naming the field, without the values', async () => {
     world = await startOpenStackWorld();
@@ -42,7 +31,7 @@ describe('OpenStack driver: answers it cannot read', () => {
       path: /^\/v2\/lbaas\/loadbalancers$/,
       answer: { loadbalancers: [{ id: 7, name: ODD }] },
     });
-    const e = await failure(world.driver.listNLB());
+    const e = await nlbFailure(world.driver.listNLB());
     expect(e).toMatchObject({ code: 'UNAVAILABLE', retryable: false });
     expect(e.message).toMatch(
       /unexpected answer from OpenStack GET load-balancer \/v2\/lbaas\/loadbalancers: loadbalancers\.0\.id \(.*expected string/,
@@ -54,7 +43,7 @@ describe('OpenStack driver: answers it cannot read', () => {
   it('an answer that is not an object is UNAVAILABLE for the whole body', async () => {
     world = await startOpenStackWorld();
     world.fake.fail({ method: 'GET', path: /^\/v2\/lbaas\/loadbalancers$/, answer: ODD });
-    const e = await failure(world.driver.listNLB());
+    const e = await nlbFailure(world.driver.listNLB());
     expect(e.code).toBe('UNAVAILABLE');
     expect(e.message).toMatch(/loadbalancers: \(body\) \(.*expected object/);
     expect(e.message).not.toContain(ODD);
@@ -68,7 +57,7 @@ describe('OpenStack driver: answers it cannot read', () => {
       afterApply: true,
       answer: { loadbalancer: { id: ODD } },
     });
-    const e = await failure(world.driver.createNLB(request(world)));
+    const e = await nlbFailure(world.driver.createNLB(request(world)));
     expect(e.code).toBe('UNAVAILABLE');
     expect(e.message).toMatch(/unexpected answer from OpenStack POST load-balancer .*: loadbalancer\.name/);
     expect(world.fake.state.lbs).toEqual([]);
@@ -82,7 +71,7 @@ describe('OpenStack driver: answers it cannot read', () => {
       status: 409,
       answer: { faultcode: 'Client', description: 'the project is being moved' },
     });
-    const e = await failure(world.driver.listNLB());
+    const e = await nlbFailure(world.driver.listNLB());
     expect(e.code).toBe('CONFLICT');
     expect(e.message).toContain('HTTP 409: the project is being moved');
   });
