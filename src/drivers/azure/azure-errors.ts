@@ -6,21 +6,19 @@ import { z } from 'zod';
 import { abortedError } from '../../common/abort.js';
 import { credentialError, isNetworkFailure } from '../../common/credential-errors.js';
 import { codeForHttpStatus } from '../../common/http-status.js';
+import { lenient } from '../../common/provider-answer.js';
 import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import { AZURE_DRIVER_NAME } from './azure-name.js';
 
-/** A field of a thrown error that is absent or not of its type reads as undefined. */
-const field = <S extends z.ZodType>(schema: S) => schema.optional().catch(undefined);
-
 /** What the driver reads of what an Azure call threw (a RestError, or a credential's error). */
 const AzureThrown = z.looseObject({
-  statusCode: field(z.number()),
-  code: field(z.string()),
-  name: field(z.string()),
-  message: field(z.string()),
+  statusCode: lenient(z.number()),
+  code: lenient(z.string()),
+  name: lenient(z.string()),
+  message: lenient(z.string()),
   // RestError.details: ARM's error body, {error: {code, message}}, when the SDK kept it parsed.
-  details: field(
-    z.looseObject({ error: z.looseObject({ code: field(z.string()), message: field(z.string()) }) }),
+  details: lenient(
+    z.looseObject({ error: z.looseObject({ code: lenient(z.string()), message: lenient(z.string()) }) }),
   ),
 });
 
