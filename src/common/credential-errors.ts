@@ -23,9 +23,32 @@ export interface CredentialHelp {
   call?: string;
 }
 
-/** Transport failures, as Node, undici, gaxios, MSAL and the Azure pipeline name them. */
-const NETWORK =
-  /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_\w+|REQUEST_SEND_ERROR|network_error|endpoints_resolution_error|fetch failed|socket hang up)\b/i;
+/**
+ * The words that mark a transport failure (a request that got no answer), as Node, undici, gaxios, MSAL
+ * and the Azure pipeline put them in an error's code, name or message. `UND_ERR_` is a prefix: every
+ * undici error code.
+ */
+export const NETWORK_FAILURE_WORDS = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_',
+  'REQUEST_SEND_ERROR',
+  'network_error',
+  'endpoints_resolution_error',
+  'fetch failed',
+  'socket hang up',
+] as const;
+
+const NETWORK = new RegExp(
+  `\\b(${NETWORK_FAILURE_WORDS.map((w) => (w.endsWith('_') ? `${w}\\w+` : w)).join('|')})\\b`,
+  'i',
+);
 
 /** The strings of `e` that can say it was a transport failure: codes, names, messages, causes. */
 function transportWords(e: unknown, depth = 0): string[] {

@@ -14,7 +14,15 @@ describe('codeForHttpStatus', () => {
       'UNAVAILABLE',
       'UNAVAILABLE',
     ]);
-    expect(codeForHttpStatus(409, 'ALREADY_EXISTS')).toBe('ALREADY_EXISTS');
     expect(codeForHttpStatus(302)).toBeUndefined();
+  });
+
+  it("takes a driver's overrides before the common mapping", () => {
+    const overrides = { 409: 'ALREADY_EXISTS', 501: 'UNSUPPORTED' } as const;
+    expect([409, 501, 502].map((s) => codeForHttpStatus(s, overrides))).toEqual([
+      'ALREADY_EXISTS',
+      'UNSUPPORTED',
+      'UNAVAILABLE',
+    ]);
   });
 });

@@ -4,8 +4,10 @@
  * status, the request id and the message, scrubbed of anything that looks like a credential (some
  * signature errors echo the canonical request, which names the access key).
  */
+import { z } from 'zod';
 import { abortedError } from '../../common/abort.js';
 import { credentialError, isNetworkFailure } from '../../common/credential-errors.js';
+import { lenient } from '../../common/provider-answer.js';
 import { ProviderCause } from '../../common/provider-cause.js';
 import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import { AWS_DRIVER_NAME } from './aws-options.js';
@@ -71,26 +73,23 @@ const REJECTED: Record<string, string> = {
   MissingAuthenticationToken: `the request was not signed: ${AWS_CREDENTIALS_HINT}`,
 };
 
+/**
+ * What the driver reads of what an AWS call threw: the SDK's service exceptions carry `name` (their
+ * class) and, from query protocols (ELBv2, EC2), `Code`; `$metadata` the HTTP status and request id;
+ * Node's system errors a string `code`.
+ */
+const AwsThrown = z.looseObject({
+  Code: lenient(z.string()),
+  name: lenient(z.string()),
+  code: lenient(z.string()),
+  $metadata: lenient(z.looseObject({ httpStatusCode: lenient(z.number()), requestId: lenient(z.string()) })),
+});
+const readThrown = (e: unknown) => AwsThrown.safeParse(e).data ?? {};
+
 /** The AWS error code of `e`: its `Code`, or its class name without the `Exception` suffix. */
 export function awsErrorCode(e: unknown): string | undefined {
-  if (!e || typeof e !== 'object') return undefined;
-  const o = e as { Code?: unknown; name?: unknown };
-  const raw = typeof o.Code === 'string' ? o.Code : typeof o.name === 'string' ? o.name : undefined;
-  return raw?.replace(/Exception$/, '');
-}
-
-type SdkMetadata = { $metadata?: { httpStatusCode?: unknown; requestId?: unknown } };
-
-/** HTTP status of an SDK error, when it has one. */
-function httpStatus(e: unknown): number | undefined {
-  const status = (e as SdkMetadata)?.$metadata?.httpStatusCode;
-  return typeof status === 'number' ? status : undefined;
-}
-
-/** AWS's request id of an SDK error, when it has one. */
-function requestId(e: unknown): string | undefined {
-  const id = (e as SdkMetadata)?.$metadata?.requestId;
-  return typeof id === 'string' ? id : undefined;
+  const o = readThrown(e);
+  return (o.Code ?? o.name)?.replace(/Exception$/, '');
 }
 
 const KEY_ID = /\b(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\b/g;
@@ -120,14 +119,15 @@ export function mapAwsError(e: unknown, ctx: AwsErrorContext): NLBError {
   if (ctx.signal?.aborted) return abortedError(ctx.signal, AWS_DRIVER_NAME, ctx.operation);
   const code = awsErrorCode(e);
   const message = redact(e instanceof Error ? e.message : String(e), ctx.secrets);
-  const sysCode = (e as { code?: unknown })?.code;
-  const status = httpStatus(e);
+  const thrown = readThrown(e);
+  const sysCode = thrown.code;
+  const status = thrown.$metadata?.httpStatusCode;
   const cause = new ProviderCause({
     name: e instanceof Error ? e.name : undefined,
     message,
     status,
-    code: code ?? (typeof sysCode === 'string' ? sysCode : undefined),
-    requestId: requestId(e),
+    code: code ?? sysCode,
+    requestId: thrown.$metadata?.requestId,
   });
   const make = (nlbCode: NLBErrorCode, text: string, retryable?: boolean) =>
     new NLBError({
@@ -164,7 +164,6 @@ export function mapAwsError(e: unknown, ctx: AwsErrorContext): NLBError {
   if (status === 429) return make('THROTTLED', `${code ?? 'HTTP 429'}: ${message}`);
   if (status !== undefined && status >= 500) return make('UNAVAILABLE', `${code ?? status}: ${message}`);
   if (code === 'TimeoutError' || code === 'RequestTimeout') return make('TIMEOUT', message);
-  if (isNetworkFailure(e))
-    return make('UNAVAILABLE', `${typeof sysCode === 'string' ? sysCode : 'network'}: ${message}`);
+  if (isNetworkFailure(e)) return make('UNAVAILABLE', `${sysCode ?? 'network'}: ${message}`);
   return make('PROVIDER_ERROR', `${code ?? 'error'}: ${message}`, false);
 }

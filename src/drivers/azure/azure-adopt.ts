@@ -39,11 +39,13 @@ function misfit(p: LoadBalancer): string | undefined {
     return `it has ${count((p.probes ?? []).length, 'probe')}; an nlbkit NLB has one`;
   const pools = p.backendAddressPools ?? [];
   if (pools.length !== 1) return `it has ${count(pools.length, 'backend pool')}; an nlbkit NLB has one`;
-  const extra = [
-    ['inbound NAT rules', p.inboundNatRules],
-    ['inbound NAT pools', p.inboundNatPools],
-    ['outbound rules', p.outboundRules],
-  ].filter(([, list]) => (list as unknown[] | undefined)?.length);
+  const extra = (
+    [
+      ['inbound NAT rules', p.inboundNatRules],
+      ['inbound NAT pools', p.inboundNatPools],
+      ['outbound rules', p.outboundRules],
+    ] as const
+  ).filter(([, list]) => list?.length);
   if (extra.length > 0) return `it has ${extra.map(([w]) => w).join(' and ')}, which nlbkit does not show`;
   const rule = rules[0] ?? {};
   if (rule.protocol !== 'Tcp' && rule.protocol !== 'Udp')
@@ -94,13 +96,13 @@ export async function adoptOnAzure(
   const vnets = new Set(addresses.map((a) => vnetNameIn(a.virtualNetwork?.id)));
   const frontendVnet = vnetNameIn(lb.frontendIPConfigurations?.[0]?.subnet?.id);
   if (frontendVnet) vnets.add(frontendVnet);
-  if (vnets.size !== 1 || [...vnets][0] === undefined)
+  const [vnet] = vnets;
+  if (vnets.size !== 1 || vnet === undefined)
     throw refuse(
       ctx,
       'UNSUPPORTED',
       'its backend addresses and frontend are not in exactly one virtual network',
     );
-  const vnet = [...vnets][0] as string;
   const vmName = (ip: string | undefined) => vmOf.get(`${vnet.toLowerCase()}|${ip}`);
   const stray = addresses.find((a) => !vmName(a.ipAddress));
   if (stray)

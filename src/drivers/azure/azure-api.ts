@@ -7,10 +7,13 @@ import type {
   NetworkInterface,
   NetworkManagementClient,
   PublicIPAddress,
-  VirtualNetwork,
 } from '@azure/arm-network';
+import { z } from 'zod';
 import type { ProgressReporter } from '../../common/progress.js';
+import { type AnswerSource, checkAnswer } from '../../common/provider-answer.js';
+import { isNLBError } from '../../interfaces/errors.js';
 import { mapAzureError } from './azure-errors.js';
+import { AZURE_DRIVER_NAME } from './azure-name.js';
 import type { ResolvedAzureOptions } from './azure-options.js';
 
 /** What a call knows about the NLB operation it serves. */
@@ -21,8 +24,21 @@ export interface CallContext {
   progress?: ProgressReporter | undefined;
 }
 
+/** What the driver needs of every resource it reads back: its id and name (the SDK types both optional). */
+const Resource = z.looseObject({ id: z.string(), name: z.string() });
+
+const from = (call: string, ctx: CallContext): AnswerSource => ({
+  driver: AZURE_DRIVER_NAME,
+  operation: ctx.operation,
+  cloud: 'Azure',
+  call,
+});
+
 /** Names of the load balancer's parts: one of each. */
 export const PART = { frontend: 'frontend', pool: 'pool', probe: 'probe', rule: 'rule' } as const;
+
+/** A load balancer as the driver reads it: Azure's model, with its id and name checked present. */
+export type AzureLb = LoadBalancer & z.output<typeof Resource>;
 
 export class AzureApi {
   constructor(
@@ -69,14 +85,20 @@ export class AzureApi {
     try {
       return await p;
     } catch (e) {
-      if ((e as { code?: string }).code === 'NOT_FOUND') return undefined;
+      if (isNLBError(e) && e.code === 'NOT_FOUND') return undefined;
       throw e;
     }
   }
 
-  getVnet(name: string, ctx: CallContext): Promise<VirtualNetwork | undefined> {
+  getVnet(name: string, ctx: CallContext) {
     return this.#orUndefined(
-      this.#run('GET virtualNetwork', ctx, (o) => this.client.virtualNetworks.get(this.rg, name, o)),
+      this.#run('GET virtualNetwork', ctx, async (o) =>
+        checkAnswer(
+          Resource,
+          await this.client.virtualNetworks.get(this.rg, name, o),
+          from('GET virtualNetwork', ctx),
+        ),
+      ),
     );
   }
 
@@ -88,17 +110,24 @@ export class AzureApi {
     });
   }
 
-  listLbs(ctx: CallContext): Promise<LoadBalancer[]> {
+  listLbs(ctx: CallContext): Promise<AzureLb[]> {
     return this.#run('LIST loadBalancers', ctx, async (o) => {
-      const out: LoadBalancer[] = [];
-      for await (const lb of this.client.loadBalancers.list(this.rg, o)) out.push(lb);
+      const out: AzureLb[] = [];
+      for await (const lb of this.client.loadBalancers.list(this.rg, o))
+        out.push(checkAnswer(Resource, lb, from('LIST loadBalancers', ctx)));
       return out;
     });
   }
 
-  getLb(name: string, ctx: CallContext): Promise<LoadBalancer | undefined> {
+  getLb(name: string, ctx: CallContext): Promise<AzureLb | undefined> {
     return this.#orUndefined(
-      this.#run('GET loadBalancer', ctx, (o) => this.client.loadBalancers.get(this.rg, name, o)),
+      this.#run('GET loadBalancer', ctx, async (o) =>
+        checkAnswer(
+          Resource,
+          await this.client.loadBalancers.get(this.rg, name, o),
+          from('GET loadBalancer', ctx),
+        ),
+      ),
     );
   }
 

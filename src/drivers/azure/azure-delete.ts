@@ -5,11 +5,10 @@
  * (`deleteLeftoverIp`).
  */
 
-import type { LoadBalancer } from '@azure/arm-network';
 import { sleep } from '../../common/abort.js';
 import { messageOf } from '../../common/error-text.js';
 import { isNLBError, NLBError } from '../../interfaces/errors.js';
-import type { CallContext } from './azure-api.js';
+import type { AzureLb, CallContext } from './azure-api.js';
 import type { AzureDeps } from './azure-context.js';
 import { ADOPTED_TAG, CREATE_ID_TAG, publicIpName, publicIpName6, publicIpsOf } from './azure-convert.js';
 import { AZURE_DRIVER_NAME } from './azure-name.js';
@@ -24,7 +23,7 @@ const ignoreNotFound = (e: unknown) => {
  */
 export async function deleteOnAzure(
   { api }: AzureDeps,
-  lb: LoadBalancer | undefined,
+  lb: AzureLb | undefined,
   leftoverIps: string[],
   ctx: CallContext,
 ): Promise<void> {
@@ -32,7 +31,7 @@ export async function deleteOnAzure(
   const ips = lb ? (lb.tags?.[ADOPTED_TAG] ? [] : publicIpsOf(lb)) : leftoverIps;
   if (lb) {
     ctx.progress?.('delete-load-balancer', `deleting load balancer '${lb.name}'`);
-    await api.deleteLb(lb.name as string, ctx).catch(ignoreNotFound);
+    await api.deleteLb(lb.name, ctx).catch(ignoreNotFound);
   }
   for (const ip of ips) {
     ctx.progress?.('delete-public-ip', `deleting public IP '${ip}'`);

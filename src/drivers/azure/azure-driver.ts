@@ -61,8 +61,8 @@ export function createAzureDriver(
     },
     listIID: async (ctx) =>
       (await listManaged(await deps(ctx), ctx)).map((lb) => ({
-        nameId: lb.name as string,
-        systemId: lb.id as string,
+        nameId: lb.name,
+        systemId: lb.id,
       })),
     async find(iid, ctx) {
       const d = await deps(ctx);

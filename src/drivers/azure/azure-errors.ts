@@ -2,11 +2,25 @@
  * Maps Azure SDK errors (`RestError`: statusCode, ARM error code) to NLBError. The message is Azure's
  * own, with the bearer token scrubbed should it ever appear.
  */
+import { z } from 'zod';
 import { abortedError } from '../../common/abort.js';
 import { credentialError, isNetworkFailure } from '../../common/credential-errors.js';
 import { codeForHttpStatus } from '../../common/http-status.js';
+import { lenient } from '../../common/provider-answer.js';
 import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import { AZURE_DRIVER_NAME } from './azure-name.js';
+
+/** What the driver reads of what an Azure call threw (a RestError, or a credential's error). */
+const AzureThrown = z.looseObject({
+  statusCode: lenient(z.number()),
+  code: lenient(z.string()),
+  name: lenient(z.string()),
+  message: lenient(z.string()),
+  // RestError.details: ARM's error body, {error: {code, message}}, when the SDK kept it parsed.
+  details: lenient(
+    z.looseObject({ error: z.looseObject({ code: lenient(z.string()), message: lenient(z.string()) }) }),
+  ),
+});
 
 const BY_CODE: Record<string, NLBErrorCode> = {
   ResourceNotFound: 'NOT_FOUND',
@@ -42,10 +56,10 @@ const scrubToken = (text: string) => text.replace(/Bearer\s+[\w.-]+/gi, 'Bearer 
 export function mapAzureError(e: unknown, what: string, operation: string, signal?: AbortSignal): NLBError {
   if (isNLBError(e)) return e;
   if (signal?.aborted) return abortedError(signal, AZURE_DRIVER_NAME, operation);
-  const o = (e ?? {}) as { statusCode?: unknown; code?: unknown; name?: unknown; message?: unknown };
+  const o = AzureThrown.safeParse(e).data ?? {};
   // A credential's failure, not Resource Manager's answer: its status (400 for a network failure)
   // says nothing about the request.
-  if (typeof o.name === 'string' && CREDENTIAL_ERRORS.has(o.name))
+  if (o.name && CREDENTIAL_ERRORS.has(o.name))
     return credentialError(e, {
       driver: AZURE_DRIVER_NAME,
       operation,
@@ -54,9 +68,9 @@ export function mapAzureError(e: unknown, what: string, operation: string, signa
       scrub: scrubToken,
       call: what,
     });
-  const status = typeof o.statusCode === 'number' ? o.statusCode : undefined;
-  const code = typeof o.code === 'string' ? o.code : typeof o.name === 'string' ? o.name : undefined;
-  const message = scrubToken(String(o.message ?? e));
+  const status = o.statusCode;
+  const code = o.code ?? o.details?.error.code ?? o.name;
+  const message = scrubToken(o.message ?? o.details?.error.message ?? String(e));
   const mapped: NLBErrorCode =
     (code ? BY_CODE[code] : undefined) ??
     (status !== undefined ? codeForHttpStatus(status) : undefined) ??
@@ -73,4 +87,4 @@ export function mapAzureError(e: unknown, what: string, operation: string, signa
 
 /** Whether `e` is Azure refusing a conditional PUT because the resource changed or exists (412). */
 export const isPreconditionFailed = (e: unknown) =>
-  (e as { cause?: { code?: string } })?.cause?.code === 'PreconditionFailed';
+  isNLBError(e) && z.looseObject({ code: z.literal('PreconditionFailed') }).safeParse(e.cause).success;

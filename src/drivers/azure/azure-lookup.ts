@@ -21,10 +21,10 @@ export async function resolveVnet(
   api: AzureApi,
   iid: IID,
   ctx: CallContext,
-): Promise<VirtualNetwork & { id: string }> {
+): Promise<VirtualNetwork & { id: string; name: string }> {
   const name = iid.systemId ? nameOf(iid.systemId) : iid.nameId;
   const vnet = await api.getVnet(name, ctx);
-  if (!vnet?.id)
+  if (!vnet)
     throw fail(
       ctx.operation,
       'NOT_FOUND',
@@ -32,7 +32,7 @@ export async function resolveVnet(
     );
   if (iid.systemId && vnet.id.toLowerCase() !== iid.systemId.toLowerCase())
     throw fail(ctx.operation, 'NOT_FOUND', `vpcIID: ${iid.systemId} is not in resource group ${api.rg}`);
-  return vnet as VirtualNetwork & { id: string };
+  return vnet;
 }
 
 /** Whether a subnet has an IPv6 prefix (a dual-stack one lists both in `addressPrefixes`). */
@@ -49,7 +49,8 @@ export function frontendSubnet(
   dual = false,
 ): Subnet & { id: string } {
   const subnet = vnet.subnets?.find((s) => s.id && (!dual || isDualStack(s)));
-  if (!subnet)
+  const id = subnet?.id;
+  if (!subnet || !id)
     throw fail(
       operation,
       'INVALID_ARGUMENT',
@@ -57,7 +58,7 @@ export function frontendSubnet(
         ? `vpcIID: virtual network '${vnet.name}' has no dual-stack subnet (one with an IPv6 address prefix)`
         : `vpcIID: virtual network '${vnet.name}' has no subnet`,
     );
-  return subnet as Subnet & { id: string };
+  return { ...subnet, id };
 }
 
 /** A VM resolved to what a backend address needs. */

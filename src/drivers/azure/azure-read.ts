@@ -2,7 +2,7 @@
 import type { LoadBalancer, PublicIPAddress } from '@azure/arm-network';
 import { readWith } from '../../common/read-with.js';
 import type { IID, NLBInfo } from '../../interfaces/types.js';
-import type { CallContext } from './azure-api.js';
+import type { AzureLb, CallContext } from './azure-api.js';
 import type { AzureDeps } from './azure-context.js';
 import { publicIpsOf, toNLBInfo } from './azure-convert.js';
 
@@ -10,17 +10,17 @@ import { publicIpsOf, toNLBInfo } from './azure-convert.js';
 export const isManaged = (lb: LoadBalancer, key: string) => !!lb.name && lb.tags?.[key] === lb.name;
 
 /** nlbkit's load balancers, by name. */
-export async function listManaged({ api, options }: AzureDeps, ctx: CallContext): Promise<LoadBalancer[]> {
+export async function listManaged({ api, options }: AzureDeps, ctx: CallContext): Promise<AzureLb[]> {
   return (await api.listLbs(ctx))
     .filter((lb) => isManaged(lb, options.managedTagKey))
-    .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The managed load balancer `iid` names (one GET). */
 export async function findManaged({ api, options }: AzureDeps, iid: IID, ctx: CallContext) {
   const lb = await api.getLb(iid.nameId, ctx);
   if (!lb || !isManaged(lb, options.managedTagKey)) return undefined;
-  if (iid.systemId && lb.id?.toLowerCase() !== iid.systemId.toLowerCase()) return undefined;
+  if (iid.systemId && lb.id.toLowerCase() !== iid.systemId.toLowerCase()) return undefined;
   return lb;
 }
 

@@ -4,9 +4,12 @@
  * waited for until its operation is DONE, an operation error being the call's error.
  */
 import type { protos } from '@google-cloud/compute';
+import { z } from 'zod';
 import { sleep, throwIfAborted, untilAborted } from '../../common/abort.js';
 import type { ProgressReporter } from '../../common/progress.js';
+import { parseAnswer } from '../../common/provider-answer.js';
 import { NLBError } from '../../interfaces/errors.js';
+import { answerFrom, NamedForwardingRule, Operation, ZoneInstances, ZoneNegs } from './gcp-answers.js';
 import { withCallSignal } from './gcp-call-signal.js';
 import { mapGcpError, operationError } from './gcp-errors.js';
 import { GCP_DRIVER_NAME } from './gcp-name.js';
@@ -18,7 +21,6 @@ export type BackendService = protos.google.cloud.compute.v1.IBackendService;
 export type ForwardingRule = protos.google.cloud.compute.v1.IForwardingRule;
 export type Neg = protos.google.cloud.compute.v1.INetworkEndpointGroup;
 export type Instance = protos.google.cloud.compute.v1.IInstance;
-export type Operation = protos.google.cloud.compute.v1.IOperation;
 export type HealthStatus = protos.google.cloud.compute.v1.IHealthStatus;
 export type Endpoint = protos.google.cloud.compute.v1.INetworkEndpoint;
 
@@ -98,7 +100,8 @@ export class GcpApi {
     fn: () => Promise<[{ latestResponse?: unknown }, ...unknown[]]>,
   ): Promise<void> {
     const [lro] = await this.#run(what, ctx, fn);
-    let op = lro.latestResponse as Operation;
+    const readOp = (answer: unknown) => parseAnswer(Operation, answer, answerFrom(what, ctx.operation));
+    let op = readOp(lro.latestResponse);
     const deadline = Date.now() + this.options.operationTimeoutMs;
     while (op.status !== 'DONE') {
       if (Date.now() > deadline)
@@ -108,15 +111,17 @@ export class GcpApi {
           operation: ctx.operation,
           message: `${what}: operation ${op.name} not done after ${this.options.operationTimeoutMs} ms`,
         });
-      const req = { project: this.project, operation: op.name as string };
+      const req = { project: this.project, operation: op.name };
       try {
-        op = (
-          await this.#run(`${what}:wait`, ctx, () =>
-            zone
-              ? this.clients.zoneOperations.wait({ ...req, zone }, CALL)
-              : this.clients.regionOperations.wait({ ...req, region: this.region }, CALL),
-          )
-        )[0] as Operation;
+        op = readOp(
+          (
+            await this.#run(`${what}:wait`, ctx, () =>
+              zone
+                ? this.clients.zoneOperations.wait({ ...req, zone }, CALL)
+                : this.clients.regionOperations.wait({ ...req, region: this.region }, CALL),
+            )
+          )[0],
+        );
       } catch (e) {
         // A wait that failed in transit says nothing of the operation: wait again.
         if (!(e instanceof NLBError) || !e.retryable) throw e;
@@ -201,18 +206,24 @@ export class GcpApi {
   }
 
   // Forwarding rules (regional).
-  getForwardingRule = (name: string, ctx: CallContext) =>
-    this.#get<ForwardingRule>('forwardingRules.get', ctx, () =>
+  getForwardingRule = async (name: string, ctx: CallContext) => {
+    const fr = await this.#get<ForwardingRule>('forwardingRules.get', ctx, () =>
       this.clients.forwardingRules.get(
         { project: this.project, region: this.region, forwardingRule: name },
         CALL,
       ),
     );
-  async listForwardingRules(ctx: CallContext): Promise<ForwardingRule[]> {
+    return fr && parseAnswer(NamedForwardingRule, fr, answerFrom('forwardingRules.get', ctx.operation));
+  };
+  async listForwardingRules(ctx: CallContext) {
     const [items] = await this.#run('forwardingRules.list', ctx, () =>
       this.clients.forwardingRules.list({ project: this.project, region: this.region }, CALL),
     );
-    return items;
+    return parseAnswer(
+      z.array(NamedForwardingRule),
+      items,
+      answerFrom('forwardingRules.list', ctx.operation),
+    );
   }
   /** Every regional backend service (listNLB reads them in one paged call, not one GET per NLB). */
   async listBackendServices(ctx: CallContext): Promise<BackendService[]> {
@@ -314,26 +325,29 @@ export class GcpApi {
     return items?.map((i) => i.networkEndpoint ?? {});
   }
   /** NEGs of the region whose names match `pattern` (RE2, whole name), by zone. */
-  async findNegs(pattern: string, ctx: CallContext): Promise<{ zone: string; neg: Neg }[]> {
+  async findNegs(pattern: string, ctx: CallContext) {
     return this.#aggregated('networkEndpointGroups.aggregatedList', ctx, pattern, (req) =>
       this.clients.negs.aggregatedListAsync(req, PAGED),
     ).then((rows) =>
       rows.flatMap(([zone, list]) =>
-        ((list as { networkEndpointGroups?: Neg[] }).networkEndpointGroups ?? []).map((neg) => ({
-          zone,
-          neg,
-        })),
+        (
+          parseAnswer(ZoneNegs, list, answerFrom('networkEndpointGroups.aggregatedList', ctx.operation))
+            .networkEndpointGroups ?? []
+        ).map((neg) => ({ zone, neg })),
       ),
     );
   }
 
   /** Instances of the region whose names match `pattern` (RE2, whole name), by zone. */
-  async findInstances(pattern: string, ctx: CallContext): Promise<{ zone: string; instance: Instance }[]> {
+  async findInstances(pattern: string, ctx: CallContext) {
     return this.#aggregated('instances.aggregatedList', ctx, pattern, (req) =>
       this.clients.instances.aggregatedListAsync(req, PAGED),
     ).then((rows) =>
       rows.flatMap(([zone, list]) =>
-        ((list as { instances?: Instance[] }).instances ?? []).map((instance) => ({ zone, instance })),
+        (
+          parseAnswer(ZoneInstances, list, answerFrom('instances.aggregatedList', ctx.operation)).instances ??
+          []
+        ).map((instance) => ({ zone, instance })),
       ),
     );
   }

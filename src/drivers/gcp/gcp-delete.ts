@@ -47,7 +47,7 @@ export async function deleteOnGcp(api: GcpApi, name: string, ctx: CallContext): 
     negs = await api.findNegs(negPattern(name), ctx);
   });
   for (const { zone, neg } of negs)
-    if (ownedBy(neg, name)) await retried(() => api.deleteNeg(zone, neg.name as string, ctx));
+    if (ownedBy(neg, name)) await retried(() => api.deleteNeg(zone, neg.name, ctx));
   await retried(async () => {
     if (ownedBy(await api.getHealthCheck(name, ctx), name)) await api.deleteHealthCheck(name, ctx);
   });

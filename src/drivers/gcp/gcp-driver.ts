@@ -62,7 +62,7 @@ export function createGcpDriver(
     },
     listIID: async (ctx) =>
       (await listManaged(await api(ctx), ctx)).map((fr) => ({
-        nameId: fr.name as string,
+        nameId: fr.name,
         systemId: String(fr.id),
       })),
     async find(iid, ctx) {

@@ -3,9 +3,11 @@
  * code, `message`: the JSON error body) with google-auth-library clients, or an error with a gRPC
  * `code` with other auth clients; an operation that ends in an error carries `error.errors[]` codes.
  */
+import { z } from 'zod';
 import { abortedError } from '../../common/abort.js';
 import { credentialError, isNetworkFailure } from '../../common/credential-errors.js';
 import { codeForHttpStatus } from '../../common/http-status.js';
+import { lenient } from '../../common/provider-answer.js';
 import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import { GCP_DRIVER_NAME } from './gcp-name.js';
 
@@ -38,6 +40,9 @@ const BY_OPERATION_CODE: Record<string, NLBErrorCode> = {
   INTERNAL_ERROR: 'UNAVAILABLE',
 };
 
+/** Compute Engine answers 409 for a name that is taken. */
+const GCP_STATUS_CODES = { 409: 'ALREADY_EXISTS' } as const;
+
 /** gRPC codes, as errors carry them with non-gaxios auth clients. */
 const BY_GRPC: Record<number, NLBErrorCode> = {
   3: 'INVALID_ARGUMENT',
@@ -52,15 +57,34 @@ const BY_GRPC: Record<number, NLBErrorCode> = {
   16: 'PERMISSION_DENIED',
 };
 
+/** Compute Engine's JSON error body: `{error: {code, message, errors: [{reason}]}}`. */
+const ErrorBody = z.looseObject({
+  error: z.looseObject({
+    message: lenient(z.string()),
+    errors: lenient(z.array(z.looseObject({ reason: lenient(z.string()) }))),
+  }),
+});
+
 /** The `reason` and message of a Compute Engine JSON error body, when `text` is one. */
-function parseBody(text: string): { reason?: string; message?: string } {
+function parseBody(text: string): { reason?: string | undefined; message?: string | undefined } {
+  let json: unknown;
   try {
-    const body = JSON.parse(text) as { error?: { message?: string; errors?: { reason?: string }[] } };
-    return { reason: body.error?.errors?.[0]?.reason, message: body.error?.message };
+    json = JSON.parse(text);
   } catch {
     return {};
   }
+  const body = ErrorBody.safeParse(json).data;
+  return { reason: body?.error.errors?.[0]?.reason, message: body?.error.message };
 }
+
+/** What the driver reads of what a Compute Engine call threw (a GaxiosError, or a gRPC-coded error). */
+const GcpThrown = z.looseObject({
+  status: lenient(z.number()),
+  code: lenient(z.union([z.number(), z.string()])),
+  message: lenient(z.string()),
+  // The token endpoint's answer, when the auth client's refresh failed.
+  response: lenient(z.looseObject({ data: lenient(z.looseObject({ error: lenient(z.string()) })) })),
+});
 
 const scrub = (s: string) => s.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]');
 
@@ -71,15 +95,10 @@ const TOKEN_REFUSAL = /^(invalid_grant|invalid_client|unauthorized_client|invali
 export function mapGcpError(e: unknown, what: string, operation: string, signal?: AbortSignal): NLBError {
   if (isNLBError(e)) return e;
   if (signal?.aborted) return abortedError(signal, GCP_DRIVER_NAME, operation);
-  const o = (e ?? {}) as {
-    status?: unknown;
-    code?: unknown;
-    message?: unknown;
-    response?: { data?: { error?: unknown } };
-  };
+  const o = GcpThrown.safeParse(e).data ?? {};
   // The auth client's token refresh failed: a credential problem, not Compute Engine's answer.
   const oauth = o.response?.data?.error;
-  if (typeof oauth === 'string' && TOKEN_REFUSAL.test(oauth))
+  if (oauth && TOKEN_REFUSAL.test(oauth))
     return credentialError(e, {
       driver: GCP_DRIVER_NAME,
       operation,
@@ -88,7 +107,7 @@ export function mapGcpError(e: unknown, what: string, operation: string, signal?
       scrub,
       call: what,
     });
-  const raw = String(o.message ?? e);
+  const raw = o.message ?? String(e);
   const body = parseBody(raw);
   const status =
     typeof o.status === 'number'
@@ -100,7 +119,7 @@ export function mapGcpError(e: unknown, what: string, operation: string, signal?
   const errno = typeof o.code === 'string' ? o.code : undefined;
   const mapped: NLBErrorCode =
     (body.reason ? BY_REASON[body.reason] : undefined) ??
-    (status !== undefined ? codeForHttpStatus(status, 'ALREADY_EXISTS') : undefined) ??
+    (status !== undefined ? codeForHttpStatus(status, GCP_STATUS_CODES) : undefined) ??
     (grpc !== undefined ? BY_GRPC[grpc] : undefined) ??
     (isNetworkFailure(e) ? 'UNAVAILABLE' : 'PROVIDER_ERROR');
   const message = scrub(body.message ?? raw);
@@ -124,7 +143,7 @@ export function operationError(
   const first = errors[0] ?? {};
   const code =
     (first.code ? BY_OPERATION_CODE[first.code] : undefined) ??
-    (httpStatus ? codeForHttpStatus(httpStatus, 'ALREADY_EXISTS') : undefined) ??
+    (httpStatus ? codeForHttpStatus(httpStatus, GCP_STATUS_CODES) : undefined) ??
     'PROVIDER_ERROR';
   return new NLBError({
     code,
@@ -138,4 +157,4 @@ export function operationError(
 
 /** The reason of a mapped error, e.g. `alreadyExists` or `conditionNotMet`. */
 export const reasonOf = (e: unknown): string | undefined =>
-  (e as { cause?: { reason?: string } })?.cause?.reason;
+  isNLBError(e) ? z.looseObject({ reason: lenient(z.string()) }).safeParse(e.cause).data?.reason : undefined;

@@ -9,10 +9,10 @@ import type { BackendService, CallContext, ForwardingRule, GcpApi, HealthCheck }
 import { nameOf, ownedBy, ruleMarker, ruleOwnedBy, toNLBInfo, v6RuleName, zoneOf } from './gcp-convert.js';
 
 /** nlbkit's forwarding rules (one per NLB, made or adopted), by name. */
-export async function listManaged(api: GcpApi, ctx: CallContext): Promise<ForwardingRule[]> {
+export async function listManaged(api: GcpApi, ctx: CallContext) {
   return (await api.listForwardingRules(ctx))
-    .filter((fr) => ruleOwnedBy(fr, fr.name ?? ''))
-    .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+    .filter((fr) => ruleOwnedBy(fr, fr.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The forwarding rule of the NLB `iid` names (one GET), if it is nlbkit's. */

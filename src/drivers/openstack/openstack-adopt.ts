@@ -7,10 +7,11 @@
  * tag comes last, so a half-adopted one is never listed. Releasing removes the marks, deleting nothing.
  * Both undo their steps on failure.
  */
+import { z } from 'zod';
 import { mapLimited } from '../../common/map-limited.js';
 import { Rollback } from '../../common/rollback.js';
 import { checkCreate, type DriverCapabilities } from '../../interfaces/capabilities.js';
-import { NLBError } from '../../interfaces/errors.js';
+import { isNLBError, NLBError } from '../../interfaces/errors.js';
 import { quoteInput } from '../../interfaces/input-text.js';
 import { createRequestSchema } from '../../interfaces/schemas.js';
 import type { NLBInfo } from '../../interfaces/types.js';
@@ -31,6 +32,17 @@ import { OPENSTACK_DRIVER_NAME } from './openstack-options.js';
 import { readNLB, readTree } from './openstack-read.js';
 
 const L4 = ['TCP', 'UDP'];
+
+/** The ports of the VIP network: which server (device) has which address. */
+const PortsAnswer = z.object({
+  ports: z.array(
+    z.looseObject({
+      device_id: z.string(),
+      fixed_ips: z.array(z.looseObject({ ip_address: z.string() })).optional(),
+    }),
+  ),
+});
+const ServerAnswer = z.object({ server: z.looseObject({ id: z.string(), name: z.string() }) });
 
 const fail = (
   ctx: CallContext,
@@ -58,9 +70,9 @@ function shapeProblems(tree: OctaviaTree, provider: string | undefined): string[
   if (monitor && !['TCP', 'HTTP', 'HTTPS', 'UDP-CONNECT'].includes(monitor.type))
     out.push(`its health monitor's type ${monitor.type}`);
   if (new Set(members.map((m) => m.protocol_port)).size > 1) out.push('its members are on different ports');
-  if (members.some((m) => m.monitor_port != null || (m as { monitor_address?: string }).monitor_address))
+  if (members.some((m) => m.monitor_port != null || m.monitor_address))
     out.push('its members are checked on another port or address (monitor_port, monitor_address)');
-  if (members.some((m) => (m as { backup?: boolean }).backup)) out.push('it has backup members');
+  if (members.some((m) => m.backup)) out.push('it has backup members');
   return out;
 }
 
@@ -97,25 +109,18 @@ function valueProblems(caps: DriverCapabilities, nlb: NLBInfo): string[] {
 
 /** The Nova server behind each member (by its port on the VIP network), or why one has none. */
 async function serversOf(deps: OpenStackDeps, lb: OctaviaLb, members: OctaviaMember[], ctx: CallContext) {
-  const { ports = [] } = await deps.api.request<{
-    ports?: { device_id: string; fixed_ips?: { ip_address: string }[] }[];
-  }>('network', 'GET', `/v2.0/ports?network_id=${encodeURIComponent(lb.vip_network_id)}`, undefined, ctx);
+  const path = `/v2.0/ports?network_id=${encodeURIComponent(lb.vip_network_id)}`;
+  const { ports } = await deps.api.request('network', 'GET', path, undefined, ctx, PortsAnswer);
   const device = new Map(ports.flatMap((p) => (p.fixed_ips ?? []).map((f) => [f.ip_address, p.device_id])));
   const problems: string[] = [];
   const servers = await mapLimited(members, 4, async (m) => {
     const id = device.get(m.address);
     const server = id
       ? await deps.api
-          .request<{ server: { id: string; name: string } }>(
-            'compute',
-            'GET',
-            `/servers/${id}`,
-            undefined,
-            ctx,
-          )
+          .request('compute', 'GET', `/servers/${id}`, undefined, ctx, ServerAnswer)
           .then((b) => b.server)
           .catch((e: unknown) => {
-            if ((e as { code?: string }).code === 'NOT_FOUND') return undefined;
+            if (isNLBError(e) && e.code === 'NOT_FOUND') return undefined;
             throw e;
           })
       : undefined;
@@ -136,7 +141,7 @@ export async function adoptOnOpenStack(
   ctx: CallContext,
 ): Promise<NLBInfo> {
   const { octavia, api } = deps;
-  let lb = await octavia.get<OctaviaLb>('loadbalancer', systemId, ctx);
+  let lb = await octavia.get('loadbalancer', systemId, ctx);
   if (lb.tags?.includes(MANAGED_TAG))
     throw fail(
       ctx,
@@ -154,12 +159,13 @@ export async function adoptOnOpenStack(
   const problems = shapeProblems(tree, deps.options.provider);
   const { servers, problems: memberProblems } = await serversOf(deps, lb, tree.members, ctx);
   problems.push(...memberProblems);
-  const network = await api.request<{ network: { name: string } }>(
+  const network = await api.request(
     'network',
     'GET',
     `/v2.0/networks/${lb.vip_network_id}`,
     undefined,
     ctx,
+    z.object({ network: z.looseObject({ name: z.string() }) }),
   );
   const vpc = { nameId: network.network.name, systemId: lb.vip_network_id };
   const groupPort = tree.members[0]?.protocol_port ?? tree.listener?.protocol_port ?? 0;
@@ -200,7 +206,7 @@ export async function adoptOnOpenStack(
       ),
     );
     await octavia.change(lb.id, 'PUT', `/loadbalancers/${lb.id}`, { loadbalancer: { tags } }, ctx);
-    return readNLB(octavia, await octavia.get<OctaviaLb>('loadbalancer', lb.id, ctx), ctx);
+    return readNLB(octavia, await octavia.get('loadbalancer', lb.id, ctx), ctx);
   });
 }
 
@@ -211,7 +217,7 @@ export async function adoptOnOpenStack(
 export async function releaseOnOpenStack(deps: OpenStackDeps, current: NLBInfo, ctx: CallContext) {
   const { octavia } = deps;
   const lbId = current.iid.systemId as string;
-  const lb = await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx);
+  const lb = await octavia.get('loadbalancer', lbId, ctx);
   const poolId = lb.pools[0]?.id;
   const members = poolId ? await octavia.members(poolId, ctx) : [];
   const undo: CallContext = { operation: ctx.operation };

@@ -4,8 +4,10 @@
  * picks endpoints from the catalog by service type, interface and region, authenticates again on a
  * 401 or an expiring token, and turns every failure into an NLBError without secrets.
  */
+import { z } from 'zod';
 import { untilAborted } from '../../common/abort.js';
 import type { ProgressReporter } from '../../common/progress.js';
+import { parseAnswer } from '../../common/provider-answer.js';
 import { NLBError } from '../../interfaces/errors.js';
 import { httpError, OPENSTACK_CREDENTIALS_HINT, providerError, transportError } from './openstack-errors.js';
 import { OPENSTACK_DRIVER_NAME, type ResolvedOpenStackOptions } from './openstack-options.js';
@@ -28,10 +30,27 @@ interface Session {
   endpoints: Map<OpenStackService, string>;
 }
 
-interface CatalogEntry {
-  type?: string;
-  endpoints?: { interface?: string; region?: string; region_id?: string; url?: string }[];
-}
+const CatalogEntry = z.looseObject({
+  type: z.string().optional(),
+  endpoints: z
+    .array(
+      z.looseObject({
+        interface: z.string().optional(),
+        region: z.string().nullish(),
+        region_id: z.string().nullish(),
+        url: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+type CatalogEntry = z.infer<typeof CatalogEntry>;
+
+/** What the driver reads of Keystone's token answer (the token itself is in a header). */
+const TokenAnswer = z.looseObject({
+  token: z.looseObject({ expires_at: z.string().optional(), catalog: z.array(CatalogEntry).optional() }),
+});
+
+const ANSWER_FROM = { driver: OPENSTACK_DRIVER_NAME, cloud: 'OpenStack' };
 
 /** Re-authenticate this long before the token expires. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -51,14 +70,18 @@ export class OpenStackApi {
     return out;
   }
 
-  /** Sends one request; returns the parsed JSON body (undefined for 204). */
-  async request<T = Record<string, unknown>>(
+  /**
+   * Sends one request; returns its JSON body (undefined for 204) parsed with `answer` (the fields the
+   * caller reads), or as it is, unread, without one. A body that does not match is UNAVAILABLE.
+   */
+  async request<S extends z.ZodType = z.ZodUnknown>(
     service: OpenStackService,
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body: unknown,
     ctx: CallContext,
-  ): Promise<T> {
+    answer?: S,
+  ): Promise<z.output<S>> {
     const what = `${method} ${service} ${path.split('?')[0]}`;
     for (let attempt = 0; ; attempt++) {
       // The token request is shared and runs without the caller's signal; the caller stops waiting
@@ -85,7 +108,9 @@ export class OpenStackApi {
         continue;
       }
       if (!res.ok) throw httpError(res.status, parsed, what, ctx.operation, this.secrets);
-      return parsed as T;
+      // Without a schema the caller reads nothing of the answer: S is z.ZodUnknown then.
+      if (!answer) return parsed as z.output<S>;
+      return parseAnswer(answer, parsed, { ...ANSWER_FROM, operation: ctx.operation, call: what });
     }
   }
 
@@ -148,7 +173,7 @@ export class OpenStackApi {
     const res = await this.#fetch(url, 'POST', authBody(this.options.auth), {}, what, {
       operation: ctx.operation,
     });
-    const body = (await readBody(res)) as { token?: { expires_at?: string; catalog?: CatalogEntry[] } };
+    const body = await readBody(res);
     if (!res.ok)
       throw httpError(
         res.status,
@@ -159,9 +184,14 @@ export class OpenStackApi {
         OPENSTACK_CREDENTIALS_HINT,
       );
     const token = res.headers.get('x-subject-token');
-    if (!token || !body?.token) throw providerError(ctx.operation, 'Keystone answered without a token');
-    const expiresAt = Date.parse(body.token.expires_at ?? '') || Date.now() + 3_600_000;
-    return { token, expiresAt, endpoints: this.#endpoints(body.token.catalog ?? [], ctx.operation) };
+    if (!token) throw providerError(ctx.operation, 'Keystone answered without a token');
+    const { token: about } = parseAnswer(TokenAnswer, body, {
+      ...ANSWER_FROM,
+      operation: ctx.operation,
+      call: what,
+    });
+    const expiresAt = Date.parse(about.expires_at ?? '') || Date.now() + 3_600_000;
+    return { token, expiresAt, endpoints: this.#endpoints(about.catalog ?? [], ctx.operation) };
   }
 
   /** The URL of each service, for the configured interface and region. */

@@ -14,7 +14,7 @@ import { lbAlgorithm, monitorBody, monitorPort, withGroupPort } from './openstac
 import { nextDeadline, withDrainTimeout } from './openstack-drain.js';
 import { resolveVMs } from './openstack-lookup.js';
 import { exactMember, groupBatch, ids, monitorOf, reread } from './openstack-members.js';
-import type { OctaviaLb, OctaviaMember, OctaviaPool } from './openstack-octavia.js';
+import type { OctaviaMember } from './openstack-octavia.js';
 import { OPENSTACK_DRIVER_NAME } from './openstack-options.js';
 import { readTree } from './openstack-read.js';
 
@@ -48,7 +48,7 @@ export async function changeListenerOnOpenStack(
     // Undone from what exists, not from answers (one may have been lost): every listener but the old
     // one goes, and the old one comes back if it went.
     rb.push('the listeners', async () => {
-      const lb = await deps.octavia.get<OctaviaLb>('loadbalancer', lbId, undoCtx);
+      const lb = await deps.octavia.get('loadbalancer', lbId, undoCtx);
       for (const l of lb.listeners)
         if (l.id !== current.listener.cspId)
           await deps.octavia.change(lbId, 'DELETE', `/listeners/${l.id}`, undefined, undoCtx);
@@ -72,7 +72,7 @@ export async function changeVMGroupOnOpenStack(
   const { lbId, poolId } = ids(current);
   const vms = await resolveVMs(api, next.vms, current.vpcIID.systemId as string, ctx);
   const saved = await octavia.members(poolId, ctx);
-  const lb = await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx);
+  const lb = await octavia.get('loadbalancer', lbId, ctx);
   const tags = withDrainTimeout(withGroupPort(lb.tags, next.port), next.drainTimeoutSec);
   const undoCtx = { operation: ctx.operation };
   const oldAlgorithm = lbAlgorithm(current.vmGroup.algorithm, current.vmGroup.hashFields);
@@ -128,7 +128,7 @@ export async function changeHealthCheckerOnOpenStack(
 ): Promise<NLBInfo> {
   const { octavia } = deps;
   const { lbId, poolId } = ids(current);
-  const tree = await readTree(octavia, await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx), ctx);
+  const tree = await readTree(octavia, await octavia.get('loadbalancer', lbId, ctx), ctx);
   const old = tree.monitor;
   const port = current.vmGroup.port;
   const undoCtx = { operation: ctx.operation };
@@ -155,7 +155,7 @@ export async function changeHealthCheckerOnOpenStack(
       // Undone from what exists (an answer may have been lost): a monitor that is not the old one goes,
       // and the old settings come back if the pool has none.
       rb.push('the health monitor', async () => {
-        const pool = await octavia.get<OctaviaPool>('pool', poolId, undoCtx);
+        const pool = await octavia.get('pool', poolId, undoCtx);
         if (pool.healthmonitor_id && pool.healthmonitor_id !== old?.id)
           await octavia.change(
             lbId,

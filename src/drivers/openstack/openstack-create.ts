@@ -5,6 +5,7 @@
  * ACTIVE), [POST floatingip]. On any failure the floating IP and the load balancer (cascade) are removed.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { Rollback } from '../../common/rollback.js';
 import type { ResolvedCreateRequest } from '../../driver-kit/index.js';
 import { NLBError, violationsError } from '../../interfaces/errors.js';
@@ -23,7 +24,7 @@ import {
 import { deleteLoadBalancer, releaseFloatingIps } from './openstack-delete.js';
 import { withDrainTimeout } from './openstack-drain.js';
 import { resolveFloatingNetwork, resolveNetwork, resolveVMs, vipSubnetsFor } from './openstack-lookup.js';
-import type { OctaviaLb } from './openstack-octavia.js';
+import { OctaviaLb } from './openstack-octavia.js';
 import { OPENSTACK_DRIVER_NAME } from './openstack-options.js';
 import { byAge, listManaged, readNLB } from './openstack-read.js';
 
@@ -98,7 +99,7 @@ export async function createOnOpenStack(
     const vip = vipFields(req, family, subnets);
     ctx.progress?.('create-load-balancer', `creating load balancer '${name}'`);
     lb = (
-      await api.request<{ loadbalancer: OctaviaLb }>(
+      await api.request(
         'load-balancer',
         'POST',
         '/v2/lbaas/loadbalancers',
@@ -113,6 +114,7 @@ export async function createOnOpenStack(
           },
         },
         ctx,
+        z.object({ loadbalancer: OctaviaLb }),
       )
     ).loadbalancer;
     const lbId = lb.id;
@@ -129,7 +131,7 @@ export async function createOnOpenStack(
     lb = await octavia.waitActive(lbId, ctx);
 
     ctx.progress?.('create-pool', 'creating the pool');
-    const { pool } = await octavia.change<{ pool: { id: string } }>(
+    const { pool } = await octavia.change(
       lbId,
       'POST',
       '/pools',
@@ -142,6 +144,7 @@ export async function createOnOpenStack(
         },
       },
       ctx,
+      z.object({ pool: z.looseObject({ id: z.string() }) }),
     );
     ctx.progress?.('create-health-monitor', 'creating the health monitor');
     await octavia.change(
@@ -200,6 +203,6 @@ export async function createOnOpenStack(
         ctx,
       );
     }
-    return readNLB(octavia, await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx), ctx);
+    return readNLB(octavia, await octavia.get('loadbalancer', lbId, ctx), ctx);
   });
 }

@@ -3,6 +3,7 @@
  * `cascade=true` (listeners, pools, members and monitors go with it), and wait until Octavia has let go.
  * Every step tolerates "already gone", so a retried or half-done delete finishes the job.
  */
+import { z } from 'zod';
 import { isNLBError } from '../../interfaces/errors.js';
 import type { CallContext } from './openstack-api.js';
 import type { OpenStackDeps } from './openstack-context.js';
@@ -14,12 +15,13 @@ const ignoreNotFound = (e: unknown) => {
 
 /** Deletes the floating IPs on the VIP port. */
 export async function releaseFloatingIps({ api }: OpenStackDeps, vipPortId: string, ctx: CallContext) {
-  const { floatingips = [] } = await api.request<{ floatingips?: { id: string }[] }>(
+  const { floatingips } = await api.request(
     'network',
     'GET',
     `/v2.0/floatingips?port_id=${encodeURIComponent(vipPortId)}`,
     undefined,
     ctx,
+    z.object({ floatingips: z.array(z.looseObject({ id: z.string() })) }),
   );
   for (const f of floatingips)
     await api.request('network', 'DELETE', `/v2.0/floatingips/${f.id}`, undefined, ctx).catch(ignoreNotFound);

@@ -22,7 +22,7 @@ import { deleteOnOpenStack } from './openstack-delete.js';
 import { DrainTimers, finishOverdueDrains, nextDeadline } from './openstack-drain.js';
 import { healthOnOpenStack } from './openstack-health.js';
 import { addVMsOnOpenStack, removeVMsOnOpenStack } from './openstack-members.js';
-import { Octavia, type OctaviaLb } from './openstack-octavia.js';
+import { Octavia } from './openstack-octavia.js';
 import { type OpenStackDriverOptions, resolveOpenStackOptions } from './openstack-options.js';
 import { findManaged, listManaged, readNLB } from './openstack-read.js';
 
@@ -48,7 +48,7 @@ export function createOpenStackDriver(options: OpenStackDriverOptions = {}): Ado
   const drains = new DrainTimers((lbId, nameId) =>
     locks.run(nameId, async () => {
       const ctx = { operation: 'removeVMs' };
-      const lb = await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx).catch((e: unknown) => {
+      const lb = await octavia.get('loadbalancer', lbId, ctx).catch((e: unknown) => {
         if (isNLBError(e) && e.code === 'NOT_FOUND') return undefined;
         throw e;
       });
@@ -61,7 +61,7 @@ export function createOpenStackDriver(options: OpenStackDriverOptions = {}): Ado
   );
   const deps: OpenStackDeps = { api, octavia, options: resolved, drains };
   const lbOf = (id: string | undefined, ctx: Parameters<DriverBackend['list']>[0]) =>
-    octavia.get<OctaviaLb>('loadbalancer', id as string, ctx);
+    octavia.get('loadbalancer', id as string, ctx);
 
   const backend: DriverBackend = {
     list: async (ctx) =>

@@ -3,18 +3,29 @@
  * own JSON (Octavia `faultstring`, Neutron `NeutronError.message`, Nova `{itemNotFound: {message}}`,
  * Keystone `error.message`); the text is kept, with every known secret scrubbed from it first.
  */
+import { z } from 'zod';
 import { abortedError } from '../../common/abort.js';
+import { codeForHttpStatus } from '../../common/http-status.js';
 import { isNLBError, NLBError, type NLBErrorCode } from '../../interfaces/errors.js';
 import { OPENSTACK_DRIVER_NAME } from './openstack-options.js';
 
+const Said = z.looseObject({ message: z.string() });
+/** Each service's error body, as the text it says: the first shape that matches wins. */
+const ErrorBody = z.union([
+  z.string().transform((text) => text.trim().slice(0, 500) || undefined),
+  // Octavia (wsme): faultstring, and on some errors only a description.
+  z.looseObject({ faultstring: z.string() }).transform((b) => b.faultstring),
+  z.looseObject({ description: z.string() }).transform((b) => b.description),
+  z.looseObject({ NeutronError: Said }).transform((b) => b.NeutronError.message),
+  // Keystone.
+  z.looseObject({ error: Said }).transform((b) => b.error.message),
+  // Nova: {itemNotFound: {message}}, {badRequest: {message}}, ...
+  z.record(z.string(), z.unknown()).transform((b) => Said.safeParse(Object.values(b)[0]).data?.message),
+]);
+
 /** The human text of an OpenStack error body, whichever service wrote it. */
 export function openStackMessage(body: unknown): string | undefined {
-  if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
-  if (!body || typeof body !== 'object') return undefined;
-  const o = body as Record<string, unknown>;
-  if (typeof o.faultstring === 'string') return o.faultstring;
-  const nested = (o.NeutronError ?? o.error ?? Object.values(o)[0]) as { message?: unknown } | undefined;
-  return typeof nested?.message === 'string' ? nested.message : undefined;
+  return ErrorBody.safeParse(body).data;
 }
 
 /** Replaces each secret (8+ characters) in `text`. */
@@ -24,17 +35,13 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-const BY_STATUS: Record<number, NLBErrorCode> = {
-  400: 'INVALID_ARGUMENT',
-  401: 'PERMISSION_DENIED',
-  403: 'PERMISSION_DENIED',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
+/** Octavia's exceptions to the common mapping. */
+const OPENSTACK_STATUS_CODES = {
+  // Over quota.
   413: 'THROTTLED',
-  429: 'THROTTLED',
   // A provider's UnsupportedOptionError (e.g. OVN asked for round robin).
   501: 'UNSUPPORTED',
-};
+} as const;
 
 /** What to check when Keystone refuses the credentials: the variables they come from. */
 export const OPENSTACK_CREDENTIALS_HINT =
@@ -52,7 +59,7 @@ export function httpError(
   secrets: readonly string[],
   authHint = 'check the credentials and the role on the project',
 ): NLBError {
-  const code = BY_STATUS[status] ?? (status >= 500 ? 'UNAVAILABLE' : 'PROVIDER_ERROR');
+  const code = codeForHttpStatus(status, OPENSTACK_STATUS_CODES) ?? 'PROVIDER_ERROR';
   const said = redact(openStackMessage(body) ?? 'no message', secrets);
   const hint = status === 401 || status === 403 ? ` (${authHint})` : '';
   return new NLBError({

@@ -4,18 +4,20 @@
  * NO_MONITOR, DRAINING and anything else are UNKNOWN: unlike CB-Spider, nlbkit never reports a member
  * nobody checked as healthy.
  */
+import { z } from 'zod';
 import type { HealthInfo, NLBInfo, VMHealthDetail, VMHealthState } from '../../interfaces/types.js';
 import type { CallContext, OpenStackApi } from './openstack-api.js';
 
-interface StatusMember {
-  name?: string;
-  operating_status?: string;
-}
-interface StatusTree {
-  statuses?: {
-    loadbalancer?: { listeners?: { pools?: { id?: string; members?: StatusMember[] }[] }[] };
-  };
-}
+const StatusMember = z.looseObject({ name: z.string().optional(), operating_status: z.string().optional() });
+const StatusPool = z.looseObject({ id: z.string().optional(), members: z.array(StatusMember).optional() });
+/** The status tree, down to the members' operating status (all the driver reads). */
+const StatusTree = z.looseObject({
+  statuses: z.looseObject({
+    loadbalancer: z.looseObject({
+      listeners: z.array(z.looseObject({ pools: z.array(StatusPool).optional() })).optional(),
+    }),
+  }),
+});
 
 /** Octavia member operating_status -> nlbkit state and reason. */
 export const OCTAVIA_MEMBER_STATES: Record<string, { state: VMHealthState; reason: string }> = {
@@ -32,15 +34,16 @@ export async function healthOnOpenStack(
   current: NLBInfo,
   ctx: CallContext,
 ): Promise<HealthInfo> {
-  const tree = await api.request<StatusTree>(
+  const tree = await api.request(
     'load-balancer',
     'GET',
     `/v2/lbaas/loadbalancers/${current.iid.systemId}/status`,
     undefined,
     ctx,
+    StatusTree,
   );
   const byName = new Map<string, string>();
-  for (const listener of tree.statuses?.loadbalancer?.listeners ?? [])
+  for (const listener of tree.statuses.loadbalancer.listeners ?? [])
     for (const pool of listener.pools ?? [])
       if (pool.id === current.vmGroup.cspId)
         // A VM draining on the group's old port may also serve on its new one: the serving member counts.

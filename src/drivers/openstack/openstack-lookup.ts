@@ -4,6 +4,7 @@
  * network_id), never by "some server with this IP": the address and subnet a member gets are exactly
  * the VM's own on that network.
  */
+import { z } from 'zod';
 import { mapLimited } from '../../common/map-limited.js';
 import { violationsError } from '../../interfaces/errors.js';
 import type { ValidVMMember } from '../../interfaces/schemas.js';
@@ -13,11 +14,18 @@ import { providerError } from './openstack-errors.js';
 import { OPENSTACK_DRIVER_NAME } from './openstack-options.js';
 
 /** A Neutron network. */
-export interface Network {
-  id: string;
-  name: string;
-  'router:external'?: boolean;
-}
+const Network = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  'router:external': z.boolean().optional(),
+});
+export type Network = z.infer<typeof Network>;
+const Server = z.looseObject({ id: z.string(), name: z.string() });
+type Server = z.infer<typeof Server>;
+const Port = z.looseObject({
+  fixed_ips: z.array(z.looseObject({ subnet_id: z.string(), ip_address: z.string() })).optional(),
+});
+const Subnet = z.looseObject({ id: z.string(), ip_version: z.number() });
 
 /** A VM resolved to what a member needs. */
 export interface ResolvedVM {
@@ -41,12 +49,13 @@ export async function resolveNetwork(
 ): Promise<Network> {
   if (iid.systemId) {
     const net = await api
-      .request<{ network: Network }>(
+      .request(
         'network',
         'GET',
         `/v2.0/networks/${encodeURIComponent(iid.systemId)}`,
         undefined,
         ctx,
+        z.object({ network: Network }),
       )
       .then((b) => b.network)
       .catch((e) => {
@@ -56,24 +65,25 @@ export async function resolveNetwork(
       throw notFound(ctx.operation, `${what} ${iid.systemId} is named '${net.name}', not '${iid.nameId}'`);
     return net;
   }
-  const found =
-    (
-      await api.request<{ networks?: Network[] }>(
-        'network',
-        'GET',
-        `/v2.0/networks?name=${encodeURIComponent(iid.nameId)}`,
-        undefined,
-        ctx,
-      )
-    ).networks?.filter((n) => n.name === iid.nameId) ?? [];
-  if (found.length === 0) throw notFound(ctx.operation, `${what} '${iid.nameId}' does not exist`);
+  const found = (
+    await api.request(
+      'network',
+      'GET',
+      `/v2.0/networks?name=${encodeURIComponent(iid.nameId)}`,
+      undefined,
+      ctx,
+      z.object({ networks: z.array(Network) }),
+    )
+  ).networks.filter((n) => n.name === iid.nameId);
   if (found.length > 1)
     throw providerError(
       ctx.operation,
       `${what} name '${iid.nameId}' is used by ${found.length} networks: give its id as systemId`,
       'INVALID_ARGUMENT',
     );
-  return found[0] as Network;
+  const [only] = found;
+  if (!only) throw notFound(ctx.operation, `${what} '${iid.nameId}' does not exist`);
+  return only;
 }
 
 /** The external network for floating IPs, by id or name. */
@@ -93,14 +103,6 @@ export async function resolveFloatingNetwork(
   return net;
 }
 
-interface Server {
-  id: string;
-  name: string;
-}
-interface Port {
-  fixed_ips?: { subnet_id: string; ip_address: string }[];
-}
-
 /** One VM: its server (by systemId or exact name) and its IPv4 address on `networkId`. */
 async function resolveVM(
   api: OpenStackApi,
@@ -111,12 +113,13 @@ async function resolveVM(
   let server: Server | undefined;
   if (vm.systemId) {
     server = await api
-      .request<{ server: Server }>(
+      .request(
         'compute',
         'GET',
         `/servers/${encodeURIComponent(vm.systemId)}`,
         undefined,
         ctx,
+        z.object({ server: Server }),
       )
       .then((b) => b.server)
       .catch((e) => {
@@ -127,16 +130,16 @@ async function resolveVM(
   } else {
     // Nova's name filter is a regular expression: anchor it, then keep exact matches only.
     const q = encodeURIComponent(`^${escapeRegex(vm.nameId)}$`);
-    const servers =
-      (
-        await api.request<{ servers?: Server[] }>(
-          'compute',
-          'GET',
-          `/servers/detail?name=${q}`,
-          undefined,
-          ctx,
-        )
-      ).servers?.filter((s) => s.name === vm.nameId) ?? [];
+    const servers = (
+      await api.request(
+        'compute',
+        'GET',
+        `/servers/detail?name=${q}`,
+        undefined,
+        ctx,
+        z.object({ servers: z.array(Server) }),
+      )
+    ).servers.filter((s) => s.name === vm.nameId);
     if (servers.length > 1)
       throw providerError(
         ctx.operation,
@@ -146,16 +149,16 @@ async function resolveVM(
     server = servers[0];
   }
   if (!server) throw notFound(ctx.operation, `VM '${vm.nameId}' does not exist`);
-  const ports =
-    (
-      await api.request<{ ports?: Port[] }>(
-        'network',
-        'GET',
-        `/v2.0/ports?device_id=${encodeURIComponent(server.id)}&network_id=${encodeURIComponent(networkId)}`,
-        undefined,
-        ctx,
-      )
-    ).ports ?? [];
+  const ports = (
+    await api.request(
+      'network',
+      'GET',
+      `/v2.0/ports?device_id=${encodeURIComponent(server.id)}&network_id=${encodeURIComponent(networkId)}`,
+      undefined,
+      ctx,
+      z.object({ ports: z.array(Port) }),
+    )
+  ).ports;
   const ip = ports.flatMap((p) => p.fixed_ips ?? []).find((f) => !f.ip_address.includes(':'));
   if (!ip)
     throw providerError(
@@ -190,12 +193,13 @@ export async function vipSubnetsFor(
   ctx: CallContext,
 ): Promise<{ v4?: string; v6?: string }> {
   if (family === 'IPV4') return {};
-  const { subnets = [] } = await api.request<{ subnets?: { id: string; ip_version: number }[] }>(
+  const { subnets } = await api.request(
     'network',
     'GET',
     `/v2.0/subnets?network_id=${encodeURIComponent(network.id)}`,
     undefined,
     ctx,
+    z.object({ subnets: z.array(Subnet) }),
   );
   const first = (version: number) => subnets.find((s) => s.ip_version === version)?.id;
   const out = { v4: first(4), v6: first(6) };

@@ -11,7 +11,7 @@ import type { OpenStackDeps } from './openstack-context.js';
 import { memberBatch, memberBody, monitorPort, vmOfMember } from './openstack-convert.js';
 import { asItWas, drainDeadline, drainingUpdate, isDraining, restoredUpdate } from './openstack-drain.js';
 import { type ResolvedVM, resolveVMs } from './openstack-lookup.js';
-import type { OctaviaLb, OctaviaMember } from './openstack-octavia.js';
+import type { OctaviaMember } from './openstack-octavia.js';
 import { OPENSTACK_DRIVER_NAME } from './openstack-options.js';
 import { readNLB } from './openstack-read.js';
 
@@ -23,7 +23,7 @@ export const ids = (current: NLBInfo) => ({
 
 /** The NLB as it is now. */
 export async function reread({ octavia }: OpenStackDeps, lbId: string, ctx: CallContext) {
-  return readNLB(octavia, await octavia.get<OctaviaLb>('loadbalancer', lbId, ctx), ctx);
+  return readNLB(octavia, await octavia.get('loadbalancer', lbId, ctx), ctx);
 }
 
 /** The members' monitor port as the NLB's health checker says. */

@@ -1,20 +1,19 @@
 /** Reading NLBs: the managed load balancers and, for each, its listener, pool, members, monitor and floating IP. */
+import { z } from 'zod';
 import type { IID, NLBInfo } from '../../interfaces/types.js';
 import type { CallContext } from './openstack-api.js';
 import { MANAGED_TAG, type OctaviaTree, toNLBInfo } from './openstack-convert.js';
 import { finishOverdueDrains } from './openstack-drain.js';
-import type {
-  Octavia,
-  OctaviaLb,
-  OctaviaListener,
-  OctaviaMonitor,
-  OctaviaPool,
-} from './openstack-octavia.js';
+import type { Octavia, OctaviaLb } from './openstack-octavia.js';
+
+const FloatingIps = z.object({
+  floatingips: z.array(z.looseObject({ id: z.string(), floating_ip_address: z.string() })),
+});
 
 /** Load balancers nlbkit made (tagged), optionally only those named `name`. */
 export async function listManaged(octavia: Octavia, ctx: CallContext, name?: string): Promise<OctaviaLb[]> {
   const query = `tags=${MANAGED_TAG}${name === undefined ? '' : `&name=${encodeURIComponent(name)}`}`;
-  const all = await octavia.list<OctaviaLb>('loadbalancer', query, ctx);
+  const all = await octavia.loadBalancers(query, ctx);
   // Load balancers being deleted are gone as far as callers are concerned.
   return all
     .filter(
@@ -43,21 +42,22 @@ export async function readTree(octavia: Octavia, lb: OctaviaLb, ctx: CallContext
   const listenerId = lb.listeners[0]?.id;
   const poolId = lb.pools[0]?.id;
   const [listener, pool, members, floating] = await Promise.all([
-    listenerId ? octavia.get<OctaviaListener>('listener', listenerId, ctx) : undefined,
-    poolId ? octavia.get<OctaviaPool>('pool', poolId, ctx) : undefined,
+    listenerId ? octavia.get('listener', listenerId, ctx) : undefined,
+    poolId ? octavia.get('pool', poolId, ctx) : undefined,
     poolId ? octavia.members(poolId, ctx) : [],
-    octavia.api.request<{ floatingips?: { id: string; floating_ip_address: string }[] }>(
+    octavia.api.request(
       'network',
       'GET',
       `/v2.0/floatingips?port_id=${encodeURIComponent(lb.vip_port_id)}`,
       undefined,
       ctx,
+      FloatingIps,
     ),
   ]);
   const monitor = pool?.healthmonitor_id
-    ? await octavia.get<OctaviaMonitor>('healthmonitor', pool.healthmonitor_id, ctx)
+    ? await octavia.get('healthmonitor', pool.healthmonitor_id, ctx)
     : undefined;
-  return { lb, listener, pool, members, monitor, floatingIp: floating.floatingips?.[0] };
+  return { lb, listener, pool, members, monitor, floatingIp: floating.floatingips[0] };
 }
 
 /** The NLB as getNLB returns it; members whose drain is over are deleted on the way (openstack-drain.ts). */

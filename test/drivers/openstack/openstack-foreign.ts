@@ -2,8 +2,10 @@
  * Load balancers made in the OpenStack fake as someone other than nlbkit would: straight Octavia calls
  * (no nlbkit tags, members named as their owner likes), through the driver's HTTP client only.
  */
+
+import { z } from 'zod';
 import { OpenStackApi } from '../../../src/drivers/openstack/openstack-api.js';
-import { Octavia, type OctaviaLb } from '../../../src/drivers/openstack/openstack-octavia.js';
+import { Octavia, OctaviaLb } from '../../../src/drivers/openstack/openstack-octavia.js';
 import { resolveOpenStackOptions } from '../../../src/drivers/openstack/openstack-options.js';
 import { isNLBError } from '../../../src/interfaces/errors.js';
 import type { IID } from '../../../src/interfaces/types.js';
@@ -39,7 +41,7 @@ export async function makeForeign(
 ): Promise<string> {
   const octavia = octaviaClient(fake);
   const { api } = octavia;
-  const { loadbalancer } = await api.request<{ loadbalancer: OctaviaLb }>(
+  const { loadbalancer } = await api.request(
     'load-balancer',
     'POST',
     '/v2/lbaas/loadbalancers',
@@ -52,10 +54,11 @@ export async function makeForeign(
       },
     },
     ctx,
+    z.object({ loadbalancer: OctaviaLb }),
   );
   const id = loadbalancer.id;
   await octavia.waitActive(id, ctx);
-  const { pool } = await octavia.change<{ pool: { id: string } }>(
+  const { pool } = await octavia.change(
     id,
     'POST',
     '/pools',
@@ -68,6 +71,7 @@ export async function makeForeign(
       },
     },
     ctx,
+    z.object({ pool: z.object({ id: z.string() }) }),
   );
   const monitor = {
     type: shape.monitorType ?? 'TCP',
@@ -136,7 +140,7 @@ export function openStackForeign(
       }),
     async exists(systemId) {
       return octaviaClient(fake)
-        .get<OctaviaLb>('loadbalancer', systemId, ctx)
+        .get('loadbalancer', systemId, ctx)
         .then(
           (lb) => lb.provisioning_status !== 'DELETED',
           (e: unknown) => {

@@ -30,6 +30,8 @@ export interface AzureFaultSpec {
   afterApply?: boolean;
   skip?: number;
   times?: number;
+  /** Answer with this JSON body (status 200 unless `status`) instead of an error: an odd answer. */
+  answer?: unknown;
 }
 
 export interface RecordedArmCall {
@@ -292,9 +294,12 @@ export async function startAzureFake(opts: { pendingPolls?: number } = {}): Prom
       if (fault) {
         fault.left -= 1;
         if (fault.afterApply) route(method, url.pathname, url.searchParams, body, req.headers);
-        throw new ArmFault(fault.status ?? 500, fault.code ?? 'InternalServerError', 'injected fault');
+        if (fault.answer === undefined)
+          throw new ArmFault(fault.status ?? 500, fault.code ?? 'InternalServerError', 'injected fault');
       }
-      answer = route(method, url.pathname, url.searchParams, body, req.headers);
+      answer = fault
+        ? { status: fault.status ?? 200, body: fault.answer }
+        : route(method, url.pathname, url.searchParams, body, req.headers);
     } catch (e) {
       const f =
         e instanceof ArmFault ? e : new ArmFault(500, 'InternalServerError', `fake bug: ${String(e)}`);

@@ -27,6 +27,8 @@ export interface GceFaultSpec {
   /** Let this many matching calls through first. Default 0. */
   skip?: number;
   times?: number;
+  /** Answer with this JSON body (status 200 unless `status`) instead of an error: an odd answer. */
+  answer?: unknown;
 }
 
 export interface GceCall {
@@ -123,6 +125,10 @@ export async function startGceFake(opts: GceFakeOptions = {}): Promise<GceFake> 
           code: fault.reason ?? 'INJECTED',
           message: fault.message ?? 'injected operation error',
         }).body;
+      } else if (fault && fault.answer !== undefined) {
+        if (fault.afterApply) handle(parsed);
+        status = fault.status ?? 200;
+        body = fault.answer;
       } else if (fault) {
         if (fault.afterApply) handle(parsed);
         throw new GceFault(

@@ -31,6 +31,8 @@ export interface FaultSpec {
   /** Let this many matching calls through first. Default 0. */
   skip?: number;
   times?: number;
+  /** Answer with this JSON body (status 200 unless `status`) instead of an error: an odd answer. */
+  answer?: unknown;
 }
 
 export interface RecordedCall {
@@ -115,9 +117,10 @@ export async function startOpenStackFake(opts: OpenStackFakeOptions = {}): Promi
       if (fault) {
         fault.left -= 1;
         if (fault.afterApply) route(service, parsed);
-        throw new OsFault(fault.status ?? 500, fault.message ?? 'injected fault', 'Injected');
+        if (fault.answer === undefined)
+          throw new OsFault(fault.status ?? 500, fault.message ?? 'injected fault', 'Injected');
       }
-      out = route(service, parsed);
+      out = fault ? { status: fault.status ?? 200, body: fault.answer } : route(service, parsed);
     } catch (e) {
       const fault = e instanceof OsFault ? e : new OsFault(500, `fake bug: ${String(e)}`, 'InternalError');
       if (!(e instanceof OsFault)) console.error('[openstack-fake]', e);

@@ -4,6 +4,7 @@
  * balancer PENDING_UPDATE until it settles (409 "immutable" meanwhile), and weight 0 reads DRAINING.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { Octavia } from '../../../src/drivers/openstack/openstack-octavia.js';
 import { isNLBError } from '../../../src/interfaces/errors.js';
 import { makeForeign, octaviaClient } from '../../drivers/openstack/openstack-foreign.js';
@@ -39,12 +40,13 @@ describe('OpenStack fake: member PUT', () => {
     await octavia.waitActive(lbId, ctx);
     const m = w.fake.state.lbs[0]?.pools[0]?.members[0];
     expect([m?.weight, m?.tags]).toEqual([0, ['x']]);
-    const status = await octavia.api.request<{ member: { operating_status: string } }>(
+    const status = await octavia.api.request(
       'load-balancer',
       'GET',
       path,
       undefined,
       ctx,
+      z.object({ member: z.object({ operating_status: z.string() }) }),
     );
     expect(status.member.operating_status).toBe('DRAINING');
   });
