@@ -31,7 +31,7 @@ export function cloudDriverAt(
   const port = Number(new URL(endpoint).port);
   switch (name) {
     case 'aws':
-      return createAwsDriver({ region: 'us-east-1', endpoint, credentials: creds.aws, maxAttempts: 1 });
+      return createAwsDriver({ region: 'us-east-1', endpoint, credentials: creds.aws, maxRetries: 0 });
     case 'azure':
       return createAzureDriver({
         subscriptionId: '00000000-1111-2222-3333-444444444444',

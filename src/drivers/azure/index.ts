@@ -3,6 +3,7 @@
  * optional peer dependency `@azure/arm-network` (and `@azure/identity` for the default credential),
  * loaded on first use. See docs/drivers/azure.md.
  */
+export type { WaiterOptions } from '../../common/waiter-options.js';
 export { AZURE_CAPABILITIES, AZURE_MAX_BACKENDS } from './azure-capabilities.js';
 export { createAzureDriver } from './azure-driver.js';
 export { AZURE_BACKEND_STATES } from './azure-health-states.js';

@@ -3,6 +3,7 @@
  * Compute Engine. Needs the optional peer dependency `@google-cloud/compute`, loaded on first use.
  * See docs/drivers/gcp.md.
  */
+export type { WaiterOptions } from '../../common/waiter-options.js';
 export { GCP_CAPABILITIES, GCP_MAX_NAME_LENGTH, GCP_MAX_VMS } from './gcp-capabilities.js';
 export { createGcpDriver } from './gcp-driver.js';
 export { GCP_HEALTH_STATES } from './gcp-health-states.js';
