@@ -28,7 +28,6 @@ export function cloudDriverAt(
   endpoint: string,
   creds: PlantedCredentials,
 ): NLBHandler {
-  const port = Number(new URL(endpoint).port);
   switch (name) {
     case 'aws':
       return createAwsDriver({ region: 'us-east-1', endpoint, credentials: creds.aws, maxRetries: 0 });
@@ -49,9 +48,7 @@ export function cloudDriverAt(
       return createGcpDriver({
         projectId: 'nlbkit-test',
         region: 'europe-west1',
-        apiEndpoint: '127.0.0.1',
-        port,
-        protocol: 'http',
+        endpoint,
         authClient,
       });
     }
