@@ -16,6 +16,7 @@ export {
   OPENSTACK_DRIVER_NAME,
   type OpenStackApplicationCredentialAuth,
   type OpenStackDriverOptions,
+  type OpenStackFetch,
   type OpenStackPasswordAuth,
   type OpenStackWaiterOptions,
 } from './openstack-options.js';
