@@ -54,10 +54,9 @@ export interface AwsEc2Lib {
  * and the SDK can be pinned or wrapped). A module given here is never imported by the driver.
  *
  * @example
- * const lib: AwsLib = {
- *   elbv2: await import('@aws-sdk/client-elastic-load-balancing-v2'),
- *   ec2: await import('@aws-sdk/client-ec2'),
- * };
+ * // Called as libOf(await import('@aws-sdk/client-elastic-load-balancing-v2'),
+ * //   await import('@aws-sdk/client-ec2')):
+ * const libOf = (elbv2: AwsElbv2Lib, ec2: AwsEc2Lib): AwsLib => ({ elbv2, ec2 });
  */
 export interface AwsLib {
   /** `@aws-sdk/client-elastic-load-balancing-v2`. Default: imported on the first call. */

@@ -42,7 +42,8 @@ export interface AzureIdentityLib {
  * and the SDK can be pinned or wrapped). A module given here is never imported by the driver.
  *
  * @example
- * const lib: AzureLib = { network: await import('@azure/arm-network') };
+ * // Called as libOf(await import('@azure/arm-network')):
+ * const libOf = (network: AzureNetworkLib): AzureLib => ({ network });
  */
 export interface AzureLib {
   /** `@azure/arm-network`. Default: imported on the first call. */

@@ -31,7 +31,8 @@ export interface GcpComputeLib {
  * and the SDK can be pinned or wrapped). Given, it is never imported by the driver.
  *
  * @example
- * const lib: GcpLib = { compute: await import('@google-cloud/compute') };
+ * // Called as libOf(await import('@google-cloud/compute')):
+ * const libOf = (compute: GcpComputeLib): GcpLib => ({ compute });
  */
 export interface GcpLib {
   /** `@google-cloud/compute`. Default: imported on the first call. */
