@@ -33,7 +33,13 @@ async function fakeSetup(): Promise<Setup> {
     region,
     endpoint,
     credentials,
+    maxRetries: 2,
     waiter: { minDelayMs: 10, maxDelayMs: 50 },
+    // Optional: the SDK modules imported here (a bundler sees them) rather than by the driver.
+    lib: {
+      elbv2: await import('@aws-sdk/client-elastic-load-balancing-v2'),
+      ec2: await import('@aws-sdk/client-ec2'),
+    },
   });
   return { driver, vpc: { nameId: 'demo', systemId: vpcId }, vms, done: () => fake.close() };
 }

@@ -34,7 +34,9 @@ async function fakeSetup(): Promise<Setup> {
     location: fake.location,
     credential: fakeCredential,
     httpClient: fakeHttpClient(fake),
-    pollIntervalMs: 10,
+    waiter: { minDelayMs: 10 },
+    // Optional: the SDK module imported here (a bundler sees it) rather than by the driver.
+    lib: { network: await import('@azure/arm-network') },
   });
   return { driver, vnet: 'web-vnet', vms, done: () => fake.close() };
 }

@@ -35,10 +35,10 @@ async function fakeSetup(): Promise<Setup> {
   const driver = createGcpDriver({
     projectId: fake.project,
     region: fake.region,
-    apiEndpoint: '127.0.0.1',
-    port: fake.port,
-    protocol: 'http',
+    endpoint: `http://127.0.0.1:${fake.port}`,
     authClient,
+    // Optional: the SDK module imported here (a bundler sees it) rather than by the driver.
+    lib: { compute: await import('@google-cloud/compute') },
   });
   return { driver, network: 'default', vms, done: () => fake.close() };
 }

@@ -28,10 +28,9 @@ export function cloudDriverAt(
   endpoint: string,
   creds: PlantedCredentials,
 ): NLBHandler {
-  const port = Number(new URL(endpoint).port);
   switch (name) {
     case 'aws':
-      return createAwsDriver({ region: 'us-east-1', endpoint, credentials: creds.aws, maxAttempts: 1 });
+      return createAwsDriver({ region: 'us-east-1', endpoint, credentials: creds.aws, maxRetries: 0 });
     case 'azure':
       return createAzureDriver({
         subscriptionId: '00000000-1111-2222-3333-444444444444',
@@ -49,9 +48,7 @@ export function cloudDriverAt(
       return createGcpDriver({
         projectId: 'nlbkit-test',
         region: 'europe-west1',
-        apiEndpoint: '127.0.0.1',
-        port,
-        protocol: 'http',
+        endpoint,
         authClient,
       });
     }

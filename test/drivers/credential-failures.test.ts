@@ -71,7 +71,7 @@ const NO_AWS = {
 describe('aws', () => {
   it('no credentials anywhere: PERMISSION_DENIED naming the variables, in one line', async () => {
     const error = await withEnv(NO_AWS, () =>
-      errorOf(createAwsDriver({ region: 'us-east-1', endpoint: closed, maxAttempts: 1 }).listIID()),
+      errorOf(createAwsDriver({ region: 'us-east-1', endpoint: closed, maxRetries: 0 }).listIID()),
     );
     expect(error).toMatchObject({ code: 'PERMISSION_DENIED', retryable: false });
     expect(error.message).toContain('AWS_ACCESS_KEY_ID');
@@ -82,14 +82,14 @@ describe('aws', () => {
     const driver = createAwsDriver({
       region: 'us-east-1',
       endpoint: closed,
-      maxAttempts: 1,
+      maxRetries: 0,
       credentials: async () => (await fetch(`${closed}/credentials`)).json() as Promise<AwsCredentials>,
     });
     expect(await errorOf(driver.listIID())).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
   });
 
   it('SignatureDoesNotMatch points at the secret key and the clock, not the IAM policy', async () => {
-    const world = await startAwsWorld({ driver: { maxAttempts: 1 } });
+    const world = await startAwsWorld({ driver: { maxRetries: 0 } });
     try {
       world.fake.failOn('DescribeLoadBalancers', { code: 'SignatureDoesNotMatch', status: 403 });
       const error = await errorOf(world.driver.listIID());
@@ -109,7 +109,7 @@ describe('aws', () => {
       errorOf(
         createAwsDriver({
           endpoint: closed,
-          maxAttempts: 1,
+          maxRetries: 0,
           credentials: { accessKeyId: 'AKIAREGIONTESTREGION', secretAccessKey: 'x'.repeat(40) },
         }).listIID(),
       ),

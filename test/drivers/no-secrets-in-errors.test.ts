@@ -86,7 +86,7 @@ beforeAll(async () => {
   silent = await startSilentServer();
   closedPort = await closedLoopbackUrl();
   [aws, azure, gcp, openstack, openstackApp] = await Promise.all([
-    startAwsWorld({ driver: { credentials: AWS, maxAttempts: 1 }, vmCount: 2 }),
+    startAwsWorld({ driver: { credentials: AWS, maxRetries: 0 }, vmCount: 2 }),
     startAzureWorld({ vmCount: 2 }),
     startGcpWorld({ vmCount: 2 }),
     startOpenStackWorld({ fake: { credentials: { password: OS_PASSWORD } }, vmCount: 2 }),

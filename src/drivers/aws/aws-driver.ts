@@ -67,8 +67,8 @@ export function createAwsDriver(
   const secrets = secretsOf(options);
   /** Loads the SDK and builds the clients once; a failure is not remembered, so a later call retries. */
   const deps = retryingOnce(async (ctx: BackendContext): Promise<AwsDeps> => {
-    const sdk = await loadAwsSdk(ctx.operation, internals.importer);
-    const clients = await buildAwsClients(sdk, options);
+    const sdk = await loadAwsSdk(ctx.operation, options.lib, internals.importer);
+    const clients = await buildAwsClients(sdk, options, resolved.maxAttempts);
     return { api: new AwsApi(sdk, clients, secrets), options: resolved };
   });
   const key = resolved.managedTagKey;

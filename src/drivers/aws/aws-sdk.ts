@@ -1,31 +1,45 @@
 /**
- * Loads the AWS SDK lazily and builds the two clients. Nothing here runs at import time, so
- * `import 'nlbkit'` (or even `import 'nlbkit/aws'`) never loads the SDK; a missing package becomes an
- * NLBError that names it.
+ * Loads the AWS SDK lazily (unless the user gave the modules as `options.lib`) and builds the two
+ * clients. Nothing here runs at import time, so `import 'nlbkit'` (or even `import 'nlbkit/aws'`)
+ * never loads the SDK; a missing package becomes an NLBError that names it.
  */
 import { createRequire } from 'node:module';
 import { loadPackage, type ModuleImporter } from '../../common/load-package.js';
-import { AWS_DRIVER_NAME, type AwsClientLike, type AwsDriverOptions } from './aws-options.js';
+import {
+  AWS_DRIVER_NAME,
+  type AwsClientLike,
+  type AwsDriverOptions,
+  type AwsEc2Lib,
+  type AwsElbv2Lib,
+  type AwsLib,
+} from './aws-options.js';
 
 /** The SDK packages the driver needs (optional peer dependencies of nlbkit). */
 export const ELBV2_PACKAGE = '@aws-sdk/client-elastic-load-balancing-v2';
 export const EC2_PACKAGE = '@aws-sdk/client-ec2';
 
-type Elbv2Module = typeof import('@aws-sdk/client-elastic-load-balancing-v2');
-type Ec2Module = typeof import('@aws-sdk/client-ec2');
-
-/** The loaded SDK modules. */
+/** The SDK modules the driver uses, given or loaded. */
 export interface AwsSdk {
-  elbv2: Elbv2Module;
-  ec2: Ec2Module;
+  elbv2: AwsElbv2Lib;
+  ec2: AwsEc2Lib;
 }
 
 export type { ModuleImporter } from '../../common/load-package.js';
 
-/** Loads both SDK modules, or throws a PROVIDER_ERROR naming the missing package and how to add it. */
-export async function loadAwsSdk(operation: string, importer?: ModuleImporter): Promise<AwsSdk> {
+/**
+ * The SDK modules: each one `lib` gives as it is, the others imported, or a PROVIDER_ERROR naming the
+ * missing package and how to add it.
+ */
+export async function loadAwsSdk(
+  operation: string,
+  lib: AwsLib = {},
+  importer?: ModuleImporter,
+): Promise<AwsSdk> {
   const load = <T>(name: string) => loadPackage<T>(AWS_DRIVER_NAME, 'AWS', name, operation, importer);
-  const [elbv2, ec2] = await Promise.all([load<Elbv2Module>(ELBV2_PACKAGE), load<Ec2Module>(EC2_PACKAGE)]);
+  const [elbv2, ec2] = await Promise.all([
+    lib.elbv2 ?? load<AwsElbv2Lib>(ELBV2_PACKAGE),
+    lib.ec2 ?? load<AwsEc2Lib>(EC2_PACKAGE),
+  ]);
   return { elbv2, ec2 };
 }
 
@@ -51,9 +65,15 @@ async function configuredRetryStrategy(
   return new retry.ConfiguredRetryStrategy(maxAttempts, backoff);
 }
 
-/** Returns the injected clients, or builds the missing ones from the options (region, credentials...). */
-export async function buildAwsClients(sdk: AwsSdk, options: AwsDriverOptions): Promise<AwsClients> {
-  const maxAttempts = options.maxAttempts ?? 5;
+/**
+ * Returns the injected clients, or builds the missing ones from the options (region, credentials...)
+ * with `maxAttempts` tries per call.
+ */
+export async function buildAwsClients(
+  sdk: AwsSdk,
+  options: AwsDriverOptions,
+  maxAttempts: number,
+): Promise<AwsClients> {
   const config: Record<string, unknown> = { maxAttempts };
   if (options.region !== undefined) config.region = options.region;
   if (options.credentials !== undefined) config.credentials = options.credentials;

@@ -72,7 +72,7 @@ export class AzureApi {
     fn: (opts: Record<string, unknown>) => Promise<T>,
   ): Promise<T> {
     const opts: Record<string, unknown> = { abortSignal: ctx.signal };
-    if (this.options.pollIntervalMs) opts.updateIntervalInMs = this.options.pollIntervalMs;
+    if (this.options.waiter.minDelayMs) opts.updateIntervalInMs = this.options.waiter.minDelayMs;
     try {
       return await fn(opts);
     } catch (e) {

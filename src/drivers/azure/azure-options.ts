@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { parseDriverOptions } from '../../common/driver-options.js';
+import { renamedOption } from '../../common/renamed-option.js';
+import type { WaiterOptions } from '../../common/waiter-options.js';
 import { AZURE_DRIVER_NAME } from './azure-name.js';
 
 export { AZURE_DRIVER_NAME } from './azure-name.js';
@@ -15,6 +17,39 @@ export interface AzureTokenCredential {
     scopes: string | string[],
     options?: unknown,
   ): Promise<{ token: string; expiresOnTimestamp: number } | null>;
+}
+
+/**
+ * The part of `@azure/arm-network` the driver uses: its `NetworkManagementClient` class, built with
+ * the credential, the subscription and the options (endpoint, retries, httpClient).
+ */
+export interface AzureNetworkLib {
+  /** Built as `new NetworkManagementClient(credential, subscriptionId, options)`. */
+  NetworkManagementClient: new (
+    credential: never,
+    subscriptionId: string,
+    options?: never,
+  ) => object;
+}
+
+/** The part of `@azure/identity` the driver uses: `DefaultAzureCredential`, when no credential is given. */
+export interface AzureIdentityLib {
+  DefaultAzureCredential: new () => AzureTokenCredential;
+}
+
+/**
+ * The SDK modules, given by the user instead of loaded by the driver (so a bundler sees the import,
+ * and the SDK can be pinned or wrapped). A module given here is never imported by the driver.
+ *
+ * @example
+ * // Called as libOf(await import('@azure/arm-network')):
+ * const libOf = (network: AzureNetworkLib): AzureLib => ({ network });
+ */
+export interface AzureLib {
+  /** `@azure/arm-network`. Default: imported on the first call. */
+  network?: AzureNetworkLib | undefined;
+  /** `@azure/identity`, needed only without `credential`. Default: imported on the first call then. */
+  identity?: AzureIdentityLib | undefined;
 }
 
 /** Options of {@link createAzureDriver}. */
@@ -31,8 +66,17 @@ export interface AzureDriverOptions {
   endpoint?: string | undefined;
   /** Retries per request for throttling and transient errors (the SDK's policy). Default 3. */
   maxRetries?: number | undefined;
-  /** Delay between polls of long-running operations when Azure does not say (ms). Default: the SDK's. */
+  /**
+   * Polling of long-running operations. On Azure only `minDelayMs` applies: the SDK's poller waits
+   * that long between polls when Azure does not say (`Retry-After`); default the SDK's (2000).
+   * `maxDelayMs` and `maxWaitMs` have no effect (the poller neither backs off nor gives up; cancel a
+   * call with its `signal`).
+   */
+  waiter?: WaiterOptions | undefined;
+  /** @deprecated Use `waiter.minDelayMs`; kept for one more release. */
   pollIntervalMs?: number | undefined;
+  /** The SDK modules to use instead of importing them (see {@link AzureLib}). Default: imported lazily. */
+  lib?: AzureLib | undefined;
   /** The tag marking nlbkit's load balancers (value: the NLB's name). Default `nlbkit-nlb`. */
   managedTagKey?: string | undefined;
   /**
@@ -51,7 +95,11 @@ const optionsSchema = z.object({
     .optional(),
   endpoint: z.url({ protocol: /^https?$/ }).optional(),
   maxRetries: z.number().int().min(0).max(10),
-  pollIntervalMs: z.number().int().positive().optional(),
+  waiter: z.object({
+    minDelayMs: z.number().int().positive().optional(),
+    maxDelayMs: z.number().int().positive().optional(),
+    maxWaitMs: z.number().int().positive().optional(),
+  }),
   managedTagKey: z.string().min(1).max(512),
 });
 
@@ -59,6 +107,7 @@ const optionsSchema = z.object({
 export interface ResolvedAzureOptions extends z.infer<typeof optionsSchema> {
   credential?: AzureTokenCredential | undefined;
   httpClient?: unknown;
+  lib: AzureLib;
 }
 
 /** Applies the environment and defaults; INVALID_ARGUMENT names a missing or malformed option. */
@@ -74,7 +123,15 @@ export function resolveAzureOptions(
       location: options.location ?? (env.AZURE_LOCATION || undefined),
       endpoint: options.endpoint,
       maxRetries: options.maxRetries ?? 3,
-      pollIntervalMs: options.pollIntervalMs,
+      waiter: {
+        ...options.waiter,
+        minDelayMs: renamedOption(AZURE_DRIVER_NAME, 'createAzureDriver', {
+          name: 'waiter.minDelayMs',
+          value: options.waiter?.minDelayMs,
+          was: 'pollIntervalMs',
+          wasValue: options.pollIntervalMs,
+        }),
+      },
       managedTagKey: options.managedTagKey ?? 'nlbkit-nlb',
     },
     AZURE_DRIVER_NAME,
@@ -85,5 +142,5 @@ export function resolveAzureOptions(
       location: 'AZURE_LOCATION',
     },
   );
-  return { ...data, credential: options.credential, httpClient: options.httpClient };
+  return { ...data, credential: options.credential, httpClient: options.httpClient, lib: options.lib ?? {} };
 }

@@ -102,14 +102,16 @@ export class GcpApi {
     const [lro] = await this.#run(what, ctx, fn);
     const readOp = (answer: unknown) => parseAnswer(Operation, answer, answerFrom(what, ctx.operation));
     let op = readOp(lro.latestResponse);
-    const deadline = Date.now() + this.options.operationTimeoutMs;
+    const { minDelayMs, maxDelayMs, maxWaitMs } = this.options.waiter;
+    const deadline = Date.now() + maxWaitMs;
+    let delay = minDelayMs;
     while (op.status !== 'DONE') {
       if (Date.now() > deadline)
         throw new NLBError({
           code: 'TIMEOUT',
           driver: GCP_DRIVER_NAME,
           operation: ctx.operation,
-          message: `${what}: operation ${op.name} not done after ${this.options.operationTimeoutMs} ms`,
+          message: `${what}: operation ${op.name} not done after ${maxWaitMs} ms`,
         });
       const req = { project: this.project, operation: op.name };
       try {
@@ -122,10 +124,12 @@ export class GcpApi {
             )
           )[0],
         );
+        delay = minDelayMs;
       } catch (e) {
         // A wait that failed in transit says nothing of the operation: wait again.
         if (!(e instanceof NLBError) || !e.retryable) throw e;
-        await sleep(this.options.pollIntervalMs, ctx.signal, GCP_DRIVER_NAME, ctx.operation);
+        await sleep(delay, ctx.signal, GCP_DRIVER_NAME, ctx.operation);
+        delay = Math.min(maxDelayMs, delay * 2);
       }
     }
     const errors = op.error?.errors ?? [];

@@ -1,6 +1,6 @@
 /**
- * Loads `@google-cloud/compute` on first use and builds the clients the driver needs, sharing one auth
- * client. Without options.authClient the auth client is made and awaited here, so missing Application
+ * Loads `@google-cloud/compute` on first use (unless the user gave it as `options.lib.compute`) and
+ * builds the clients the driver needs, sharing one auth client. Without options.authClient the auth client is made and awaited here, so missing Application
  * Default Credentials are one clear error rather than a rejection inside the SDK.
  */
 
@@ -9,7 +9,7 @@ import { loadPackage, type ModuleImporter } from '../../common/load-package.js';
 import { signalAwareAuthClient } from './gcp-call-signal.js';
 import { GCP_CREDENTIALS_HINT } from './gcp-errors.js';
 import { GCP_DRIVER_NAME } from './gcp-name.js';
-import type { ResolvedGcpOptions } from './gcp-options.js';
+import type { GcpComputeLib, ResolvedGcpOptions } from './gcp-options.js';
 
 export const COMPUTE_PACKAGE = '@google-cloud/compute';
 
@@ -34,7 +34,15 @@ export async function buildGcpClients(
   operation: string,
   importer?: ModuleImporter,
 ): Promise<GcpClients> {
-  const compute = await loadPackage<Compute>(GCP_DRIVER_NAME, 'GCP', COMPUTE_PACKAGE, operation, importer);
+  // `lib` is typed by a small shape (no SDK types in nlbkit's); inside, the clients are the SDK's.
+  const compute = (options.lib.compute ??
+    (await loadPackage<GcpComputeLib>(
+      GCP_DRIVER_NAME,
+      'GCP',
+      COMPUTE_PACKAGE,
+      operation,
+      importer,
+    ))) as Compute;
   const base: Record<string, unknown> = {
     fallback: true,
     projectId: options.projectId,

@@ -3,6 +3,7 @@
  * Neutron (networks, ports, floating IPs) and Nova (servers). No SDK needed: it speaks the APIs over
  * `fetch`. See docs/drivers/openstack.md.
  */
+export type { WaiterOptions } from '../../common/waiter-options.js';
 export {
   OPENSTACK_CAPABILITIES,
   OPENSTACK_MAX_MEMBERS,
@@ -15,6 +16,7 @@ export {
   OPENSTACK_DRIVER_NAME,
   type OpenStackApplicationCredentialAuth,
   type OpenStackDriverOptions,
+  type OpenStackFetch,
   type OpenStackPasswordAuth,
   type OpenStackWaiterOptions,
 } from './openstack-options.js';

@@ -125,7 +125,9 @@ export class OpenStackApi {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
     try {
-      return await fetch(url, {
+      // The user's fetch (proxies, mTLS, fakes) for every service, Keystone included.
+      const send = this.options.fetch ?? globalThis.fetch;
+      return await send(url, {
         method,
         headers: {
           Accept: 'application/json',

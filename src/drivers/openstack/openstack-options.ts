@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { parseDriverOptions } from '../../common/driver-options.js';
 import { stripUndefined } from '../../common/strip-undefined.js';
+import { type WaiterOptions, waiterWithDefaults } from '../../common/waiter-options.js';
+import { NLBError } from '../../interfaces/errors.js';
 import { optionsFromCloudsYaml } from './openstack-clouds-yaml.js';
 import { OPENSTACK_DRIVER_NAME } from './openstack-name.js';
 
@@ -34,15 +36,15 @@ export interface OpenStackApplicationCredentialAuth {
   secret: string;
 }
 
-/** How long to wait for Octavia to finish a change (it moves the load balancer to PENDING_* and back). */
-export interface OpenStackWaiterOptions {
-  /** First delay between polls, ms. Default 1000. */
-  minDelayMs?: number | undefined;
-  /** Longest delay between polls, ms. Default 5000. */
-  maxDelayMs?: number | undefined;
-  /** Give up (TIMEOUT) after this long, ms. Default 600,000 (amphorae take minutes to boot). */
-  maxWaitMs?: number | undefined;
-}
+/** @deprecated Use {@link WaiterOptions} (the same shape, shared by every cloud driver). */
+export type OpenStackWaiterOptions = WaiterOptions;
+
+/**
+ * What the driver needs of `fetch`: it calls it with a URL string and an init (method, headers, JSON
+ * body, signal) and reads the Response's status and JSON. `globalThis.fetch` fits, as does a wrapper
+ * adding a proxy dispatcher, client certificates or a recorder.
+ */
+export type OpenStackFetch = (url: string, init: RequestInit) => Promise<Response>;
 
 /** Options of {@link createOpenStackDriver}. */
 export interface OpenStackDriverOptions {
@@ -69,9 +71,19 @@ export interface OpenStackDriverOptions {
    * or `ovn` (ovn-octavia-provider: its narrower capabilities, and sent with every create).
    */
   provider?: 'amphora' | 'ovn' | undefined;
-  waiter?: OpenStackWaiterOptions | undefined;
+  /**
+   * Waiting for Octavia to finish a change (it moves the load balancer to PENDING_* and back). Defaults:
+   * minDelayMs 1000, maxDelayMs 5000, maxWaitMs 600000 (amphorae take minutes to boot). Every field
+   * applies on OpenStack.
+   */
+  waiter?: WaiterOptions | undefined;
   /** Per-request timeout, ms. Default 60,000. */
   requestTimeoutMs?: number | undefined;
+  /**
+   * Sends every request: Keystone, Octavia, Neutron and Nova (proxies, mTLS, test fakes). Default
+   * `globalThis.fetch`, looked up at each request.
+   */
+  fetch?: OpenStackFetch | undefined;
 }
 
 const text = z.string().min(1).max(255);
@@ -108,7 +120,7 @@ const optionsSchema = z.strictObject({
 });
 
 /** Options with the environment and the defaults applied, validated. */
-export type ResolvedOpenStackOptions = z.infer<typeof optionsSchema>;
+export type ResolvedOpenStackOptions = z.infer<typeof optionsSchema> & { fetch?: OpenStackFetch | undefined };
 
 /** The credentials the environment describes, if it describes any. */
 function authFromEnv(env: NodeJS.ProcessEnv): ResolvedOpenStackOptions['auth'] | undefined {
@@ -150,19 +162,22 @@ export function resolveOpenStackOptions(
     cloud,
     floatingNetwork: options.floatingNetwork,
     provider: options.provider,
-    waiter: {
-      minDelayMs: 1000,
-      maxDelayMs: 5000,
-      maxWaitMs: 600_000,
-      ...stripUndefined(options.waiter ?? {}),
-    },
+    waiter: waiterWithDefaults(options.waiter, { minDelayMs: 1000, maxDelayMs: 5000, maxWaitMs: 600_000 }),
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
   };
-  return parseDriverOptions(
+  if (given.fetch !== undefined && typeof given.fetch !== 'function')
+    throw new NLBError({
+      code: 'INVALID_ARGUMENT',
+      driver: OPENSTACK_DRIVER_NAME,
+      operation: 'createOpenStackDriver',
+      message: 'options.fetch: must be a function like globalThis.fetch',
+    });
+  const resolved = parseDriverOptions(
     optionsSchema,
     merged,
     OPENSTACK_DRIVER_NAME,
     'createOpenStackDriver',
     'set the OS_* environment variables',
   );
+  return { ...resolved, fetch: given.fetch };
 }

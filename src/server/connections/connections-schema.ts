@@ -14,7 +14,7 @@ export const CONNECTION_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,62}$/;
 const text = z.string().min(1).max(255);
 const ms = z.number().int().positive();
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-/** How long a cloud driver polls for a change to finish (aws, openstack). */
+/** How long a cloud driver polls for a change to finish (WaiterOptions; every cloud driver). */
 const waiter = z.strictObject({
   minDelayMs: ms.optional(),
   maxDelayMs: ms.optional(),
@@ -107,6 +107,8 @@ const awsConnection = z.strictObject({
       sessionToken: credentialSchema.optional(),
     })
     .optional(),
+  maxRetries: z.number().int().min(0).max(19).optional(),
+  /** Deprecated: `maxRetries` (= maxAttempts - 1). */
   maxAttempts: z.number().int().min(1).max(20).optional(),
   managedTagKey: text.optional(),
   waiter: waiter.optional(),
@@ -119,6 +121,8 @@ const azureConnection = z.strictObject({
   location: text.optional(),
   endpoint: url.optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
+  waiter: waiter.optional(),
+  /** Deprecated: `waiter.minDelayMs`. */
   pollIntervalMs: ms.optional(),
   managedTagKey: text.optional(),
 });
@@ -130,10 +134,17 @@ const gcpConnection = z.strictObject({
   /** A service-account key file (a path, not the key); omitted: Application Default Credentials. */
   keyFilename: z.string().min(1).max(4096).optional(),
   subnetwork: text.optional(),
+  endpoint: url.optional(),
+  waiter: waiter.optional(),
+  /** Deprecated: `endpoint`. */
   apiEndpoint: text.optional(),
+  /** Deprecated: `endpoint`. */
   port: z.number().int().min(1).max(65535).optional(),
+  /** Deprecated: `endpoint`. */
   protocol: z.enum(['http', 'https']).optional(),
+  /** Deprecated: `waiter.maxWaitMs`. */
   operationTimeoutMs: ms.optional(),
+  /** Deprecated: `waiter.minDelayMs`. */
   pollIntervalMs: ms.optional(),
 });
 

@@ -55,7 +55,7 @@ describe('SDK loading', () => {
         region: 'us-east-1',
         // Loopback port 9 (discard): nothing listens, so the call fails fast and never leaves the host.
         endpoint: 'http://127.0.0.1:9',
-        maxAttempts: 1,
+        maxRetries: 0,
         credentials: { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'x'.repeat(40) },
       },
       {
@@ -74,6 +74,85 @@ describe('SDK loading', () => {
     const again = await driver.getNLB({ nameId: 'x' }).catch((e: unknown) => e);
     expect(again).toMatchObject({ code: 'UNAVAILABLE' });
     expect((again as Error).message).not.toContain('npm install');
+  });
+});
+
+describe('lib: SDK modules given by the user', () => {
+  it('builds its clients from the given modules and imports nothing', async () => {
+    world = await startAwsWorld();
+    const [elbv2, ec2] = await Promise.all([import(ELBV2_PACKAGE), import(EC2_PACKAGE)]);
+    const built: string[] = [];
+    // The user's own wrap of the SDK: every client the driver builds is recorded.
+    // biome-ignore lint/suspicious/noExplicitAny: a mixin's constructor takes any arguments.
+    const recorded = <C extends new (...args: any[]) => object>(Client: C, name: string) =>
+      class extends Client {
+        // biome-ignore lint/suspicious/noExplicitAny: as above.
+        constructor(...args: any[]) {
+          super(...args);
+          built.push(name);
+        }
+      };
+    const lib = {
+      elbv2: {
+        ...elbv2,
+        ElasticLoadBalancingV2Client: recorded(elbv2.ElasticLoadBalancingV2Client, 'elbv2'),
+      },
+      ec2: { ...ec2, EC2Client: recorded(ec2.EC2Client, 'ec2') },
+    };
+    const imported: string[] = [];
+    const driver = createAwsDriver(driverOptionsFor(world.fake, { lib }), {
+      importer: async (name) => {
+        imported.push(name);
+        throw new Error(`Cannot find package '${name}'`);
+      },
+    });
+    await driver.createNLB(request(world));
+    expect((await driver.listIID()).map((i) => i.nameId)).toEqual(['web']);
+    expect(built.sort()).toEqual(['ec2', 'elbv2']);
+    expect(imported).toEqual([]);
+  });
+
+  it('a module not given is still imported', async () => {
+    const imported: string[] = [];
+    const elbv2 = await import(ELBV2_PACKAGE);
+    const driver = createAwsDriver(
+      { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxRetries: 0, lib: { elbv2 } },
+      {
+        importer: async (name) => {
+          imported.push(name);
+          throw new Error(`Cannot find package '${name}'`);
+        },
+      },
+    );
+    const err = await driver.listIID().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'PROVIDER_ERROR' });
+    expect(imported).toEqual([EC2_PACKAGE]);
+  });
+});
+
+describe('renamed options', () => {
+  it('the deprecated maxAttempts still works: maxAttempts 2 is one try and one retry', async () => {
+    world = await startAwsWorld({ driver: { maxRetries: undefined, maxAttempts: 2 } });
+    world.fake.throttle('DescribeLoadBalancers', 100);
+    await expect(world.driver.getNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'THROTTLED' });
+    expect(world.fake.calls.map((c) => c.action)).toEqual(['DescribeLoadBalancers', 'DescribeLoadBalancers']);
+  });
+
+  it('maxRetries and maxAttempts together are INVALID_ARGUMENT naming both', () => {
+    let err: unknown;
+    try {
+      createAwsDriver({ maxRetries: 1, maxAttempts: 2 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'INVALID_ARGUMENT', driver: 'aws', operation: 'createAwsDriver' });
+    expect((err as Error).message).toContain('options.maxRetries');
+    expect((err as Error).message).toContain('options.maxAttempts');
+  });
+
+  it('a malformed maxRetries or waiter is INVALID_ARGUMENT naming it', () => {
+    expect(() => createAwsDriver({ maxRetries: -1 })).toThrow(/options\.maxRetries/);
+    expect(() => createAwsDriver({ waiter: { maxWaitMs: 0 } })).toThrow(/options\.waiter\.maxWaitMs/);
   });
 });
 

@@ -257,7 +257,7 @@ describe('throttling', () => {
     expect((await world.driver.addVMs({ nameId: 'web' }, [{ nameId: 'vm-3' }])).vmGroup.vms).toHaveLength(3);
   });
 
-  it('persistent throttling ends in THROTTLED, retryable, after maxAttempts tries', async () => {
+  it('persistent throttling ends in THROTTLED, retryable, after 1 + maxRetries tries', async () => {
     world = await startAwsWorld();
     world.fake.throttle('DescribeLoadBalancers', 100);
     const err = await world.driver.getNLB({ nameId: 'web' }).catch((e: unknown) => e);

@@ -25,7 +25,7 @@ export function driverOptionsFor(fake: AwsFake, extra: Partial<AwsDriverOptions>
     region: cfg.region,
     endpoint: cfg.endpoint,
     credentials: cfg.credentials,
-    maxAttempts: 3,
+    maxRetries: 2,
     retryBackoffMs: 1,
     waiter: { minDelayMs: 1, maxDelayMs: 5, maxWaitMs: 5000 },
     ...extra,

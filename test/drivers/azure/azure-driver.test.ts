@@ -3,10 +3,12 @@
  * public and private frontends, VM lookup by NIC, probes and rules as Azure takes them, rule health,
  * refusals before any call, unmanaged load balancers, missing packages and credentials.
  */
+import type { TokenCredential } from '@azure/core-auth';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveAzureOptions } from '../../../src/drivers/azure/azure-options.js';
 import { createAzureDriver } from '../../../src/drivers/azure/index.js';
 import type { NLBCreateRequest } from '../../../src/interfaces/types.js';
+import { fakeCredential } from '../../fakes/azure/index.js';
 import { type AzureWorld, driverOptionsFor, startAzureWorld } from './azure-world.js';
 
 let world: AzureWorld | undefined;
@@ -349,6 +351,54 @@ describe('Azure driver: ownership, packages, credentials, options', () => {
     await expect(noIdentity.listNLB()).rejects.toMatchObject({
       message: expect.stringContaining('npm install @azure/identity'),
     });
+  });
+
+  it('lib: builds its client and default credential from the given modules and imports nothing', async () => {
+    world = await startAzureWorld();
+    const network = await import('@azure/arm-network');
+    const built: string[] = [];
+    const imported: string[] = [];
+    const lib = {
+      network: {
+        NetworkManagementClient: class extends network.NetworkManagementClient {
+          constructor(credential: TokenCredential, subscriptionId: string, options?: object) {
+            super(credential, subscriptionId, options);
+            built.push('network');
+          }
+        },
+      },
+      identity: {
+        DefaultAzureCredential: class {
+          constructor() {
+            built.push('identity');
+          }
+          getToken = fakeCredential.getToken.bind(fakeCredential);
+        },
+      },
+    };
+    const driver = createAzureDriver(driverOptionsFor(world.fake, { credential: undefined, lib }), {
+      importer: async (name) => {
+        imported.push(name);
+        throw new Error(`Cannot find package '${name}'`);
+      },
+    });
+    await driver.createNLB(request());
+    expect((await driver.listIID()).map((i) => i.nameId)).toEqual(['web']);
+    expect(built.sort()).toEqual(['identity', 'network']);
+    expect(imported).toEqual([]);
+  });
+
+  it('the deprecated pollIntervalMs still works as waiter.minDelayMs; both together are INVALID_ARGUMENT', async () => {
+    world = await startAzureWorld({ driver: { waiter: undefined, pollIntervalMs: 1 } });
+    expect((await world.driver.createNLB(request())).iid.nameId).toBe('web');
+    const env = { AZURE_SUBSCRIPTION_ID: world.fake.subscriptionId, AZURE_RESOURCE_GROUP: 'rg' };
+    expect(resolveAzureOptions({ pollIntervalMs: 7 }, env).waiter).toEqual({ minDelayMs: 7 });
+    expect(() => createAzureDriver(driverOptionsFor(world!.fake, { pollIntervalMs: 5 }))).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/options\.waiter\.minDelayMs.*options\.pollIntervalMs/),
+      }),
+    );
   });
 
   it('a rejected token is PERMISSION_DENIED, without the token in the error', async () => {

@@ -28,7 +28,7 @@ export function driverOptionsFor(
     credential: fakeCredential,
     httpClient: fakeHttpClient(fake),
     maxRetries: 0,
-    pollIntervalMs: 1,
+    waiter: { minDelayMs: 1 },
     ...extra,
   };
 }

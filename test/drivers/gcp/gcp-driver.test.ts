@@ -456,6 +456,91 @@ describe('GCP driver: options, packages, credentials', () => {
     expect(await driver.listNLB()).toEqual([]);
   });
 
+  it('lib: builds its clients from the given module and imports nothing', async () => {
+    world = await startGcpWorld();
+    const compute = await import('@google-cloud/compute');
+    const built: string[] = [];
+    const imported: string[] = [];
+    const Instances = class extends compute.InstancesClient {
+      constructor(...args: ConstructorParameters<typeof compute.InstancesClient>) {
+        super(...args);
+        built.push('instances');
+      }
+    };
+    const driver = createGcpDriver(
+      driverOptionsFor(world.fake, { lib: { compute: { ...compute, InstancesClient: Instances } } }),
+      {
+        importer: async (name) => {
+          imported.push(name);
+          throw new Error(`Cannot find package '${name}'`);
+        },
+      },
+    );
+    await driver.createNLB(request());
+    expect((await driver.listIID()).map((i) => i.nameId)).toEqual(['web']);
+    expect(built).toEqual(['instances']);
+    expect(imported).toEqual([]);
+  });
+
+  it('endpoint is a URL: its host, port and scheme reach the SDK; a path is INVALID_ARGUMENT', () => {
+    const given = { projectId: 'p-12345', region: 'europe-west1' };
+    expect(resolveGcpOptions({ ...given, endpoint: 'http://127.0.0.1:8089' }, {})).toMatchObject({
+      apiEndpoint: '127.0.0.1',
+      port: 8089,
+      protocol: 'http',
+    });
+    expect(resolveGcpOptions({ ...given, endpoint: 'https://compute.example.internal' }, {})).toMatchObject({
+      apiEndpoint: 'compute.example.internal',
+      port: 443,
+      protocol: 'https',
+    });
+    expect(() => resolveGcpOptions({ ...given, endpoint: 'https://h.example/compute/v1' }, {})).toThrow(
+      /options\.endpoint: must be scheme, host and port only/,
+    );
+  });
+
+  it('the deprecated apiEndpoint, port, protocol, pollIntervalMs and operationTimeoutMs still work', async () => {
+    world = await startGcpWorld();
+    const driver = createGcpDriver({
+      ...driverOptionsFor(world.fake, { endpoint: undefined, waiter: undefined }),
+      apiEndpoint: '127.0.0.1',
+      port: world.fake.port,
+      protocol: 'http',
+      pollIntervalMs: 1,
+      operationTimeoutMs: 60_000,
+    });
+    expect((await driver.createNLB(request())).iid.nameId).toBe('web');
+    expect(
+      resolveGcpOptions(
+        { projectId: 'p-12345', region: 'europe-west1', pollIntervalMs: 7, operationTimeoutMs: 9 },
+        {},
+      ).waiter,
+    ).toEqual({ minDelayMs: 7, maxDelayMs: 10_000, maxWaitMs: 9 });
+  });
+
+  it('an old and a new name together are INVALID_ARGUMENT naming both', () => {
+    const given = { projectId: 'p-12345', region: 'europe-west1' };
+    const cases: [Parameters<typeof createGcpDriver>[0], RegExp][] = [
+      [{ ...given, endpoint: 'http://127.0.0.1:1', port: 1 }, /options\.endpoint.*options\.port/],
+      [
+        { ...given, endpoint: 'http://127.0.0.1:1', apiEndpoint: 'h' },
+        /options\.endpoint.*options\.apiEndpoint/,
+      ],
+      [
+        { ...given, waiter: { minDelayMs: 1 }, pollIntervalMs: 1 },
+        /options\.waiter\.minDelayMs.*options\.pollIntervalMs/,
+      ],
+      [
+        { ...given, waiter: { maxWaitMs: 1 }, operationTimeoutMs: 1 },
+        /options\.waiter\.maxWaitMs.*options\.operationTimeoutMs/,
+      ],
+    ];
+    for (const [options, names] of cases)
+      expect(() => createGcpDriver(options)).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(names) }),
+      );
+  });
+
   it('no credentials is PERMISSION_DENIED saying what to set; a rejected token never shows in the error', async () => {
     world = await startGcpWorld();
     const noAuth = createGcpDriver({

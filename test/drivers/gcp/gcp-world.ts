@@ -29,11 +29,9 @@ export function driverOptionsFor(fake: GceFake, extra: Partial<GcpDriverOptions>
   return {
     projectId: fake.project,
     region: fake.region,
-    apiEndpoint: '127.0.0.1',
-    port: fake.port,
-    protocol: 'http',
+    endpoint: `http://127.0.0.1:${fake.port}`,
     authClient: fakeAuthClient(fake),
-    pollIntervalMs: 1,
+    waiter: { minDelayMs: 1, maxDelayMs: 5 },
     ...extra,
   };
 }

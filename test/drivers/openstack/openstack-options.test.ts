@@ -6,9 +6,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOpenStackDriver } from '../../../src/drivers/openstack/index.js';
+import {
+  createOpenStackDriver,
+  type OpenStackFetch,
+  type OpenStackWaiterOptions,
+} from '../../../src/drivers/openstack/index.js';
 import { resolveOpenStackOptions } from '../../../src/drivers/openstack/openstack-options.js';
 import { startOpenStackFake } from '../../fakes/openstack/index.js';
+import { type OpenStackWorld, startOpenStackWorld } from './openstack-world.js';
 
 const env = {
   OS_AUTH_URL: 'https://keystone.example:5000/v3',
@@ -234,5 +239,53 @@ clouds:
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe('OpenStack fetch option', () => {
+  let world: OpenStackWorld | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+
+  it('sends every request, Keystone, Octavia, Neutron and Nova alike, through the given fetch', async () => {
+    const seen: string[] = [];
+    const recording: OpenStackFetch = (url, init) => {
+      seen.push(`${init.method} ${url}`);
+      return fetch(url, init);
+    };
+    // The deprecated name of the waiter's type still fits (one more release).
+    const waiter: OpenStackWaiterOptions = { minDelayMs: 2, maxDelayMs: 10, maxWaitMs: 5000 };
+    world = await startOpenStackWorld({ driver: { fetch: recording, waiter } });
+    const nlb = await world.driver.createNLB({
+      iid: { nameId: 'web' },
+      vpcIID: world.vpcIID,
+      type: 'PUBLIC',
+      listener: { protocol: 'TCP', port: 80 },
+      vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1' }] },
+      healthChecker: { protocol: 'TCP' },
+    });
+    await world.driver.deleteNLB(nlb.iid);
+    const services = new Set(world.fake.calls.map((c) => c.service));
+    expect([...services].sort()).toEqual(['compute', 'identity', 'load-balancer', 'network']);
+    // Everything the cloud received came through `recording`: nothing went around it.
+    expect(seen).toHaveLength(world.fake.calls.length);
+    expect(seen[0]).toBe(`POST ${world.fake.authUrl.replace(/\/+$/, '')}/auth/tokens`);
+  });
+
+  it('a fetch that is not a function is INVALID_ARGUMENT', () => {
+    expect(() =>
+      createOpenStackDriver({
+        authUrl: env.OS_AUTH_URL,
+        auth: { username: 'alice', password: 'pw', projectName: 'web' },
+        fetch: 'https://proxy' as unknown as OpenStackFetch,
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('options.fetch'),
+      }),
+    );
   });
 });
