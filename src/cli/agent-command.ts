@@ -26,6 +26,8 @@ export interface AgentCommandOptions extends AnnounceFlags {
   dsrIngress?: string[];
   /** Direct server return: the device on the backends' segment. */
   dsrEgress?: string;
+  /** Tunnel forwarding (issue 21): devices client traffic arrives on. */
+  tunnelIngress?: string[];
   /** The data plane: nftables (default) or IPVS. */
   dataplane: 'nftables' | 'ipvs';
   /** With IPVS: the VIP ranges whose virtual services the agent owns. */
@@ -119,6 +121,11 @@ export function registerAgentCommand(program: Command): void {
       (text: string) => deviceList(text)[0] as string,
     )
     .option(
+      '--tunnel-ingress <list>',
+      'offer tunnel forwarding (IPIP to the backends): the devices client traffic to the VIPs arrives on',
+      deviceList,
+    )
+    .option(
       '--dataplane <name>',
       'what programs the kernel: nftables, or ipvs (the Linux Virtual Server, NAT mode; needs --ipvs-ranges)',
       dataplaneName,
@@ -138,6 +145,8 @@ export function registerAgentCommand(program: Command): void {
         program.error('error: --dsr-ingress and --dsr-egress go together');
       if (opts.dataplane === 'ipvs' && opts.dsrIngress)
         program.error('error: direct server return is an nftables option; the IPVS data plane has none');
+      if (opts.dataplane === 'ipvs' && opts.tunnelIngress)
+        program.error('error: --tunnel-ingress is an nftables option; the IPVS data plane has none');
       try {
         announceConfig(opts);
       } catch (e) {
