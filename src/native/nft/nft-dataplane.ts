@@ -15,17 +15,12 @@ import {
   renderDsrElements,
   renderDsrSkeleton,
 } from './nft-dsr.js';
+import { diffDsrListing } from './nft-dsr-readback.js';
 import { buildLayout, defaultMaglev, type Layout, type LayoutOptions, type MaglevFn } from './nft-layout.js';
 import { planFull, planIncremental } from './nft-plan.js';
 import { diffKernel, parseKernelTable } from './nft-readback.js';
 import { readTableComment, tableComment } from './nft-table.js';
-import {
-  TUNNEL_CHAIN,
-  type TunnelDevices,
-  tunnelDeviceName,
-  tunnelDevices,
-  tunnelTargets,
-} from './nft-tunnel.js';
+import { type TunnelDevices, tunnelDevices } from './nft-tunnel.js';
 import { planTunnels, readTunnelDevices, removeTunnelDevices, runTunnelSteps } from './nft-tunnel-devices.js';
 
 /** Default packet-mark bit that tells postrouting to masquerade a flow (SNAT services). */
@@ -218,9 +213,8 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
   };
 
   /**
-   * The dsr table's differences from `p`: missing, another stamp, or other elements than nlbkit wrote
-   * (compared by count per map; the chains follow from the stamp). Not the element-by-element read-back
-   * of the inet table: see docs/native-forwarding.md.
+   * The dsr table's differences from `p`: missing, another stamp, other elements than nlbkit wrote
+   * (nft-dsr-readback.ts), and for tunnel services the ipip devices' differences.
    */
   const verifyDsr = async (p: NonNullable<ReturnType<typeof planDsr>>): Promise<string[]> => {
     const t = dsrTable.join(' ');
@@ -230,39 +224,8 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     if (readTableComment(head.stdout) !== p.stamp) return [`table ${t} carries another stamp`];
     const r = await run('verify', ['-j', 'list', 'table', ...dsrTable]);
     if (r.code !== 0) throw resultError(ex.where, 'verify', r);
-    const counts = new Map<string, number>();
-    try {
-      for (const o of (
-        JSON.parse(r.stdout) as { nftables: Record<string, { name: string; elem?: unknown[] }>[] }
-      ).nftables) {
-        const m = o.map ?? o.set;
-        if (m && !m.name.startsWith('pin_')) counts.set(m.name, m.elem?.length ?? 0);
-      }
-    } catch {
-      return [`table ${t}: its listing cannot be read`];
-    }
-    const want = new Map<string, number>();
-    for (const line of p.elements.text.split('\n')) {
-      const m = /^add element \S+ \S+ (\S+) \{ (.*) \}$/.exec(line);
-      if (m) want.set(m[1]!, m[2]!.split(', ').length);
-    }
-    const out: string[] = [];
-    for (const name of ['dsr4', 'hop4', 'live4', 'slot_tcp', 'slot_udp']) {
-      const has = counts.get(name);
-      if (has === undefined) out.push(`table ${t}: ${name} is missing`);
-      else if (has !== (want.get(name) ?? 0))
-        out.push(`table ${t}: ${name} holds ${has} elements, expected ${want.get(name) ?? 0}`);
-    }
-    if (!tunnel) return out;
-    // The tunnel rules name their devices as the kernel resolves them now: a device deleted or
-    // re-created since (another ifindex) no longer reads back as its name.
-    const sent = tunnelTargets(r.stdout);
-    const expected = [...p.elements.tunnels.keys()].sort((a, b) => a - b).map(tunnelDeviceName);
-    if (sent.join() !== expected.join())
-      out.push(
-        `table ${t}: chain ${TUNNEL_CHAIN} sends to [${sent.join(', ')}], expected [${expected.join(', ')}]`,
-      );
-    out.push(...(await planTunnels(ex, 'verify', p.elements.tunnels)).diff);
+    const out = diffDsrListing(t, r.stdout, p.elements, tunnel !== undefined);
+    if (tunnel) out.push(...(await planTunnels(ex, 'verify', p.elements.tunnels)).diff);
     return out;
   };
 
