@@ -20,7 +20,7 @@ describe('nlbkit agent: arguments', () => {
     expect(bad.stderr()).toContain('comma-separated device names');
   });
 
-  it('rejects an unknown data plane, IPVS without its ranges or with a flowtable or dsr, half a dsr, a bad range', async () => {
+  it('rejects an unknown data plane, IPVS without its ranges or with a flowtable, dsr or tunnel, half a dsr, a bad range', async () => {
     const base = ['agent', '--store', '/x', '--node', 'lb1'];
     const cases: [string[], string][] = [
       [['--dataplane', 'xdp'], 'must be nftables or ipvs'],
@@ -48,6 +48,11 @@ describe('nlbkit agent: arguments', () => {
           '-x',
         ],
         'invalid namespace name',
+      ],
+      [['--tunnel-ingress', 'eth0;reboot'], 'comma-separated device names'],
+      [
+        ['--dataplane', 'ipvs', '--ipvs-ranges', '10.0.0.0/24', '--tunnel-ingress', 'eth0'],
+        '--tunnel-ingress is an nftables option',
       ],
       [
         [

@@ -32,6 +32,8 @@ export interface AgentCommandOptions extends AnnounceFlags {
   dsrProbeAddress?: string;
   /** Direct server return: the probe's network namespace; default nlbkit-probe. */
   dsrProbeNetns?: string;
+  /** Tunnel forwarding (issue 21): devices client traffic arrives on. */
+  tunnelIngress?: string[];
   /** The data plane: nftables (default) or IPVS. */
   dataplane: 'nftables' | 'ipvs';
   /** With IPVS: the VIP ranges whose virtual services the agent owns. */
@@ -133,6 +135,11 @@ export function registerAgentCommand(program: Command): void {
       "direct server return: the probe's network namespace, made and removed by the agent (default nlbkit-probe)",
     )
     .option(
+      '--tunnel-ingress <list>',
+      'offer tunnel forwarding (IPIP to the backends): the devices client traffic to the VIPs arrives on',
+      deviceList,
+    )
+    .option(
       '--dataplane <name>',
       'what programs the kernel: nftables, or ipvs (the Linux Virtual Server, NAT mode; needs --ipvs-ranges)',
       dataplaneName,
@@ -160,6 +167,8 @@ export function registerAgentCommand(program: Command): void {
       }
       if (opts.dataplane === 'ipvs' && opts.dsrIngress)
         program.error('error: direct server return is an nftables option; the IPVS data plane has none');
+      if (opts.dataplane === 'ipvs' && opts.tunnelIngress)
+        program.error('error: --tunnel-ingress is an nftables option; the IPVS data plane has none');
       try {
         announceConfig(opts);
       } catch (e) {

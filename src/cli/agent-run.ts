@@ -65,6 +65,7 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
               ...(opts.dsrIngress && opts.dsrEgress
                 ? { dsr: { ingress: opts.dsrIngress, egress: opts.dsrEgress } }
                 : {}),
+              ...(opts.tunnelIngress ? { tunnel: { ingress: opts.tunnelIngress } } : {}),
             }),
     interface: opts.interface,
     intervalSeconds: opts.interval,

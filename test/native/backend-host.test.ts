@@ -60,6 +60,15 @@ describe.skipIf(!enabled)('nlbkit backend (dsr) in a namespace', () => {
     expect(await missing()).toEqual([`VIP ${vip}/32 on lo`]);
   }, 60_000);
 
+  it('tunnel mode also checks the decap device and its rp_filter (set up in the VM test)', async () => {
+    // A fresh namespace's tunl0 is down, or absent without the ipip module (this container's kernel).
+    const checks = await checkBackend(ex, { vip, mode: 'tunnel' });
+    const decap = checks.find((c) => c.what === 'decap device tunl0 up');
+    expect(decap).toMatchObject({ ok: false });
+    expect(['down', 'absent']).toContain(decap?.found);
+    expect(checks.map((c) => c.what)).toContain('net.ipv4.conf.tunl0.rp_filter = 0');
+  });
+
   it('refuses hostile or unsupported options before running anything', async () => {
     const calls: string[][] = [];
     const spy: Executor = {
@@ -73,7 +82,8 @@ describe.skipIf(!enabled)('nlbkit backend (dsr) in a namespace', () => {
       { vip: '10.0.0.1/8', mode: 'dsr' as const },
       { vip: '010.0.0.1', mode: 'dsr' as const },
       { vip: 'fd00::1', mode: 'dsr' as const },
-      { vip, mode: 'tunnel' as unknown as 'dsr' },
+      { vip, mode: 'gre' as unknown as 'dsr' },
+      { vip: 'fd00::1', mode: 'tunnel' as const },
       { vip, mode: 'dsr' as const, interface: 'eth0;reboot' },
     ];
     for (const o of bad)

@@ -23,11 +23,15 @@ export const DSR_LAB = {
   lb2Down: '10.77.1.3',
   clientOnSegment: '10.77.1.2',
   backend: (n: number) => `10.77.1.${10 + n}`,
+  /** Tunnel labs: backends on another subnet, behind a router on the segment. */
+  farBackend: (n: number) => `10.78.0.${10 + n}`,
+  routerOnSegment: '10.77.1.254',
+  routerFar: '10.78.0.1',
   port: 7000,
 } as const;
 
-/** The lab's one service on the VIP over backends `b<n>`: dsr, or nat with masquerade. */
-export function labState(mode: 'dsr' | 'nat', backends: number[]): NodeDataplaneState {
+/** The lab's one service on the VIP over backends `b<n>`: dsr, tunnel, or nat with masquerade. */
+export function labState(mode: 'dsr' | 'nat' | 'tunnel', backends: number[]): NodeDataplaneState {
   return {
     hashSeed: 0x5eed,
     maglevTableSize: 251,
@@ -41,10 +45,10 @@ export function labState(mode: 'dsr' | 'nat', backends: number[]): NodeDataplane
         algorithm: 'MAGLEV',
         hashFields: 'FIVE_TUPLE',
         snat: mode === 'nat',
-        ...(mode === 'dsr' ? { forwarding: 'dsr' as const } : {}),
+        ...(mode !== 'nat' ? { forwarding: mode } : {}),
         backends: backends.map((n) => ({
           id: `b${n}`,
-          address: DSR_LAB.backend(n),
+          address: mode === 'tunnel' ? DSR_LAB.farBackend(n) : DSR_LAB.backend(n),
           port: DSR_LAB.port,
           weight: 1,
         })),
@@ -196,8 +200,16 @@ export interface DsrLab {
   remove(): void;
 }
 
-/** Builds the lab with `count` backends in namespaces made by the lab's one maker (`nlbk-test-...`). */
-export async function buildDsrLab(count: number, lbNodes: 1 | 2 = 1): Promise<DsrLab> {
+/**
+ * Builds the lab with `count` backends in namespaces made by the lab's one maker (`nlbk-test-...`).
+ * With `tunnel`, the backends sit on another subnet behind a router on the segment (IPIP reaches them;
+ * the kernel needs the ipip module: the VM test).
+ */
+export async function buildDsrLab(
+  count: number,
+  lbNodes: 1 | 2 = 1,
+  mode: 'dsr' | 'tunnel' = 'dsr',
+): Promise<DsrLab> {
   const labId = nextLabId(LAB_PREFIXES.test);
   const made: LabNamespace[] = [];
   const ns = (role: string) => {
@@ -264,7 +276,29 @@ export async function buildDsrLab(count: number, lbNodes: 1 | 2 = 1): Promise<Ds
     toSwitch(names.lb, 'dn0', 'p-lb', DSR_LAB.lbDown);
     toSwitch(names.client, 'seg0', 'p-c', DSR_LAB.clientOnSegment);
     inNs(names.client, 'sysctl', '-qw', 'net.ipv4.conf.seg0.rp_filter=0', 'net.ipv4.conf.up0.rp_filter=0');
-    for (const [i, ns] of backends.entries()) {
+    if (mode === 'tunnel') {
+      // A router between the segment and the backends' subnet (a bridge of its own in it).
+      const r = ns('r');
+      toSwitch(r, 'seg0', 'p-r', DSR_LAB.routerOnSegment);
+      ip('-n', r, 'link', 'add', 'far0', 'type', 'bridge');
+      ip('-n', r, 'addr', 'add', `${DSR_LAB.routerFar}/24`, 'dev', 'far0');
+      ip('-n', r, 'link', 'set', 'far0', 'up');
+      inNs(r, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+      // Replies (from the VIP) go to the client over the segment, never through an LB node.
+      for (const c of [DSR_LAB.client, DSR_LAB.client2])
+        ip('-n', r, 'route', 'add', `${c}/32`, 'via', DSR_LAB.clientOnSegment);
+      for (const lb of [names.lb, names.lb2].filter(Boolean))
+        ip('-n', lb, 'route', 'add', '10.78.0.0/24', 'via', DSR_LAB.routerOnSegment);
+      for (const [i, b] of backends.entries()) {
+        ip('link', 'add', 'eth0', 'netns', b, 'type', 'veth', 'peer', 'name', `p-b${i}`, 'netns', r);
+        ip('-n', r, 'link', 'set', `p-b${i}`, 'master', 'far0', 'up');
+        ip('-n', b, 'addr', 'add', `${DSR_LAB.farBackend(i)}/24`, 'dev', 'eth0');
+        ip('-n', b, 'link', 'set', 'eth0', 'up');
+        ip('-n', b, 'route', 'add', 'default', 'via', DSR_LAB.routerFar);
+        await setupBackend(netnsExecutor(b), { vip: DSR_LAB.vip, mode: 'tunnel', interface: 'eth0' });
+      }
+    }
+    for (const [i, ns] of mode === 'dsr' ? backends.entries() : []) {
       toSwitch(ns, 'eth0', `p-b${i}`, DSR_LAB.backend(i));
       // Replies go to the client over the segment, not through the LB.
       ip('-n', ns, 'route', 'add', `${DSR_LAB.client}/32`, 'via', DSR_LAB.clientOnSegment);

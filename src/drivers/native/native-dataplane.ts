@@ -4,6 +4,7 @@ import { createIpvsDataplane } from '../../native/ipvs/ipvs-dataplane.js';
 import type { Dataplane } from '../../native/model.js';
 import { createNftDataplane, flowtableDevices } from '../../native/nft/nft-dataplane.js';
 import { dsrDevices } from '../../native/nft/nft-dsr.js';
+import { tunnelDevices } from '../../native/nft/nft-tunnel.js';
 import { DRIVER_NAME } from './native-capabilities.js';
 import type { EmbeddedAgentOptions } from './native-options.js';
 
@@ -29,16 +30,20 @@ export function dataplaneFactory(
   if (choice === 'nftables') {
     const flowtable = a.flowtable && { devices: flowtableDevices(a.flowtable.devices) };
     const dsr = a.dsr && dsrDevices(a.dsr);
+    const tunnel = a.tunnel && tunnelDevices(a.tunnel);
     return () =>
       createNftDataplane({
         executor: a.executor,
         ...(flowtable ? { flowtable } : {}),
         ...(dsr ? { dsr } : {}),
+        ...(tunnel ? { tunnel } : {}),
       });
   }
   if (choice !== 'ipvs') throw invalid('agent.dataplane', `agent.dataplane must be 'nftables' or 'ipvs'`);
   if (a.dsr)
     throw invalid('agent.dsr', 'direct server return is an nftables option; the IPVS data plane has none');
+  if (a.tunnel)
+    throw invalid('agent.tunnel', 'agent.tunnel is an nftables option; the IPVS data plane has none');
   if (a.flowtable)
     throw invalid('agent.flowtable', 'a flowtable is an nftables option; the IPVS data plane has none');
   if (settings.snat)
@@ -50,9 +55,10 @@ export function dataplaneFactory(
 }
 
 /** The forwarding modes the embedded agent's data plane renders (see `forwardingModes`). */
-export function embeddedForwarding(a: EmbeddedAgentOptions | undefined): ('nat' | 'dsr')[] {
+export function embeddedForwarding(a: EmbeddedAgentOptions | undefined): ('nat' | 'dsr' | 'tunnel')[] {
   const choice = a?.dataplane ?? 'nftables';
-  if (choice === 'nftables') return a?.dsr ? ['nat', 'dsr'] : ['nat'];
+  if (choice === 'nftables')
+    return ['nat', ...(a?.dsr ? (['dsr'] as const) : []), ...(a?.tunnel ? (['tunnel'] as const) : [])];
   if (typeof choice === 'object') return [...(choice.forwardingModes ?? ['nat'])];
   return ['nat'];
 }

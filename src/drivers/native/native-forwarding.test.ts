@@ -50,6 +50,20 @@ describe('native driver: forwarding modes', () => {
     expect(modes(driver({ forwardingModes: undefined, snat: false, agent: ipvs }))).toEqual(['nat']);
     expect(() => driver({ forwardingModes: ['dsr'] })).toThrow(/forwardingModes/);
     expect(() => driver({ snat: false, agent: { ...ipvs, dsr: agent.dsr } })).toThrow(/agent\.dsr|IPVS/);
+    const tunnel = { executor: noExec, tunnel: { ingress: ['eth0'] } };
+    expect(modes(driver({ forwardingModes: undefined, agent: tunnel }))).toEqual(['nat', 'tunnel']);
+    expect(driver({ forwardingModes: undefined, agent: tunnel }).capabilities.forwarding?.ipv4Only).toEqual([
+      'tunnel',
+    ]);
+    expect(() => driver({ snat: false, agent: { ...ipvs, ...tunnel } })).toThrow(/agent\.tunnel/);
+  });
+
+  it('stores a tunnel NLB for the agents as it does a dsr one', async () => {
+    const d = driver({ forwardingModes: ['nat', 'dsr', 'tunnel'] });
+    await d.createNLB(req({ forwarding: 'tunnel' }));
+    const snapshot = await d.store.list();
+    expect(snapshot.records[0]?.record.service).toMatchObject({ forwarding: 'tunnel', snat: false });
+    expect(planNode(snapshot, () => 'HEALTHY').state.services[0]).toMatchObject({ forwarding: 'tunnel' });
   });
 
   it('stores a dsr NLB for the agents: MAGLEV by default, no SNAT, planned as dsr', async () => {

@@ -63,6 +63,13 @@ export interface EmbeddedAgentOptions {
    * Without it, every dsr backend is reported UNHEALTHY ("no VIP path"): never checked at its own address.
    */
   dsr?: { ingress: string[]; egress: string; probe?: { address: string; netns?: string } } | undefined;
+  /**
+   * Tunnel forwarding for the default nftables data plane (issue 21): the devices client traffic
+   * arrives on. With it the driver offers `vmGroup.forwarding: 'tunnel'` (each backend then gets an
+   * ipip device `nlt…` on the node); without it, not. See docs/native-forwarding.md. Only with the
+   * nftables data plane.
+   */
+  tunnel?: { ingress: string[] } | undefined;
   /** The node's name in the store. Default `embedded`. */
   node?: string | undefined;
   /** Interface the agent adds VIPs to. Default `nlbkit0` (a dummy interface it creates). */
@@ -118,13 +125,14 @@ export interface NativeDriverOptions {
    */
   snat?: boolean | undefined;
   /**
-   * The forwarding modes (`vmGroup.forwarding`) the agents' data plane honours: `nat` (always) and
-   * `dsr` (the nftables data plane with dsr devices: `nlbkit agent --dsr-ingress ... --dsr-egress
-   * ...`). Default: what the embedded agent's data plane renders (nftables with `agent.dsr`: nat and
-   * dsr; IPVS, or nftables without it: nat; your own Dataplane instance: its `forwardingModes`), and
-   * `['nat']` without an embedded agent, since the driver cannot see remote agents' options.
+   * The forwarding modes (`vmGroup.forwarding`) the agents' data plane honours: `nat` (always), `dsr`
+   * (the nftables data plane with dsr devices: `nlbkit agent --dsr-ingress ... --dsr-egress ...`) and
+   * `tunnel` (with `--tunnel-ingress ...`). Default: what the embedded agent's data plane renders
+   * (nftables: nat, plus dsr with `agent.dsr` and tunnel with `agent.tunnel`; IPVS: nat; your own
+   * Dataplane instance: its `forwardingModes`), and `['nat']` without an embedded agent, since the
+   * driver cannot see remote agents' options.
    */
-  forwardingModes?: ('nat' | 'dsr')[] | undefined;
+  forwardingModes?: ('nat' | 'dsr' | 'tunnel')[] | undefined;
   /**
    * The LB nodes whose agents must have applied a revision for it to count as converged (and whose
    * health reports count). Default: the embedded agent's node if any, else every live node of the store

@@ -12,8 +12,13 @@ export function excerpt(stderr: string): string {
 }
 
 /** The data-plane tool: which binary ran, and the package that brings it. */
-export type DataplaneTool = 'nft' | 'ipvsadm' | 'sysctl';
-const PACKAGE: Record<DataplaneTool, string> = { nft: 'nftables', ipvsadm: 'ipvsadm', sysctl: 'procps' };
+export type DataplaneTool = 'nft' | 'ipvsadm' | 'sysctl' | 'ip';
+const PACKAGE: Record<DataplaneTool, string> = {
+  nft: 'nftables',
+  ipvsadm: 'ipvsadm',
+  sysctl: 'procps',
+  ip: 'iproute2',
+};
 
 /** nft (or `ip`, for a namespace) could not be started at all. */
 export function startError(

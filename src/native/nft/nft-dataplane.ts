@@ -15,10 +15,13 @@ import {
   renderDsrElements,
   renderDsrSkeleton,
 } from './nft-dsr.js';
+import { diffDsrListing } from './nft-dsr-readback.js';
 import { buildLayout, defaultMaglev, type Layout, type LayoutOptions, type MaglevFn } from './nft-layout.js';
 import { planFull, planIncremental } from './nft-plan.js';
 import { diffKernel, parseKernelTable } from './nft-readback.js';
 import { readTableComment, tableComment } from './nft-table.js';
+import { type TunnelDevices, tunnelDevices } from './nft-tunnel.js';
+import { planTunnels, readTunnelDevices, removeTunnelDevices, runTunnelSteps } from './nft-tunnel-devices.js';
 
 /** Default packet-mark bit that tells postrouting to masquerade a flow (SNAT services). */
 export const DEFAULT_SNAT_MARK = 0x20000000;
@@ -53,6 +56,15 @@ export interface NftDataplaneOptions {
    * plane offers `nat` only and a dsr service fails the sync. See docs/native-forwarding.md.
    */
   dsr?: { ingress: string[]; egress: string };
+  /**
+   * Tunnel forwarding (issue 21): services with `forwarding: 'tunnel'` are chosen as dsr ones (same
+   * table, Maglev slots and pins) from the ingress of `ingress`, then sent IPIP-encapsulated to the
+   * backend through an ipip device per backend (`nlt` + the backend's address in hex; nlbkit owns
+   * every device so named, so one tunnel data plane per network namespace). Needs the kernel's ipip
+   * module. Without it the data plane does not offer `tunnel` and a tunnel service fails the sync
+   * before anything changes. See docs/native-forwarding.md.
+   */
+  tunnel?: { ingress: string[] };
   /** Maglev table builder (default: src/native/maglev). */
   maglev?: MaglevFn;
   /** The nft binary (default `nft`, found on PATH). */
@@ -67,11 +79,11 @@ interface KernelView {
   groups: Set<string>;
 }
 
-/** The services of each forwarding mode. */
+/** The services of each table: nat in the inet table, dsr and tunnel in the netdev one. */
 function byForwarding(state: NodeDataplaneState) {
   const nat: NodeDataplaneState['services'] = [];
   const dsr: NodeDataplaneState['services'] = [];
-  for (const s of state.services) (s.forwarding === 'dsr' ? dsr : nat).push(s);
+  for (const s of state.services) (s.forwarding === 'dsr' || s.forwarding === 'tunnel' ? dsr : nat).push(s);
   return { nat: nat.length === state.services.length ? state : { ...state, services: nat }, dsr };
 }
 
@@ -110,6 +122,7 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     throw renderError(`roundRobin must be 'shared' or 'per-service'`);
   }
   const dsr: DsrDevices | undefined = options.dsr ? dsrDevices(options.dsr) : undefined;
+  const tunnel: TunnelDevices | undefined = options.tunnel ? tunnelDevices(options.tunnel) : undefined;
   const dsrTable = ['netdev', opts.tableName];
   // The dsr table's stamp known to be in the kernel, and the elements it holds (undefined: unknown).
   let dsrKernel: { stamp: string; text: string } | undefined;
@@ -164,23 +177,30 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
 
   /** The dsr elements and stamp for `services` (rendered, so bad input throws before anything runs). */
   const planDsr = (services: NodeDataplaneState['services'], state: NodeDataplaneState) => {
-    if (!dsr) {
-      if (services.length > 0)
+    for (const s of services) {
+      if (s.forwarding === 'dsr' && !dsr)
         throw renderError(
-          `service ${services[0]!.id} asks for dsr forwarding, but this data plane has no dsr devices (agent --dsr-ingress/--dsr-egress)`,
+          `service ${s.id} asks for dsr forwarding, but this data plane has no dsr devices (agent --dsr-ingress/--dsr-egress)`,
         );
-      return undefined;
+      if (s.forwarding === 'tunnel' && !tunnel)
+        throw renderError(
+          `service ${s.id} asks for tunnel forwarding, but this data plane has no tunnel devices (agent --tunnel-ingress)`,
+        );
     }
-    const stamp = tableComment({ signature: dsrSignature(opts.tableName, dsr, state) });
-    return { stamp, state, elements: renderDsrElements(opts.tableName, services, state, opts.maglev) };
+    if (!dsr && !tunnel) return undefined;
+    const stamp = tableComment({ signature: dsrSignature(opts.tableName, dsr, state, tunnel) });
+    const elements = renderDsrElements(opts.tableName, services, state, opts.maglev, tunnel !== undefined);
+    return { stamp, state, elements };
   };
 
   /**
    * What the dsr table needs: nothing when the kernel holds these elements under this stamp; only the
    * elements (the pins kept) when it holds this stamp; else the whole table again.
    */
-  const dsrScript = async (p: NonNullable<ReturnType<typeof planDsr>>) => {
-    if (dsrKernel?.stamp === p.stamp && dsrKernel.text === p.elements.text) return undefined;
+  const dsrScript = async (p: NonNullable<ReturnType<typeof planDsr>>, devicesChanged: boolean) => {
+    // A (re-)created tunnel device has a new ifindex: the rules naming it must be loaded again.
+    if (dsrKernel?.stamp === p.stamp && dsrKernel.text === p.elements.text && !devicesChanged)
+      return undefined;
     let stamped = dsrKernel?.stamp === p.stamp;
     if (!stamped) {
       // A restarted agent (or one after a failure) keeps the table, and its pins, when the stamp matches.
@@ -188,14 +208,13 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
       stamped = head.code === 0 && readTableComment(head.stdout) === p.stamp;
     }
     if (stamped) return { ...p.elements, full: false };
-    const skeleton = renderDsrSkeleton(opts.tableName, dsr!, p.state, p.stamp);
+    const skeleton = renderDsrSkeleton(opts.tableName, dsr, p.state, p.stamp, tunnel);
     return { text: skeleton + p.elements.text, statements: p.elements.statements + 3, full: true };
   };
 
   /**
-   * The dsr table's differences from `p`: missing, another stamp, or other elements than nlbkit wrote
-   * (compared by count per map; the chains follow from the stamp). Not the element-by-element read-back
-   * of the inet table: see docs/native-forwarding.md.
+   * The dsr table's differences from `p`: missing, another stamp, other elements than nlbkit wrote
+   * (nft-dsr-readback.ts), and for tunnel services the ipip devices' differences.
    */
   const verifyDsr = async (p: NonNullable<ReturnType<typeof planDsr>>): Promise<string[]> => {
     const t = dsrTable.join(' ');
@@ -205,34 +224,13 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     if (readTableComment(head.stdout) !== p.stamp) return [`table ${t} carries another stamp`];
     const r = await run('verify', ['-j', 'list', 'table', ...dsrTable]);
     if (r.code !== 0) throw resultError(ex.where, 'verify', r);
-    const counts = new Map<string, number>();
-    try {
-      for (const o of (
-        JSON.parse(r.stdout) as { nftables: Record<string, { name: string; elem?: unknown[] }>[] }
-      ).nftables) {
-        const m = o.map ?? o.set;
-        if (m && !m.name.startsWith('pin_')) counts.set(m.name, m.elem?.length ?? 0);
-      }
-    } catch {
-      return [`table ${t}: its listing cannot be read`];
-    }
-    const want = new Map<string, number>();
-    for (const line of p.elements.text.split('\n')) {
-      const m = /^add element \S+ \S+ (\S+) \{ (.*) \}$/.exec(line);
-      if (m) want.set(m[1]!, m[2]!.split(', ').length);
-    }
-    const out: string[] = [];
-    for (const name of ['dsr4', 'hop4', 'live4', 'slot_tcp', 'slot_udp']) {
-      const has = counts.get(name);
-      if (has === undefined) out.push(`table ${t}: ${name} is missing`);
-      else if (has !== (want.get(name) ?? 0))
-        out.push(`table ${t}: ${name} holds ${has} elements, expected ${want.get(name) ?? 0}`);
-    }
+    const out = diffDsrListing(t, r.stdout, p.elements, tunnel !== undefined);
+    if (tunnel) out.push(...(await planTunnels(ex, 'verify', p.elements.tunnels)).diff);
     return out;
   };
 
   return {
-    forwardingModes: dsr ? ['nat', 'dsr'] : ['nat'],
+    forwardingModes: ['nat', ...(dsr ? (['dsr'] as const) : []), ...(tunnel ? (['tunnel'] as const) : [])],
     sync: (state: NodeDataplaneState) =>
       serial(async (): Promise<SyncResult> => {
         // Validation and rendering both happen here, before anything is spawned.
@@ -253,18 +251,28 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
             plan = { mode: 'none', text: '', statements: 0, groups: adopted.groups };
           }
         }
-        const dsrText = dsrPlan ? await dsrScript(dsrPlan) : undefined;
+        // The ipip devices the tunnel rules name must exist before nft loads them (ifindex lookup).
+        const devices =
+          tunnel && dsrPlan ? await planTunnels(ex, 'sync', dsrPlan.elements.tunnels) : undefined;
+        if (devices) await runTunnelSteps(ex, 'sync', devices.create, devices.created);
+        const dsrText = dsrPlan ? await dsrScript(dsrPlan, (devices?.create.length ?? 0) > 0) : undefined;
         if (plan.mode === 'none' && !dsrText) {
           kernel = { layout: next, groups: plan.groups };
+          if (devices) await runTunnelSteps(ex, 'sync', devices.remove);
           return { mode: 'none', statements: 0 };
         }
         kernel = undefined; // until nft says yes: a failure means the next sync rebuilds everything
         dsrKernel = undefined;
         const r = await run('sync', ['-f', '-'], plan.text + (dsrText?.text ?? ''));
-        if (r.code !== 0)
+        if (r.code !== 0) {
+          // The devices made for this transaction go again; the kernel keeps what it had.
+          if (devices) await removeTunnelDevices(ex, devices.created);
           throw flowtableError(ex.where, opts.flowtable, r) ?? resultError(ex.where, 'sync', r);
+        }
         kernel = { layout: next, groups: plan.groups };
         if (dsrPlan) dsrKernel = { stamp: dsrPlan.stamp, text: dsrPlan.elements.text };
+        // Devices no backend needs any more: only now, when no rule names them.
+        if (devices) await runTunnelSteps(ex, 'sync', devices.remove);
         const statements = plan.statements + (dsrText?.statements ?? 0);
         return { mode: plan.mode === 'full' || dsrText?.full ? 'full' : 'incremental', statements };
       }),
@@ -273,7 +281,7 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
       serial(async () => {
         const split = byForwarding(state);
         const layout = buildLayout(split.nat, opts, lastLayout);
-        const dsrDiff = dsr ? await verifyDsr(planDsr(split.dsr, state)!) : [];
+        const dsrDiff = dsr || tunnel ? await verifyDsr(planDsr(split.dsr, state)!) : [];
         if (dsrDiff.length > 0) return dsrDiff;
         const r = await run('verify', ['-j', 'list', 'table', ...table]);
         if (isNotFound(r)) return [`table ${table.join(' ')} is missing`];
@@ -295,10 +303,18 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
         fresh = false; // nothing left to adopt
         const r = await run('destroy', ['delete', 'table', ...table]);
         if (r.code !== 0 && !isNotFound(r)) throw resultError(ex.where, 'destroy', r);
-        if (dsr) {
+        if (dsr || tunnel) {
           dsrKernel = undefined;
           const d = await run('destroy', ['delete', 'table', ...dsrTable]);
           if (d.code !== 0 && !isNotFound(d)) throw resultError(ex.where, 'destroy', d);
+        }
+        if (tunnel) {
+          const owned = await readTunnelDevices(ex, 'destroy');
+          await runTunnelSteps(
+            ex,
+            'destroy',
+            owned.map((k) => ['ip', 'link', 'del', 'dev', k.name]),
+          );
         }
       }),
   };

@@ -5,8 +5,9 @@
  * service's Maglev table (same seed and size on every node) and the packet is forwarded unchanged
  * with `fwd ip to <backend> device <egress>`, which resolves the backend's MAC through the kernel's
  * neighbour table. A per-node pin map remembers each flow's first choice (the Katran way), so a
- * backend added or removed moves no flow this node already carries. Why this shape, and its limits:
- * docs/native-forwarding.md. Pure: state in, script text out; every value goes through dataplane-values.ts.
+ * backend added or removed moves no flow this node already carries. Tunnel services share the table,
+ * its maps and its choice, and differ only in the last step (nft-tunnel.ts). Why this shape, and its
+ * limits: docs/native-forwarding.md. Pure: state in, script text out; every value goes through dataplane-values.ts.
  */
 
 import {
@@ -22,6 +23,7 @@ import {
 } from '../dataplane/dataplane-values.js';
 import type { ServiceSpec } from '../model.js';
 import type { MaglevFn } from './nft-layout.js';
+import { renderTunnelChain, TUNNEL_CHAIN, type TunnelDevices } from './nft-tunnel.js';
 
 /** Where dsr traffic enters (the client side) and leaves (the backends' shared segment). */
 export interface DsrDevices {
@@ -64,25 +66,29 @@ export function backendMark(address: string): number {
 }
 
 const hashTag = (s: ServiceSpec) => (s.hashFields === 'SOURCE_IP' ? 'ip' : 'ipport');
-const chainName = (p: string, tag: string) => `d_${p}_${tag}`;
+/** The service chains: `d_*` forward unchanged (dsr), `t_*` into the backend's tunnel (tunnel). */
+const chainName = (p: string, tag: string, tunnel = false) => `${tunnel ? 't' : 'd'}_${p}_${tag}`;
 
 /** Everything only a rebuild of the table can change: its stamp is derived from this. */
 export function dsrSignature(
   tableName: string,
-  devices: DsrDevices,
+  devices: DsrDevices | undefined,
   state: { hashSeed: number; maglevTableSize: number },
+  tunnel?: TunnelDevices,
 ): string {
-  return JSON.stringify([DSR_LAYOUT_VERSION, tableName, devices, state.hashSeed, state.maglevTableSize]);
+  // Without tunnel devices the signature (and so the stamp of a dsr table) is what it was before them.
+  const base = [DSR_LAYOUT_VERSION, tableName, devices, state.hashSeed, state.maglevTableSize];
+  return JSON.stringify(tunnel ? [...base, tunnel] : base);
 }
 
+/** The rules of a service chain; `fwd` is the last step (dsr: fwd to the MAC; tunnel: goto tun). */
 function chainRules(
   p: 'tcp' | 'udp',
   hash: string,
   state: { hashSeed: number; maglevTableSize: number },
-  egress: string,
+  fwd: string,
 ) {
   const pin = `pin_${p}`;
-  const fwd = `fwd ip to meta mark map @hop4 device ${device(egress)}`;
   const m = uint(state.maglevTableSize, 1, 0xffffff, 'Maglev table size');
   return [
     // A pinned flow whose backend is still live keeps it (and renews its pin).
@@ -104,12 +110,15 @@ function chainRules(
  */
 export function renderDsrSkeleton(
   tableName: string,
-  devices: DsrDevices,
+  devices: DsrDevices | undefined,
   state: { hashSeed: number; maglevTableSize: number },
   stamp: string,
+  tunnel?: TunnelDevices,
 ): string {
   const t = `netdev ${ident(tableName)}`;
-  const ingress = devices.ingress.map(device).join(', ');
+  const all = [...new Set([...(devices?.ingress ?? []), ...(tunnel?.ingress ?? [])])].sort();
+  if (all.length === 0) throw renderError('a dsr or tunnel table needs ingress devices');
+  const ingress = all.map(device).join(', ');
   let body = `\tcomment ${comment(stamp)}\n`;
   body += '\tmap dsr4 { type ipv4_addr . inet_proto . inet_service : verdict; }\n';
   body += '\tmap hop4 { typeof meta mark : ip daddr; }\n';
@@ -120,42 +129,57 @@ export function renderDsrSkeleton(
   }
   body += `\tchain ingress {\n\t\ttype filter hook ingress devices = { ${ingress} } priority -500; policy accept;\n`;
   body += '\t\tip daddr . meta l4proto . th dport vmap @dsr4\n\t}\n';
-  for (const p of PROTOS)
-    for (const h of HASHES) {
-      const rules = chainRules(p, h.expr, state, devices.egress).map((r) => `\t\t${r}\n`);
-      body += `\tchain ${chainName(p, h.tag)} {\n${rules.join('')}\t}\n`;
-    }
+  const finals: [boolean, string][] = [];
+  if (devices) finals.push([false, `fwd ip to meta mark map @hop4 device ${device(devices.egress)}`]);
+  // The chain tun is filled with the elements (one rule per tunnel backend); until then it drops.
+  if (tunnel) {
+    finals.push([true, `goto ${TUNNEL_CHAIN}`]);
+    body += `\tchain ${TUNNEL_CHAIN} {\n\t\tdrop\n\t}\n`;
+  }
+  for (const [isTunnel, fwd] of finals)
+    for (const p of PROTOS)
+      for (const h of HASHES) {
+        const rules = chainRules(p, h.expr, state, fwd).map((r) => `\t\t${r}\n`);
+        body += `\tchain ${chainName(p, h.tag, isTunnel)} {\n${rules.join('')}\t}\n`;
+      }
   return `table ${t}\ndelete table ${t}\ntable ${t} {\n${body}}\n`;
 }
 
 /**
- * The elements of every dsr service, as one replacement: flush the dispatch, backend and slot maps and
- * add them again (atomic within the transaction; the pin maps are kept). O(elements) per change.
+ * The elements of every dsr and tunnel service, as one replacement: flush the dispatch, backend and
+ * slot maps (and with `tunnel`, the chain tun) and add them again (atomic within the transaction; the
+ * pin maps are kept). O(elements) per change. `tunnels`: the tunnel backends (mark -> address), whose
+ * ipip devices must exist before this text is applied.
  */
 export function renderDsrElements(
   tableName: string,
   services: readonly ServiceSpec[],
   state: { hashSeed: number; maglevTableSize: number },
   maglev: MaglevFn,
-): { text: string; statements: number } {
+  tunnel = false,
+): { text: string; statements: number; tunnels: Map<number, string> } {
   const t = `netdev ${ident(tableName)}`;
   const dispatch: string[] = [];
   const hops = new Map<number, string>();
+  const tunnels = new Map<number, string>();
   const slots: Record<'tcp' | 'udp', string[]> = { tcp: [], udp: [] };
   for (const s of services) {
-    if (s.family !== 4) throw renderError(`service ${s.id}: dsr forwarding serves IPv4 only`);
-    if (s.algorithm !== 'MAGLEV') throw renderError(`service ${s.id}: dsr forwarding needs MAGLEV`);
+    const mode = s.forwarding === 'tunnel' ? 'tunnel' : 'dsr';
+    if (mode === 'tunnel' && !tunnel) throw renderError(`service ${s.id}: this table has no tunnel chains`);
+    if (s.family !== 4) throw renderError(`service ${s.id}: ${mode} forwarding serves IPv4 only`);
+    if (s.algorithm !== 'MAGLEV') throw renderError(`service ${s.id}: ${mode} forwarding needs MAGLEV`);
     const p = proto(s.protocol);
     const key = `${addr(s.vip, 4)} . ${p} . ${port(s.port)}`;
     if (s.backends.length === 0) continue; // not dispatched: the packet goes on to the IP stack
     const sorted = [...s.backends].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const b of sorted) {
       if (b.port !== s.port)
-        throw renderError(`service ${s.id}: dsr backends must listen on the service port ${s.port}`);
+        throw renderError(`service ${s.id}: ${mode} backends must listen on the service port ${s.port}`);
       const mark = backendMark(b.address);
       const known = hops.get(mark);
       if (known !== undefined && known !== b.address) throw renderError(`backend mark clash at ${b.address}`);
       hops.set(mark, b.address);
+      if (mode === 'tunnel') tunnels.set(mark, b.address);
     }
     let table: ArrayLike<number>;
     try {
@@ -172,7 +196,7 @@ export function renderDsrElements(
       if (!b) throw renderError(`service ${s.id}: slot ${slot} has no backend`);
       slots[p].push(`${s.vip} . ${s.port} . ${slot} : ${hex32(backendMark(b.address), 'mark')}`);
     }
-    dispatch.push(`${key} : goto ${chainName(p, hashTag(s))}`);
+    dispatch.push(`${key} : goto ${chainName(p, hashTag(s), mode === 'tunnel')}`);
   }
   const hop = [...hops].map(([m, a]) => `${hex32(m, 'mark')} : ${a}`);
   const live = [...hops.keys()].map((m) => hex32(m, 'mark'));
@@ -186,9 +210,14 @@ export function renderDsrElements(
   add('live4', live);
   add('slot_tcp', slots.tcp);
   add('slot_udp', slots.udp);
+  // The chain before the dispatch that leads to it; one statement per line.
+  const tun = tunnel ? renderTunnelChain(tableName, tunnels) : [];
+  for (const line of tun) text += `${line}\n`;
   add('dsr4', dispatch);
   return {
     text,
-    statements: 5 + hop.length + live.length + slots.tcp.length + slots.udp.length + dispatch.length,
+    statements:
+      5 + tun.length + hop.length + live.length + slots.tcp.length + slots.udp.length + dispatch.length,
+    tunnels,
   };
 }

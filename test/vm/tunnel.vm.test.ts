@@ -1,0 +1,77 @@
+/**
+ * Tunnel forwarding on the nftables data plane (issue 21) against a kernel with the ipip module: this
+ * machine's kernel has none, so the check runs in the VM booted with Debian's kernel (run-guest.ts).
+ * The guest side, tunnel-guest.ts, builds two LB nodes behind a multipath route and backends on
+ * another subnet behind a router, holds long-lived connections through a node's death and return and
+ * a backend added, and prints one result line that this test asserts on. Without the VM prepared it
+ * skips locally and fails under CI=true.
+ */
+import { describe, expect, it } from 'vitest';
+import { runGuest, vmPrepared } from './run-guest.js';
+
+const prepared = vmPrepared();
+/** 20 minutes: one TCG boot, a lab of nine namespaces and ~20 s of load. */
+const TIMEOUT_MS = 1_200_000;
+
+describe.runIf(prepared)('tunnel forwarding on nftables (VM)', () => {
+  it(
+    'keeps every connection through a node death, its return and a backend added; addresses kept; backend check names each piece',
+    async () => {
+      const { result, output, code } = await runGuest('test/vm/tunnel-guest.ts');
+      expect(result, output.slice(-3000)).toBeDefined();
+      const r = result!;
+      expect(r.error, String(r.error)).toBeUndefined();
+      expect(code).toBe(0);
+      // `backend check --mode tunnel` names every missing piece, none after setup, tunl0 when down.
+      expect(r.checkBare).toEqual(
+        expect.arrayContaining([
+          'VIP 10.77.9.9/32 on lo (absent)',
+          // absent until the first setup loads the ipip module (it is then in every namespace, down)
+          expect.stringMatching(/^decap device tunl0 up \((down|absent)\)$/),
+          'net.ipv4.conf.all.arp_ignore = 1 (0)',
+          'net.ipv4.conf.all.arp_announce = 2 (0)',
+        ]),
+      );
+      expect(r.checkAfterSetup).toEqual([]);
+      expect(r.checkTunl0Down).toEqual(['decap device tunl0 up (down)']);
+      // The data plane offers tunnel; both nodes read back as written; one device per backend.
+      expect(r.modes).toEqual(['nat', 'tunnel']);
+      expect(r.verify).toEqual([
+        [expect.any(String), []],
+        [expect.any(String), []],
+      ]);
+      expect(r.devices).toEqual(['nlt0a4e000a', 'nlt0a4e000b']);
+      // Replies come from the VIP; backends see the client's address and the VIP as theirs.
+      expect(r.greetings).toEqual({
+        answered: 20,
+        backends: ['b0', 'b1'],
+        clientKept: true,
+        vipLocal: true,
+        vipPeer: true,
+      });
+      // Load: both nodes carry it, then no connection breaks in any phase (stalls printed). Under TCG
+      // opens miss the load client's 5 s greeting timeout as the emulated guest saturates (189 and 150
+      // of 200 on 5 Dec, with the host's load): the bar is half; every connection that opened must
+      // live to the end, which is what the test is for.
+      const n = r.connections as number;
+      const opened = r.opened as number;
+      console.log(`[tunnel-vm] opened ${opened}/${n}`);
+      expect(opened).toBeGreaterThanOrEqual(n / 2);
+      for (const rx of r.nodeRx as number[]) expect(rx).toBeGreaterThan(100);
+      const phases = r.phases as Record<string, { broken: number; alive: number; p99: number; max: number }>;
+      for (const [phase, s] of Object.entries(phases)) {
+        console.log(
+          `[tunnel-vm] ${phase}: broken ${s.broken}/${n}, alive ${s.alive}, p99 ${s.p99} ms, max ${s.max} ms`,
+        );
+        expect(s.broken, phase).toBe(0);
+        expect(s.alive, phase).toBe(opened);
+      }
+      // A tunnel device deleted by hand is named by verify and put back by a fresh instance.
+      expect(r.driftFound).toEqual(expect.arrayContaining([expect.stringMatching(/nlt0a4e000a/)]));
+      expect(r.driftAfterRepair).toEqual([]);
+      expect(r.afterRepair).toBe(12);
+      expect(r.devicesAfterDestroy).toBe(0);
+    },
+    TIMEOUT_MS,
+  );
+});
