@@ -35,9 +35,10 @@ export interface ServiceSpec {
   snat: boolean;
   /**
    * How packets reach the backends (issue 21): 'nat' (absent: the same) rewrites the destination;
-   * 'dsr' forwards the packet unchanged to the backend's MAC (nft: docs/native-forwarding.md).
+   * 'dsr' forwards the packet unchanged to the backend's MAC (nft: docs/native-forwarding.md);
+   * 'tunnel' encapsulates it to the backend (IPVS: IPIP).
    */
-  forwarding?: 'nat' | 'dsr';
+  forwarding?: 'nat' | 'dsr' | 'tunnel';
   /**
    * Removed backends whose drain time is over (issue 20): their established flows must end (IPVS
    * deletes the real server; the agent deletes their conntrack entries). Absent: none.
@@ -80,5 +81,5 @@ export interface Dataplane {
   /** Removes everything nlbkit put in the kernel. */
   destroy(): Promise<void>;
   /** The forwarding modes this data plane renders (absent: 'nat' only); others make sync fail. */
-  readonly forwardingModes?: readonly ('nat' | 'dsr')[];
+  readonly forwardingModes?: readonly ('nat' | 'dsr' | 'tunnel')[];
 }

@@ -1,6 +1,7 @@
 import { deepFreeze } from '../../common/deep-freeze.js';
 import type { AddressFamilyCapabilities, DriverCapabilities } from '../../interfaces/capabilities.js';
 import type { ForwardingCapabilities } from '../../interfaces/forwarding.js';
+import type { ForwardingMode } from '../../interfaces/types.js';
 
 /** The driver's name, in errors and capabilities. */
 export const DRIVER_NAME = 'native';
@@ -62,15 +63,21 @@ export function nativeAddressFamilies(poolFamilies: ReadonlySet<4 | 6>): Address
 
 /**
  * The forwarding capabilities for the modes the agents honour: `nat` the default; no change of mode
- * on a live NLB (it would break every connection); `dsr` for IPv4 listeners only (nft 1.0.6 cannot
- * build its IPv6 rules). Throws on a list that is not `nat` plus, optionally, `dsr`.
+ * on a live NLB (it would break every connection); `dsr` and `tunnel` for IPv4 listeners only (nft
+ * 1.0.6 cannot build dsr's IPv6 rules; IPv6 tunnels are untested). Throws on a list that is not `nat`
+ * plus, optionally, `dsr` and `tunnel`.
  */
 export function nativeForwarding(modes: unknown): ForwardingCapabilities {
   const ok =
     Array.isArray(modes) &&
     modes.includes('nat') &&
-    modes.every((m) => m === 'nat' || m === 'dsr') &&
+    modes.every((m) => m === 'nat' || m === 'dsr' || m === 'tunnel') &&
     new Set(modes).size === modes.length;
-  if (!ok) throw new Error("forwardingModes must be ['nat'] or ['nat', 'dsr']");
-  return { modes: [...(modes as ('nat' | 'dsr')[])], default: 'nat', change: false, ipv4Only: ['dsr'] };
+  if (!ok) throw new Error("forwardingModes must be 'nat' plus, optionally, 'dsr' and 'tunnel'");
+  return {
+    modes: [...(modes as ForwardingMode[])],
+    default: 'nat',
+    change: false,
+    ipv4Only: ['dsr', 'tunnel'],
+  };
 }

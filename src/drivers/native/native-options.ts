@@ -114,13 +114,14 @@ export interface NativeDriverOptions {
    */
   snat?: boolean | undefined;
   /**
-   * The forwarding modes (`vmGroup.forwarding`) the agents' data plane honours: `nat` (always) and
-   * `dsr` (the nftables data plane with dsr devices: `nlbkit agent --dsr-ingress ... --dsr-egress
-   * ...`). Default: what the embedded agent's data plane renders (nftables with `agent.dsr`: nat and
-   * dsr; IPVS, or nftables without it: nat; your own Dataplane instance: its `forwardingModes`), and
+   * The forwarding modes (`vmGroup.forwarding`) the agents' data plane honours: `nat` (always), `dsr`
+   * (the nftables data plane with dsr devices: `nlbkit agent --dsr-ingress ... --dsr-egress ...`; the
+   * IPVS data plane) and `tunnel` (the IPVS data plane). Default: what the embedded agent's data plane
+   * renders (nftables with `agent.dsr`: nat and dsr; nftables without it: nat; IPVS: nat, dsr and
+   * tunnel; your own Dataplane instance: its `forwardingModes`), and
    * `['nat']` without an embedded agent, since the driver cannot see remote agents' options.
    */
-  forwardingModes?: ('nat' | 'dsr')[] | undefined;
+  forwardingModes?: ('nat' | 'dsr' | 'tunnel')[] | undefined;
   /**
    * The LB nodes whose agents must have applied a revision for it to count as converged (and whose
    * health reports count). Default: the embedded agent's node if any, else every live node of the store

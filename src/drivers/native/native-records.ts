@@ -23,7 +23,8 @@ export function toRecord(
 ): NLBRecord {
   const vip = nlb.listener.ip as string;
   const hc = nlb.healthChecker;
-  const dsr = nlb.vmGroup.forwarding === 'dsr';
+  const forwarding = nlb.vmGroup.forwarding;
+  const stateless = forwarding === 'dsr' || forwarding === 'tunnel';
   const stored = JSON.parse(
     JSON.stringify({ ...nlb, createdTime: nlb.createdTime.toISOString() }),
   ) as StoredNLBInfo;
@@ -39,10 +40,10 @@ export function toRecord(
         backendPort: nlb.vmGroup.port,
         algorithm: nlb.vmGroup.algorithm,
         hashFields: nlb.vmGroup.hashFields ?? 'SOURCE_IP',
-        // The packet reaches a dsr backend unchanged: there is nothing to masquerade.
-        snat: settings.snat && !dsr,
-        // Only dsr is written: records of nat NLBs stay as they were before forwarding modes.
-        ...(dsr ? { forwarding: 'dsr' } : {}),
+        // The packet reaches a dsr or tunnel backend unchanged (inside a tunnel): nothing to masquerade.
+        snat: settings.snat && !stateless,
+        // Only dsr and tunnel are written: records of nat NLBs stay as they were before forwarding modes.
+        ...(stateless ? { forwarding } : {}),
         hashSeed: settings.hashSeed,
         maglevTableSize: settings.maglevTableSize,
         backends: nlb.vmGroup.vms.map((vm) => ({

@@ -99,7 +99,7 @@ export function planNode(
       hashFields: s.hashFields,
       backends,
       snat: s.snat,
-      ...(s.forwarding === 'dsr' ? { forwarding: 'dsr' as const } : {}),
+      ...(s.forwarding === 'dsr' || s.forwarding === 'tunnel' ? { forwarding: s.forwarding } : {}),
     });
   }
   services.sort(byId);

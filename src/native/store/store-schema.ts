@@ -43,7 +43,7 @@ const desiredServiceSchema = z
     algorithm: z.enum(['ROUND_ROBIN', 'SOURCE_HASH', 'MAGLEV']),
     hashFields: z.enum(['SOURCE_IP', 'SOURCE_IP_PORT', 'FIVE_TUPLE']),
     snat: z.boolean(),
-    forwarding: z.enum(['nat', 'dsr']).optional(),
+    forwarding: z.enum(['nat', 'dsr', 'tunnel']).optional(),
     hashSeed: z.number().int().min(0).max(0xffffffff),
     maglevTableSize: z.number().int().min(2).max(1_000_003),
     backends: z.array(
