@@ -30,7 +30,16 @@ const counter = (ns: string, name: string) =>
 /** The lab's service forwarded by `mode`, over backends `b<n>`. */
 const forwarded = (mode: 'dsr' | 'tunnel', backends: number[]): NodeDataplaneState => {
   const state = labState('dsr', backends);
-  return { ...state, services: state.services.map((s) => ({ ...s, forwarding: mode })) };
+  // The tunnel lab's backends live on their own subnet.
+  const address = (n: number) => (mode === 'dsr' ? DSR_LAB.backend(n) : TUNNEL_LAB.backend(n));
+  return {
+    ...state,
+    services: state.services.map((s) => ({
+      ...s,
+      forwarding: mode,
+      backends: s.backends.map((b, i) => ({ ...b, address: address(backends[i]!) })),
+    })),
+  };
 };
 
 async function scenario(mode: 'dsr' | 'tunnel', lab: DsrLab): Promise<Record<string, unknown>> {
@@ -78,7 +87,11 @@ async function scenario(mode: 'dsr' | 'tunnel', lab: DsrLab): Promise<Record<str
 
   log(`${mode}: ${CONNECTIONS} connections`);
   const client = await lab.startClient(LOAD_CLIENT);
-  out.opened = (await client.ask<{ ok: number }>(`open ${CONNECTIONS}`)).ok;
+  // In batches of 50: one ask must answer within 30 s, and a slow connect may take 15 s under emulation.
+  let opened = 0;
+  for (let i = 0; i < CONNECTIONS; i += 50)
+    opened += (await client.ask<{ ok: number }>(`open ${Math.min(50, CONNECTIONS - i)}`)).ok;
+  out.opened = opened;
   await client.ask<LoadStats>('stats');
   const rx = nodes.map((ns) => counter(ns, 'rx_packets'));
   const tx = nodes.map((ns) => counter(ns, 'tx_packets'));
