@@ -36,7 +36,7 @@ export interface ServiceSpec {
   /**
    * How packets reach the backends (issue 21): 'nat' (absent: the same) rewrites the destination;
    * 'dsr' forwards the packet unchanged to the backend's MAC; 'tunnel' sends it IPIP-encapsulated to
-   * the backend's address (nft: docs/native-forwarding.md).
+   * the backend's address (nft and IPVS: docs/native-forwarding.md).
    */
   forwarding?: 'nat' | 'dsr' | 'tunnel';
   /**

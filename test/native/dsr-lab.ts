@@ -75,8 +75,8 @@ const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
 const inNs = (ns: string, ...argv: string[]) =>
   execFileSync('ip', ['netns', 'exec', ns, ...argv], { stdio: 'pipe' });
 
-/** An echo server: first line names it, the peer and the local address; then echoes lines. */
-const SERVER = `
+/** An echo server (also the tunnel lab's): first line names it, the peer and the local address; then echoes lines. */
+export const ECHO_SERVER = `
 const net = require('node:net');
 const [id, port] = process.argv.slice(1);
 net.createServer((s) => {
@@ -91,7 +91,7 @@ net.createServer((s) => {
  * `open N`: opens N connections to VIP:port; answers each one's greeting (or error).
  * `ping`: sends a line on every open connection; answers which echoed it within 2 s.
  */
-const CLIENT = `
+export const HOLDING_CLIENT = `
 const net = require('node:net');
 const readline = require('node:readline');
 const [vip, port] = process.argv.slice(1);
@@ -317,14 +317,14 @@ export async function buildDsrLab(
     ...(lbNodes === 2 ? { lb2: names.lb2 } : {}),
     backends,
     servers: processes,
-    startClient: async (source = CLIENT) => {
+    startClient: async (source = HOLDING_CLIENT) => {
       const p = new LineProcess(names.client, source, [DSR_LAB.vip, String(DSR_LAB.port)]);
       processes.push(p);
       await p.next();
       return p;
     },
     startServer: async (n: number) => {
-      const p = new LineProcess(backends[n]!, SERVER, [`b${n}`, String(DSR_LAB.port)]);
+      const p = new LineProcess(backends[n]!, ECHO_SERVER, [`b${n}`, String(DSR_LAB.port)]);
       processes.push(p);
       await p.next();
     },

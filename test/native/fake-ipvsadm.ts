@@ -2,7 +2,9 @@
  * An in-memory stand-in for `ipvsadm` (test-only): keeps virtual services and real servers, applies
  * `-R` lines one by one as the real tool does (a failing line is reported and the rest still run; the
  * exit code is then 255), and answers `-L -n --exact` in the real tool's format (checked against
- * ipvsadm 1.31 on Debian's kernel in the VM test).
+ * ipvsadm 1.31 on Debian's kernel in the VM test): sorted, or with `--nosort` in the kernel's list
+ * order, where each added real server goes to the head. Like the kernel, it gives a directly routed or
+ * tunnelled real server the service's port.
  */
 import type { ExecResult, Executor } from '../../src/native/executor/types.js';
 
@@ -61,7 +63,8 @@ export function fakeIpvsadm(): FakeIpvsadm {
         return r;
       }
       const args = argv.slice(1);
-      if (args.join(' ') === '-L -n --exact') return { code: 0, stdout: list(), stderr: '' };
+      if (args.join(' ') === '-L -n --exact') return { code: 0, stdout: list(true), stderr: '' };
+      if (args.join(' ') === '-L -n --exact --nosort') return { code: 0, stdout: list(false), stderr: '' };
       if (args[0] === '-R') {
         const errors: string[] = [];
         for (const line of (opts?.stdin ?? '').split('\n').filter(Boolean)) {
@@ -75,6 +78,13 @@ export function fakeIpvsadm(): FakeIpvsadm {
       return { code: error ? 255 : 0, stdout: '', stderr: error ? `${error}\n` : '' };
     },
   };
+
+  /** The kernel gives a directly routed or tunnelled real server the service's port. */
+  function realServer(key: string, r: string, forward: keyof typeof FORWARD): string {
+    if (forward === '-m' || key.startsWith('FWM')) return r;
+    const port = key.slice(key.lastIndexOf(':') + 1);
+    return `${r.slice(0, r.lastIndexOf(':'))}:${port}`;
+  }
 
   function apply(args: string[]): string | undefined {
     const opt = (name: string) => {
@@ -111,9 +121,13 @@ export function fakeIpvsadm(): FakeIpvsadm {
         return services.delete(key) ? undefined : 'No such service';
       case '-a': {
         if (!svc) return 'Service not defined';
-        const r = opt('-r')!;
+        const r = realServer(key, opt('-r')!, forward);
         if (svc.dests.has(r)) return 'Destination already exists';
-        svc.dests.set(r, { forward: FORWARD[forward], weight, active: 0, inactive: 0 });
+        // The kernel adds at the head of the service's list.
+        svc.dests = new Map([
+          [r, { forward: FORWARD[forward], weight, active: 0, inactive: 0 }],
+          ...svc.dests,
+        ]);
         return undefined;
       }
       case '-e': {
@@ -130,7 +144,7 @@ export function fakeIpvsadm(): FakeIpvsadm {
     }
   }
 
-  function list(): string {
+  function list(sorted: boolean): string {
     const out = [
       'IP Virtual Server version 1.2.1 (size=4096)',
       'Prot LocalAddress:Port Scheduler Flags',
@@ -141,7 +155,9 @@ export function fakeIpvsadm(): FakeIpvsadm {
       const flags = s.flags.length ? ` (${[...s.flags].sort().join(',')})` : '';
       const persistent = s.persistent ? ` persistent ${s.persistent}` : '';
       out.push(`${prot}  ${ep} ${s.scheduler}${flags}${persistent}`);
-      for (const [ep2, d] of s.dests) {
+      const dests = [...s.dests];
+      if (sorted) dests.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [ep2, d] of dests) {
         out.push(
           `  -> ${ep2.padEnd(28)} ${d.forward.padEnd(7)} ${String(d.weight).padEnd(6)} ${String(d.active).padEnd(10)} ${d.inactive}`,
         );

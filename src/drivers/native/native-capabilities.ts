@@ -1,6 +1,7 @@
 import { deepFreeze } from '../../common/deep-freeze.js';
 import type { AddressFamilyCapabilities, DriverCapabilities } from '../../interfaces/capabilities.js';
 import type { ForwardingCapabilities } from '../../interfaces/forwarding.js';
+import type { ForwardingMode } from '../../interfaces/types.js';
 
 /** The driver's name, in errors and capabilities. */
 export const DRIVER_NAME = 'native';
@@ -63,8 +64,8 @@ export function nativeAddressFamilies(poolFamilies: ReadonlySet<4 | 6>): Address
 /**
  * The forwarding capabilities for the modes the agents honour: `nat` the default; no change of mode
  * on a live NLB (it would break every connection); `dsr` and `tunnel` for IPv4 listeners only (nft
- * 1.0.6 cannot build their IPv6 rules). Throws on a list that is not `nat` plus, optionally, `dsr`
- * and `tunnel`.
+ * 1.0.6 cannot build dsr's IPv6 rules; IPv6 tunnels are untested). Throws on a list that is not `nat`
+ * plus, optionally, `dsr` and `tunnel`.
  */
 export function nativeForwarding(modes: unknown): ForwardingCapabilities {
   const ok =
@@ -75,7 +76,7 @@ export function nativeForwarding(modes: unknown): ForwardingCapabilities {
   if (!ok) throw new Error("forwardingModes must be 'nat' and, optionally, 'dsr' and 'tunnel'");
   const stateless = (modes as string[]).filter((m) => m !== 'nat') as ('dsr' | 'tunnel')[];
   return {
-    modes: [...(modes as ('nat' | 'dsr' | 'tunnel')[])],
+    modes: [...(modes as ForwardingMode[])],
     default: 'nat',
     change: false,
     ipv4Only: stateless,

@@ -1,5 +1,6 @@
 /** The data plane of an embedded agent, chosen by name: nftables (the default) or IPVS. */
 import { NLBError } from '../../interfaces/errors.js';
+import type { ForwardingMode } from '../../interfaces/types.js';
 import { createIpvsDataplane } from '../../native/ipvs/ipvs-dataplane.js';
 import type { Dataplane } from '../../native/model.js';
 import { createNftDataplane, flowtableDevices } from '../../native/nft/nft-dataplane.js';
@@ -55,10 +56,11 @@ export function dataplaneFactory(
 }
 
 /** The forwarding modes the embedded agent's data plane renders (see `forwardingModes`). */
-export function embeddedForwarding(a: EmbeddedAgentOptions | undefined): ('nat' | 'dsr' | 'tunnel')[] {
+export function embeddedForwarding(a: EmbeddedAgentOptions | undefined): ForwardingMode[] {
   const choice = a?.dataplane ?? 'nftables';
   if (choice === 'nftables')
     return ['nat', ...(a?.dsr ? (['dsr'] as const) : []), ...(a?.tunnel ? (['tunnel'] as const) : [])];
   if (typeof choice === 'object') return [...(choice.forwardingModes ?? ['nat'])];
-  return ['nat'];
+  // IPVS needs no devices for them: direct routing and IPIP are its own forwarding methods.
+  return ['nat', 'dsr', 'tunnel'];
 }

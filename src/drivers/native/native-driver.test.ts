@@ -287,7 +287,8 @@ describe('native driver: choosing the data plane', () => {
     expect(nlb.listener.ip).toBe('10.99.0.1');
     const svc = ipvs.services.get('TCP 10.99.0.1:80');
     expect(svc?.scheduler).toBe('rr');
-    expect([...(svc?.dests.keys() ?? [])]).toEqual(['10.0.0.11:8080', '10.0.0.12:8080']);
+    // Added ascending; the kernel (and the fake) list the last added first.
+    expect([...(svc?.dests.keys() ?? [])]).toEqual(['10.0.0.12:8080', '10.0.0.11:8080']);
     expect(kernel.commands.some((c) => c[0] === 'nft')).toBe(false);
     await driver.deleteNLB(nlb.iid);
     expect(ipvs.services.size).toBe(0);

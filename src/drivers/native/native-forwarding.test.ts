@@ -41,13 +41,17 @@ const failure = (p: Promise<unknown>) =>
 const noExec: Executor = { where: 'nowhere', run: async () => ({ code: 1, stdout: '', stderr: 'unused' }) };
 
 describe('native driver: forwarding modes', () => {
-  it('offers what the agents honour: nat only by default, dsr with the embedded nft dsr devices', () => {
+  it('offers what the agents honour: nat only by default, dsr with nft dsr devices, all three on IPVS', () => {
     const modes = (d: ReturnType<typeof createNativeDriver>) => d.capabilities.forwarding?.modes;
     expect(modes(driver({ forwardingModes: undefined }))).toEqual(['nat']);
     const agent = { executor: noExec, dsr: { ingress: ['eth0'], egress: 'eth1' } };
     expect(modes(driver({ forwardingModes: undefined, agent }))).toEqual(['nat', 'dsr']);
     const ipvs = { executor: noExec, dataplane: 'ipvs' as const };
-    expect(modes(driver({ forwardingModes: undefined, snat: false, agent: ipvs }))).toEqual(['nat']);
+    expect(modes(driver({ forwardingModes: undefined, snat: false, agent: ipvs }))).toEqual([
+      'nat',
+      'dsr',
+      'tunnel',
+    ]);
     expect(() => driver({ forwardingModes: ['dsr'] })).toThrow(/forwardingModes/);
     expect(() => driver({ snat: false, agent: { ...ipvs, dsr: agent.dsr } })).toThrow(/agent\.dsr|IPVS/);
     const tunnel = { executor: noExec, tunnel: { ingress: ['eth0'] } };
@@ -80,6 +84,20 @@ describe('native driver: forwarding modes', () => {
     const api = (await d.store.get('api'))?.record;
     expect(api?.service.forwarding).toBeUndefined();
     expect(api?.nlb.vmGroup.forwarding).toBe('nat');
+  });
+
+  it('stores a tunnel NLB like a dsr one (no SNAT, planned as tunnel), and refuses IPv6 before the store changes', async () => {
+    const d = driver({ forwardingModes: ['nat', 'dsr', 'tunnel'] });
+    await d.createNLB({ ...req({ forwarding: 'tunnel' }), iid: { nameId: 'tun' } });
+    const snapshot = await d.store.list();
+    expect(snapshot.records[0]?.record.service).toMatchObject({ forwarding: 'tunnel', snat: false });
+    expect(planNode(snapshot, () => 'HEALTHY').state.services[0]).toMatchObject({ forwarding: 'tunnel' });
+    const listener = { protocol: 'TCP' as const, port: 80, addressFamily: 'IPV6' as const };
+    const v6 = await failure(
+      d.createNLB({ ...req({ forwarding: 'tunnel', vms: [{ nameId: 'c' }] }), listener }),
+    );
+    expect(v6 && `${v6.code} ${v6.violations?.[0]?.path}`).toBe('UNSUPPORTED vmGroup.forwarding');
+    expect((await d.store.list()).records).toHaveLength(1);
   });
 
   it('refuses what dsr cannot do, before the store changes', async () => {

@@ -126,11 +126,12 @@ export interface NativeDriverOptions {
   snat?: boolean | undefined;
   /**
    * The forwarding modes (`vmGroup.forwarding`) the agents' data plane honours: `nat` (always), `dsr`
-   * (the nftables data plane with dsr devices: `nlbkit agent --dsr-ingress ... --dsr-egress ...`) and
-   * `tunnel` (with `--tunnel-ingress ...`). Default: what the embedded agent's data plane renders
-   * (nftables: nat, plus dsr with `agent.dsr` and tunnel with `agent.tunnel`; IPVS: nat; your own
-   * Dataplane instance: its `forwardingModes`), and `['nat']` without an embedded agent, since the
-   * driver cannot see remote agents' options.
+   * (the nftables data plane with dsr devices: `nlbkit agent --dsr-ingress ... --dsr-egress ...`; the
+   * IPVS data plane) and `tunnel` (nftables with `--tunnel-ingress ...`; the IPVS data plane). Default:
+   * what the embedded agent's data plane renders (nftables: nat, plus dsr with `agent.dsr` and tunnel
+   * with `agent.tunnel`; IPVS: nat, dsr and tunnel; your own Dataplane instance: its
+   * `forwardingModes`), and `['nat']` without an embedded agent, since the driver cannot see remote
+   * agents' options.
    */
   forwardingModes?: ('nat' | 'dsr' | 'tunnel')[] | undefined;
   /**

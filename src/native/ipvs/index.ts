@@ -1,2 +1,2 @@
-/** The IPVS data plane: the Linux Virtual Server in NAT mode, programmed with ipvsadm. */
+/** The IPVS data plane: the Linux Virtual Server (NAT, direct routing, IPIP tunnelling), programmed with ipvsadm. */
 export { createIpvsDataplane, type IpvsDataplaneOptions } from './ipvs-dataplane.js';

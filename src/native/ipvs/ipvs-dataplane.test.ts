@@ -97,7 +97,7 @@ describe('createIpvsDataplane (fake ipvsadm)', () => {
     expect(await dp.verify(state({}))).toEqual([]);
     ex.setConns('TCP 10.0.0.1:80', '10.1.0.9:8080', 0, 0);
     await dp.sync(state({}));
-    expect([...web.dests.keys()]).toEqual(['10.1.0.1:8080', '10.1.0.2:8080']);
+    expect([...web.dests.keys()].sort()).toEqual(['10.1.0.1:8080', '10.1.0.2:8080']);
   });
 
   it('a service of another protocol (SCTP) on an owned address is drift, and removed', async () => {
@@ -180,5 +180,37 @@ describe('createIpvsDataplane (fake ipvsadm)', () => {
     await Promise.all([dp.sync(state({})), dp.sync(state({})), dp.verify(state({}))]);
     // The second sync read the table the first had written: one write in all.
     expect(writes(ex)).toBe(1);
+  });
+
+  it('dsr: lets nodes take mid-stream flows, and ends with the list a fresh node builds (the same mh table)', async () => {
+    const dsr = (ns: number[]) =>
+      state({
+        algorithm: 'MAGLEV',
+        hashFields: 'FIVE_TUPLE',
+        forwarding: 'dsr',
+        backends: ns.map((n) => backend(n, { port: 80 })),
+      });
+    const { ex, dp } = setup();
+    await dp.sync(dsr([1, 2]));
+    expect(ex.calls[0]).toEqual(['sysctl', '-w', 'net.ipv4.vs.sloppy_tcp=1']);
+    await dp.sync(dsr([1, 2, 4]));
+    await dp.sync(dsr([1, 2, 3, 4]));
+    expect(ex.calls.filter((c) => c[0] === 'sysctl')).toHaveLength(1);
+    const fresh = setup();
+    await fresh.dp.sync(dsr([1, 2, 3, 4]));
+    const list = (f: typeof ex) => [...f.services.get('TCP 10.0.0.1:80')!.dests.keys()];
+    expect(list(ex)).toEqual(['10.1.0.4:80', '10.1.0.3:80', '10.1.0.2:80', '10.1.0.1:80']);
+    expect(list(ex)).toEqual(list(fresh.ex));
+    expect(await dp.verify(dsr([1, 2, 3, 4]))).toEqual([]);
+    // A removed backend drains at weight 0, still directly routed, and keeps its place.
+    ex.setConns('TCP 10.0.0.1:80', '10.1.0.2:80', 5, 0);
+    await dp.sync(dsr([1, 3, 4]));
+    expect(ex.lines.at(-1)).toBe('-e -t 10.0.0.1:80 -r 10.1.0.2:80 -g -w 0');
+    expect(list(ex)).toEqual(list(fresh.ex));
+    expect(await dp.verify(dsr([1, 3, 4]))).toEqual([]);
+    // A nat-only state never sets it.
+    const nat = setup();
+    await nat.dp.sync(state({}));
+    expect(nat.ex.calls.filter((c) => c[0] === 'sysctl')).toEqual([]);
   });
 });

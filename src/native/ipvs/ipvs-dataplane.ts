@@ -1,6 +1,7 @@
 /**
- * The IPVS {@link Dataplane}: the Linux Virtual Server in NAT mode (`ipvsadm -m`), for LB nodes that
- * run IPVS already or want its schedulers. Every sync reads the kernel's table back, plans the
+ * The IPVS {@link Dataplane}: the Linux Virtual Server, for LB nodes that run IPVS already or want its
+ * schedulers. It forwards by NAT (`ipvsadm -m`), direct routing (`-g`, `forwarding: 'dsr'`) or IPIP
+ * tunnelling (`-i`, `forwarding: 'tunnel'`); docs/native-forwarding.md#ipvs-direct-routing-and-tunnelling. Every sync reads the kernel's table back, plans the
  * difference (ipvs-plan.ts) and sends it with one `ipvsadm -R`.
  *
  * What differs from the nftables data plane (docs/native-dataplane.md#the-ipvs-data-plane):
@@ -14,7 +15,11 @@
  *   kernel drops their packets silently, so the client hangs until its own timeout. So the first sync
  *   that deletes a drained server sets `net.ipv4.vs.expire_nodest_conn=1` in the node's network
  *   namespace: the kernel then expires such a connection at its next packet, which ends it.
- * - No SNAT (one-armed) mode; the LB node must be the backends' gateway.
+ * - No SNAT (one-armed) mode; in NAT mode the LB node must be the backends' gateway.
+ * - dsr and tunnel services use `mh` with their real servers in a canonical order (ipvs-order.ts), and
+ *   the first sync that has one sets `net.ipv4.vs.sloppy_tcp=1` in the node's network namespace: IPVS
+ *   then takes a TCP flow whose first packet it sees mid-stream (a flow another LB node carried until it
+ *   died) instead of dropping it, and `mh` sends it to the backend that node chose.
  * - MAGLEV is the kernel's `mh` scheduler: its table size and hash key are the kernel's, not
  *   `maglevTableSize` and `hashSeed`, so IPVS nodes agree with each other but not with nft nodes.
  */
@@ -41,12 +46,15 @@ export interface IpvsDataplaneOptions {
   ipvsadmCommand?: string;
   /** Milliseconds one ipvsadm run may take (default 60 000). */
   timeoutMs?: number;
-  /** The sysctl binary (default `sysctl`, found on PATH), for `net.ipv4.vs.expire_nodest_conn`. */
+  /** The sysctl binary (default `sysctl`, found on PATH), for `net.ipv4.vs.expire_nodest_conn` and `sloppy_tcp`. */
   sysctlCommand?: string;
 }
 
 /** Makes the kernel end a deleted real server's connections at their next packet (see the module comment). */
 export const EXPIRE_NODEST_CONN = ['-w', 'net.ipv4.vs.expire_nodest_conn=1'];
+
+/** Lets IPVS take a TCP flow mid-stream, for dsr and tunnel services (see the module comment). */
+export const SLOPPY_TCP = ['-w', 'net.ipv4.vs.sloppy_tcp=1'];
 
 /** The kernel has no IPVS (or the module cannot be loaded): say what to do. */
 function noIpvs(where: string, operation: string, r: ExecResult): NLBError | undefined {
@@ -82,6 +90,7 @@ export function createIpvsDataplane(options: IpvsDataplaneOptions): Dataplane {
   const sysctl = options.sysctlCommand ?? 'sysctl';
   // Set once per data plane (an agent process); setting it again after a restart is harmless.
   let expiring = false;
+  let sloppy = false;
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = queue.then(fn, fn);
@@ -99,28 +108,33 @@ export function createIpvsDataplane(options: IpvsDataplaneOptions): Dataplane {
     if (r.code !== 0) throw noIpvs(ex.where, operation, r) ?? resultError(ex.where, operation, r, 'ipvsadm');
     return r;
   };
-  const runSysctl = async (operation: string): Promise<void> => {
+  const runSysctl = async (operation: string, setting: string[]): Promise<void> => {
     let r: ExecResult;
     try {
-      r = await ex.run([sysctl, ...EXPIRE_NODEST_CONN], { timeoutMs });
+      r = await ex.run([sysctl, ...setting], { timeoutMs });
     } catch (e) {
       throw startError(ex.where, operation, e, 'sysctl');
     }
     if (r.code !== 0) throw resultError(ex.where, operation, r, 'sysctl');
   };
   const read = async (operation: string): Promise<Map<string, KernelService>> =>
-    parseIpvsList((await run(operation, ['-L', '-n', '--exact'])).stdout);
+    parseIpvsList((await run(operation, ['-L', '-n', '--exact', '--nosort'])).stdout);
   const ownedCount = (k: Map<string, KernelService>) => [...k.values()].filter((s) => owns(s.vip)).length;
 
   return {
-    forwardingModes: ['nat'],
+    forwardingModes: ['nat', 'dsr', 'tunnel'],
     sync: (state: NodeDataplaneState) =>
       serial(async (): Promise<SyncResult> => {
         // Rendering first: bad input throws before anything runs.
         const desired = desiredServices(state, owns);
         if (!expiring && state.services.some((s) => (s.drained ?? []).length > 0)) {
-          await runSysctl('sync');
+          await runSysctl('sync', EXPIRE_NODEST_CONN);
           expiring = true;
+        }
+        // Before the services exist: a node must never hold one that drops mid-stream flows.
+        if (!sloppy && [...desired.values()].some((s) => s.forward !== 'Masq')) {
+          await runSysctl('sync', SLOPPY_TCP);
+          sloppy = true;
         }
         const kernel = await read('sync');
         const plan = planIpvs(kernel, desired, owns);

@@ -72,4 +72,45 @@ describe('desiredServices (IPVS layout)', () => {
   ])('rejects %s with INVALID_ARGUMENT', (_, over) => {
     expect(() => one(over)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
+
+  it('forwards dsr by direct routing and tunnel by IPIP, with mh, and refuses what they cannot do', () => {
+    const dsr = one({
+      algorithm: 'MAGLEV',
+      hashFields: 'FIVE_TUPLE',
+      forwarding: 'dsr',
+      backends: [backend(1, { port: 80 })],
+    });
+    expect(dsr).toMatchObject({ forward: 'Route', scheduler: 'mh', flags: ['mh-fallback', 'mh-port'] });
+    expect(
+      one({ algorithm: 'MAGLEV', forwarding: 'tunnel', backends: [backend(1, { port: 80 })] }).forward,
+    ).toBe('Tunnel');
+    expect(one({}).forward).toBe('Masq');
+    // Added ascending by address text (the kernel then lists them descending).
+    const order = one({
+      algorithm: 'MAGLEV',
+      forwarding: 'dsr',
+      backends: [backend(9, { port: 80 }), backend(10, { port: 80 }), backend(2, { port: 80 })],
+    });
+    expect([...order.dests.keys()]).toEqual(['10.1.0.10:80', '10.1.0.2:80', '10.1.0.9:80']);
+    const refused: [Partial<ServiceSpec>, RegExp][] = [
+      [{ forwarding: 'dsr', backends: [backend(1, { port: 80 })] }, /needs MAGLEV/],
+      [{ forwarding: 'tunnel', algorithm: 'MAGLEV' }, /port 8080 must equal the service port 80/],
+      [
+        { forwarding: 'dsr', algorithm: 'MAGLEV', snat: true, backends: [backend(1, { port: 80 })] },
+        /masquerade/,
+      ],
+      [{ forwarding: 'gre' as never, algorithm: 'MAGLEV' }, /unknown forwarding/],
+    ];
+    for (const [over, message] of refused) {
+      const error = (() => {
+        try {
+          one(over);
+        } catch (e) {
+          return e as { code: string; message: string };
+        }
+      })();
+      expect(error?.code).toBe('INVALID_ARGUMENT');
+      expect(error?.message).toMatch(message);
+    }
+  });
 });

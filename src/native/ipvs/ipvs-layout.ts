@@ -1,14 +1,26 @@
 /**
  * What the IPVS table must hold for a {@link NodeDataplaneState}: one virtual service per nlbkit service
- * (NAT forwarding, `-m`) and one real server per backend. Every value is checked again here, through
- * the same gate the nftables renderer uses, before any of it can reach an `ipvsadm` line.
+ * and one real server per backend, forwarded as the service asks: NAT (`-m`), direct routing (`-g`,
+ * for `dsr`) or IPIP tunnelling (`-i`, for `tunnel`). Every value is checked again here, through the
+ * same gate the nftables renderer uses, before any of it can reach an `ipvsadm` line.
  */
 
 import { addr, port, proto, renderError, uint } from '../dataplane/dataplane-values.js';
 import type { NodeDataplaneState, ServiceSpec } from '../model.js';
+import { compareEndpoints } from './ipvs-order.js';
 
 /** IPVS schedulers nlbkit uses (`ipvsadm -s`). */
 export type IpvsScheduler = 'rr' | 'wrr' | 'sh' | 'mh';
+
+/** How IPVS forwards to a real server, as `ipvsadm -L` names it. */
+export type IpvsForward = 'Masq' | 'Route' | 'Tunnel';
+
+/** The `ipvsadm` option of each forwarding method. */
+export const FORWARD_OPTION: Record<IpvsForward, '-m' | '-g' | '-i'> = {
+  Masq: '-m',
+  Route: '-g',
+  Tunnel: '-i',
+};
 
 /** One real server of a virtual service. */
 export interface IpvsDest {
@@ -28,9 +40,15 @@ export interface IpvsService {
   endpoint: string;
   vip: string;
   scheduler: IpvsScheduler;
+  /** How its real servers are reached: `Masq` (nat), `Route` (dsr) or `Tunnel` (tunnel, IPIP). */
+  forward: IpvsForward;
   /** Scheduler flags, sorted (`mh-fallback`, `mh-port`, ...). */
   flags: string[];
-  /** By endpoint, in the order they are added (sorted, so every node builds the same mh table). */
+  /**
+   * By endpoint, in the order they are added: ascending by address, then port. The kernel puts each
+   * new real server at the head of its list, so it holds them in descending order, and `mh` builds
+   * its table from that list: the same order on every node is the same table (see ipvs-order.ts).
+   */
   dests: Map<string, IpvsDest>;
   /** Endpoints of removed servers whose drain time is over: deleted even with connections (issue 20). */
   drained?: Set<string>;
@@ -66,6 +84,20 @@ function scheduling(s: ServiceSpec): { scheduler: IpvsScheduler; flags: string[]
 }
 
 /**
+ * The forwarding method of a service. `dsr` and `tunnel` need every LB node to pick a flow's backend
+ * alike, so MAGLEV (`mh`) only; and there is nothing to masquerade.
+ */
+function forwardOf(s: ServiceSpec): IpvsForward {
+  const mode = s.forwarding ?? 'nat';
+  if (mode === 'nat') return 'Masq';
+  if (mode !== 'dsr' && mode !== 'tunnel')
+    throw renderError(`service ${s.id}: unknown forwarding ${JSON.stringify(mode)}`);
+  if (s.algorithm !== 'MAGLEV')
+    throw renderError(`service ${s.id}: ${mode} forwarding needs MAGLEV (mh), so every LB node picks alike`);
+  return mode === 'dsr' ? 'Route' : 'Tunnel';
+}
+
+/**
  * The virtual services `state` asks for, by key. `owns(vip)` must hold for every VIP: a service
  * outside the owned ranges could never be told apart from someone else's, so it is refused here.
  */
@@ -75,8 +107,7 @@ export function desiredServices(
 ): Map<string, IpvsService> {
   const out = new Map<string, IpvsService>();
   for (const s of state.services) {
-    if (s.forwarding !== undefined && s.forwarding !== 'nat')
-      throw renderError(`service ${s.id}: the IPVS data plane forwards by NAT only, not ${s.forwarding}`);
+    const forward = forwardOf(s);
     if (s.snat) {
       throw renderError(
         `service ${s.id}: the IPVS data plane does not masquerade (snat); use the nftables data plane, or make the LB node the backends' gateway`,
@@ -91,23 +122,27 @@ export function desiredServices(
     }
     const key = `${protocol} ${ep}`;
     if (out.has(key)) throw renderError(`two services at ${key} (${out.get(key)?.id} and ${s.id})`);
-    const dests = new Map<string, IpvsDest>();
-    const sorted = [...s.backends].sort((a, b) =>
-      a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port,
-    );
-    for (const b of sorted) {
+    const byEndpoint = new Map<string, IpvsDest>();
+    for (const b of s.backends) {
       uint(b.weight, 1, 100, `weight of ${b.id}`);
+      // Direct routing and tunnelling leave the packet's port as it is (the kernel would rewrite it).
+      if (forward !== 'Masq' && b.port !== s.port)
+        throw renderError(
+          `service ${s.id}: backend ${b.id} port ${b.port} must equal the service port ${s.port}`,
+        );
       const bep = endpoint(b.address, family, b.port);
       // Two VMs behind one address and port are one real server to IPVS: it gets both shares.
-      const weight = Math.min(MAX_WEIGHT, (dests.get(bep)?.weight ?? 0) + b.weight);
-      dests.set(bep, { endpoint: bep, weight });
+      const weight = Math.min(MAX_WEIGHT, (byEndpoint.get(bep)?.weight ?? 0) + b.weight);
+      byEndpoint.set(bep, { endpoint: bep, weight });
     }
+    const dests = new Map([...byEndpoint].sort(([a], [b]) => compareEndpoints(a, b)));
     const service: IpvsService = {
       key,
       id: s.id,
       protocol,
       endpoint: ep,
       vip: s.vip,
+      forward,
       ...scheduling(s),
       dests,
     };

@@ -112,4 +112,68 @@ TCP  10.0.0.5:80 rr
       'service tcp 10.0.0.5:80 is not desired',
     ]);
   });
+
+  it('dsr and tunnel: -g and -i lines, drained with their method, and kept in canonical order', () => {
+    const dsr = (ns: number[], over: Partial<ServiceSpec> = {}) =>
+      want(
+        service({
+          algorithm: 'MAGLEV',
+          hashFields: 'FIVE_TUPLE',
+          forwarding: 'dsr',
+          backends: ns.map((n) => backend(n, { port: 80 })),
+          ...over,
+        }),
+      );
+    expect(planIpvs(kernel(''), dsr([2, 1]), owns).lines).toEqual([
+      '-A -t 10.0.0.1:80 -s mh -b mh-fallback,mh-port',
+      '-a -t 10.0.0.1:80 -r 10.1.0.1:80 -g -w 1',
+      '-a -t 10.0.0.1:80 -r 10.1.0.2:80 -g -w 1',
+    ]);
+    expect(planIpvs(kernel(''), dsr([1], { forwarding: 'tunnel' }), owns).lines[1]).toBe(
+      '-a -t 10.0.0.1:80 -r 10.1.0.1:80 -i -w 1',
+    );
+    // The kernel's list, head first: descending. 10.1.0.3 lands in the middle: 10.1.0.4 is re-added after it.
+    const k = kernel(`TCP  10.0.0.1:80 mh (mh-fallback,mh-port)
+  -> 10.1.0.4:80  Route 1 3 0
+  -> 10.1.0.2:80  Route 1 1 0
+  -> 10.1.0.1:80  Masq 1 0 0
+`);
+    expect(planIpvs(k, dsr([1, 3, 4]), owns)).toEqual({
+      lines: [
+        '-d -t 10.0.0.1:80 -r 10.1.0.4:80',
+        '-a -t 10.0.0.1:80 -r 10.1.0.3:80 -g -w 1',
+        '-a -t 10.0.0.1:80 -r 10.1.0.4:80 -g -w 1',
+        '-e -t 10.0.0.1:80 -r 10.1.0.1:80 -g -w 1',
+        '-e -t 10.0.0.1:80 -r 10.1.0.2:80 -g -w 0',
+      ],
+      draining: ['tcp 10.0.0.1:80 10.1.0.2:80'],
+    });
+    expect(diffIpvs(k, dsr([1, 2, 4]), owns)).toEqual([
+      'real server 10.1.0.1:80 of tcp 10.0.0.1:80 has Masq weight 1, expected Route weight 1',
+    ]);
+    const misordered = kernel(`TCP  10.0.0.1:80 mh (mh-fallback,mh-port)
+  -> 10.1.0.1:80  Route 1 0 0
+  -> 10.1.0.2:80  Route 1 0 0
+`);
+    expect(diffIpvs(misordered, dsr([1, 2]), owns)).toEqual([
+      'real servers of tcp 10.0.0.1:80 are out of canonical order: 10.1.0.1:80, 10.1.0.2:80',
+    ]);
+    expect(planIpvs(misordered, dsr([1, 2]), owns).lines).toEqual([
+      '-d -t 10.0.0.1:80 -r 10.1.0.1:80',
+      '-d -t 10.0.0.1:80 -r 10.1.0.2:80',
+      '-a -t 10.0.0.1:80 -r 10.1.0.1:80 -g -w 1',
+      '-a -t 10.0.0.1:80 -r 10.1.0.2:80 -g -w 1',
+    ]);
+    // NAT services keep the kernel's order as it is.
+    expect(
+      diffIpvs(
+        kernel(`TCP  10.0.0.1:80 rr
+  -> 10.1.0.1:8080  Masq 1 0 0
+  -> 10.1.0.2:8080  Masq 1 0 0
+`),
+        want(service()),
+        owns,
+      ),
+    ).toEqual([]);
+  });
 });

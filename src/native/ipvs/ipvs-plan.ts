@@ -8,8 +8,12 @@
  * deleted: weight 0 stops new flows while its connections go on (deleting it would make the kernel
  * drop their packets), and a later sync deletes it once the kernel counts no connection to it, or once
  * its NLB's drain timeout is over (`ServiceSpec.drained`), whichever comes first.
+ *
+ * Real servers of a `dsr` or `tunnel` (Route or Tunnel) service are also kept in the canonical order
+ * (ipvs-order.ts), so every node's `mh` table is the same.
  */
-import type { IpvsService } from './ipvs-layout.js';
+import { FORWARD_OPTION, type IpvsService } from './ipvs-layout.js';
+import { compareEndpoints, reorder } from './ipvs-order.js';
 import type { KernelDest, KernelService } from './ipvs-readback.js';
 
 /** What one sync must send. */
@@ -34,6 +38,20 @@ const sameScheduling = (k: KernelService, d: IpvsService) =>
 
 const drained = (k: KernelDest) => k.weight === 0 && k.activeConns === 0 && k.inactiveConns === 0;
 
+/** The `-a`/`-e` line of one real server, forwarded as its service asks. */
+const destLine = (op: '-a' | '-e', d: IpvsService, endpoint: string, weight: number) =>
+  `${op} ${serviceArgs(d)} -r ${endpoint} ${FORWARD_OPTION[d.forward]} -w ${weight}`;
+
+/** Whether the kernel's real servers of `d` must stay in the canonical order (the nodes' mh tables agree). */
+const ordered = (d: IpvsService) => d.forward !== 'Masq';
+
+/** The kernel's real servers of `k`, head first, when they are out of canonical order (else none). */
+function outOfOrder(k: KernelService): string[] {
+  const list = [...k.dests.keys()];
+  const canonical = [...list].sort((a, b) => compareEndpoints(b, a));
+  return list.some((e, i) => e !== canonical[i]) ? list : [];
+}
+
 /** Plans the lines; see the module comment. */
 export function planIpvs(
   kernel: Map<string, KernelService>,
@@ -49,27 +67,41 @@ export function planIpvs(
     const k = kernel.get(d.key);
     if (!k) {
       adds.push(`-A ${serviceArgs(d)} ${schedulerArgs(d)}`);
-      for (const dest of d.dests.values())
-        adds.push(`-a ${serviceArgs(d)} -r ${dest.endpoint} -m -w ${dest.weight}`);
+      for (const dest of d.dests.values()) adds.push(destLine('-a', d, dest.endpoint, dest.weight));
       continue;
     }
     if (!sameScheduling(k, d)) edits.push(`-E ${serviceArgs(d)} ${schedulerArgs(d)}`);
-    for (const dest of d.dests.values()) {
-      const kd = k.dests.get(dest.endpoint);
-      if (!kd) adds.push(`-a ${serviceArgs(d)} -r ${dest.endpoint} -m -w ${dest.weight}`);
-      else if (kd.weight !== dest.weight || kd.forward !== 'Masq')
-        edits.push(`-e ${serviceArgs(d)} -r ${dest.endpoint} -m -w ${dest.weight}`);
-    }
+    // Leaving servers: deleted when idle or past their drain time, else drained (weight 0).
+    const deleted = new Set<string>();
+    const drainingHere = new Set<string>();
     for (const kd of k.dests.values()) {
       if (d.dests.has(kd.endpoint)) continue;
       // Idle, or its drain time is over (a set drainTimeoutSec): deleted, ending what it still serves.
       if (drained(kd) || d.drained?.has(kd.endpoint)) {
         removals.push(`-d ${serviceArgs(d)} -r ${kd.endpoint}`);
+        deleted.add(kd.endpoint);
         continue;
       }
-      if (kd.weight !== 0 || kd.forward !== 'Masq')
-        drains.push(`-e ${serviceArgs(d)} -r ${kd.endpoint} -m -w 0`);
+      drainingHere.add(kd.endpoint);
       draining.push(`${d.key} ${kd.endpoint}`);
+    }
+    // Servers added (or added back, to restore the canonical order) in one block, deletions first.
+    const staying = [...k.dests.keys()].filter((e) => !deleted.has(e));
+    const order = ordered(d)
+      ? reorder(staying, [...staying, ...d.dests.keys()])
+      : { readd: [], add: [...d.dests.keys()].filter((e) => !k.dests.has(e)) };
+    for (const e of order.readd) adds.push(`-d ${serviceArgs(d)} -r ${e}`);
+    for (const e of order.add) adds.push(destLine('-a', d, e, d.dests.get(e)?.weight ?? 0));
+    const placed = new Set(order.add);
+    for (const dest of d.dests.values()) {
+      const kd = k.dests.get(dest.endpoint);
+      if (kd && !placed.has(dest.endpoint) && (kd.weight !== dest.weight || kd.forward !== d.forward))
+        edits.push(destLine('-e', d, dest.endpoint, dest.weight));
+    }
+    for (const e of drainingHere) {
+      const kd = k.dests.get(e)!;
+      if (!placed.has(e) && (kd.weight !== 0 || kd.forward !== d.forward))
+        drains.push(destLine('-e', d, e, 0));
     }
   }
   for (const k of kernel.values()) {
@@ -101,15 +133,18 @@ export function diffIpvs(
     for (const dest of d.dests.values()) {
       const kd = k.dests.get(dest.endpoint);
       if (!kd) out.push(`real server ${dest.endpoint} of ${d.key} is missing`);
-      else if (kd.weight !== dest.weight || kd.forward !== 'Masq')
+      else if (kd.weight !== dest.weight || kd.forward !== d.forward)
         out.push(
-          `real server ${dest.endpoint} of ${d.key} has ${kd.forward} weight ${kd.weight}, expected Masq weight ${dest.weight}`,
+          `real server ${dest.endpoint} of ${d.key} has ${kd.forward} weight ${kd.weight}, expected ${d.forward} weight ${dest.weight}`,
         );
     }
     for (const kd of k.dests.values()) {
-      if (!d.dests.has(kd.endpoint) && (kd.weight !== 0 || kd.forward !== 'Masq'))
+      if (!d.dests.has(kd.endpoint) && (kd.weight !== 0 || kd.forward !== d.forward))
         out.push(`real server ${kd.endpoint} of ${d.key} should not take new flows (weight ${kd.weight})`);
     }
+    const misordered = ordered(d) ? outOfOrder(k) : [];
+    if (misordered.length > 0)
+      out.push(`real servers of ${d.key} are out of canonical order: ${misordered.join(', ')}`);
   }
   for (const k of kernel.values()) {
     if (!desired.has(k.key) && owns(k.vip)) out.push(`service ${k.key} is not desired`);

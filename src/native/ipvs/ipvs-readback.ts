@@ -1,5 +1,6 @@
 /**
- * Reads the kernel's IPVS table from `ipvsadm -L -n --exact`: virtual services with scheduler, flags and
+ * Reads the kernel's IPVS table from `ipvsadm -L -n --exact --nosort` (real servers in the kernel's
+ * list order, head first: the order `mh` builds its table from): virtual services with scheduler, flags and
  * persistence, and real servers with forwarding method, weight and connection counts (the counts tell
  * when a drained server can go). Firewall-mark services have no address, so are never nlbkit's, and
  * are skipped; SCTP services are read like TCP and UDP ones (nlbkit makes none, so one on an owned
@@ -12,7 +13,7 @@ import { parseAddress } from '../../interfaces/schemas.js';
 /** A real server as the kernel holds it. */
 export interface KernelDest {
   endpoint: string;
-  /** `Masq` (NAT, what nlbkit writes), `Route`, `Tunnel` or `Local`. */
+  /** `Masq` (NAT), `Route` (dsr), `Tunnel` (tunnel), or `Local` (never nlbkit's). */
   forward: string;
   weight: number;
   activeConns: number;
@@ -31,6 +32,7 @@ export interface KernelService {
   flags: string[];
   /** Anything after the scheduler and its flags (`persistent 300`, `ops`); nlbkit writes none. */
   extra: string;
+  /** By endpoint, in the kernel's list order (head first). */
   dests: Map<string, KernelDest>;
 }
 

@@ -53,10 +53,7 @@ export interface DesiredService {
   algorithm: Algorithm;
   hashFields: HashFields;
   snat: boolean;
-  /**
-   * 'dsr': direct server return; 'tunnel': IPIP to the backend (issue 21); absent or 'nat':
-   * destination NAT.
-   */
+  /** 'dsr': direct server return; 'tunnel': encapsulated to the backend (issue 21); absent or 'nat': destination NAT. */
   forwarding?: 'nat' | 'dsr' | 'tunnel';
   /** jhash seed; the driver writes the same one into every record so every node hashes alike. */
   hashSeed: number;
