@@ -108,7 +108,7 @@ export async function releaseOnAws(
   await new Rollback(AWS_DRIVER_NAME).run(ctx.operation, async (rb) => {
     // Groups first: a group left tagged without its load balancer's tag would be deleteNLB's to remove.
     for (const g of groups) {
-      const arn = g.TargetGroupArn as string;
+      const arn = g.TargetGroupArn;
       rb.push(`the tag on ${arn}`, () => tag(api, arn, key, name, undo));
       await untag(api, arn, [key, CREATE_ID_TAG_KEY], ctx);
     }

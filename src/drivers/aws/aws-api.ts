@@ -6,7 +6,9 @@
 import type * as E from '@aws-sdk/client-ec2';
 import type * as L from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ProgressReporter } from '../../common/progress.js';
+import { checkAnswer } from '../../common/provider-answer.js';
 import type { NLBError } from '../../interfaces/errors.js';
+import { ELB_ANSWERS, type ElbAnswer } from './aws-answers.js';
 import { mapAwsError } from './aws-errors.js';
 import type { AwsClients, AwsSdk } from './aws-sdk.js';
 
@@ -102,14 +104,27 @@ export class AwsApi {
     this.#secrets = secrets;
   }
 
-  /** Calls an ELBv2 action; throws a mapped NLBError. */
-  elb<K extends keyof ElbActions>(
+  /**
+   * Calls an ELBv2 action; throws a mapped NLBError. The identifiers the driver reads from the answer
+   * are checked here (aws-answers.ts): an answer without them is UNAVAILABLE naming the field.
+   */
+  async elb<K extends keyof ElbActions>(
     action: K,
     input: ElbActions[K][0],
     ctx: CallContext,
-  ): Promise<ElbActions[K][1]> {
+  ): Promise<ElbAnswer<K>> {
     const ctor = (this.#sdk.elbv2 as unknown as Record<string, CommandCtor>)[`${action}Command`];
-    return this.#send(this.#clients.elbv2, ctor, action, input, ctx);
+    const answer = await this.#send<ElbAnswer<K>>(this.#clients.elbv2, ctor, action, input, ctx);
+    const schema = (
+      ELB_ANSWERS as Partial<Record<keyof ElbActions, (typeof ELB_ANSWERS)[keyof typeof ELB_ANSWERS]>>
+    )[action];
+    if (!schema) return answer;
+    return checkAnswer(schema, answer as object, {
+      driver: 'aws',
+      operation: ctx.operation,
+      cloud: 'AWS',
+      call: action,
+    }) as ElbAnswer<K>;
   }
 
   /** Calls an EC2 action; throws a mapped NLBError. */

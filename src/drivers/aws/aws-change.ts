@@ -84,7 +84,7 @@ export async function changeVMGroupOnAws(
       const arns = tgArn
         ? [tgArn]
         : (await managedTargetGroups(api, options.managedTagKey, current.iid.nameId, vpcOf(current), cleanup))
-            .map((g) => g.TargetGroupArn as string)
+            .map((g) => g.TargetGroupArn)
             .filter((arn) => arn !== oldTg);
       for (const arn of arns)
         await api.elb('DeleteTargetGroup', { TargetGroupArn: arn }, cleanup).catch(ignoreNotFound);
@@ -104,7 +104,7 @@ export async function changeVMGroupOnAws(
       ctx,
     );
     const tg = res.TargetGroups?.[0] ?? {};
-    tgArn = tg.TargetGroupArn as string;
+    tgArn = tg.TargetGroupArn;
     const newArn = tgArn;
     // The new group gets the drain settings in force (or the delay asked for), not AWS's defaults.
     if (next.drainTimeoutSec === undefined || next.drainTimeoutSec === current.vmGroup.drainTimeoutSec)

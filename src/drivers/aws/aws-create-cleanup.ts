@@ -59,7 +59,7 @@ export async function cleanUpCreate(
     await attempt('listeners', async () => {
       const res = await api.elb('DescribeListeners', { LoadBalancerArn: arn }, ctx).catch(ignoreNotFound);
       for (const l of res?.Listeners ?? [])
-        await api.elb('DeleteListener', { ListenerArn: l.ListenerArn as string }, ctx).catch(ignoreNotFound);
+        await api.elb('DeleteListener', { ListenerArn: l.ListenerArn }, ctx).catch(ignoreNotFound);
     });
   }
   if (made.targetGroup) {
@@ -68,7 +68,7 @@ export async function cleanUpCreate(
         ? [made.tgArn]
         : (
             await managedTargetGroups(api, options.managedTagKey, made.name, made.vpcId, ctx, made.createId)
-          ).map((tg) => tg.TargetGroupArn as string);
+          ).map((tg) => tg.TargetGroupArn);
       for (const arn of arns)
         await api.elb('DeleteTargetGroup', { TargetGroupArn: arn }, ctx).catch(ignoreNotFound);
     });

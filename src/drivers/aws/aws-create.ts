@@ -54,7 +54,7 @@ export async function createOnAws(
       },
       ctx,
     );
-    const createdArn = created.LoadBalancers?.[0]?.LoadBalancerArn as string;
+    const createdArn = created.LoadBalancers[0].LoadBalancerArn;
     // CreateLoadBalancer is idempotent: with another process's load balancer of this name and the same
     // settings, AWS answers with theirs. Never build on (or clean up) what this call did not make.
     if (!madeBy((await tagsOf(api, [createdArn], ctx)).get(createdArn), createId)) {

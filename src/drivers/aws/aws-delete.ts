@@ -27,7 +27,7 @@ export async function deleteOnAws(
   // Found before the load balancer goes, while the caller may still abort without harm.
   const tgArns = new Set(
     (await managedTargetGroups(api, options.managedTagKey, current.iid.nameId, vpcId, ctx)).map(
-      (tg) => tg.TargetGroupArn as string,
+      (tg) => tg.TargetGroupArn,
     ),
   );
   if (current.vmGroup.cspId) tgArns.add(current.vmGroup.cspId);
@@ -53,7 +53,7 @@ export async function deleteLeftoversOnAws({ api, options }: AwsDeps, name: stri
   const left = await managedTargetGroups(api, options.managedTagKey, name, undefined, ctx);
   await deleteTargetGroups(
     api,
-    left.map((tg) => tg.TargetGroupArn as string),
+    left.map((tg) => tg.TargetGroupArn),
     { operation: ctx.operation },
   );
   return left.length > 0;

@@ -82,8 +82,8 @@ export function createAwsDriver(
     async listIID(ctx) {
       const d = await deps(ctx);
       return (await listManagedLbs(d.api, key, ctx)).map(({ lb }) => ({
-        nameId: lb.LoadBalancerName as string,
-        systemId: lb.LoadBalancerArn as string,
+        nameId: lb.LoadBalancerName,
+        systemId: lb.LoadBalancerArn,
       }));
     },
     async find(iid, ctx) {

@@ -3,9 +3,13 @@
  * parts that make up each NLB. A load balancer without the tag is invisible to the driver; adding the
  * tag to an existing network load balancer is how a user hands it to nlbkit.
  */
-import type { LoadBalancer, Tag, TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Tag } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { NLBError } from '../../interfaces/errors.js';
 import type { IID, NLBInfo } from '../../interfaces/types.js';
+import type {
+  CheckedLoadBalancer as LoadBalancer,
+  CheckedTargetGroup as TargetGroup,
+} from './aws-answers.js';
 import type { AwsApi, CallContext } from './aws-api.js';
 import { forwardTargetGroupArn, type LbParts, toNLBInfo } from './aws-convert.js';
 import { readDrain } from './aws-drain.js';
@@ -82,11 +86,11 @@ export async function listManagedLbs(
   } while (marker);
   const tags = await tagsOf(
     api,
-    lbs.map((lb) => lb.LoadBalancerArn as string),
+    lbs.map((lb) => lb.LoadBalancerArn),
     ctx,
   );
   return lbs
-    .map((lb) => ({ lb, tags: tags.get(lb.LoadBalancerArn as string) ?? [] }))
+    .map((lb) => ({ lb, tags: tags.get(lb.LoadBalancerArn) ?? [] }))
     .filter(({ lb, tags }) => isManaged(tags, managedTagKey, lb.LoadBalancerName))
     .sort((a, b) => ((a.lb.LoadBalancerName ?? '') < (b.lb.LoadBalancerName ?? '') ? -1 : 1));
 }
@@ -120,7 +124,7 @@ export async function readNLB(
 ): Promise<NLBInfo> {
   const parts: LbParts = { ...found, vms: [] };
   let rows: TargetRows = [];
-  const lbArn = found.lb.LoadBalancerArn as string;
+  const lbArn = found.lb.LoadBalancerArn;
   const listeners = await orUndefined(api.elb('DescribeListeners', { LoadBalancerArn: lbArn }, ctx));
   parts.listener = listeners?.Listeners?.[0];
   const tgArn = forwardTargetGroupArn(parts.listener);
@@ -162,11 +166,11 @@ export async function managedTargetGroups(
   } while (marker);
   const tags = await tagsOf(
     api,
-    tgs.map((tg) => tg.TargetGroupArn as string),
+    tgs.map((tg) => tg.TargetGroupArn),
     ctx,
   );
   return tgs.filter((tg) => {
-    const t = tags.get(tg.TargetGroupArn as string);
+    const t = tags.get(tg.TargetGroupArn);
     return isManaged(t, managedTagKey, name) && (!createId || madeBy(t, createId));
   });
 }
