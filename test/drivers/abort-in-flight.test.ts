@@ -1,9 +1,9 @@
 /**
  * Every cloud driver settles promptly once the caller's AbortSignal fires, at every operation, while
  * its HTTP request is in flight: each driver talks to a loopback server that accepts connections and
- * never answers, with `AbortSignal.timeout(1000)`. The bound is generous (3 s after the abort): it is
+ * never answers, with `AbortSignal.timeout(1000)`. The bound is generous (20 s after the abort): it is
  * a correctness bound (a driver that ignores the signal waits for its transport's own timeout, 60 s or
- * more), not a benchmark.
+ * more), not a benchmark; 3 s proved too tight on a loaded two-core CI machine (GCP, Dec 2026).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNLBError } from '../../src/interfaces/errors.js';
@@ -17,7 +17,7 @@ import {
 import { type SilentServer, startSilentServer } from './silent-server.js';
 
 const ABORT_AFTER_MS = 1000;
-const SETTLE_WITHIN_MS = 3000;
+const SETTLE_WITHIN_MS = 20_000;
 
 const creds: PlantedCredentials = {
   aws: { accessKeyId: 'AKIAABORTTESTABORTTE', secretAccessKey: 's'.repeat(40), sessionToken: 't'.repeat(60) },
@@ -47,7 +47,7 @@ async function warmUp(driver: NLBHandler): Promise<void> {
 }
 
 describe.each(CLOUD_DRIVERS)('%s: an abort ends a call whose request is in flight', (name) => {
-  it('every operation is ABORTED within 3 s of AbortSignal.timeout(1000)', async () => {
+  it('every operation is ABORTED well before a transport timeout, after AbortSignal.timeout(1000)', async () => {
     const driver = cloudDriverAt(name, silent.url, creds);
     await warmUp(driver);
     const before = silent.accepted();
