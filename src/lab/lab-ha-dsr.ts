@@ -41,6 +41,8 @@ export async function startForwardingHaLab(options: HaLabOptions = {}): Promise<
     ...options,
     agentArgs: [...(options.agentArgs ?? []), '--dsr-ingress', 'up0', '--dsr-egress', 'dn0'],
     forwardingModes: ['nat', 'dsr'],
+    // dsr backends are checked through the VIP path; without a probe they would all be DOWN.
+    dsrProbe: true,
   });
   try {
     const r = lab.router.ns;

@@ -20,7 +20,13 @@ import { BACKEND_NET, uplink } from './lab-addresses.js';
 import { LabAgent } from './lab-agent.js';
 import { LabBird, type LabPeer, nodeConfig, routerConfig } from './lab-bird.js';
 import { mustRun, runArgv } from './lab-exec.js';
-import { type LabNamespace, type LabPrefix, makeNamespace } from './lab-names.js';
+import {
+  deleteNamespaceSync,
+  type LabNamespace,
+  type LabPrefix,
+  listNamespaces,
+  makeNamespace,
+} from './lab-names.js';
 import { LabClient } from './lab-programs.js';
 import { type AddressPair, buildTopology, type Topology } from './lab-topology.js';
 
@@ -89,7 +95,16 @@ export interface HaLabOptions {
   agentArgs?: string[];
   /** The driver's `forwardingModes`; default its own (`['nat']`). */
   forwardingModes?: ('nat' | 'dsr')[];
+  /**
+   * Agents check dsr backends through the VIP path (needs `--dsr-egress` in `agentArgs`): node `i`
+   * gets the probe address `198.18.1.<240 + i>` on the backends' segment and its own probe namespace
+   * `<node namespace>p`, which destroy() removes. Default false.
+   */
+  dsrProbe?: boolean;
 }
+
+/** Node `i`'s health-probe address on the backends' segment (see `HaLabOptions.dsrProbe`). */
+export const dsrProbeAddress = (i: number) => `198.18.1.${240 + i}`;
 
 const nft = (ns: string, script: string) =>
   mustRun(['ip', 'netns', 'exec', ns, 'nft', '-f', '-'], { stdin: script });
@@ -109,8 +124,11 @@ export async function startHaLab(options: HaLabOptions = {}): Promise<HaLab> {
   const agents: LabAgent[] = [];
   let client: LabClient | undefined;
   const store = createFileStore(join(dir, 'store'));
+  const probeNamespaces: string[] = [];
   const destroy = async () => {
     await Promise.allSettled([client?.stop(), ...agents.map((a) => a.stop(5000))]);
+    // An agent killed -9 leaves its probe namespace behind; a stopped one has removed it already.
+    for (const ns of probeNamespaces) if (listNamespaces().includes(ns)) deleteNamespaceSync(ns);
     await Promise.allSettled(birds.map((b) => b.stop()));
     await store.close().catch(() => undefined);
     hostNs?.remove();
@@ -162,6 +180,10 @@ export async function startHaLab(options: HaLabOptions = {}): Promise<HaLab> {
     await store.create();
     const routerPeers: LabPeer[] = [];
     const nodes: HaNode[] = [];
+    const probeArgs = (i: number, ns: string) => {
+      probeNamespaces.push(`${ns}p`);
+      return ['--dsr-probe-address', dsrProbeAddress(i), '--dsr-probe-netns', `${ns}p`];
+    };
     for (const lb of topo.lbNodes) {
       const name = `lb${lb.index}`;
       const link = uplink(lb.index);
@@ -203,6 +225,7 @@ export async function startHaLab(options: HaLabOptions = {}): Promise<HaLab> {
         '--bird-socket',
         bird.socket,
         ...(options.agentArgs ?? []),
+        ...(options.dsrProbe ? probeArgs(nodes.length, lb.ns) : []),
       ]);
       agents.push(agent);
       nodes.push({ name, ns: lb.ns, uplink: link.lb, bird, agent, include });

@@ -25,6 +25,7 @@ export const DSR_LAB = {
   backend: (n: number) => `10.77.1.${10 + n}`,
   /** Tunnel labs: backends on another subnet, behind a router on the segment. */
   farBackend: (n: number) => `10.78.0.${10 + n}`,
+  farSubnet: '10.78.0.0/24',
   routerOnSegment: '10.77.1.254',
   routerFar: '10.78.0.1',
   port: 7000,
@@ -288,7 +289,7 @@ export async function buildDsrLab(
       for (const c of [DSR_LAB.client, DSR_LAB.client2])
         ip('-n', r, 'route', 'add', `${c}/32`, 'via', DSR_LAB.clientOnSegment);
       for (const lb of [names.lb, names.lb2].filter(Boolean))
-        ip('-n', lb, 'route', 'add', '10.78.0.0/24', 'via', DSR_LAB.routerOnSegment);
+        ip('-n', lb, 'route', 'add', DSR_LAB.farSubnet, 'via', DSR_LAB.routerOnSegment);
       for (const [i, b] of backends.entries()) {
         ip('link', 'add', 'eth0', 'netns', b, 'type', 'veth', 'peer', 'name', `p-b${i}`, 'netns', r);
         ip('-n', r, 'link', 'set', `p-b${i}`, 'master', 'far0', 'up');

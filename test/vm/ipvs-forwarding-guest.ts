@@ -1,9 +1,10 @@
 /**
  * Runs INSIDE the test VM (Debian's kernel has IPVS and ipip), started by ipvs-forwarding.vm.test.ts:
  * the IPVS data plane's direct routing (`dsr`, on the dsr lab: backends on the LB nodes' segment,
- * prepared by `setupBackend(..., mode 'dsr')`) and IPIP tunnelling (`tunnel`, on the tunnel lab:
- * backends on another subnet behind a router) with two LB nodes behind a multipath route, under
- * long-lived connections. One boot runs both. Prints one line `NLBKIT-RESULT <json>`.
+ * prepared by `setupBackend(..., mode 'dsr')`) and IPIP tunnelling (`tunnel`, on the dsr lab's
+ * tunnel shape: backends on another subnet behind a router, prepared by `setupBackend(..., mode
+ * 'tunnel')`) with two LB nodes behind a multipath route, under long-lived connections. One boot
+ * runs both. Prints one line `NLBKIT-RESULT <json>`.
  */
 import { execFileSync } from 'node:child_process';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
@@ -12,7 +13,6 @@ import { parseIpvsList } from '../../src/native/ipvs/ipvs-readback.js';
 import type { NodeDataplaneState } from '../../src/native/model.js';
 import { bothNodes, buildDsrLab, DSR_LAB, type DsrLab, type Greeting, labState } from '../native/dsr-lab.js';
 import { LOAD_CLIENT, type LoadStats } from '../native/dsr-load.js';
-import { buildTunnelLab, TUNNEL_LAB } from './tunnel-lab.js';
 
 /** Long-lived connections, each exchanging a line every ~20 ms (the echo first). */
 export const CONNECTIONS = Number(process.env.NLBKIT_IPVS_CONNECTIONS ?? 200);
@@ -31,7 +31,7 @@ const counter = (ns: string, name: string) =>
 const forwarded = (mode: 'dsr' | 'tunnel', backends: number[]): NodeDataplaneState => {
   const state = labState('dsr', backends);
   // The tunnel lab's backends live on their own subnet.
-  const address = (n: number) => (mode === 'dsr' ? DSR_LAB.backend(n) : TUNNEL_LAB.backend(n));
+  const address = (n: number) => (mode === 'dsr' ? DSR_LAB.backend(n) : DSR_LAB.farBackend(n));
   return {
     ...state,
     services: state.services.map((s) => ({
@@ -114,7 +114,7 @@ async function scenario(mode: 'dsr' | 'tunnel', lab: DsrLab): Promise<Record<str
   ip('-n', lab.lb, 'link', 'set', 'dn0', 'up');
   // The cut link took the node's route to the backends' subnet with it.
   if (mode === 'tunnel')
-    ip('-n', lab.lb, 'route', 'replace', TUNNEL_LAB.subnet, 'via', TUNNEL_LAB.routerCore);
+    ip('-n', lab.lb, 'route', 'replace', DSR_LAB.farSubnet, 'via', DSR_LAB.routerOnSegment);
   ip('-n', lab.client, 'route', 'replace', `${DSR_LAB.vip}/32`, ...bothNodes);
   await sleep(PHASE_MS);
   phases.back = await client.ask<LoadStats>('stats');
@@ -151,7 +151,7 @@ try {
   execFileSync('modprobe', ['-a', 'ip_vs', 'ip_vs_mh', 'ipip'], { stdio: 'pipe' });
   for (const mode of ['dsr', 'tunnel'] as const) {
     // The tunnel lab's namespaces must be made after ipip is loaded: each then gets a tunl0.
-    const lab = mode === 'dsr' ? await buildDsrLab(3, 2) : buildTunnelLab(3);
+    const lab = await buildDsrLab(3, 2, mode);
     try {
       result[mode] = await scenario(mode, lab);
     } finally {
