@@ -81,7 +81,7 @@ export async function listManagedLbs(
   let marker: string | undefined;
   do {
     const res = await api.elb('DescribeLoadBalancers', marker ? { Marker: marker } : {}, ctx);
-    lbs.push(...(res.LoadBalancers ?? []).filter((lb) => lb.Type === 'network' && lb.LoadBalancerArn));
+    lbs.push(...(res.LoadBalancers ?? []).filter((lb) => lb.Type === 'network'));
     marker = res.NextMarker;
   } while (marker);
   const tags = await tagsOf(
@@ -161,7 +161,7 @@ export async function managedTargetGroups(
   let marker: string | undefined;
   do {
     const res = await api.elb('DescribeTargetGroups', marker ? { Marker: marker } : {}, ctx);
-    tgs.push(...(res.TargetGroups ?? []).filter((tg) => tg.TargetGroupArn && (!vpcId || tg.VpcId === vpcId)));
+    tgs.push(...(res.TargetGroups ?? []).filter((tg) => !vpcId || tg.VpcId === vpcId));
     marker = res.NextMarker;
   } while (marker);
   const tags = await tagsOf(
