@@ -17,21 +17,29 @@ export const INTEGRATION_DIRS = ['test/package/', 'test/cli/', 'examples/'] as c
 
 /** Single files elsewhere that run a program or a document end to end, or a whole fault matrix. */
 export const INTEGRATION_FILES = [
+  'src/cli/agent-announce-command.test.ts',
+  'src/cli/agent-command-l2.test.ts',
   'src/cli/nlb/nlb-terminal.test.ts',
+  'src/cli/status-command.test.ts',
   'src/native/announce/l2/l2-watchdog.test.ts',
+  'src/native/health/netns-worker-delta.test.ts',
   'src/native/store/file-store-crash.test.ts',
   'test/drivers/abort-in-flight.test.ts',
   'test/drivers/aws/aws-adopt-faults.test.ts',
   'test/drivers/aws/aws-faults.test.ts',
+  'test/drivers/azure/azure-adopt.test.ts',
   'test/drivers/azure/azure-faults.test.ts',
   'test/drivers/gcp/gcp-adopt.test.ts',
   'test/drivers/gcp/gcp-faults.test.ts',
   'test/drivers/no-secrets-in-errors.test.ts',
+  'test/drivers/openstack/openstack-adopt.test.ts',
   'test/drivers/openstack/openstack-faults.test.ts',
   'test/server/docs-curl-session.test.ts',
   'test/server/serve-command.test.ts',
+  'test/unit/bench-spread-load.test.ts',
   'test/unit/cli-mock-demo.test.ts',
   'test/unit/hostile-input.property.test.ts',
+  'test/unit/no-sdk-on-import.test.ts',
   'test/unit/readme-quickstart.test.ts',
 ] as const;
 

@@ -216,40 +216,6 @@ describe('throttling', () => {
     }
   });
 
-  it('every action of a full lifecycle, throttled twice, is retried and the lifecycle succeeds', async () => {
-    const lifecycle = async (w: AwsWorld) => {
-      const iid = { nameId: 'web' };
-      await w.driver.createNLB(request(w, { vpcIID: { nameId: 'main' } }));
-      await w.driver.getNLB(iid);
-      await w.driver.listNLB();
-      await w.driver.changeListener(iid, { protocol: 'TCP', port: 81 });
-      await w.driver.addVMs(iid, [{ nameId: 'vm-3' }]);
-      await w.driver.removeVMs(iid, [{ nameId: 'vm-1' }]);
-      await w.driver.changeVMGroupInfo(iid, { protocol: 'TCP', port: 9090, vms: [{ nameId: 'vm-4' }] });
-      await w.driver.changeHealthCheckerInfo(iid, { protocol: 'TCP', interval: 20 });
-      await w.driver.getVMGroupHealthInfo(iid);
-      await w.driver.deleteNLB(iid);
-    };
-    world = await startAwsWorld();
-    await lifecycle(world);
-    const used = [...new Set(actions(world))];
-    expect(used.length).toBeGreaterThanOrEqual(15);
-    await world.close();
-    for (const action of used) {
-      world = await startAwsWorld();
-      world.fake.throttle(action, 2);
-      await lifecycle(world);
-      expect(world.fake.counts(), action).toEqual({
-        loadBalancers: 0,
-        targetGroups: 0,
-        listeners: 0,
-        targets: 0,
-      });
-      await world.close();
-      world = undefined;
-    }
-  });
-
   it('throttling on every call type is absorbed by retries', async () => {
     world = await startAwsWorld();
     await world.driver.createNLB(request(world));

@@ -171,3 +171,31 @@ describe('changeVMGroupInfo failures beyond one call', () => {
     expect(world.fake.counts()).toEqual(EMPTY);
   });
 });
+
+describe('throttling at every call of a lifecycle', () => {
+  it('every action of a full lifecycle, throttled twice, is retried and the lifecycle succeeds', async () => {
+    const lifecycle = async (w: AwsWorld) => {
+      const iid = { nameId: 'web' };
+      await w.driver.createNLB(request(w, 'web'));
+      await w.driver.getNLB(iid);
+      await w.driver.listNLB();
+      await w.driver.changeListener(iid, { protocol: 'TCP', port: 81 });
+      await w.driver.addVMs(iid, [{ nameId: 'vm-3' }]);
+      await w.driver.removeVMs(iid, [{ nameId: 'vm-1' }]);
+      await w.driver.changeVMGroupInfo(iid, { protocol: 'TCP', port: 9090, vms: [{ nameId: 'vm-4' }] });
+      await w.driver.changeHealthCheckerInfo(iid, { protocol: 'TCP', interval: 20 });
+      await w.driver.getVMGroupHealthInfo(iid);
+      await w.driver.deleteNLB(iid);
+    };
+    const w = await shared();
+    await lifecycle(w);
+    const used = [...new Set(w.fake.calls.map((c) => c.action))];
+    expect(used.length).toBeGreaterThanOrEqual(15);
+    for (const action of used) {
+      const each = await shared();
+      each.fake.throttle(action, 2);
+      await lifecycle(each);
+      expect(each.fake.counts(), action).toEqual(EMPTY);
+    }
+  });
+});
