@@ -3,13 +3,15 @@
  * VIP and sees it as the source of replies, backends see the client's address, both backends serve,
  * held connections survive a backend added (the per-node pins) and break without the pins (the
  * control that shows the test can fail), a new data-plane instance keeps the pins, verify() sees a
- * removed element, and a dsr service on a data plane without dsr devices is refused before nft runs.
+ * removed element, a change sends only the slots that moved (and after a failed transaction all of
+ * them), and a dsr service on a data plane without dsr devices is refused before nft runs.
  * Needs root, ip and nft: a failure in CI, a skip locally.
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNLBError } from '../../src/interfaces/errors.js';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
+import type { Executor } from '../../src/native/executor/types.js';
 import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
 import { buildDsrLab, DSR_LAB, type DsrLab, type Greeting, type LineProcess, labState } from './dsr-lab.js';
 import { requireRootNetns } from './netns.js';
@@ -93,6 +95,69 @@ describe.skipIf(!enabled)('nft data plane: direct server return (live)', () => {
       'table netdev nlbkit: hop4 holds 1 elements, expected 2',
     ]);
     await createNftDataplane({ executor: netnsExecutor(lab.lb), dsr: dsrOptions }).sync(state([0, 1]));
+    expect(await dp.verify(state([0, 1]))).toEqual([]);
+  });
+
+  it('a change sends only the moved slots; the kernel then holds what a whole replacement writes', async () => {
+    const scripts: string[] = [];
+    const inner = netnsExecutor(lab.lb);
+    const recording: Executor = {
+      where: inner.where,
+      run: (argv, o) => {
+        if (o?.stdin) scripts.push(o.stdin);
+        return inner.run(argv, o);
+      },
+    };
+    const slots = () => {
+      const out = JSON.parse(nft('-j', 'list', 'map', 'netdev', 'nlbkit', 'slot_tcp')) as {
+        nftables: { map?: { elem?: unknown[] } }[];
+      };
+      return out.nftables
+        .flatMap((o) => o.map?.elem ?? [])
+        .map((e) => JSON.stringify(e))
+        .sort();
+    };
+    const dp = createNftDataplane({ executor: recording, dsr: dsrOptions });
+    await dp.sync(state([0, 1]));
+    scripts.length = 0;
+    expect((await dp.sync(state([0, 1, 2]))).mode).toBe('incremental');
+    expect(scripts).toHaveLength(1);
+    expect(scripts[0]).not.toMatch(/^flush map netdev nlbkit slot_tcp$/m);
+    const moved = /^delete element netdev nlbkit slot_tcp \{ (.*) \}$/m.exec(scripts[0]!)?.[1]?.split(', ');
+    expect(moved?.length).toBeGreaterThan(251 / 6); // ~1/3 of the slots go to the added backend
+    expect(moved?.length).toBeLessThan(251 / 2);
+    const afterDelta = slots();
+    expect(afterDelta).toHaveLength(251);
+    // A new instance replaces every element (it knows none): the same slots.
+    await createNftDataplane({ executor: netnsExecutor(lab.lb), dsr: dsrOptions }).sync(state([0, 1, 2]));
+    expect(slots()).toEqual(afterDelta);
+    // And it forwards: new connections reach all three backends.
+    const got = await client.ask<(Greeting | null)[]>('open 40');
+    expect(got.every((g) => g !== null)).toBe(true);
+    expect(new Set((got as Greeting[]).map((g) => g.backend))).toEqual(new Set(['b0', 'b1', 'b2']));
+  });
+
+  it('after a failed transaction, the same instance replaces every element again', async () => {
+    const scripts: string[] = [];
+    let refuse = false;
+    const inner = netnsExecutor(lab.lb);
+    const flaky: Executor = {
+      where: inner.where,
+      run: (argv, o) => {
+        if (o?.stdin) scripts.push(o.stdin);
+        if (refuse && argv.includes('-f'))
+          return Promise.resolve({ code: 1, stdout: '', stderr: 'Error: refused' });
+        return inner.run(argv, o);
+      },
+    };
+    const dp = createNftDataplane({ executor: flaky, dsr: dsrOptions });
+    await dp.sync(state([0, 1, 2]));
+    refuse = true;
+    await expect(dp.sync(state([0, 1]))).rejects.toThrow(/refused/);
+    refuse = false;
+    scripts.length = 0;
+    await dp.sync(state([0, 1]));
+    expect(scripts.join('')).toMatch(/^flush map netdev nlbkit slot_tcp$/m);
     expect(await dp.verify(state([0, 1]))).toEqual([]);
   });
 

@@ -10,8 +10,10 @@ import type { Executor } from '../executor/types.js';
 import type { Dataplane, NodeDataplaneState, SyncResult } from '../model.js';
 import {
   type DsrDevices,
+  type DsrElements,
   dsrDevices,
   dsrSignature,
+  renderDsrDelta,
   renderDsrElements,
   renderDsrSkeleton,
 } from './nft-dsr.js';
@@ -125,7 +127,7 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
   const tunnel: TunnelDevices | undefined = options.tunnel ? tunnelDevices(options.tunnel) : undefined;
   const dsrTable = ['netdev', opts.tableName];
   // The dsr table's stamp known to be in the kernel, and the elements it holds (undefined: unknown).
-  let dsrKernel: { stamp: string; text: string } | undefined;
+  let dsrKernel: { stamp: string; elements: DsrElements } | undefined;
   const nft = options.nftCommand ?? 'nft';
   const timeoutMs = options.timeoutMs ?? 60_000;
   const table = ['inet', opts.tableName];
@@ -194,20 +196,21 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
   };
 
   /**
-   * What the dsr table needs: nothing when the kernel holds these elements under this stamp; only the
-   * elements (the pins kept) when it holds this stamp; else the whole table again.
+   * What the dsr table needs: nothing when the kernel holds these elements under this stamp; the
+   * difference from what this instance applied last (the pins kept); all the elements when the table
+   * has this stamp but its elements are not known (a new instance, or one after a failure); else the
+   * whole table again.
    */
   const dsrScript = async (p: NonNullable<ReturnType<typeof planDsr>>, devicesChanged: boolean) => {
-    // A (re-)created tunnel device has a new ifindex: the rules naming it must be loaded again.
-    if (dsrKernel?.stamp === p.stamp && dsrKernel.text === p.elements.text && !devicesChanged)
-      return undefined;
-    let stamped = dsrKernel?.stamp === p.stamp;
-    if (!stamped) {
-      // A restarted agent (or one after a failure) keeps the table, and its pins, when the stamp matches.
-      const head = await run('sync', ['-t', 'list', 'table', ...dsrTable]);
-      stamped = head.code === 0 && readTableComment(head.stdout) === p.stamp;
+    // A (re-)created tunnel device has a new ifindex: the rules naming it must be loaded again (the
+    // delta reloads the chain tun whole).
+    if (dsrKernel?.stamp === p.stamp) {
+      if (dsrKernel.elements.text === p.elements.text && !devicesChanged) return undefined;
+      return { ...renderDsrDelta(dsrKernel.elements, p.elements), full: false };
     }
-    if (stamped) return { ...p.elements, full: false };
+    // A restarted agent (or one after a failure) keeps the table, and its pins, when the stamp matches.
+    const head = await run('sync', ['-t', 'list', 'table', ...dsrTable]);
+    if (head.code === 0 && readTableComment(head.stdout) === p.stamp) return { ...p.elements, full: false };
     const skeleton = renderDsrSkeleton(opts.tableName, dsr, p.state, p.stamp, tunnel);
     return { text: skeleton + p.elements.text, statements: p.elements.statements + 3, full: true };
   };
@@ -270,7 +273,7 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
           throw flowtableError(ex.where, opts.flowtable, r) ?? resultError(ex.where, 'sync', r);
         }
         kernel = { layout: next, groups: plan.groups };
-        if (dsrPlan) dsrKernel = { stamp: dsrPlan.stamp, text: dsrPlan.elements.text };
+        if (dsrPlan) dsrKernel = { stamp: dsrPlan.stamp, elements: dsrPlan.elements };
         // Devices no backend needs any more: only now, when no rule names them.
         if (devices) await runTunnelSteps(ex, 'sync', devices.remove);
         const statements = plan.statements + (dsrText?.statements ?? 0);

@@ -33,6 +33,36 @@ export interface DsrDevices {
   egress: string;
 }
 
+/** One service's Maglev slots as its slot map holds them: keys `<prefix> <slot>`, a backend mark each. */
+export interface DsrSlots {
+  map: 'slot_tcp' | 'slot_udp';
+  /** `vip . port .` */
+  prefix: string;
+  marks: Uint32Array;
+}
+
+/** The small maps and the chain tun, rendered; replaced whole by every change. */
+export interface DsrSmallMaps {
+  tableName: string;
+  hop: string[];
+  live: string[];
+  dispatch: string[];
+  /** The chain tun's statements (none without tunnel chains). */
+  tun: string[];
+}
+
+/** Every element of the dsr/tunnel table: as one replacement (`text`) and as parts a delta compares. */
+export interface DsrElements {
+  /** The whole replacement: flush the maps (not the pins) and add every element. */
+  text: string;
+  statements: number;
+  /** The tunnel backends (mark -> address), whose ipip devices must exist before `text` is applied. */
+  tunnels: Map<number, string>;
+  small: DsrSmallMaps;
+  /** Each dispatched service's slots, by `vip . proto . port`. */
+  slots: Map<string, DsrSlots>;
+}
+
 /** Version of the shapes below; part of the table's stamp (a change rebuilds the table). */
 export const DSR_LAYOUT_VERSION = 1;
 /** Seconds a flow's pin lives without packets; each forwarded packet renews it. */
@@ -157,12 +187,13 @@ export function renderDsrElements(
   state: { hashSeed: number; maglevTableSize: number },
   maglev: MaglevFn,
   tunnel = false,
-): { text: string; statements: number; tunnels: Map<number, string> } {
+): DsrElements {
   const t = `netdev ${ident(tableName)}`;
   const dispatch: string[] = [];
   const hops = new Map<number, string>();
   const tunnels = new Map<number, string>();
   const slots: Record<'tcp' | 'udp', string[]> = { tcp: [], udp: [] };
+  const tables = new Map<string, DsrSlots>();
   for (const s of services) {
     const mode = s.forwarding === 'tunnel' ? 'tunnel' : 'dsr';
     if (mode === 'tunnel' && !tunnel) throw renderError(`service ${s.id}: this table has no tunnel chains`);
@@ -191,33 +222,80 @@ export function renderDsrElements(
     } catch (e) {
       throw renderError(`service ${s.id}: ${(e as Error).message}`);
     }
+    const marks = new Uint32Array(table.length);
+    const prefix = `${s.vip} . ${s.port} .`;
     for (let slot = 0; slot < table.length; slot++) {
       const b = sorted[table[slot]!];
       if (!b) throw renderError(`service ${s.id}: slot ${slot} has no backend`);
-      slots[p].push(`${s.vip} . ${s.port} . ${slot} : ${hex32(backendMark(b.address), 'mark')}`);
+      marks[slot] = backendMark(b.address);
+      slots[p].push(`${prefix} ${slot} : ${hex32(marks[slot]!, 'mark')}`);
     }
+    tables.set(key, { map: `slot_${p}`, prefix, marks });
     dispatch.push(`${key} : goto ${chainName(p, hashTag(s), mode === 'tunnel')}`);
   }
   const hop = [...hops].map(([m, a]) => `${hex32(m, 'mark')} : ${a}`);
   const live = [...hops.keys()].map((m) => hex32(m, 'mark'));
-  let text = '';
-  for (const name of ['dsr4', 'hop4', 'live4', 'slot_tcp', 'slot_udp'])
-    text += `flush ${name === 'live4' ? 'set' : 'map'} ${t} ${name}\n`;
-  const add = (name: string, items: string[]) => {
-    if (items.length) text += `add element ${t} ${name} { ${items.join(', ')} }\n`;
-  };
-  add('hop4', hop);
-  add('live4', live);
-  add('slot_tcp', slots.tcp);
-  add('slot_udp', slots.udp);
-  // The chain before the dispatch that leads to it; one statement per line.
-  const tun = tunnel ? renderTunnelChain(tableName, tunnels) : [];
-  for (const line of tun) text += `${line}\n`;
-  add('dsr4', dispatch);
+  const small = { tableName, hop, live, dispatch, tun: tunnel ? renderTunnelChain(tableName, tunnels) : [] };
+  const slotText = [
+    ...['slot_tcp', 'slot_udp'].map((m) => `flush map ${t} ${m}\n`),
+    addElements(t, 'slot_tcp', slots.tcp),
+    addElements(t, 'slot_udp', slots.udp),
+  ];
+  const { text, statements } = renderSmallMaps(small, slotText.join(''));
   return {
     text,
-    statements:
-      5 + tun.length + hop.length + live.length + slots.tcp.length + slots.udp.length + dispatch.length,
+    statements: statements + 2 + slots.tcp.length + slots.udp.length,
     tunnels,
+    small,
+    slots: tables,
   };
+}
+
+/** `add element` of `items` to `name` as one statement ('' when there are none). */
+const addElements = (t: string, name: string, items: readonly string[]) =>
+  items.length ? `add element ${t} ${name} { ${items.join(', ')} }\n` : '';
+
+/**
+ * The small maps (dispatch, hops, live marks) and the chain tun replaced whole around `slotText`: the
+ * hops and live marks first, so the slots added may name them; the chain tun before the dispatch
+ * that leads to it. One statement per line.
+ */
+function renderSmallMaps(m: DsrSmallMaps, slotText: string): { text: string; statements: number } {
+  const t = `netdev ${ident(m.tableName)}`;
+  let text = `flush map ${t} dsr4\nflush map ${t} hop4\nflush set ${t} live4\n`;
+  text += addElements(t, 'hop4', m.hop) + addElements(t, 'live4', m.live) + slotText;
+  for (const line of m.tun) text += `${line}\n`;
+  text += addElements(t, 'dsr4', m.dispatch);
+  return { text, statements: 3 + m.hop.length + m.live.length + m.tun.length + m.dispatch.length };
+}
+
+/**
+ * The change from `old` to `now` (two renderings for one table under one stamp) as one transaction:
+ * the small maps and the chain tun replaced whole, as {@link renderDsrElements} does, but of the slot
+ * maps only the slots whose backend changed are deleted and added again, and only the services that
+ * came or went are added or deleted whole. One backend added to one of K services of M slots costs
+ * ~M/N slot statements, not the K x M of the whole replacement. Pins are kept either way.
+ */
+export function renderDsrDelta(old: DsrElements, now: DsrElements): { text: string; statements: number } {
+  const t = `netdev ${ident(now.small.tableName)}`;
+  const dels: Record<string, string[]> = { slot_tcp: [], slot_udp: [] };
+  const adds: Record<string, string[]> = { slot_tcp: [], slot_udp: [] };
+  for (const [key, was] of old.slots) {
+    const is = now.slots.get(key);
+    for (let slot = 0; slot < was.marks.length; slot++)
+      if (is?.marks.length !== was.marks.length || is.marks[slot] !== was.marks[slot])
+        dels[was.map]!.push(`${was.prefix} ${slot}`);
+  }
+  for (const [key, is] of now.slots) {
+    const was = old.slots.get(key);
+    for (let slot = 0; slot < is.marks.length; slot++)
+      if (was?.marks.length !== is.marks.length || was.marks[slot] !== is.marks[slot])
+        adds[is.map]!.push(`${is.prefix} ${slot} : ${hex32(is.marks[slot]!, 'mark')}`);
+  }
+  const deleted = (name: string) =>
+    dels[name]!.length ? `delete element ${t} ${name} { ${dels[name]!.join(', ')} }\n` : '';
+  const slotText = ['slot_tcp', 'slot_udp'].map((m) => deleted(m) + addElements(t, m, adds[m]!)).join('');
+  const { text, statements } = renderSmallMaps(now.small, slotText);
+  const changed = [...Object.values(dels), ...Object.values(adds)].reduce((n, l) => n + l.length, 0);
+  return { text, statements: statements + changed };
 }
