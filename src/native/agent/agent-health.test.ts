@@ -96,3 +96,45 @@ describe('agent + a health source that does not follow paths', () => {
     }
   }, 20_000);
 });
+
+describe('agent starting beside nodes that have measured', () => {
+  it('renders from its first sync the backends the other nodes judged, before its own checks do', async () => {
+    const firstBackends = async (seeded: boolean) => {
+      const store = createMemoryStore();
+      const record = makeRecord('web', { vip: '10.99.0.1', vms: { good: '127.0.0.1', bad: '127.0.0.2' } });
+      // No check of its own during the test: the first one is on an hourly grid (0.003% odds of
+      // falling in this test's 100 ms), and its verdict three checks away.
+      record.service.health = { protocol: 'TCP', port, interval: 3600, timeout: 1, rise: 3, fall: 3 };
+      await store.put(record);
+      const at = new Date().toISOString();
+      if (seeded)
+        await store.putNodeReport({
+          node: 'lb2',
+          appliedRevision: 1,
+          attemptedRevision: 1,
+          updatedAt: at,
+          vips: [],
+          health: {
+            web: { bad: { state: 'UNHEALTHY', lastCheck: at }, good: { state: 'HEALTHY', lastCheck: at } },
+          },
+        });
+      const kernel = new FakeKernel();
+      const health = createHealthMonitor({ seed: 'lb1' });
+      const agent = agentOn(store, kernel, health);
+      try {
+        await agent.start();
+        const mine = (await store.listNodeReports()).find((r) => r.node === 'lb1');
+        // A seeded verdict is reported without a check time, so no node passes it on as measured.
+        if (seeded) expect(mine?.health.web?.bad).toMatchObject({ state: 'UNHEALTHY' });
+        expect(mine?.health.web?.bad?.lastCheck).toBeUndefined();
+        return (JSON.parse(kernel.ruleset ?? '{}').services[0].backends as { id: string }[]).map((b) => b.id);
+      } finally {
+        await agent.stop();
+        await health.close();
+      }
+    };
+    expect(await firstBackends(true)).toEqual(['good']);
+    // The control: without the other node's report, the unjudged backend takes traffic.
+    expect(await firstBackends(false)).toEqual(['bad', 'good']);
+  });
+});

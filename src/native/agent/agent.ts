@@ -5,6 +5,7 @@
  * plane, verifies it against the kernel, puts the VIPs on the interface and reports back.
  */
 import { isNLBError } from '../../interfaces/errors.js';
+import type { VMHealthState } from '../../interfaces/types.js';
 import { type Announcer, noAnnouncer } from '../announce/types.js';
 import type { Executor } from '../executor/types.js';
 import { createPathHealthSource } from '../health/path-health-source.js';
@@ -16,6 +17,7 @@ import type { NodeReport, StateStore } from '../store/types.js';
 import { planNode } from './desired-state.js';
 import { createFlowCutter, cutsOf } from './flow-cutter.js';
 import { healthReport } from './health-report.js';
+import { healthSeed } from './health-seed.js';
 import { VipAddresses } from './vip-addresses.js';
 
 /** Options of {@link createAgent}. */
@@ -160,14 +162,22 @@ export function createAgent(options: AgentOptions): Agent {
   async function once(): Promise<ReconcileOutcome> {
     const snapshot = await readStore();
     plannedRevision = snapshot.revision;
+    let seed: Map<string, VMHealthState> | undefined;
     if (!owned) {
-      const mine = (await store.listNodeReports()).find((r) => r.node === node);
+      const reports = await store.listNodeReports();
+      const mine = reports.find((r) => r.node === node);
       owned = new Set(mine?.vips ?? []);
       appliedRevision = mine?.appliedRevision ?? 0;
+      seed = healthSeed(reports);
     }
     try {
       const probe = planNode(snapshot, () => 'UNKNOWN');
-      health?.update(probe.targets);
+      // The first targets start at the cluster's verdicts, so this node renders what the others do.
+      health?.update(
+        seed
+          ? probe.targets.map((t) => ({ ...t, ...(seed.has(t.key) ? { initial: seed.get(t.key) } : {}) }))
+          : probe.targets,
+      );
       // Report what this plan renders: a verdict that lands while it applies is reported by the next
       // reconcile (its change notification triggers one), never before new flows obey it.
       const seen = new Map<string, TargetHealth | undefined>();

@@ -128,6 +128,22 @@ describe('path health source', () => {
     expect(p.calls).not.toContain('close'); // nothing was made
   });
 
+  it('reports a target at its initial state until its lane is checked (a seeded verdict)', async () => {
+    const checks = new FakeHealth();
+    const health = createPathHealthSource({
+      direct: new FakeHealth(),
+      dsr: { path: fakePath().path, checks },
+    });
+    health.update([{ ...dsr('vm1', '10.0.1.11'), initial: 'UNHEALTHY' }, dsr('vm2', '10.0.1.12')]);
+    // Before the lanes exist (the first sync renders now): the seed, or nothing known.
+    expect(health.get('web/vm1')?.state).toBe('UNHEALTHY');
+    expect(health.get('web/vm2')).toBeUndefined();
+    await settle();
+    checks.set('web/vm1', 'HEALTHY');
+    expect(health.get('web/vm1')?.state).toBe('HEALTHY');
+    await health.close();
+  });
+
   it('makes no namespace while no target needs one', async () => {
     const p = fakePath();
     const health = createPathHealthSource({

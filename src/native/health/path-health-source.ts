@@ -11,6 +11,7 @@ import { createDsrProbePath, type DsrProbePath, type DsrProbePathOptions } from 
 import { DEFAULT_PROBE_PORTS, type DsrLane, ipprotoOf, ProbePorts } from './dsr-probe-plan.js';
 import type { MonitorTarget } from './monitor-types.js';
 import { createNetnsHealthSource } from './netns-health-source.js';
+import { initialHealth } from './state-machine.js';
 import type { HealthSource, HealthTarget, TargetHealth } from './types.js';
 
 /** The reason of a dsr target when the agent has no probe path at all. */
@@ -150,7 +151,8 @@ export function createPathHealthSource(o: PathHealthSourceOptions): PathHealthSo
           consecutiveFailures: 0,
         };
       }
-      const h = o.dsr?.checks.get(key);
+      // Until its lane is made and checked, a target is at its initial state (the cluster's verdict).
+      const h = o.dsr?.checks.get(key) ?? (t.initial ? initialHealth(t.initial) : undefined);
       if (h?.state !== 'UNHEALTHY') return h;
       const where = `${t.path!.vip}:${t.port} delivered to ${t.address}'s MAC`;
       return {
