@@ -10,6 +10,10 @@
  * Wall times are medians; CPU is split into our process (table build, layout, diff, rendering) and
  * the nft child (parsing and the kernel commit), so a loaded machine can be read too.
  * Env: BENCH_SIZES=65537,4093 (M)  BENCH_COUNTS=10,100,1000 (N)  BENCH_REPEATS=5.
+ *      BENCH_FORWARDING=nat|dsr (default nat): dsr programs the dsr table's slot maps instead (issue
+ *      21; a veth pair in the namespace stands for the client and backend sides).
+ *      BENCH_SERVICES=K (default 1): K such services, of which the change touches one; the others'
+ *      slots stay, and a change that rewrote every slot would show here as K times the work.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +29,11 @@ const SIZES = (process.env.BENCH_SIZES ?? '65537,4093').split(',').map(Number);
 const COUNTS = (process.env.BENCH_COUNTS ?? '10,100,1000').split(',').map(Number);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const SEED = 0x6e6c626b;
+const FORWARDING = process.env.BENCH_FORWARDING ?? 'nat';
+const SERVICES = Number(process.env.BENCH_SERVICES ?? 1);
+if (FORWARDING !== 'nat' && FORWARDING !== 'dsr') throw new Error('BENCH_FORWARDING must be nat or dsr');
+if (!Number.isInteger(SERVICES) || SERVICES < 1 || SERVICES > 250) throw new Error('BENCH_SERVICES: 1-250');
+const DSR = FORWARDING === 'dsr' ? { dsr: { ingress: ['up0'], egress: 'dn0' } } : {};
 
 function backends(n: number): BackendSpec[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -35,23 +44,24 @@ function backends(n: number): BackendSpec[] {
   }));
 }
 
-function state(list: BackendSpec[], size: number): NodeDataplaneState {
+/** SERVICES services on `all`, the first on `list` (the one a change touches). */
+function state(list: BackendSpec[], all: BackendSpec[], size: number): NodeDataplaneState {
   return {
     hashSeed: SEED,
     maglevTableSize: size,
-    services: [
-      {
-        id: 'lb0',
-        vip: '10.0.0.1',
-        family: 4,
-        protocol: 'tcp',
-        port: 80,
-        algorithm: 'MAGLEV',
-        hashFields: 'FIVE_TUPLE',
-        snat: false,
-        backends: list,
-      },
-    ],
+    services: Array.from({ length: SERVICES }, (_, k) => ({
+      id: `lb${k}`,
+      vip: `10.0.${k >> 8}.${(k & 255) + 1}`,
+      family: 4 as const,
+      protocol: 'tcp' as const,
+      // dsr does not rewrite the packet: the service port is the backends' port.
+      port: FORWARDING === 'dsr' ? 8080 : 80,
+      algorithm: 'MAGLEV' as const,
+      hashFields: 'FIVE_TUPLE' as const,
+      snat: false,
+      ...(FORWARDING === 'dsr' ? { forwarding: 'dsr' as const } : {}),
+      backends: k === 0 ? list : all,
+    })),
   };
 }
 
@@ -89,14 +99,14 @@ const summary = (xs: Sample[]) => ({
 async function measure(ex: Executor, n: number, size: number) {
   const all = backends(n);
   const full: Sample[] = [];
-  let dp = createNftDataplane({ executor: ex });
+  let dp = createNftDataplane({ executor: ex, ...DSR });
   for (let r = 0; r < REPEATS; r++) {
     // Clear the kernel first: a fresh instance adopts an unchanged table instead of rewriting it.
     await dp.destroy();
-    dp = createNftDataplane({ executor: ex }); // a fresh instance on an empty table: a full write
+    dp = createNftDataplane({ executor: ex, ...DSR }); // a fresh instance on an empty table: a full write
     full.push(
       await timed(async () => {
-        const res = await dp.sync(state(all, size));
+        const res = await dp.sync(state(all, all, size));
         if (res.mode !== 'full') throw new Error(`expected a full sync, got ${res.mode}`);
       }),
     );
@@ -112,14 +122,14 @@ async function measure(ex: Executor, n: number, size: number) {
     for (const list of [without, all]) {
       change.push(
         await timed(async () => {
-          const res = await dp.sync(state(list, size));
+          const res = await dp.sync(state(list, all, size));
           if (res.mode !== 'incremental') throw new Error(`expected an incremental sync, got ${res.mode}`);
           statements += res.statements;
         }),
       );
     }
   }
-  const drift = await dp.verify(state(all, size));
+  const drift = await dp.verify(state(all, all, size));
   if (drift.length > 0) throw new Error(`kernel differs: ${drift.slice(0, 3).join('; ')}`);
   await dp.destroy();
   return {
@@ -138,7 +148,7 @@ async function main(): Promise<void> {
   }
   const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(
-    `Maglev apply benchmark: one MAGLEV service, medians of ${REPEATS} full syncs and ${2 * REPEATS} single-backend changes (load average at start: ${loadavg})`,
+    `Maglev apply benchmark: ${SERVICES} MAGLEV service(s), ${FORWARDING}, medians of ${REPEATS} full syncs and ${2 * REPEATS} single-backend changes (load average at start: ${loadavg})`,
   );
   const header = [
     'N',
@@ -157,6 +167,10 @@ async function main(): Promise<void> {
   const ns = makeNamespace(nextLabId(BENCH_PREFIX), 'mg');
   try {
     const ex = netnsExecutor(ns.name);
+    if (FORWARDING === 'dsr') {
+      const veth = await ex.run(['ip', 'link', 'add', 'up0', 'type', 'veth', 'peer', 'name', 'dn0']);
+      if (veth.code !== 0) throw new Error(`ip link add: ${veth.stderr}`);
+    }
     for (const size of SIZES) {
       for (const n of COUNTS) {
         if (n > size) continue;

@@ -16,6 +16,7 @@ import {
   renderDsrDelta,
   renderDsrElements,
   renderDsrSkeleton,
+  sameDsrElements,
 } from './nft-dsr.js';
 import { diffDsrListing } from './nft-dsr-readback.js';
 import { buildLayout, defaultMaglev, type Layout, type LayoutOptions, type MaglevFn } from './nft-layout.js';
@@ -205,7 +206,7 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     // A (re-)created tunnel device has a new ifindex: the rules naming it must be loaded again (the
     // delta reloads the chain tun whole).
     if (dsrKernel?.stamp === p.stamp) {
-      if (dsrKernel.elements.text === p.elements.text && !devicesChanged) return undefined;
+      if (sameDsrElements(dsrKernel.elements, p.elements) && !devicesChanged) return undefined;
       return { ...renderDsrDelta(dsrKernel.elements, p.elements), full: false };
     }
     // A restarted agent (or one after a failure) keeps the table, and its pins, when the stamp matches.

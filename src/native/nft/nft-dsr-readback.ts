@@ -16,7 +16,7 @@ const MAPS = ['dsr4', 'hop4', 'live4', 'slot_tcp', 'slot_udp'];
 export function diffDsrListing(
   t: string,
   json: string,
-  elements: { text: string; tunnels: ReadonlyMap<number, string> },
+  elements: { counts: Readonly<Record<string, number>>; tunnels: ReadonlyMap<number, string> },
   tunnel: boolean,
 ): string[] {
   const counts = new Map<string, number>();
@@ -31,11 +31,7 @@ export function diffDsrListing(
   } catch {
     return [`table ${t}: its listing cannot be read`];
   }
-  const want = new Map<string, number>();
-  for (const line of elements.text.split('\n')) {
-    const m = /^add element \S+ \S+ (\S+) \{ (.*) \}$/.exec(line);
-    if (m) want.set(m[1]!, m[2]!.split(', ').length);
-  }
+  const want = new Map(Object.entries(elements.counts));
   const out: string[] = [];
   for (const name of MAPS) {
     const has = counts.get(name);

@@ -53,9 +53,11 @@ export interface DsrSmallMaps {
 
 /** Every element of the dsr/tunnel table: as one replacement (`text`) and as parts a delta compares. */
 export interface DsrElements {
-  /** The whole replacement: flush the maps (not the pins) and add every element. */
-  text: string;
+  /** The whole replacement: flush the maps (not the pins) and add every element (rendered on first use). */
+  readonly text: string;
   statements: number;
+  /** Elements per map (dsr4, hop4, live4, slot_tcp, slot_udp): what the read-back compares. */
+  counts: Record<string, number>;
   /** The tunnel backends (mark -> address), whose ipip devices must exist before `text` is applied. */
   tunnels: Map<number, string>;
   small: DsrSmallMaps;
@@ -192,7 +194,7 @@ export function renderDsrElements(
   const dispatch: string[] = [];
   const hops = new Map<number, string>();
   const tunnels = new Map<number, string>();
-  const slots: Record<'tcp' | 'udp', string[]> = { tcp: [], udp: [] };
+  const slotCount = { tcp: 0, udp: 0 };
   const tables = new Map<string, DsrSlots>();
   for (const s of services) {
     const mode = s.forwarding === 'tunnel' ? 'tunnel' : 'dsr';
@@ -223,32 +225,69 @@ export function renderDsrElements(
       throw renderError(`service ${s.id}: ${(e as Error).message}`);
     }
     const marks = new Uint32Array(table.length);
-    const prefix = `${s.vip} . ${s.port} .`;
     for (let slot = 0; slot < table.length; slot++) {
       const b = sorted[table[slot]!];
       if (!b) throw renderError(`service ${s.id}: slot ${slot} has no backend`);
       marks[slot] = backendMark(b.address);
-      slots[p].push(`${prefix} ${slot} : ${hex32(marks[slot]!, 'mark')}`);
     }
-    tables.set(key, { map: `slot_${p}`, prefix, marks });
+    slotCount[p] += marks.length;
+    tables.set(key, { map: `slot_${p}`, prefix: `${s.vip} . ${s.port} .`, marks });
     dispatch.push(`${key} : goto ${chainName(p, hashTag(s), mode === 'tunnel')}`);
   }
   const hop = [...hops].map(([m, a]) => `${hex32(m, 'mark')} : ${a}`);
   const live = [...hops.keys()].map((m) => hex32(m, 'mark'));
   const small = { tableName, hop, live, dispatch, tun: tunnel ? renderTunnelChain(tableName, tunnels) : [] };
-  const slotText = [
-    ...['slot_tcp', 'slot_udp'].map((m) => `flush map ${t} ${m}\n`),
-    addElements(t, 'slot_tcp', slots.tcp),
-    addElements(t, 'slot_udp', slots.udp),
-  ];
-  const { text, statements } = renderSmallMaps(small, slotText.join(''));
+  // The whole text is only needed for a first or repairing sync: a change sends renderDsrDelta's.
+  let text: string | undefined;
+  const render = () => {
+    const items = { slot_tcp: [] as string[], slot_udp: [] as string[] };
+    for (const { map, prefix, marks } of tables.values())
+      for (let slot = 0; slot < marks.length; slot++)
+        items[map].push(`${prefix} ${slot} : ${hex32(marks[slot]!, 'mark')}`);
+    const slotText = ['slot_tcp', 'slot_udp'].map((m) => `flush map ${t} ${m}\n`).join('');
+    return renderSmallMaps(
+      small,
+      slotText + addElements(t, 'slot_tcp', items.slot_tcp) + addElements(t, 'slot_udp', items.slot_udp),
+    ).text;
+  };
   return {
-    text,
-    statements: statements + 2 + slots.tcp.length + slots.udp.length,
+    get text() {
+      text ??= render();
+      return text;
+    },
+    statements:
+      5 +
+      small.hop.length +
+      small.live.length +
+      small.tun.length +
+      small.dispatch.length +
+      slotCount.tcp +
+      slotCount.udp,
+    counts: {
+      dsr4: dispatch.length,
+      hop4: hop.length,
+      live4: live.length,
+      slot_tcp: slotCount.tcp,
+      slot_udp: slotCount.udp,
+    },
     tunnels,
     small,
     slots: tables,
   };
+}
+
+/** Whether two renderings hold the same elements (cheaper than comparing their texts). */
+export function sameDsrElements(a: DsrElements, b: DsrElements): boolean {
+  const same = (x: readonly string[], y: readonly string[]) =>
+    x.length === y.length && x.every((v, i) => v === y[i]);
+  if (!same(a.small.hop, b.small.hop) || !same(a.small.live, b.small.live)) return false;
+  if (!same(a.small.dispatch, b.small.dispatch) || !same(a.small.tun, b.small.tun)) return false;
+  if (a.slots.size !== b.slots.size) return false;
+  for (const [key, x] of a.slots) {
+    const y = b.slots.get(key);
+    if (!y || y.marks.length !== x.marks.length || !x.marks.every((m, i) => m === y.marks[i])) return false;
+  }
+  return true;
 }
 
 /** `add element` of `items` to `name` as one statement ('' when there are none). */
