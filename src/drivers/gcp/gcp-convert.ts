@@ -4,6 +4,8 @@
  * endpoint group `N-neg-<zone letter>` per zone holding VMs. Each resource's description marks it as
  * nlbkit's, for which NLB and which create call; the forwarding rule's also keeps the VPC and tags.
  */
+import { z } from 'zod';
+import { lenient } from '../../common/provider-answer.js';
 import type { ResolvedVMGroup } from '../../driver-kit/index.js';
 import type {
   HashFields,
@@ -40,15 +42,37 @@ export const MAX_DESCRIPTION = 2048;
 
 export const describe = (m: Marker) => `${PREFIX}${JSON.stringify(m)}`;
 
+/**
+ * A description's marker as parsed: the NLB and the create call decide whether the resource is
+ * nlbkit's; a malformed optional field (edited by hand) is dropped, never trusted.
+ */
+const markerSchema = z.object({
+  nlb: z.string(),
+  createId: z.string(),
+  vpc: lenient(z.string()),
+  tags: lenient(z.array(z.object({ key: z.string(), value: z.string() }))),
+  af: lenient(z.enum(['IPV6', 'DUAL_STACK'])),
+});
+
 /** The marker in a description, or undefined when the resource is not nlbkit's. */
 export function markerOf(description: string | null | undefined): Marker | undefined {
   if (!description?.startsWith(PREFIX)) return undefined;
+  let json: unknown;
   try {
-    const m = JSON.parse(description.slice(PREFIX.length)) as Partial<Marker>;
-    return typeof m.nlb === 'string' && typeof m.createId === 'string' ? (m as Marker) : undefined;
+    json = JSON.parse(description.slice(PREFIX.length));
   } catch {
     return undefined;
   }
+  const m = markerSchema.safeParse(json);
+  if (!m.success) return undefined;
+  const { nlb, createId, vpc, tags, af } = m.data;
+  return {
+    nlb,
+    createId,
+    ...(vpc === undefined ? {} : { vpc }),
+    ...(tags ? { tags } : {}),
+    ...(af ? { af } : {}),
+  };
 }
 
 /** Is this resource nlbkit's, for NLB `nlb`? */
