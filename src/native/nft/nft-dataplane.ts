@@ -129,6 +129,8 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
   const dsrTable = ['netdev', opts.tableName];
   // The dsr table's stamp known to be in the kernel, and the elements it holds (undefined: unknown).
   let dsrKernel: { stamp: string; elements: DsrElements } | undefined;
+  // The last dsr rendering, applied or not: unchanged services' Maglev slots are reused from it.
+  let lastDsr: DsrElements | undefined;
   const nft = options.nftCommand ?? 'nft';
   const timeoutMs = options.timeoutMs ?? 60_000;
   const table = ['inet', opts.tableName];
@@ -192,7 +194,15 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     }
     if (!dsr && !tunnel) return undefined;
     const stamp = tableComment({ signature: dsrSignature(opts.tableName, dsr, state, tunnel) });
-    const elements = renderDsrElements(opts.tableName, services, state, opts.maglev, tunnel !== undefined);
+    const elements = renderDsrElements(
+      opts.tableName,
+      services,
+      state,
+      opts.maglev,
+      tunnel !== undefined,
+      lastDsr,
+    );
+    lastDsr = elements;
     return { stamp, state, elements };
   };
 

@@ -96,6 +96,37 @@ function applySlots(maps: Map<string, Map<string, string>>, script: string) {
   return maps;
 }
 
+describe('dsr rendering after an earlier one', () => {
+  it('builds the Maglev table of changed services only, and renders what a fresh rendering does', () => {
+    const built: string[] = [];
+    const counting: typeof defaultMaglev = (backends, size, seed) => {
+      built.push(backends.map((b) => b.id).join());
+      return defaultMaglev(backends, size, seed);
+    };
+    const first = [svc(1, [1, 2, 3]), svc(2, [1, 2]), svc(3, [4, 5], { protocol: 'udp' })];
+    const old = renderDsrElements('nlbkit', first, tables, counting);
+    expect(built).toHaveLength(3);
+    built.length = 0;
+    // Service 1 gains a backend; service 3 keeps its ids but one address changes (another mark).
+    const next = [
+      svc(1, [1, 2, 3, 6]),
+      svc(2, [1, 2]),
+      svc(3, [4, 5], {
+        protocol: 'udp',
+        backends: [...backends([4]), { id: 'b5', address: '10.1.0.9', port: 80, weight: 1 }],
+      }),
+    ];
+    const now = renderDsrElements('nlbkit', next, tables, counting, false, old);
+    expect(built).toEqual(['b1,b2,b3,b6', 'b4,b5']);
+    expect(now.slots.get('10.0.0.2 . tcp . 80')!.marks).toBe(old.slots.get('10.0.0.2 . tcp . 80')!.marks);
+    expect(now.text).toBe(render(next).text);
+    // Another seed is another table for every service.
+    built.length = 0;
+    renderDsrElements('nlbkit', next, { ...tables, hashSeed: 1 }, counting, false, now);
+    expect(built).toHaveLength(3);
+  });
+});
+
 describe('dsr deltas applied one after another', () => {
   const udp5 = { protocol: 'udp' as const };
   const steps: [string, ServiceSpec[]][] = [
