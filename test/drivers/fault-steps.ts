@@ -32,28 +32,3 @@ export function faultSteps(calls: readonly { method: string; shape: string }[]):
     return { label: `${key} #${n + 1}`, method, shape, path: new RegExp(`^${source}$`), skip: n };
   });
 }
-
-/**
- * The calls `run` makes on a fresh world after `prepare`, as `toSteps` makes them steps; `after` runs
- * on the same world once they are recorded (to read the clean result).
- */
-export async function recordFaultSteps<W extends { close(): Promise<void> }, C, S>(
-  start: () => Promise<W>,
-  calls: (w: W) => C[],
-  toSteps: (calls: C[]) => S[],
-  prepare: (w: W) => Promise<unknown>,
-  run: (w: W) => Promise<unknown>,
-  after?: (w: W) => Promise<unknown>,
-): Promise<S[]> {
-  const w = await start();
-  try {
-    await prepare(w);
-    const from = calls(w).length;
-    await run(w);
-    const recorded = toSteps(calls(w).slice(from));
-    await after?.(w);
-    return recorded;
-  } finally {
-    await w.close();
-  }
-}

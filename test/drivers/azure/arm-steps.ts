@@ -1,7 +1,7 @@
 /** Fault steps for the Azure tests: each recorded ARM call, its path below Microsoft.Network. */
 import type { RecordedArmCall } from '../../fakes/azure/index.js';
 import type { StepRecorder } from '../fault-matrix.js';
-import { type FaultStep, faultSteps, idsAsWildcards, recordFaultSteps } from '../fault-steps.js';
+import { type FaultStep, faultSteps, idsAsWildcards } from '../fault-steps.js';
 import type { AzureWorld } from './azure-world.js';
 
 export interface ArmStep extends FaultStep {
@@ -16,13 +16,6 @@ export const armSteps = (calls: RecordedArmCall[]): ArmStep[] =>
       shape: idsAsWildcards(c.path.replace(/^.*\/providers\/Microsoft\.Network\//, '')),
     })),
   ).map((s) => ({ ...s, write: s.method !== 'GET' }));
-
-/** The steps of `run` on a fresh world from `start`, after `prepare`. */
-export const recordArmSteps = (
-  start: () => Promise<AzureWorld>,
-  prepare: (w: AzureWorld) => Promise<unknown>,
-  run: (w: AzureWorld) => Promise<unknown>,
-) => recordFaultSteps(start, (w) => w.fake.calls, armSteps, prepare, run);
 
 /** A 500 at the step's call. */
 export const failAt = (w: AzureWorld, step: ArmStep) =>

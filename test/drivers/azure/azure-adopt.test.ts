@@ -5,8 +5,9 @@
  */
 import type { LoadBalancer } from '@azure/arm-network';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isNLBError } from '../../../src/interfaces/errors.js';
-import { failAt, recordArmSteps } from './arm-steps.js';
+import { describeFaultMatrix } from '../fault-matrix.js';
+import { useSharedWorld } from '../shared-world.js';
+import { armRecorder, failAt } from './arm-steps.js';
 import { azureForeign } from './azure-foreign.js';
 import { type AzureWorld, sdkClient, startAzureWorld } from './azure-world.js';
 
@@ -22,7 +23,6 @@ async function withForeign(): Promise<{ w: AzureWorld; id: string }> {
   const id = await azureForeign(w.fake, 'web-vnet').create('web', w.vms.slice(0, 2));
   return { w, id };
 }
-const foreignWorld = async () => (await withForeign()).w;
 const webId = (w: AzureWorld) => w.fake.state.lbs.get('web')?.id as string;
 const adopt = (w: AzureWorld) => w.driver.adoptNLB(webId(w), { nameId: 'web' });
 const release = (w: AzureWorld) => w.driver.releaseNLB({ nameId: 'web' });
@@ -43,40 +43,60 @@ const nlbkitTags = (w: AzureWorld) =>
     Object.keys((r.tags ?? {}) as object).filter((k) => k.startsWith('nlbkit-')),
   );
 
-describe('adoptNLB fault injection', async () => {
-  const steps = await recordArmSteps(foreignWorld, async () => undefined, adopt);
-  it('adopts with one PUT of the load balancer', () =>
-    expect(steps.filter((s) => s.write).map((s) => s.label)).toEqual(['PUT loadBalancers/web #1']));
-  for (const step of steps)
-    it(`a failure at ${step.label} -> typed error, no mark left, not listed`, async () => {
-      world = await foreignWorld();
-      const before = marks(world);
-      failAt(world, step);
-      const error = await adopt(world).catch((e: unknown) => e);
-      expect(isNLBError(error)).toBe(true);
-      expect(marks(world)).toEqual(before);
-      expect(await world.driver.listIID()).toEqual([]);
-    });
+const shared = useSharedWorld(startAzureWorld);
+
+/** What adoption and release may change, and which NLBs nlbkit lists. */
+const cloud = async (w: AzureWorld) => ({
+  marks: marks(w),
+  listed: (await w.driver.listIID()).map((i) => i.nameId),
 });
 
-for (const made of ['adopted', 'created'] as const)
-  describe(`releaseNLB fault injection (${made})`, async () => {
-    const start = async () => {
-      const w = made === 'adopted' ? await foreignWorld() : await startAzureWorld();
-      if (made === 'adopted') await adopt(w);
-      else
-        await w.driver.createNLB({
-          iid: { nameId: 'web' },
-          vpcIID: { nameId: 'web-vnet' },
-          type: 'PUBLIC',
-          listener: { protocol: 'TCP', port: 80, addressFamily: 'DUAL_STACK' },
-          vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1' }] },
-          healthChecker: { protocol: 'TCP' },
-        });
-      return w;
-    };
-    const steps = await recordArmSteps(start, async () => undefined, release);
-    it('untags the load balancer, then its own public IPs', () =>
+/** What the matrices share: one world, ARM steps, each failing with a 500. */
+const base = {
+  world: shared,
+  steps: armRecorder,
+  inject: failAt,
+  cloud,
+  code: () => 'UNAVAILABLE',
+};
+
+describeFaultMatrix({
+  ...base,
+  title: 'adoptNLB fault injection',
+  prepare: async (w) => {
+    await azureForeign(w.fake, 'web-vnet').create('web', w.vms.slice(0, 2));
+  },
+  run: adopt,
+  leaves: '-> typed error, no mark left, not listed',
+  expectSteps: (steps) =>
+    expect(steps.filter((s) => s.write).map((s) => s.label)).toEqual(['PUT loadBalancers/web #1']),
+  after: async ({ before }) => expect(before.listed).toEqual([]),
+});
+
+/** An NLB `web` that releaseNLB lets go of: an adopted foreign one, or one nlbkit created. */
+const managed = async (w: AzureWorld, made: 'adopted' | 'created') => {
+  if (made === 'adopted') {
+    await azureForeign(w.fake, 'web-vnet').create('web', w.vms.slice(0, 2));
+    await adopt(w);
+  } else
+    await w.driver.createNLB({
+      iid: { nameId: 'web' },
+      vpcIID: { nameId: 'web-vnet' },
+      type: 'PUBLIC',
+      listener: { protocol: 'TCP', port: 80, addressFamily: 'DUAL_STACK' },
+      vmGroup: { protocol: 'TCP', port: 8080, vms: [{ nameId: 'vm-1' }] },
+      healthChecker: { protocol: 'TCP' },
+    });
+};
+
+for (const made of ['adopted', 'created'] as const) {
+  describeFaultMatrix({
+    ...base,
+    title: `releaseNLB fault injection (${made})`,
+    prepare: (w) => managed(w, made),
+    run: release,
+    leaves: '-> typed error, still managed with every mark',
+    expectSteps: (steps) =>
       expect(steps.filter((s) => s.write).map((s) => s.label.replace(/ #\d+$/, ''))).toEqual(
         made === 'adopted'
           ? ['PUT loadBalancers/web']
@@ -85,28 +105,24 @@ for (const made of ['adopted', 'created'] as const)
               'PUT publicIPAddresses/web-nlbkit-ip',
               'PUT publicIPAddresses/web-nlbkit-ipv6',
             ],
-      ));
-    for (const step of steps)
-      it(`a failure at ${step.label} -> typed error, still managed with every mark`, async () => {
-        world = await start();
-        const before = marks(world);
-        failAt(world, step);
-        const error = await release(world).catch((e: unknown) => e);
-        expect(isNLBError(error)).toBe(true);
-        expect(marks(world)).toEqual(before);
-        expect((await world.driver.listIID()).map((i) => i.nameId)).toEqual(['web']);
-      });
+      ),
+    after: async ({ before }) => expect(before.listed).toEqual(['web']),
+  });
+
+  describe(`releaseNLB (${made})`, () => {
     it('a clean release leaves every resource and no nlbkit tag', async () => {
-      world = await start();
-      const counts = [world.fake.state.lbs.size, world.fake.state.publicIps.size];
-      expect(await release(world)).toBe(true);
-      expect([world.fake.state.lbs.size, world.fake.state.publicIps.size]).toEqual(counts);
-      expect(nlbkitTags(world)).toEqual([]);
+      const w = await shared();
+      await managed(w, made);
+      const counts = [w.fake.state.lbs.size, w.fake.state.publicIps.size];
+      expect(await release(w)).toBe(true);
+      expect([w.fake.state.lbs.size, w.fake.state.publicIps.size]).toEqual(counts);
+      expect(nlbkitTags(w)).toEqual([]);
       // Nothing of it is deleteNLB's any more: not the load balancer, not its public IPs.
-      await expect(world.driver.deleteNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      expect([world.fake.state.lbs.size, world.fake.state.publicIps.size]).toEqual(counts);
+      await expect(w.driver.deleteNLB({ nameId: 'web' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect([w.fake.state.lbs.size, w.fake.state.publicIps.size]).toEqual(counts);
     });
   });
+}
 
 describe('adoptNLB: what it takes and what it refuses', () => {
   it('names backend addresses after their VMs; deleteNLB deletes the load balancer, not its public IP', async () => {

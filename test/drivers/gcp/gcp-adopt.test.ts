@@ -5,9 +5,10 @@
  * before anything is marked; an adopted NLB is deleted through its references.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { isNLBError } from '../../../src/interfaces/errors.js';
 import type { GceCall, GceFake } from '../../fakes/gcp/index.js';
-import { faultSteps, recordFaultSteps } from '../fault-steps.js';
+import { describeFaultMatrix, type StepRecorder } from '../fault-matrix.js';
+import { faultSteps } from '../fault-steps.js';
+import { useSharedWorld } from '../shared-world.js';
 import { gcpForeign } from './gcp-foreign.js';
 import { type GcpWorld, startGcpWorld } from './gcp-world.js';
 
@@ -31,10 +32,32 @@ const toSteps = (calls: GceCall[]) =>
   );
 type Step = ReturnType<typeof toSteps>[number];
 type Mode = 'before' | 'afterApply' | 'operationError';
+/** The code an operation ending in an error the driver does not know (the fake's INJECTED) maps to. */
+const OPERATION_ERROR_CODE = 'INVALID_ARGUMENT';
 const modes = (s: Step): Mode[] => (s.write ? ['before', 'afterApply', 'operationError'] : ['before']);
 
-const record = (prepare: (w: GcpWorld) => Promise<unknown>, run: (w: GcpWorld) => Promise<unknown>) =>
-  recordFaultSteps(startGcpWorld, (w) => w.fake.calls, toSteps, prepare, run);
+const shared = useSharedWorld(startGcpWorld);
+const recorder: StepRecorder<GcpWorld, Step> = {
+  count: (w) => w.fake.calls.length,
+  since: (w, from) => toSteps(w.fake.calls.slice(from)),
+};
+
+/** The forwarding rule's labels and the NLBs nlbkit lists. */
+const cloud = async (w: GcpWorld) => ({
+  labels: labelsOf(w.fake),
+  listed: (await w.driver.listIID()).map((i) => i.nameId),
+});
+
+/** What both matrices share: one world, each call failed in each of its modes; a lost wait is waited again. */
+const base = {
+  world: shared,
+  steps: recorder,
+  modes,
+  inject: (w: GcpWorld, step: Step, mode: string) => inject(w.fake, step, mode as Mode),
+  cloud,
+  code: (mode: string) => (mode === 'operationError' ? OPERATION_ERROR_CODE : 'UNAVAILABLE'),
+  repeated: (step: Step) => step.wait,
+};
 
 function inject(fake: GceFake, step: Step, mode: Mode) {
   fake.fail({
@@ -47,60 +70,38 @@ function inject(fake: GceFake, step: Step, mode: Mode) {
   });
 }
 
-describe('adoptNLB fault injection', async () => {
-  const all = await record(makeForeign, adopt);
-
-  it('marks the forwarding rule with one setLabels, and writes nothing else', () => {
-    const writes = all.filter(
-      (s) => s.method !== 'GET' && !s.wait && !s.shape.endsWith('/listNetworkEndpoints'),
-    );
-    expect(writes.map((s) => s.label)).toEqual([
-      'POST /projects/demo-project/regions/europe-west1/forwardingRules/web/setLabels #1',
-    ]);
-  });
-
-  for (const step of all)
-    for (const mode of modes(step))
-      it(`a failure at ${step.label} (${mode}) leaves the labels as they were`, async () => {
-        world = await startGcpWorld();
-        await makeForeign(world);
-        inject(world.fake, step, mode);
-        const outcome = await adopt(world).catch((e: unknown) => e);
-        if (step.wait && !isNLBError(outcome)) {
-          // A lost wait is waited again: the adoption went through.
-          expect((await world.driver.listIID()).map((i) => i.nameId)).toEqual(['web']);
-          return;
-        }
-        expect(isNLBError(outcome)).toBe(true);
-        expect(labelsOf(world.fake)).toEqual({ team: 'web' });
-        expect(await world.driver.listIID()).toEqual([]);
-      });
+describeFaultMatrix({
+  ...base,
+  title: 'adoptNLB fault injection',
+  prepare: async (w) => {
+    await makeForeign(w);
+  },
+  run: adopt,
+  leaves: 'leaves the labels as they were',
+  expectSteps: (all) =>
+    // Marks the forwarding rule with one setLabels, and writes nothing else.
+    expect(
+      all
+        .filter((s) => s.method !== 'GET' && !s.wait && !s.shape.endsWith('/listNetworkEndpoints'))
+        .map((s) => s.label),
+    ).toEqual(['POST /projects/demo-project/regions/europe-west1/forwardingRules/web/setLabels #1']),
+  after: async ({ before }) => expect(before).toEqual({ labels: { team: 'web' }, listed: [] }),
 });
 
-describe('releaseNLB fault injection', async () => {
-  const all = await record(async (w) => {
+describeFaultMatrix({
+  ...base,
+  title: 'releaseNLB fault injection',
+  prepare: async (w) => {
     await makeForeign(w);
     await adopt(w);
-  }, release);
-
-  for (const step of all)
-    for (const mode of modes(step))
-      it(`a failure at ${step.label} (${mode}) leaves it adopted`, async () => {
-        world = await startGcpWorld();
-        await makeForeign(world);
-        await adopt(world);
-        const marked = labelsOf(world.fake);
-        inject(world.fake, step, mode);
-        const outcome = await release(world).catch((e: unknown) => e);
-        if (step.wait && !isNLBError(outcome)) {
-          expect(labelsOf(world.fake)).toEqual({ team: 'web' });
-          return;
-        }
-        expect(isNLBError(outcome)).toBe(true);
-        expect(labelsOf(world.fake)).toEqual(marked);
-        expect(marked).toEqual({ team: 'web', 'nlbkit-nlb': 'web', 'nlbkit-vpc': 'web-net' });
-        expect((await world.driver.listIID()).map((i) => i.nameId)).toEqual(['web']);
-      });
+  },
+  run: release,
+  leaves: 'leaves it adopted',
+  after: async ({ before }) =>
+    expect(before).toEqual({
+      labels: { team: 'web', 'nlbkit-nlb': 'web', 'nlbkit-vpc': 'web-net' },
+      listed: ['web'],
+    }),
 });
 
 describe('adoptNLB on GCP', () => {

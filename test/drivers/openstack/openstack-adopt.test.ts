@@ -3,18 +3,17 @@
  * reason is named, nothing marked), and a failure at every call of both, before and after it is
  * applied, leaving the load balancer's and members' marks exactly as they were.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAdoptable } from '../../../src/interfaces/adoption.js';
 import { isNLBError } from '../../../src/interfaces/errors.js';
-import { faultSteps, idsAsWildcards, recordFaultSteps } from '../fault-steps.js';
+import { describeFaultMatrix, type StepRecorder } from '../fault-matrix.js';
+import { type FaultStep, faultSteps, idsAsWildcards } from '../fault-steps.js';
+import { useSharedWorld } from '../shared-world.js';
 import { type ForeignShape, makeForeign } from './openstack-foreign.js';
+import { APPLIED, fail503 } from './openstack-steps.js';
 import { type OpenStackWorld, startOpenStackWorld } from './openstack-world.js';
 
-let world: OpenStackWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const shared = useSharedWorld(startOpenStackWorld);
 
 const adoptable = (w: OpenStackWorld) => {
   if (!isAdoptable(w.driver)) throw new Error('the OpenStack driver must be adoptable');
@@ -38,7 +37,7 @@ const refusal = async (p: Promise<unknown>) => {
 
 describe('OpenStack adoptNLB refusals', () => {
   it('names every part that does not fit, as UNSUPPORTED, and marks nothing', async () => {
-    world = await startOpenStackWorld();
+    const world = await shared();
     const id = await foreign(world, {
       algorithm: 'LEAST_CONNECTIONS',
       monitorType: 'PING',
@@ -55,7 +54,7 @@ describe('OpenStack adoptNLB refusals', () => {
   });
 
   it('refuses values outside the capabilities (a weight above 100)', async () => {
-    world = await startOpenStackWorld();
+    const world = await shared();
     const id = await foreign(world, { weight: 200 });
     const e = await refusal(adoptable(world).adoptNLB(id, { nameId: 'legacy' }));
     expect(e.code).toBe('UNSUPPORTED');
@@ -63,7 +62,7 @@ describe('OpenStack adoptNLB refusals', () => {
   });
 
   it('refuses a member that is no server, another name, another provider, and unknown ids', async () => {
-    world = await startOpenStackWorld();
+    const world = await shared();
     const driver = adoptable(world);
     const id = await foreign(world);
     const [member] = world.fake.state.lbs[0]?.pools[0]?.members ?? [];
@@ -82,7 +81,7 @@ describe('OpenStack adoptNLB refusals', () => {
   });
 
   it('keeps the owner tags through adoption and release; deletes nothing', async () => {
-    world = await startOpenStackWorld();
+    const world = await shared();
     const driver = adoptable(world);
     const id = await foreign(world);
     const before = marks(world);
@@ -97,53 +96,52 @@ describe('OpenStack adoptNLB refusals', () => {
   });
 });
 
-for (const op of ['adoptNLB', 'releaseNLB'] as const) {
-  describe(`${op} fault injection`, async () => {
-    const prepare = async (w: OpenStackWorld) => {
+/** A step of adoption or release (Keystone's token request is the client's own business: not one). */
+interface Step extends FaultStep {
+  /** A GET of the load balancer by id, which the driver polls again: the operation may then succeed. */
+  poll: boolean;
+}
+const recorder: StepRecorder<OpenStackWorld, Step> = {
+  count: (w) => w.fake.calls.length,
+  since: (w, from) =>
+    faultSteps(
+      w.fake.calls
+        .slice(from)
+        .filter((c) => c.service !== 'identity')
+        .map((c) => ({ method: c.method, shape: idsAsWildcards(c.path) })),
+    ).map((s) => ({ ...s, poll: s.method === 'GET' && /loadbalancers\/\{id\}$/.test(s.shape) })),
+};
+
+/** The marks with the world's server ids as names (they are new after a reset), and what is listed. */
+const cloud = async (w: OpenStackWorld) => {
+  const names = new Map(w.vms.map((vm) => [`nlbkit:vm=${vm.systemId}`, `nlbkit:vm=${vm.nameId}`]));
+  const { lb, members } = marks(w);
+  return {
+    lb,
+    members: members.map(([name, tags]) => [name, (tags as string[]).map((t) => names.get(t) ?? t)]),
+    listed: (await w.driver.listNLB()).map((n) => n.iid.nameId),
+  };
+};
+
+for (const op of ['adoptNLB', 'releaseNLB'] as const)
+  describeFaultMatrix({
+    title: `${op} fault injection`,
+    world: shared,
+    steps: recorder,
+    prepare: async (w) => {
       const id = await foreign(w);
       if (op === 'releaseNLB') await adoptable(w).adoptNLB(id, { nameId: 'legacy' });
       return id;
-    };
-    const run = (w: OpenStackWorld, id: string) =>
+    },
+    run: (w, id) =>
       op === 'adoptNLB'
         ? adoptable(w).adoptNLB(id, { nameId: 'legacy' })
-        : adoptable(w).releaseNLB({ nameId: 'legacy' });
-    let id = '';
-    const all = await recordFaultSteps(
-      startOpenStackWorld,
-      (w) => w.fake.calls,
-      (calls) => calls,
-      async (w) => {
-        id = await prepare(w);
-      },
-      (w) => run(w, id),
-    ).then((calls) =>
-      // Keystone's token request is the client's own business (retried, shared): not a step here.
-      faultSteps(
-        calls
-          .filter((c) => c.service !== 'identity')
-          .map((c) => ({ method: c.method, shape: idsAsWildcards(c.path) })),
-      ),
-    );
-    it('has write steps to fail', () => expect(all.some((s) => s.method === 'PUT')).toBe(true));
-    for (const step of all)
-      for (const afterApply of step.method === 'GET' ? [false] : [false, true])
-        it(`a failure at ${step.label}${afterApply ? ' (after it was applied)' : ''} leaves the marks as they were`, async () => {
-          world = await startOpenStackWorld();
-          const lbId = await prepare(world);
-          const before = marks(world);
-          const listed = (await world.driver.listNLB()).map((n) => n.iid.nameId);
-          world.fake.fail({ method: step.method, path: step.path, skip: step.skip, status: 503, afterApply });
-          const outcome = await run(world, lbId).then(
-            () => undefined,
-            (e: unknown) => e,
-          );
-          // A lost status read is polled again: the call went through.
-          const poll = step.method === 'GET' && /loadbalancers\/\{id\}$/.test(step.shape);
-          if (poll && outcome === undefined) return;
-          expect(isNLBError(outcome) && outcome.code).toBe('UNAVAILABLE');
-          expect(marks(world)).toEqual(before);
-          expect((await world.driver.listNLB()).map((n) => n.iid.nameId)).toEqual(listed);
-        });
+        : adoptable(w).releaseNLB({ nameId: 'legacy' }),
+    modes: (step) => (step.method === 'GET' ? [''] : ['', APPLIED]),
+    inject: fail503,
+    cloud,
+    code: () => 'UNAVAILABLE',
+    repeated: (step) => step.poll,
+    leaves: 'leaves the marks as they were',
+    expectSteps: (steps) => expect(steps.some((s) => s.method === 'PUT')).toBe(true),
   });
-}

@@ -13,6 +13,7 @@ import type { RecordedCall } from '../../fakes/openstack/index.js';
 import { describeFaultMatrix, expectDeleteFinishes, type StepRecorder } from '../fault-matrix.js';
 import { type FaultStep, faultSteps, idsAsWildcards } from '../fault-steps.js';
 import { useSharedWorld } from '../shared-world.js';
+import { APPLIED, fail503 } from './openstack-steps.js';
 import { type OpenStackWorld, startOpenStackWorld } from './openstack-world.js';
 
 const shared = useSharedWorld(startOpenStackWorld);
@@ -111,18 +112,6 @@ const base = {
   likeClean: (c: Cloud) =>
     JSON.parse(JSON.stringify(c).replace(/nlbkit:drain-until=[^"]+/g, 'nlbkit:drain-until=…')),
 };
-
-const APPLIED = 'after it was applied';
-
-/** A 503 at the step's call, or (`APPLIED`) at its answer. */
-const fail503 = (w: OpenStackWorld, step: Step, mode = '') =>
-  w.fake.fail({
-    method: step.method,
-    path: step.path,
-    skip: step.skip,
-    status: 503,
-    afterApply: mode === APPLIED,
-  });
 
 describeFaultMatrix({
   ...base,
