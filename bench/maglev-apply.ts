@@ -7,6 +7,7 @@
  *   `nft -f` transaction — what an agent does at start, after a failure, or if it had no diff.
  * - change: the incremental sync after removing one backend (then after adding it back): only the
  *   slots `diffMaglevTables` names are deleted and re-added, in one transaction.
+ * - verify: the read-back the agent makes after every sync (`verify()`), on the unchanged kernel.
  * Wall times are medians; CPU is split into our process (table build, layout, diff, rendering) and
  * the nft child (parsing and the kernel commit), so a loaded machine can be read too.
  * Env: BENCH_SIZES=65537,4093 (M)  BENCH_COUNTS=10,100,1000 (N)  BENCH_REPEATS=5.
@@ -129,12 +130,20 @@ async function measure(ex: Executor, n: number, size: number) {
       );
     }
   }
-  const drift = await dp.verify(state(all, all, size));
-  if (drift.length > 0) throw new Error(`kernel differs: ${drift.slice(0, 3).join('; ')}`);
+  // The agent reads the kernel back after every sync: what that costs beside the change.
+  const verify: Sample[] = [];
+  for (let r = 0; r < REPEATS; r++)
+    verify.push(
+      await timed(async () => {
+        const drift = await dp.verify(state(all, all, size));
+        if (drift.length > 0) throw new Error(`kernel differs: ${drift.slice(0, 3).join('; ')}`);
+      }),
+    );
   await dp.destroy();
   return {
     full: summary(full),
     change: summary(change),
+    verify: summary(verify),
     slots: slots / REPEATS,
     statements: statements / change.length,
   };
@@ -160,6 +169,7 @@ async function main(): Promise<void> {
     'change ms (min)',
     'change CPU js+nft',
     'full/change',
+    'verify ms (min)',
   ];
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---:').join('|')}|`);
@@ -188,6 +198,7 @@ async function main(): Promise<void> {
             `${c.wall.toFixed(1)} (${c.min.toFixed(1)})`,
             `${c.js.toFixed(0)}+${c.nft.toFixed(0)}`,
             `${(f.wall / c.wall).toFixed(1)}x`,
+            `${m.verify.wall.toFixed(1)} (${m.verify.min.toFixed(1)})`,
           ].join(' | ')} |`,
         );
       }
