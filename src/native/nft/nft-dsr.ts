@@ -308,6 +308,7 @@ export function sameDsrElements(a: DsrElements, b: DsrElements): boolean {
   if (a.slots.size !== b.slots.size) return false;
   for (const [key, x] of a.slots) {
     const y = b.slots.get(key);
+    if (y?.marks === x.marks) continue; // reused: the service did not change
     if (!y || y.marks.length !== x.marks.length || !x.marks.every((m, i) => m === y.marks[i])) return false;
   }
   return true;
@@ -344,12 +345,14 @@ export function renderDsrDelta(old: DsrElements, now: DsrElements): { text: stri
   const adds: Record<string, string[]> = { slot_tcp: [], slot_udp: [] };
   for (const [key, was] of old.slots) {
     const is = now.slots.get(key);
+    if (is?.marks === was.marks) continue; // reused: the service did not change
     for (let slot = 0; slot < was.marks.length; slot++)
       if (is?.marks.length !== was.marks.length || is.marks[slot] !== was.marks[slot])
         dels[was.map]!.push(`${was.prefix} ${slot}`);
   }
   for (const [key, is] of now.slots) {
     const was = old.slots.get(key);
+    if (was?.marks === is.marks) continue;
     for (let slot = 0; slot < is.marks.length; slot++)
       if (was?.marks.length !== is.marks.length || was.marks[slot] !== is.marks[slot])
         adds[is.map]!.push(`${is.prefix} ${slot} : ${hex32(is.marks[slot]!, 'mark')}`);
