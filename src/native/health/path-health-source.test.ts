@@ -144,6 +144,21 @@ describe('path health source', () => {
     await health.close();
   });
 
+  it('keeps a seed through an update that comes before the checks took it', async () => {
+    const checks = new FakeHealth();
+    const health = createPathHealthSource({
+      direct: new FakeHealth(),
+      dsr: { path: fakePath().path, checks },
+    });
+    health.update([{ ...dsr('vm1', '10.0.1.11'), initial: 'UNHEALTHY' }]);
+    // The agent's next reconcile passes no seed, before the first lane is made.
+    health.update([dsr('vm1', '10.0.1.11')]);
+    expect(health.get('web/vm1')?.state).toBe('UNHEALTHY');
+    await settle();
+    expect(checks.targets.map((t) => [t.key, t.initial])).toEqual([['web/vm1', 'UNHEALTHY']]);
+    await health.close();
+  });
+
   it('makes no namespace while no target needs one', async () => {
     const p = fakePath();
     const health = createPathHealthSource({

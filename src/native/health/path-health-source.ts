@@ -114,8 +114,13 @@ export function createPathHealthSource(o: PathHealthSourceOptions): PathHealthSo
       const direct = targets.filter((t) => t.path === undefined);
       const routed = targets.filter((t) => t.path !== undefined);
       o.direct.update(direct);
+      const earlier = new Map(viaPath);
       viaPath.clear();
-      for (const t of routed) viaPath.set(t.key, t);
+      for (const t of routed) {
+        // A seed (initial) the checks have not taken yet survives an update that comes before them.
+        const seed = t.initial ?? (o.dsr?.checks.get(t.key) ? undefined : earlier.get(t.key)?.initial);
+        viaPath.set(t.key, seed === undefined ? t : { ...t, initial: seed });
+      }
       if (!o.dsr) return setErrors(new Map(routed.map((t) => [t.key, NO_PROBE_REASON])));
       const assigned = ports.assign(routed.map((t) => t.key));
       const early = new Map<string, string>();
