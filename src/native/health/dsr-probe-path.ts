@@ -1,8 +1,10 @@
 /**
- * The agent's dsr probe namespace: a network namespace of its own with one macvlan on the LB node's
- * dsr egress device (the backends' segment) and an address there, in which the dsr health checks run.
- * Its routing (dsr-probe-plan.ts) sends each check to the VIP through one backend's MAC, which is what
- * the LB node does with a client's packet: a backend without the VIP on `lo` drops the probe.
+ * The agent's probe namespace: a network namespace of its own with one macvlan on an LB node's device
+ * (the dsr egress: the backends' segment; or the device towards tunnel backends) and an address there,
+ * in which the dsr and tunnel health checks run. Its routing (dsr-probe-plan.ts) sends each check to
+ * the VIP through one backend's MAC (dsr) or IPIP-encapsulated to the backend (tunnel), which is what
+ * the LB node does with a client's packet: a backend without the VIP on `lo` (or without its decap
+ * device) drops the probe.
  *
  * Why a namespace: the LB node holds the VIP itself, so its `local` table would deliver a probe to the
  * VIP to the node's own stack before any rule could route it, and Node has no SO_MARK or raw sockets.
@@ -20,6 +22,11 @@ import {
   laneAddCommands,
   laneRemoveCommands,
   laneRouting,
+  outerRemoveCommands,
+  outerRouteCommands,
+  type ProbeInterface,
+  probeTunnelName,
+  tunnelDeviceCommands,
 } from './dsr-probe-plan.js';
 
 /** The probe namespace's name unless told: one agent per host. */
@@ -31,13 +38,21 @@ export const PROBE_DEVICE = 'nlbkitp0';
 export interface DsrProbePathOptions {
   /** Runs commands in the LB node's network namespace (the agent's executor). */
   executor: Executor;
-  /** The node's device on the backends' segment (the agent's `--dsr-egress`). */
+  /**
+   * The node's device the probe's macvlan sits on: the dsr egress (the backends' segment), or the
+   * device tunnel backends are reached by (the agent's `--probe-device`, default `--dsr-egress`).
+   */
   egress: string;
   /**
-   * The probe's own IPv4 address on that segment: backends answer it directly, so it must be free and
-   * inside their subnet. Required.
+   * The probe's own IPv4 address on that device's network: backends answer it directly (from the
+   * VIP), so it must be free and routed to that link (dsr: inside the backends' subnet). Required.
    */
   address: string;
+  /**
+   * Next hop of the encapsulated tunnel probes on `egress`. Default: none, the tunnel backends are on
+   * that link. dsr lanes never use it.
+   */
+  gateway?: string;
   /** The probe namespace. Default `nlbkit-probe`. */
   netns?: string;
   /** Runs `ip netns` and the probe namespace's commands on this host. Default: the local host. */
@@ -81,6 +96,7 @@ const quietly = (ex: Executor, argv: string[]) => ex.run(argv, { timeoutMs: 10_0
 export function createDsrProbePath(o: DsrProbePathOptions): DsrProbePath {
   assertDevice(o.egress, 'the dsr egress device');
   assertIpv4(o.address, 'the dsr probe address');
+  if (o.gateway !== undefined) assertIpv4(o.gateway, 'the tunnel probe gateway');
   const name = o.netns ?? DEFAULT_PROBE_NETNS;
   try {
     assertNetnsName(name, 'dsr probe');
@@ -97,6 +113,10 @@ export function createDsrProbePath(o: DsrProbePathOptions): DsrProbePath {
   // `ip netns add/del` run on the host itself, never inside the node's namespace.
   const ipNetns = (verb: 'add' | 'del') => host.run(['ip', 'netns', verb, name], { timeoutMs: 10_000 });
   const applied = new Map<string, DsrLane>();
+  /** The ipip devices made (by backend), and whether the outer packets' routing is in place. */
+  const tunnels = new Set<string>();
+  let outerReady = false;
+  const me: ProbeInterface = { device: PROBE_DEVICE, address: o.address };
 
   const removeNode = () => quietly(o.executor, ['ip', 'link', 'del', PROBE_DEVICE]);
 
@@ -104,6 +124,8 @@ export function createDsrProbePath(o: DsrProbePathOptions): DsrProbePath {
     netns: name,
     async open() {
       applied.clear();
+      tunnels.clear();
+      outerReady = false;
       await ipNetns('del').catch(() => undefined); // a namespace left by a crashed agent: ours
       await removeNode(); // a macvlan left between its creation and its move
       try {
@@ -148,10 +170,37 @@ export function createDsrProbePath(o: DsrProbePathOptions): DsrProbePath {
         for (const argv of laneRemoveCommands(old)) await quietly(probe, argv);
         applied.delete(key);
       }
+      // Tunnel lanes need the outer routing once, and their backend's ipip device, before their routes.
+      const broken = new Map<string, string>(); // backend -> why its device (or the outer route) is missing
+      const tunnelBackends = new Set(lanes.filter((l) => l.mode === 'tunnel').map((l) => l.backend));
+      if (tunnelBackends.size > 0 && !outerReady) {
+        try {
+          for (const argv of outerRouteCommands(me, o.gateway)) await must(probe, argv);
+          outerReady = true;
+        } catch (e) {
+          for (const argv of outerRemoveCommands()) await quietly(probe, argv);
+          for (const b of tunnelBackends) broken.set(b, (e as Error).message);
+        }
+      }
+      for (const backend of tunnelBackends) {
+        if (tunnels.has(backend) || broken.has(backend)) continue;
+        try {
+          for (const argv of tunnelDeviceCommands(backend, me)) await must(probe, argv);
+          tunnels.add(backend);
+        } catch (e) {
+          await quietly(probe, ['ip', 'link', 'del', 'dev', probeTunnelName(backend)]);
+          broken.set(backend, (e as Error).message);
+        }
+      }
       for (const lane of lanes) {
         if (applied.has(lane.key)) continue;
+        const why = lane.mode === 'tunnel' ? broken.get(lane.backend) : undefined;
+        if (why !== undefined) {
+          failed.set(lane.key, why);
+          continue;
+        }
         try {
-          for (const argv of laneAddCommands(lane, PROBE_DEVICE)) await must(probe, argv);
+          for (const argv of laneAddCommands(lane, me)) await must(probe, argv);
           applied.set(lane.key, lane);
         } catch (e) {
           // Undo the lane's part: its probes then meet no rule and fail closed.
@@ -159,10 +208,19 @@ export function createDsrProbePath(o: DsrProbePathOptions): DsrProbePath {
           failed.set(lane.key, (e as Error).message);
         }
       }
+      // Devices no lane uses any more: only now, when no route names them.
+      const used = new Set([...applied.values()].filter((l) => l.mode === 'tunnel').map((l) => l.backend));
+      for (const backend of [...tunnels])
+        if (!used.has(backend)) {
+          await quietly(probe, ['ip', 'link', 'del', 'dev', probeTunnelName(backend)]);
+          tunnels.delete(backend);
+        }
       return failed;
     },
     async close() {
       applied.clear();
+      tunnels.clear();
+      outerReady = false;
       await ipNetns('del').catch(() => undefined);
       await removeNode();
     },

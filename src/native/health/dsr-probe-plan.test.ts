@@ -6,8 +6,13 @@ import {
   ipprotoOf,
   laneAddCommands,
   laneRemoveCommands,
+  OUTER_TABLE,
+  outerRemoveCommands,
+  outerRouteCommands,
   ProbePorts,
+  probeTunnelName,
   TABLE_BASE,
+  tunnelDeviceCommands,
 } from './dsr-probe-plan.js';
 
 const lane: DsrLane = {
@@ -18,10 +23,11 @@ const lane: DsrLane = {
   localPort: 61000,
 };
 const table = String(TABLE_BASE + 61000);
+const me = { device: 'nlbkitp0', address: '10.0.1.250' };
 
 describe('dsr probe lanes', () => {
   it('routes the VIP via the backend in a table of its own, the rule last', () => {
-    expect(laneAddCommands(lane, 'nlbkitp0')).toEqual([
+    expect(laneAddCommands(lane, me)).toEqual([
       ['ip', 'route', 'replace', '10.0.1.11/32', 'dev', 'nlbkitp0', 'scope', 'link', 'table', table],
       ['ip', 'route', 'replace', '198.51.100.10/32', 'via', '10.0.1.11', 'dev', 'nlbkitp0', 'table', table],
       // Fail closed: a VIP the table does not route is unreachable, never looked up elsewhere.
@@ -58,7 +64,7 @@ describe('dsr probe lanes', () => {
     const bad = { ...lane, ...patch } as DsrLane;
     let thrown: unknown;
     try {
-      laneAddCommands(bad, 'nlbkitp0');
+      laneAddCommands(bad, me);
     } catch (e) {
       thrown = e;
     }
@@ -67,8 +73,90 @@ describe('dsr probe lanes', () => {
   });
 
   it('refuses a device name that is not one argument', () => {
-    expect(() => laneAddCommands(lane, 'eth0 up')).toThrow(/device name/);
+    expect(() => laneAddCommands(lane, { ...me, device: 'eth0 up' })).toThrow(/device name/);
+    expect(() => laneAddCommands(lane, { ...me, address: '10.0.1.250 dev lo' })).toThrow(/probe address/);
     expect(checkLane(lane)).toBe(lane);
+  });
+});
+
+describe('tunnel probe lanes', () => {
+  const tunnel: DsrLane = { ...lane, mode: 'tunnel', backend: '10.78.0.11' };
+
+  it("routes the VIP into the backend's ipip device, from the probe's address, the rule last", () => {
+    expect(probeTunnelName('10.78.0.11')).toBe('nlt0a4e000b');
+    expect(laneAddCommands(tunnel, me)).toEqual([
+      [
+        'ip',
+        'route',
+        'replace',
+        '198.51.100.10/32',
+        'dev',
+        'nlt0a4e000b',
+        'src',
+        '10.0.1.250',
+        'table',
+        table,
+      ],
+      ['ip', 'route', 'replace', 'unreachable', 'default', 'table', table],
+      ['ip', 'rule', 'add', 'pref', '1000', 'ipproto', 'tcp', 'sport', '61000', 'lookup', table],
+    ]);
+    // Removal is the same as a dsr lane's: the rule, then the table.
+    expect(laneRemoveCommands(tunnel)).toEqual(laneRemoveCommands(lane));
+  });
+
+  it('makes one ipip device per backend, its outer source the probe address', () => {
+    expect(tunnelDeviceCommands('10.78.0.11', me)).toEqual([
+      [
+        ...['ip', 'link', 'add', 'name', 'nlt0a4e000b', 'type', 'ipip'],
+        ...['remote', '10.78.0.11', 'local', '10.0.1.250'],
+      ],
+      ['ip', 'link', 'set', 'dev', 'nlt0a4e000b', 'up'],
+    ]);
+  });
+
+  it('routes the encapsulated packets (protocol 4) by the outer table: on-link, or by a gateway', () => {
+    const rule = ['pref', '1000', 'ipproto', '4', 'lookup', OUTER_TABLE];
+    expect(OUTER_TABLE).toBe(String(TABLE_BASE)); // no lane has source port 0
+    expect(outerRouteCommands(me)).toEqual([
+      ['ip', 'route', 'replace', 'default', 'dev', 'nlbkitp0', 'scope', 'link', 'table', OUTER_TABLE],
+      ['ip', 'rule', 'add', ...rule],
+    ]);
+    expect(outerRouteCommands(me, '10.0.1.254')).toEqual([
+      [
+        'ip',
+        'route',
+        'replace',
+        'default',
+        'via',
+        '10.0.1.254',
+        'dev',
+        'nlbkitp0',
+        'onlink',
+        'table',
+        OUTER_TABLE,
+      ],
+      ['ip', 'rule', 'add', ...rule],
+    ]);
+    expect(outerRemoveCommands()).toEqual([
+      ['ip', 'rule', 'del', ...rule],
+      ['ip', 'route', 'flush', 'table', OUTER_TABLE],
+    ]);
+  });
+
+  it.each([
+    ['a backend that is an option', () => tunnelDeviceCommands('-force', me)],
+    ['a probe address with words', () => tunnelDeviceCommands('10.78.0.11', { ...me, address: '1.2.3.4 x' })],
+    ['a gateway that is a command line', () => outerRouteCommands(me, '10.0.1.254 dev lo')],
+    ['an IPv6 gateway', () => outerRouteCommands(me, '2001:db8::1')],
+    ['a mode that is neither', () => laneAddCommands({ ...tunnel, mode: 'gre' as never }, me)],
+  ])('refuses %s with INVALID_ARGUMENT', (_what, run) => {
+    let thrown: unknown;
+    try {
+      run();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(isNLBError(thrown) && thrown.code).toBe('INVALID_ARGUMENT');
   });
 });
 

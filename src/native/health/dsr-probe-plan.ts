@@ -1,18 +1,23 @@
 /**
- * The routing plan of the dsr probe path (pure): which source port each dsr health check sends from,
- * and the `ip` argument vectors that make a probe from that port go to the VIP by way of one backend's
- * MAC, as a client's packet does after the LB node forwards it. Applied by dsr-probe-path.ts inside
- * the agent's probe namespace.
+ * The routing plan of the probe path (pure): which source port each dsr or tunnel health check sends
+ * from, and the `ip` argument vectors that make a probe from that port go to the VIP the way a client's
+ * packet goes after the LB node forwards it: by way of one backend's MAC (dsr), or IPIP-encapsulated
+ * to the backend (tunnel). Applied by dsr-probe-path.ts inside the agent's probe namespace.
  *
- * One lane per health target: source port N, routing table TABLE_BASE + N holding `backend/32 dev D
- * scope link`, `VIP/32 via backend dev D` and `unreachable default`, and one rule `ipproto P sport N
- * lookup T`. The probe namespace's main table is empty, so a probe whose rule or route is missing
- * fails (ENETUNREACH, EHOSTUNREACH) instead of leaving by another path.
+ * One lane per health target: source port N, routing table TABLE_BASE + N and one rule `ipproto P
+ * sport N lookup T`. A dsr lane's table holds `backend/32 dev D scope link`, `VIP/32 via backend dev
+ * D`; a tunnel lane's `VIP/32 dev nlt<backend> src A` (an ipip device to the backend, one per backend,
+ * shared by its lanes); both end in `unreachable default`. The encapsulated packets (IP protocol 4)
+ * find their way in the outer table TABLE_BASE (default route on D, by the gateway when given). The
+ * probe namespace's main table is empty, so a probe whose rule or route is missing fails
+ * (ENETUNREACH, EHOSTUNREACH) instead of leaving by another path.
  */
 import { NLBError } from '../../interfaces/errors.js';
 import { parseAddress } from '../../interfaces/schemas.js';
 import type { HealthCheckProtocol } from '../../interfaces/types.js';
 import { INTERFACE_PATTERN } from '../agent/vip-addresses.js';
+import { backendMark } from '../nft/nft-dsr.js';
+import { tunnelDeviceName } from '../nft/nft-tunnel.js';
 
 /** Routing table of the lane with source port N: TABLE_BASE + N ("nl" in the high bytes). */
 export const TABLE_BASE = 0x6e6c0000;
@@ -24,13 +29,20 @@ export const RULE_PREF = 1000;
  */
 export const DEFAULT_PROBE_PORTS = { first: 61000, last: 65535 } as const;
 
-/** One health check that must follow the dsr path. */
+/** The routing table of the encapsulated (outer) packets of tunnel lanes: no lane has source port 0. */
+export const OUTER_TABLE = String(TABLE_BASE);
+
+const outerRule = ['pref', String(RULE_PREF), 'ipproto', '4', 'lookup', OUTER_TABLE];
+
+/** One health check that must follow the dsr or tunnel path. */
 export interface DsrLane {
   /** The health target's key (`nlb/vm`). */
   key: string;
+  /** `dsr` (delivered to the backend's MAC) unless `tunnel` (IPIP-encapsulated to the backend). */
+  mode?: 'dsr' | 'tunnel';
   /** The VIP the probe is addressed to. */
   vip: string;
-  /** The backend whose MAC the probe is delivered to. */
+  /** The backend the probe is delivered to (its MAC for dsr; the tunnel's remote end for tunnel). */
   backend: string;
   /** `tcp` for TCP, HTTP and HTTPS checks, `udp` for UDP ones. */
   ipproto: 'tcp' | 'udp';
@@ -99,6 +111,8 @@ export class ProbePorts {
 export function checkLane(lane: DsrLane): DsrLane {
   assertIpv4(lane.vip, `dsr probe ${lane.key}: the VIP`);
   assertIpv4(lane.backend, `dsr probe ${lane.key}: the backend address`);
+  if (lane.mode !== undefined && lane.mode !== 'dsr' && lane.mode !== 'tunnel')
+    throw invalid(`dsr probe ${lane.key}: mode dsr or tunnel`);
   if (lane.ipproto !== 'tcp' && lane.ipproto !== 'udp')
     throw invalid(`dsr probe ${lane.key}: ipproto tcp or udp`);
   if (!Number.isInteger(lane.localPort) || lane.localPort < 1 || lane.localPort > 65535)
@@ -107,7 +121,14 @@ export function checkLane(lane: DsrLane): DsrLane {
 }
 
 /** What a lane is, for comparing the applied plan with a new one (the key is not routing). */
-export const laneRouting = (l: DsrLane): string => `${l.ipproto} ${l.localPort} ${l.vip} ${l.backend}`;
+export const laneRouting = (l: DsrLane): string =>
+  `${l.mode ?? 'dsr'} ${l.ipproto} ${l.localPort} ${l.vip} ${l.backend}`;
+
+/** The probe namespace's ipip device to a tunnel backend: `nlt` and its address in hex, as on the node. */
+export const probeTunnelName = (backend: string): string => {
+  assertIpv4(backend, 'the tunnel backend');
+  return tunnelDeviceName(backendMark(backend));
+};
 
 const tableOf = (l: DsrLane) => String(TABLE_BASE + l.localPort);
 const ruleArgs = (l: DsrLane) => [
@@ -121,18 +142,107 @@ const ruleArgs = (l: DsrLane) => [
   tableOf(l),
 ];
 
-/** The commands (run in the probe namespace) that put `lane` in place, routes before the rule. */
-export function laneAddCommands(lane: DsrLane, device: string): string[][] {
+/** The probe namespace's device and address (the tunnel lanes' inner source). */
+export interface ProbeInterface {
+  device: string;
+  address: string;
+}
+
+/**
+ * The commands (run in the probe namespace) that put `lane` in place, routes before the rule. A
+ * tunnel lane's ipip device (tunnelDeviceCommands) must exist first.
+ */
+export function laneAddCommands(lane: DsrLane, probe: ProbeInterface): string[][] {
   checkLane(lane);
-  assertDevice(device, 'the probe device');
+  assertDevice(probe.device, 'the probe device');
+  assertIpv4(probe.address, 'the probe address');
   const table = tableOf(lane);
+  const routes =
+    lane.mode === 'tunnel'
+      ? [
+          [
+            ...['ip', 'route', 'replace', `${lane.vip}/32`, 'dev', probeTunnelName(lane.backend)],
+            ...['src', probe.address, 'table', table],
+          ],
+        ]
+      : [
+          [
+            'ip',
+            'route',
+            'replace',
+            `${lane.backend}/32`,
+            'dev',
+            probe.device,
+            'scope',
+            'link',
+            'table',
+            table,
+          ],
+          [
+            'ip',
+            'route',
+            'replace',
+            `${lane.vip}/32`,
+            'via',
+            lane.backend,
+            'dev',
+            probe.device,
+            'table',
+            table,
+          ],
+        ];
   return [
-    ['ip', 'route', 'replace', `${lane.backend}/32`, 'dev', device, 'scope', 'link', 'table', table],
-    ['ip', 'route', 'replace', `${lane.vip}/32`, 'via', lane.backend, 'dev', device, 'table', table],
+    ...routes,
     ['ip', 'route', 'replace', 'unreachable', 'default', 'table', table],
     ['ip', 'rule', 'add', ...ruleArgs(lane)],
   ];
 }
+
+/**
+ * The commands that make the ipip device to `backend` (its outer source the probe's address), up.
+ * @throws NLBError INVALID_ARGUMENT for a bad address.
+ */
+export function tunnelDeviceCommands(backend: string, probe: ProbeInterface): string[][] {
+  assertIpv4(probe.address, 'the probe address');
+  const name = probeTunnelName(backend);
+  return [
+    ['ip', 'link', 'add', 'name', name, 'type', 'ipip', 'remote', backend, 'local', probe.address],
+    ['ip', 'link', 'set', 'dev', name, 'up'],
+  ];
+}
+
+/**
+ * The commands that route the tunnel lanes' encapsulated packets (IP protocol 4, which no lane rule
+ * matches): a rule to OUTER_TABLE and its default route on the probe device, through `gateway` when
+ * the tunnel backends are on other subnets (onlink: the probe's /32 makes no subnet).
+ */
+export function outerRouteCommands(probe: ProbeInterface, gateway?: string): string[][] {
+  assertDevice(probe.device, 'the probe device');
+  if (gateway !== undefined) assertIpv4(gateway, 'the tunnel probe gateway');
+  const route =
+    gateway === undefined
+      ? ['ip', 'route', 'replace', 'default', 'dev', probe.device, 'scope', 'link', 'table', OUTER_TABLE]
+      : [
+          'ip',
+          'route',
+          'replace',
+          'default',
+          'via',
+          gateway,
+          'dev',
+          probe.device,
+          'onlink',
+          'table',
+          OUTER_TABLE,
+        ];
+  return [route, ['ip', 'rule', 'add', ...outerRule]];
+}
+
+/** The commands that undo outerRouteCommands: the rule first. */
+export const outerRemoveCommands = (): string[][] => [
+  ['ip', 'rule', 'del', ...outerRule],
+  ['ip', 'route', 'flush', 'table', OUTER_TABLE],
+];
 
 /** The commands that remove `lane`: the rule first, so no probe meets a half-emptied table. */
 export function laneRemoveCommands(lane: DsrLane): string[][] {
