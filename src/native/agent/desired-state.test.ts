@@ -65,16 +65,19 @@ describe('planNode drains', () => {
 });
 
 describe('planNode health targets', () => {
-  it('checks a dsr backend through the VIP path, a nat backend at its address', () => {
+  it('checks dsr and tunnel backends through the VIP path, a nat backend at its address', () => {
     const viaDsr = makeRecord('d', { vip: '10.99.0.3', vms: { x: '10.0.0.1' } });
     viaDsr.service.forwarding = 'dsr';
+    const viaTunnel = makeRecord('t', { vip: '10.99.0.5', vms: { z: '10.78.0.3' } });
+    viaTunnel.service.forwarding = 'tunnel';
     const plan = planNode(
-      snapshot(viaDsr, makeRecord('n', { vip: '10.99.0.4', vms: { y: '10.0.0.2' } })),
+      snapshot(viaDsr, makeRecord('n', { vip: '10.99.0.4', vms: { y: '10.0.0.2' } }), viaTunnel),
       health({}),
     );
     expect(plan.targets.map((t) => [t.key, t.address, t.path])).toEqual([
       ['d/x', '10.0.0.1', { mode: 'dsr', vip: '10.99.0.3' }],
       ['n/y', '10.0.0.2', undefined],
+      ['t/z', '10.78.0.3', { mode: 'tunnel', vip: '10.99.0.5' }],
     ]);
   });
 });

@@ -65,8 +65,11 @@ export function planNode(
         fall: s.health.fall,
         httpPath: s.health.httpPath,
         expectedCodes: s.health.expectedCodes,
-        // A dsr backend is checked the way its clients' packets reach it: to the VIP, at its MAC.
-        ...(s.forwarding === 'dsr' ? { path: { mode: 'dsr' as const, vip: s.vip } } : {}),
+        // A dsr or tunnel backend is checked the way its clients' packets reach it: to the VIP, at its
+        // MAC or through its tunnel.
+        ...(s.forwarding === 'dsr' || s.forwarding === 'tunnel'
+          ? { path: { mode: s.forwarding, vip: s.vip } }
+          : {}),
       });
     const { selected, allDown: none } = selectBackends(
       sorted.map((b) => [b, healthOf(healthKey(record.name, b.id))] as const),

@@ -13,6 +13,10 @@ const dsr = (vm: string, address: string): HealthTarget => ({
   address,
   path: { mode: 'dsr', vip: '198.51.100.10' },
 });
+const tunnel = (vm: string, address: string): HealthTarget => ({
+  ...dsr(vm, address),
+  path: { mode: 'tunnel', vip: '198.51.100.10' },
+});
 
 /** A probe path that records its lanes; `failing` keys cannot be routed, `openError` fails open(). */
 function fakePath(opts: { failing?: string[]; openError?: string } = {}) {
@@ -39,7 +43,7 @@ function fakePath(opts: { failing?: string[]; openError?: string } = {}) {
 const settle = () => new Promise((r) => setTimeout(r, 10));
 
 describe('path health source', () => {
-  it('checks nat targets directly and dsr targets at the VIP from their lane', async () => {
+  it('checks nat targets directly, dsr and tunnel targets at the VIP from their lane', async () => {
     const direct = new FakeHealth();
     const checks = new FakeHealth();
     const p = fakePath();
@@ -47,12 +51,13 @@ describe('path health source', () => {
       direct,
       dsr: { path: p.path, checks, ports: { first: 61000, last: 61010 } },
     });
-    health.update([nat, dsr('vm1', '10.0.1.11'), dsr('vm2', '10.0.1.12')]);
+    health.update([nat, dsr('vm1', '10.0.1.11'), tunnel('vm2', '10.78.0.12')]);
     await settle();
     expect(direct.targets.map((t) => t.key)).toEqual(['nat/vm1']);
+    const lane = { vip: '198.51.100.10', ipproto: 'tcp' };
     expect(p.lanes()).toEqual([
-      { key: 'web/vm1', vip: '198.51.100.10', backend: '10.0.1.11', ipproto: 'tcp', localPort: 61000 },
-      { key: 'web/vm2', vip: '198.51.100.10', backend: '10.0.1.12', ipproto: 'tcp', localPort: 61001 },
+      { ...lane, key: 'web/vm1', mode: 'dsr', backend: '10.0.1.11', localPort: 61000 },
+      { ...lane, key: 'web/vm2', mode: 'tunnel', backend: '10.78.0.12', localPort: 61001 },
     ]);
     // The probe is addressed to the VIP, never to the backend's own address, and carries no path.
     expect(checks.targets).toEqual([
@@ -84,15 +89,31 @@ describe('path health source', () => {
     await health.close();
   });
 
-  it('fails closed without a probe: dsr targets are DOWN at once and never checked directly', async () => {
+  it('names the tunnel in the reason of a tunnel target that went DOWN', async () => {
+    const checks = new FakeHealth();
+    const health = createPathHealthSource({
+      direct: new FakeHealth(),
+      dsr: { path: fakePath().path, checks },
+    });
+    health.update([tunnel('vm2', '10.78.0.12')]);
+    await settle();
+    checks.set('web/vm2', 'UNHEALTHY', 'timeout');
+    expect(health.get('web/vm2')?.reason).toBe(
+      'no answer through the VIP path (198.51.100.10:80 encapsulated to 10.78.0.12; nlbkit backend check there): timeout',
+    );
+    await health.close();
+  });
+
+  it('fails closed without a probe: dsr and tunnel targets are DOWN at once, never checked directly', async () => {
     const direct = new FakeHealth();
     const health = createPathHealthSource({ direct });
     const seen: string[][] = [];
     health.onChange((keys) => seen.push(keys));
-    health.update([nat, dsr('vm1', '10.0.1.11')]);
+    health.update([nat, dsr('vm1', '10.0.1.11'), tunnel('vm2', '10.78.0.12')]);
     expect(direct.targets.map((t) => t.address)).toEqual(['10.0.0.5']);
     expect(health.get('web/vm1')).toMatchObject({ state: 'UNHEALTHY', reason: NO_PROBE_REASON });
-    expect(seen).toEqual([['web/vm1']]);
+    expect(health.get('web/vm2')).toMatchObject({ state: 'UNHEALTHY', reason: NO_PROBE_REASON });
+    expect(seen).toEqual([['web/vm1', 'web/vm2']]);
     await health.close();
   });
 

@@ -16,7 +16,7 @@ import type { HealthSource, HealthTarget, TargetHealth } from './types.js';
 
 /** The reason of a dsr target when the agent has no probe path at all. */
 export const NO_PROBE_REASON =
-  'no VIP path: this agent has no dsr probe (nlbkit agent --dsr-probe-address), so the dsr path cannot be checked';
+  'no VIP path: this agent has no probe (nlbkit agent --probe-address), so the dsr or tunnel path cannot be checked';
 
 /** The checks that run inside the probe namespace (a netns health source there). */
 export interface ProbeChecks {
@@ -131,6 +131,7 @@ export function createPathHealthSource(o: PathHealthSourceOptions): PathHealthSo
         else
           lanes.push({
             key: t.key,
+            mode: t.path!.mode,
             vip: t.path!.vip,
             backend: t.address,
             ipproto: ipprotoOf(t.protocol),
@@ -159,7 +160,10 @@ export function createPathHealthSource(o: PathHealthSourceOptions): PathHealthSo
       // Until its lane is made and checked, a target is at its initial state (the cluster's verdict).
       const h = o.dsr?.checks.get(key) ?? (t.initial ? initialHealth(t.initial) : undefined);
       if (h?.state !== 'UNHEALTHY') return h;
-      const where = `${t.path!.vip}:${t.port} delivered to ${t.address}'s MAC`;
+      const where =
+        t.path!.mode === 'tunnel'
+          ? `${t.path!.vip}:${t.port} encapsulated to ${t.address}`
+          : `${t.path!.vip}:${t.port} delivered to ${t.address}'s MAC`;
       return {
         ...h,
         reason: `no answer through the VIP path (${where}; nlbkit backend check there): ${h.reason}`,

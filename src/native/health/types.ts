@@ -24,19 +24,16 @@ export interface HealthTarget {
   initial?: VMHealthState;
   /**
    * The way the check must go. Absent: straight to `address`. `dsr`: addressed to the VIP and
-   * delivered to `address`'s MAC, as the LB node forwards a client's packet (path-health-source.ts);
-   * a health source that cannot take that path reports the target UNHEALTHY, never checks `address`.
+   * delivered to `address`'s MAC; `tunnel`: addressed to the VIP and IPIP-encapsulated to `address`;
+   * both as the LB node forwards a client's packet (path-health-source.ts). A health source that
+   * cannot take that path reports the target UNHEALTHY, never checks `address`.
    */
   path?: HealthPath;
 }
 
-/**
- * A check's path through the data plane. `dsr` is the one taken today; a `tunnel` path (the VIP
- * packet encapsulated to the backend) would add its encapsulation here and a lane type in the probe
- * namespace (docs/native-forwarding.md).
- */
+/** A check's path through the data plane: the forwarding mode of the backend's service. */
 export interface HealthPath {
-  mode: 'dsr';
+  mode: 'dsr' | 'tunnel';
   /** The VIP the probe is addressed to. */
   vip: string;
 }
