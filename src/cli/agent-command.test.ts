@@ -31,10 +31,44 @@ describe('nlbkit agent: arguments', () => {
       ],
       [['--dsr-ingress', 'eth0;reboot', '--dsr-egress', 'eth1'], 'comma-separated device names'],
       [['--dsr-ingress', 'eth0'], '--dsr-ingress and --dsr-egress go together'],
-      [['--dsr-probe-address', '10.0.1.250'], '--dsr-probe-address and --dsr-probe-netns need --dsr-egress'],
+      [
+        ['--dsr-probe-address', '10.0.1.250'],
+        'the probe needs a device (the probe device or the dsr egress)',
+      ],
+      [['--probe-address', '10.0.1.250'], 'the probe needs a device'],
+      [
+        ['--probe-gateway', '10.0.1.254', '--probe-device', 'eth1'],
+        'the probe settings need the probe address',
+      ],
       [
         ['--dsr-ingress', 'eth0', '--dsr-egress', 'eth1', '--dsr-probe-address', '10.0.1.250 dev lo'],
-        '--dsr-probe-address must be a canonical IPv4 address',
+        'the probe address must be a canonical IPv4 address',
+      ],
+      [
+        [
+          '--dsr-ingress',
+          'eth0',
+          '--dsr-egress',
+          'eth1',
+          '--probe-address',
+          '10.0.1.250',
+          '--probe-device',
+          'eth2',
+        ],
+        "the probe has one device: it must be the dsr egress 'eth1'",
+      ],
+      [
+        [
+          '--tunnel-ingress',
+          'eth0',
+          '--probe-address',
+          '10.0.1.250',
+          '--probe-device',
+          'eth2',
+          '--probe-gateway',
+          'x',
+        ],
+        'the probe gateway must be a canonical IPv4 address',
       ],
       [
         [

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseAddress } from '../interfaces/schemas.js';
 import { DEVICE_NAME_PATTERN } from '../native/dataplane/dataplane-values.js';
-import { assertNetnsName } from '../native/executor/netns-executor.js';
-import { assertIpv4 } from '../native/health/dsr-probe-plan.js';
+import { resolveProbe } from '../native/health/probe-config.js';
 import { parseVipRange } from '../native/vip/vip-pool.js';
 import { type AnnounceFlags, addAnnounceOptions, announceConfig } from './announce-options.js';
 import { commaList, STORE_OPTION, type StoreSpec } from './store-spec.js';
@@ -28,10 +27,18 @@ export interface AgentCommandOptions extends AnnounceFlags {
   dsrIngress?: string[];
   /** Direct server return: the device on the backends' segment. */
   dsrEgress?: string;
-  /** Direct server return: the health probe's own address on that segment (checks through the VIP). */
+  /** The older name of `probeAddress` (dsr only). */
   dsrProbeAddress?: string;
-  /** Direct server return: the probe's network namespace; default nlbkit-probe. */
+  /** The older name of `probeNetns`. */
   dsrProbeNetns?: string;
+  /** The health probe's own address: dsr and tunnel backends are checked through the VIP from it. */
+  probeAddress?: string;
+  /** The device the probe's macvlan sits on; default the dsr egress. */
+  probeDevice?: string;
+  /** Next hop of the encapsulated tunnel probes; default none (tunnel backends on the device's link). */
+  probeGateway?: string;
+  /** The probe's network namespace; default nlbkit-probe. */
+  probeNetns?: string;
   /** Tunnel forwarding (issue 21): devices client traffic arrives on. */
   tunnelIngress?: string[];
   /** The data plane: nftables (default) or IPVS. */
@@ -75,6 +82,19 @@ const allDownMode = (text: string) => {
     throw new InvalidArgumentError('must be fail-open or reject');
   return text;
 };
+
+/** The probe namespace's settings from the agent's options (the --probe-* and older --dsr-probe-* ones). */
+export const probeOf = (opts: AgentCommandOptions) =>
+  resolveProbe({
+    probe: {
+      address: opts.probeAddress,
+      device: opts.probeDevice,
+      gateway: opts.probeGateway,
+      netns: opts.probeNetns,
+    },
+    dsrProbe: { address: opts.dsrProbeAddress, netns: opts.dsrProbeNetns },
+    dsrEgress: opts.dsrEgress,
+  });
 
 /**
  * Registers `nlbkit agent`: runs the native agent of one LB node against a file store (a directory) or
@@ -127,13 +147,23 @@ export function registerAgentCommand(program: Command): void {
       (text: string) => deviceList(text)[0] as string,
     )
     .option(
-      '--dsr-probe-address <ipv4>',
-      "direct server return: a free address in the backends' subnet for the health probe, which checks each backend through the VIP (without it dsr backends are reported DOWN)",
+      '--probe-address <ipv4>',
+      "a free address for the health probe, which checks each dsr and tunnel backend through the VIP (without it those backends are reported DOWN); for dsr, in the backends' subnet",
     )
     .option(
-      '--dsr-probe-netns <name>',
-      "direct server return: the probe's network namespace, made and removed by the agent (default nlbkit-probe)",
+      '--probe-device <device>',
+      "the device the probe's macvlan sits on: the dsr egress (the default), or the device tunnel backends are reached by",
     )
+    .option(
+      '--probe-gateway <ipv4>',
+      "the next hop of the probe's encapsulated tunnel checks on the probe device (default: tunnel backends are on its link)",
+    )
+    .option(
+      '--probe-netns <name>',
+      "the probe's network namespace, made and removed by the agent (default nlbkit-probe)",
+    )
+    .option('--dsr-probe-address <ipv4>', 'the older name of --probe-address')
+    .option('--dsr-probe-netns <name>', 'the older name of --probe-netns')
     .option(
       '--tunnel-ingress <list>',
       'offer tunnel forwarding (IPIP to the backends): the devices client traffic to the VIPs arrives on',
@@ -157,11 +187,8 @@ export function registerAgentCommand(program: Command): void {
         program.error('error: --flowtable-devices is an nftables option; the IPVS data plane has none');
       if (!opts.dsrIngress !== !opts.dsrEgress)
         program.error('error: --dsr-ingress and --dsr-egress go together');
-      if ((opts.dsrProbeAddress || opts.dsrProbeNetns) && !opts.dsrEgress)
-        program.error('error: --dsr-probe-address and --dsr-probe-netns need --dsr-egress');
       try {
-        if (opts.dsrProbeAddress !== undefined) assertIpv4(opts.dsrProbeAddress, '--dsr-probe-address');
-        if (opts.dsrProbeNetns !== undefined) assertNetnsName(opts.dsrProbeNetns, '--dsr-probe-netns');
+        probeOf(opts);
       } catch (e) {
         program.error(`error: ${e instanceof Error ? e.message : e}`);
       }

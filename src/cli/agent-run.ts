@@ -12,7 +12,7 @@ import { createIpvsDataplane } from '../native/ipvs/ipvs-dataplane.js';
 import { createNftDataplane } from '../native/nft/nft-dataplane.js';
 import { isStoreMissing } from '../native/store/store-errors.js';
 import { NODE_NAME_PATTERN } from '../native/store/store-schema.js';
-import type { AgentCommandOptions } from './agent-command.js';
+import { type AgentCommandOptions, probeOf } from './agent-command.js';
 import { announceConfig } from './announce-options.js';
 import { openStore } from './store-spec.js';
 
@@ -35,20 +35,15 @@ export async function runAgent(opts: AgentCommandOptions, stop?: AbortSignal): P
     : opts.netns
       ? createNetnsHealthSource({ netns: opts.netns, monitorOptions: { seed: opts.node }, log })
       : createHealthMonitor({ seed: opts.node });
-  // dsr backends are checked through the VIP, from the agent's probe namespace (fails closed without).
+  // dsr and tunnel backends are checked through the VIP, from the agent's probe namespace (fails
+  // closed without).
+  const probe = probeOf(opts);
   const health =
-    direct && opts.dsrEgress && opts.dsrProbeAddress
+    direct && probe
       ? createPathHealthSource({
           direct,
           log,
-          dsr: createDsrProbeHealth({
-            executor,
-            egress: opts.dsrEgress,
-            address: opts.dsrProbeAddress,
-            ...(opts.dsrProbeNetns ? { netns: opts.dsrProbeNetns } : {}),
-            seed: opts.node,
-            log,
-          }),
+          dsr: createDsrProbeHealth({ executor, ...probe, seed: opts.node, log }),
         })
       : direct;
   const agent = createAgent({

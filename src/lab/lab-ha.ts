@@ -182,7 +182,7 @@ export async function startHaLab(options: HaLabOptions = {}): Promise<HaLab> {
     const nodes: HaNode[] = [];
     const probeArgs = (i: number, ns: string) => {
       probeNamespaces.push(`${ns}p`);
-      return ['--dsr-probe-address', dsrProbeAddress(i), '--dsr-probe-netns', `${ns}p`];
+      return ['--probe-address', dsrProbeAddress(i), '--probe-netns', `${ns}p`];
     };
     for (const lb of topo.lbNodes) {
       const name = `lb${lb.index}`;

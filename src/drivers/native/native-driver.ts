@@ -12,6 +12,7 @@ import { type Agent, createAgent } from '../../native/agent/index.js';
 import { createHealthMonitor } from '../../native/health/monitor.js';
 import { createNetnsHealthSource } from '../../native/health/netns-health-source.js';
 import { createDsrProbeHealth, createPathHealthSource } from '../../native/health/path-health-source.js';
+import { resolveProbe } from '../../native/health/probe-config.js';
 import type { HealthSource } from '../../native/health/types.js';
 import { isPrime } from '../../native/maglev/index.js';
 import { isStoreMissing } from '../../native/store/store-errors.js';
@@ -126,14 +127,15 @@ export function createNativeDriver(options: NativeDriverOptions): NativeDriver {
     const node = a.node ?? 'embedded';
     // 'auto': checks originate where the data plane is (Node cannot enter a namespace itself).
     if (a.health === 'auto') {
+      // Bad probe settings fail before any checks start.
+      const probe = resolveProbe({ probe: a.probe, dsrProbe: a.dsr?.probe, dsrEgress: a.dsr?.egress });
       const direct = a.executor.netns
         ? createNetnsHealthSource({ netns: a.executor.netns, monitorOptions: { seed: node } })
         : createHealthMonitor({ seed: node });
-      const probe = a.dsr?.probe;
       ownedHealth = probe
         ? createPathHealthSource({
             direct,
-            dsr: createDsrProbeHealth({ executor: a.executor, egress: a.dsr!.egress, ...probe, seed: node }),
+            dsr: createDsrProbeHealth({ executor: a.executor, ...probe, seed: node }),
           })
         : direct;
     }

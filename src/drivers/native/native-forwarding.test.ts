@@ -62,6 +62,34 @@ describe('native driver: forwarding modes', () => {
     expect(() => driver({ snat: false, agent: { ...ipvs, ...tunnel } })).toThrow(/agent\.tunnel/);
   });
 
+  it('refuses bad probe settings at construction, before any check starts or command runs', () => {
+    let ran = 0;
+    const counting: Executor = {
+      where: 'counting',
+      run: async () => {
+        ran++;
+        return { code: 1, stdout: '', stderr: 'unused' };
+      },
+    };
+    const withProbe = (probe: { address: string; device?: string; gateway?: string }) => ({
+      forwardingModes: undefined,
+      agent: { executor: counting, health: 'auto' as const, tunnel: { ingress: ['eth0'] }, probe },
+    });
+    const refused = (over: ReturnType<typeof withProbe>) => {
+      try {
+        driver(over);
+      } catch (e) {
+        return `${(e as NLBError).code}: ${(e as Error).message}`;
+      }
+      return 'built';
+    };
+    expect(refused(withProbe({ address: '10.0.1.250' }))).toMatch(/^INVALID_ARGUMENT: .*needs a device/);
+    expect(
+      refused(withProbe({ address: '10.0.1.250', device: 'eth1', gateway: '10.0.1.254 dev lo' })),
+    ).toMatch(/^INVALID_ARGUMENT: .*the probe gateway must be a canonical IPv4 address/);
+    expect(ran).toBe(0);
+  });
+
   it('stores a tunnel NLB for the agents as it does a dsr one', async () => {
     const d = driver({ forwardingModes: ['nat', 'dsr', 'tunnel'] });
     await d.createNLB(req({ forwarding: 'tunnel' }));

@@ -58,11 +58,18 @@ export interface EmbeddedAgentOptions {
    * With it the driver offers `vmGroup.forwarding: 'dsr'`; without it, `nat` only. See
    * docs/native-forwarding.md. Only with the nftables data plane.
    *
-   * `probe` (with `health: 'auto'`): the address (free, in the backends' subnet) and namespace (default
-   * `nlbkit-probe`) of the agent's probe namespace, so dsr backends are checked through the VIP path.
-   * Without it, every dsr backend is reported UNHEALTHY ("no VIP path"): never checked at its own address.
+   * `probe`: the older form of `agent.probe` (its device is `egress`).
    */
   dsr?: { ingress: string[]; egress: string; probe?: { address: string; netns?: string } } | undefined;
+  /**
+   * The agent's probe namespace (with `health: 'auto'`), from which dsr and tunnel backends are checked
+   * through the VIP path, as the data plane forwards their clients' packets: `address` (free; for dsr
+   * in the backends' subnet), `device` its macvlan sits on (default `dsr.egress`), `gateway` the next
+   * hop of the encapsulated tunnel checks (default none: tunnel backends on the device's link), `netns`
+   * (default `nlbkit-probe`). Without it, every dsr and tunnel backend is reported UNHEALTHY ("no VIP
+   * path"): never checked at its own address.
+   */
+  probe?: { address: string; device?: string; gateway?: string; netns?: string } | undefined;
   /**
    * Tunnel forwarding for the default nftables data plane (issue 21): the devices client traffic
    * arrives on. With it the driver offers `vmGroup.forwarding: 'tunnel'` (each backend then gets an
