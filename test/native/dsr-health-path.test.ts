@@ -23,6 +23,7 @@ import type { HealthTarget } from '../../src/native/health/types.js';
 import { buildDsrLab, DSR_LAB, type DsrLab, LineProcess } from './dsr-lab.js';
 import { FakeHealth } from './fake-health.js';
 import { requireRootNetns } from './netns.js';
+import { answersAt, countPackets, inNetns, packets } from './probe-counters.js';
 
 const enabled = requireRootNetns();
 
@@ -49,42 +50,15 @@ d.on('message', (m, r) => d.send(m, r.port, r.address));
 d.bind(Number(process.argv[1]), () => console.log('ready'));
 `;
 
-const sh = (ns: string, argv: string[], input?: string) =>
-  execFileSync('ip', ['netns', 'exec', ns, ...argv], {
-    encoding: 'utf8',
-    stdio: 'pipe',
-    ...(input ? { input } : {}),
-  });
-
+const sh = inNetns;
+const toVip = `ip saddr ${PROBE_ADDRESS} ip daddr ${DSR_LAB.vip}`;
 /** Counters in a backend, before routing: probes to its own address, and probes to the VIP. */
-function count(ns: string, own: string) {
-  sh(
-    ns,
-    ['nft', '-f', '-'],
-    `table ip hpcount {
-  counter own {}
-  counter vip {}
-  counter dgram {}
-  chain pre {
-    type filter hook prerouting priority -300; policy accept;
-    ip daddr ${own} tcp dport ${DSR_LAB.port} counter name "own"
-    ip saddr ${PROBE_ADDRESS} ip daddr ${DSR_LAB.vip} tcp dport ${DSR_LAB.port} counter name "vip"
-    ip saddr ${PROBE_ADDRESS} ip daddr ${DSR_LAB.vip} udp dport ${UDP_PORT} counter name "dgram"
-  }
-}
-`,
-  );
-}
-const packets = (ns: string, name: 'own' | 'vip' | 'dgram') =>
-  Number(/packets (\d+)/.exec(sh(ns, ['nft', 'list', 'counter', 'ip', 'hpcount', name]))?.[1]);
-
-/** Connects from the client's segment address to `address`:port; true when the handshake completes. */
-const answersAt = (ns: string, address: string) =>
-  sh(ns, [
-    process.execPath,
-    '-e',
-    `const s=require('net').connect({host:'${address}',port:${DSR_LAB.port}});s.on('connect',()=>{console.log('yes');s.destroy()});s.on('error',()=>console.log('no'));setTimeout(()=>{console.log('no');process.exit()},3000).unref();`,
-  ]).startsWith('yes');
+const count = (ns: string, own: string) =>
+  countPackets(ns, {
+    own: `ip daddr ${own} tcp dport ${DSR_LAB.port}`,
+    vip: `${toVip} tcp dport ${DSR_LAB.port}`,
+    dgram: `${toVip} udp dport ${UDP_PORT}`,
+  });
 
 describe.skipIf(!enabled)('dsr health checks follow the VIP path (live)', () => {
   let lab: DsrLab;
@@ -152,7 +126,7 @@ describe.skipIf(!enabled)('dsr health checks follow the VIP path (live)', () => 
     );
     // No probe went to its own address; yet it is alive there: a check there would have called it healthy.
     expect(packets(b1, 'own')).toBe(0);
-    expect(answersAt(lab.client, DSR_LAB.backend(1))).toBe(true);
+    expect(answersAt(lab.client, DSR_LAB.backend(1), DSR_LAB.port)).toBe(true);
     ownAfterClient = packets(b1, 'own');
 
     await setupBackend(netnsExecutor(b1), { vip: DSR_LAB.vip, mode: 'dsr', interface: 'eth0' });

@@ -4,7 +4,8 @@
  * multipath route, backends on another subnet behind a router, prepared by `setupBackend` with mode
  * 'tunnel'. Long-lived connections through a node's death and return and a backend added; the
  * addresses each side sees; `checkBackend` naming each missing piece; drift of a tunnel device
- * found and repaired; destroy removing the devices. Prints one line `NLBKIT-RESULT <json>`.
+ * found and repaired; destroy removing the devices; then the health checks along the tunnel path
+ * (tunnel-health-guest.ts). Prints one line `NLBKIT-RESULT <json>`.
  */
 import { execFileSync } from 'node:child_process';
 import { LAB_PREFIXES, makeNamespace, nextLabId } from '../../src/lab/lab-names.js';
@@ -13,6 +14,7 @@ import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
 import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
 import { bothNodes, buildDsrLab, DSR_LAB, type Greeting, labState } from '../native/dsr-lab.js';
 import { LOAD_CLIENT, type LoadStats } from '../native/dsr-load.js';
+import { tunnelHealthChecks } from './tunnel-health-guest.js';
 
 const CONNECTIONS = Number(process.env.NLBKIT_TUNNEL_CONNECTIONS ?? 200);
 const log = (line: string) => console.log(`guest: ${line}`);
@@ -124,4 +126,5 @@ try {
 } finally {
   lab.remove();
 }
+result.health = await tunnelHealthChecks(log);
 console.log(`NLBKIT-RESULT ${JSON.stringify(result)}`);

@@ -3,8 +3,9 @@
  * machine's kernel has none, so the check runs in the VM booted with Debian's kernel (run-guest.ts).
  * The guest side, tunnel-guest.ts, builds two LB nodes behind a multipath route and backends on
  * another subnet behind a router, holds long-lived connections through a node's death and return and
- * a backend added, and prints one result line that this test asserts on. Without the VM prepared it
- * skips locally and fails under CI=true.
+ * a backend added, checks backends along the tunnel path (tunnel-health-guest.ts), and prints one
+ * result line that this test asserts on. Without the VM prepared it skips locally and fails under
+ * CI=true.
  */
 import { describe, expect, it } from 'vitest';
 import { runGuest, vmPrepared } from './run-guest.js';
@@ -71,6 +72,30 @@ describe.runIf(prepared)('tunnel forwarding on nftables (VM)', () => {
       expect(r.driftAfterRepair).toEqual([]);
       expect(r.afterRepair).toBe(12);
       expect(r.devicesAfterDestroy).toBe(0);
+
+      // Health checks follow the tunnel path: the probe namespace has one ipip device per backend;
+      // a backend without the VIP, or with its decap device down, is DOWN (named as the tunnel path)
+      // while it answers on its own address; the other backend never changed state; the probes came
+      // out of each backend's decap device, none reached its own address; closing leaves nothing.
+      const h = r.health as Record<string, unknown>;
+      expect(h.error, String(h.error)).toBeUndefined();
+      console.log(`[tunnel-vm] health: VIP removed -> DOWN after ${h.vipGoneMs} ms (fall 2 x 1 s)`);
+      expect(h.probeDevices).toEqual(['nlt0a4e000a', 'nlt0a4e000b']);
+      expect(h.vipGoneReason).toMatch(
+        /^no answer through the VIP path \(10\.77\.9\.9:7000 encapsulated to 10\.78\.0\.11; nlbkit backend check there\): /,
+      );
+      expect(h.answersOwn).toBe(true);
+      expect(h.tunl0Reason).toMatch(
+        /^no answer through the VIP path \(10\.77\.9\.9:7000 encapsulated to 10\.78\.0\.11;/,
+      );
+      expect(h.b0Steady).toBe(true);
+      // The counter counts (the test's own connection to b1's address), and no probe went there.
+      expect(h.ownBefore).toBe(0);
+      expect(h.ownAfter as number).toBeGreaterThan(0);
+      expect(h.ownProbes).toEqual([0, 0]);
+      for (const n of h.vipProbes as number[]) expect(n).toBeGreaterThan(5);
+      expect(h.netnsLeft).toBe(false);
+      expect(h.logs).toEqual([]);
     },
     TIMEOUT_MS,
   );
