@@ -3,8 +3,9 @@
  * VIP and sees it as the source of replies, backends see the client's address, both backends serve,
  * held connections survive a backend added (the per-node pins) and break without the pins (the
  * control that shows the test can fail), a new data-plane instance keeps the pins, verify() sees a
- * removed element, a change sends only the slots that moved (and after a failed transaction all of
- * them), and a dsr service on a data plane without dsr devices is refused before nft runs.
+ * removed element (a slot map's only when its read-back is due, not before), a change sends only the
+ * slots that moved (and after a failed transaction all of them), and a dsr service on a data plane
+ * without dsr devices is refused before nft runs.
  * Needs root, ip and nft: a failure in CI, a skip locally.
  */
 import { execFileSync } from 'node:child_process';
@@ -93,6 +94,24 @@ describe.skipIf(!enabled)('nft data plane: direct server return (live)', () => {
     nft('delete', 'element', 'netdev', 'nlbkit', 'hop4', `{ 0x0a4d010a }`);
     expect(await dp.verify(state([0, 1]))).toEqual([
       'table netdev nlbkit: hop4 holds 1 elements, expected 2',
+    ]);
+    await createNftDataplane({ executor: netnsExecutor(lab.lb), dsr: dsrOptions }).sync(state([0, 1]));
+    expect(await dp.verify(state([0, 1]))).toEqual([]);
+  });
+
+  it('verify() counts the slot maps when due: a deleted slot is not seen before, and is seen then', async () => {
+    const dp = createNftDataplane({
+      executor: netnsExecutor(lab.lb),
+      dsr: dsrOptions,
+      slotReadbackSeconds: 2,
+    });
+    expect((await dp.sync(state([0, 1]))).mode).toBe('incremental'); // a new instance: all elements
+    expect(await dp.verify(state([0, 1]))).toEqual([]); // its first verify reads the slot maps
+    nft('delete', 'element', 'netdev', 'nlbkit', 'slot_tcp', `{ ${DSR_LAB.vip} . ${DSR_LAB.port} . 0 }`);
+    expect(await dp.verify(state([0, 1]))).toEqual([]); // read 2 s ago at most: not due
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(await dp.verify(state([0, 1]))).toEqual([
+      'table netdev nlbkit: slot_tcp holds 250 elements, expected 251',
     ]);
     await createNftDataplane({ executor: netnsExecutor(lab.lb), dsr: dsrOptions }).sync(state([0, 1]));
     expect(await dp.verify(state([0, 1]))).toEqual([]);

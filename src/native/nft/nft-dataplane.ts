@@ -18,12 +18,19 @@ import {
   renderDsrSkeleton,
   sameDsrElements,
 } from './nft-dsr.js';
-import { diffDsrListing } from './nft-dsr-readback.js';
+import {
+  DSR_SLOT_MAPS,
+  DSR_SMALL_MAPS,
+  type DsrListings,
+  type DsrMap,
+  diffDsrListings,
+  slotReadbackDue,
+} from './nft-dsr-readback.js';
 import { buildLayout, defaultMaglev, type Layout, type LayoutOptions, type MaglevFn } from './nft-layout.js';
 import { planFull, planIncremental } from './nft-plan.js';
 import { diffKernel, parseKernelTable } from './nft-readback.js';
 import { readTableComment, tableComment } from './nft-table.js';
-import { type TunnelDevices, tunnelDevices } from './nft-tunnel.js';
+import { TUNNEL_CHAIN, type TunnelDevices, tunnelDevices } from './nft-tunnel.js';
 import { planTunnels, readTunnelDevices, removeTunnelDevices, runTunnelSteps } from './nft-tunnel-devices.js';
 
 /** Default packet-mark bit that tells postrouting to masquerade a flow (SNAT services). */
@@ -68,6 +75,17 @@ export interface NftDataplaneOptions {
    * before anything changes. See docs/native-forwarding.md.
    */
   tunnel?: { ingress: string[] };
+  /**
+   * Seconds between read-backs of the dsr/tunnel table's slot maps by verify() (default 300). The slot
+   * maps hold one element per Maglev slot per service, and listing them is most of verify's time
+   * (~40 s for eight 65,537-slot services); every verify reads back the table's stamp, its small maps
+   * (dispatch, backend hops, live marks), the chain tun and the ipip devices, and counts the slot
+   * maps' elements only when due: on this instance's first verify, on the first verify after a sync
+   * that was `full` or failed, and when the last clean read-back of the slot maps is this many seconds
+   * old. 0 reads them on every verify. Ignored without `dsr` and `tunnel`. See
+   * docs/native-forwarding.md.
+   */
+  slotReadbackSeconds?: number;
   /** Maglev table builder (default: src/native/maglev). */
   maglev?: MaglevFn;
   /** The nft binary (default `nft`, found on PATH). */
@@ -126,6 +144,11 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
   }
   const dsr: DsrDevices | undefined = options.dsr ? dsrDevices(options.dsr) : undefined;
   const tunnel: TunnelDevices | undefined = options.tunnel ? tunnelDevices(options.tunnel) : undefined;
+  const slotReadbackS = options.slotReadbackSeconds ?? 300;
+  if (typeof slotReadbackS !== 'number' || !Number.isFinite(slotReadbackS) || slotReadbackS < 0)
+    throw renderError('slotReadbackSeconds must be a number of seconds, 0 or more');
+  // When (performance.now()) the slot maps last read back clean; undefined: due at the next verify.
+  let slotsReadAt: number | undefined;
   const dsrTable = ['netdev', opts.tableName];
   // The dsr table's stamp known to be in the kernel, and the elements it holds (undefined: unknown).
   let dsrKernel: { stamp: string; elements: DsrElements } | undefined;
@@ -226,9 +249,18 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     return { text: skeleton + p.elements.text, statements: p.elements.statements + 3, full: true };
   };
 
+  /** One listing of the dsr table for verify: undefined when nft finds no such object. */
+  const listDsr = async (kind: DsrMap['kind'] | 'chain', name: string): Promise<string | undefined> => {
+    const r = await run('verify', ['-j', 'list', kind, ...dsrTable, ident(name)]);
+    if (isNotFound(r)) return undefined;
+    if (r.code !== 0) throw resultError(ex.where, 'verify', r);
+    return r.stdout;
+  };
+
   /**
-   * The dsr table's differences from `p`: missing, another stamp, other elements than nlbkit wrote
-   * (nft-dsr-readback.ts), and for tunnel services the ipip devices' differences.
+   * The dsr table's differences from `p`: missing, another stamp, other element counts than nlbkit
+   * wrote (nft-dsr-readback.ts; the slot maps only when due), and for tunnel services the chain tun's
+   * targets and the ipip devices' differences. Each map is listed alone: the pins are never read.
    */
   const verifyDsr = async (p: NonNullable<ReturnType<typeof planDsr>>): Promise<string[]> => {
     const t = dsrTable.join(' ');
@@ -236,59 +268,79 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     if (isNotFound(head)) return [`table ${t} is missing`];
     if (head.code !== 0) throw resultError(ex.where, 'verify', head);
     if (readTableComment(head.stdout) !== p.stamp) return [`table ${t} carries another stamp`];
-    const r = await run('verify', ['-j', 'list', 'table', ...dsrTable]);
-    if (r.code !== 0) throw resultError(ex.where, 'verify', r);
-    const out = diffDsrListing(t, r.stdout, p.elements, tunnel !== undefined);
+    const now = performance.now();
+    const slots = slotReadbackDue(slotsReadAt, now, slotReadbackS);
+    const maps = slots ? [...DSR_SMALL_MAPS, ...DSR_SLOT_MAPS] : DSR_SMALL_MAPS;
+    const listings: DsrListings = {
+      maps: new Map(
+        await Promise.all(maps.map(async (m) => [m.name, await listDsr(m.kind, m.name)] as const)),
+      ),
+      ...(tunnel ? { tun: await listDsr('chain', TUNNEL_CHAIN) } : {}),
+    };
+    const out = diffDsrListings(t, listings, p.elements, tunnel !== undefined);
     if (tunnel) out.push(...(await planTunnels(ex, 'verify', p.elements.tunnels)).diff);
+    if (slots && out.length === 0) slotsReadAt = now;
     return out;
+  };
+
+  /** One sync (sync() runs it in the queue). */
+  const syncOnce = async (state: NodeDataplaneState): Promise<SyncResult> => {
+    // Validation and rendering both happen here, before anything is spawned.
+    const split = byForwarding(state);
+    const next = buildLayout(split.nat, opts, kernel?.layout ?? lastLayout);
+    lastLayout = next;
+    const dsrPlan = planDsr(split.dsr, state);
+    const full = !kernel || kernel.layout.signature !== next.signature;
+    let plan =
+      full || !kernel ? planFull(next, opts) : planIncremental(kernel.layout, kernel.groups, next, opts);
+    // Only now (everything rendered, so bad input has already thrown): a fresh instance, whose plan
+    // is the full rebuild, first looks for a table it can adopt as it is.
+    if (fresh) {
+      fresh = false;
+      const adopted = await adoption(next);
+      if (adopted) {
+        kernel = adopted;
+        plan = { mode: 'none', text: '', statements: 0, groups: adopted.groups };
+      }
+    }
+    // The ipip devices the tunnel rules name must exist before nft loads them (ifindex lookup).
+    const devices = tunnel && dsrPlan ? await planTunnels(ex, 'sync', dsrPlan.elements.tunnels) : undefined;
+    if (devices) await runTunnelSteps(ex, 'sync', devices.create, devices.created);
+    const dsrText = dsrPlan ? await dsrScript(dsrPlan, (devices?.create.length ?? 0) > 0) : undefined;
+    if (plan.mode === 'none' && !dsrText) {
+      kernel = { layout: next, groups: plan.groups };
+      if (devices) await runTunnelSteps(ex, 'sync', devices.remove);
+      return { mode: 'none', statements: 0 };
+    }
+    kernel = undefined; // until nft says yes: a failure means the next sync rebuilds everything
+    dsrKernel = undefined;
+    const r = await run('sync', ['-f', '-'], plan.text + (dsrText?.text ?? ''));
+    if (r.code !== 0) {
+      // The devices made for this transaction go again; the kernel keeps what it had.
+      if (devices) await removeTunnelDevices(ex, devices.created);
+      throw flowtableError(ex.where, opts.flowtable, r) ?? resultError(ex.where, 'sync', r);
+    }
+    kernel = { layout: next, groups: plan.groups };
+    if (dsrPlan) dsrKernel = { stamp: dsrPlan.stamp, elements: dsrPlan.elements };
+    // Devices no backend needs any more: only now, when no rule names them.
+    if (devices) await runTunnelSteps(ex, 'sync', devices.remove);
+    const statements = plan.statements + (dsrText?.statements ?? 0);
+    return { mode: plan.mode === 'full' || dsrText?.full ? 'full' : 'incremental', statements };
   };
 
   return {
     forwardingModes: ['nat', ...(dsr ? (['dsr'] as const) : []), ...(tunnel ? (['tunnel'] as const) : [])],
     sync: (state: NodeDataplaneState) =>
-      serial(async (): Promise<SyncResult> => {
-        // Validation and rendering both happen here, before anything is spawned.
-        const split = byForwarding(state);
-        const next = buildLayout(split.nat, opts, kernel?.layout ?? lastLayout);
-        lastLayout = next;
-        const dsrPlan = planDsr(split.dsr, state);
-        const full = !kernel || kernel.layout.signature !== next.signature;
-        let plan =
-          full || !kernel ? planFull(next, opts) : planIncremental(kernel.layout, kernel.groups, next, opts);
-        // Only now (everything rendered, so bad input has already thrown): a fresh instance, whose plan
-        // is the full rebuild, first looks for a table it can adopt as it is.
-        if (fresh) {
-          fresh = false;
-          const adopted = await adoption(next);
-          if (adopted) {
-            kernel = adopted;
-            plan = { mode: 'none', text: '', statements: 0, groups: adopted.groups };
-          }
+      serial(async () => {
+        // The slot maps are read back at the next verify after a rebuild or a failure, whatever the schedule.
+        try {
+          const result = await syncOnce(state);
+          if (result.mode === 'full') slotsReadAt = undefined;
+          return result;
+        } catch (e) {
+          slotsReadAt = undefined;
+          throw e;
         }
-        // The ipip devices the tunnel rules name must exist before nft loads them (ifindex lookup).
-        const devices =
-          tunnel && dsrPlan ? await planTunnels(ex, 'sync', dsrPlan.elements.tunnels) : undefined;
-        if (devices) await runTunnelSteps(ex, 'sync', devices.create, devices.created);
-        const dsrText = dsrPlan ? await dsrScript(dsrPlan, (devices?.create.length ?? 0) > 0) : undefined;
-        if (plan.mode === 'none' && !dsrText) {
-          kernel = { layout: next, groups: plan.groups };
-          if (devices) await runTunnelSteps(ex, 'sync', devices.remove);
-          return { mode: 'none', statements: 0 };
-        }
-        kernel = undefined; // until nft says yes: a failure means the next sync rebuilds everything
-        dsrKernel = undefined;
-        const r = await run('sync', ['-f', '-'], plan.text + (dsrText?.text ?? ''));
-        if (r.code !== 0) {
-          // The devices made for this transaction go again; the kernel keeps what it had.
-          if (devices) await removeTunnelDevices(ex, devices.created);
-          throw flowtableError(ex.where, opts.flowtable, r) ?? resultError(ex.where, 'sync', r);
-        }
-        kernel = { layout: next, groups: plan.groups };
-        if (dsrPlan) dsrKernel = { stamp: dsrPlan.stamp, elements: dsrPlan.elements };
-        // Devices no backend needs any more: only now, when no rule names them.
-        if (devices) await runTunnelSteps(ex, 'sync', devices.remove);
-        const statements = plan.statements + (dsrText?.statements ?? 0);
-        return { mode: plan.mode === 'full' || dsrText?.full ? 'full' : 'incremental', statements };
       }),
 
     verify: (state: NodeDataplaneState) =>
@@ -314,6 +366,7 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     destroy: () =>
       serial(async () => {
         kernel = undefined;
+        slotsReadAt = undefined;
         fresh = false; // nothing left to adopt
         const r = await run('destroy', ['delete', 'table', ...table]);
         if (r.code !== 0 && !isNotFound(r)) throw resultError(ex.where, 'destroy', r);

@@ -1,0 +1,150 @@
+/**
+ * The dsr read-back's schedule, on a fake kernel: verify() reads the small maps every time and the
+ * slot maps only when due (first verify, after a full or failed sync, when the interval has passed,
+ * or always with slotReadbackSeconds 0); a slot map changed behind nlbkit's back is seen only then.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  backend,
+  type Call,
+  emptyTableListing,
+  nodeState,
+  recordingExecutor,
+  service,
+} from '../../../test/native/nft-fixtures.js';
+import { createNftDataplane } from './nft-dataplane.js';
+import { renderDsrElements } from './nft-dsr.js';
+import { defaultMaglev } from './nft-layout.js';
+
+const dsrOptions = { dsr: { ingress: ['up0'], egress: 'dn0' } };
+const state = (n: number) =>
+  nodeState([
+    service({
+      algorithm: 'MAGLEV',
+      hashFields: 'FIVE_TUPLE',
+      forwarding: 'dsr',
+      port: 8080,
+      backends: Array.from({ length: n }, (_, i) => backend(i + 1)),
+    }),
+  ]);
+const missing = { code: 1, stdout: '', stderr: 'Error: No such file or directory\n' };
+
+/** A kernel that holds what the last transaction wrote; `counts` may be changed behind its back. */
+function fakeKernel() {
+  let stamp: string | undefined;
+  let refuse = false;
+  const counts: Record<string, number> = {};
+  const ex = recordingExecutor((c: Call) => {
+    const a = c.argv.join(' ');
+    if (a === 'nft -f -') {
+      if (refuse) return { code: 1, stdout: '', stderr: 'Error: refused' };
+      stamp = /^table netdev nlbkit \{\n\tcomment "([^"]+)"/m.exec(c.stdin ?? '')?.[1] ?? stamp;
+      return { code: 0, stdout: '', stderr: '' };
+    }
+    if (a === 'nft -t list table netdev nlbkit')
+      return stamp
+        ? { code: 0, stdout: `table netdev nlbkit {\n\tcomment "${stamp}"\n}\n`, stderr: '' }
+        : missing;
+    if (a === 'nft -t list table inet nlbkit') return missing;
+    if (a === 'nft -j list table inet nlbkit')
+      return { code: 0, stdout: JSON.stringify(emptyTableListing()), stderr: '' };
+    const m = /^nft -j list (map|set) netdev nlbkit (\w+)$/.exec(a);
+    if (m) {
+      const elem = Array.from({ length: counts[m[2]!] ?? 0 }, (_, i) => i);
+      const nftables = [{ [m[1]!]: { family: 'netdev', table: 'nlbkit', name: m[2], elem } }];
+      return { code: 0, stdout: JSON.stringify({ nftables }), stderr: '' };
+    }
+    return { code: 0, stdout: '', stderr: '' };
+  });
+  const set = (n: number) =>
+    Object.assign(counts, renderDsrElements('nlbkit', state(n).services, state(n), defaultMaglev).counts);
+  return {
+    ex,
+    counts,
+    set,
+    refuse: (on: boolean) => {
+      refuse = on;
+    },
+  };
+}
+
+/** The maps the calls since `from` listed. */
+const listed = (calls: Call[], from: number) =>
+  calls
+    .slice(from)
+    .flatMap((c) => /^nft -j list (?:map|set) netdev nlbkit (\w+)$/.exec(c.argv.join(' '))?.[1] ?? []);
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('dsr verify: the slot maps on a schedule', () => {
+  it('reads the slot maps on the first verify and when due; a changed slot map is seen only then', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const k = fakeKernel();
+    const dp = createNftDataplane({ executor: k.ex, ...dsrOptions });
+    expect((await dp.sync(state(2))).mode).toBe('full');
+    k.set(2);
+    let from = k.ex.calls.length;
+    expect(await dp.verify(state(2))).toEqual([]);
+    expect(listed(k.ex.calls, from).sort()).toEqual(['dsr4', 'hop4', 'live4', 'slot_tcp', 'slot_udp']);
+
+    k.counts.slot_tcp! -= 1; // a slot element deleted by hand
+    from = k.ex.calls.length;
+    vi.advanceTimersByTime(299_000);
+    expect(await dp.verify(state(2))).toEqual([]); // not due: not seen
+    expect(listed(k.ex.calls, from).sort()).toEqual(['dsr4', 'hop4', 'live4']);
+    // A small map is read back every time.
+    k.counts.hop4! -= 1;
+    expect(await dp.verify(state(2))).toEqual(['table netdev nlbkit: hop4 holds 1 elements, expected 2']);
+    k.counts.hop4! += 1;
+
+    vi.advanceTimersByTime(1_000);
+    expect(await dp.verify(state(2))).toEqual([
+      'table netdev nlbkit: slot_tcp holds 12 elements, expected 13',
+    ]);
+    // Not read back clean: due again at the next verify.
+    expect(await dp.verify(state(2))).toEqual([
+      'table netdev nlbkit: slot_tcp holds 12 elements, expected 13',
+    ]);
+  });
+
+  it('a failed sync makes the slot maps due; an incremental one does not', async () => {
+    const k = fakeKernel();
+    const dp = createNftDataplane({ executor: k.ex, ...dsrOptions });
+    await dp.sync(state(2));
+    k.set(2);
+    expect(await dp.verify(state(2))).toEqual([]);
+    expect((await dp.sync(state(3))).mode).toBe('incremental');
+    k.set(3);
+    let from = k.ex.calls.length;
+    expect(await dp.verify(state(3))).toEqual([]);
+    expect(listed(k.ex.calls, from)).not.toContain('slot_tcp');
+
+    k.counts.slot_tcp! -= 1;
+    k.refuse(true);
+    await expect(dp.sync(state(2))).rejects.toThrow(/refused/);
+    k.refuse(false);
+    from = k.ex.calls.length;
+    expect(await dp.verify(state(3))).toEqual([
+      'table netdev nlbkit: slot_tcp holds 12 elements, expected 13',
+    ]);
+    expect(listed(k.ex.calls, from)).toContain('slot_tcp');
+  });
+
+  it('slotReadbackSeconds 0 reads the slot maps on every verify; a bad value is refused', async () => {
+    const k = fakeKernel();
+    const dp = createNftDataplane({ executor: k.ex, ...dsrOptions, slotReadbackSeconds: 0 });
+    await dp.sync(state(2));
+    k.set(2);
+    expect(await dp.verify(state(2))).toEqual([]);
+    k.counts.slot_udp = 1;
+    const from = k.ex.calls.length;
+    expect(await dp.verify(state(2))).toEqual(['table netdev nlbkit: slot_udp holds 1 elements, expected 0']);
+    expect(listed(k.ex.calls, from)).toContain('slot_udp');
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '300' as unknown as number])
+      expect(() => createNftDataplane({ executor: k.ex, ...dsrOptions, slotReadbackSeconds: bad })).toThrow(
+        /slotReadbackSeconds/,
+      );
+  });
+});
