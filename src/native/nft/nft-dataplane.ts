@@ -24,6 +24,7 @@ import {
   type DsrListings,
   type DsrMap,
   diffDsrListings,
+  listedComment,
   slotReadbackDue,
 } from './nft-dsr-readback.js';
 import { buildLayout, defaultMaglev, type Layout, type LayoutOptions, type MaglevFn } from './nft-layout.js';
@@ -77,12 +78,13 @@ export interface NftDataplaneOptions {
   tunnel?: { ingress: string[] };
   /**
    * Seconds between read-backs of the dsr/tunnel table's slot maps by verify() (default 300). The slot
-   * maps hold one element per Maglev slot per service, and listing them is most of verify's time
-   * (~40 s for eight 65,537-slot services); every verify reads back the table's stamp, its small maps
-   * (dispatch, backend hops, live marks), the chain tun and the ipip devices, and counts the slot
-   * maps' elements only when due: on this instance's first verify, on the first verify after a sync
-   * that was `full` or failed, and when the last clean read-back of the slot maps is this many seconds
-   * old. 0 reads them on every verify. Ignored without `dsr` and `tunnel`. See
+   * maps hold one element per Maglev slot per service, and reading them is most of verify's time
+   * (~20 s for eight 65,537-slot services, and nft 1.0.6 loads them for any listing of the table or
+   * of a chain). Every verify reads the stamp (as dsr4's comment), the small maps (dispatch, backend
+   * hops, live marks) and the ipip devices; when due it also counts the slot maps' elements and reads
+   * the table's own stamp and the chain tun's targets. Due: on this instance's first verify, on the
+   * first verify after a sync that was `full` or failed, and when the last clean read-back of the slot
+   * maps is this many seconds old. 0: on every verify. Ignored without `dsr` and `tunnel`. See
    * docs/native-forwarding.md.
    */
   slotReadbackSeconds?: number;
@@ -259,27 +261,36 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
 
   /**
    * The dsr table's differences from `p`: missing, another stamp, other element counts than nlbkit
-   * wrote (nft-dsr-readback.ts; the slot maps only when due), and for tunnel services the chain tun's
-   * targets and the ipip devices' differences. Each map is listed alone: the pins are never read.
+   * wrote (nft-dsr-readback.ts), and for tunnel services the ipip devices' differences. Each map is
+   * listed alone (the pins are never read), and the stamp is read from dsr4's comment: nft 1.0.6
+   * loads every element of the table for any listing of the table or of a chain, even a terse one
+   * (18 s for 524,296 slots). So those, the table's own stamp and the chain tun's targets, are read
+   * with the slot maps, when due.
    */
   const verifyDsr = async (p: NonNullable<ReturnType<typeof planDsr>>): Promise<string[]> => {
     const t = dsrTable.join(' ');
-    const head = await run('verify', ['-t', 'list', 'table', ...dsrTable]);
-    if (isNotFound(head)) return [`table ${t} is missing`];
-    if (head.code !== 0) throw resultError(ex.where, 'verify', head);
-    if (readTableComment(head.stdout) !== p.stamp) return [`table ${t} carries another stamp`];
     const now = performance.now();
-    const slots = slotReadbackDue(slotsReadAt, now, slotReadbackS);
-    const maps = slots ? [...DSR_SMALL_MAPS, ...DSR_SLOT_MAPS] : DSR_SMALL_MAPS;
+    const due = slotReadbackDue(slotsReadAt, now, slotReadbackS);
+    const dispatch = await listDsr('map', 'dsr4');
+    if (dispatch === undefined || due) {
+      const head = await run('verify', ['-t', 'list', 'table', ...dsrTable]);
+      if (isNotFound(head)) return [`table ${t} is missing`];
+      if (head.code !== 0) throw resultError(ex.where, 'verify', head);
+      if (readTableComment(head.stdout) !== p.stamp) return [`table ${t} carries another stamp`];
+    }
+    if (dispatch !== undefined && listedComment(dispatch, 'dsr4') !== p.stamp)
+      return [`table ${t} carries another stamp`];
+    const rest = [...DSR_SMALL_MAPS, ...(due ? DSR_SLOT_MAPS : [])].filter((m) => m.name !== 'dsr4');
     const listings: DsrListings = {
-      maps: new Map(
-        await Promise.all(maps.map(async (m) => [m.name, await listDsr(m.kind, m.name)] as const)),
-      ),
-      ...(tunnel ? { tun: await listDsr('chain', TUNNEL_CHAIN) } : {}),
+      maps: new Map([
+        ['dsr4', dispatch],
+        ...(await Promise.all(rest.map(async (m) => [m.name, await listDsr(m.kind, m.name)] as const))),
+      ]),
+      ...(tunnel && due ? { tun: await listDsr('chain', TUNNEL_CHAIN) } : {}),
     };
-    const out = diffDsrListings(t, listings, p.elements, tunnel !== undefined);
+    const out = diffDsrListings(t, listings, p.elements, tunnel !== undefined && due);
     if (tunnel) out.push(...(await planTunnels(ex, 'verify', p.elements.tunnels)).diff);
-    if (slots && out.length === 0) slotsReadAt = now;
+    if (due && out.length === 0) slotsReadAt = now;
     return out;
   };
 

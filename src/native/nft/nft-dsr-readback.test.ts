@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countElements, diffDsrListings, slotReadbackDue } from './nft-dsr-readback.js';
+import { countElements, diffDsrListings, listedComment, slotReadbackDue } from './nft-dsr-readback.js';
 
 // What nft 1.0.6 prints for `nft -j list map|set|chain netdev t <name>`.
 const meta = { metainfo: { version: '1.0.6', release_name: 'Lester Gooch #5', json_schema_version: 1 } };
@@ -52,6 +52,19 @@ describe('dsr read-back', () => {
     expect(() => countElements(listing('map', 'hop4', [1]), 'dsr4')).toThrow(/no dsr4/);
     expect(() => countElements('{"nftables": [{"metainfo"', 'dsr4')).toThrow();
     expect(() => countElements('{}', 'dsr4')).toThrow(/nftables/);
+  });
+
+  it("reads a map's comment (dsr4 carries the stamp); none when absent or unreadable", () => {
+    const stamped = JSON.stringify({
+      nftables: [
+        meta,
+        { map: { family: 'netdev', name: 'dsr4', table: 't', comment: 'nlbkit:00000000000000aa' } },
+      ],
+    });
+    expect(listedComment(stamped, 'dsr4')).toBe('nlbkit:00000000000000aa');
+    expect(listedComment(stamped, 'hop4')).toBeUndefined();
+    expect(listedComment(listing('map', 'dsr4'), 'dsr4')).toBeUndefined();
+    expect(listedComment('{"nftables": [', 'dsr4')).toBeUndefined();
   });
 
   it('compares only the maps read: the small ones alone, or with the slot maps', () => {

@@ -47,6 +47,20 @@ export function countElements(json: string, name: string): number {
   throw new Error(`no ${name} in the listing`);
 }
 
+/** The comment of the map or set `name` in its listing `json` (dsr4 carries the table's stamp). */
+export function listedComment(json: string, name: string): string | undefined {
+  try {
+    const doc = JSON.parse(json) as { nftables?: Record<string, { name?: string; comment?: unknown }>[] };
+    for (const o of doc.nftables ?? []) {
+      const m = o.map ?? o.set;
+      if (m?.name === name) return typeof m.comment === 'string' ? m.comment : undefined;
+    }
+  } catch {
+    // unreadable: no stamp
+  }
+  return undefined;
+}
+
 /**
  * Differences of the maps in `listings` (and, with `tunnel`, of the chain tun) from `elements`
  * (renderDsrElements' result). `t` names the table in the messages.

@@ -33,6 +33,7 @@ const missing = { code: 1, stdout: '', stderr: 'Error: No such file or directory
 function fakeKernel() {
   let stamp: string | undefined;
   let refuse = false;
+  let dsr4Comment: string | undefined; // another comment on dsr4 than the table's stamp
   const counts: Record<string, number> = {};
   const ex = recordingExecutor((c: Call) => {
     const a = c.argv.join(' ');
@@ -51,7 +52,8 @@ function fakeKernel() {
     const m = /^nft -j list (map|set) netdev nlbkit (\w+)$/.exec(a);
     if (m) {
       const elem = Array.from({ length: counts[m[2]!] ?? 0 }, (_, i) => i);
-      const nftables = [{ [m[1]!]: { family: 'netdev', table: 'nlbkit', name: m[2], elem } }];
+      const stamped = m[2] === 'dsr4' ? { comment: dsr4Comment ?? stamp } : {};
+      const nftables = [{ [m[1]!]: { family: 'netdev', table: 'nlbkit', name: m[2], elem, ...stamped } }];
       return { code: 0, stdout: JSON.stringify({ nftables }), stderr: '' };
     }
     return { code: 0, stdout: '', stderr: '' };
@@ -64,6 +66,9 @@ function fakeKernel() {
     set,
     refuse: (on: boolean) => {
       refuse = on;
+    },
+    restamp: (c: string | undefined) => {
+      dsr4Comment = c;
     },
   };
 }
@@ -94,6 +99,13 @@ describe('dsr verify: the slot maps on a schedule', () => {
     vi.advanceTimersByTime(299_000);
     expect(await dp.verify(state(2))).toEqual([]); // not due: not seen
     expect(listed(k.ex.calls, from).sort()).toEqual(['dsr4', 'hop4', 'live4']);
+    // Nor is the table listed (nft would load every slot for it): the stamp is dsr4's comment.
+    expect(k.ex.calls.slice(from).map((c) => c.argv.join(' '))).not.toContain(
+      'nft -t list table netdev nlbkit',
+    );
+    k.restamp('nlbkit:00000000000000ff');
+    expect(await dp.verify(state(2))).toEqual(['table netdev nlbkit carries another stamp']);
+    k.restamp(undefined);
     // A small map is read back every time.
     k.counts.hop4! -= 1;
     expect(await dp.verify(state(2))).toEqual(['table netdev nlbkit: hop4 holds 1 elements, expected 2']);

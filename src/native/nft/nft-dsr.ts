@@ -68,8 +68,11 @@ export interface DsrElements {
   slots: Map<string, DsrSlots>;
 }
 
-/** Version of the shapes below; part of the table's stamp (a change rebuilds the table). */
-export const DSR_LAYOUT_VERSION = 1;
+/**
+ * Version of the shapes below; part of the table's stamp (a change rebuilds the table). 2: dsr4
+ * carries the stamp too, so verify reads it without listing the table (which loads every slot).
+ */
+export const DSR_LAYOUT_VERSION = 2;
 /** Seconds a flow's pin lives without packets; each forwarded packet renews it. */
 export const DSR_PIN_TIMEOUT_S = 300;
 /** Most pinned flows per protocol; beyond it new flows follow the Maglev table unpinned. */
@@ -155,7 +158,7 @@ export function renderDsrSkeleton(
   if (all.length === 0) throw renderError('a dsr or tunnel table needs ingress devices');
   const ingress = all.map(device).join(', ');
   let body = `\tcomment ${comment(stamp)}\n`;
-  body += '\tmap dsr4 { type ipv4_addr . inet_proto . inet_service : verdict; }\n';
+  body += `\tmap dsr4 { type ipv4_addr . inet_proto . inet_service : verdict; comment ${comment(stamp)}; }\n`;
   body += '\tmap hop4 { typeof meta mark : ip daddr; }\n';
   body += '\tset live4 { typeof meta mark; }\n';
   for (const p of PROTOS) {
