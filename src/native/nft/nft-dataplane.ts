@@ -31,7 +31,13 @@ import { buildLayout, defaultMaglev, type Layout, type LayoutOptions, type Magle
 import { planFull, planIncremental } from './nft-plan.js';
 import { diffKernel, parseKernelTable } from './nft-readback.js';
 import { readTableComment, tableComment } from './nft-table.js';
-import { TUNNEL_CHAIN, type TunnelDevices, tunnelDevices } from './nft-tunnel.js';
+import {
+  planTunnelDevices,
+  rebornTunnels,
+  TUNNEL_CHAIN,
+  type TunnelDevices,
+  tunnelDevices,
+} from './nft-tunnel.js';
 import { planTunnels, readTunnelDevices, removeTunnelDevices, runTunnelSteps } from './nft-tunnel-devices.js';
 
 /** Default packet-mark bit that tells postrouting to masquerade a flow (SNAT services). */
@@ -151,6 +157,8 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     throw renderError('slotReadbackSeconds must be a number of seconds, 0 or more');
   // When (performance.now()) the slot maps last read back clean; undefined: due at the next verify.
   let slotsReadAt: number | undefined;
+  // The ipip devices' indexes when the chain tun was last loaded (its rules hold indexes, not names).
+  let tunnelBound: Map<string, number> | undefined;
   const dsrTable = ['netdev', opts.tableName];
   // The dsr table's stamp known to be in the kernel, and the elements it holds (undefined: unknown).
   let dsrKernel: { stamp: string; elements: DsrElements } | undefined;
@@ -245,8 +253,10 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
       return { ...renderDsrDelta(dsrKernel.elements, p.elements), full: false };
     }
     // A restarted agent (or one after a failure) keeps the table, and its pins, when the stamp matches.
-    const head = await run('sync', ['-t', 'list', 'table', ...dsrTable]);
-    if (head.code === 0 && readTableComment(head.stdout) === p.stamp) return { ...p.elements, full: false };
+    // dsr4's comment is the stamp: listing the table would load every slot (18 s at 524,296).
+    const head = await run('sync', ['-j', 'list', 'map', ...dsrTable, 'dsr4']);
+    if (head.code === 0 && listedComment(head.stdout, 'dsr4') === p.stamp)
+      return { ...p.elements, full: false };
     const skeleton = renderDsrSkeleton(opts.tableName, dsr, p.state, p.stamp, tunnel);
     return { text: skeleton + p.elements.text, statements: p.elements.statements + 3, full: true };
   };
@@ -289,9 +299,27 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
       ...(tunnel && due ? { tun: await listDsr('chain', TUNNEL_CHAIN) } : {}),
     };
     const out = diffDsrListings(t, listings, p.elements, tunnel !== undefined && due);
-    if (tunnel) out.push(...(await planTunnels(ex, 'verify', p.elements.tunnels)).diff);
+    if (tunnel) {
+      const have = await readTunnelDevices(ex, 'verify');
+      out.push(...planTunnelDevices(p.elements.tunnels, have).diff);
+      // A device made again by hand (same name, another index): every time, not only when due.
+      if (tunnelBound) out.push(...rebornTunnels(tunnelBound, have));
+    }
     if (due && out.length === 0) slotsReadAt = now;
     return out;
+  };
+
+  /** Remembers the ipip devices' indexes; unknown (so verify reads the chain tun) if they cannot be read. */
+  const bindTunnels = async () => {
+    tunnelBound = undefined;
+    try {
+      const have = await readTunnelDevices(ex, 'sync');
+      tunnelBound = new Map(
+        have.flatMap((k) => (k.ifindex === undefined ? [] : [[k.name, k.ifindex] as const])),
+      );
+    } catch {
+      slotsReadAt = undefined;
+    }
   };
 
   /** One sync (sync() runs it in the queue). */
@@ -335,6 +363,8 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
     if (dsrPlan) dsrKernel = { stamp: dsrPlan.stamp, elements: dsrPlan.elements };
     // Devices no backend needs any more: only now, when no rule names them.
     if (devices) await runTunnelSteps(ex, 'sync', devices.remove);
+    // Any dsr text reloads the chain tun whole: its rules now hold the devices' current indexes.
+    if (tunnel && dsrText) await bindTunnels();
     const statements = plan.statements + (dsrText?.statements ?? 0);
     return { mode: plan.mode === 'full' || dsrText?.full ? 'full' : 'incremental', statements };
   };
@@ -378,6 +408,7 @@ export function createNftDataplane(options: NftDataplaneOptions): Dataplane {
       serial(async () => {
         kernel = undefined;
         slotsReadAt = undefined;
+        tunnelBound = undefined;
         fresh = false; // nothing left to adopt
         const r = await run('destroy', ['delete', 'table', ...table]);
         if (r.code !== 0 && !isNotFound(r)) throw resultError(ex.where, 'destroy', r);

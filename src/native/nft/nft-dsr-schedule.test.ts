@@ -35,6 +35,8 @@ function fakeKernel() {
   let refuse = false;
   let dsr4Comment: string | undefined; // another comment on dsr4 than the table's stamp
   const counts: Record<string, number> = {};
+  const links: { name: string; remote: string; up: boolean; ifindex: number }[] = [];
+  let nextIndex = 10;
   const ex = recordingExecutor((c: Call) => {
     const a = c.argv.join(' ');
     if (a === 'nft -f -') {
@@ -49,6 +51,23 @@ function fakeKernel() {
     if (a === 'nft -t list table inet nlbkit') return missing;
     if (a === 'nft -j list table inet nlbkit')
       return { code: 0, stdout: JSON.stringify(emptyTableListing()), stderr: '' };
+    if (a === 'ip -d -j link show type ipip') {
+      const json = links.map((l) => ({
+        ifindex: l.ifindex,
+        ifname: l.name,
+        flags: l.up ? ['UP'] : [],
+        linkinfo: { info_data: { remote: l.remote } },
+      }));
+      return { code: 0, stdout: JSON.stringify(json), stderr: '' };
+    }
+    if (a === 'nft -j list chain netdev nlbkit tun') {
+      const nftables = links.map((l) => ({ rule: { chain: 'tun', expr: [{ fwd: { dev: l.name } }] } }));
+      return { code: 0, stdout: JSON.stringify({ nftables }), stderr: '' };
+    }
+    const add = /^ip link add name (\S+) type ipip remote (\S+)$/.exec(a);
+    if (add) links.push({ name: add[1]!, remote: add[2]!, up: false, ifindex: nextIndex++ });
+    const up = /^ip link set dev (\S+) up$/.exec(a);
+    for (const l of links) if (up && l.name === up[1]) l.up = true;
     const m = /^nft -j list (map|set) netdev nlbkit (\w+)$/.exec(a);
     if (m) {
       const elem = Array.from({ length: counts[m[2]!] ?? 0 }, (_, i) => i);
@@ -63,6 +82,12 @@ function fakeKernel() {
   return {
     ex,
     counts,
+    links,
+    /** Deletes device `name` and makes it again, as by hand: same name and remote, a new index. */
+    remake: (name: string) => {
+      const l = links.find((x) => x.name === name)!;
+      l.ifindex = nextIndex++;
+    },
     set,
     refuse: (on: boolean) => {
       refuse = on;
@@ -158,5 +183,40 @@ describe('dsr verify: the slot maps on a schedule', () => {
       expect(() => createNftDataplane({ executor: k.ex, ...dsrOptions, slotReadbackSeconds: bad })).toThrow(
         /slotReadbackSeconds/,
       );
+  });
+
+  it('a tunnel device made again by hand is seen at the next verify, before the slot maps are due', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const k = fakeKernel();
+    const tunnelState = (n: number) => {
+      const st = state(n);
+      return { ...st, services: st.services.map((x) => ({ ...x, forwarding: 'tunnel' as const })) };
+    };
+    const dp = createNftDataplane({ executor: k.ex, tunnel: { ingress: ['up0'] } });
+    await dp.sync(tunnelState(2));
+    Object.assign(
+      k.counts,
+      renderDsrElements('nlbkit', tunnelState(2).services, tunnelState(2), defaultMaglev, true).counts,
+    );
+    expect(k.links.map((l) => l.name)).toHaveLength(2);
+    let from = k.ex.calls.length;
+    expect(await dp.verify(tunnelState(2))).toEqual([]);
+    expect(k.ex.calls.slice(from).map((c) => c.argv.join(' '))).toContain(
+      'nft -j list chain netdev nlbkit tun',
+    );
+    vi.advanceTimersByTime(1_000);
+    from = k.ex.calls.length;
+    expect(await dp.verify(tunnelState(2))).toEqual([]);
+    // Not due: the chain is not listed (nft would load every slot for it), the devices are.
+    const argv = k.ex.calls.slice(from).map((c) => c.argv.join(' '));
+    expect(argv).not.toContain('nft -j list chain netdev nlbkit tun');
+    expect(argv).toContain('ip -d -j link show type ipip');
+    const victim = k.links[0]!.name;
+    k.remake(victim);
+    expect(await dp.verify(tunnelState(2))).toEqual([
+      expect.stringMatching(
+        new RegExp(`^tunnel device ${victim} was made again \\(ifindex \\d+, now \\d+\\)`),
+      ),
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { defaultMaglev } from './nft-layout.js';
 import {
   parseTunnelDevices,
   planTunnelDevices,
+  rebornTunnels,
   renderTunnelChain,
   tunnelDeviceName,
   tunnelDevices,
@@ -118,15 +119,30 @@ describe('nft tunnel rendering', () => {
     const links = [
       { ifname: 'tunl0', flags: ['NOARP'], linkinfo: { info_data: { remote: 'any' } } },
       {
+        ifindex: 7,
         ifname: 'nlt0a030002',
         flags: ['POINTOPOINT', 'UP'],
         linkinfo: { info_data: { remote: '10.3.0.2' } },
       },
+      { ifindex: 'x', ifname: 'nlt0a030003', linkinfo: { info_data: { remote: '10.3.0.3' } } },
       {},
     ];
-    expect(parseTunnelDevices(JSON.stringify(links))).toEqual([
-      { name: 'nlt0a030002', remote: '10.3.0.2', up: true },
+    const have = parseTunnelDevices(JSON.stringify(links));
+    expect(have).toEqual([
+      { name: 'nlt0a030002', remote: '10.3.0.2', up: true, ifindex: 7 },
+      { name: 'nlt0a030003', remote: '10.3.0.3', up: false },
     ]);
+    // A device made again under its name has another index: named; an unknown index is not guessed.
+    expect(rebornTunnels(new Map([['nlt0a030002', 7]]), have)).toEqual([]);
+    expect(
+      rebornTunnels(
+        new Map([
+          ['nlt0a030002', 5],
+          ['nlt0a030003', 6],
+        ]),
+        have,
+      ),
+    ).toEqual(['tunnel device nlt0a030002 was made again (ifindex 5, now 7): the rules name the old one']);
     const rule = (dev: string) => ({
       rule: { chain: 'tun', expr: [{ match: {} }, { fwd: { dev, family: 'ip', addr: '10.3.0.2' } }] },
     });

@@ -53,11 +53,14 @@ export interface KernelTunnel {
   name: string;
   remote: string | undefined;
   up: boolean;
+  /** The kernel's index of the device: a rule that names it holds this, not the name. */
+  ifindex?: number;
 }
 
 /** The ipip devices nlbkit owns, from `ip -d -j link show type ipip` (others are ignored). */
 export function parseTunnelDevices(json: string): KernelTunnel[] {
   const links = JSON.parse(json || '[]') as {
+    ifindex?: unknown;
     ifname?: string;
     flags?: string[];
     linkinfo?: { info_data?: { remote?: string } };
@@ -68,7 +71,24 @@ export function parseTunnelDevices(json: string): KernelTunnel[] {
       name: l.ifname!,
       remote: l.linkinfo?.info_data?.remote,
       up: (l.flags ?? []).includes('UP'),
+      ...(Number.isInteger(l.ifindex) ? { ifindex: l.ifindex as number } : {}),
     }));
+}
+
+/**
+ * The devices the `tun` rules were loaded against (`bound`: name -> ifindex) that the kernel now holds
+ * under another index: deleted and made again by hand, so the rules still name the old one.
+ */
+export function rebornTunnels(bound: ReadonlyMap<string, number>, have: readonly KernelTunnel[]): string[] {
+  const out: string[] = [];
+  for (const k of have) {
+    const was = bound.get(k.name);
+    if (was !== undefined && k.ifindex !== undefined && k.ifindex !== was)
+      out.push(
+        `tunnel device ${k.name} was made again (ifindex ${was}, now ${k.ifindex}): the rules name the old one`,
+      );
+  }
+  return out;
 }
 
 /** What to do to the kernel's ipip devices: the argument vectors of `ip`, in order. */
