@@ -1,8 +1,9 @@
 /**
  * Runs INSIDE the test VM (scripts/vm/run.sh; Debian's kernel has the ipip module), started by
  * tunnel.vm.test.ts. Tunnel forwarding on the nftables data plane (issue 21): two LB nodes behind a
- * multipath route, backends on another subnet behind a router, prepared by `setupBackend` with mode
- * 'tunnel'. Long-lived connections through a node's death and return and a backend added; the
+ * multipath route that BIRD installs (BGP with BFD, tunnel-bird.ts), backends on another subnet
+ * behind a router, prepared by `setupBackend` with mode 'tunnel'. Long-lived connections through a
+ * node's death (withdrawn and cut; silent) and return, and a backend added; the
  * addresses each side sees; `checkBackend` naming each missing piece; drift of a tunnel device
  * found and repaired; destroy removing the devices; then the health checks along the tunnel path
  * (tunnel-health-guest.ts). Prints one line `NLBKIT-RESULT <json>`.
@@ -12,11 +13,12 @@ import { LAB_PREFIXES, makeNamespace, nextLabId } from '../../src/lab/lab-names.
 import { checkBackend, setupBackend } from '../../src/native/backend/backend-host.js';
 import { netnsExecutor } from '../../src/native/executor/netns-executor.js';
 import { createNftDataplane } from '../../src/native/nft/nft-dataplane.js';
-import { bothNodes, buildDsrLab, DSR_LAB, type Greeting, labState } from '../native/dsr-lab.js';
+import { buildDsrLab, DSR_LAB, type Greeting, labState } from '../native/dsr-lab.js';
 import { LOAD_CLIENT, type LoadStats } from '../native/dsr-load.js';
+import { startTunnelBird, type TunnelBird } from './tunnel-bird.js';
 import { tunnelHealthChecks } from './tunnel-health-guest.js';
 
-const CONNECTIONS = Number(process.env.NLBKIT_TUNNEL_CONNECTIONS ?? 200);
+const CONNECTIONS = Number(process.env.NLBKIT_TUNNEL_CONNECTIONS ?? 500);
 const log = (line: string) => console.log(`guest: ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' }).toString();
@@ -41,6 +43,7 @@ try {
 
 log('building the lab');
 const lab = await buildDsrLab(3, 2, 'tunnel');
+let bird: TunnelBird | undefined;
 try {
   for (const n of [0, 1, 2]) await lab.startServer(n);
   const nodes = [lab.lb, lab.lb2!];
@@ -71,6 +74,10 @@ try {
     vipPeer: greetings.every((g) => g?.peer === DSR_LAB.vip),
   };
 
+  log('BIRD: each node announces the VIP, the router installs ECMP (BFD 100 ms x 3)');
+  bird = await startTunnelBird(lab);
+  result.birdUpMs = await bird.until(2);
+
   log(`load: ${CONNECTIONS} connections`);
   const rx = (ns: string) =>
     Number(ip('netns', 'exec', ns, 'cat', '/sys/class/net/up0/statistics/rx_packets'));
@@ -82,20 +89,22 @@ try {
   const phases: Record<string, LoadStats> = { steady: await client.ask<LoadStats>('stats') };
   result.nodeRx = nodes.map((ns, i) => rx(ns) - before[i]!);
 
-  log('lb dies');
-  ip('-n', lab.client, 'route', 'replace', `${DSR_LAB.vip}/32`, 'via', DSR_LAB.lb2Up, 'dev', 'up1');
-  ip('-n', lab.lb, 'link', 'set', 'up0', 'down');
-  ip('-n', lab.lb, 'link', 'set', 'dn0', 'down');
-  await sleep(4000);
-  phases.death = await client.ask<LoadStats>('stats');
-
-  log('lb returns');
-  ip('-n', lab.lb, 'link', 'set', 'up0', 'up');
-  ip('-n', lab.lb, 'link', 'set', 'dn0', 'up');
-  ip('-n', lab.lb, 'route', 'replace', '10.78.0.0/24', 'via', DSR_LAB.routerOnSegment);
-  ip('-n', lab.client, 'route', 'replace', `${DSR_LAB.vip}/32`, ...bothNodes);
-  await sleep(4000);
-  phases.back = await client.ask<LoadStats>('stats');
+  // Each way a node dies, as in the e2e lab: the router notices (a withdrawal, or BFD alone), the
+  // other node takes the node's flows; then the node returns and takes its share back.
+  const detected: Record<string, number> = {};
+  for (const kind of ['withdrawn+cut', 'silent'] as const) {
+    log(`lb dies: ${kind}`);
+    await bird.kill(0, kind);
+    detected[kind] = await bird.until(1);
+    await sleep(3000);
+    phases[`${kind} death`] = await client.ask<LoadStats>('stats');
+    log(`lb returns: ${kind}`);
+    await bird.revive(0, kind);
+    await bird.until(2);
+    await sleep(3000);
+    phases[`${kind} return`] = await client.ask<LoadStats>('stats');
+  }
+  result.detectedMs = detected;
 
   log('a backend added under load');
   for (const dp of dps) await dp.sync(labState('tunnel', [0, 1, 2]));
@@ -116,14 +125,24 @@ try {
   result.afterRepair = (await again.ask<(Greeting | null)[]>('open 12')).filter(Boolean).length;
   again.stop();
 
+  log('drift: a tunnel device made again by hand (same name and remote, a new index)');
+  ip('-n', lab.lb, 'link', 'del', 'dev', victim);
+  ip('-n', lab.lb, 'link', 'add', 'name', victim, 'type', 'ipip', 'remote', DSR_LAB.farBackend(0));
+  ip('-n', lab.lb, 'link', 'set', 'dev', victim, 'up');
+  result.remadeFound = await fresh.verify(state);
+  const third = dataplane(lab.lb);
+  await third.sync(state);
+  result.remadeRepaired = await third.verify(state);
+
   log('destroy');
-  await fresh.destroy();
+  await third.destroy();
   result.devicesAfterDestroy = ip('-n', lab.lb, '-o', 'link', 'show', 'type', 'ipip')
     .split('\n')
     .filter((l) => /nlt[0-9a-f]{8}/.test(l)).length;
 } catch (e) {
   result.error = e instanceof Error ? `${e.message}\n${e.stack}` : String(e);
 } finally {
+  await bird?.stop();
   lab.remove();
 }
 result.health = await tunnelHealthChecks(log);

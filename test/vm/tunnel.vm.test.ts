@@ -1,9 +1,10 @@
 /**
  * Tunnel forwarding on the nftables data plane (issue 21) against a kernel with the ipip module: this
  * machine's kernel has none, so the check runs in the VM booted with Debian's kernel (run-guest.ts).
- * The guest side, tunnel-guest.ts, builds two LB nodes behind a multipath route and backends on
- * another subnet behind a router, holds long-lived connections through a node's death and return and
- * a backend added, checks backends along the tunnel path (tunnel-health-guest.ts), and prints one
+ * The guest side, tunnel-guest.ts, builds two LB nodes behind a multipath route that BIRD installs
+ * (BGP and BFD) and backends on another subnet behind a router, holds long-lived connections through
+ * a node's death (withdrawn and cut; silent, noticed by BFD alone) and return and a backend added,
+ * checks backends along the tunnel path (tunnel-health-guest.ts), and prints one
  * result line that this test asserts on. Without the VM prepared it skips locally and fails under
  * CI=true.
  */
@@ -16,7 +17,7 @@ const TIMEOUT_MS = 1_200_000;
 
 describe.runIf(prepared)('tunnel forwarding on nftables (VM)', () => {
   it(
-    'keeps every connection through a node death, its return and a backend added; addresses kept; backend check names each piece',
+    'keeps every connection through node deaths (withdrawn+cut, silent) and returns and a backend added; addresses kept; backend check names each piece',
     async () => {
       const { result, output, code } = await runGuest('test/vm/tunnel-guest.ts');
       expect(result, output.slice(-3000)).toBeDefined();
@@ -50,16 +51,27 @@ describe.runIf(prepared)('tunnel forwarding on nftables (VM)', () => {
         vipLocal: true,
         vipPeer: true,
       });
-      // Load: both nodes carry it, then no connection breaks in any phase (stalls printed). Under TCG
-      // opens miss the load client's 5 s greeting timeout as the emulated guest saturates (189 and 150
-      // of 200 on 5 Dec, with the host's load): the bar is half; every connection that opened must
-      // live to the end, which is what the test is for.
+      // Load: 500 connections (issue 21), both nodes carry them, then no connection breaks in any
+      // phase (stalls printed). With the load client's 15 s greeting timeout every run since opened
+      // all (200 three times, 500 once, 5 Dec); under TCG a saturated guest can still miss a few, so
+      // the bar is 90%, and every connection that opened must live to the end.
       const n = r.connections as number;
       const opened = r.opened as number;
       console.log(`[tunnel-vm] opened ${opened}/${n}`);
-      expect(opened).toBeGreaterThanOrEqual(n / 2);
+      expect(n).toBe(500);
+      expect(opened).toBeGreaterThanOrEqual(n * 0.9);
       for (const rx of r.nodeRx as number[]) expect(rx).toBeGreaterThan(100);
       const phases = r.phases as Record<string, { broken: number; alive: number; p99: number; max: number }>;
+      // BIRD routes the VIP over both nodes; the router noticed each death (the silent one by BFD alone).
+      expect(Object.keys(phases)).toEqual([
+        'steady',
+        'withdrawn+cut death',
+        'withdrawn+cut return',
+        'silent death',
+        'silent return',
+        'added',
+      ]);
+      console.log(`[tunnel-vm] router noticed the death after (ms): ${JSON.stringify(r.detectedMs)}`);
       for (const [phase, s] of Object.entries(phases)) {
         console.log(
           `[tunnel-vm] ${phase}: broken ${s.broken}/${n}, alive ${s.alive}, p99 ${s.p99} ms, max ${s.max} ms`,
@@ -67,9 +79,18 @@ describe.runIf(prepared)('tunnel forwarding on nftables (VM)', () => {
         expect(s.broken, phase).toBe(0);
         expect(s.alive, phase).toBe(opened);
       }
+      // Under TCG the steady phase already stalls for the emulator; what a death adds is the figure.
+      const added = Math.max(...Object.values(phases).map((s) => s.p99)) - phases.steady!.p99;
+      console.log(`[tunnel-vm] worst p99 over the steady phase's: ${added} ms (printed, not asserted)`);
       // A tunnel device deleted by hand is named by verify and put back by a fresh instance.
       expect(r.driftFound).toEqual(expect.arrayContaining([expect.stringMatching(/nlt0a4e000a/)]));
       expect(r.driftAfterRepair).toEqual([]);
+      // Made again by hand under its name: the rules hold the old index; seen without waiting for
+      // the slot maps' read-back, and repaired by a fresh instance.
+      expect(r.remadeFound).toEqual([
+        expect.stringMatching(/^tunnel device nlt0a4e000a was made again \(ifindex \d+, now \d+\)/),
+      ]);
+      expect(r.remadeRepaired).toEqual([]);
       expect(r.afterRepair).toBe(12);
       expect(r.devicesAfterDestroy).toBe(0);
 
