@@ -3,7 +3,7 @@
  * tunnel.vm.test.ts. Tunnel forwarding on the nftables data plane (issue 21): two LB nodes behind a
  * multipath route that BIRD installs (BGP with BFD, tunnel-bird.ts), backends on another subnet
  * behind a router, prepared by `setupBackend` with mode 'tunnel'. Long-lived connections through a
- * node's death (withdrawn and cut; silent) and return, and a backend added; the
+ * node's death (withdrawn and cut; silent) and return, a backend added and one removed; the
  * addresses each side sees; `checkBackend` naming each missing piece; drift of a tunnel device
  * found and repaired; destroy removing the devices; then the health checks along the tunnel path
  * (tunnel-health-guest.ts). Prints one line `NLBKIT-RESULT <json>`.
@@ -111,7 +111,20 @@ try {
   await sleep(4000);
   phases.added = await client.ask<LoadStats>('stats');
   result.phases = phases;
+
+  log('a backend removed under load: exactly its own connections end');
+  const had = phases.added.aliveBy.b1 ?? 0;
+  for (const dp of dps) await dp.sync(labState('tunnel', [0, 2]));
+  const ended: Record<string, number> = {};
+  let last = phases.added;
+  for (let i = 0; i < 60 && last.aliveBy.b1 !== undefined; i++) {
+    await sleep(500);
+    last = await client.ask<LoadStats>('stats');
+    for (const [b, n] of Object.entries(last.brokenBy)) ended[b] = (ended[b] ?? 0) + n;
+  }
+  result.removed = { had, ended, alive: last.alive, stillOnB1: last.aliveBy.b1 ?? 0 };
   client.stop();
+  for (const dp of dps) await dp.sync(labState('tunnel', [0, 1, 2]));
 
   log('drift: a tunnel device deleted by hand');
   const victim = `nlt${(0x0a4e000a).toString(16).padStart(8, '0')}`; // 10.78.0.10

@@ -17,7 +17,7 @@ const TIMEOUT_MS = 1_200_000;
 
 describe.runIf(prepared)('tunnel forwarding on nftables (VM)', () => {
   it(
-    'keeps every connection through node deaths (withdrawn+cut, silent) and returns and a backend added; addresses kept; backend check names each piece',
+    'keeps every connection through node deaths (withdrawn+cut, silent), returns and a backend added; a removed one ends only its own; addresses kept; backend check names each piece',
     async () => {
       const { result, output, code } = await runGuest('test/vm/tunnel-guest.ts');
       expect(result, output.slice(-3000)).toBeDefined();
@@ -79,6 +79,19 @@ describe.runIf(prepared)('tunnel forwarding on nftables (VM)', () => {
         expect(s.broken, phase).toBe(0);
         expect(s.alive, phase).toBe(opened);
       }
+      // A backend removed under load: exactly its own connections end (they meet another backend,
+      // which resets them), no other; the rest stay alive.
+      const removed = r.removed as {
+        had: number;
+        ended: Record<string, number>;
+        alive: number;
+        stillOnB1: number;
+      };
+      console.log(`[tunnel-vm] backend b1 removed: ${JSON.stringify(removed)}`);
+      expect(removed.had).toBeGreaterThan(0);
+      expect(removed.stillOnB1).toBe(0);
+      expect(removed.ended).toEqual({ b1: removed.had });
+      expect(removed.alive).toBe(opened - removed.had);
       // Under TCG the steady phase already stalls for the emulator; what a death adds is the figure.
       const added = Math.max(...Object.values(phases).map((s) => s.p99)) - phases.steady!.p99;
       console.log(`[tunnel-vm] worst p99 over the steady phase's: ${added} ms (printed, not asserted)`);
