@@ -104,6 +104,10 @@ describe.skipIf(!enabled)('dsr health checks follow the VIP path (live)', () => 
       .toEqual(['HEALTHY', 'HEALTHY']);
     expect(packets(lab.backends[0]!, 'vip')).toBeGreaterThan(0);
     expect(packets(lab.backends[1]!, 'vip')).toBeGreaterThan(0);
+    // The probe worker's checks are in the agent's metrics, labelled by their path.
+    await expect
+      .poll(() => health.metricsText(), { timeout: 10_000 })
+      .toMatch(/^nlbkit_health_checks_total\{path="vip",protocol="TCP"\} [1-9]/m);
   }, 60_000);
 
   it('UDP checks take the path too: a reply is UP, a port-unreachable from the VIP is DOWN', async () => {

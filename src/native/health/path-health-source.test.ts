@@ -89,6 +89,20 @@ describe('path health source', () => {
     await health.close();
   });
 
+  it("serves the probe's check metrics beside the direct ones, labelled path=vip", async () => {
+    const family = (n: number) =>
+      `# HELP nlbkit_health_checks_total Health checks completed, by protocol.\n# TYPE nlbkit_health_checks_total counter\nnlbkit_health_checks_total{protocol="TCP"} ${n}\n`;
+    const direct = Object.assign(new FakeHealth(), { metricsText: () => family(3) });
+    const checks = Object.assign(new FakeHealth(), { metricsText: () => family(7) });
+    const health = createPathHealthSource({ direct, dsr: { path: fakePath().path, checks } });
+    expect(health.metricsText()).toBe(
+      `${family(3)}nlbkit_health_checks_total{path="vip",protocol="TCP"} 7\n`,
+    );
+    // Without a probe, the direct checks' text as it was.
+    expect(createPathHealthSource({ direct }).metricsText()).toBe(family(3));
+    await health.close();
+  });
+
   it('names the tunnel in the reason of a tunnel target that went DOWN', async () => {
     const checks = new FakeHealth();
     const health = createPathHealthSource({

@@ -9,6 +9,7 @@
 import type { VMHealthState } from '../../interfaces/types.js';
 import { createDsrProbePath, type DsrProbePath, type DsrProbePathOptions } from './dsr-probe-path.js';
 import { DEFAULT_PROBE_PORTS, type DsrLane, ipprotoOf, ProbePorts } from './dsr-probe-plan.js';
+import { mergeMetricsTexts } from './metrics-merge.js';
 import type { MonitorTarget } from './monitor-types.js';
 import { createNetnsHealthSource } from './netns-health-source.js';
 import { initialHealth } from './state-machine.js';
@@ -23,6 +24,8 @@ export interface ProbeChecks {
   update(targets: readonly MonitorTarget[]): void;
   get(key: string): TargetHealth | undefined;
   onChange(listener: (keys: string[]) => void): () => void;
+  /** The checks' metrics (Prometheus text), merged into the source's with `path="vip"`. */
+  metricsText?(): string;
   close(): Promise<void>;
 }
 
@@ -36,9 +39,12 @@ export interface PathHealthSourceOptions {
   log?: (line: string) => void;
 }
 
-/** A health source that follows the packet's path; metrics are the direct source's. */
+/** A health source that follows the packet's path. */
 export interface PathHealthSource extends HealthSource {
-  /** The direct source's metrics (the probe namespace's checks are not in them). */
+  /**
+   * The metrics of both: the direct checks' series as they are, the probe namespace's (dsr and
+   * tunnel checks) with the label `path="vip"`, each family declared once.
+   */
   metricsText(): string;
 }
 
@@ -173,7 +179,8 @@ export function createPathHealthSource(o: PathHealthSourceOptions): PathHealthSo
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    metricsText: () => o.direct.metricsText?.() ?? '',
+    metricsText: () =>
+      mergeMetricsTexts(o.direct.metricsText?.() ?? '', o.dsr?.checks.metricsText?.() ?? '', 'path', 'vip'),
     async close() {
       generation++;
       for (const u of unsubscribe) u();
