@@ -166,6 +166,6 @@ describe.skipIf(!enabled)('dsr health checks follow the VIP path (live)', () => 
     await health.close();
     expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(probeNetns);
     expect(() => sh(lab.lb, ['ip', 'link', 'show', 'nlbkitp0'])).toThrow();
-    expect(logs.filter((l) => l.startsWith('dsr probe'))).toEqual([]);
+    expect(logs.filter((l) => l.startsWith('probe '))).toEqual([]);
   });
 });

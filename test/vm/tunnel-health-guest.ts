@@ -100,7 +100,7 @@ export async function tunnelHealthChecks(log: (line: string) => void): Promise<R
     log('tunnel health: closing');
     await health.close();
     out.netnsLeft = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(probeNetns);
-    out.logs = logs.filter((l) => l.startsWith('dsr probe'));
+    out.logs = logs.filter((l) => l.startsWith('probe '));
   } catch (e) {
     out.error = e instanceof Error ? `${e.message}\n${e.stack}` : String(e);
     out.states = [state(0), state(1), health.get('web/b1')?.reason];

@@ -94,12 +94,12 @@ const quietly = (ex: Executor, argv: string[]) => ex.run(argv, { timeoutMs: 10_0
  * await path.sync([{ key: 'web/vm1', vip: '198.51.100.10', backend: '10.0.1.11', ipproto: 'tcp', localPort: 61000 }]);
  */
 export function createDsrProbePath(o: DsrProbePathOptions): DsrProbePath {
-  assertDevice(o.egress, 'the dsr egress device');
-  assertIpv4(o.address, 'the dsr probe address');
+  assertDevice(o.egress, 'the probe device');
+  assertIpv4(o.address, 'the probe address');
   if (o.gateway !== undefined) assertIpv4(o.gateway, 'the tunnel probe gateway');
   const name = o.netns ?? DEFAULT_PROBE_NETNS;
   try {
-    assertNetnsName(name, 'dsr probe');
+    assertNetnsName(name, 'probe');
   } catch (e) {
     throw new NLBError({
       code: 'INVALID_ARGUMENT',

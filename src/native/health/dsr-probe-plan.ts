@@ -109,14 +109,14 @@ export class ProbePorts {
 
 /** Validates a lane; throws INVALID_ARGUMENT naming the bad field before anything runs. */
 export function checkLane(lane: DsrLane): DsrLane {
-  assertIpv4(lane.vip, `dsr probe ${lane.key}: the VIP`);
-  assertIpv4(lane.backend, `dsr probe ${lane.key}: the backend address`);
+  assertIpv4(lane.vip, `probe ${lane.key}: the VIP`);
+  assertIpv4(lane.backend, `probe ${lane.key}: the backend address`);
   if (lane.mode !== undefined && lane.mode !== 'dsr' && lane.mode !== 'tunnel')
-    throw invalid(`dsr probe ${lane.key}: mode dsr or tunnel`);
+    throw invalid(`probe ${lane.key}: mode dsr or tunnel`);
   if (lane.ipproto !== 'tcp' && lane.ipproto !== 'udp')
-    throw invalid(`dsr probe ${lane.key}: ipproto tcp or udp`);
+    throw invalid(`probe ${lane.key}: ipproto tcp or udp`);
   if (!Number.isInteger(lane.localPort) || lane.localPort < 1 || lane.localPort > 65535)
-    throw invalid(`dsr probe ${lane.key}: source port must be 1-65535`);
+    throw invalid(`probe ${lane.key}: source port must be 1-65535`);
   return lane;
 }
 

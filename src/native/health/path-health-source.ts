@@ -33,7 +33,7 @@ export interface ProbeChecks {
 export interface PathHealthSourceOptions {
   /** Checks targets without a path (to the backend's own address). */
   direct: HealthSource & { metricsText?(): string };
-  /** The dsr probe path and the checks in its namespace. Absent: every dsr target is UNHEALTHY. */
+  /** The probe path and the checks in its namespace. Absent: every dsr and tunnel target is UNHEALTHY. */
   dsr?: { path: DsrProbePath; checks: ProbeChecks; ports?: { first: number; last: number } };
   /** Where lane failures are told. Default: nowhere (they are in the targets' reasons). */
   log?: (line: string) => void;
@@ -49,7 +49,7 @@ export interface PathHealthSource extends HealthSource {
 }
 
 /**
- * Wraps `direct` (and the dsr probe path, when given) into one health source for the agent.
+ * Wraps `direct` (and the probe path, when given) into one health source for the agent.
  *
  * @example
  * const health = createPathHealthSource({ direct: createHealthMonitor({ seed: 'lb1' }), dsr: createDsrProbeHealth({ executor, egress: 'eth1', address: '10.0.1.250' }) });
@@ -78,7 +78,7 @@ export function createPathHealthSource(o: PathHealthSourceOptions): PathHealthSo
     for (const [key, reason] of failed) {
       if (pathErrors.get(key)?.reason !== reason) changed.push(key);
       pathErrors.set(key, { reason, at: pathErrors.get(key)?.at ?? new Date() });
-      if (o.log && reason !== NO_PROBE_REASON) o.log(`dsr probe ${key}: ${reason}`);
+      if (o.log && reason !== NO_PROBE_REASON) o.log(`probe ${key}: ${reason}`);
     }
     notify(changed);
   };
